@@ -1,0 +1,221 @@
+"""The area registry: the DWK members from `data/areas.toml`, every other Kreis and Gemeinde
+the shipped tables name, their parents and reference areas, and the key history from
+`data/key_changes.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dwk import paths
+from dwk.errors import ConfigError, UnknownAreaError
+from dwk.store import Store
+from dwk.tomlfile import load_toml
+
+NAME_TABLES = {"kreis": "12411-01-01-4", "gemeinde": "12411-01-01-5"}
+LEVEL_OF_LENGTH = {2: "land", 5: "kreis", 8: "gemeinde"}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    level: str
+    name: str
+    type: str
+    land: str
+    kreis: str | None
+    slug: str
+    member: str | None = None
+    references: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def is_member(self) -> bool:
+        return self.member is not None
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    new: str
+    old: tuple[str, ...]
+    level: str
+    date: str
+    kind: str
+    note: str
+    source: str
+
+
+@dataclass
+class Registry:
+    members: list[Area]
+    changes: list[KeyChange]
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store, data: Path | None = None) -> Registry:
+        data = data or paths.data_dir()
+        members = _read_members(data / "areas.toml")
+        changes = _read_changes(data / "key_changes.toml")
+        names: dict[tuple[str, str], str] = {}
+        for table in NAME_TABLES.values():
+            frame = store.table(table)
+            rows = frame.drop_duplicates(["area_key", "level"])
+            for key, level, name in zip(
+                rows["area_key"], rows["level"], rows["area_name"], strict=True
+            ):
+                names.setdefault((str(key), str(level)), str(name))
+        return cls(members, changes, names)
+
+    def member_by_slug(self, slug: str) -> Area | None:
+        return next((a for a in self.members if a.slug == slug), None)
+
+    def get(self, key: str, level: str | None = None) -> Area:
+        """The area with this dwk key (a member if it is one)."""
+        level = level or ("de" if key == "DG" else LEVEL_OF_LENGTH.get(len(key), ""))
+        for a in self.members:
+            if a.key == key and a.level == level:
+                return a
+        name = self.names.get((key, level))
+        if name is None:
+            raise UnknownAreaError(
+                f"kein Gebiet mit Schlüssel {key} ({level or 'unbekannte Ebene'})"
+            )
+        return _official_area(key, level, name)
+
+    def resolve(self, query: str) -> Area:
+        """An area by slug, official key in any form, or name."""
+        q = query.strip()
+        if member := self.member_by_slug(q):
+            return member
+        if re.fullmatch(r"DG|\d{2}|\d{5}|\d{8}|\d{10,12}", q):
+            key = q[:5] + q[-3:] if len(q) >= 10 else q
+            return self.get(key)
+        if m := re.fullmatch(r"(\d{5}|\d{8})-.*", q):
+            return self.get(m[1])
+        folded = q.casefold()
+        hits = [a for a in self.members if a.name.casefold() == folded]
+        hits += [
+            _official_area(k, lvl, n)
+            for (k, lvl), n in self.names.items()
+            if lvl in ("kreis", "gemeinde") and n.split(",")[0].strip().casefold() == folded
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise UnknownAreaError(
+                f"kein Gebiet namens oder mit Schlüssel {q!r} (siehe 'dwk areas')"
+            )
+        listed = ", ".join(f"{a.key} {a.name}" for a in hits[:6])
+        raise UnknownAreaError(f"{q!r} ist mehrdeutig: {listed} — bitte den Schlüssel angeben")
+
+    def at_level(self, level: str) -> list[Area]:
+        keys = sorted(k for (k, lvl) in self.names if lvl == level)
+        return [self.get(k, level) for k in keys]
+
+    def references(self, area: Area) -> list[Area]:
+        """Kreis (for a Gemeinde), Land and Germany, in that order; members' own lists win."""
+        keys = [r for r in area.references if r != "members"] or _default_references(area)
+        return [self.get(k) for k in keys]
+
+    def peers(self, area: Area) -> list[Area]:
+        """The other DWK members, where the area compares itself with them."""
+        if "members" not in area.references:
+            return []
+        return [a for a in self.members if a.slug != area.slug]
+
+    def predecessors(self, key: str) -> KeyChange | None:
+        return next((c for c in self.changes if c.new == key), None)
+
+
+def _default_references(area: Area) -> list[str]:
+    if area.level == "gemeinde" and area.kreis and not area.key.endswith("000"):
+        return [area.kreis, area.land, "DG"]
+    if area.level in ("gemeinde", "kreis"):
+        return [area.land, "DG"]
+    return ["DG"] if area.level != "de" else []
+
+
+def slugify(text: str) -> str:
+    t = text.casefold().translate(_UMLAUTS)
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+
+
+def area_type(name: str, level: str) -> str:
+    if level == "de":
+        return "Staat"
+    if level == "land":
+        return "Land"
+    lowered = name.casefold()
+    for marker, kind in (
+        ("kreisfreie stadt", "kreisfreie Stadt"),
+        ("regionalverband", "Regionalverband"),
+        ("region ", "Region"),
+        ("landkreis", "Landkreis"),
+        ("kreis", "Kreis"),
+        ("stadt", "Stadt"),
+    ):
+        if marker in lowered:
+            return kind
+    return "Gemeinde"
+
+
+def _official_area(key: str, level: str, name: str) -> Area:
+    short = name.split(",")[0].strip()
+    return Area(
+        key=key,
+        level=level,
+        name=name,
+        type=area_type(name, level),
+        land=key[:2] if key != "DG" else "",
+        kreis=key[:5] if level == "gemeinde" else (key if level == "kreis" else None),
+        slug=key if level in ("de", "land") else f"{key}-{slugify(short)}",
+    )
+
+
+_MEMBER_FIELDS = ("slug", "name", "type", "key", "level", "land", "kreis", "member", "references")
+
+
+def _read_members(path: Path) -> list[Area]:
+    out = []
+    for i, raw in enumerate(load_toml(path).get("area", []), start=1):
+        missing = [f for f in _MEMBER_FIELDS if f not in raw]
+        if missing:
+            raise ConfigError(f"Gebiet Nr. {i}: es fehlen {', '.join(missing)}", file=path)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", raw["slug"]):
+            raise ConfigError(f"Gebiet Nr. {i}: ungültiger Slug {raw['slug']!r}", file=path)
+        out.append(
+            Area(
+                key=str(raw["key"]),
+                level=raw["level"],
+                name=raw["name"],
+                type=raw["type"],
+                land=str(raw["land"]),
+                kreis=str(raw["kreis"]),
+                slug=raw["slug"],
+                member=raw["member"],
+                references=tuple(str(r) for r in raw["references"]),
+                description=raw.get("description", ""),
+            )
+        )
+    slugs = [a.slug for a in out]
+    if len(set(slugs)) != len(slugs):
+        raise ConfigError("Slugs sind nicht eindeutig", file=path)
+    return out
+
+
+def _read_changes(path: Path) -> list[KeyChange]:
+    return [
+        KeyChange(
+            new=str(c["new"]),
+            old=tuple(str(o) for o in c["old"]),
+            level=c["level"],
+            date=str(c["date"]),
+            kind=c["kind"],
+            note=c.get("note", ""),
+            source=c.get("source", ""),
+        )
+        for c in load_toml(path).get("change", [])
+    ]

@@ -1,0 +1,149 @@
+"""The `dwk` command line: parses arguments, calls one library function per command, and maps
+`DwkError` to one line on stderr with exit code 2. Heavy libraries are imported inside the
+commands so that `dwk --help` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dwk.errors import DwkError
+
+app = typer.Typer(
+    help="Kommunalprofile (demografische Profile mit SWOT) aus amtlichen Tabellen.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+data_app = typer.Typer(
+    help="Amtliche Tabellen in den Datenbestand übernehmen.", no_args_is_help=True
+)
+profile_app = typer.Typer(help="Kommunalprofile bauen.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(profile_app, name="profile")
+_DEBUG = {"on": False}
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Tracebacks zeigen.")] = False,
+) -> None:
+    _DEBUG["on"] = debug
+
+
+def _open():
+    from dwk.areas import Registry
+    from dwk.store import Store
+
+    store = Store.open()
+    return store, Registry.load(store)
+
+
+@app.command()
+def areas() -> None:
+    """Die bekannten Gebiete: die DWK-Mitglieder, dann Zahl der Kreise und Gemeinden.
+
+    Example: dwk areas
+    """
+    _, registry = _open()
+    for a in registry.members:
+        typer.echo(f"{a.slug:<14} {a.key:<9} {a.type:<17} {a.name}")
+    kreise = sum(1 for _, lvl in registry.names if lvl == "kreis")
+    gemeinden = sum(1 for _, lvl in registry.names if lvl == "gemeinde")
+    typer.echo(
+        f"außerdem {kreise} Kreise und {gemeinden} Gemeinden per Schlüssel, z. B. dwk profile build 01051011"
+    )
+
+
+@data_app.command("import")
+def data_import(
+    files: Annotated[list[Path], typer.Argument(help="GENESIS-CSV, Flatfile oder GV")],
+) -> None:
+    """Tabellen lesen und in den Datenbestand übernehmen; eine fehlerhafte Datei ändert nichts.
+
+    Example: dwk data import 12411-01-01-4.csv
+    """
+    from dwk.store import Store
+
+    store = Store.open()
+    for meta in store.import_files(files):
+        typer.echo(
+            f"{meta.source_file}: Tabelle {meta.code}, {len(meta.periods)} Stichtag(e), Stand {meta.stand or '–'}"
+        )
+
+
+@profile_app.command("build")
+def profile_build(
+    area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
+    all_members: Annotated[bool, typer.Option("--all", help="Alle DWK-Mitglieder.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Ausgabeverzeichnis.")] = Path("out"),
+    fmt: Annotated[str, typer.Option("--format", help="md,html")] = "md,html",
+) -> None:
+    """Kommunalprofile als Markdown und HTML schreiben (für mehrere Gebiete mit index.html).
+
+    Example: dwk profile build adorf grabow --out out
+    """
+    from rich.progress import Progress
+
+    from dwk.reports import build_reports, resolve_areas
+
+    store, registry = _open()
+    targets = resolve_areas(registry, area or [], all_members)
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("Profile", total=len(targets))
+        result = build_reports(
+            store, registry, targets, out, formats, lambda a: progress.advance(task)
+        )
+    for path in result.written:
+        typer.echo(str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path))
+    if result.failed:
+        for slug, reason in result.failed:
+            typer.echo(f"fehlgeschlagen: {slug}: {reason}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def indicators(
+    area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="kreis | gemeinde | land: alle Gebiete der Ebene")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Jahr (sonst der letzte Stichtag)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+) -> None:
+    """Indikatoren ausgeben, für Gebiete oder für alle Gebiete einer Ebene.
+
+    Example: dwk indicators --level kreis --year 2015 --format json
+    """
+    from dwk.indicator_export import indicator_records, write_records
+
+    store, registry = _open()
+    if level is None and not area:
+        raise DwkError("AREA… oder --level angeben")
+    records = indicator_records(store, registry, area or [], level, year)
+    write_records(records, fmt, sys.stdout)
+
+
+def main() -> None:
+    try:
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except DwkError as exc:
+        if _DEBUG["on"]:
+            raise
+        typer.echo(f"Fehler: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:  # click usage errors
+        from click import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,50 @@
+"""Errors a user can act on: each names the file, line and column where there is one.
+
+The CLI turns every `DwkError` into one line on stderr and exit code 2; anything else is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DwkError(Exception):
+    """A problem with the input or the call, not with dwk itself."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        return f"{where}{self.message}"
+
+
+class InputError(DwkError):
+    """A data file that cannot be read as what it claims to be."""
+
+
+class ConfigError(DwkError):
+    """A broken area, catalogue or rule file."""
+
+
+class UnknownAreaError(DwkError):
+    """An area asked for that no table or registry knows."""

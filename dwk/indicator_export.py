@@ -1,0 +1,83 @@
+"""Indicators as records for `dwk indicators`: one record per area and indicator, with the
+official key, value, unit, period, flag and source tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from typing import TextIO
+
+from dwk.areas import Registry
+from dwk.errors import DwkError
+from dwk.profile.catalogue import load_catalogue
+from dwk.profile.indicators import Context, compute
+from dwk.store import Store
+
+LEVELS = ("kreis", "gemeinde", "land")
+FIELDS = ("area", "name", "level", "id", "value", "unit", "period", "flag", "tables")
+
+
+def indicator_records(
+    store: Store, registry: Registry, queries: list[str], level: str | None, year: int | None
+) -> list[dict]:
+    if level is not None and level not in LEVELS:
+        raise DwkError(f"unbekannte Ebene {level!r} (möglich: {', '.join(LEVELS)})")
+    ctx = Context(store, registry.changes)
+    if level:
+        latest = {"kreis": 2020, "land": 2020, "gemeinde": 2015}[level]
+        target = year or latest
+        totals = ctx.totals
+        alive = set(totals.index[totals[target].notna()]) if target in totals.columns else set()
+        areas = [a for a in registry.at_level(level) if a.key in alive]
+    else:
+        areas = [registry.resolve(q) for q in queries]
+    catalogue = load_catalogue()
+    keys = [a.key for a in areas]
+    values = compute(ctx, catalogue, keys, year=year)
+    units = {d.id: d.unit for d in catalogue}
+    order = {d.id: i for i, d in enumerate(catalogue)}
+    by_key = {a.key: a for a in areas}
+    values = values.assign(_o=values["id"].map(order), _k=values["area_key"].map(keys.index))
+    out = []
+    for r in values.sort_values(["_k", "_o"]).itertuples(index=False):
+        a = by_key[r.area_key]
+        out.append(
+            {
+                "area": r.area_key,
+                "name": a.name,
+                "level": a.level,
+                "id": r.id,
+                "value": None if math.isnan(r.value) else round(float(r.value), 6),
+                "unit": units[r.id],
+                "period": r.period,
+                "flag": r.flag,
+                "tables": r.tables,
+            }
+        )
+    return out
+
+
+def write_records(records: list[dict], fmt: str, stream: TextIO) -> None:
+    if fmt == "json":
+        json.dump(records, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        from dwk.numbers import format_de
+
+        table = Table("Gebiet", "Indikator", "Wert", "Einheit", "Stichtag", "Kennz.")
+        for r in records:
+            value = format_de(r["value"], 1) if r["value"] is not None else "–"
+            table.add_row(
+                f"{r['area']} {r['name']}", r["id"], value, r["unit"], r["period"], r["flag"]
+            )
+        Console(file=stream, width=140).print(table)
+    else:
+        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")

@@ -1,0 +1,260 @@
+"""Assemble a `Profile` for one area: indicators for it and its references, the SWOT, the data
+behind the charts and the sources. No HTML or Markdown here; the renderers take it from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dwk.areas import Area, Registry
+from dwk.profile import inputs
+from dwk.profile.catalogue import IndicatorDef
+from dwk.profile.indicators import Context, compute
+from dwk.sources.meta import TableMeta
+from dwk.store import Store
+from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
+from dwk.swot.rules import SwotRule
+
+PEER_YEAR = 2015
+CENSUS_2022 = "1000A-0000"
+KEY_FIGURES = (
+    "bevoelkerung", "bevoelkerungsentwicklung_seit_2011", "bevoelkerungsentwicklung_5j",
+    "bevoelkerungsentwicklung_lang", "flaeche", "bevoelkerungsdichte", "frauenanteil",
+    "durchschnittsalter", "medianalter", "jugendquotient", "altenquotient", "gesamtquotient",
+    "alterungsindex", "beschaeftigte_je_100", "arbeitslosenquote", "arbeitslose_je_100",
+    "wanderungssaldo_je_1000", "natuerlicher_saldo_je_1000",
+)  # fmt: skip
+PEER_FIGURES = ("bevoelkerung", "durchschnittsalter", "jugendquotient", "altenquotient",
+                "bevoelkerungsentwicklung_seit_2011", "wanderungssaldo_je_1000")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float
+    flag: str
+    period: str
+
+    @property
+    def missing(self) -> bool:
+        return math.isnan(self.value)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    definition: IndicatorDef
+    own: Cell
+    tables: str
+    references: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Pyramid:
+    bands: list[tuple[int, int | None]]
+    male: list[float]
+    female: list[float]
+    reference_male: list[float] | None
+    reference_female: list[float] | None
+    reference_name: str | None
+    period: str
+    table: str
+
+
+@dataclass(frozen=True)
+class Development:
+    years: list[int]
+    series: list[tuple[str, list[float | None]]]
+    base_year: int
+    tables: str
+
+
+@dataclass
+class Profile:
+    area: Area
+    references: list[Area]
+    peers: list[Area]
+    key_figures: list[IndicatorRow]
+    age_groups: list[IndicatorRow]
+    peer_rows: list[tuple[Area, dict[str, Cell]]]
+    peer_definitions: list[IndicatorDef]
+    swot: list[SwotItem]
+    outcomes: list[RuleOutcome]
+    pyramid: Pyramid | None
+    development: Development | None
+    census_2022: float | None
+    sources: list[TableMeta]
+    catalogue: list[IndicatorDef]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def headline_period(self) -> str:
+        row = next((r for r in self.key_figures if r.definition.id == "bevoelkerung"), None)
+        return row.own.period if row else ""
+
+
+def build_profile(
+    area: Area,
+    store: Store,
+    registry: Registry,
+    catalogue: list[IndicatorDef],
+    rules: list[SwotRule],
+    ctx: Context | None = None,
+) -> Profile:
+    ctx = ctx or Context(store, registry.changes)
+    refs = registry.references(area)
+    peers = registry.peers(area)
+    shown = [d for d in catalogue if area.level in d.levels]
+    keys = [area.key] + [r.key for r in refs]
+    values = compute(ctx, shown, keys, anchor=area.key)
+    cells = {(k, i): Cell(v, f, p) for k, i, v, f, p in
+             values[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+    tables = dict(zip(values["id"], values["tables"], strict=False))
+
+    def row(d: IndicatorDef) -> IndicatorRow:
+        missing = Cell(float("nan"), ".", "")
+        return IndicatorRow(
+            d,
+            cells.get((area.key, d.id), missing),
+            tables.get(d.id, ""),
+            tuple(cells.get((r.key, d.id), missing) for r in refs),
+        )
+
+    by_id = {d.id: d for d in shown}
+    key_figures = [row(by_id[i]) for i in KEY_FIGURES if i in by_id]
+    age_groups = [row(d) for d in shown if d.age_from is not None]
+
+    peer_defs = [d for d in catalogue if d.id in PEER_FIGURES]
+    peer_rows: list[tuple[Area, dict[str, Cell]]] = []
+    if peers:
+        members = [area, *peers]
+        pv = compute(ctx, peer_defs, [m.key for m in members], year=PEER_YEAR)
+        pcells = {(k, i): Cell(v, f, p) for k, i, v, f, p in
+                  pv[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+        peer_rows = [
+            (m, {d.id: pcells.get((m.key, d.id), Cell(float("nan"), ".", "")) for d in peer_defs})
+            for m in members
+        ]
+
+    subject = _subject(area, refs, shown, cells, tables, peer_rows)
+    outcomes = evaluate([r for r in rules if r.indicator in by_id], subject)
+    swot = [o.item for o in outcomes if o.item is not None]
+
+    pyramid = _pyramid(ctx, area, refs)
+    development = _development(ctx, area, refs)
+    census = _census_2022(store, area)
+    used = _table_codes([*tables.values(), pyramid.table if pyramid else "",
+                         development.tables if development else "",
+                         CENSUS_2022 if census is not None else ""])  # fmt: skip
+    sources = [m for code in used for m in store.metas(code)[-1:]]
+    warnings = [
+        f"{r.definition.label}: Wert beruht auf weniger als {r.definition.min_count} Personen oder Ereignissen"
+        for r in key_figures + age_groups
+        if "unsicher" in r.own.flag
+    ]
+    return Profile(
+        area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
+        peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
+        pyramid=pyramid, development=development, census_2022=census, sources=sources,
+        catalogue=shown, warnings=warnings,
+    )  # fmt: skip
+
+
+def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
+    def obs(key: str, d: IndicatorDef, cell: Cell | None) -> Observation | None:
+        if cell is None:
+            return None
+        return Observation(cell.value, cell.flag, cell.period, tables.get(d.id, ""), d.label,
+                           d.unit, d.polarity, d.decimals)  # fmt: skip
+
+    def all_obs(key: str) -> dict[str, Observation]:
+        out = {}
+        for d in defs:
+            o = obs(key, d, cells.get((key, d.id)))
+            if o is not None:
+                out[d.id] = o
+        return out
+
+    comparison = {"gemeinde": "kreis", "kreis": "kreis", "land": "land", "de": "de"}
+    references = {
+        comparison[r.level]: (r.name, all_obs(r.key)) for r in refs if r.level in comparison
+    }
+    if area.level == "kreis":
+        references.pop("kreis", None)
+    by_id = {d.id: d for d in defs}
+    peers = [
+        {i: obs(m.key, by_id[i], c) for i, c in row.items() if i in by_id}
+        for m, row in peer_rows
+        if m.key != area.key
+    ]
+    return Subject(area.key, area.name, all_obs(area.key), references, peers)
+
+
+def _table_codes(texts: list[str]) -> list[str]:
+    codes = {c.strip() for t in texts for c in t.split(",") if c.strip()}
+    return sorted(codes)
+
+
+def _age_source(ctx: Context, key: str) -> inputs.AgeData | None:
+    for year in (2020, 2015):
+        for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
+            data = ctx.age(table, year)
+            if data is not None and key in data.row:
+                return data
+    return None
+
+
+def _pyramid(ctx: Context, area: Area, refs: list[Area]) -> Pyramid | None:
+    src = _age_source(ctx, area.key)
+    if src is None:
+        return None
+    i = src.row[area.key]
+    land = next((r for r in refs if r.level == "land"), None)
+    j = src.row.get(land.key) if land else None
+    ref_m = src.counts["male"][j].tolist() if j is not None else None
+    ref_f = src.counts["female"][j].tolist() if j is not None else None
+    if np.isnan(src.counts["male"][i]).any():
+        return None
+    return Pyramid(
+        src.bands, src.counts["male"][i].tolist(), src.counts["female"][i].tolist(), ref_m, ref_f,
+        land.name if land and j is not None else None, src.period, src.table,
+    )  # fmt: skip
+
+
+def _development(ctx: Context, area: Area, refs: list[Area]) -> Development | None:
+    totals = ctx.totals
+    if area.key not in totals.index:
+        return None
+    own = totals.loc[area.key].dropna()
+    if len(own) < 2:
+        return None
+    years = [int(y) for y in own.index]
+    base = years[0]
+    series = []
+    for a in [area, *[r for r in refs if r.level in ("kreis", "land", "de")]]:
+        if a.key not in totals.index:
+            continue
+        row = totals.loc[a.key]
+        b = row.get(base)
+        if b is None or math.isnan(b):
+            continue
+        series.append((a.name, [None if math.isnan(row.get(y, math.nan)) else row[y] / b * 100
+                                for y in years]))  # fmt: skip
+    tables = inputs.POPULATION_GEMEINDE if area.level == "gemeinde" else inputs.POPULATION_KREIS
+    if years[-1] > 2015:
+        tables += ", " + inputs.POPULATION_KREIS_RECENT
+    return Development(years, series, base, tables)
+
+
+def _census_2022(store: Store, area: Area) -> float | None:
+    f = store.table(CENSUS_2022)
+    if area.level == "gemeinde":
+        hit = f.loc[f["area_key"] == area.key, "value"]
+        return float(hit.iloc[0]) if len(hit) else None
+    if area.level == "kreis":
+        hit = f.loc[
+            (f["level"] == "gemeinde") & f["area_key"].astype(str).str.startswith(area.key), "value"
+        ]
+        return float(hit.sum()) if len(hit) else None
+    return None

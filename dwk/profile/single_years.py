@@ -1,0 +1,80 @@
+"""Single years of age for any area, as the mean and median age need them.
+
+Kreise, Länder and Germany have single years to 74; their bands 75-80, 80-85, 85-90 and 90+ are
+split along the stationary population L(x) of the German life table 2016/18. Gemeinden have 17
+groups; they are split along their own Kreis (same sex, same Stichtag), see `age_estimation`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dwk.profile import age_estimation as est
+from dwk.profile import inputs
+from dwk.store import Store
+
+LIFE_TABLE = "12621-0001"
+LIFE_TABLE_PERIOD = "2016/2018"
+_L = "Bis zum Alter x+1 durchlebte Jahre [L(x)]"
+_T = "Insgesamt noch zu durchlebende Jahre [T(x)]"
+
+
+def life_table_standard(store: Store, sex: str) -> np.ndarray:
+    f = store.table(LIFE_TABLE)
+    f = f.loc[(f["period"] == LIFE_TABLE_PERIOD) & (f["sex"] == sex)]
+    f = f.assign(age_from=f["age"].astype(str).str.split("-").str[0].astype(int))
+    lx = f.loc[f["variable"] == _L].sort_values("age_from")["value"].to_numpy(dtype=float)
+    top = f.loc[(f["variable"] == _T)].sort_values("age_from")["value"].to_numpy(dtype=float)[-1]
+    return est.stationary_standard(lx, top)
+
+
+def split(
+    counts: np.ndarray, bands: list[tuple[int, int | None]], standard: np.ndarray
+) -> np.ndarray:
+    return est.split_to_single_years(counts, bands, standard)
+
+
+def median_age(single: np.ndarray) -> float:
+    """Age that halves the population, interpolated linearly inside the single year."""
+    total = single.sum()
+    if total <= 0:
+        return float("nan")
+    cum = np.cumsum(single)
+    i = int(np.searchsorted(cum, total / 2))
+    before = cum[i - 1] if i > 0 else 0.0
+    return float(i + (total / 2 - before) / single[i]) if single[i] > 0 else float(i)
+
+
+class SingleYears:
+    """Cache of completed single-year populations by (table, year, key, sex)."""
+
+    def __init__(self, store: Store, age: callable) -> None:
+        self.store = store
+        self._age = age
+        self._life: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[str, int, str, str], np.ndarray | None] = {}
+
+    def life(self, sex: str) -> np.ndarray:
+        if sex not in self._life:
+            self._life[sex] = life_table_standard(self.store, sex)
+        return self._life[sex]
+
+    def of(self, src: inputs.AgeData, key: str, sex: str) -> np.ndarray | None:
+        ck = (src.table, int(src.period[:4]), key, sex)
+        if ck not in self._cache:
+            self._cache[ck] = self._compute(src, key, sex)
+        return self._cache[ck]
+
+    def _compute(self, src: inputs.AgeData, key: str, sex: str) -> np.ndarray | None:
+        counts = src.counts[sex][src.row[key]]
+        if np.isnan(counts).any() or counts.sum() <= 0:
+            return None
+        if src.table == inputs.SINGLE_YEARS:
+            return split(counts, src.bands, self.life(sex))
+        single = self._age(inputs.SINGLE_YEARS, int(src.period[:4]))
+        for std_key in (key[:5], key[:2], "DG"):
+            if single is not None and std_key in single.row:
+                standard = self.of(single, std_key, sex)
+                if standard is not None:
+                    return split(counts, src.bands, standard)
+        return None

@@ -1,0 +1,87 @@
+"""The profile build as the CLI runs it: areas in, report files out, one area's failure never
+stopping the others. Everything is rendered in memory first and then written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dwk.areas import Area, Registry
+from dwk.errors import DwkError
+from dwk.profile.build import build_profile
+from dwk.profile.catalogue import load_catalogue
+from dwk.profile.indicators import Context
+from dwk.render.report import render_html, render_index, render_markdown
+from dwk.render.write import safe_child, write_text
+from dwk.store import Store
+from dwk.swot.engine import KINDS
+from dwk.swot.rules import load_rules
+
+FORMATS = ("md", "html")
+
+
+@dataclass
+class BatchResult:
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def resolve_areas(registry: Registry, queries: list[str], all_members: bool) -> list[Area]:
+    areas = list(registry.members) if all_members else []
+    areas += [registry.resolve(q) for q in queries]
+    seen, out = set(), []
+    for a in areas:
+        if a.slug not in seen:
+            seen.add(a.slug)
+            out.append(a)
+    if not out:
+        raise DwkError("kein Gebiet angegeben (AREA… oder --all)")
+    return out
+
+
+def build_reports(
+    store: Store,
+    registry: Registry,
+    areas: list[Area],
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable[[Area], None] | None = None,
+) -> BatchResult:
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
+    catalogue = load_catalogue()
+    rules = load_rules(frozenset(KINDS), {d.id for d in catalogue})
+    ctx = Context(store, registry.changes)
+    result = BatchResult()
+    done: list[Area] = []
+    for area in areas:
+        try:
+            profile = build_profile(area, store, registry, catalogue, rules, ctx)
+            files = {}
+            if "md" in formats:
+                files[f"{area.slug}.md"] = render_markdown(profile)
+            if "html" in formats:
+                files[f"{area.slug}.html"] = render_html(profile)
+            for name, text in files.items():
+                target = safe_child(out_dir, name)
+                write_text(target, text)
+                result.written.append(target)
+            done.append(area)
+        except DwkError as exc:
+            result.failed.append((area.slug, str(exc)))
+        if progress:
+            progress(area)
+    if len(areas) > 1 and done:
+        entries = [
+            {"name": a.name, "type": a.type, "key": a.key,
+             "links": [(f.upper(), f"{a.slug}.{f}") for f in formats]}
+            for a in done
+        ]  # fmt: skip
+        target = safe_child(out_dir, "index.html")
+        write_text(
+            target, render_index(entries, "Kommunalprofile der Demografiewerkstatt Kommunen")
+        )
+        result.written.append(target)
+    return result

@@ -1,0 +1,36 @@
+"""Readers: one per file format; each turns a file into metadata and tidy cells (value + flag).
+
+`read_file` picks the reader from the file's first line, so a file is never parsed as a format
+it does not have.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from dwk.errors import InputError
+from dwk.sources import ffcsv, genesis, gv
+from dwk.sources.meta import TableMeta
+from dwk.sources.text import read_text
+
+_READERS = (
+    (genesis.looks_like, genesis.read_genesis),
+    (ffcsv.looks_like, ffcsv.read_ffcsv),
+    (gv.looks_like, gv.read_gv),
+)
+
+
+def read_file(path: Path) -> tuple[TableMeta, pd.DataFrame]:
+    text, _ = read_text(path)
+    first = text.split("\n", 1)[0].strip()
+    for looks_like, read in _READERS:
+        if looks_like(first):
+            return read(path)
+    raise InputError(
+        "unbekanntes Dateiformat (weder GENESIS-Tabellen-CSV, Flatfile noch Gemeindeverzeichnis)",
+        file=path,
+        line=1,
+        column=1,
+    )

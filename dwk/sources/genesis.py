@@ -1,0 +1,365 @@
+"""Reader for GENESIS / regionalstatistik "Tabellen-CSV" files, old (`GENESIS-Tabelle:`) and
+new (`Tabelle:`, with quality-flag columns; the Zensus 2022 table CSV is one of them).
+
+The layout is read from the file, not configured: title lines (a lone first cell), header lines
+(first cell empty; one per column dimension), data rows, and a footer after `__________`. The
+row-label columns are the ones every header line leaves empty; each is recognised by its
+content as period, key, name or a row dimension (age, sex, variable). A period may stand in a
+header line, in a row-label column, or alone on a title or body line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dwk.errors import InputError
+from dwk.sources import keys as keymod
+from dwk.sources import labels
+from dwk.sources.cells import CellError, is_flag, parse_cell
+from dwk.sources.meta import TableMeta, parse_footer
+from dwk.sources.text import read_text
+
+_FIRST_LINE = re.compile(r"^(GENESIS-Tabelle|Tabelle):\s*(\S+)")
+_TITLE_VARIABLE = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
+_DEPTH = re.compile(r"regionale Tiefe:\s*(.+)", re.IGNORECASE)
+
+
+def looks_like(first_line: str) -> bool:
+    return bool(_FIRST_LINE.match(first_line.lstrip("\ufeff")))
+
+
+@dataclass
+class _Rows:
+    titles: list[str] = field(default_factory=list)
+    title_period: str | None = None
+    headers: list[list[str]] = field(default_factory=list)
+    data: list[tuple[int, list[str], str | None]] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+
+def read_genesis(path: Path) -> tuple[TableMeta, pd.DataFrame]:
+    """Read one file into its metadata and tidy cells (see `dwk.store.COLUMNS`)."""
+    text, encoding = read_text(path)
+    first = text.split("\n", 1)[0]
+    m = _FIRST_LINE.match(first)
+    if not m:
+        raise InputError(
+            "keine GENESIS-Tabelle (erste Zeile beginnt nicht mit 'GENESIS-Tabelle:')",
+            file=path,
+            line=1,
+            column=1,
+        )
+    code, new_format = m[2], m[1] == "Tabelle"
+    rows = _split(path, text)
+    if not rows.headers:
+        raise InputError("Tabelle ohne Kopfzeilen", file=path, line=len(rows.titles) + 2)
+    if not rows.data:
+        raise InputError("Tabelle ohne Datenzeilen", file=path)
+    meta = parse_footer(rows.footer)
+    meta.code, meta.source_file, meta.encoding = code, path.name, encoding
+    meta.title = " ".join(
+        t for t in rows.titles if not _DEPTH.search(t) and not _TITLE_VARIABLE.match(t)
+    )
+    cells = _cells(path, rows, new_format, meta)
+    meta.periods = sorted(cells["period"].unique().tolist())
+    return meta, cells
+
+
+def _split(path: Path, text: str) -> _Rows:
+    out = _Rows()
+    state = "title"
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    start = 1
+    current_period: str | None = None
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if line == 1:
+                continue
+            if state == "footer":
+                out.footer.extend(c for c in row if c.strip())
+                continue
+            first = row[0].strip() if row else ""
+            if first.startswith("___"):
+                state = "footer"
+                continue
+            if not any(c.strip() for c in row):
+                continue
+            lone = bool(first) and not any(c.strip() for c in row[1:])
+            if lone:
+                p = labels.period(first)
+                if state == "title":
+                    if p:
+                        out.title_period = p
+                    out.titles.append(first)
+                elif p:
+                    current_period = p
+                continue
+            if not first and state in ("title", "header"):
+                out.headers.append(row)
+                state = "header"
+                continue
+            if state == "title":
+                raise InputError("Datenzeile vor den Kopfzeilen", file=path, line=line, column=1)
+            state = "data"
+            out.data.append((line, row, current_period))
+    except csv.Error as exc:
+        raise InputError(f"CSV nicht lesbar: {exc}", file=path, line=reader.line_num) from None
+    return out
+
+
+def _header_labels(rows: _Rows, new_format: bool) -> tuple[int, int, list[list[str]]]:
+    lead = min(_leading_empty(h) for h in rows.headers)
+    width = max(max(len(r) for _, r, _ in rows.data), max(len(h) for h in rows.headers))
+    lines = []
+    for h in rows.headers:
+        cells = [(h[j].strip() if j < len(h) else "") for j in range(lead, width)]
+        if new_format:
+            for j in range(1, len(cells)):
+                if not cells[j]:
+                    cells[j] = cells[j - 1]
+        lines.append(cells)
+    return lead, width, lines
+
+
+def _leading_empty(row: list[str]) -> int:
+    n = 0
+    for c in row:
+        if c.strip():
+            break
+        n += 1
+    return n
+
+
+def _classify_line(values: list[str]) -> list[tuple[str, str]]:
+    """(kind, value) for each label of one header line or row-label column."""
+    kinds = []
+    has_sex = any(v in labels.SEXES for v in values)
+    has_age = any(labels.age_band(v) for v in values)
+    for v in values:
+        if not v:
+            kinds.append(("none", ""))
+        elif p := labels.period(v):
+            kinds.append(("period", p))
+        elif v in labels.SEXES:
+            kinds.append(("sex", labels.SEXES[v]))
+        elif a := labels.age_band(v):
+            kinds.append(("age", a))
+        elif v == labels.TOTAL and has_sex:
+            kinds.append(("sex", "total"))
+        elif v == labels.TOTAL and has_age:
+            kinds.append(("age", "total"))
+        elif v in labels.UNITS:
+            kinds.append(("unit", v))
+        elif labels.is_dimension_name(v):
+            kinds.append(("none", ""))
+        else:
+            kinds.append(("variable", v))
+    return kinds
+
+
+def _describe(kinds: list[tuple[str, str]]) -> dict[str, str]:
+    d: dict[str, str] = {}
+    parts = []
+    for kind, value in kinds:
+        if kind == "variable":
+            parts.append(value)
+        elif kind != "none":
+            d[kind] = value
+    if parts:
+        d["variable"] = " | ".join(parts)
+    return d
+
+
+def _cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.DataFrame:
+    lead, width, header_lines = _header_labels(rows, new_format)
+    nrows = len(rows.data)
+    grid = np.array([(r + [""] * (width - len(r)))[:width] for _, r, _ in rows.data], dtype=object)
+    grid = np.vectorize(str.strip, otypes=[object])(grid)
+    value_cols = list(range(lead, width))
+    flag_of: dict[int, int] = {}
+    if new_format:
+        for j in value_cols[1:]:
+            col = grid[:, j]
+            if all(is_flag(v) for v in col) and any(v for v in col) and j - 1 not in flag_of:
+                flag_of[j - 1] = j
+        value_cols = [j for j in value_cols if j not in flag_of.values()]
+    value_cols = [
+        j for j in value_cols if any(grid[:, j]) or any(h[j - lead] for h in header_lines)
+    ]
+    if not value_cols:
+        raise InputError("Tabelle ohne Wertespalten", file=path)
+
+    col_kinds = [_classify_line(line) for line in header_lines]
+    col_desc = []
+    for j in value_cols:
+        col_desc.append(_describe([kinds[j - lead] for kinds in col_kinds]))
+
+    roles = _row_roles(path, grid, lead, rows)
+    row_desc: list[dict[str, str]] = [{} for _ in range(nrows)]
+    for c, role in enumerate(roles):
+        if role == "dim":
+            for i, (kind, value) in enumerate(_classify_line(list(grid[:, c]))):
+                if kind == "variable" and "variable" in row_desc[i]:
+                    row_desc[i]["variable"] += " | " + value
+                elif kind != "none":
+                    row_desc[i][kind] = value
+        elif role == "period":
+            for i in range(nrows):
+                row_desc[i]["period"] = labels.period(grid[i, c]) or ""
+
+    title_var, title_unit = "", ""
+    for t in rows.titles:
+        if m := _TITLE_VARIABLE.match(t):
+            title_var, title_unit = m[1], m[2]
+    key_col = roles.index("key") if "key" in roles else None
+    name_col = roles.index("name") if "name" in roles else None
+    raw_keys = grid[:, key_col] if key_col is not None else np.array(["DG"] * nrows, dtype=object)
+    names = (
+        grid[:, name_col]
+        if name_col is not None
+        else np.array(["Deutschland"] * nrows, dtype=object)
+    )
+
+    values = grid[:, value_cols]
+    flags_grid = (
+        np.stack(
+            [grid[:, flag_of[j]] if j in flag_of else np.full(nrows, "") for j in value_cols],
+            1,
+        )
+        if flag_of
+        else None
+    )
+    parsed = _parse_values(path, values, value_cols, rows)
+    nv = len(value_cols)
+    frame = pd.DataFrame(
+        {
+            "row": np.repeat(np.arange(nrows), nv),
+            "col": np.tile(np.arange(nv), nrows),
+            "value": parsed[0].ravel(),
+            "flag": parsed[1].ravel(),
+        }
+    )
+    if flags_grid is not None:
+        extra = flags_grid.ravel()
+        frame["flag"] = np.where(extra != "", extra, frame["flag"].to_numpy())
+
+    def attribute(name: str) -> np.ndarray:
+        per_col = np.array([d.get(name, "") for d in col_desc], dtype=object)
+        per_row = np.array([d.get(name, "") for d in row_desc], dtype=object)
+        return np.where(per_col[None, :] != "", per_col[None, :], per_row[:, None]).ravel()
+
+    period = _fill_period(path, attribute("period"), rows, nv)
+    frame["period"] = period
+    var = attribute("variable")
+    frame["variable"] = [" | ".join(p for p in (title_var, v) if p) or meta.title for v in var]
+    frame["sex"] = [v or "total" for v in attribute("sex")]
+    frame["age"] = [v or "total" for v in attribute("age")]
+    frame["unit"] = [v or title_unit for v in attribute("unit")]
+    frame["source_key"] = raw_keys[frame["row"].to_numpy()]
+    frame["area_name"] = names[frame["row"].to_numpy()]
+    frame["line"] = np.array([line for line, _, _ in rows.data])[frame["row"].to_numpy()]
+    frame = _drop_nonexistent(frame)
+    return _with_keys(frame, meta, rows)
+
+
+def _fill_period(path: Path, per_cell: np.ndarray, rows: _Rows, nv: int) -> list[str]:
+    body = np.repeat([p for _, _, p in rows.data], nv)
+    out = []
+    for cell, b in zip(per_cell, body, strict=True):
+        p = cell or b or rows.title_period
+        if not p:
+            raise InputError("keine Zeitangabe (Stichtag oder Jahr) gefunden", file=path)
+        out.append(p)
+    return out
+
+
+def _row_roles(path: Path, grid: np.ndarray, lead: int, rows: _Rows) -> list[str]:
+    roles: list[str] = []
+    for c in range(lead):
+        col = list(grid[:, c])
+        if all(labels.period(v) for v in col):
+            roles.append("period")
+        elif all(keymod.is_key(v) for v in col):
+            roles.append("key")
+        elif roles and roles[-1] == "key":
+            roles.append("name")
+        else:
+            roles.append("dim")
+    if "key" not in roles and "name" not in roles:
+        return roles
+    if "key" not in roles:
+        bad = next(
+            (i for i in range(len(grid)) if not keymod.is_key(grid[i, roles.index("name") - 1])),
+            0,
+        )
+        raise InputError(
+            f"unbekannter Gebietsschlüssel {grid[bad, roles.index('name') - 1]!r}",
+            file=path,
+            line=rows.data[bad][0],
+            column=roles.index("name"),
+        )
+    return roles
+
+
+def _parse_values(
+    path: Path, values: np.ndarray, value_cols: list[int], rows: _Rows
+) -> tuple[np.ndarray, np.ndarray]:
+    flat = values.ravel()
+    uniques = pd.unique(pd.Series(flat, dtype=object))
+    lookup: dict[str, tuple[float, str]] = {}
+    for u in uniques:
+        try:
+            lookup[u] = parse_cell(u)
+        except CellError as exc:
+            idx = int(np.flatnonzero(flat == u)[0])
+            i, k = divmod(idx, values.shape[1])
+            raise InputError(
+                str(exc), file=path, line=rows.data[i][0], column=value_cols[k] + 1
+            ) from None
+    vals = np.fromiter((lookup[v][0] for v in flat), dtype=float, count=flat.size)
+    flags = np.array([lookup[v][1] for v in flat], dtype=object)
+    return vals.reshape(values.shape), flags.reshape(values.shape)
+
+
+def _drop_nonexistent(frame: pd.DataFrame) -> pd.DataFrame:
+    """An area whose every cell of a period is `-` did not exist then: no data, not zeros."""
+    dash = frame["flag"].eq("-")
+    all_dash = dash.groupby([frame["row"], frame["period"]]).transform("all")
+    return frame.loc[~all_dash]
+
+
+def _with_keys(frame: pd.DataFrame, meta: TableMeta, rows: _Rows) -> pd.DataFrame:
+    raw = frame["source_key"].unique().tolist()
+    classified = keymod.classify(raw)
+    depth_text = next((m[1] for t in rows.titles if (m := _DEPTH.search(t))), "")
+    levels_present = {lvl for _, lvl in classified.values()}
+    if "Gemeinden" in depth_text:
+        depth = "gemeinde"
+    elif "Kreise" in depth_text:
+        depth = "kreis"
+    else:
+        depth = max(levels_present, key=keymod.LEVELS.index)
+    meta.depth = depth
+    frame = frame.assign(
+        area_key=frame["source_key"].map({k: v[0] for k, v in classified.items()}),
+        level=frame["source_key"].map({k: v[1] for k, v in classified.items()}),
+    )
+    extras = keymod.missing_children(raw, depth)
+    parts = [frame]
+    for raw_key, targets in extras.items():
+        sub = frame.loc[frame["source_key"] == raw_key]
+        for key, level in targets:
+            parts.append(sub.assign(area_key=key, level=level))
+    out = pd.concat(parts, ignore_index=True)
+    out["table"] = meta.code
+    out["source"] = meta.source_file
+    out["year"] = out["period"].map(labels.period_year).astype("int16")
+    return out.drop(columns=["row", "col"])

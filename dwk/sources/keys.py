@@ -1,0 +1,65 @@
+"""Official area keys in every form the files use, normalised to one scheme.
+
+dwk keys: `DG` Germany; 2-digit Land; 3-digit Regierungsbezirk; 5-digit Kreis; 7-digit
+Verbandsgemeinde; 8-digit AGS for a Gemeinde, or the key of a Samt-/Verbandsgemeinde (kept as
+it is, level `verband`). The level follows from the table's structure: an 8-digit key that
+longer keys start with is a Verband; a 10-, 11- or 12-digit key is a Gemeinde whose AGS is
+its first five and last three digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+KEY = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{7}|\d{8}|\d{10}|\d{11}|\d{12})$")
+LEVELS = ("de", "land", "rb", "kreis", "verband", "gemeinde")
+
+
+def is_key(text: str) -> bool:
+    return bool(KEY.match(text.strip()))
+
+
+def classify(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Map each raw key of one table to (dwk key, level)."""
+    raw = [k.strip() for k in keys]
+    prefixes = {k[:8] for k in raw if len(k) in (10, 11)}
+    out: dict[str, tuple[str, str]] = {}
+    for k in raw:
+        n = len(k)
+        if k == "DG":
+            out[k] = ("DG", "de")
+        elif n == 2:
+            out[k] = (k, "land")
+        elif n == 3:
+            out[k] = (k, "rb")
+        elif n == 5:
+            out[k] = (k, "kreis")
+        elif n == 7:
+            out[k] = (k, "verband")
+        elif n == 8:
+            out[k] = (k, "verband" if k in prefixes else "gemeinde")
+        else:
+            out[k] = (k[:5] + k[-3:], "gemeinde")
+    return out
+
+
+def missing_children(keys: Iterable[str], depth: str) -> dict[str, list[tuple[str, str]]]:
+    """Rows that stand for deeper levels too: Berlin and Hamburg appear only as Land rows,
+    kreisfreie Städte only with their Kreis key in Gemeinde tables.
+
+    Returns, for each such raw key, the extra (dwk key, level) it also stands for.
+    """
+    raw = sorted({k.strip() for k in keys if k.strip() != "DG"})
+    extra: dict[str, list[tuple[str, str]]] = {}
+    want = LEVELS.index(depth)
+    for i, k in enumerate(raw):
+        if i + 1 < len(raw) and raw[i + 1].startswith(k):
+            continue
+        if len(k) == 2 and want >= LEVELS.index("kreis"):
+            extra[k] = [(k + "000", "kreis")]
+            if want >= LEVELS.index("gemeinde"):
+                extra[k].append((k + "000000", "gemeinde"))
+        elif len(k) == 5 and want >= LEVELS.index("gemeinde"):
+            extra[k] = [(k + "000", "gemeinde")]
+    return extra

@@ -1,0 +1,50 @@
+"""What a table says about itself: code, title, Stand, footnotes, copyright and licence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+DL_DE_BY = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+_STAND = re.compile(r"Stand:\s*(\d{2}\.\d{2}\.\d{4})")
+
+
+@dataclass
+class TableMeta:
+    code: str = ""
+    title: str = ""
+    source_file: str = ""
+    encoding: str = ""
+    stand: str = ""
+    copyright: str = ""
+    licence: str = DL_DE_BY
+    licence_stated: bool = False
+    footnotes: list[str] = field(default_factory=list)
+    depth: str = ""
+    periods: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def attribution(self) -> str:
+        """The line a report must carry for this table."""
+        stand = f", Stand {self.stand}" if self.stand else ""
+        return (
+            f"{self.copyright or 'Quelle unbekannt'} · Tabelle {self.code}{stand} · {self.licence}"
+        )
+
+
+def parse_footer(cells: list[str]) -> TableMeta:
+    meta = TableMeta()
+    for cell in cells:
+        text = cell.strip()
+        if m := _STAND.search(text):
+            meta.stand = m[1]
+        elif text.startswith("©"):
+            first, _, rest = text.partition("\n")
+            meta.copyright = first.split(". Lizen")[0].strip().rstrip(".")
+            meta.licence_stated = "Datenlizenz Deutschland" in text
+        elif text:
+            meta.footnotes.append(text)
+    return meta

@@ -1,0 +1,187 @@
+"""The one tidy store: every cell of every imported table, one Parquet file per source file,
+with a manifest that says which file it came from and when to rebuild it.
+
+Columns (`COLUMNS`): area key and name, level, the key as the file wrote it, table code,
+period (ISO text) and its year, variable, sex, age band, unit, value, flag, source file and
+line. Where two files give the same cell, the one with the later Stand wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from dwk import paths
+from dwk.errors import DwkError
+from dwk.sources import read_file
+from dwk.sources.meta import TableMeta
+
+SCHEMA_VERSION = 1
+COLUMNS = [
+    "area_key", "area_name", "level", "source_key", "table", "period", "year",
+    "variable", "sex", "age", "unit", "value", "flag", "source", "line",
+]  # fmt: skip
+_CATEGORIES = [c for c in COLUMNS if c not in ("value", "year", "line")]
+_CELL = ["area_key", "level", "period", "variable", "sex", "age"]
+RAW_SUFFIXES = (".csv",)
+
+
+@dataclass
+class Entry:
+    origin: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    parquet: str
+    meta: dict
+
+    @property
+    def table(self) -> str:
+        return self.meta["code"]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _atomic_write_bytes(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[COLUMNS].copy()
+    frame["line"] = frame["line"].astype("int32")
+    for c in _CATEGORIES:
+        frame[c] = frame[c].astype("str").astype("category")
+    return frame.reset_index(drop=True)
+
+
+class Store:
+    """The Parquet store under `root`; `open()` brings it up to date with `data/raw` first."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._manifest_path = root / "manifest.json"
+        self.entries: dict[str, Entry] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
+        if self._manifest_path.exists():
+            raw = json.loads(self._manifest_path.read_text("utf-8"))
+            if raw.get("schema") == SCHEMA_VERSION:
+                self.entries = {k: Entry(**v) for k, v in raw["entries"].items()}
+
+    @classmethod
+    def open(cls, raw_dir: Path | None = None, cache: Path | None = None) -> Store:
+        store = cls((cache or paths.cache_dir()) / f"store-v{SCHEMA_VERSION}")
+        store.sync(raw_dir or paths.raw_dir())
+        return store
+
+    def sync(self, raw_dir: Path) -> list[str]:
+        """Import new or changed files of the shipped raw folder; forget removed ones."""
+        seen, changed = set(), []
+        for path in sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES):
+            origin = "raw:" + path.relative_to(raw_dir).as_posix()
+            seen.add(origin)
+            if self._is_current(origin, path):
+                continue
+            self._add(origin, path, *read_file(path))
+            changed.append(origin)
+        gone = [o for o in self.entries if o.startswith("raw:") and o not in seen]
+        for origin in gone:
+            del self.entries[origin]
+        if changed or gone:
+            self._save_manifest()
+        return changed
+
+    def import_files(self, files: list[Path]) -> list[TableMeta]:
+        """Read every file first, then write: one bad file leaves the store untouched."""
+        parsed = []
+        for path in files:
+            if not path.is_file():
+                raise DwkError("Datei nicht gefunden", file=path)
+            parsed.append((path, *read_file(path)))
+        for path, meta, frame in parsed:
+            self._add("import:" + str(path.resolve()), path, meta, frame)
+        self._save_manifest()
+        return [meta for _, meta, _ in parsed]
+
+    def _is_current(self, origin: str, path: Path) -> bool:
+        entry = self.entries.get(origin)
+        if entry is None or not (self.root / entry.parquet).exists():
+            return False
+        st = path.stat()
+        if (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            return True
+        if entry.size == st.st_size and entry.sha256 == _sha256(path):
+            entry.mtime_ns = st.st_mtime_ns
+            return True
+        return False
+
+    def _add(self, origin: str, path: Path, meta: TableMeta, frame: pd.DataFrame) -> None:
+        sha = _sha256(path)
+        name = f"parquet/{meta.code}-{sha[:16]}.parquet"
+        buf = _tidy(frame).to_parquet(index=False, compression="zstd")
+        _atomic_write_bytes(self.root / name, buf)
+        st = path.stat()
+        self.entries[origin] = Entry(origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict())
+        self._tables.pop(meta.code, None)
+
+    def _save_manifest(self) -> None:
+        body = {
+            "schema": SCHEMA_VERSION,
+            "entries": {k: vars(v) for k, v in sorted(self.entries.items())},
+        }
+        _atomic_write_bytes(
+            self._manifest_path,
+            json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"),
+        )
+
+    def tables(self) -> list[str]:
+        return sorted({e.table for e in self.entries.values()})
+
+    def metas(self, code: str) -> list[TableMeta]:
+        """Metadata of every file that gives table `code`, oldest Stand first."""
+        return [TableMeta(**e.meta) for e in self._entries_for(code)]
+
+    def _entries_for(self, code: str) -> list[Entry]:
+        found = [e for e in self.entries.values() if e.table == code]
+        return sorted(found, key=lambda e: (_stand_date(e.meta["stand"]), e.origin))
+
+    def table(self, code: str) -> pd.DataFrame:
+        """All cells of one table code; where files overlap the later Stand wins."""
+        if code not in self._tables:
+            entries = self._entries_for(code)
+            if not entries:
+                raise DwkError(f"Tabelle {code} ist nicht im Datenbestand")
+            frames = [pd.read_parquet(self.root / e.parquet) for e in entries]
+            frame = frames[0] if len(frames) == 1 else _union(frames)
+            self._tables[code] = frame
+        return self._tables[code]
+
+
+def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    cats = {c: sorted(set().union(*(f[c].cat.categories for f in frames))) for c in _CATEGORIES}
+    aligned = [f.astype({c: pd.CategoricalDtype(cats[c]) for c in _CATEGORIES}) for f in frames]
+    merged = pd.concat(aligned, ignore_index=True)
+    return merged.drop_duplicates(subset=_CELL, keep="last").reset_index(drop=True)
+
+
+def _stand_date(stand: str) -> datetime:
+    try:
+        return datetime.strptime(stand, "%d.%m.%Y")
+    except ValueError:
+        return datetime.min

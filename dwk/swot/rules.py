@@ -1,0 +1,65 @@
+"""SWOT rules as data (`data/swot_rules.toml`): validated on load, never executed."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from dwk import paths
+from dwk.errors import ConfigError
+from dwk.tomlfile import load_toml
+
+COMPARISONS = ("kreis", "land", "de", "members", "absolut")
+PLACEHOLDERS = frozenset(
+    {"area", "label", "value", "reference", "reference_name", "difference", "unit", "direction",
+     "period"}
+)  # fmt: skip
+_REQUIRED = ("id", "kind", "indicator", "comparison", "threshold", "template")
+
+
+@dataclass(frozen=True)
+class SwotRule:
+    id: str
+    kind: str
+    indicator: str
+    comparison: str
+    threshold: float
+    template: str
+
+
+def load_rules(
+    kinds: frozenset[str], indicators: set[str], path: Path | None = None
+) -> list[SwotRule]:
+    """Rules of known kinds on known indicators, with templates that use only the placeholders."""
+    path = path or paths.data_dir() / "swot_rules.toml"
+    out = []
+    for i, raw in enumerate(load_toml(path).get("rule", []), start=1):
+        where = f"Regel Nr. {i} ({raw.get('id', '?')})"
+        missing = [f for f in _REQUIRED if f not in raw]
+        if missing:
+            raise ConfigError(f"{where}: es fehlen {', '.join(missing)}", file=path)
+        if raw["kind"] not in kinds:
+            raise ConfigError(f"{where}: unbekannte Regelart {raw['kind']!r}", file=path)
+        if raw["indicator"] not in indicators:
+            raise ConfigError(f"{where}: unbekannter Indikator {raw['indicator']!r}", file=path)
+        if raw["comparison"] not in COMPARISONS:
+            raise ConfigError(f"{where}: unbekannter Vergleich {raw['comparison']!r}", file=path)
+        if not isinstance(raw["threshold"], int | float) or raw["threshold"] < 0:
+            raise ConfigError(f"{where}: Schwelle muss eine Zahl ≥ 0 sein", file=path)
+        _check_template(str(raw["template"]), where, path)
+        out.append(SwotRule(**{k: raw[k] for k in _REQUIRED}))
+    ids = [r.id for r in out]
+    if len(set(ids)) != len(ids):
+        raise ConfigError("Regel-IDs sind nicht eindeutig", file=path)
+    return out
+
+
+def _check_template(template: str, where: str, path: Path) -> None:
+    try:
+        fields = [f for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise ConfigError(f"{where}: Satzvorlage fehlerhaft ({exc})", file=path) from None
+    bad = [f for f in fields if f not in PLACEHOLDERS]
+    if bad:
+        raise ConfigError(f"{where}: unbekannte Platzhalter {', '.join(bad)}", file=path)
