@@ -1,0 +1,81 @@
+"""The CLI end to end, as a user runs it (subprocess, real exit codes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def dwk(*args, cwd=None, env_cache):
+    env = {**os.environ, "DWK_CACHE_DIR": str(env_cache)}
+    return subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()", *args],
+                          capture_output=True, text=True, cwd=cwd, env=env)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built(store, cache_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    r = dwk("profile", "build", "--all", "--out", str(out), env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_all_members_are_built(built):
+    slugs = ["adorf", "dithmarschen", "emsland", "vrees", "riesa", "saarbruecken", "dortmund",
+             "dueren", "grabow"]  # fmt: skip
+    for slug in slugs:
+        assert (built / f"{slug}.md").exists() and (built / f"{slug}.html").exists()
+    assert (built / "index.html").exists()
+
+
+def test_html_shows_population_in_german_format(built):
+    # 12411-01-01-5_00.csv Adorf 31.12.2015 = 5078; 12411-0015.csv Dortmund 31.12.2020 = 587696
+    assert "<strong>5.078</strong>" in (built / "adorf.html").read_text("utf-8")
+    assert "<strong>587.696</strong>" in (built / "dortmund.html").read_text("utf-8")
+    html = (built / "vrees.html").read_text("utf-8")
+    assert "dl-de/by-2-0" in html and "© Statistische Ämter des Bundes und der Länder" in html
+    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_builds_are_byte_identical(built, cache_dir, tmp_path):
+    r = dwk("profile", "build", "adorf", "dortmund", "--out", str(tmp_path), env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    for name in ("adorf.html", "adorf.md", "dortmund.html"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_indicators_json(cache_dir, store):
+    r = dwk("indicators", "vrees", "--format", "json", env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    records = {x["id"]: x for x in json.loads(r.stdout)}
+    assert records["bevoelkerung"]["area"] == "03454055"
+    assert records["bevoelkerung"]["value"] == 1767
+
+
+def test_bad_import_exits_2_and_changes_nothing(cache_dir, store, tmp_path):
+    manifest = next(Path(cache_dir).glob("store-v*/manifest.json"))
+    before = manifest.read_bytes()
+    bad = tmp_path / "kaputt.csv"
+    bad.write_text("GENESIS-Tabelle: 1\nTitel;;\n;;31.12.2015\n01;X;zwölf\n", "utf-8")
+    r = dwk("data", "import", str(bad), env_cache=cache_dir)
+    assert r.returncode == 2
+    assert (
+        r.stderr.count("\n") == 1 and "kaputt.csv:4:3" in r.stderr and "Traceback" not in r.stderr
+    )
+    assert manifest.read_bytes() == before
+
+
+def test_unknown_area_exits_2(cache_dir, store):
+    r = dwk("profile", "build", "nirgendwo", env_cache=cache_dir)
+    assert r.returncode == 2 and "nirgendwo" in r.stderr
+
+
+def test_help_does_not_import_pandas():
+    code = "import sys; import dwk.cli; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "False False"

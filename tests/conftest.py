@@ -1,0 +1,47 @@
+"""One store for the whole session, built from the shipped data/raw into a temporary cache."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("dwk-cache")
+    old = os.environ.get("DWK_CACHE_DIR")
+    os.environ["DWK_CACHE_DIR"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("DWK_CACHE_DIR", None)
+    else:
+        os.environ["DWK_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def store(cache_dir):
+    from dwk.store import Store
+
+    return Store.open()
+
+
+@pytest.fixture(scope="session")
+def registry(store):
+    from dwk.areas import Registry
+
+    return Registry.load(store)
+
+
+@pytest.fixture(scope="session")
+def ctx(store, registry):
+    from dwk.profile.indicators import Context
+
+    return Context(store, registry.changes)
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from dwk.profile.catalogue import load_catalogue
+
+    return load_catalogue()

@@ -1,0 +1,71 @@
+"""Indicators against numbers computed by hand from the raw tables (the raw lines are quoted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dwk.profile.indicators import compute
+
+
+def values(ctx, catalogue, keys, year=None, anchor=None):
+    r = compute(ctx, catalogue, keys, year=year, anchor=anchor)
+    return {(k, i): (v, f, p) for k, i, v, f, p in
+            r[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+
+
+def test_published_anchors_2015(ctx, catalogue):
+    v = values(ctx, catalogue, ["DG", "05913", "03454", "14523"], year=2015)
+    # statistical offices' published 2015 values, named in the issue
+    assert round(v[("DG", "durchschnittsalter")][0], 1) == 44.2
+    assert round(v[("05913", "durchschnittsalter")][0], 1) == 43.5
+    assert round(v[("03454", "durchschnittsalter")][0], 1) == 42.4
+    assert round(v[("14523", "altenquotient")][0], 1) == 50.0
+
+
+def test_altenquotient_by_hand(ctx, catalogue):
+    # 12411-04-02-4_00.csv, Vogtlandkreis 2015: 65 and over = 65,730, 20 to 64 = 131,343 (awk sum)
+    v = values(ctx, catalogue, ["14523"], year=2015)
+    assert v[("14523", "altenquotient")][0] == pytest.approx(65730 / 131343 * 100)
+
+
+def test_gemeinde_figures_by_hand(ctx, catalogue):
+    # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;2445;2633;..."
+    v = values(ctx, catalogue, ["14523010"], anchor="14523010")
+    assert v[("14523010", "bevoelkerung")][:1] == (5078,)
+    assert v[("14523010", "bevoelkerung")][2] == "2015-12-31"
+    assert v[("14523010", "frauenanteil")][0] == pytest.approx(2633 / 5078 * 100)
+    assert 35 < v[("14523010", "durchschnittsalter")][0] < 60
+
+
+def test_natural_balance_by_hand(ctx, catalogue):
+    # 12612: "2015;01051;...;960"; 12613: "2015;01051;...;1845";
+    # 12411-01-01-4_00: 01051 31.12.2015 = 132917, 31.12.2014 = 132685
+    v = values(ctx, catalogue, ["01051"], year=2015)
+    expected = (960 - 1845) / ((132917 + 132685) / 2) * 1000
+    assert v[("01051", "natuerlicher_saldo_je_1000")][0] == pytest.approx(expected)
+
+
+def test_series_follow_key_change(ctx):
+    # Grabow is 13076050 from 2011; 12411-01-01-5_00.csv gives 2010 = 5859 under 13054037 only
+    assert ctx.totals.loc["13076050", 2010] == 5859
+    assert ctx.totals.loc["13076050", 2015] == 5556
+
+
+def test_change_across_zensus_is_flagged(ctx, catalogue):
+    v = values(ctx, catalogue, ["14523010"], anchor="14523010")
+    assert v[("14523010", "bevoelkerungsentwicklung_lang")][1] == "zensus"
+    assert v[("14523010", "bevoelkerungsentwicklung_lang")][2] == "2008/2015"
+    assert v[("14523010", "bevoelkerungsentwicklung_seit_2011")][1] == ""
+
+
+def test_references_use_the_anchor_period(ctx, catalogue):
+    v = values(ctx, catalogue, ["14523010", "14523", "14", "DG"], anchor="14523010")
+    periods = {v[(k, "altenquotient")][2] for k in ("14523010", "14523", "14", "DG")}
+    assert periods == {"2015-12-31"}
+
+
+def test_small_gemeinde_is_flagged_not_dropped(ctx, catalogue):
+    # 12411-01-01-5_00.csv: "01051008;        Bergewöhrden;35;15;20;..."
+    v = values(ctx, catalogue, ["01051008"], anchor="01051008")
+    value, flag, _ = v[("01051008", "altenquotient")]
+    assert flag == "unsicher" and value == value
