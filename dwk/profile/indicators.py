@@ -201,14 +201,20 @@ def _change(
 # --- other tables -------------------------------------------------------------------------
 
 AREA_TABLES = (("11111-01-01-4", "Gebietsfläche", 1.0), ("33111-01-01-5", "Bodenfläche", 0.01))
+# Where the Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverzeichnis
+# of 31.12.2019 gives it; the value then carries that later Stichtag as its period.
+AREA_FALLBACK = ("GV-ISys", "Gebietsfläche", 1.0)
 
 
 def _area(ctx: Context, keys: list[str], year: int) -> Result:
     v = np.full(len(keys), np.nan)
     used, period = set(), ""
-    for table, variable, factor in AREA_TABLES:
+    passes = [(t, v, fa, True) for t, v, fa in AREA_TABLES] + [(*AREA_FALLBACK, False)]
+    for table, variable, factor, not_after in passes:
         f = ctx.store.table(table)
-        f = f.loc[(f["variable"] == variable) & (f["year"] <= year) & f["area_key"].isin(keys)]
+        f = f.loc[(f["variable"] == variable) & f["area_key"].isin(keys)]
+        if not_after:
+            f = f.loc[f["year"] <= year]
         if f.empty:
             continue
         f = f.sort_values("year").drop_duplicates("area_key", keep="last").set_index("area_key")
