@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dwk.areas import Area, Registry
+from dwk.atomic import write_text
 from dwk.errors import DwkError
 from dwk.profile.build import build_profile
 from dwk.profile.catalogue import load_catalogue
 from dwk.profile.indicators import Context
 from dwk.render.report import render_html, render_index, render_markdown
-from dwk.render.write import safe_child, write_text
+from dwk.render.write import safe_child
 from dwk.store import Store
 from dwk.swot.engine import KINDS
 from dwk.swot.rules import load_rules

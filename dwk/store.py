@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,9 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from dwk import paths
+from dwk.atomic import write_bytes
 from dwk.errors import DwkError
 from dwk.sources import read_file
 from dwk.sources.meta import TableMeta
+from dwk.sources.text import read_bytes
 
 SCHEMA_VERSION = 1
 COLUMNS = [
@@ -45,22 +45,6 @@ class Entry:
     @property
     def table(self) -> str:
         return self.meta["code"]
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _atomic_write_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -92,18 +76,25 @@ class Store:
 
     def sync(self, raw_dir: Path) -> list[str]:
         """Import new or changed files of the shipped raw folder; forget removed ones."""
-        seen, changed = set(), []
+        seen, changed, dirty = set(), [], False
         for path in sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES):
             origin = "raw:" + path.relative_to(raw_dir).as_posix()
             seen.add(origin)
-            if self._is_current(origin, path):
+            entry, st = self.entries.get(origin), path.stat()
+            stored = entry is not None and (self.root / entry.parquet).exists()
+            if stored and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
                 continue
-            self._add(origin, path, *read_file(path))
+            data = read_bytes(path)
+            sha = hashlib.sha256(data).hexdigest()
+            if stored and entry.sha256 == sha:
+                entry.mtime_ns, dirty = st.st_mtime_ns, True
+                continue
+            self._add(origin, path, sha, *read_file(path, data))
             changed.append(origin)
         gone = [o for o in self.entries if o.startswith("raw:") and o not in seen]
         for origin in gone:
             del self.entries[origin]
-        if changed or gone:
+        if changed or gone or dirty:
             self._save_manifest()
         return changed
 
@@ -113,29 +104,16 @@ class Store:
         for path in files:
             if not path.is_file():
                 raise DwkError("Datei nicht gefunden", file=path)
-            parsed.append((path, *read_file(path)))
-        for path, meta, frame in parsed:
-            self._add("import:" + str(path.resolve()), path, meta, frame)
+            data = read_bytes(path)
+            parsed.append((path, hashlib.sha256(data).hexdigest(), *read_file(path, data)))
+        for path, sha, meta, frame in parsed:
+            self._add("import:" + str(path.resolve()), path, sha, meta, frame)
         self._save_manifest()
-        return [meta for _, meta, _ in parsed]
+        return [meta for _, _, meta, _ in parsed]
 
-    def _is_current(self, origin: str, path: Path) -> bool:
-        entry = self.entries.get(origin)
-        if entry is None or not (self.root / entry.parquet).exists():
-            return False
-        st = path.stat()
-        if (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
-            return True
-        if entry.size == st.st_size and entry.sha256 == _sha256(path):
-            entry.mtime_ns = st.st_mtime_ns
-            return True
-        return False
-
-    def _add(self, origin: str, path: Path, meta: TableMeta, frame: pd.DataFrame) -> None:
-        sha = _sha256(path)
+    def _add(self, origin: str, path: Path, sha: str, meta: TableMeta, frame: pd.DataFrame) -> None:
         name = f"parquet/{meta.code}-{sha[:16]}.parquet"
-        buf = _tidy(frame).to_parquet(index=False, compression="zstd")
-        _atomic_write_bytes(self.root / name, buf)
+        write_bytes(self.root / name, _tidy(frame).to_parquet(index=False, compression="zstd"))
         st = path.stat()
         self.entries[origin] = Entry(origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict())
         self._tables.pop(meta.code, None)
@@ -145,7 +123,7 @@ class Store:
             "schema": SCHEMA_VERSION,
             "entries": {k: vars(v) for k, v in sorted(self.entries.items())},
         }
-        _atomic_write_bytes(
+        write_bytes(
             self._manifest_path,
             json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"),
         )

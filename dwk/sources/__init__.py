@@ -13,7 +13,7 @@ import pandas as pd
 from dwk.errors import InputError
 from dwk.sources import ffcsv, genesis, gv
 from dwk.sources.meta import TableMeta
-from dwk.sources.text import read_text
+from dwk.sources.text import decode, read_bytes
 
 _READERS = (
     (genesis.looks_like, genesis.read_genesis),
@@ -22,12 +22,13 @@ _READERS = (
 )
 
 
-def read_file(path: Path) -> tuple[TableMeta, pd.DataFrame]:
-    text, _ = read_text(path)
+def read_file(path: Path, data: bytes | None = None) -> tuple[TableMeta, pd.DataFrame]:
+    """Metadata and tidy cells of one file; `data` are its bytes if the caller has them."""
+    text, encoding = decode(path, read_bytes(path) if data is None else data)
     first = text.split("\n", 1)[0].strip()
     for looks_like, read in _READERS:
         if looks_like(first):
-            return read(path)
+            return read(path, text, encoding)
     raise InputError(
         "unbekanntes Dateiformat (weder GENESIS-Tabellen-CSV, Flatfile noch Gemeindeverzeichnis)",
         file=path,

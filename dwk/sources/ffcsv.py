@@ -14,7 +14,6 @@ from dwk.sources import keys as keymod
 from dwk.sources import labels
 from dwk.sources.cells import CellError, parse_number
 from dwk.sources.meta import TableMeta
-from dwk.sources.text import read_text
 
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
 ZENSUS_COPYRIGHT = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024"
@@ -24,8 +23,7 @@ def looks_like(first_line: str) -> bool:
     return first_line.lstrip("\ufeff").startswith("statistics_code;")
 
 
-def read_ffcsv(path: Path) -> tuple[TableMeta, pd.DataFrame]:
-    text, encoding = read_text(path)
+def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
     fields = reader.fieldnames or []
     missing = [f for f in REQUIRED if f not in fields]

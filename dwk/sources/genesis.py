@@ -24,7 +24,6 @@ from dwk.sources import keys as keymod
 from dwk.sources import labels
 from dwk.sources.cells import CellError, is_flag, parse_cell
 from dwk.sources.meta import TableMeta, parse_footer
-from dwk.sources.text import read_text
 
 _FIRST_LINE = re.compile(r"^(GENESIS-Tabelle|Tabelle):\s*(\S+)")
 _TITLE_VARIABLE = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
@@ -44,9 +43,8 @@ class _Rows:
     footer: list[str] = field(default_factory=list)
 
 
-def read_genesis(path: Path) -> tuple[TableMeta, pd.DataFrame]:
+def read_genesis(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
     """Read one file into its metadata and tidy cells (see `dwk.store.COLUMNS`)."""
-    text, encoding = read_text(path)
     first = text.split("\n", 1)[0]
     m = _FIRST_LINE.match(first)
     if not m:

@@ -13,7 +13,6 @@ import pandas as pd
 from dwk.errors import InputError
 from dwk.sources.cells import CellError, parse_number
 from dwk.sources.meta import TableMeta
-from dwk.sources.text import read_text
 
 CODE = "GV-ISys"
 PERIOD = "2019-12-31"
@@ -40,8 +39,7 @@ def looks_like(first_line: str) -> bool:
     return first_line.lstrip("\ufeff").startswith("satzart,")
 
 
-def read_gv(path: Path) -> tuple[TableMeta, pd.DataFrame]:
-    text, encoding = read_text(path)
+def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=",")
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

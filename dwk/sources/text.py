@@ -9,12 +9,15 @@ from dwk.errors import InputError
 _BOM = b"\xef\xbb\xbf"
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """(text, encoding) of a file; binary files are refused rather than guessed at."""
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"Datei nicht lesbar: {exc.strerror}", file=path) from None
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a file's bytes; binary files are refused rather than guessed at."""
     if not data.strip():
         raise InputError("Datei ist leer", file=path)
     if b"\x00" in data[:65536]:
