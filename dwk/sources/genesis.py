@@ -280,30 +280,30 @@ def _fill_period(path: Path, per_cell: np.ndarray, rows: _Rows, nv: int) -> list
 
 
 def _row_roles(path: Path, grid: np.ndarray, lead: int, rows: _Rows) -> list[str]:
+    """Role of each row-label column: period, key, name (right after the key) or dimension.
+
+    A column is the key column when most of its cells are keys; a cell in it that is not one
+    (a key that lost its leading zero, a typo) is an error, never a silent Germany-only table.
+    """
     roles: list[str] = []
     for c in range(lead):
         col = list(grid[:, c])
         if all(labels.period(v) for v in col):
             roles.append("period")
-        elif all(keymod.is_key(v) for v in col):
+        elif "key" not in roles and sum(map(keymod.is_key, col)) * 2 > len(col):
+            bad = next((i for i, v in enumerate(col) if not keymod.is_key(v)), None)
+            if bad is not None:
+                raise InputError(
+                    f"ungültiger Gebietsschlüssel {col[bad]!r}",
+                    file=path,
+                    line=rows.data[bad][0],
+                    column=c + 1,
+                )
             roles.append("key")
         elif roles and roles[-1] == "key":
             roles.append("name")
         else:
             roles.append("dim")
-    if "key" not in roles and "name" not in roles:
-        return roles
-    if "key" not in roles:
-        bad = next(
-            (i for i in range(len(grid)) if not keymod.is_key(grid[i, roles.index("name") - 1])),
-            0,
-        )
-        raise InputError(
-            f"unbekannter Gebietsschlüssel {grid[bad, roles.index('name') - 1]!r}",
-            file=path,
-            line=rows.data[bad][0],
-            column=roles.index("name"),
-        )
     return roles
 
 

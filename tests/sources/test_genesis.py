@@ -161,3 +161,16 @@ def test_bad_cell_names_line_and_column(tmp_path: Path):
     with pytest.raises(InputError) as err:
         read_file(path)
     assert str(err.value).startswith(f"{path}:5:3:")
+
+
+def test_key_that_lost_its_leading_zero_is_an_error(tmp_path: Path):
+    # "1051" is Dithmarschen 01051 after a spreadsheet dropped the zero
+    path = tmp_path / "zero.csv"
+    path.write_text(
+        "GENESIS-Tabelle: 1\nTitel;;\n;;31.12.2015\n01001;Flensburg;85942\n1051;Dithmarschen;132917\n"
+        "01053;Herzogtum Lauenburg;192999\n",
+        "utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        read_file(path)
+    assert str(err.value).startswith(f"{path}:5:1: ungültiger Gebietsschlüssel '1051'")
