@@ -1,4 +1,5 @@
-"""German number format (1.234,5), shared by the SWOT sentences and the renderers."""
+"""German number and period format (1.234,5; 31.12.2015; 2011–2015), shared by the SWOT
+sentences and the renderers."""
 
 from __future__ import annotations
 
@@ -15,3 +16,13 @@ def format_de(value: float | None, decimals: int = 1, *, sign: bool = False) -> 
     if sign and value > 0 and text.strip("0,.") != "":
         return "+" + text
     return text
+
+
+def format_period(period: str) -> str:
+    """`2015-12-31` → `31.12.2015`, `2011/2015` → `2011–2015`, a year stays a year."""
+    if "/" in period:
+        a, b = period.split("/")
+        return f"{a[:4]}–{b[:4]}"
+    if len(period) == 10:
+        return f"{period[8:10]}.{period[5:7]}.{period[:4]}"
+    return period

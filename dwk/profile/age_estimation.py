@@ -171,6 +171,17 @@ def mean_age(single_years: np.ndarray) -> float:
     return float(np.dot(pop, np.arange(pop.size) + 0.5) / total)
 
 
+def median_age(single: np.ndarray) -> float:
+    """Age that halves the population, interpolated linearly inside the single year."""
+    total = single.sum()
+    if total <= 0:
+        return float("nan")
+    cum = np.cumsum(single)
+    i = int(np.searchsorted(cum, total / 2))
+    before = cum[i - 1] if i > 0 else 0.0
+    return float(i + (total / 2 - before) / single[i]) if single[i] > 0 else float(i)
+
+
 def mean_age_from_groups(
     counts: Sequence[float] | np.ndarray,
     bands: Sequence[Band],

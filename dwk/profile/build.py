@@ -12,7 +12,7 @@ import numpy as np
 from dwk.areas import Area, Registry
 from dwk.profile import inputs
 from dwk.profile.catalogue import IndicatorDef
-from dwk.profile.indicators import Context, compute
+from dwk.profile.indicators import Context, age_source, age_years, compute
 from dwk.sources.meta import TableMeta
 from dwk.store import Store
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
@@ -108,8 +108,7 @@ def build_profile(
     shown = [d for d in catalogue if area.level in d.levels]
     keys = [area.key] + [r.key for r in refs]
     values = compute(ctx, shown, keys, anchor=area.key)
-    cells = {(k, i): Cell(v, f, p) for k, i, v, f, p in
-             values[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+    cells = _cells(values)
     tables = dict(zip(values["id"], values["tables"], strict=False))
 
     def row(d: IndicatorDef) -> IndicatorRow:
@@ -129,9 +128,7 @@ def build_profile(
     peer_rows: list[tuple[Area, dict[str, Cell]]] = []
     if peers:
         members = [area, *peers]
-        pv = compute(ctx, peer_defs, [m.key for m in members], year=PEER_YEAR)
-        pcells = {(k, i): Cell(v, f, p) for k, i, v, f, p in
-                  pv[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+        pcells = _cells(compute(ctx, peer_defs, [m.key for m in members], year=PEER_YEAR))
         peer_rows = [
             (m, {d.id: pcells.get((m.key, d.id), Cell(float("nan"), ".", "")) for d in peer_defs})
             for m in members
@@ -161,8 +158,13 @@ def build_profile(
     )  # fmt: skip
 
 
+def _cells(values) -> dict[tuple[str, str], Cell]:
+    columns = values[["area_key", "id", "value", "flag", "period"]]
+    return {(k, i): Cell(v, f, p) for k, i, v, f, p in columns.itertuples(index=False)}
+
+
 def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
-    def obs(key: str, d: IndicatorDef, cell: Cell | None) -> Observation | None:
+    def obs(d: IndicatorDef, cell: Cell | None) -> Observation | None:
         if cell is None:
             return None
         return Observation(cell.value, cell.flag, cell.period, tables.get(d.id, ""), d.label,
@@ -171,20 +173,16 @@ def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
     def all_obs(key: str) -> dict[str, Observation]:
         out = {}
         for d in defs:
-            o = obs(key, d, cells.get((key, d.id)))
+            o = obs(d, cells.get((key, d.id)))
             if o is not None:
                 out[d.id] = o
         return out
 
-    comparison = {"gemeinde": "kreis", "kreis": "kreis", "land": "land", "de": "de"}
-    references = {
-        comparison[r.level]: (r.name, all_obs(r.key)) for r in refs if r.level in comparison
-    }
-    if area.level == "kreis":
-        references.pop("kreis", None)
+    # a rule's comparison names the reference's level: kreis, land or de
+    references = {r.level: (r.name, all_obs(r.key)) for r in refs}
     by_id = {d.id: d for d in defs}
     peers = [
-        {i: obs(m.key, by_id[i], c) for i, c in row.items() if i in by_id}
+        {i: obs(by_id[i], c) for i, c in row.items() if i in by_id}
         for m, row in peer_rows
         if m.key != area.key
     ]
@@ -196,17 +194,9 @@ def _table_codes(texts: list[str]) -> list[str]:
     return sorted(codes)
 
 
-def _age_source(ctx: Context, key: str) -> inputs.AgeData | None:
-    for year in (2020, 2015):
-        for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
-            data = ctx.age(table, year)
-            if data is not None and key in data.row:
-                return data
-    return None
-
-
 def _pyramid(ctx: Context, area: Area, refs: list[Area]) -> Pyramid | None:
-    src = _age_source(ctx, area.key)
+    years = age_years(ctx, area.key)
+    src = age_source(ctx, area.key, years[-1]) if years else None
     if src is None:
         return None
     i = src.row[area.key]

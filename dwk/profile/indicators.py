@@ -19,7 +19,8 @@ from dwk.areas import KeyChange
 from dwk.profile import age_estimation as est
 from dwk.profile import inputs
 from dwk.profile.catalogue import IndicatorDef
-from dwk.profile.single_years import SingleYears, median_age
+from dwk.profile.single_years import SingleYears
+from dwk.sources.cells import HIDDEN
 from dwk.store import Store
 
 FLAG_UNCERTAIN = "unsicher"
@@ -34,7 +35,7 @@ class Result:
 
     value: np.ndarray
     n: np.ndarray
-    period: str
+    period: str | np.ndarray  # one Stichtag for all keys, or one per key
     tables: str
     flag: np.ndarray | None = None
 
@@ -66,9 +67,12 @@ class Context:
 # --- age structure ------------------------------------------------------------------------
 
 AGE_YEARS = {inputs.SINGLE_YEARS: (2015, 2020), inputs.AGE_GROUPS: (2015,)}
+Band = tuple[int, int | None]
+AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-def _age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
+def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
+    """The best age table for `key` at `year`: single years where they exist, else groups."""
     for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
         if year in AGE_YEARS[table]:
             data = ctx.age(table, year)
@@ -77,74 +81,49 @@ def _age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
     return None
 
 
-def _age_years(ctx: Context, key: str) -> list[int]:
-    return sorted({y for t, ys in AGE_YEARS.items() for y in ys if _age_source(ctx, key, y)})
+def age_years(ctx: Context, key: str) -> list[int]:
+    return sorted({y for ys in AGE_YEARS.values() for y in ys if age_source(ctx, key, y)})
 
 
-def _by_source(ctx: Context, keys: list[str], year: int, fn: Callable) -> Result:
-    """Apply `fn(data, rows) -> (value, n)` per age source, each key with its best source."""
-    value = np.full(len(keys), np.nan)
-    n = np.zeros(len(keys))
-    used, period = set(), ""
-    groups: dict[int, list[int]] = {}
-    sources: dict[int, inputs.AgeData] = {}
+def _by_source(ctx: Context, keys: list[str], year: int, fn: AgeFn) -> Result:
+    """Apply `fn(ctx, data, rows) -> (value, n)` with each key's best age table."""
+    value, n = np.full(len(keys), np.nan), np.zeros(len(keys))
+    period = np.full(len(keys), "", dtype=object)
+    groups: dict[str, tuple[inputs.AgeData, list[int]]] = {}
     for i, k in enumerate(keys):
-        src = _age_source(ctx, k, year)
+        src = age_source(ctx, k, year)
         if src is not None:
-            groups.setdefault(id(src), []).append(i)
-            sources[id(src)] = src
-    for sid, idx in groups.items():
-        src = sources[sid]
-        rows = src.rows([keys[i] for i in idx])
-        v, c = fn(src, rows)
-        value[idx], n[idx] = v, c
-        used.add(src.table)
-        period = src.period
-    return Result(value, n, period, ", ".join(sorted(used)))
+            groups.setdefault(src.table, (src, []))[1].append(i)
+    for src, idx in groups.values():
+        value[idx], n[idx] = fn(ctx, src, src.rows([keys[i] for i in idx]))
+        period[idx] = src.period
+    return Result(value, n, period, ", ".join(sorted(groups)))
 
 
-def _share(lo: int, hi: int | None, sex: str = "total") -> Callable:
-    def fn(src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        part = src.between(lo, hi, sex)
-        total = src.total()[rows]
-        if part is None:
-            return np.full(len(rows), np.nan), total
-        return part[rows] / total * 100, total
+def _ratio(parts: tuple[Band, ...], base: Band, sex: str = "total") -> AgeFn:
+    """100 × people in the `parts` bands (of `sex`) per person in the `base` band."""
+
+    def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        counts = [src.between(lo, hi, sex) for lo, hi in parts]
+        den = src.between(*base)
+        if den is None or any(c is None for c in counts):
+            return np.full(len(rows), np.nan), np.zeros(len(rows))
+        return sum(c[rows] for c in counts) / den[rows] * 100, den[rows]
 
     return fn
 
 
-def _ratio(num: tuple[int, int | None], den: tuple[int, int | None]) -> Callable:
-    def fn(src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        a = sum(src.between(lo, hi)[rows] for lo, hi in [num] if src.between(lo, hi) is not None)
-        b = src.between(*den)[rows]
-        return a / b * 100, b
-
-    return fn
+ALL_AGES: Band = (0, None)
 
 
-def _gesamtquotient(src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    young, old, work = (
-        src.between(0, 20)[rows],
-        src.between(65, None)[rows],
-        src.between(20, 65)[rows],
-    )
-    return (young + old) / work * 100, work
-
-
-def _frauenanteil(src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    total = src.total()[rows]
-    return src.total("female")[rows] / total * 100, total
-
-
-def _mean_or_median(kind: str) -> Callable:
+def _mean_or_median(kind: str) -> AgeFn:
     def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out = np.full(len(rows), np.nan)
         for j, r in enumerate(rows):
             parts = [ctx.single_years.of(src, src.keys[r], sex) for sex in ("male", "female")]
             if all(p is not None for p in parts):
                 pooled = parts[0] + parts[1]
-                out[j] = est.mean_age(pooled) if kind == "mean" else median_age(pooled)
+                out[j] = est.mean_age(pooled) if kind == "mean" else est.median_age(pooled)
         return out, src.total()[rows]
 
     return fn
@@ -180,57 +159,55 @@ def _totals_table(year: int, keys: list[str]) -> str:
 def _change(
     ctx: Context, keys: list[str], year: int, span: int | None, since: int | None
 ) -> Result:
+    """Change in % from a base year; without `since`, the first key (the anchor) decides the
+    base year: `year − span`, or its first year with data after that."""
     t = ctx.totals.reindex(keys)
-    now = t[year].to_numpy(dtype=float) if year in t.columns else np.full(len(keys), np.nan)
+    nan = np.full(len(keys), np.nan)
+    now = t[year].to_numpy(dtype=float) if year in t.columns else nan
     base_year = since if since is not None else year - (span or 0)
     if since is None and len(keys):
         first = t.iloc[0]
         available = [int(y) for y in t.columns if y >= base_year and pd.notna(first[y])]
         base_year = min(available) if available else base_year
-    base = (
-        t[base_year].to_numpy(dtype=float) if base_year in t.columns else np.full(len(keys), np.nan)
-    )
+    base = t[base_year].to_numpy(dtype=float) if base_year in t.columns else nan
     if base_year >= year:
-        base = np.full(len(keys), np.nan)
-    flag = np.where(base_year < 2011 <= year, FLAG_ZENSUS, "")
-    flag = np.broadcast_to(flag, (len(keys),)).astype(object)
+        base = nan
+    flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= year else "", dtype=object)
     tables = ", ".join(sorted({_totals_table(base_year, keys), _totals_table(year, keys)}))
     return Result((now - base) / base * 100, base, f"{base_year}/{year}", tables, flag)
 
 
 # --- other tables -------------------------------------------------------------------------
 
-AREA_TABLES = (("11111-01-01-4", "Gebietsfläche", 1.0), ("33111-01-01-5", "Bodenfläche", 0.01))
-# Where the Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverzeichnis
-# of 31.12.2019 gives it; the value then carries that later Stichtag as its period.
-AREA_FALLBACK = ("GV-ISys", "Gebietsfläche", 1.0)
+# (table, variable, factor to km², only Stichtage up to the asked year). Where the
+# Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverzeichnis of
+# 31.12.2019 gives it; the value then carries that later Stichtag as its period.
+AREA_SOURCES = (
+    ("11111-01-01-4", "Gebietsfläche", 1.0, True),
+    ("33111-01-01-5", "Bodenfläche", 0.01, True),
+    ("GV-ISys", "Gebietsfläche", 1.0, False),
+)
 
 
 def _area(ctx: Context, keys: list[str], year: int) -> Result:
-    v = np.full(len(keys), np.nan)
-    used, period = set(), ""
-    passes = [(t, v, fa, True) for t, v, fa in AREA_TABLES] + [(*AREA_FALLBACK, False)]
-    for table, variable, factor, not_after in passes:
+    value = pd.Series(np.nan, index=keys)
+    period = pd.Series("", index=keys, dtype=object)
+    used = set()
+    for table, variable, factor, not_after in AREA_SOURCES:
         f = ctx.store.table(table)
-        f = f.loc[(f["variable"] == variable) & f["area_key"].isin(keys)]
+        f = f.loc[(f["variable"] == variable) & f["area_key"].isin(keys) & ~f["flag"].isin(HIDDEN)]
         if not_after:
             f = f.loc[f["year"] <= year]
-        if f.empty:
-            continue
-        f = f.sort_values("year").drop_duplicates("area_key", keep="last").set_index("area_key")
-        for i, k in enumerate(keys):
-            if np.isnan(v[i]) and k in f.index and f.loc[k, "flag"] not in (".", "x"):
-                v[i] = float(f.loc[k, "value"]) * factor
-                used.add(table)
-                period = str(f.loc[k, "period"])
-    return Result(v, np.full(len(keys), np.inf), period, ", ".join(sorted(used)))
-
-
-def _area_years(ctx: Context, key: str) -> list[int]:
-    years: set[int] = set()
-    for table, variable, _ in AREA_TABLES:
-        years |= set(_table_years(table, variable)(ctx, key))
-    return sorted(years)
+        f = f.sort_values("year").drop_duplicates("area_key", keep="last")
+        f = f.set_index(f["area_key"].astype(str))
+        fill = value.isna() & value.index.isin(f.index)
+        if fill.any():
+            hit = value.index[fill]
+            value[hit] = f.loc[hit, "value"].to_numpy() * factor
+            period[hit] = f.loc[hit, "period"].astype(str).to_numpy()
+            used.add(table)
+    n = np.full(len(keys), np.inf)
+    return Result(value.to_numpy(), n, period.to_numpy(), ", ".join(sorted(used)))
 
 
 def _density(ctx: Context, keys: list[str], year: int) -> Result:
@@ -238,72 +215,64 @@ def _density(ctx: Context, keys: list[str], year: int) -> Result:
     return Result(pop.value / area.value, pop.n, pop.period, f"{pop.tables}, {area.tables}")
 
 
-def _table_value(
-    ctx: Context, table: str, variable: str, keys: list[str], year: int
+def _first_value(
+    ctx: Context, tables: tuple[str, ...], variable: str, keys: list[str], year: int
 ) -> tuple[np.ndarray, str]:
-    f = ctx.store.table(table)
-    f = f.loc[(f["variable"] == variable) & (f["sex"] == "total") & (f["age"] == "total")]
-    f = f.loc[(f["year"] == year) & f["area_key"].isin(keys)].drop_duplicates(
-        "area_key", keep="last"
-    )
-    f = f.set_index("area_key")
-    values = f["value"].where(~f["flag"].isin([".", "...", "x", "/"]))
-    out = values.reindex(keys).to_numpy(dtype=float)
-    period = str(f["period"].iloc[0]) if len(f) else ""
+    """All-ages, both-sexes `variable` at `year` from the first of `tables` that has the key,
+    and the Stichtag the tables give for it."""
+    out, period = np.full(len(keys), np.nan), str(year)
+    for table in tables:
+        f = ctx.store.table(table)
+        f = f.loc[(f["variable"] == variable) & (f["sex"] == "total") & (f["age"] == "total")]
+        f = f.loc[(f["year"] == year) & f["area_key"].isin(keys)]
+        f = f.drop_duplicates("area_key", keep="last").set_index("area_key")
+        got = f["value"].where(~f["flag"].isin(HIDDEN)).reindex(keys).to_numpy(dtype=float)
+        out = np.where(np.isnan(out), got, out)
+        if len(f):
+            period = str(f["period"].iloc[0])
     return out, period
 
 
-def _table_years(table: str, variable: str) -> Callable[[Context, str], list[int]]:
+def _years_in(tables: tuple[str, ...], variable: str) -> Years:
+    """Years in which any of `tables` has `variable` for a key (cached per context)."""
+
     def years(ctx: Context, key: str) -> list[int]:
-        ck = (table, variable)
-        if ck not in ctx.years_cache:
-            f = ctx.store.table(table)
-            f = f.loc[f["variable"] == variable, ["area_key", "year"]].drop_duplicates()
-            ctx.years_cache[ck] = (
-                f.groupby("area_key", observed=True)["year"]
-                .apply(lambda s: sorted(int(y) for y in s))
-                .to_dict()
-            )
-        return ctx.years_cache[ck].get(key, [])
+        found: set[int] = set()
+        for table in tables:
+            ck = (table, variable)
+            if ck not in ctx.years_cache:
+                f = ctx.store.table(table)
+                f = f.loc[f["variable"] == variable, ["area_key", "year"]].drop_duplicates()
+                ctx.years_cache[ck] = (
+                    f.groupby("area_key", observed=True)["year"].apply(set).to_dict()
+                )
+            found |= ctx.years_cache[ck].get(key, set())
+        return sorted(int(y) for y in found)
 
     return years
 
 
-def _per_working_age(table: str, variable: str, pop_offset: int) -> Callable:
-    def fn(ctx: Context, keys: list[str], year: int) -> Result:
-        count, period = _table_value(ctx, table, variable, keys, year)
-        pop = _by_source(ctx, keys, year - pop_offset, lambda s, r: (s.between(15, 65)[r],) * 2)
-        return Result(count / pop.value * 100, count, period, f"{table}, {pop.tables}")
+def _area_years(ctx: Context, key: str) -> list[int]:
+    return sorted({y for t, v, _, _ in AREA_SOURCES[:2] for y in _years_in((t,), v)(ctx, key)})
+
+
+def _people(lo: int, hi: int | None) -> AgeFn:
+    def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        count = src.between(lo, hi)
+        return (count[rows],) * 2 if count is not None else (np.full(len(rows), np.nan),) * 2
 
     return fn
 
 
-UNEMPLOYMENT_RATE = ("13211-02-05-4", "Arbeitslosenquote bez. auf alle zivile Erwerbsp.")
-EMPLOYEES = (
-    "13111-02-02-4",
-    "13111-02-02-5",
-    "Sozialversicherungspfl. Beschäftigte (Wohnort) | Insgesamt",
-)
-UNEMPLOYED = ("13211-01-03-5", "Arbeitslose insgesamt")
-MOVES = ("12711-01-03-4", "12711-01-03-5")
+def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0) -> Compute:
+    """100 × `variable` per inhabitant aged 15–64 on 31.12. of `year − pop_offset`."""
 
+    def fn(ctx: Context, keys: list[str], year: int) -> Result:
+        count, period = _first_value(ctx, tables, variable, keys, year)
+        pop = _by_source(ctx, keys, year - pop_offset, _people(15, 65))
+        return Result(count / pop.value * 100, count, period, ", ".join([*tables, pop.tables]))
 
-def _unemployment_rate(ctx: Context, keys: list[str], year: int) -> Result:
-    v, period = _table_value(ctx, *UNEMPLOYMENT_RATE, keys, year)
-    return Result(v, np.full(len(keys), np.inf), period, UNEMPLOYMENT_RATE[0])
-
-
-def _employees(ctx: Context, keys: list[str], year: int) -> Result:
-    a, period = _table_value(ctx, EMPLOYEES[0], EMPLOYEES[2], keys, year)
-    b, period_b = _table_value(ctx, EMPLOYEES[1], EMPLOYEES[2], keys, year)
-    count = np.where(np.isnan(a), b, a)
-    pop = _by_source(ctx, keys, year, lambda s, r: (s.between(15, 65)[r],) * 2)
-    return Result(
-        count / pop.value * 100,
-        pop.value,
-        period or period_b,
-        f"{EMPLOYEES[0]}, {EMPLOYEES[1]}, {pop.tables}",
-    )
+    return fn
 
 
 def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
@@ -313,35 +282,35 @@ def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     return ((t[year - 1] + t[year]) / 2).to_numpy(dtype=float)
 
 
-def _net_migration(ctx: Context, keys: list[str], year: int) -> Result:
-    moves_in = np.full(len(keys), np.nan)
-    moves_out = np.full(len(keys), np.nan)
-    for table in MOVES:
-        zu, period = _table_value(ctx, table, "Zuzüge über die Gemeindegrenzen", keys, year)
-        fort, _ = _table_value(ctx, table, "Fortzüge über die Gemeindegrenzen", keys, year)
-        moves_in = np.where(np.isnan(moves_in), zu, moves_in)
-        moves_out = np.where(np.isnan(moves_out), fort, moves_out)
-    pbar = _mean_population(ctx, keys, year)
-    value = (moves_in - moves_out) / pbar * 1000
-    return Result(
-        value,
-        moves_in + moves_out,
-        str(year),
-        f"{MOVES[0]}, {MOVES[1]}, {_totals_table(year, keys)}",
-    )
+def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], str]) -> Compute:
+    """1000 × (plus − minus events) per mean inhabitant; n = plus + minus events."""
+
+    def fn(ctx: Context, keys: list[str], year: int) -> Result:
+        a, _ = _first_value(ctx, *plus, keys, year)
+        b, _ = _first_value(ctx, *minus, keys, year)
+        value = (a - b) / _mean_population(ctx, keys, year) * 1000
+        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), _totals_table(year, keys)])
+        return Result(value, a + b, str(year), tables)
+
+    return fn
 
 
-def _natural_balance(ctx: Context, keys: list[str], year: int) -> Result:
-    births, _ = _table_value(ctx, "12612-01-01-4", "Lebendgeborene", keys, year)
-    deaths, _ = _table_value(ctx, "12613-01-01-4", "Gestorbene", keys, year)
-    pbar = _mean_population(ctx, keys, year)
-    value = (births - deaths) / pbar * 1000
-    return Result(
-        value,
-        births + deaths,
-        str(year),
-        f"12612-01-01-4, 12613-01-01-4, {_totals_table(year, keys)}",
-    )
+UNEMPLOYMENT_RATE = ("13211-02-05-4",), "Arbeitslosenquote bez. auf alle zivile Erwerbsp."
+EMPLOYEES = (
+    ("13111-02-02-4", "13111-02-02-5"),
+    "Sozialversicherungspfl. Beschäftigte (Wohnort) | Insgesamt",
+)
+UNEMPLOYED = ("13211-01-03-5",), "Arbeitslose insgesamt"
+MOVES = ("12711-01-03-4", "12711-01-03-5")
+MOVES_IN = MOVES, "Zuzüge über die Gemeindegrenzen"
+MOVES_OUT = MOVES, "Fortzüge über die Gemeindegrenzen"
+BIRTHS = ("12612-01-01-4",), "Lebendgeborene"
+DEATHS = ("12613-01-01-4",), "Gestorbene"
+
+
+def _unemployment_rate(ctx: Context, keys: list[str], year: int) -> Result:
+    v, period = _first_value(ctx, *UNEMPLOYMENT_RATE, keys, year)
+    return Result(v, np.full(len(keys), np.inf), period, UNEMPLOYMENT_RATE[0][0])
 
 
 # --- the registry of computations ------------------------------------------------------------
@@ -350,14 +319,8 @@ Compute = Callable[[Context, list[str], int], Result]
 Years = Callable[[Context, str], list[int]]
 
 
-def _age_based(fn: Callable) -> tuple[Compute, Years]:
-    return (lambda ctx, keys, year: _by_source(ctx, keys, year, fn)), _age_years
-
-
-def _age_based_ctx(fn: Callable) -> tuple[Compute, Years]:
-    return (
-        lambda ctx, keys, year: _by_source(ctx, keys, year, lambda s, r: fn(ctx, s, r))
-    ), _age_years
+def _age_based(fn: AgeFn) -> tuple[Compute, Years]:
+    return (lambda ctx, keys, year: _by_source(ctx, keys, year, fn)), age_years
 
 
 def computations(defs: list[IndicatorDef]) -> dict[str, tuple[Compute, Years]]:
@@ -371,40 +334,22 @@ def computations(defs: list[IndicatorDef]) -> dict[str, tuple[Compute, Years]]:
         "bevoelkerungsentwicklung_lang": (lambda c, k, y: _change(c, k, y, 10, None), _years_of),
         "flaeche": (_area, _area_years),
         "bevoelkerungsdichte": (_density, _years_of),
-        "frauenanteil": _age_based(_frauenanteil),
-        "durchschnittsalter": _age_based_ctx(_mean_or_median("mean")),
-        "medianalter": _age_based_ctx(_mean_or_median("median")),
-        "jugendquotient": _age_based(_ratio((0, 20), (20, 65))),
-        "altenquotient": _age_based(_ratio((65, None), (20, 65))),
-        "gesamtquotient": _age_based(_gesamtquotient),
-        "alterungsindex": _age_based(_ratio((65, None), (0, 20))),
-        "beschaeftigte_je_100": (
-            _employees,
-            lambda c, k: sorted(
-                set(_table_years(EMPLOYEES[0], EMPLOYEES[2])(c, k))
-                | set(_table_years(EMPLOYEES[1], EMPLOYEES[2])(c, k))
-            ),
-        ),
-        "arbeitslosenquote": (_unemployment_rate, _table_years(*UNEMPLOYMENT_RATE)),
-        "arbeitslose_je_100": (
-            _per_working_age(*UNEMPLOYED, pop_offset=1),
-            _table_years(*UNEMPLOYED),
-        ),
-        "wanderungssaldo_je_1000": (
-            _net_migration,
-            lambda c, k: sorted(
-                set(_table_years(MOVES[0], "Zuzüge über die Gemeindegrenzen")(c, k))
-                | set(_table_years(MOVES[1], "Zuzüge über die Gemeindegrenzen")(c, k))
-            ),
-        ),
-        "natuerlicher_saldo_je_1000": (
-            _natural_balance,
-            _table_years("12612-01-01-4", "Lebendgeborene"),
-        ),
+        "frauenanteil": _age_based(_ratio((ALL_AGES,), ALL_AGES, sex="female")),
+        "durchschnittsalter": _age_based(_mean_or_median("mean")),
+        "medianalter": _age_based(_mean_or_median("median")),
+        "jugendquotient": _age_based(_ratio(((0, 20),), (20, 65))),
+        "altenquotient": _age_based(_ratio(((65, None),), (20, 65))),
+        "gesamtquotient": _age_based(_ratio(((0, 20), (65, None)), (20, 65))),
+        "alterungsindex": _age_based(_ratio(((65, None),), (0, 20))),
+        "beschaeftigte_je_100": (_per_working_age(*EMPLOYEES), _years_in(*EMPLOYEES)),
+        "arbeitslosenquote": (_unemployment_rate, _years_in(*UNEMPLOYMENT_RATE)),
+        "arbeitslose_je_100": (_per_working_age(*UNEMPLOYED, pop_offset=1), _years_in(*UNEMPLOYED)),
+        "wanderungssaldo_je_1000": (_per_1000(MOVES_IN, MOVES_OUT), _years_in(*MOVES_IN)),
+        "natuerlicher_saldo_je_1000": (_per_1000(BIRTHS, DEATHS), _years_in(*BIRTHS)),
     }
     for d in defs:
         if d.age_from is not None:
-            table[d.id] = _age_based(_share(d.age_from, d.age_to))
+            table[d.id] = _age_based(_ratio(((d.age_from, d.age_to),), ALL_AGES))
     missing = [d.id for d in defs if d.id not in table]
     if missing:
         raise KeyError(f"no computation for catalogue ids: {missing}")
@@ -444,7 +389,6 @@ def compute(
     """Every indicator of `defs` for `keys` (see the module docstring for the periods)."""
     table = computations(defs)
     frames = []
-    np.seterr(divide="ignore", invalid="ignore")
     for d in defs:
         fn, years_of = table[d.id]
         if anchor is not None:
@@ -457,11 +401,11 @@ def compute(
         for y, ks in groups.items():
             if y is None:
                 continue
-            frames.append(_finish(d, ks, y, fn(ctx, ks, y)))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frames.append(_finish(d, ks, y, fn(ctx, ks, y)))
     if not frames:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
-    return out.loc[out["value"].notna() | out["area_key"].isin(keys)]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _pick(years: list[int], year: int | None) -> int | None:

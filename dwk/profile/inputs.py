@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dwk.areas import KeyChange
+from dwk.sources.cells import HIDDEN
 from dwk.sources.labels import band_bounds
 from dwk.store import Store
 
@@ -60,7 +61,7 @@ def age_data(store: Store, table: str, year: int) -> AgeData | None:
     frame = frame.loc[frame["period"].astype(str).str.endswith("12-31")]
     if frame.empty:
         return None
-    value = frame["value"].where(~frame["flag"].isin([".", "...", "x", "/"]))
+    value = frame["value"].where(~frame["flag"].isin(HIDDEN))
     wide = (
         frame.assign(value=value)
         .pivot_table(
@@ -110,19 +111,3 @@ def population_totals(store: Store, changes: list[KeyChange]) -> pd.DataFrame:
         years = [y for y in wide.columns if gap[y] and y < int(change.date[:4]) + 1]
         wide.loc[change.new, years] = summed[years]
     return wide
-
-
-def latest_value(
-    store: Store, table: str, variable: str, keys: list[str], year: int | None,
-    sex: str = "total", age: str = "total",
-) -> pd.DataFrame:  # fmt: skip
-    """One variable of a table for the given keys, at `year` or the latest year ≤ it."""
-    f = store.table(table)
-    f = f.loc[(f["variable"] == variable) & (f["sex"] == sex) & (f["age"] == age)]
-    f = f.loc[f["area_key"].isin(keys)]
-    if year is not None:
-        f = f.loc[f["year"] <= year]
-    if f.empty:
-        return f
-    last = f["year"].max()
-    return f.loc[f["year"] == last].drop_duplicates("area_key", keep="last")

@@ -7,6 +7,8 @@ groups; they are split along their own Kreis (same sex, same Stichtag), see `age
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from dwk.profile import age_estimation as est
@@ -28,27 +30,10 @@ def life_table_standard(store: Store, sex: str) -> np.ndarray:
     return est.stationary_standard(lx, top)
 
 
-def split(
-    counts: np.ndarray, bands: list[tuple[int, int | None]], standard: np.ndarray
-) -> np.ndarray:
-    return est.split_to_single_years(counts, bands, standard)
-
-
-def median_age(single: np.ndarray) -> float:
-    """Age that halves the population, interpolated linearly inside the single year."""
-    total = single.sum()
-    if total <= 0:
-        return float("nan")
-    cum = np.cumsum(single)
-    i = int(np.searchsorted(cum, total / 2))
-    before = cum[i - 1] if i > 0 else 0.0
-    return float(i + (total / 2 - before) / single[i]) if single[i] > 0 else float(i)
-
-
 class SingleYears:
     """Cache of completed single-year populations by (table, year, key, sex)."""
 
-    def __init__(self, store: Store, age: callable) -> None:
+    def __init__(self, store: Store, age: Callable[[str, int], inputs.AgeData | None]) -> None:
         self.store = store
         self._age = age
         self._life: dict[str, np.ndarray] = {}
@@ -70,11 +55,11 @@ class SingleYears:
         if np.isnan(counts).any() or counts.sum() <= 0:
             return None
         if src.table == inputs.SINGLE_YEARS:
-            return split(counts, src.bands, self.life(sex))
+            return est.split_to_single_years(counts, src.bands, self.life(sex))
         single = self._age(inputs.SINGLE_YEARS, int(src.period[:4]))
         for std_key in (key[:5], key[:2], "DG"):
             if single is not None and std_key in single.row:
                 standard = self.of(single, std_key, sex)
                 if standard is not None:
-                    return split(counts, src.bands, standard)
+                    return est.split_to_single_years(counts, src.bands, standard)
         return None

@@ -3,13 +3,11 @@ piece, autoescaped, StrictUndefined) and inline SVG charts. Pure functions of th
 
 from __future__ import annotations
 
-import math
-
 import jinja2
 from markupsafe import Markup
 
 from dwk import paths
-from dwk.numbers import format_de
+from dwk.numbers import format_de, format_period
 from dwk.profile.build import Cell, Profile
 from dwk.render import charts
 from dwk.swot.engine import NEED, QUADRANTS
@@ -30,15 +28,6 @@ def _cell(cell: Cell, decimals: int = 1) -> str:
     return f"({text}){mark}" if "unsicher" in cell.flag else f"{text}{mark}"
 
 
-def _period(period: str) -> str:
-    if "/" in period:
-        a, b = period.split("/")
-        return f"{a[:4]}–{b[:4]}"
-    if len(period) == 10:
-        return f"{period[8:10]}.{period[5:7]}.{period[:4]}"
-    return period
-
-
 def _env(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.templates_dir()),
@@ -48,40 +37,42 @@ def _env(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, cell=_cell, period=_period)
+    env.filters.update(num=_num, cell=_cell, period=format_period)
     return env
+
+
+def _figure(p: Profile, name: str, svg: str, tables: str, when: str, caption: str) -> dict:
+    """A chart with its source line: the tables, their Stichtag and the © line each states."""
+    codes = [c.strip() for c in tables.split(",") if c.strip()]
+    rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
+    return {"id": name, "svg": Markup(svg), "caption": caption,
+            "source": f"Tabelle {', '.join(codes)}, {when}", "attribution": "; ".join(rights)}  # fmt: skip
 
 
 def _charts(p: Profile) -> list[dict]:
     out = []
     slug = p.area.slug
     if p.pyramid:
-        py = p.pyramid
+        py, when = p.pyramid, format_period(p.pyramid.period)
         svg = charts.population_pyramid_svg(
-            f"{slug}-pyramide", f"Bevölkerung nach Alter und Geschlecht, {_period(py.period)}",
-            py.bands, py.male, py.female, py.reference_male, py.reference_female,
-            py.reference_name, p.area.name,
+            f"{slug}-pyramide", f"Bevölkerung nach Alter und Geschlecht, {when}", py.bands,
+            py.male, py.female, py.reference_male, py.reference_female, py.reference_name,
+            p.area.name,
         )  # fmt: skip
-        src = f"Tabelle {py.table}, Stichtag {_period(py.period)}"
-        out.append({"id": "pyramide", "svg": Markup(svg), "source": src,
-                    "caption": "Balken: Anteil je Altersjahr; Linie: Form der Landesbevölkerung"})  # fmt: skip
+        caption = "Balken: Anteil je Altersjahr; Linie: Form der Landesbevölkerung"
+        out.append(_figure(p, "pyramide", svg, py.table, f"Stichtag {when}", caption))
     if p.age_groups:
         cats = [r.definition.label.replace("Anteil ", "") for r in p.age_groups]
         series = [(p.area.name, [None if r.own.missing else r.own.value for r in p.age_groups])]
         for i, ref in enumerate(p.references):
             series.append((ref.name, [None if r.references[i].missing else r.references[i].value
                                       for r in p.age_groups]))  # fmt: skip
-        period = p.age_groups[0].own.period
+        when = format_period(p.age_groups[0].own.period)
         svg = charts.grouped_bars_svg(
-            f"{slug}-altersgruppen",
-            f"Funktionale Altersgruppen, {_period(period)}",
-            cats,
-            series,
-            "%",
+            f"{slug}-altersgruppen", f"Funktionale Altersgruppen, {when}", cats, series, "%"
         )
-        out.append({"id": "altersgruppen", "svg": Markup(svg),
-                    "source": f"Tabelle {p.age_groups[0].tables}, Stichtag {_period(period)}",
-                    "caption": "Anteile an der Bevölkerung in %"})  # fmt: skip
+        out.append(_figure(p, "altersgruppen", svg, p.age_groups[0].tables, f"Stichtag {when}",
+                           "Anteile an der Bevölkerung in %"))  # fmt: skip
     if p.development:
         d = p.development
         marks = [(2011, "Zensus 2011")] if d.years[0] < 2011 <= d.years[-1] else None
@@ -89,9 +80,9 @@ def _charts(p: Profile) -> list[dict]:
             f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {d.base_year} = 100", d.years,
             d.series, d.base_year, marks,
         )  # fmt: skip
-        out.append({"id": "entwicklung", "svg": Markup(svg),
-                    "source": f"Tabelle {d.tables}, Stichtage 31.12.{d.years[0]}–31.12.{d.years[-1]}",
-                    "caption": "Fortschreibung; 2011 Bruch durch die Zensuskorrektur"})  # fmt: skip
+        when = f"Stichtage 31.12.{d.years[0]}–31.12.{d.years[-1]}"
+        out.append(_figure(p, "entwicklung", svg, d.tables, when,
+                           "Fortschreibung; 2011 Bruch durch die Zensuskorrektur"))  # fmt: skip
     return out
 
 
@@ -104,7 +95,6 @@ def _context(p: Profile, with_charts: bool) -> dict:
         "quadrant_names": QUADRANTS,
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
-        "isnan": lambda v: v is None or (isinstance(v, float) and math.isnan(v)),
     }
 
 

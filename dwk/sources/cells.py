@@ -25,7 +25,8 @@ SYMBOLS: dict[str, str] = {
     "empty": "leeres Tabellenfach",
 }
 LETTER_FLAGS = frozenset("eprs")
-_MISSING_SYMBOLS = {".", "...", "x", "/"}
+HIDDEN = frozenset({".", "...", "x", "/"})
+"""Symbols that hide the value: the cell has no number, whatever else is known."""
 _PLAIN = re.compile(r"^-?\d+(?:,\d+)?$")
 _DOTTED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _SPACED = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
@@ -54,7 +55,7 @@ def parse_cell(text: str) -> tuple[float, str]:
         return math.nan, "empty"
     if t == "-":
         return 0.0, "-"
-    if t in _MISSING_SYMBOLS:
+    if t in HIDDEN:
         return math.nan, t
     if t.startswith("(") and t.endswith(")"):
         return parse_number(t[1:-1]), "()"
@@ -66,4 +67,4 @@ def parse_cell(text: str) -> tuple[float, str]:
 def is_flag(text: str) -> bool:
     """True for the content of a quality-flag column (new GENESIS format)."""
     t = text.strip()
-    return t == "" or t in LETTER_FLAGS or t in _MISSING_SYMBOLS or t == "-"
+    return t == "" or t in LETTER_FLAGS or t in HIDDEN or t == "-"

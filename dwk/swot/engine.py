@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dwk.numbers import format_de
+from dwk.numbers import format_de, format_period
 from dwk.swot.rules import SwotRule
 
 STRENGTH, WEAKNESS, OPPORTUNITY, RISK, NEED = (
@@ -166,17 +166,8 @@ def _sentence(
         difference=format_de(abs(diff), d),
         unit=own.unit,
         direction="über" if diff > 0 else "unter",
-        period=_period_text(own.period),
+        period=format_period(own.period),
     )
-
-
-def _period_text(period: str) -> str:
-    if "/" in period:
-        a, b = period.split("/")
-        return f"{a[:4]}–{b[:4]}"
-    if len(period) == 10:
-        return f"{period[8:10]}.{period[5:7]}.{period[:4]}"
-    return period
 
 
 KINDS: dict[str, Callable] = dict.fromkeys(KIND_QUADRANTS, _evaluate)

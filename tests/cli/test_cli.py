@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,15 @@ def test_html_shows_population_in_german_format(built):
     html = (built / "vrees.html").read_text("utf-8")
     assert "dl-de/by-2-0" in html and "© Statistische Ämter des Bundes und der Länder" in html
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_chart_source_lines_carry_the_tables_own_copyright(built):
+    # 12411-0015.csv footer: "© Statistisches Bundesamt (Destatis), 2021" (Kreise 2016–2020)
+    html = (built / "dortmund.html").read_text("utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    development = next(c for c in captions if "Bruch durch die Zensuskorrektur" in c)
+    assert "© Statistisches Bundesamt (Destatis), 2021" in development
+    assert "© Statistische Ämter des Bundes und der Länder, Deutschland, 2017" in development
 
 
 def test_builds_are_byte_identical(built, cache_dir, tmp_path):

@@ -69,3 +69,12 @@ def test_small_gemeinde_is_flagged_not_dropped(ctx, catalogue):
     v = values(ctx, catalogue, ["01051008"], anchor="01051008")
     value, flag, _ = v[("01051008", "altenquotient")]
     assert flag == "unsicher" and value == value
+
+
+def test_each_area_keeps_its_own_area_stichtag(ctx, catalogue):
+    # 33111-01-01-5_00.csv keeps Adorf's area secret ("14523010;...;.;.;"), so it comes from the
+    # Gemeindeverzeichnis (31.12.2019: 42.97 km²); the Vogtlandkreis's own comes from 11111 (2015)
+    v = values(ctx, catalogue, ["14523010", "14523"], anchor="14523010")
+    assert v[("14523010", "flaeche")][0] == pytest.approx(42.97)
+    assert v[("14523010", "flaeche")][2] == "2019-12-31"
+    assert v[("14523", "flaeche")][2] == "2015-12-31"
