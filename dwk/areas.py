@@ -14,7 +14,9 @@ from dwk.errors import ConfigError, UnknownAreaError
 from dwk.store import Store
 from dwk.tomlfile import load_toml
 
-NAME_TABLES = {"kreis": "12411-01-01-4", "gemeinde": "12411-01-01-5"}
+# Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
+# (the last one names Kreise formed after 2015, such as Göttingen 03159).
+NAME_TABLES = ("12411-01-01-4", "12411-01-01-5", "12411-0015")
 LEVEL_OF_LENGTH = {2: "land", 5: "kreis", 8: "gemeinde"}
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -60,7 +62,7 @@ class Registry:
         members = _read_members(data / "areas.toml")
         changes = _read_changes(data / "key_changes.toml")
         names: dict[tuple[str, str], str] = {}
-        for table in NAME_TABLES.values():
+        for table in NAME_TABLES:
             frame = store.table(table)
             rows = frame.drop_duplicates(["area_key", "level"])
             for key, level, name in zip(

@@ -8,7 +8,7 @@ import json
 import math
 from typing import TextIO
 
-from dwk.areas import Registry
+from dwk.areas import Area, Registry
 from dwk.errors import DwkError
 from dwk.profile.catalogue import load_catalogue
 from dwk.profile.indicators import Context, compute
@@ -25,11 +25,7 @@ def indicator_records(
         raise DwkError(f"unbekannte Ebene {level!r} (möglich: {', '.join(LEVELS)})")
     ctx = Context(store, registry.changes)
     if level:
-        latest = {"kreis": 2020, "land": 2020, "gemeinde": 2015}[level]
-        target = year or latest
-        totals = ctx.totals
-        alive = set(totals.index[totals[target].notna()]) if target in totals.columns else set()
-        areas = [a for a in registry.at_level(level) if a.key in alive]
+        areas = _existing(ctx, registry.at_level(level), year)
     else:
         areas = [registry.resolve(q) for q in queries]
     catalogue = load_catalogue()
@@ -38,7 +34,8 @@ def indicator_records(
     units = {d.id: d.unit for d in catalogue}
     order = {d.id: i for i, d in enumerate(catalogue)}
     by_key = {a.key: a for a in areas}
-    values = values.assign(_o=values["id"].map(order), _k=values["area_key"].map(keys.index))
+    position = {k: i for i, k in enumerate(keys)}
+    values = values.assign(_o=values["id"].map(order), _k=values["area_key"].map(position))
     out = []
     for r in values.sort_values(["_k", "_o"]).itertuples(index=False):
         a = by_key[r.area_key]
@@ -56,6 +53,17 @@ def indicator_records(
             }
         )
     return out
+
+
+def _existing(ctx: Context, areas: list[Area], year: int | None) -> list[Area]:
+    """The areas with a population on 31.12. of `year`, or of the level's latest year: keys that
+    were merged away are not listed with an old value."""
+    totals = ctx.observed_totals.reindex([a.key for a in areas])
+    present = totals.notna()
+    target = year if year is not None else max(y for y in totals.columns if present[y].any())
+    if target not in totals.columns:
+        return []
+    return [a for a, ok in zip(areas, present[target], strict=True) if ok]
 
 
 def write_records(records: list[dict], fmt: str, stream: TextIO) -> None:

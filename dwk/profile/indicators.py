@@ -45,7 +45,7 @@ class Context:
     store: Store
     changes: list[KeyChange]
     _age: dict[tuple[str, int], inputs.AgeData | None] = field(default_factory=dict)
-    _totals: pd.DataFrame | None = None
+    _totals: tuple[pd.DataFrame, pd.DataFrame] | None = None
     single_years: SingleYears = field(init=False)
     years_cache: dict = field(default_factory=dict)
 
@@ -59,6 +59,15 @@ class Context:
 
     @property
     def totals(self) -> pd.DataFrame:
+        """Population series continued over key changes (see `inputs.population_totals`)."""
+        return self._population()[0]
+
+    @property
+    def observed_totals(self) -> pd.DataFrame:
+        """Population as the tables give it: a key has values only while it existed."""
+        return self._population()[1]
+
+    def _population(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self._totals is None:
             self._totals = inputs.population_totals(self.store, self.changes)
         return self._totals

@@ -81,11 +81,13 @@ def age_data(store: Store, table: str, year: int) -> AgeData | None:
     )
 
 
-def population_totals(store: Store, changes: list[KeyChange]) -> pd.DataFrame:
-    """Population on 31.12. by area (rows) and year (columns), all levels, 1995–2020.
+def population_totals(store: Store, changes: list[KeyChange]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Population on 31.12. by area (rows) and year (columns), all levels, 1995–2020: the series
+    continued back over key changes, and the values as the tables give them.
 
     Länder and Germany after 2015 are sums of their Kreise (12411-0015 has Kreise only); a key
-    with no value in a year before it was created is continued with the sum of its old keys.
+    with no value in a year before it was created is continued with the sum of its old keys, so
+    a series does not break, while the observed frame still says which keys existed when.
     """
     parts = []
     for table in (POPULATION_KREIS, POPULATION_GEMEINDE, POPULATION_KREIS_RECENT):
@@ -102,6 +104,7 @@ def population_totals(store: Store, changes: list[KeyChange]) -> pd.DataFrame:
     both = pd.concat(parts, ignore_index=True)
     wide = both.pivot_table(index="area_key", columns="year", values="value", aggfunc="first")
     wide = wide.where(wide > 0)
+    observed = wide.copy()
     for change in changes:
         olds = [o for o in change.old if o in wide.index]
         if change.new not in wide.index or not olds:
@@ -110,4 +113,4 @@ def population_totals(store: Store, changes: list[KeyChange]) -> pd.DataFrame:
         gap = wide.loc[change.new].isna() & summed.notna()
         years = [y for y in wide.columns if gap[y] and y < int(change.date[:4]) + 1]
         wide.loc[change.new, years] = summed[years]
-    return wide
+    return wide, observed
