@@ -46,14 +46,6 @@ GEMEINDE_BANDS: list[Band] = [
 ]
 """The 17 age groups of Regionalstatistik table 12411-02-03 (Gemeinden)."""
 
-KREIS_BANDS: list[Band] = [(a, a + 1) for a in range(75)] + [
-    (75, 80),
-    (80, 85),
-    (85, 90),
-    (90, None),
-]
-"""The 79 age classes of Regionalstatistik table 12411-04-02 (Kreise): single years to 74."""
-
 TOP_AGE = 110
 """Oldest single year carried in standards; the open top band is spread up to this age."""
 
@@ -182,26 +174,6 @@ def median_age(single: np.ndarray) -> float:
     return float(i + (total / 2 - before) / single[i]) if single[i] > 0 else float(i)
 
 
-def mean_age_from_groups(
-    counts: Sequence[float] | np.ndarray,
-    bands: Sequence[Band],
-    standard_single_years: np.ndarray,
-    *,
-    smooth: bool = True,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-) -> float:
-    """Mean age of a grouped population, after splitting it along a single-year standard."""
-    single = split_to_single_years(
-        counts, bands, standard_single_years, smooth=smooth, prior_count=prior_count
-    )
-    return mean_age(single)
-
-
-def mean_age_pooled(parts: Sequence[np.ndarray]) -> float:
-    """Mean age of several single-year populations together (e.g. men and women)."""
-    return mean_age(np.sum([np.asarray(p, dtype=float) for p in parts], axis=0))
-
-
 def midpoint_mean_age(
     counts: Sequence[float] | np.ndarray,
     bands: Sequence[Band],
@@ -213,21 +185,6 @@ def midpoint_mean_age(
     return float(np.dot(c, mids) / c.sum()) if c.sum() > 0 else float("nan")
 
 
-def single_years_from_kreis_table(
-    counts_by_class: Sequence[float] | np.ndarray,
-    life_table_standard: np.ndarray,
-    *,
-    bands: Sequence[Band] = KREIS_BANDS,
-) -> np.ndarray:
-    """Complete single years 0..top for a table with single years to 74 and old-age bands.
-
-    The bands 75-80, 80-85, 85-90, 90+ are split along the stationary population L(x) of the
-    same sex, tilted by the area's own ratio to L(x) at the neighbouring ages (single years
-    70-74 and the adjacent bands); the single years below 75 are returned unchanged.
-    """
-    return split_to_single_years(counts_by_class, bands, life_table_standard, smooth=True)
-
-
 def band_means(single_years: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     """Mean age (completed years + 0.5) inside each band of a single-year population."""
     pop = np.asarray(single_years, dtype=float)
@@ -237,37 +194,3 @@ def band_means(single_years: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
         w = pop[sl]
         out.append(float(np.dot(w, mid[sl]) / w.sum()) if w.sum() > 0 else float("nan"))
     return np.array(out)
-
-
-def mean_age_from_single_years(
-    counts_by_class: Sequence[float] | np.ndarray,
-    bands: Sequence[Band] = KREIS_BANDS,
-    *,
-    open_band_means: Sequence[float] | np.ndarray | None = None,
-    life_table_standard: np.ndarray | None = None,
-) -> float:
-    """Mean age from single years plus a few old-age bands (the Kreis table 12411-04-02).
-
-    Each class counts at its own mean age: x + 0.5 for single years; for the wider bands either
-    the explicit ``open_band_means`` (one per band wider than one year, in order) or, if a
-    ``life_table_standard`` is given, the band means of the area's own split along L(x)
-    (see :func:`single_years_from_kreis_table`). One of the two must be given.
-    """
-    c = np.asarray(counts_by_class, dtype=float)
-    if life_table_standard is not None:
-        return mean_age(single_years_from_kreis_table(c, life_table_standard, bands=bands))
-    if open_band_means is None:
-        raise ValueError("give open_band_means or life_table_standard")
-    wide = [i for i, (lo, hi) in enumerate(bands) if hi is None or hi - lo > 1]
-    if len(wide) != len(open_band_means):
-        raise ValueError("need one mean per band wider than one year")
-    ages = np.array([lo + 0.5 for lo, _ in bands])
-    ages[wide] = np.asarray(open_band_means, dtype=float)
-    return float(np.dot(c, ages) / c.sum()) if c.sum() > 0 else float("nan")
-
-
-def old_age_quotient(single_years: np.ndarray, *, work_from: int = 20, old_from: int = 65) -> float:
-    """Altenquotient: persons aged old_from+ per 100 persons aged work_from..old_from-1."""
-    pop = np.asarray(single_years, dtype=float)
-    work = pop[work_from:old_from].sum()
-    return float(100 * pop[old_from:].sum() / work) if work > 0 else float("nan")
