@@ -49,7 +49,7 @@ class AgeData:
         return self.counts[sex][:, i:j].sum(axis=1)
 
     def rows(self, keys: list[str]) -> np.ndarray:
-        return np.array([self.row.get(k, -1) for k in keys])
+        return np.array([self.row[k] for k in keys], dtype=int)
 
 
 def age_data(store: Store, table: str, year: int) -> AgeData | None:

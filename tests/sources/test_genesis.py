@@ -26,11 +26,11 @@ def cell(frame, **where):
 
 
 def test_latin1_periods_as_columns():
-    # 12411-01-01-4.csv (Latin-1): "01003;      Lübeck, Hansestadt, Kreisfreie Stadt;216253;..."
+    # 12411-01-01-4.csv (Latin-1): "01003;      Lübeck, Hansestadt, Kreisfreie Stadt;216253;103683;112570"
     meta, f = read_file(RAW / "genesapi-data/12411-01-01-4.csv")
     assert meta.encoding == "latin-1" and meta.code == "12411-01-01-4"
     row = cell(f, area_key="01003", sex="female")
-    assert row["area_name"].startswith("Lübeck")
+    assert row["area_name"] == "Lübeck, Hansestadt, Kreisfreie Stadt" and row["value"] == 112570
     assert meta.stand == "14.12.2017"
     assert meta.copyright == "© Statistische Ämter des Bundes und der Länder, Deutschland, 2017"
     assert meta.licence_stated
@@ -63,9 +63,12 @@ def test_secret_cells_keep_their_flag():
 
 
 def test_jahr_title_line_and_x_flag():
-    # 13211-01-03-5_00.csv: "Jahr: 2016" title line
+    # 13211-01-03-5_00.csv: "Jahr: 2016" title line; line 1205 "03151501;        Giebel, gem.fr. Geb.;x;x;x;x;x;x;x"
     _, f = read_file(RAW / "genesapi-data/13211-01-03-5_00.csv")
     assert set(f["period"]) == {"2016"}
+    giebel = f.loc[f["source_key"] == "03151501"]
+    assert len(giebel) == 7 and (giebel["flag"] == "x").all() and giebel["value"].isna().all()
+    assert (giebel["line"] == 1205).all()
 
 
 def test_new_format_with_quality_flags():
