@@ -1,0 +1,168 @@
+"""The projection's inputs for a set of areas, from the shipped tables only: the base population
+by single year of age, local mortality and fertility levels by indirect standardisation, and
+the yearly net migration by age and sex.
+
+Levels are relative to Germany: observed events over the events expected with Germany's rates
+and the area's own age structure, divided by the same ratio for Germany. They come from the
+last four years with Kreis births and deaths (2012–2015); a Gemeinde takes its Kreis's levels
+(the Gemeinde tables of births and deaths are not shipped). A level resting on fewer than
+`MIN_EVENTS` events over the four years is replaced by 1 (Germany's level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dwk.profile import inputs
+from dwk.profile import schedules as sc
+from dwk.profile.indicators import Context
+from dwk.profile.projection import SEXES, spread
+from dwk.sources.cells import HIDDEN
+
+BIRTHS = "12612-01-01-4"
+DEATHS = "12613-01-01-4"
+MEAN_POPULATION = "12411-05-01-4"
+MOVES_KREIS = "12711-04-02-4"
+MOVES_GEMEINDE = "12711-01-03-5"
+SINGLE_YEARS_TABLE = inputs.SINGLE_YEARS
+MOVE_BANDS: list[tuple[int, int | None]] = [
+    (0, 18),
+    (18, 25),
+    (25, 30),
+    (30, 50),
+    (50, 65),
+    (65, None),
+]
+LEVEL_YEARS = (2012, 2013, 2014, 2015)
+MIN_EVENTS = 100
+"""Events over the four level years below which a local level is not estimated."""
+
+
+def collapse(single: np.ndarray) -> np.ndarray:
+    """Single years 0..n → 0..99, 100+."""
+    out = np.zeros(sc.AGES)
+    out[: sc.TOP] = single[: sc.TOP]
+    out[sc.TOP] = single[sc.TOP :].sum()
+    return out
+
+
+def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarray, str, str]:
+    """(areas, 2, AGES) on 31.12. of `year`, the table and Stichtag it comes from. Kreise have
+    single years to 74 (the bands above are split along the life table's L(x)); Gemeinden
+    have 17 groups, split along their Kreis's single years (see `single_years`)."""
+    table = inputs.SINGLE_YEARS if all(len(k) == 5 for k in keys) else inputs.AGE_GROUPS
+    src = ctx.age(table, year)
+    if src is None:
+        raise LookupError(f"{table} hat keinen Stichtag 31.12.{year}")
+    out = np.zeros((len(keys), 2, sc.AGES))
+    for i, key in enumerate(keys):
+        for s, sex in enumerate(SEXES):
+            single = ctx.single_years.of(src, key, sex) if key in src.row else None
+            if single is None:
+                raise LookupError(f"Keine Altersstruktur für {key} am 31.12.{year}")
+            out[i, s] = collapse(single)
+    return out, table, src.period
+
+
+def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
+    """(areas, 2 sexes) summed over `years`; NaN where a cell is missing or secret."""
+    f = ctx.store.table(table)
+    f = f.loc[f["year"].isin(years) & f["sex"].isin(SEXES) & f["area_key"].isin(keys)]
+    f = f.assign(value=f["value"].where(~f["flag"].isin(HIDDEN)))
+    f = f.drop_duplicates(["area_key", "year", "sex"], keep="last")
+    wide = f.pivot_table(
+        index="area_key", columns="sex", values="value", aggfunc=lambda v: v.sum(min_count=len(v)),
+        observed=True,
+    )  # fmt: skip
+    counts = f.groupby(["area_key", "sex"], observed=True)["value"].count().unstack()
+    wide = wide.where(counts.reindex_like(wide) == len(years))
+    return wide.reindex(index=keys, columns=list(SEXES)).to_numpy(dtype=float)
+
+
+@dataclass(frozen=True)
+class Levels:
+    mortality: np.ndarray  # (areas, 2)
+    fertility: np.ndarray  # (areas,)
+    deaths: np.ndarray  # observed, (areas, 2), over LEVEL_YEARS
+    births: np.ndarray  # (areas,)
+    expected_deaths: np.ndarray
+    expected_births: np.ndarray
+    pooled: np.ndarray  # bool (areas,): level replaced by Germany's for want of events
+
+
+def levels(
+    ctx: Context, keys: list[str], pop: np.ndarray, tables: dict[str, sc.LifeTable],
+    fert: sc.Fertility,
+) -> Levels:  # fmt: skip
+    """Indirect standardisation against Germany, for Kreise (5-digit keys) and DG."""
+    all_keys = [*keys, "DG"]
+    d_obs = events(ctx, DEATHS, all_keys, LEVEL_YEARS)
+    b_obs = events(ctx, BIRTHS, all_keys, LEVEL_YEARS).sum(axis=1)
+    person_years = events(ctx, MEAN_POPULATION, all_keys, LEVEL_YEARS)
+    de_pop = _germany_2015(ctx)
+    full = np.concatenate([pop, de_pop[None]], axis=0)
+    m = np.stack([tables[s].death_rates() for s in SEXES])
+    # expected events per person-year with the standard rates and the 2015 age structure
+    exp_d_rate = (full * m[None]).sum(axis=2) / full.sum(axis=2)
+    exp_d = exp_d_rate * person_years
+    exp_b_rate = (full[:, 1] * fert.asfr[None]).sum(axis=1) / full.sum(axis=(1, 2))
+    exp_b = exp_b_rate * person_years.sum(axis=1)
+    smr = d_obs / exp_d
+    sfr = b_obs / exp_b
+    mort = smr[:-1] / smr[-1]
+    fer = sfr[:-1] / sfr[-1]
+    few = (np.nan_to_num(d_obs[:-1].sum(axis=1)) < MIN_EVENTS) | (
+        np.nan_to_num(b_obs[:-1]) < MIN_EVENTS
+    )
+    mort = np.where(few[:, None] | ~np.isfinite(mort), 1.0, mort)
+    fer = np.where(few | ~np.isfinite(fer), 1.0, fer)
+    return Levels(mort, fer, d_obs[:-1], b_obs[:-1], exp_d[:-1], exp_b[:-1], few)
+
+
+def _germany_2015(ctx: Context) -> np.ndarray:
+    pop, _, _ = base_population(ctx, ["DG"], 2015)
+    return pop[0]
+
+
+def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """In- and out-moves of 2015 by group and sex: two (areas, 6, 2) arrays. Kreise: over the
+    Kreis boundary; Gemeinden: over the Gemeinde boundary."""
+    kreise = all(len(k) == 5 for k in keys)
+    f = ctx.store.table(MOVES_KREIS if kreise else MOVES_GEMEINDE)
+    f = f.loc[f["area_key"].isin(keys) & f["sex"].isin(SEXES) & (f["age"] != "total")]
+    f = f.drop_duplicates(["area_key", "variable", "sex", "age"], keep="last")
+    out = []
+    for word in ("Zuzüge", "Fortzüge"):
+        part = f.loc[f["variable"].astype(str).str.contains(f"{word} über", regex=False)]
+        part = part.assign(value=part["value"].where(~part["flag"].isin(HIDDEN)))
+        wide = part.pivot_table(
+            index="area_key", columns=["age", "sex"], values="value", aggfunc="first", observed=True
+        )
+        cols = pd.MultiIndex.from_product(
+            [[f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in MOVE_BANDS], list(SEXES)]
+        )
+        arr = wide.reindex(index=keys, columns=cols).to_numpy(dtype=float)
+        out.append(arr.reshape(len(keys), len(MOVE_BANDS), 2))
+    return out[0], out[1]
+
+
+def migration_by_age(
+    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, pop: np.ndarray
+) -> np.ndarray:
+    """Yearly net migration (areas, 2, AGES) that sums to `level`: the 2015 balance of each age
+    group and sex, with the difference to `level` taken from (or added to) the in-movers in
+    proportion to their age and sex; within a group, spread like the population."""
+    zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
+    net = zin - zout
+    total_in = zin.sum(axis=(1, 2))
+    gap = level - net.sum(axis=(1, 2))
+    weights = np.where(
+        total_in[:, None, None] > 0,
+        zin / np.where(total_in > 0, total_in, 1)[:, None, None],
+        1 / zin[0].size,
+    )
+    adjusted = net + gap[:, None, None] * weights  # (areas, groups, 2)
+    return np.stack([spread(adjusted[:, :, s], MOVE_BANDS, pop[:, s]) for s in range(2)], axis=1)

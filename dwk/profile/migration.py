@@ -1,0 +1,122 @@
+"""The migration assumption: how many people an area gains or loses by moves each year.
+
+Net migration comes from the residual method (change of the population minus births plus
+deaths), per year and area. The assumption has two parts:
+
+- Germany's net migration rate: the mean of the last `RECENT` regular years before the base
+  (recent level) converges linearly over `CONVERGENCE` years to the mean of all regular years
+  since 1996 (long-run level). Variants: `low-migration` takes the lower, `high-migration` the
+  higher of the two levels from the first year on.
+- The area's deviation from Germany's rate in the recent years, shrunk by the persistence
+  factor λ: how much of a 3-year deviation has, on average, still been there in the following
+  5 years, measured on the past (least squares through the origin over all Kreise and every
+  origin year whose windows lie in the data). Migration regresses towards the mean; an
+  assumption that carries the latest deviation on in full has been wrong before.
+
+Years that are not regular: 2011 (the Zensus correction lies between 31.12.2010 and
+31.12.2011, so the residual measures the census, not moves) and 2015 (the exceptional arrival
+of refugees).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+IRREGULAR = {
+    2011: "Zensuskorrektur zwischen 31.12.2010 und 31.12.2011",
+    2015: "außergewöhnliche Zuwanderung von Geflüchteten",
+}
+FIRST_YEAR = 1996
+RECENT = 3
+HORIZON = 5
+CONVERGENCE = 10
+VARIANTS = ("main", "low-migration", "high-migration")
+VARIANT_LABELS = {
+    "main": "Hauptvariante",
+    "low-migration": "niedrige Zuwanderung",
+    "high-migration": "hohe Zuwanderung",
+}
+
+
+@dataclass(frozen=True)
+class History:
+    """Net migration (areas, years) and the population at the start of each year (31.12. of
+    the year before), for areas and for Germany; `estimated` marks years whose births and
+    deaths are themselves model estimates."""
+
+    years: list[int]
+    net: np.ndarray
+    start: np.ndarray
+    de_net: np.ndarray
+    de_start: np.ndarray
+    estimated: tuple[int, ...] = ()
+
+    def regular(self, until: int) -> list[int]:
+        return [y for y in self.years if FIRST_YEAR <= y <= until and y not in IRREGULAR]
+
+    def rates(self, years: list[int]) -> np.ndarray:
+        idx = [self.years.index(y) for y in years]
+        net, start = self.net[:, idx], self.start[:, idx]
+        ok = np.isfinite(net) & np.isfinite(start)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(ok, net, 0).sum(axis=1) / np.where(ok, start, 0).sum(axis=1)
+
+    def de_rate(self, years: list[int]) -> float:
+        idx = [self.years.index(y) for y in years]
+        return float(self.de_net[idx].sum() / self.de_start[idx].sum())
+
+    def deviation(self, years: list[int]) -> np.ndarray:
+        return self.rates(years) - self.de_rate(years)
+
+
+def persistence(history: History, until: int) -> tuple[float, list[int]]:
+    """λ and the origin years it was measured on (see the module docstring)."""
+    regular = history.regular(until)
+    num = den = 0.0
+    origins = []
+    for i in range(RECENT - 1, len(regular) - HORIZON):
+        before, after = regular[i - RECENT + 1 : i + 1], regular[i + 1 : i + 1 + HORIZON]
+        x, y = history.deviation(before), history.deviation(after)
+        ok = np.isfinite(x) & np.isfinite(y)
+        num += float((x[ok] * y[ok]).sum())
+        den += float((x[ok] ** 2).sum())
+        origins.append(regular[i])
+    return (num / den if den else 1.0), origins
+
+
+@dataclass(frozen=True)
+class Plan:
+    base_year: int
+    recent_years: list[int]
+    long_years: list[int]
+    national_recent: float
+    national_long: float
+    persistence: float
+    persistence_origins: list[int]
+    deviation: np.ndarray  # (areas,) recent deviation from Germany, per person and year
+
+    def national(self, variant: str, year: int) -> float:
+        lo, hi = sorted((self.national_recent, self.national_long))
+        if variant == "low-migration":
+            return lo
+        if variant == "high-migration":
+            return hi
+        step = min((year - self.base_year) / CONVERGENCE, 1.0)
+        return self.national_recent + (self.national_long - self.national_recent) * step
+
+    def rate(self, variant: str, year: int) -> np.ndarray:
+        """Net migration per inhabitant (at the start of `year`) for every area."""
+        return self.national(variant, year) + self.persistence * self.deviation
+
+
+def plan(history: History, base_year: int, persistence_from: History | None = None) -> Plan:
+    regular = history.regular(base_year)
+    recent = regular[-RECENT:]
+    lam, origins = persistence(persistence_from or history, base_year)
+    deviation = np.nan_to_num(history.deviation(recent))
+    return Plan(
+        base_year, recent, regular, history.de_rate(recent), history.de_rate(regular), lam,
+        origins, deviation,
+    )  # fmt: skip
