@@ -127,6 +127,39 @@ def indicators(
     write_records(records, fmt, sys.stdout)
 
 
+@app.command()
+def project(
+    area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
+    level: Annotated[str | None, typer.Option(help="kreis: alle Kreise")] = None,
+    base_year: Annotated[
+        int | None, typer.Option(help="Basisjahr (Kreise 2015 oder 2020, Gemeinden 2015)")
+    ] = None,
+    to: Annotated[int, typer.Option(help="Zieljahr")] = 2040,
+    variant: Annotated[
+        list[str] | None, typer.Option(help="main | low-migration | high-migration (mehrfach)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+    backtest: Annotated[
+        bool, typer.Option("--backtest", help="Alle Kreise ab 2015 gegen 2016–2020 prüfen")
+    ] = False,
+) -> None:
+    """Bevölkerungsvorausberechnung nach Alter und Geschlecht (Kohorten-Komponenten-Methode).
+
+    Example: dwk project dortmund --to 2040 --format csv
+    """
+    from dwk import projection_export as pe
+
+    store, registry = _open()
+    if backtest:
+        from dwk.profile.backtest import run_backtest
+        from dwk.profile.indicators import Context
+
+        pe.write_backtest(run_backtest(Context(store, registry.changes)), fmt, sys.stdout)
+        return
+    proj, names = pe.projection_for(store, registry, area or [], level, base_year, to, variant)
+    pe.write_projection(proj, names, fmt, sys.stdout, sys.stderr)
+
+
 def main() -> None:
     try:
         rc = app(standalone_mode=False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dwk.profile import age_estimation as est
 from dwk.profile import inputs
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
@@ -53,33 +54,73 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     """(areas, 2, AGES) on 31.12. of `year`, the table and Stichtag it comes from. Kreise have
     single years to 74 (the bands above are split along the life table's L(x)); Gemeinden
     have 17 groups, split along their Kreis's single years (see `single_years`)."""
-    table = inputs.SINGLE_YEARS if all(len(k) == 5 for k in keys) else inputs.AGE_GROUPS
+    table = (
+        inputs.SINGLE_YEARS if all(len(k) == 5 or k == "DG" for k in keys) else inputs.AGE_GROUPS
+    )
+    ck = ("base", table, year, tuple(keys))
+    if ck in ctx.years_cache:
+        return ctx.years_cache[ck]
     src = ctx.age(table, year)
     if src is None:
         raise LookupError(f"{table} hat keinen Stichtag 31.12.{year}")
+    missing = [k for k in keys if k not in src.row]
+    if missing:
+        raise LookupError(f"Keine Altersstruktur für {missing[0]} am 31.12.{year}")
     out = np.zeros((len(keys), 2, sc.AGES))
     for i, key in enumerate(keys):
         for s, sex in enumerate(SEXES):
-            single = ctx.single_years.of(src, key, sex) if key in src.row else None
+            if table == inputs.SINGLE_YEARS:
+                single = _split_old_age(src.counts[sex][src.row[key]], src.bands, ctx, sex)
+            else:
+                single = ctx.single_years.of(src, key, sex)
             if single is None:
                 raise LookupError(f"Keine Altersstruktur für {key} am 31.12.{year}")
             out[i, s] = collapse(single)
-    return out, table, src.period
+    ctx.years_cache[ck] = (out, table, src.period)
+    return ctx.years_cache[ck]
+
+
+_KEEP = 70
+"""Single years below this age are taken as they are; only the bands above are split."""
+
+
+def _split_old_age(counts: np.ndarray, bands, ctx: Context, sex: str) -> np.ndarray | None:
+    """`est.split_to_single_years` on the ages from 70 only: the split of the bands 75+ depends
+    on their neighbours, not on the ages far below, so this gives the same single years."""
+    if np.isnan(counts).any() or counts.sum() <= 0:
+        return None
+    standard = ctx.single_years.life(sex)
+    keep = [i for i, (lo, _) in enumerate(bands) if lo < _KEEP]
+    rest = [i for i, (lo, _) in enumerate(bands) if lo >= _KEEP]
+    head = counts[keep]
+    tail_bands = [(0, _KEEP), *(bands[i] for i in rest)]
+    tail_counts = np.concatenate([[head.sum()], counts[rest]])
+    split = est.split_to_single_years(tail_counts, tail_bands, standard)
+    split[:_KEEP] = head
+    return split
+
+
+def event_cube(ctx: Context, table: str, keys: list[str], years: list[int]) -> np.ndarray:
+    """(areas, years, 2 sexes) of an events table; NaN where a cell is missing or secret."""
+    ck = ("events", table)
+    if ck not in ctx.years_cache:
+        f = ctx.store.table(table)
+        f = f.loc[f["sex"].isin(SEXES)].drop_duplicates(["area_key", "year", "sex"], keep="last")
+        value = f["value"].where(~f["flag"].isin(HIDDEN))
+        ctx.years_cache[ck] = pd.Series(
+            value.to_numpy(dtype=float),
+            index=pd.MultiIndex.from_arrays(
+                [f["area_key"].astype(str), f["year"].astype(int), f["sex"].astype(str)]
+            ),
+        )
+    series = ctx.years_cache[ck]
+    full = pd.MultiIndex.from_product([keys, years, list(SEXES)])
+    return series.reindex(full).to_numpy().reshape(len(keys), len(years), 2)
 
 
 def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
-    """(areas, 2 sexes) summed over `years`; NaN where a cell is missing or secret."""
-    f = ctx.store.table(table)
-    f = f.loc[f["year"].isin(years) & f["sex"].isin(SEXES) & f["area_key"].isin(keys)]
-    f = f.assign(value=f["value"].where(~f["flag"].isin(HIDDEN)))
-    f = f.drop_duplicates(["area_key", "year", "sex"], keep="last")
-    wide = f.pivot_table(
-        index="area_key", columns="sex", values="value", aggfunc=lambda v: v.sum(min_count=len(v)),
-        observed=True,
-    )  # fmt: skip
-    counts = f.groupby(["area_key", "sex"], observed=True)["value"].count().unstack()
-    wide = wide.where(counts.reindex_like(wide) == len(years))
-    return wide.reindex(index=keys, columns=list(SEXES)).to_numpy(dtype=float)
+    """(areas, 2 sexes) summed over `years`; NaN if any year is missing or secret."""
+    return event_cube(ctx, table, keys, list(years)).sum(axis=1)
 
 
 @dataclass(frozen=True)

@@ -84,19 +84,22 @@ def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
     """Residual net migration of Kreise (and Germany) 1996..`until` (≤ 2015)."""
     years = list(range(mg.FIRST_YEAR, until + 1))
     all_keys = [*keys, "DG"]
-    net = np.full((len(all_keys), len(years)), np.nan)
-    start = np.full_like(net, np.nan)
-    for j, y in enumerate(years):
-        b = asm.events(ctx, asm.BIRTHS, all_keys, (y,)).sum(axis=1)
-        d = asm.events(ctx, asm.DEATHS, all_keys, (y,)).sum(axis=1)
-        p0 = np.array([_observed(ctx, k, y - 1) for k in all_keys])
-        p1 = np.array([_observed(ctx, k, y) for k in all_keys])
-        net[:, j] = p1 - p0 - (b - d)
-        start[:, j] = p0
-    return mg.History(years, net[:-1], start[:-1], net[-1], start[-1])
+    births = asm.event_cube(ctx, asm.BIRTHS, all_keys, years).sum(axis=2)
+    deaths = asm.event_cube(ctx, asm.DEATHS, all_keys, years).sum(axis=2)
+    totals = ctx.observed_totals.reindex(index=all_keys, columns=[years[0] - 1, *years])
+    p = totals.to_numpy(dtype=float)
+    net = p[:, 1:] - p[:, :-1] - (births - deaths)
+    return mg.History(years, net[:-1], p[:-1, :-1], net[-1], p[-1, :-1])
 
 
 def _kreis_inputs(ctx: Context, keys: list[str], year: int):
+    ck = ("inputs", tuple(keys), year)
+    if ck not in ctx.years_cache:
+        ctx.years_cache[ck] = _read_kreis_inputs(ctx, keys, year)
+    return ctx.years_cache[ck]
+
+
+def _read_kreis_inputs(ctx: Context, keys: list[str], year: int):
     pop, table, period = asm.base_population(ctx, keys, year)
     tables = _tables(ctx, year)
     fert = sc.fertility_for(ctx.store, year)
@@ -126,7 +129,7 @@ def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     return out
 
 
-def _successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
+def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
     """For every old key, the key it has in `new_keys` (itself, or the key it was merged into)."""
     merged = {o: c.new for c in changes if c.level == "kreis" for o in c.old if c.new in new_keys}
     out = [k if k in new_keys else merged.get(k, "") for k in old_keys]
@@ -137,7 +140,7 @@ def _successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[st
     return out
 
 
-def _sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarray:
+def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarray:
     out = np.zeros((len(new_keys), *values.shape[1:]))
     index = {k: i for i, k in enumerate(new_keys)}
     for i, k in enumerate(succ):
@@ -150,7 +153,7 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     meets the observed one: the net migration (years, areas) it took, the births and deaths."""
     pop, _, _, tables, fert, lv, zin, zout = _kreis_inputs(ctx, keys, 2015)
     sched = _schedules(lv, tables, fert)
-    succ = _successors(ctx.changes, keys, kreis_keys(ctx, to))
+    succ = successors(ctx.changes, keys, kreis_keys(ctx, to))
     groups: dict[str, list[int]] = {}
     for i, k in enumerate(succ):
         groups.setdefault(k, []).append(i)
@@ -177,15 +180,15 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
 def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
     """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated."""
     old = kreis_keys(ctx, 2015)
-    succ = _successors(ctx.changes, old, keys)
+    succ = successors(ctx.changes, old, keys)
     early = kreis_history(ctx, old, 2015)
     net_late, run = estimate_moves(ctx, old, until)
     late_years = run.years[1:]
     start_late = np.stack(
         [[float(ctx.totals.at[k, y - 1]) for k in keys] for y in late_years], axis=1
     )
-    net = np.concatenate([_sum_to(early.net, succ, keys), _sum_to(net_late.T, succ, keys)], axis=1)
-    start = np.concatenate([_sum_to(early.start, succ, keys), start_late], axis=1)
+    net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
+    start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
     return mg.History(
         early.years + late_years, net, start,
         np.concatenate([early.de_net, net_late.sum(axis=1)]),
@@ -196,10 +199,10 @@ def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
 
 def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
     old = kreis_keys(ctx, 2015)
-    succ = _successors(ctx.changes, old, keys)
+    succ = successors(ctx.changes, old, keys)
     pop15, _, _, _, _, lv15, zin15, zout15 = _kreis_inputs(ctx, old, 2015)
     lv = _merge_levels(lv15, succ, keys)
-    zin, zout = _sum_to(zin15, succ, keys), _sum_to(zout15, succ, keys)
+    zin, zout = sum_to(zin15, succ, keys), sum_to(zout15, succ, keys)
     pop, table, period = asm.base_population(ctx, keys, 2020)
     tables = _tables(ctx, 2020)
     fert = sc.fertility_for(ctx.store, 2020)
@@ -214,11 +217,11 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
 
 def _merge_levels(lv: asm.Levels, succ: list[str], keys: list[str]) -> asm.Levels:
     """Levels of merged Kreise: observed over expected events of their parts."""
-    d, ed = _sum_to(lv.deaths, succ, keys), _sum_to(lv.expected_deaths, succ, keys)
-    b, eb = _sum_to(lv.births, succ, keys), _sum_to(lv.expected_births, succ, keys)
-    mort = _sum_to(lv.mortality * lv.expected_deaths, succ, keys) / ed
-    fert = _sum_to(lv.fertility * lv.expected_births, succ, keys) / eb
-    pooled = _sum_to(lv.pooled.astype(float), succ, keys) > 0
+    d, ed = sum_to(lv.deaths, succ, keys), sum_to(lv.expected_deaths, succ, keys)
+    b, eb = sum_to(lv.births, succ, keys), sum_to(lv.expected_births, succ, keys)
+    mort = sum_to(lv.mortality * lv.expected_deaths, succ, keys) / ed
+    fert = sum_to(lv.fertility * lv.expected_births, succ, keys) / eb
+    pooled = sum_to(lv.pooled.astype(float), succ, keys) > 0
     return asm.Levels(mort, fert, d, b, ed, eb, pooled)
 
 
