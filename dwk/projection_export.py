@@ -81,20 +81,6 @@ def frame(proj: Projection) -> pd.DataFrame:
     return out.sort_values("area", kind="stable", ignore_index=True)
 
 
-def area_levels(proj: Projection, i: int) -> dict:
-    lv, plan = proj.levels, proj.plan
-    return {
-        "mortality_level_male": round(float(lv.mortality[i, 0]), 4),
-        "mortality_level_female": round(float(lv.mortality[i, 1]), 4),
-        "fertility_level": round(float(lv.fertility[i]), 4),
-        "level_replaced_by_germany": bool(lv.pooled[i]),
-        "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
-        "net_migration_per_1000_first_year": round(
-            float(plan.rate("main", proj.base_year + 1)[i]) * 1000, 3
-        ),
-    }
-
-
 def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
                      err: TextIO) -> None:  # fmt: skip
     if fmt == "csv":
@@ -120,7 +106,7 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
                 for s, sex in enumerate(OUT_SEXES):
                     series.append({"variant": variant, "year": year, "sex": sex,
                                    "values": cube[j, i, s].tolist()})  # fmt: skip
-        areas.append({"area": key, "name": names.get(key, ""), "assumptions": area_levels(proj, i),
+        areas.append({"area": key, "name": names.get(key, ""), "assumptions": fc.area_levels(proj, i),
                       "series": series})  # fmt: skip
     return {
         "base_year": proj.base_year,

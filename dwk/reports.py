@@ -13,6 +13,7 @@ from dwk.errors import DwkError
 from dwk.profile.build import build_profile
 from dwk.profile.catalogue import load_catalogue
 from dwk.profile.indicators import Context
+from dwk.profile.outlook import load_groups
 from dwk.render.report import render_html, render_index, render_markdown
 from dwk.render.write import safe_child
 from dwk.store import Store
@@ -53,7 +54,7 @@ def build_reports(
     if bad:
         raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
     catalogue = load_catalogue()
-    rules = load_rules(frozenset(KINDS), {d.id for d in catalogue})
+    rules = load_rules(frozenset(KINDS), {d.id for d in catalogue} | {g.id for g in load_groups()})
     ctx = Context(store, registry.changes)
     result = BatchResult()
     done: list[Area] = []

@@ -191,19 +191,42 @@ def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def migration_by_age(
-    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, pop: np.ndarray
-) -> np.ndarray:
-    """Yearly net migration (areas, 2, AGES) that sums to `level`: the 2015 balance of each age
-    group and sex, with the difference to `level` taken from (or added to) the in-movers in
-    proportion to their age and sex; within a group, spread like the population."""
+    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, now: np.ndarray,
+    base: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Yearly net migration (areas, 2, AGES) that sums to `level`.
+
+    Out-movers leave at the 2015 rates of their age group and sex (moves over the base
+    population of the group), applied to today's population, so a shrinking cohort loses
+    fewer people; in-movers come with the 2015 age and sex profile of the in-movers, as many as
+    it takes to reach `level` (none, if even that is below the out-movers' count). Within a
+    group both are spread like the base population."""
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
-    net = zin - zout
+    groups = np.stack([_group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out_rate = np.where(groups > 0, zout / groups, 0.0)
+    rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
+    leaving = rate_by_age * now
     total_in = zin.sum(axis=(1, 2))
-    gap = level - net.sum(axis=(1, 2))
-    weights = np.where(
+    arriving = np.clip(level + leaving.sum(axis=(1, 2)), 0.0, None)
+    share = np.where(
         total_in[:, None, None] > 0,
-        zin / np.where(total_in > 0, total_in, 1)[:, None, None],
-        1 / zin[0].size,
+        zin / np.where(total_in > 0, total_in, 1.0)[:, None, None],
+        1.0 / zin[0].size,
     )
-    adjusted = net + gap[:, None, None] * weights  # (areas, groups, 2)
-    return np.stack([spread(adjusted[:, :, s], MOVE_BANDS, pop[:, s]) for s in range(2)], axis=1)
+    incoming = share * arriving[:, None, None]
+    spread_in = np.stack(
+        [spread(incoming[:, :, s], MOVE_BANDS, base[:, s]) for s in range(2)], axis=1
+    )
+    return spread_in - leaving
+
+
+def _group_sums(pop: np.ndarray) -> np.ndarray:
+    return np.stack([pop[:, lo : hi or sc.AGES].sum(axis=1) for lo, hi in MOVE_BANDS], axis=1)
+
+
+def _by_age(per_group: np.ndarray) -> np.ndarray:
+    out = np.zeros((per_group.shape[0], sc.AGES))
+    for g, (lo, hi) in enumerate(MOVE_BANDS):
+        out[:, lo : hi or sc.AGES] = per_group[:, g, None]
+    return out

@@ -13,6 +13,7 @@ from dwk.areas import Area, Registry
 from dwk.profile import inputs
 from dwk.profile.catalogue import IndicatorDef
 from dwk.profile.indicators import Context, age_source, age_years, compute
+from dwk.profile.outlook import Outlook, outlook_for
 from dwk.sources.meta import TableMeta
 from dwk.store import Store
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
@@ -68,6 +69,7 @@ class Development:
     series: list[tuple[str, list[float | None]]]
     base_year: int
     tables: str
+    observed: list[tuple[int, float]]  # the area's own population on 31.12.
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Profile:
     pyramid: Pyramid | None
     development: Development | None
     census_2022: float | None
+    outlook: Outlook | None
     sources: list[TableMeta]
     catalogue: list[IndicatorDef]
     warnings: list[str] = field(default_factory=list)
@@ -135,7 +138,10 @@ def build_profile(
         ]
 
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
-    outcomes = evaluate([r for r in rules if r.indicator in by_id], subject)
+    outlook = outlook_for(ctx, area)
+    if outlook is not None:
+        subject.observations.update(outlook.observations())
+    outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
     swot = [o.item for o in outcomes if o.item is not None]
 
     pyramid = _pyramid(ctx, area, refs)
@@ -143,7 +149,8 @@ def build_profile(
     census = _census_2022(store, area)
     used = _table_codes([*tables.values(), pyramid.table if pyramid else "",
                          development.tables if development else "",
-                         CENSUS_2022 if census is not None else ""])  # fmt: skip
+                         CENSUS_2022 if census is not None else "",
+                         outlook.tables if outlook else ""])  # fmt: skip
     sources = [m for code in used for m in store.metas(code)[-1:]]
     warnings = [
         f"{r.definition.label}: Wert beruht auf weniger als {r.definition.min_count} Personen oder Ereignissen"
@@ -153,7 +160,8 @@ def build_profile(
     return Profile(
         area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
-        pyramid=pyramid, development=development, census_2022=census, sources=sources,
+        pyramid=pyramid, development=development, census_2022=census, outlook=outlook,
+        sources=sources,
         catalogue=shown, warnings=warnings,
     )  # fmt: skip
 
@@ -234,7 +242,7 @@ def _development(ctx: Context, area: Area, refs: list[Area]) -> Development | No
     tables = inputs.POPULATION_GEMEINDE if area.level == "gemeinde" else inputs.POPULATION_KREIS
     if years[-1] > 2015:
         tables += ", " + inputs.POPULATION_KREIS_RECENT
-    return Development(years, series, base, tables)
+    return Development(years, series, base, tables, [(y, float(own[y])) for y in years])
 
 
 def _census_2022(store: Store, area: Area) -> float | None:

@@ -110,10 +110,10 @@ def _read_kreis_inputs(ctx: Context, keys: list[str], year: int):
     return pop, table, period, tables, fert, lv, moves_in, moves_out
 
 
-def _migration(plan: mg.Plan, variant: str, moves_in, moves_out):
+def _migration(plan: mg.Plan, variant: str, moves_in, moves_out, base: np.ndarray):
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
         level = prev.sum(axis=(1, 2)) * plan.rate(variant, year)
-        return asm.migration_by_age(level, moves_in, moves_out, prev)
+        return asm.migration_by_age(level, moves_in, moves_out, prev, base)
 
     return fn
 
@@ -123,7 +123,7 @@ def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     history = kreis_history(ctx, keys, 2015)
     plan = mg.plan(history, 2015)
     sched = _schedules(lv, tables, fert)
-    runs = {v: project(pop, sched, _migration(plan, v, zin, zout), 2015, to) for v in variants}
+    runs = {v: project(pop, sched, _migration(plan, v, zin, zout, pop), 2015, to) for v in variants}
     out = Projection(keys, 2015, table, period, runs, plan, lv)
     out.assumptions = describe(out, tables, fert)
     return out
@@ -170,7 +170,7 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
             share = natural[idx] / natural[idx].sum()
             level[idx] = (target - natural[idx].sum()) * share
         gaps[year] = level
-        return asm.migration_by_age(level, zin, zout, prev)
+        return asm.migration_by_age(level, zin, zout, prev, pop)
 
     run = project(pop, sched, fn, 2015, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
@@ -209,7 +209,7 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     history = kreis_history_to(ctx, keys, 2020)
     plan = mg.plan(history, 2020)
     sched = _schedules(lv, tables, fert)
-    runs = {v: project(pop, sched, _migration(plan, v, zin, zout), 2020, to) for v in variants}
+    runs = {v: project(pop, sched, _migration(plan, v, zin, zout, pop), 2020, to) for v in variants}
     out = Projection(keys, 2020, table, period, runs, plan, lv)
     out.assumptions = describe(out, tables, fert)
     return out
@@ -260,7 +260,7 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
         own = net.sum(axis=1) / start.sum(axis=1)
     deviation = np.nan_to_num(own - kplan.national_recent)
     plan = mg.Plan(**{**vars(kplan), "deviation": deviation})
-    runs = {v: project(pop, sched, _migration(plan, v, zin, zout), 2015, to) for v in variants}
+    runs = {v: project(pop, sched, _migration(plan, v, zin, zout, pop), 2015, to) for v in variants}
     out = Projection(keys, 2015, table, period, runs, plan, lv)
     out.assumptions = describe(out, ktables, kfert)
     return out
@@ -286,8 +286,11 @@ def project_areas(
     unknown = [k for k in kreise if k not in every]
     if unknown:
         raise LookupError(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
-    fn = project_kreise_2015 if base == 2015 else project_kreise_2020
-    return subset(fn(ctx, every, to, variants), kreise)
+    ck = ("kreise", base, to, tuple(variants))
+    if ck not in ctx.years_cache:
+        fn = project_kreise_2015 if base == 2015 else project_kreise_2020
+        ctx.years_cache[ck] = fn(ctx, every, to, variants)
+    return subset(ctx.years_cache[ck], kreise)
 
 
 def subset(proj: Projection, keys: list[str]) -> Projection:
@@ -365,3 +368,17 @@ def describe(
             f"12411-0015, {asm.BIRTHS}, {asm.DEATHS}",
         ),
     ]
+
+
+def area_levels(proj: Projection, i: int) -> dict:
+    lv, plan = proj.levels, proj.plan
+    return {
+        "mortality_level_male": round(float(lv.mortality[i, 0]), 4),
+        "mortality_level_female": round(float(lv.mortality[i, 1]), 4),
+        "fertility_level": round(float(lv.fertility[i]), 4),
+        "level_replaced_by_germany": bool(lv.pooled[i]),
+        "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
+        "net_migration_per_1000_first_year": round(
+            float(plan.rate("main", proj.base_year + 1)[i]) * 1000, 3
+        ),
+    }

@@ -9,7 +9,9 @@ from markupsafe import Markup
 from dwk import paths
 from dwk.numbers import format_de, format_period
 from dwk.profile.build import Cell, Profile
+from dwk.profile.outlook import MIN_GROUP
 from dwk.render import charts
+from dwk.render.projection_charts import projection_fan_svg
 from dwk.swot.engine import NEED, QUADRANTS
 
 FLAG_MARKS = {"unsicher": "*", "zensus": "†", ".": "", "zensus,unsicher": "†*"}
@@ -86,6 +88,31 @@ def _charts(p: Profile) -> list[dict]:
     return out
 
 
+def _outlook_charts(p: Profile) -> list[dict]:
+    o = p.outlook
+    if o is None:
+        return []
+    slug, labels = p.area.slug, tuple(o.totals)
+    history = [(y, v) for y, v in (p.development.observed if p.development else [])
+               if y < o.base_year]  # fmt: skip
+    main, low, high = (o.totals[k] for k in labels)
+    svg = projection_fan_svg(
+        f"{slug}-vorausberechnung", f"Bevölkerung bis {o.target}: Varianten der Vorausberechnung",
+        history, o.years, main, low, high, labels,
+    )  # fmt: skip
+    when = f"Basis 31.12.{o.base_year}"
+    out = [_figure(p, "vorausberechnung", svg, o.tables, when,
+                   "Linie: Hauptvariante; Fläche: zwischen niedriger und hoher Zuwanderung")]  # fmt: skip
+    bands = [(a, a + 1) for a in range(90)] + [(90, None)]
+    svg = charts.population_pyramid_svg(
+        f"{slug}-pyramide-{o.target}", f"Altersaufbau {o.target} (Hauptvariante) und {o.base_year}",
+        bands, *o.pyramid_target, *o.pyramid_base, f"31.12.{o.base_year}", f"{o.target}",
+    )  # fmt: skip
+    out.append(_figure(p, "pyramide-vorausberechnung", svg, o.tables, when,
+                       f"Balken: Anteil je Altersjahr {o.target}; Linie: Form am 31.12.{o.base_year}"))  # fmt: skip
+    return out
+
+
 def _context(p: Profile, with_charts: bool) -> dict:
     quadrants = {q: [i for i in p.swot if i.quadrant == q] for q in (*QUADRANTS, NEED)}
     return {
@@ -95,6 +122,8 @@ def _context(p: Profile, with_charts: bool) -> dict:
         "quadrant_names": QUADRANTS,
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
+        "outlook_charts": _outlook_charts(p) if with_charts else [],
+        "min_group": MIN_GROUP,
     }
 
 

@@ -1,8 +1,9 @@
 """The SWOT engine: rules against indicator values → `SwotItem` candidates with evidence.
 
-A rule's kind decides the quadrant pair (status → Stärke/Schwäche, trend → Chance/Risiko); the
-indicator's polarity and the sign of the difference decide which of the two; a neutral
-indicator gives "Handlungsbedarf". No rule fires on a flagged or missing value, and every rule
+A rule's kind decides the quadrant pair (status → Stärke/Schwäche, trend and projection →
+Chance/Risiko); the indicator's polarity and the sign of the difference decide which of the
+two, unless the rule names its quadrant and direction (projection rules: growth of the 80+
+means care demand, whatever the polarity); a neutral indicator gives "Handlungsbedarf". No rule fires on a flagged or missing value, and every rule
 leaves an outcome saying whether it fired and why, for the appendix.
 """
 
@@ -22,6 +23,7 @@ QUADRANTS = (STRENGTH, WEAKNESS, OPPORTUNITY, RISK)
 KIND_QUADRANTS: dict[str, tuple[str, str]] = {
     "status": (STRENGTH, WEAKNESS),
     "trend": (OPPORTUNITY, RISK),
+    "projection": (OPPORTUNITY, RISK),
 }
 MIN_PEERS = 3
 
@@ -93,7 +95,9 @@ def _evaluate(rule: SwotRule, s: Subject) -> RuleOutcome:
             False,
             f"Abstand {format_de(diff, 2, sign=True)} unter der Schwelle {format_de(rule.threshold, 2)}",
         )
-    quadrant = _quadrant(rule.kind, own.polarity, diff)
+    if rule.sign and (diff > 0) != (rule.sign == "+"):
+        return RuleOutcome(rule, False, "Veränderung in die andere Richtung")
+    quadrant = rule.quadrant or _quadrant(rule.kind, own.polarity, diff)
     text = _sentence(rule, s, own, ref_value, ref_name, diff)
     item = SwotItem(
         id=f"{rule.id}:{rule.indicator}:{s.key}",

@@ -16,6 +16,8 @@ PLACEHOLDERS = frozenset(
      "period"}
 )  # fmt: skip
 _REQUIRED = ("id", "kind", "indicator", "comparison", "threshold", "template")
+SIGNS = ("", "+", "-")
+RULE_QUADRANTS = ("", "Stärke", "Schwäche", "Chance", "Risiko", "Handlungsbedarf")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class SwotRule:
     comparison: str
     threshold: float
     template: str
+    sign: str = ""
+    quadrant: str = ""
 
 
 def load_rules(
@@ -47,8 +51,15 @@ def load_rules(
             raise ConfigError(f"{where}: unbekannter Vergleich {raw['comparison']!r}", file=path)
         if not isinstance(raw["threshold"], int | float) or raw["threshold"] < 0:
             raise ConfigError(f"{where}: Schwelle muss eine Zahl ≥ 0 sein", file=path)
+        if raw.get("sign", "") not in SIGNS:
+            raise ConfigError(f"{where}: Richtung muss '+' oder '-' sein", file=path)
+        if raw.get("quadrant", "") not in RULE_QUADRANTS:
+            raise ConfigError(f"{where}: unbekannter Quadrant {raw['quadrant']!r}", file=path)
+        unknown = set(raw) - set(SwotRule.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"{where}: unbekannte Felder {', '.join(sorted(unknown))}", file=path)
         _check_template(str(raw["template"]), where, path)
-        out.append(SwotRule(**{k: raw[k] for k in _REQUIRED}))
+        out.append(SwotRule(**raw))
     ids = [r.id for r in out]
     if len(set(ids)) != len(ids):
         raise ConfigError("Regel-IDs sind nicht eindeutig", file=path)
