@@ -173,10 +173,12 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        from click import ClickException
-
-        if isinstance(exc, ClickException):
+    except Exception as exc:
+        # Usage errors of click, which newer typer releases vendor instead of depending on it:
+        # recognised by their interface, not their module.
+        if callable(getattr(exc, "show", None)) and isinstance(
+            getattr(exc, "exit_code", None), int
+        ):
             exc.show()
             sys.exit(2)
         raise

@@ -191,34 +191,38 @@ def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def migration_by_age(
-    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, now: np.ndarray,
-    base: np.ndarray,
+    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, aged: np.ndarray,
+    base: np.ndarray, profile: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """Yearly net migration (areas, 2, AGES) that sums to `level`.
 
-    Out-movers leave at the 2015 rates of their age group and sex (moves over the base
-    population of the group), applied to today's population, so a shrinking cohort loses
-    fewer people; in-movers come with the 2015 age and sex profile of the in-movers, as many as
-    it takes to reach `level` (none, if even that is below the out-movers' count). Within a
-    group both are spread like the base population."""
+    Out-movers leave at the 2015 rates of their age group and sex (out-moves over the group's
+    population on 31.12.2015, at most 1), applied to the population that has aged into each
+    year of age (`aged`), so a shrinking cohort loses fewer people. In-movers are those of
+    2015, plus or minus whatever it takes to reach `level`; that difference has the age and
+    sex `profile` (groups, 2) of Germany's own 2015 balance, i.e. of moves across the border,
+    because it is the level of immigration that changes from year to year, while moves inside
+    Germany cancel out in Germany's balance. In-movers are spread within their group like
+    the base population."""
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
     groups = np.stack([_group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out_rate = np.where(groups > 0, zout / groups, 0.0)
+        out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
     rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
-    leaving = rate_by_age * now
-    total_in = zin.sum(axis=(1, 2))
-    arriving = np.clip(level + leaving.sum(axis=(1, 2)), 0.0, None)
-    share = np.where(
-        total_in[:, None, None] > 0,
-        zin / np.where(total_in > 0, total_in, 1.0)[:, None, None],
-        1.0 / zin[0].size,
-    )
-    incoming = share * arriving[:, None, None]
+    leaving = rate_by_age * aged
+    gap = level - (zin.sum(axis=(1, 2)) - leaving.sum(axis=(1, 2)))
+    incoming = zin + gap[:, None, None] * profile[None]
     spread_in = np.stack(
         [spread(incoming[:, :, s], MOVE_BANDS, base[:, s]) for s in range(2)], axis=1
     )
     return spread_in - leaving
+
+
+def border_profile(ctx: Context) -> np.ndarray:
+    """Germany's net migration of 2015 by group and sex, as shares (groups, 2)."""
+    zin, zout = flows(ctx, ["DG"])
+    net = (zin - zout)[0]
+    return net / net.sum()
 
 
 def _group_sums(pop: np.ndarray) -> np.ndarray:

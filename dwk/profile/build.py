@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dwk.areas import Area, Registry
-from dwk.profile import inputs
 from dwk.profile.catalogue import IndicatorDef
+from dwk.profile.dynamics import Dynamics, dynamics_for
 from dwk.profile.indicators import Context, age_source, age_years, compute
 from dwk.profile.outlook import Outlook, outlook_for
 from dwk.sources.meta import TableMeta
@@ -63,15 +63,6 @@ class Pyramid:
     table: str
 
 
-@dataclass(frozen=True)
-class Development:
-    years: list[int]
-    series: list[tuple[str, list[float | None]]]
-    base_year: int
-    tables: str
-    observed: list[tuple[int, float]]  # the area's own population on 31.12.
-
-
 @dataclass
 class Profile:
     area: Area
@@ -84,7 +75,7 @@ class Profile:
     swot: list[SwotItem]
     outcomes: list[RuleOutcome]
     pyramid: Pyramid | None
-    development: Development | None
+    dynamics: Dynamics
     census_2022: float | None
     outlook: Outlook | None
     sources: list[TableMeta]
@@ -145,10 +136,10 @@ def build_profile(
     swot = [o.item for o in outcomes if o.item is not None]
 
     pyramid = _pyramid(ctx, area, refs)
-    development = _development(ctx, area, refs)
+    dynamics = dynamics_for(ctx, area, refs)
     census = _census_2022(store, area)
     used = _table_codes([*tables.values(), pyramid.table if pyramid else "",
-                         development.tables if development else "",
+                         dynamics.tables,
                          CENSUS_2022 if census is not None else "",
                          outlook.tables if outlook else ""])  # fmt: skip
     sources = [m for code in used for m in store.metas(code)[-1:]]
@@ -160,7 +151,7 @@ def build_profile(
     return Profile(
         area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
-        pyramid=pyramid, development=development, census_2022=census, outlook=outlook,
+        pyramid=pyramid, dynamics=dynamics, census_2022=census, outlook=outlook,
         sources=sources,
         catalogue=shown, warnings=warnings,
     )  # fmt: skip
@@ -218,31 +209,6 @@ def _pyramid(ctx: Context, area: Area, refs: list[Area]) -> Pyramid | None:
         src.bands, src.counts["male"][i].tolist(), src.counts["female"][i].tolist(), ref_m, ref_f,
         land.name if land and j is not None else None, src.period, src.table,
     )  # fmt: skip
-
-
-def _development(ctx: Context, area: Area, refs: list[Area]) -> Development | None:
-    totals = ctx.totals
-    if area.key not in totals.index:
-        return None
-    own = totals.loc[area.key].dropna()
-    if len(own) < 2:
-        return None
-    years = [int(y) for y in own.index]
-    base = years[0]
-    series = []
-    for a in [area, *[r for r in refs if r.level in ("kreis", "land", "de")]]:
-        if a.key not in totals.index:
-            continue
-        row = totals.loc[a.key]
-        b = row.get(base)
-        if b is None or math.isnan(b):
-            continue
-        series.append((a.name, [None if math.isnan(row.get(y, math.nan)) else row[y] / b * 100
-                                for y in years]))  # fmt: skip
-    tables = inputs.POPULATION_GEMEINDE if area.level == "gemeinde" else inputs.POPULATION_KREIS
-    if years[-1] > 2015:
-        tables += ", " + inputs.POPULATION_KREIS_RECENT
-    return Development(years, series, base, tables, [(y, float(own[y])) for y in years])
 
 
 def _census_2022(store: Store, area: Area) -> float | None:

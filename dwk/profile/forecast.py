@@ -16,6 +16,7 @@ import numpy as np
 from dwk.areas import KeyChange
 from dwk.numbers import format_de
 from dwk.profile import assumptions as asm
+from dwk.profile import components
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
@@ -83,13 +84,9 @@ def _observed(ctx: Context, key: str, year: int) -> float:
 def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
     """Residual net migration of Kreise (and Germany) 1996..`until` (≤ 2015)."""
     years = list(range(mg.FIRST_YEAR, until + 1))
-    all_keys = [*keys, "DG"]
-    births = asm.event_cube(ctx, asm.BIRTHS, all_keys, years).sum(axis=2)
-    deaths = asm.event_cube(ctx, asm.DEATHS, all_keys, years).sum(axis=2)
-    totals = ctx.observed_totals.reindex(index=all_keys, columns=[years[0] - 1, *years])
-    p = totals.to_numpy(dtype=float)
-    net = p[:, 1:] - p[:, :-1] - (births - deaths)
-    return mg.History(years, net[:-1], p[:-1, :-1], net[-1], p[-1, :-1])
+    net, start = components.residual_migration(ctx, [*keys, "DG"], years)
+    n, p = net.to_numpy(dtype=float), start.to_numpy(dtype=float)
+    return mg.History(years, n[:-1], p[:-1], n[-1], p[-1])
 
 
 def _kreis_inputs(ctx: Context, keys: list[str], year: int):
@@ -110,10 +107,21 @@ def _read_kreis_inputs(ctx: Context, keys: list[str], year: int):
     return pop, table, period, tables, fert, lv, moves_in, moves_out
 
 
-def _migration(plan: mg.Plan, variant: str, moves_in, moves_out, base: np.ndarray):
+def aged(pop: np.ndarray) -> np.ndarray:
+    """The population one year older (no deaths): whom the year's out-movers come from."""
+    out = np.empty_like(pop)
+    out[..., 0] = pop[..., 0]
+    out[..., 1:] = pop[..., :-1]
+    out[..., -1] += pop[..., -1]
+    return out
+
+
+def _migration(ctx: Context, plan: mg.Plan, variant: str, moves_in, moves_out, base: np.ndarray):
+    profile = asm.border_profile(ctx)
+
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
         level = prev.sum(axis=(1, 2)) * plan.rate(variant, year)
-        return asm.migration_by_age(level, moves_in, moves_out, prev, base)
+        return asm.migration_by_age(level, moves_in, moves_out, aged(prev), base, profile)
 
     return fn
 
@@ -123,7 +131,9 @@ def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     history = kreis_history(ctx, keys, 2015)
     plan = mg.plan(history, 2015)
     sched = _schedules(lv, tables, fert)
-    runs = {v: project(pop, sched, _migration(plan, v, zin, zout, pop), 2015, to) for v in variants}
+    runs = {
+        v: project(pop, sched, _migration(ctx, plan, v, zin, zout, pop), 2015, to) for v in variants
+    }
     out = Projection(keys, 2015, table, period, runs, plan, lv)
     out.assumptions = describe(out, tables, fert)
     return out
@@ -158,6 +168,7 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     for i, k in enumerate(succ):
         groups.setdefault(k, []).append(i)
     gaps: dict[int, np.ndarray] = {}
+    profile = asm.border_profile(ctx)
 
     def zero(year: int, prev: np.ndarray) -> np.ndarray:
         return np.zeros_like(prev)
@@ -170,7 +181,7 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
             share = natural[idx] / natural[idx].sum()
             level[idx] = (target - natural[idx].sum()) * share
         gaps[year] = level
-        return asm.migration_by_age(level, zin, zout, prev, pop)
+        return asm.migration_by_age(level, zin, zout, aged(prev), pop, profile)
 
     run = project(pop, sched, fn, 2015, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
@@ -209,7 +220,9 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     history = kreis_history_to(ctx, keys, 2020)
     plan = mg.plan(history, 2020)
     sched = _schedules(lv, tables, fert)
-    runs = {v: project(pop, sched, _migration(plan, v, zin, zout, pop), 2020, to) for v in variants}
+    runs = {
+        v: project(pop, sched, _migration(ctx, plan, v, zin, zout, pop), 2020, to) for v in variants
+    }
     out = Projection(keys, 2020, table, period, runs, plan, lv)
     out.assumptions = describe(out, tables, fert)
     return out
@@ -260,7 +273,9 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
         own = net.sum(axis=1) / start.sum(axis=1)
     deviation = np.nan_to_num(own - kplan.national_recent)
     plan = mg.Plan(**{**vars(kplan), "deviation": deviation})
-    runs = {v: project(pop, sched, _migration(plan, v, zin, zout, pop), 2015, to) for v in variants}
+    runs = {
+        v: project(pop, sched, _migration(ctx, plan, v, zin, zout, pop), 2015, to) for v in variants
+    }
     out = Projection(keys, 2015, table, period, runs, plan, lv)
     out.assumptions = describe(out, ktables, kfert)
     return out
@@ -361,8 +376,10 @@ def describe(
             f"viel einer 3-jährigen Abweichung bestand im Mittel in den folgenden {mg.HORIZON} "
             f"Jahren fort (Ausgangsjahre {years(plan.persistence_origins)}, alle Kreise). Salden "
             "nach der Residualmethode (Veränderung minus natürlicher Saldo), nach 2015 geschätzt. "
-            "Alters- und Geschlechtsprofil: Zu- und Fortzüge 2015, die Differenz zum Saldo bei "
-            "den Zuziehenden. Varianten: niedrige bzw. hohe Zuwanderung nehmen das niedrigere "
+            "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer "
+            "Altersgruppe, Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem "
+            "Altersprofil des Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). "
+            "Varianten: niedrige bzw. hohe Zuwanderung nehmen das niedrigere "
             "bzw. höhere der beiden Niveaus Deutschlands von Anfang an.",
             f"{asm.MOVES_KREIS if len(proj.keys[0]) == 5 else asm.MOVES_GEMEINDE}, 12411-01-01-4, "
             f"12411-0015, {asm.BIRTHS}, {asm.DEATHS}",
@@ -377,6 +394,10 @@ def area_levels(proj: Projection, i: int) -> dict:
         "mortality_level_female": round(float(lv.mortality[i, 1]), 4),
         "fertility_level": round(float(lv.fertility[i]), 4),
         "level_replaced_by_germany": bool(lv.pooled[i]),
+        "deaths_observed": float(np.nansum(lv.deaths[i])),
+        "deaths_expected": round(float(np.nansum(lv.expected_deaths[i])), 1),
+        "births_observed": float(lv.births[i]),
+        "births_expected": round(float(lv.expected_births[i]), 1),
         "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
         "net_migration_per_1000_first_year": round(
             float(plan.rate("main", proj.base_year + 1)[i]) * 1000, 3

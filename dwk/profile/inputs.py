@@ -90,7 +90,11 @@ def population_totals(store: Store, changes: list[KeyChange]) -> tuple[pd.DataFr
     a series does not break, while the observed frame still says which keys existed when.
     """
     parts = []
+    present = store.tables()
     for table in (POPULATION_KREIS, POPULATION_GEMEINDE, POPULATION_KREIS_RECENT):
+        if table not in present:
+            parts.append(pd.DataFrame(columns=["area_key", "level", "year", "value"]))
+            continue
         f = store.table(table)
         f = f.loc[(f["sex"] == "total") & f["period"].astype(str).str.endswith("12-31")]
         parts.append(

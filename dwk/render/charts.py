@@ -20,7 +20,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter
 
 Band = tuple[int, int | None]  # age_from inclusive, age_to exclusive; None = open top band
 
@@ -307,39 +307,4 @@ def grouped_bars_svg(
     ax.grid(axis="x", color=PALETTE["grid"], lw=0.5)
     ax.set_axisbelow(True)
     ax.set_xlabel(_t(f"Anteil in {unit}"))
-    return _finish(fig, ax, chart_id, title, handles, labels)
-
-
-@_styled
-def index_lines_svg(
-    chart_id: str,
-    title: str,
-    years: list[int],
-    series: list[tuple[str, list[float | None]]],
-    base_year: int,
-    marks: list[tuple[int, str]] | None = None,
-) -> str:
-    """Development over time (index, base = 100); area emphasised, series breaks marked.
-
-    None values break the line instead of being interpolated over.
-    """
-    fig, ax = _new_axes(3.3)
-    handles, labels = [], []
-    for j, (label, vals) in enumerate(series):
-        if len(vals) != len(years):
-            raise ValueError(f"series {label!r} has {len(vals)} values, expected {len(years)}")
-        ys = [math.nan if _missing(v) else float(v) for v in vals]  # NaN breaks the line
-        style = _AREA_LINE if j == 0 else _REF_LINES[(j - 1) % len(_REF_LINES)]
-        handles += ax.plot(years, ys, **style)
-        labels.append(label)
-    ax.axhline(100, color=PALETTE["baseline"], lw=0.8, zorder=1)
-    blend = ("axes fraction", "data")
-    _note(ax, f"{base_year} = 100", (1, 100), blend, (-2, 2), va="bottom", **_BOX)
-    for year, label in marks or []:
-        ax.axvline(year, color=PALETTE["baseline"], lw=0.8, ls=(0, (4, 3)), zorder=1)
-        _note(ax, _t(label), (year, 1), ("data", "axes fraction"), (-2, -3), rotation=90, **_BOX)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v):d}"))
-    ax.yaxis.set_major_formatter(_GermanFormatter())
-    ax.grid(axis="y", color=PALETTE["grid"], lw=0.5)
     return _finish(fig, ax, chart_id, title, handles, labels)

@@ -3,14 +3,19 @@ piece, autoescaped, StrictUndefined) and inline SVG charts. Pure functions of th
 
 from __future__ import annotations
 
+import math
+
 import jinja2
 from markupsafe import Markup
 
 from dwk import paths
 from dwk.numbers import format_de, format_period
+from dwk.profile.assumptions import MIN_EVENTS
 from dwk.profile.build import Cell, Profile
+from dwk.profile.components import LIFE_PHASE_NOTE
 from dwk.profile.outlook import MIN_GROUP
 from dwk.render import charts
+from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.swot.engine import NEED, QUADRANTS
 
@@ -75,17 +80,42 @@ def _charts(p: Profile) -> list[dict]:
         )
         out.append(_figure(p, "altersgruppen", svg, p.age_groups[0].tables, f"Stichtag {when}",
                            "Anteile an der Bevölkerung in %"))  # fmt: skip
-    if p.development:
-        d = p.development
-        marks = [(2011, "Zensus 2011")] if d.years[0] < 2011 <= d.years[-1] else None
-        svg = charts.index_lines_svg(
-            f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {d.base_year} = 100", d.years,
-            d.series, d.base_year, marks,
-        )  # fmt: skip
-        when = f"Stichtage 31.12.{d.years[0]}–31.12.{d.years[-1]}"
-        out.append(_figure(p, "entwicklung", svg, d.tables, when,
-                           "Fortschreibung; 2011 Bruch durch die Zensuskorrektur"))  # fmt: skip
     return out
+
+
+def _dynamics_charts(p: Profile) -> list[dict]:
+    d, slug, out = p.dynamics, p.area.slug, []
+    own = d.series[0][1]
+    base = next((y for y, v in zip(own.years, own.values, strict=True) if v == v), None)
+    if base is not None:
+        series, census = [], []
+        for name, s in d.series:
+            values, points = s.indexed(base) if base in s.years else ([], [])
+            by_year = dict(zip(s.years, values, strict=False))
+            series.append((name, [_none(by_year.get(y, math.nan)) for y in own.years]))
+            census += [(c.label, c.position, v) for c, v in zip(s.census, points, strict=False)]
+        svg = population_series_svg(
+            f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {base} = 100", own.years, series,
+            census, own.break_year if own.years[0] < own.break_year else None, base,
+        )  # fmt: skip
+        when = f"Stichtage 31.12.{own.years[0]}–31.12.{own.years[-1]}, Zensus 09.05.2011 und 15.05.2022"
+        out.append(_figure(p, "entwicklung", svg, ", ".join(sorted({t for _, s in d.series for t in (*s.tables, *(c.table for c in s.census))})), when,
+                           "Fortschreibung; Zensuszählungen als eigene Punkte, 2011 Bruch durch die Zensuskorrektur"))  # fmt: skip
+    if d.components:
+        c = d.components
+        svg = components_svg(
+            f"{slug}-komponenten", "Natürlicher Saldo und Wanderungssaldo je 1.000 Einwohner",
+            [y.year for y in c.years], [_none(y.natural_rate) for y in c.years],
+            [_none(y.migration_rate) for y in c.years], [y.estimated for y in c.years],
+        )  # fmt: skip
+        out.append(_figure(p, "komponenten", svg, ", ".join(c.tables),
+                           f"{c.years[0].year}–{c.years[-1].year}",
+                           "je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)"))  # fmt: skip
+    return out
+
+
+def _none(v: float) -> float | None:
+    return None if v != v else v
 
 
 def _outlook_charts(p: Profile) -> list[dict]:
@@ -93,8 +123,9 @@ def _outlook_charts(p: Profile) -> list[dict]:
     if o is None:
         return []
     slug, labels = p.area.slug, tuple(o.totals)
-    history = [(y, v) for y, v in (p.development.observed if p.development else [])
-               if y < o.base_year]  # fmt: skip
+    own = p.dynamics.series[0][1]
+    history = [(y, v) for y, v in zip(own.years, own.values, strict=True)
+               if y <= o.base_year and v == v]  # fmt: skip
     main, low, high = (o.totals[k] for k in labels)
     svg = projection_fan_svg(
         f"{slug}-vorausberechnung", f"Bevölkerung bis {o.target}: Varianten der Vorausberechnung",
@@ -123,7 +154,10 @@ def _context(p: Profile, with_charts: bool) -> dict:
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
         "outlook_charts": _outlook_charts(p) if with_charts else [],
+        "dynamics_charts": _dynamics_charts(p) if with_charts else [],
         "min_group": MIN_GROUP,
+        "min_events": MIN_EVENTS,
+        "life_phase_note": LIFE_PHASE_NOTE,
     }
 
 

@@ -14,9 +14,9 @@ from dwk.render.charts import (
     _fmt_de,
     _per_year_shares,
     grouped_bars_svg,
-    index_lines_svg,
     population_pyramid_svg,
 )
+from dwk.render.component_charts import population_series_svg
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 AREA = PALETTE["area"]
@@ -56,7 +56,9 @@ def _lines(chart_id="adorf-index", series=None, marks=((2011, "Zensus 2011"),)):
         ("Adorf", [100.0, 99.5, None, 98.0, 97.5, 97.0, 96.8, 96.1]),
         ("Land", [100.0, 100.2, 100.4, 100.5, None, 100.9, 101.0, 101.3]),
     ]
-    return index_lines_svg(chart_id, "Entwicklung", years, series, 2008, list(marks))
+    return population_series_svg(
+        chart_id, "Entwicklung", years, series, [], 2011 if marks else None, 2008
+    )
 
 
 def _texts(svg: str) -> list[str]:
@@ -173,8 +175,8 @@ def test_different_chart_ids_share_no_ids_and_refs_resolve():
 
 def test_renders_without_pyplot():
     code = (
-        "import sys; from dwk.render.charts import index_lines_svg as f; "
-        "f('x', 'T', [2020, 2021], [('A', [100.0, 101.0])], 2020); "
+        "import sys; from dwk.render.component_charts import population_series_svg as f; "
+        "f('x', 'T', [2020, 2021], [('A', [100.0, 101.0])], []); "
         "assert 'matplotlib.pyplot' not in sys.modules"
     )
     root = Path(__file__).resolve().parents[2]
@@ -255,12 +257,12 @@ def test_length_mismatch_raises():
         _lines(series=[("Adorf", [100.0])])
 
 
-# --- index lines --------------------------------------------------------------------------
+# --- population series (index lines) --------------------------------------------------------------------------
 
 
 def test_index_lines_labels_and_integer_years():
     texts = _texts(_lines())
-    assert "2008 = 100" in texts and "Zensus 2011" in texts
+    assert "2008 = 100" in texts and any("Zensus 2011" in t for t in texts)
     years = [t for t in texts if re.fullmatch(r"20\d\d", t)]
     assert len(years) >= 3
     assert not any(re.fullmatch(r"20\d\d[,.]\d+|2\.0\d\d", t) for t in texts)
@@ -268,7 +270,7 @@ def test_index_lines_labels_and_integer_years():
 
 def test_index_lines_none_breaks_area_line():
     emphasised = [
-        d for d in _paths_with(_lines(), f"stroke: {AREA}; stroke-width: 2.2") if "L" in d
+        d for d in _paths_with(_lines(marks=()), f"stroke: {AREA}; stroke-width: 2.2") if "L" in d
     ]
     assert max(len(_path_points(d)) for d in emphasised) == 2  # gap -> two subpaths
 

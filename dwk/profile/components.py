@@ -1,0 +1,508 @@
+"""The demographic dynamics of an area as plain data: the population series with the census
+counts beside it, the components of change (births, deaths, migration), migration by life
+phase and the general fertility rate. No HTML here; the renderers take it from here.
+
+The Zensus 2011 re-based the population: 31.12.2010 is on the old basis, 31.12.2011 on the new
+one. Census counts are therefore points of their own, never joined into the series, and no
+migration is derived across that break.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dwk import paths
+from dwk.errors import ConfigError
+from dwk.profile import inputs
+from dwk.profile.indicators import Context
+from dwk.sources.cells import HIDDEN
+from dwk.sources.labels import band_bounds
+from dwk.tomlfile import load_toml
+
+BIRTHS = "12612-01-01-4"
+DEATHS = "12613-01-01-4"
+MEAN_POPULATION = "12411-05-01-4"
+MIGRATION_KREIS = "12711-04-02-4"
+MIGRATION_GEMEINDE = "12711-01-03-5"
+CENSUS_2011 = "12111-01-01-5"
+CENSUS_2022 = "1000A-0000"
+CENSUS_2011_VARIABLE = "Bevölkerung | Insgesamt"
+
+YEARS = range(1995, 2016)
+KREIS_YEARS = range(1995, 2021)
+GEMEINDE_YEARS = range(2008, 2016)
+ZENSUS_BREAK = 2011
+WINDOW = 4
+LATEST_WINDOW = (2012, 2015)
+MIGRATION_YEAR = 2015
+MIN_MOVES = 20
+CITY_STATES = ("02", "11")
+
+FLAG_UNCERTAIN = "unsicher"
+FLAG_MISSING = "."
+FLAG_NOT_MEANINGFUL = "x"
+ESTIMATED_NOTE = "geschätzt (Residualmethode)"
+ZENSUS_NOTE = (
+    "Wanderungssaldo 2011 nicht ermittelbar: die Bevölkerung am 31.12.2010 beruht auf der alten "
+    "Fortschreibung, die am 31.12.2011 auf dem Zensus 2011; die Differenz enthält die "
+    "Zensuskorrektur und ist keine Wanderung."
+)
+LIFE_PHASE_NOTE = (
+    "Wanderungen nach Altersgruppen liegen nur für 2015 vor. 2015 war ein Ausnahmejahr: die "
+    "Zuwanderung Geflüchteter hob die Zuzüge vieler Kreise und Gemeinden weit über das übliche "
+    "Maß. Der Wegweiser Kommune mittelt über vier Jahre; ein einzelnes Jahr ist damit nur "
+    "eingeschränkt vergleichbar."
+)
+WEBB_TYPES = {
+    "A": "Wachstum: Geburtenüberschuss größer als Wanderungsverlust",
+    "B": "Wachstum: Geburtenüberschuss größer als Wanderungsgewinn",
+    "C": "Wachstum: Wanderungsgewinn größer als Geburtenüberschuss",
+    "D": "Wachstum: Wanderungsgewinn größer als Sterbeüberschuss",
+    "E": "Schrumpfung: Sterbeüberschuss größer als Wanderungsgewinn",
+    "F": "Schrumpfung: Sterbeüberschuss größer als Wanderungsverlust",
+    "G": "Schrumpfung: Wanderungsverlust größer als Sterbeüberschuss",
+    "H": "Schrumpfung: Wanderungsverlust größer als Geburtenüberschuss",
+}
+MIGRATION_BANDS = ("0-18", "18-25", "25-30", "30-50", "50-65", "65+")
+
+
+# --- population series and census counts ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CensusPoint:
+    date: str
+    value: float
+    table: str
+    label: str
+
+    @property
+    def position(self) -> float:
+        """Place on a year axis whose integer Y stands for 31.12.Y (09.05.2011 → 2010.35)."""
+        d = date.fromisoformat(self.date)
+        days = (date(d.year, 12, 31) - date(d.year, 1, 1)).days + 1
+        return d.year - 1 + d.timetuple().tm_yday / days
+
+
+@dataclass(frozen=True)
+class PopulationSeries:
+    key: str
+    years: list[int]
+    values: list[float]  # 31.12.; NaN where the tables have no value
+    census: list[CensusPoint]
+    tables: tuple[str, ...]
+    break_year: int = ZENSUS_BREAK
+
+    def indexed(self, base_year: int) -> tuple[list[float], list[float]]:
+        """Series and census counts as an index (base year = 100), for charts."""
+        base = self.values[self.years.index(base_year)] if base_year in self.years else math.nan
+        return [v / base * 100 for v in self.values], [c.value / base * 100 for c in self.census]
+
+
+def population_series(ctx: Context, key: str) -> PopulationSeries:
+    """Population on 31.12. (Kreise, Länder, Germany 1995–2020; Gemeinden 2008–2015) and the
+    Zensus counts 2011 and 2022 as separate points, because each census re-bases the series."""
+    gemeinde = len(key) == 8
+    years = list(GEMEINDE_YEARS if gemeinde else KREIS_YEARS)
+    row = _alias(key, ctx.totals.index)
+    values = ctx.totals.reindex(index=[row], columns=years).iloc[0].astype(float).tolist()
+    tables = (
+        (inputs.POPULATION_GEMEINDE,)
+        if gemeinde
+        else (inputs.POPULATION_KREIS, inputs.POPULATION_KREIS_RECENT)
+    )
+    census = [p for p in (_census_2011(ctx, key), _census_2022(ctx, key)) if p is not None]
+    return PopulationSeries(key, years, values, census, tables)
+
+
+def _census_2011(ctx: Context, key: str) -> CensusPoint | None:
+    f = ctx.store.table(CENSUS_2011)
+    f = f.loc[
+        (f["area_key"] == key) & (f["variable"] == CENSUS_2011_VARIABLE) & (f["sex"] == "total")
+    ]
+    f = f.loc[~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
+    if f.empty:
+        return None
+    return CensusPoint("2011-05-09", float(f["value"].iloc[0]), CENSUS_2011, "Zensus 2011")
+
+
+def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
+    """The Zensus 2022 table has Gemeinden and Germany only: a Kreis or Land is the sum of the
+    Gemeinden whose key starts with its key (Gebietsstand 15.05.2022)."""
+    f = ctx.store.table(CENSUS_2022)
+    keys = f["area_key"].astype(str)
+    if key == "DG" or len(key) == 8:
+        hit = f.loc[keys == key, "value"]
+    else:
+        hit = f.loc[(f["level"] == "gemeinde") & keys.str.startswith(key), "value"]
+    if hit.empty:
+        return None
+    return CensusPoint("2022-05-15", float(hit.sum()), CENSUS_2022, "Zensus 2022")
+
+
+def _alias(key: str, index: pd.Index) -> str:
+    """Berlin and Hamburg are Land, Kreis and Gemeinde at once; some tables give only the Land."""
+    if key not in index and key[:2] in CITY_STATES and set(key[2:]) == {"0"}:
+        return key[:2]
+    return key
+
+
+# --- components of change -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComponentYear:
+    year: int
+    births: float
+    deaths: float
+    natural: float  # births − deaths
+    migration: float  # net migration used: the table's where there is one, else the residual
+    migration_residual: float  # (P_t − P_{t−1}) − natural; NaN across the Zensus break
+    estimated: bool  # migration is the residual
+    mean_population: float
+    natural_rate: float  # per 1,000 mean inhabitants
+    migration_rate: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FourYearMean:
+    first: int
+    last: int
+    natural_rate: float
+    migration_rate: float
+    estimated: bool  # contains a year whose migration is estimated
+
+
+@dataclass(frozen=True)
+class WebbType:
+    code: str
+    growth: bool
+    description: str
+    natural_rate: float
+    migration_rate: float
+    period: tuple[int, int]
+    estimated: bool
+
+
+@dataclass(frozen=True)
+class Components:
+    key: str
+    years: list[ComponentYear]
+    means: list[FourYearMean]  # one per window of four years, by last year
+    webb: WebbType | None
+    tables: tuple[str, ...]
+
+    def year(self, year: int) -> ComponentYear:
+        return next(y for y in self.years if y.year == year)
+
+    def mean(self, last: int) -> FourYearMean | None:
+        return next((m for m in self.means if m.last == last), None)
+
+
+def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
+    """Births, deaths and migration of Kreise 1995–2015, per year and as 4-year means.
+
+    Net migration is the table's balance over the Kreis boundaries where a migration table
+    covers the year (2015); otherwise the residual (P_t − P_{t−1}) − (births − deaths), marked
+    estimated. The residual is not formed for 2011, where it would report the Zensus correction
+    as migration. Länder and Germany work too: their rows are in the same tables.
+    """
+    keys, years = list(dict.fromkeys(keys)), list(YEARS)
+    births = _yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
+    deaths = _yearly(ctx, DEATHS).reindex(index=keys, columns=years)
+    mean = _yearly(ctx, MEAN_POPULATION).reindex(index=keys, columns=years)
+    residual, _ = residual_migration(ctx, keys, years)
+    table = _table_migration(ctx).reindex(index=keys, columns=years)
+    migration = table.where(table.notna(), residual)
+    estimated = table.isna() & residual.notna()
+    out = {}
+    for k in keys:
+        rows = [
+            _year(y, births.at[k, y], deaths.at[k, y], migration.at[k, y], residual.at[k, y],
+                  bool(estimated.at[k, y]), mean.at[k, y])
+            for y in years
+        ]  # fmt: skip
+        means = _four_year_means(rows)
+        latest = next((m for m in means if (m.first, m.last) == LATEST_WINDOW), None)
+        tables = (BIRTHS, DEATHS, MEAN_POPULATION, inputs.POPULATION_KREIS, MIGRATION_KREIS)
+        out[k] = Components(k, rows, means, webb_type(latest), tables)
+    return out
+
+
+def residual_migration(
+    ctx: Context, keys: list[str], years: list[int]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net migration by the residual method, (P_t − P_{t−1}) − (births_t − deaths_t), and the
+    population at the start of each year (P_{t−1}), area × year; NaN for 2011, where the
+    difference would be the Zensus correction."""
+    births = _yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
+    deaths = _yearly(ctx, DEATHS).reindex(index=keys, columns=years)
+    pop = ctx.totals.reindex(index=keys, columns=[years[0] - 1, *years]).astype(float)
+    residual = pop.diff(axis=1)[years] - (births - deaths)
+    if ZENSUS_BREAK in residual.columns:
+        residual[ZENSUS_BREAK] = np.nan
+    start = pop[[y - 1 for y in years]].set_axis(years, axis=1)
+    return residual, start
+
+
+def _year(
+    year: int, b: float, d: float, m: float, r: float, estimated: bool, mean: float
+) -> ComponentYear:
+    natural = b - d
+    note = ZENSUS_NOTE if year == ZENSUS_BREAK else ESTIMATED_NOTE if estimated else ""
+    return ComponentYear(
+        year, float(b), float(d), float(natural), float(m), float(r), estimated, float(mean),
+        float(natural / mean * 1000), float(m / mean * 1000), note,
+    )  # fmt: skip
+
+
+def _four_year_means(rows: list[ComponentYear]) -> list[FourYearMean]:
+    """Wegweiser's 4-year mean: sum of the four balances / sum of the four mean populations ×
+    1000, only where all four years are there."""
+    out = []
+    for i in range(WINDOW - 1, len(rows)):
+        window = rows[i - WINDOW + 1 : i + 1]
+        pop = sum(r.mean_population for r in window)
+        out.append(
+            FourYearMean(
+                window[0].year,
+                window[-1].year,
+                sum(r.natural for r in window) / pop * 1000,
+                sum(r.migration for r in window) / pop * 1000,
+                any(r.estimated for r in window),
+            )
+        )
+    return out
+
+
+def webb_type(mean: FourYearMean | None) -> WebbType | None:
+    """Webb's type (A–H) from natural balance N and net migration M: A–D grow, E–H shrink."""
+    if mean is None or math.isnan(mean.natural_rate) or math.isnan(mean.migration_rate):
+        return None
+    n, m = mean.natural_rate, mean.migration_rate
+    if n >= 0:
+        code = ("B" if n > m else "C") if m >= 0 else ("A" if n > -m else "H")
+    else:
+        code = ("D" if m > -n else "E") if m >= 0 else ("F" if -n > -m else "G")
+    return WebbType(
+        code, code in "ABCD", WEBB_TYPES[code], n, m, (mean.first, mean.last), mean.estimated
+    )
+
+
+def _yearly(ctx: Context, table: str) -> pd.DataFrame:
+    """All-ages, both-sexes counts by area × year. Secret cells, and the zeros or `-` of areas
+    that did not exist that year, are NaN: every Kreis has births, deaths and inhabitants."""
+    cache_key = ("components.yearly", table)
+    if cache_key not in ctx.years_cache:
+        f = ctx.store.table(table)
+        f = f.loc[(f["sex"] == "total") & (f["age"] == "total")]
+        value = f["value"].where(~f["flag"].isin(HIDDEN) & (f["value"] > 0))
+        wide = (
+            pd.DataFrame({"area_key": f["area_key"].astype(str), "year": f["year"].astype(int),
+                          "value": value})
+            .pivot_table(index="area_key", columns="year", values="value", aggfunc="first")
+        )  # fmt: skip
+        ctx.years_cache[cache_key] = _continued(wide, ctx)
+    return ctx.years_cache[cache_key]
+
+
+def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """A new key's missing years up to its change are the sum of its old keys, as for totals."""
+    wide = wide.copy()
+    for change in ctx.changes:
+        if not all(o in wide.index for o in change.old):
+            continue
+        if change.new not in wide.index:
+            wide.loc[change.new] = np.nan
+        summed = wide.loc[list(change.old)].sum(min_count=len(change.old))
+        gap = wide.loc[change.new].isna() & summed.notna() & (wide.columns <= int(change.date[:4]))
+        wide.loc[change.new, gap] = summed[gap]
+    return wide
+
+
+def _table_migration(ctx: Context) -> pd.DataFrame:
+    """Zuzüge − Fortzüge über die Kreisgrenzen by area × year, where a table gives them."""
+    flows = _flows(ctx, MIGRATION_KREIS)
+    net = flows["in"]["total"] - flows["out"]["total"]
+    return net.to_frame(MIGRATION_YEAR)
+
+
+def _flows(ctx: Context, table: str) -> pd.DataFrame:
+    """Moves of 2015, both sexes: area × (direction 'in'/'out', age band incl. 'total')."""
+    cache_key = ("components.flows", table)
+    if cache_key not in ctx.years_cache:
+        f = ctx.store.table(table)
+        f = f.loc[(f["sex"] == "total") & (f["year"] == MIGRATION_YEAR)]
+        variable = f["variable"].astype(str).str.split("|").str[-1].str.strip()
+        direction = np.where(variable.str.startswith("Zuzüge"), "in", "out")
+        value = f["value"].where(~f["flag"].isin(HIDDEN))
+        wide = pd.DataFrame(
+            {"area_key": f["area_key"].astype(str), "direction": direction,
+             "age": f["age"].astype(str), "value": value}
+        ).pivot_table(
+            index="area_key", columns=["direction", "age"], values="value", aggfunc="first",
+            dropna=False,
+        )  # fmt: skip
+        ctx.years_cache[cache_key] = wide
+    return ctx.years_cache[cache_key]
+
+
+# --- migration by life phase ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LifePhase:
+    id: str
+    label: str
+    age_label: str
+    bands: tuple[str, ...]
+    wegweiser: str
+    mapping: str
+
+
+def load_life_phases(path: Path | None = None) -> list[LifePhase]:
+    path = path or paths.data_dir() / "life_phases.toml"
+    out = []
+    for i, raw in enumerate(load_toml(path).get("phase", []), start=1):
+        missing = [f for f in LifePhase.__dataclass_fields__ if f not in raw]
+        if missing:
+            raise ConfigError(f"Lebensphase Nr. {i}: es fehlen {', '.join(missing)}", file=path)
+        unknown = [b for b in raw["bands"] if b not in MIGRATION_BANDS]
+        if unknown:
+            raise ConfigError(
+                f"Lebensphase {raw['id']}: Altersgruppen {', '.join(unknown)} gibt es in den "
+                f"Wanderungstabellen nicht",
+                file=path,
+            )
+        out.append(LifePhase(**{**raw, "bands": tuple(raw["bands"])}))
+    return out
+
+
+LIFE_PHASE_COLUMNS = [
+    "area_key", "level", "year", "id", "label", "age_label", "value", "in", "out", "population",
+    "flag", "tables",
+]  # fmt: skip
+
+
+def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
+    """Net migration 2015 per 1,000 inhabitants of the same ages on 31.12.2015, for the five
+    Wegweiser life phases. Kreise: moves over Kreis boundaries and single years of age;
+    Gemeinden (8-digit keys): moves over Gemeinde boundaries and the 17 age groups.
+
+    Flag `.` where a cell is secret or the area is missing, `x` where nobody of those ages
+    lives there, `unsicher` where fewer than 20 moves (in + out) underlie the value. 2015 is
+    the only year with moves by age (see LIFE_PHASE_NOTE).
+    """
+    phases = load_life_phases()
+    parts = [
+        _phases(ctx, [k for k in keys if len(k) != 8], "kreis", phases),
+        _phases(ctx, [k for k in keys if len(k) == 8], "gemeinde", phases),
+    ]
+    frame = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+    order = {k: i for i, k in enumerate(keys)}
+    frame = frame.assign(_order=frame["area_key"].map(order)).sort_values("_order", kind="stable")
+    return frame[LIFE_PHASE_COLUMNS].reset_index(drop=True)
+
+
+def _phases(ctx: Context, keys: list[str], level: str, phases: list[LifePhase]) -> pd.DataFrame:
+    flow_table = MIGRATION_GEMEINDE if level == "gemeinde" else MIGRATION_KREIS
+    age_table = inputs.AGE_GROUPS if level == "gemeinde" else inputs.SINGLE_YEARS
+    flows = _flows(ctx, flow_table)
+    flows = flows.reindex([_alias(k, flows.index) for k in keys])
+    ages = ctx.age(age_table, MIGRATION_YEAR)
+    frames = []
+    for p in phases:
+        moves_in, moves_out = (
+            flows.reindex(columns=[(d, b) for b in p.bands])
+            .sum(axis=1, min_count=len(p.bands))
+            .to_numpy(dtype=float)
+            for d in ("in", "out")
+        )
+        population = _population(ages, keys, p.bands)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = (moves_in - moves_out) / population * 1000
+        value = np.where(np.isfinite(value), value, np.nan)
+        flag = np.select(
+            [population == 0, np.isnan(value), moves_in + moves_out < MIN_MOVES],
+            [FLAG_NOT_MEANINGFUL, FLAG_MISSING, FLAG_UNCERTAIN],
+            "",
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_key": keys,
+                    "level": level,
+                    "year": MIGRATION_YEAR,
+                    "id": p.id,
+                    "label": p.label,
+                    "age_label": p.age_label,
+                    "value": value,
+                    "in": moves_in,
+                    "out": moves_out,
+                    "population": population,
+                    "flag": flag,
+                    "tables": f"{flow_table}, {age_table}",
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _population(ages: inputs.AgeData | None, keys: list[str], bands: tuple[str, ...]) -> np.ndarray:
+    """People of `bands` per key on the Stichtag of `ages`; NaN where the key is missing."""
+    out = np.full(len(keys), np.nan)
+    if ages is None:
+        return out
+    counts = [ages.between(*band_bounds(b)) for b in bands]
+    if any(c is None for c in counts):
+        return out
+    index = pd.Index(ages.keys)
+    rows = np.array([ages.row.get(_alias(k, index), -1) for k in keys], dtype=int)
+    found = rows >= 0
+    out[found] = sum(c[rows[found]] for c in counts)
+    return out
+
+
+# --- general fertility rate -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GFR:
+    key: str
+    births_pooled: float  # sum of births over `period`
+    births_last: float  # births in the last year of `period`
+    women_15_49: float  # on 31.12. of the last year
+    pooled: float  # per 1,000 women aged 15–49
+    last: float
+    period: tuple[int, int]
+    tables: tuple[str, ...]
+
+
+def general_fertility_rate(ctx: Context, keys: list[str]) -> dict[str, GFR]:
+    """Live births per 1,000 women aged 15–49, pooled over 2012–2015 and for 2015 alone.
+
+    The Kreis tables give women by age only on 31.12.2015, so the pooled rate divides the
+    births of 2012–2015 by 4 × the women aged 15–49 on 31.12.2015 (an approximation of the
+    person-years), and the 2015 rate divides by that Stichtag rather than the year's mean.
+    """
+    keys, (first, last) = list(dict.fromkeys(keys)), LATEST_WINDOW
+    births = _yearly(ctx, BIRTHS).reindex(index=keys, columns=range(first, last + 1))
+    ages = ctx.age(inputs.SINGLE_YEARS, last)
+    women = ages.between(15, 50, "female") if ages else None
+    out = {}
+    for k in keys:
+        w = float(women[ages.row[k]]) if women is not None and k in ages.row else math.nan
+        pooled = float(births.loc[k].sum(min_count=last - first + 1))
+        latest = float(births.at[k, last])
+        out[k] = GFR(
+            k, pooled, latest, w, pooled / ((last - first + 1) * w) * 1000, latest / w * 1000,
+            (first, last), (BIRTHS, inputs.SINGLE_YEARS),
+        )  # fmt: skip
+    return out

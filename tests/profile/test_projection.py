@@ -1,0 +1,149 @@
+"""The projection: schedules and residuals against the raw files, the engine against a step
+computed by hand, and the properties its assumptions promise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dwk.profile import assumptions as asm
+from dwk.profile import forecast as fc
+from dwk.profile import migration as mg
+from dwk.profile import schedules as sc
+from dwk.profile.projection import Schedules, output_bands, project
+
+
+def test_german_fertility_2015_from_raw_births_and_women(store):
+    fert = sc.fertility(store, 2015)
+    # 12612-0007_raw_age_birth.csv line 901: 2015;30-Jährige;18476;8281;17561;7926
+    # 12411-04-02-4_00.csv line 38: DG women aged 30 on 31.12.2015: 498019
+    assert fert.asfr[30] == pytest.approx((18476 + 8281 + 17561 + 7926) / 498019, rel=1e-12)
+    assert fert.asfr[:15].sum() == 0 and fert.asfr[50:].sum() == 0
+    assert 1.45 < fert.tfr < 1.55  # Destatis publishes 1.50 for 2015 (mean female population)
+
+
+def test_life_table_survival_from_raw(store):
+    male = sc.life_table(store, "2016/2018", "male")
+    # 12621-0001_2016-2018.csv lines 11-12: L(0) = 99692, L(1) = 99630, l(0) = 100000
+    assert male.survival()[0] == pytest.approx(99630 / 99692)
+    assert male.newborn_survival() == pytest.approx(0.99692)
+    assert sc.life_table_for(store, 2015) == "2016/2018"
+    assert sc.life_table_for(store, 2020) == "2020/2022"
+
+
+def test_residual_net_migration_of_dithmarschen_2013(ctx):
+    history = fc.kreis_history(ctx, ["01051", "05913"], 2015)
+    j = history.years.index(2013)
+    # 12411-01-01-4_00.csv line 15: 31.12.2013 132665, 31.12.2012 132965;
+    # 12612-01-01-4_00.csv line 1065: 948 births; 12613-01-01-4_00.csv line 1066: 1758 deaths
+    assert history.net[0, j] == 132665 - 132965 - (948 - 1758)
+    assert history.start[0, j] == 132965
+    assert np.isnan(history.net[0, history.years.index(1996)]) is np.False_
+
+
+def test_one_step_by_hand():
+    base = np.zeros((1, 2, sc.AGES))
+    base[0, 0, 30], base[0, 1, 29], base[0, 1, 99] = 1000.0, 2000.0, 10.0
+    survival = np.full((1, 2, sc.AGES), 0.9)
+    asfr = np.zeros((1, sc.AGES))
+    asfr[0, 30] = 0.1
+    sched = Schedules(survival, np.array([[0.99, 0.995]]), asfr, 0.5)
+    run = project(base, sched, lambda y, p: np.zeros_like(p), 2020, 2021)
+    end = run.population[1, 0]
+    assert end[0, 31] == pytest.approx(900.0)
+    assert end[1, 30] == pytest.approx(1800.0)
+    assert end[1, 100] == pytest.approx(9.0)  # 99 → the open group 100+
+    births = 1800.0 * 0.1
+    assert run.births[0, 0] == pytest.approx(births)
+    assert end[0, 0] == pytest.approx(births * 0.5 * 0.99)
+    assert end[1, 0] == pytest.approx(births * 0.5 * 0.995)
+    assert run.deaths[0, 0] == pytest.approx(301.0 + births * 0.5 * (0.01 + 0.005))
+    assert output_bands(run.population)[1, 0, 1, 90] == pytest.approx(9.0)
+
+
+def test_migration_by_age_meets_the_level_and_leaves_by_rates():
+    base = np.full((1, 2, sc.AGES), 10.0)
+    moves_in = np.full((1, 6, 2), 6.0)
+    moves_out = np.full((1, 6, 2), 3.0)
+    profile = np.zeros((6, 2))
+    profile[1, 0] = 1.0  # the whole difference to the level among men aged 18-24
+    aged = base * 2
+    net = asm.migration_by_age(np.array([25.0]), moves_in, moves_out, aged, base, profile)
+    assert net.sum() == pytest.approx(25.0)
+    # out-movers of 0-17 leave at 3 / 180 per person of the group, from the aged population
+    assert net[0, 0, 5] == pytest.approx(6 / 18 - 3 / 180 * 20)
+    # men 18-24 take the difference: level − (in − out) = 25 − (72 − Σ out)
+    out_total = sum(3 / (10 * (hi or sc.AGES) - 10 * lo) * 20 * ((hi or sc.AGES) - lo) * 2
+                    for lo, hi in asm.MOVE_BANDS)  # fmt: skip
+    gap = 25 - (72 - out_total)
+    assert net[0, 0, 18:25].sum() == pytest.approx(6 + gap - 3 / 70 * 20 * 7)
+
+
+def test_border_profile_is_germanys_2015_balance(ctx):
+    profile = asm.border_profile(ctx)
+    assert profile.sum() == pytest.approx(1.0)
+    # 12711-04-02-4_00.csv DG, 18 bis unter 25, männlich: Zuzüge 683088, Fortzüge 467096;
+    # Germany's balance over all ages: 5266913 − 4127511
+    assert profile[1, 0] == pytest.approx((683088 - 467096) / (5266913 - 4127511))
+
+
+def test_persistence_recovers_a_known_share():
+    years = list(range(1996, 2016))
+    rng = np.random.default_rng(1)
+    dev = rng.normal(0, 0.005, size=(50, 1))
+    rates = np.zeros((50, len(years)))
+    for j, y in enumerate(years):
+        rates[:, j] = dev[:, 0] * (0.5 ** ((y - 1996) // 8))  # halves from one block to the next
+    start = np.full_like(rates, 1000.0)
+    history = mg.History(years, rates * 1000, start, np.zeros(len(years)), np.full(len(years), 1e6))
+    lam, origins = mg.persistence(history, 2015)
+    assert 0.4 < lam < 1.0
+    assert 2011 not in origins and 2015 not in origins
+    flat = mg.History(years, np.tile(dev * 1000, len(years)), start, np.zeros(len(years)),
+                      np.full(len(years), 1e6))  # fmt: skip
+    assert mg.persistence(flat, 2015)[0] == pytest.approx(1.0)
+
+
+def test_main_variant_converges_to_the_long_run_level():
+    plan = mg.Plan(2015, [2012, 2013, 2014], [1996], 0.006, 0.002, 0.5, [2000], np.array([0.004]))
+    assert plan.rate("main", 2016)[0] == pytest.approx(0.006 - 0.0004 + 0.002)
+    assert plan.rate("main", 2030)[0] == pytest.approx(0.002 + 0.002)
+    assert plan.rate("low-migration", 2016)[0] == pytest.approx(0.004)
+    assert plan.rate("high-migration", 2040)[0] == pytest.approx(0.008)
+
+
+def test_kreis_base_2020_keeps_the_observed_totals(ctx):
+    proj = fc.project_areas(ctx, ["05913", "11000", "03159"], None, 2022)
+    assert proj.base_year == 2020
+    totals = proj.runs["main"].totals()[0]
+    # untergeekDE 12411-04-02-4.csv line 10007: Dortmund, Insgesamt 587696
+    assert totals[0] == pytest.approx(587696)
+    assert totals[1] > 3_500_000  # Berlin keeps its Kreis row 11000 in the 2020 base
+
+
+def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
+    """The 2015 projection of a store without any file after 2015 equals the full one."""
+    import shutil
+
+    from dwk import paths
+    from dwk.profile.indicators import Context
+    from dwk.store import Store
+
+    raw = paths.raw_dir()
+    keep = tmp_path / "raw"
+    for f in raw.rglob("*.csv"):
+        if "untergeekDE" in f.parts[-2] or "priesemann" in f.parts[-2]:
+            continue
+        if f.parts[-2] == "helmutqualtinger-sterbetafeln" and "2016-2018" not in f.name:
+            continue
+        target = keep / f.relative_to(raw)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, target)
+    small = Store.open(raw_dir=keep, cache=tmp_path / "cache")
+    assert "12411-0015" not in small.tables()
+    lean = Context(small, ctx.changes)  # key changes are configuration, not statistics
+    keys = ["01051", "05913", "14523"]
+    full = fc.project_areas(ctx, keys, 2015, 2021)
+    only = fc.project_areas(lean, keys, 2015, 2021)
+    for v in full.runs:
+        np.testing.assert_allclose(full.runs[v].population, only.runs[v].population, rtol=1e-12)

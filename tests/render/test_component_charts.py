@@ -1,0 +1,148 @@
+"""Tests for dwk.render.component_charts: valid, deterministic SVG with German labels, census
+counts apart from the series, and estimated migration visibly different."""
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from dwk.render.charts import PALETTE
+from dwk.render.component_charts import (
+    BREAK_LABEL,
+    ESTIMATED_LABEL,
+    MIGRATION_LABEL,
+    MISSING_LABEL,
+    NATURAL_LABEL,
+    components_svg,
+    population_series_svg,
+)
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+AREA = PALETTE["area"]
+YEARS = list(range(2008, 2016))
+
+
+def _series(chart_id="dith-entwicklung", break_year=2011):
+    return population_series_svg(
+        chart_id,
+        "Bevölkerungsentwicklung",
+        YEARS,
+        [
+            ("Dithmarschen", [100.0, 99.6, 99.3, 98.3, 97.9, 97.7, 97.7, 97.9]),
+            ("Schleswig-Holstein", [100.0, 99.9, 100.0, 98.9, 99.0, 99.4, 99.9, 100.9]),
+            ("Deutschland", [100.0, 99.8, 99.7, 98.0, 98.2, 98.5, 99.0, 100.2]),
+        ],
+        [("Zensus 2011", 2010.35, 98.6), ("Zensus 2022", 2021.37, 97.8)],
+        break_year=break_year,
+        base_year=2008,
+    )
+
+
+def _components(chart_id="dith-komponenten", estimated=None, migration=None):
+    n = len(YEARS)
+    migration = migration or [-0.4, 1.2, 0.7, math.nan, 1.4, 3.8, 5.2, 8.1]
+    estimated = estimated if estimated is not None else [True] * 3 + [False] + [True] * 3 + [False]
+    natural = [-4.7, -4.8, -4.3, -5.7, -5.3, -6.1, -5.0, -6.7][:n]
+    return components_svg(chart_id, "Komponenten", YEARS, natural, migration, estimated)
+
+
+def _texts(svg: str) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG_NS}text")]
+
+
+def _styles(svg: str, tag: str = "path") -> list[str]:
+    return [el.get("style") or "" for el in ET.fromstring(svg).iter(f"{SVG_NS}{tag}")]
+
+
+def _plotted(svg: str, style_part: str) -> int:
+    """Paths inside the axes (clipped) whose style contains `style_part`."""
+    return sum(
+        1
+        for el in ET.fromstring(svg).iter(f"{SVG_NS}path")
+        if style_part in (el.get("style") or "") and el.get("clip-path")
+    )
+
+
+def test_series_chart_is_valid_svg_with_german_legend():
+    svg = _series()
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG_NS}svg" and root.get("id") == "dith-entwicklung"
+    texts = _texts(svg)
+    for label in ("Dithmarschen", "Schleswig-Holstein", "Deutschland", "Zensus 2011",
+                  "Zensus 2022", BREAK_LABEL, "2008 = 100", "Index"):  # fmt: skip
+        assert label in texts, label
+
+
+def test_series_chart_breaks_the_line_at_the_zensus():
+    area_line = f"stroke: {AREA}; stroke-width: 2.2"
+    assert _plotted(_series(), area_line) == 2  # 2008–2010 and 2011–2015, not joined
+    assert _plotted(_series(break_year=None), area_line) == 1
+    dotted = [s for s in _styles(_series()) if "stroke-dasharray" in s and PALETTE["edge"] in s]
+    assert len(dotted) == 1
+    assert BREAK_LABEL not in _texts(_series(break_year=None))
+
+
+def test_census_counts_are_unconnected_markers():
+    svg = _series()
+    outline = PALETTE["reference_outline"]
+    markers = [s for s in _styles(svg, "use") if f"stroke: {outline}" in s]
+    assert len(markers) == 4  # two points in the plot, two in the legend
+    assert all("fill: #ffffff" in s for s in markers)
+    assert _plotted(svg, f"stroke: {outline}") == 0  # no line through the census points
+
+
+def test_series_chart_is_deterministic_and_prefixed():
+    assert _series() == _series()
+    other = _series("zweites-diagramm")
+    ids = {el.get("id") for el in ET.fromstring(other).iter() if el.get("id")}
+    assert all(i.startswith("zweites-diagramm") for i in ids)
+
+
+def test_series_chart_rejects_wrong_lengths():
+    with pytest.raises(ValueError, match="expected 8"):
+        population_series_svg("x", "t", YEARS, [("A", [100.0])], [])
+
+
+def test_components_chart_legend_and_units():
+    svg = _components()
+    ET.fromstring(svg)
+    texts = _texts(svg)
+    for label in (NATURAL_LABEL, MIGRATION_LABEL, ESTIMATED_LABEL, "je 1.000 Einwohner"):
+        assert label in texts, label
+    assert ESTIMATED_LABEL == "Wanderungssaldo, geschätzt (Residualmethode)"
+    assert texts.count(MISSING_LABEL) == 1  # the missing 2011 migration, not a zero bar
+
+
+def test_components_axis_uses_decimal_comma():
+    svg = components_svg(
+        "klein", "Komponenten", [2014, 2015], [-0.6, -0.9], [0.4, 1.1], [True, False]
+    )
+    assert any(re.fullmatch(r"[−-]?\d+,\d+", t) for t in _texts(svg))
+
+
+def test_estimated_years_are_hatched():
+    svg = _components()
+    prefix = "dith-komponenten"
+    hatched = _plotted(svg, f"fill: url(#{prefix}-h")
+    solid = _plotted(svg, f"fill: {AREA}")
+    # 2008–2010 and 2012–2014 estimated (6 bars), 2015 counted, 2011 missing
+    assert (hatched, solid) == (6, 1)
+    assert "<pattern" in svg
+
+
+def test_components_without_estimates_have_no_hatch_or_legend_entry():
+    svg = _components(estimated=[False] * len(YEARS))
+    assert ESTIMATED_LABEL not in _texts(svg)
+    assert "<pattern" not in svg
+    assert _plotted(svg, f"fill: {AREA}") == 7
+
+
+def test_components_chart_is_deterministic():
+    assert _components() == _components()
+    assert _components() != _components(estimated=[False] * len(YEARS))
+
+
+def test_components_chart_rejects_wrong_lengths():
+    with pytest.raises(ValueError, match="estimated has 2 values"):
+        _components(estimated=[True, False])
