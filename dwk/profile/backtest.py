@@ -30,7 +30,7 @@ class Backtest:
     totals: dict[str, list[float]]  # method -> MAPE in % per year
     groups_year: int
     groups: dict[str, dict[str, float]]  # method -> group -> MAPE in %
-    persistence: float
+    persistence: tuple[float, ...]
 
     def records(self) -> list[dict]:
         out = []

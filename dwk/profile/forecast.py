@@ -323,6 +323,13 @@ def subset(proj: Projection, keys: list[str]) -> Projection:
     )  # fmt: skip
 
 
+def _lams(plan: mg.Plan) -> str:
+    lam = plan.persistence
+    shown = [h for h in (1, 5, 10) if h <= len(lam)]
+    parts = [f"λ({h}) = {format_de(lam[h - 1], 2)}" for h in shown]
+    return ", ".join(parts) + f", ab {len(lam)} Jahren {format_de(lam[-1], 2)}"
+
+
 def _pct(x: float) -> str:
     return format_de(x, 1)
 
@@ -372,9 +379,9 @@ def describe(
             f"{_pct(plan.national_long * 1000)} (Mittel aller regulären Jahre "
             f"{years(plan.long_years)}) zurück; ohne {', '.join(str(y) for y in mg.IRREGULAR)} "
             f"({'; '.join(mg.IRREGULAR.values())}). Dazu die eigene Abweichung von Deutschland "
-            f"({years(plan.recent_years)}), gedämpft mit λ = {format_de(plan.persistence, 2)}: so "
-            f"viel einer 3-jährigen Abweichung bestand im Mittel in den folgenden {mg.HORIZON} "
-            f"Jahren fort (Ausgangsjahre {years(plan.persistence_origins)}, alle Kreise). Salden "
+            f"({years(plan.recent_years)}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
+            "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
+            f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}. Salden "
             "nach der Residualmethode (Veränderung minus natürlicher Saldo), nach 2015 geschätzt. "
             "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer "
             "Altersgruppe, Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem "

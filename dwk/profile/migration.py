@@ -8,9 +8,10 @@ deaths), per year and area. The assumption has two parts:
   since 1996 (long-run level). Variants: `low-migration` takes the lower, `high-migration` the
   higher of the two levels from the first year on.
 - The area's deviation from Germany's rate in the recent years, shrunk by the persistence
-  factor λ: how much of a 3-year deviation has, on average, still been there in the following
-  5 years, measured on the past (least squares through the origin over all Kreise and every
-  origin year whose windows lie in the data). Migration regresses towards the mean; an
+  λ(h): how much of a 3-year deviation has, on average, still been there h years later,
+  measured on the past (least squares through the origin over all Kreise and every origin
+  year whose target year lies in the data, for every h with at least `MIN_ORIGINS` origins;
+  beyond that the last measured λ holds). Migration regresses towards the mean; an
   assumption that carries the latest deviation on in full has been wrong before.
 
 Years that are not regular: 2011 (the Zensus correction lies between 31.12.2010 and
@@ -30,7 +31,7 @@ IRREGULAR = {
 }
 FIRST_YEAR = 1996
 RECENT = 3
-HORIZON = 5
+MIN_ORIGINS = 5
 CONVERGENCE = 10
 VARIANTS = ("main", "low-migration", "high-migration")
 VARIANT_LABELS = {
@@ -71,19 +72,24 @@ class History:
         return self.rates(years) - self.de_rate(years)
 
 
-def persistence(history: History, until: int) -> tuple[float, list[int]]:
-    """λ and the origin years it was measured on (see the module docstring)."""
+def persistence(history: History, until: int) -> tuple[tuple[float, ...], list[int]]:
+    """λ(h) for h = 1, 2, … and the origin years of λ(1) (see the module docstring)."""
     regular = history.regular(until)
-    num = den = 0.0
-    origins = []
-    for i in range(RECENT - 1, len(regular) - HORIZON):
-        before, after = regular[i - RECENT + 1 : i + 1], regular[i + 1 : i + 1 + HORIZON]
-        x, y = history.deviation(before), history.deviation(after)
-        ok = np.isfinite(x) & np.isfinite(y)
-        num += float((x[ok] * y[ok]).sum())
-        den += float((x[ok] ** 2).sum())
-        origins.append(regular[i])
-    return (num / den if den else 1.0), origins
+    origins = regular[RECENT - 1 :]
+    before = {o: history.deviation(regular[i : i + RECENT]) for i, o in enumerate(origins)}
+    curve: list[float] = []
+    for h in range(1, until - FIRST_YEAR):
+        pairs = [(before[o], history.deviation([o + h])) for o in origins if o + h in regular]
+        if len(pairs) < MIN_ORIGINS:
+            break
+        num = den = 0.0
+        for x, y in pairs:
+            ok = np.isfinite(x) & np.isfinite(y)
+            num += float((x[ok] * y[ok]).sum())
+            den += float((x[ok] ** 2).sum())
+        curve.append(num / den if den else 1.0)
+    used = [o for o in origins if o + 1 in regular]
+    return tuple(curve) or (1.0,), used
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ class Plan:
     long_years: list[int]
     national_recent: float
     national_long: float
-    persistence: float
+    persistence: tuple[float, ...]  # λ(h), h = 1, 2, …; the last one holds beyond
     persistence_origins: list[int]
     deviation: np.ndarray  # (areas,) recent deviation from Germany, per person and year
 
@@ -108,7 +114,11 @@ class Plan:
 
     def rate(self, variant: str, year: int) -> np.ndarray:
         """Net migration per inhabitant (at the start of `year`) for every area."""
-        return self.national(variant, year) + self.persistence * self.deviation
+        return self.national(variant, year) + self.lam(year) * self.deviation
+
+    def lam(self, year: int) -> float:
+        h = max(year - self.base_year, 1)
+        return self.persistence[min(h, len(self.persistence)) - 1]
 
 
 def plan(history: History, base_year: int, persistence_from: History | None = None) -> Plan:

@@ -54,7 +54,8 @@ def missing_children(keys: Iterable[str], depth: str) -> dict[str, list[tuple[st
     extra: dict[str, list[tuple[str, str]]] = {}
     want = LEVELS.index(depth)
     for i, k in enumerate(raw):
-        if i + 1 < len(raw) and raw[i + 1].startswith(k) and len(raw[i + 1]) <= 5:
+        child = raw[i + 1] if i + 1 < len(raw) and raw[i + 1].startswith(k) else None
+        if child is not None and (len(k) != 2 or len(child) <= 5):
             continue
         if len(k) == 2 and want >= LEVELS.index("kreis"):
             extra[k] = [(k + "000", "kreis")]

@@ -87,29 +87,31 @@ def test_border_profile_is_germanys_2015_balance(ctx):
     assert profile[1, 0] == pytest.approx((683088 - 467096) / (5266913 - 4127511))
 
 
-def test_persistence_recovers_a_known_share():
+def test_persistence_decays_with_the_horizon():
     years = list(range(1996, 2016))
     rng = np.random.default_rng(1)
     dev = rng.normal(0, 0.005, size=(50, 1))
-    rates = np.zeros((50, len(years)))
-    for j, y in enumerate(years):
-        rates[:, j] = dev[:, 0] * (0.5 ** ((y - 1996) // 8))  # halves from one block to the next
-    start = np.full_like(rates, 1000.0)
-    history = mg.History(years, rates * 1000, start, np.zeros(len(years)), np.full(len(years), 1e6))
-    lam, origins = mg.persistence(history, 2015)
-    assert 0.4 < lam < 1.0
-    assert 2011 not in origins and 2015 not in origins
-    flat = mg.History(years, np.tile(dev * 1000, len(years)), start, np.zeros(len(years)),
-                      np.full(len(years), 1e6))  # fmt: skip
-    assert mg.persistence(flat, 2015)[0] == pytest.approx(1.0)
+    start = np.full((50, len(years)), 1000.0)
+    de = (np.zeros(len(years)), np.full(len(years), 1e6))
+    flat = mg.History(years, np.tile(dev * 1000, len(years)), start, *de)
+    lam, origins = mg.persistence(flat, 2015)
+    assert lam == pytest.approx((1.0,) * len(lam))
+    assert 2011 not in origins and 2015 not in origins and origins[0] == 1998
+    halving = np.hstack([dev * 1000 * 0.5 ** (j / 4) for j in range(len(years))])
+    lam, _ = mg.persistence(mg.History(years, halving, start, *de), 2015)
+    assert lam[0] == pytest.approx(
+        0.5 ** (1 / 4) / np.mean([0.5 ** (k / 4) for k in (-2, -1, 0)]), rel=0.05
+    )
+    assert lam[0] > lam[4] > lam[-1]
 
 
 def test_main_variant_converges_to_the_long_run_level():
-    plan = mg.Plan(2015, [2012, 2013, 2014], [1996], 0.006, 0.002, 0.5, [2000], np.array([0.004]))
+    plan = mg.Plan(2015, [2012, 2013, 2014], [1996], 0.006, 0.002, (0.5, 0.25), [2000],
+                   np.array([0.004]))  # fmt: skip
     assert plan.rate("main", 2016)[0] == pytest.approx(0.006 - 0.0004 + 0.002)
-    assert plan.rate("main", 2030)[0] == pytest.approx(0.002 + 0.002)
+    assert plan.rate("main", 2030)[0] == pytest.approx(0.002 + 0.001)
     assert plan.rate("low-migration", 2016)[0] == pytest.approx(0.004)
-    assert plan.rate("high-migration", 2040)[0] == pytest.approx(0.008)
+    assert plan.rate("high-migration", 2040)[0] == pytest.approx(0.006 + 0.001)
 
 
 def test_kreis_base_2020_keeps_the_observed_totals(ctx):
