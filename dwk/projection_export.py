@@ -13,9 +13,11 @@ from dwk.areas import Registry
 from dwk.errors import DwkError
 from dwk.numbers import format_de
 from dwk.profile import forecast as fc
+from dwk.profile.assumption_text import area_levels
 from dwk.profile.backtest import Backtest
 from dwk.profile.forecast import Projection
 from dwk.profile.indicators import Context
+from dwk.profile.kreis_inputs import kreis_keys
 from dwk.profile.migration import VARIANTS
 from dwk.profile.projection import OUTPUT_TOP, SEXES, output_bands
 from dwk.store import Store
@@ -34,7 +36,7 @@ def projection_for(
         raise DwkError(f"unbekannte Variante {unknown[0]!r} (möglich: {', '.join(VARIANTS)})")
     ctx = Context(store, registry.changes)
     if level == "kreis":
-        keys = fc.kreis_keys(ctx, base_year or fc.KREIS_BASES[-1])
+        keys = kreis_keys(ctx, base_year or fc.KREIS_BASES[-1])
     elif level is not None:
         raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis)")
     elif not queries:
@@ -106,7 +108,7 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
                 for s, sex in enumerate(OUT_SEXES):
                     series.append({"variant": variant, "year": year, "sex": sex,
                                    "values": cube[j, i, s].tolist()})  # fmt: skip
-        areas.append({"area": key, "name": names.get(key, ""), "assumptions": fc.area_levels(proj, i),
+        areas.append({"area": key, "name": names.get(key, ""), "assumptions": area_levels(proj, i),
                       "series": series})  # fmt: skip
     return {
         "base_year": proj.base_year,

@@ -14,6 +14,7 @@ import numpy as np
 
 from dwk.profile import forecast as fc
 from dwk.profile import inputs
+from dwk.profile import kreis_inputs as ki
 from dwk.profile.indicators import Context
 
 BASE = 2015
@@ -50,17 +51,17 @@ def _mape(forecast: np.ndarray, observed: np.ndarray) -> float:
 
 
 def run_backtest(ctx: Context) -> Backtest:
-    keys = fc.kreis_keys(ctx, BASE)
+    keys = ki.kreis_keys(ctx, BASE)
     proj = fc.project_kreise_2015(ctx, keys, 2020)
-    later = fc.kreis_keys(ctx, 2020)
-    succ = fc.successors(ctx.changes, keys, later)
+    later = ki.kreis_keys(ctx, 2020)
+    succ = ki.successors(ctx.changes, keys, later)
     years = proj.years[1:]
     observed = {y: np.array([ctx.observed_totals.at[k, y] for k in later]) for y in years}
     p15 = np.array([ctx.observed_totals.at[k, BASE] for k in keys])
     p11 = np.array([ctx.observed_totals.at[k, 2011] for k in keys])
 
     def merged(values: np.ndarray) -> np.ndarray:
-        return fc.sum_to(values, succ, later)
+        return ki.sum_to(values, succ, later)
 
     totals: dict[str, list[float]] = {}
     for v, run in proj.runs.items():

@@ -14,6 +14,7 @@ from dwk import paths
 from dwk.areas import Area
 from dwk.errors import ConfigError
 from dwk.profile import forecast as fc
+from dwk.profile.assumption_text import Assumption, area_levels
 from dwk.profile.indicators import Context
 from dwk.profile.migration import VARIANT_LABELS, VARIANTS
 from dwk.profile.projection import output_bands
@@ -59,7 +60,7 @@ class Outlook:
     rows: list[OutlookRow]
     pyramid_base: tuple[list[float], list[float]]  # male, female; 0..89, 90+
     pyramid_target: tuple[list[float], list[float]]
-    assumptions: list[fc.Assumption]
+    assumptions: list[Assumption]
     levels: dict[str, float]
     tables: str
 
@@ -117,7 +118,7 @@ def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | Non
         rows,
         (bands[0, 0].tolist(), bands[0, 1].tolist()),
         (bands[-1, 0].tolist(), bands[-1, 1].tolist()),
-        proj.assumptions, fc.area_levels(proj, 0),
+        proj.assumptions, area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
     )  # fmt: skip
     ctx.years_cache[ck] = out

@@ -105,7 +105,8 @@ def test_project_gemeinde_and_json(cache_dir, store):
 @pytest.mark.parametrize(
     "args",
     [("dortmund", "--variant", "medium"), ("vrees", "--base-year", "2020"),
-     ("dortmund", "--base-year", "2017"), ("--level", "gemeinde")],
+     ("dortmund", "--base-year", "2017"), ("--level", "gemeinde"), ("14",),
+     ("dortmund", "--to", "2020"), ("vrees", "--to", "2100")],
 )  # fmt: skip
 def test_project_bad_input_exits_2(cache_dir, store, args):
     r = dwk("project", *args, env_cache=cache_dir)

@@ -8,6 +8,7 @@ import pytest
 
 from dwk.profile import assumptions as asm
 from dwk.profile import forecast as fc
+from dwk.profile import kreis_inputs as ki
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
 from dwk.profile.projection import Schedules, output_bands, project
@@ -32,7 +33,7 @@ def test_life_table_survival_from_raw(store):
 
 
 def test_residual_net_migration_of_dithmarschen_2013(ctx):
-    history = fc.kreis_history(ctx, ["01051", "05913"], 2015)
+    history = ki.kreis_history(ctx, ["01051", "05913"], 2015)
     j = history.years.index(2013)
     # 12411-01-01-4_00.csv line 15: 31.12.2013 132665, 31.12.2012 132965;
     # 12612-01-01-4_00.csv line 1065: 948 births; 12613-01-01-4_00.csv line 1066: 1758 deaths

@@ -1,0 +1,112 @@
+"""The projection's assumptions in words, and an area's own levels, for reports and output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dwk.numbers import format_de
+from dwk.profile import assumptions as asm
+from dwk.profile import migration as mg
+from dwk.profile import schedules as sc
+
+if TYPE_CHECKING:
+    from dwk.profile.forecast import Projection
+
+
+@dataclass(frozen=True)
+class Assumption:
+    topic: str
+    text: str
+    tables: str
+
+
+def _lams(plan: mg.Plan) -> str:
+    lam = plan.persistence
+    shown = [h for h in (1, 5, 10) if h <= len(lam)]
+    parts = [f"λ({h}) = {format_de(lam[h - 1], 2)}" for h in shown]
+    return ", ".join(parts) + f", ab {len(lam)} Jahren {format_de(lam[-1], 2)}"
+
+
+def _pct(x: float) -> str:
+    return format_de(x, 1)
+
+
+def describe(
+    proj: Projection, tables: dict[str, sc.LifeTable], fert: sc.Fertility
+) -> list[Assumption]:
+    """The assumptions in words, with the tables they come from."""
+    plan = proj.plan
+    years = lambda ys: f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])  # noqa: E731
+    split = (
+        "die Altersjahre 75–79, 80–84, 85–89 und 90+ entlang der Sterbetafel 2016/18 (L(x)) auf "
+        "Einzeljahre verteilt"
+        if proj.base_table == asm.SINGLE_YEARS_TABLE
+        else "die 17 Altersgruppen entlang der Einzeljahre des eigenen Kreises verteilt"
+    )
+    period = tables["male"].period
+    return [
+        Assumption(
+            "Basis",
+            f"Bevölkerung am {proj.base_period[8:10]}.{proj.base_period[5:7]}.{proj.base_year} "
+            f"nach Geschlecht und Alter; {split}.",
+            proj.base_table,
+        ),
+        Assumption(
+            "Sterblichkeit",
+            f"Sterbetafel Deutschland {period} (Lebenserwartung bei Geburt: Männer "
+            f"{format_de(tables['male'].e0, 1)}, Frauen {format_de(tables['female'].e0, 1)} Jahre), "
+            "konstant; örtliches Niveau durch indirekte Standardisierung: Gestorbene "
+            f"{years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
+            "relativ zu Deutschland, je Geschlecht. Unter "
+            f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
+            f"{sc.LIFE_TABLE}, {asm.DEATHS}, {asm.MEAN_POPULATION}",
+        ),
+        Assumption(
+            "Geburten",
+            f"Altersspezifische Geburtenziffern Deutschlands {fert.year} (zusammengefasste "
+            f"Geburtenziffer {format_de(fert.tfr, 2)}), konstant; örtliches Niveau durch indirekte "
+            f"Standardisierung der Lebendgeborenen {years(list(asm.LEVEL_YEARS))}; "
+            f"Jungenanteil {_pct(fert.share_male * 100)} %.",
+            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {asm.BIRTHS}",
+        ),
+        Assumption(
+            "Wanderungen",
+            f"Wanderungssaldo Deutschlands je 1.000 Ew.: {_pct(plan.national_recent * 1000)} "
+            f"(Mittel {years(plan.recent_years)}) geht in {mg.CONVERGENCE} Jahren linear auf "
+            f"{_pct(plan.national_long * 1000)} (Mittel aller regulären Jahre "
+            f"{years(plan.long_years)}) zurück; ohne {', '.join(str(y) for y in mg.IRREGULAR)} "
+            f"({'; '.join(mg.IRREGULAR.values())}). Dazu die eigene Abweichung von Deutschland "
+            f"({years(plan.recent_years)}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
+            "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
+            f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}. Salden "
+            "nach der Residualmethode (Veränderung minus natürlicher Saldo), nach 2015 geschätzt. "
+            "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer "
+            "Altersgruppe, Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem "
+            "Altersprofil des Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). "
+            "Varianten: niedrige bzw. hohe Zuwanderung nehmen das niedrigere "
+            "bzw. höhere der beiden Niveaus Deutschlands von Anfang an.",
+            f"{asm.MOVES_KREIS if len(proj.keys[0]) == 5 else asm.MOVES_GEMEINDE}, 12411-01-01-4, "
+            f"12411-0015, {asm.BIRTHS}, {asm.DEATHS}",
+        ),
+    ]
+
+
+def area_levels(proj: Projection, i: int) -> dict:
+    lv, plan = proj.levels, proj.plan
+    return {
+        "mortality_level_male": round(float(lv.mortality[i, 0]), 4),
+        "mortality_level_female": round(float(lv.mortality[i, 1]), 4),
+        "fertility_level": round(float(lv.fertility[i]), 4),
+        "level_replaced_by_germany": bool(lv.pooled[i]),
+        "deaths_observed": float(np.nansum(lv.deaths[i])),
+        "deaths_expected": round(float(np.nansum(lv.expected_deaths[i])), 1),
+        "births_observed": float(lv.births[i]),
+        "births_expected": round(float(lv.expected_births[i]), 1),
+        "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
+        "net_migration_per_1000_first_year": round(
+            float(plan.rate("main", proj.base_year + 1)[i]) * 1000, 3
+        ),
+    }

@@ -1,0 +1,175 @@
+"""The inputs of Kreis projections, shared by the 2015 and 2020 bases: the Kreise of a year,
+their schedules and migration history, and, for a base after 2015, the moves of 2016–2020.
+
+No shipped table gives Kreis births, deaths or moves after 2015. They are estimated by
+projecting the 2015 population year by year with its own fertility and mortality and setting
+each year's net migration to what closes the gap to the observed total (12411-0015).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dwk.areas import KeyChange
+from dwk.profile import assumptions as asm
+from dwk.profile import components
+from dwk.profile import migration as mg
+from dwk.profile import schedules as sc
+from dwk.profile.indicators import Context
+from dwk.profile.projection import SEXES, Schedules, project
+
+LAST_EVENTS = 2015
+"""Last year with births and deaths per Kreis."""
+
+
+def kreis_keys(ctx: Context, year: int) -> list[str]:
+    src = ctx.age(asm.SINGLE_YEARS_TABLE, year)
+    return [k for k in src.keys if len(k) == 5] if src is not None else []
+
+
+def schedules(levels: asm.Levels, tables: dict[str, sc.LifeTable], fert: sc.Fertility) -> Schedules:
+    survival = np.stack([tables[s].survival() for s in SEXES])
+    newborn = np.array([tables[s].newborn_survival() for s in SEXES])
+    return Schedules(
+        survival[None] ** levels.mortality[:, :, None],
+        newborn[None] ** levels.mortality,
+        fert.asfr[None] * levels.fertility[:, None],
+        fert.share_male,
+    )
+
+
+def life_tables(ctx: Context, base_year: int) -> dict[str, sc.LifeTable]:
+    period = sc.life_table_for(ctx.store, base_year)
+    return {s: sc.life_table(ctx.store, period, s) for s in SEXES}
+
+
+def observed(ctx: Context, key: str, year: int) -> float:
+    t = ctx.observed_totals
+    if key in t.index and year in t.columns:
+        return float(t.at[key, year])
+    return float("nan")
+
+
+def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
+    """Residual net migration of Kreise (and Germany) 1996..`until` (≤ 2015)."""
+    years = list(range(mg.FIRST_YEAR, until + 1))
+    net, start = components.residual_migration(ctx, [*keys, "DG"], years)
+    n, p = net.to_numpy(dtype=float), start.to_numpy(dtype=float)
+    return mg.History(years, n[:-1], p[:-1], n[-1], p[-1])
+
+
+def kreis_inputs(ctx: Context, keys: list[str], year: int):
+    ck = ("inputs", tuple(keys), year)
+    if ck not in ctx.years_cache:
+        ctx.years_cache[ck] = _read_kreis_inputs(ctx, keys, year)
+    return ctx.years_cache[ck]
+
+
+def _read_kreis_inputs(ctx: Context, keys: list[str], year: int):
+    pop, table, period = asm.base_population(ctx, keys, year)
+    tables = life_tables(ctx, year)
+    fert = sc.fertility_for(ctx.store, year)
+    lv = asm.levels(
+        ctx, keys, pop, life_tables(ctx, LAST_EVENTS), sc.fertility_for(ctx.store, LAST_EVENTS)
+    )
+    moves_in, moves_out = asm.flows(ctx, keys)
+    return pop, table, period, tables, fert, lv, moves_in, moves_out
+
+
+def aged(pop: np.ndarray) -> np.ndarray:
+    """The population one year older (no deaths): whom the year's out-movers come from."""
+    out = np.empty_like(pop)
+    out[..., 0] = pop[..., 0]
+    out[..., 1:] = pop[..., :-1]
+    out[..., -1] += pop[..., -1]
+    return out
+
+
+def migration(ctx: Context, plan: mg.Plan, variant: str, moves_in, moves_out, base: np.ndarray):
+    profile = asm.border_profile(ctx)
+
+    def fn(year: int, prev: np.ndarray) -> np.ndarray:
+        level = prev.sum(axis=(1, 2)) * plan.rate(variant, year)
+        return asm.migration_by_age(level, moves_in, moves_out, aged(prev), base, profile)
+
+    return fn
+
+
+def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
+    """For every old key, the key it has in `new_keys` (itself, or the key it was merged into)."""
+    merged = {o: c.new for c in changes if c.level == "kreis" for o in c.old if c.new in new_keys}
+    out = [k if k in new_keys else merged.get(k, "") for k in old_keys]
+    lost = [k for k, n in zip(old_keys, out, strict=True) if not n]
+    orphans = set(new_keys) - set(out)
+    if lost or orphans:
+        raise LookupError(f"Kreisschlüssel ohne Nachfolger {lost} oder Vorgänger {sorted(orphans)}")
+    return out
+
+
+def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarray:
+    out = np.zeros((len(new_keys), *values.shape[1:]))
+    index = {k: i for i, k in enumerate(new_keys)}
+    for i, k in enumerate(succ):
+        out[index[k]] += np.nan_to_num(values[i])
+    return out
+
+
+def estimate_moves(ctx: Context, keys: list[str], to: int):
+    """Project the 2015 Kreise to `to` with each year's net migration set so that the total
+    meets the observed one: the net migration (years, areas) it took, the births and deaths."""
+    pop, _, _, tables, fert, lv, zin, zout = kreis_inputs(ctx, keys, 2015)
+    sched = schedules(lv, tables, fert)
+    succ = successors(ctx.changes, keys, kreis_keys(ctx, to))
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(succ):
+        groups.setdefault(k, []).append(i)
+    gaps: dict[int, np.ndarray] = {}
+    profile = asm.border_profile(ctx)
+
+    def fn(year: int, prev: np.ndarray) -> np.ndarray:
+        natural = project(prev, sched, no_migration, year - 1, year).totals()[-1]
+        level = np.zeros(len(keys))
+        for new, idx in groups.items():
+            target = observed(ctx, new, year)
+            share = natural[idx] / natural[idx].sum()
+            level[idx] = (target - natural[idx].sum()) * share
+        gaps[year] = level
+        return asm.migration_by_age(level, zin, zout, aged(prev), pop, profile)
+
+    run = project(pop, sched, fn, 2015, to)
+    net = np.stack([gaps[y] for y in run.years[1:]])
+    return net, run
+
+
+def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
+    """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated."""
+    old = kreis_keys(ctx, 2015)
+    succ = successors(ctx.changes, old, keys)
+    early = kreis_history(ctx, old, 2015)
+    net_late, run = estimate_moves(ctx, old, until)
+    late_years = run.years[1:]
+    start_late = np.stack(
+        [[float(ctx.totals.at[k, y - 1]) for k in keys] for y in late_years], axis=1
+    )
+    net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
+    start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
+    return mg.History(
+        early.years + late_years, net, start,
+        np.concatenate([early.de_net, net_late.sum(axis=1)]),
+        np.concatenate([early.de_start, start_late.sum(axis=0)]),
+        tuple(late_years),
+    )  # fmt: skip
+
+
+def merge_levels(lv: asm.Levels, succ: list[str], keys: list[str]) -> asm.Levels:
+    """Levels of merged Kreise: observed over expected events of their parts."""
+    d, ed = sum_to(lv.deaths, succ, keys), sum_to(lv.expected_deaths, succ, keys)
+    b, eb = sum_to(lv.births, succ, keys), sum_to(lv.expected_births, succ, keys)
+    mort = sum_to(lv.mortality * lv.expected_deaths, succ, keys) / ed
+    fert = sum_to(lv.fertility * lv.expected_births, succ, keys) / eb
+    pooled = sum_to(lv.pooled.astype(float), succ, keys) > 0
+    return asm.Levels(mort, fert, d, b, ed, eb, pooled)
+
+
+def no_migration(year: int, prev: np.ndarray) -> np.ndarray:
+    return np.zeros_like(prev)
