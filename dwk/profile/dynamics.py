@@ -47,6 +47,11 @@ class Dynamics:
         return out
 
     @property
+    def series_tables(self) -> str:
+        codes = {t for _, s in self.series for t in (*s.tables, *(c.table for c in s.census))}
+        return ", ".join(sorted(codes))
+
+    @property
     def tables(self) -> str:
         codes = {t for _, s in self.series for t in s.tables}
         codes |= {c.table for _, s in self.series for c in s.census}

@@ -28,18 +28,19 @@ def projection_fan_svg(
     high: list[float],
     labels: tuple[str, str, str],
 ) -> str:
-    """Observed population as a grey line, then the main variant with the band between the
-    low and the high variant; the base year is marked, so no one reads the fan as data."""
+    """Observed population as a grey line (pass only years on the base's census basis), then
+    the main variant with the band between the low and the high variant; the base year is
+    marked, so no one reads the fan as data."""
     fig, ax = _new_axes(3.3)
     handles, names = [], []
     if observed:
         xs, ys = zip(*observed, strict=True)
         handles += ax.plot(xs, ys, color=PALETTE["edge"], lw=1.6, marker="o", ms=2.5)
-        names.append("beobachtet (Fortschreibung)")
+        names.append(f"beobachtet ab {xs[0]}")
     band = ax.fill_between(years, low, high, color=PALETTE["area"], alpha=0.18, lw=0)
     (line,) = ax.plot(years, main, color=PALETTE["area"], lw=2.2)
     handles += [line, Patch(color=band.get_facecolor()[0])]
-    names += [labels[0], f"{labels[1]} bis {labels[2]}"]
+    names += [labels[0], "Spanne der Wanderungsvarianten"]
     ax.axvline(years[0], color=PALETTE["baseline"], lw=0.8, ls=(0, (4, 3)), zorder=1)
     _note(ax, f"Basis {years[0]}", (years[0], 1), ("data", "axes fraction"), (-2, -3),
           rotation=90, **_BOX)  # fmt: skip

@@ -94,23 +94,25 @@ def _dynamics_charts(p: Profile) -> list[dict]:
             by_year = dict(zip(s.years, values, strict=False))
             series.append((name, [_none(by_year.get(y, math.nan)) for y in own.years]))
             census += [(c.label, c.position, v) for c, v in zip(s.census, points, strict=False)]
+        cut = own.break_year if own.years[0] < own.break_year else None
         svg = population_series_svg(
             f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {base} = 100", own.years, series,
-            census, own.break_year if own.years[0] < own.break_year else None, base,
+            census, cut, base,
         )  # fmt: skip
-        when = f"Stichtage 31.12.{own.years[0]}–31.12.{own.years[-1]}, Zensus 09.05.2011 und 15.05.2022"
-        out.append(_figure(p, "entwicklung", svg, ", ".join(sorted({t for _, s in d.series for t in (*s.tables, *(c.table for c in s.census))})), when,
-                           "Fortschreibung; Zensuszählungen als eigene Punkte, 2011 Bruch durch die Zensuskorrektur"))  # fmt: skip
+        when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus 09.05.2011 und 15.05.2022"
+        caption = "Fortschreibung; Zensuszählungen als eigene Punkte, 2011 Bruch durch den Zensus"
+        out.append(_figure(p, "entwicklung", svg, d.series_tables, when, caption))
     if d.components:
-        c = d.components
+        years = d.components.years
         svg = components_svg(
             f"{slug}-komponenten", "Natürlicher Saldo und Wanderungssaldo je 1.000 Einwohner",
-            [y.year for y in c.years], [_none(y.natural_rate) for y in c.years],
-            [_none(y.migration_rate) for y in c.years], [y.estimated for y in c.years],
+            [y.year for y in years], [_none(y.natural_rate) for y in years],
+            [_none(y.migration_rate) for y in years], [y.estimated for y in years],
         )  # fmt: skip
-        out.append(_figure(p, "komponenten", svg, ", ".join(c.tables),
-                           f"{c.years[0].year}–{c.years[-1].year}",
-                           "je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)"))  # fmt: skip
+        caption = ("je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der "
+                   "Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)")  # fmt: skip
+        when = f"{years[0].year}–{years[-1].year}"
+        out.append(_figure(p, "komponenten", svg, ", ".join(d.components.tables), when, caption))
     return out
 
 
@@ -125,7 +127,7 @@ def _outlook_charts(p: Profile) -> list[dict]:
     slug, labels = p.area.slug, tuple(o.totals)
     own = p.dynamics.series[0][1]
     history = [(y, v) for y, v in zip(own.years, own.values, strict=True)
-               if y <= o.base_year and v == v]  # fmt: skip
+               if own.break_year <= y <= o.base_year and v == v]  # fmt: skip
     main, low, high = (o.totals[k] for k in labels)
     svg = projection_fan_svg(
         f"{slug}-vorausberechnung", f"Bevölkerung bis {o.target}: Varianten der Vorausberechnung",
