@@ -47,7 +47,7 @@ def test_chart_source_lines_carry_the_tables_own_copyright(built):
     # 12411-0015.csv footer: "© Statistisches Bundesamt (Destatis), 2021" (Kreise 2016–2020)
     html = (built / "dortmund.html").read_text("utf-8")
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
-    development = next(c for c in captions if "Bruch durch die Zensuskorrektur" in c)
+    development = next(c for c in captions if "Bruch durch den Zensus" in c)
     assert "© Statistisches Bundesamt (Destatis), 2021" in development
     assert "© Statistische Ämter des Bundes und der Länder, Deutschland, 2017" in development
 
