@@ -133,6 +133,9 @@ class Levels:
     expected_births: np.ndarray
     pooled: np.ndarray  # bool (areas,): level replaced by Germany's for want of events
 
+    def take(self, rows: list[int]) -> Levels:
+        return Levels(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
 
 def levels(
     ctx: Context, keys: list[str], pop: np.ndarray, tables: dict[str, sc.LifeTable],

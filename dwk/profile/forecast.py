@@ -9,7 +9,7 @@ migration to what closes the gap to the observed total (12411-0015). Gemeinden s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -43,39 +43,38 @@ class Projection:
         return next(iter(self.runs.values())).years
 
 
-def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
-    pop, table, period, tables, fert, lv, zin, zout = ki.kreis_inputs(ctx, keys, 2015)
-    history = ki.kreis_history(ctx, keys, 2015)
-    plan = mg.plan(history, 2015)
-    sched = ki.schedules(lv, tables, fert)
+def _projected(
+    ctx: Context, keys: list[str], base: int, inp: ki.Inputs, plan: mg.Plan, to: int, variants
+) -> Projection:
+    sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     runs = {
-        v: project(pop, sched, ki.migration(ctx, plan, v, zin, zout, pop), 2015, to)
+        v: project(inp.population, sched, ki.migration(ctx, plan, v, inp), base, to)
         for v in variants
     }
-    out = Projection(keys, 2015, table, period, runs, plan, lv)
-    out.assumptions = describe(out, tables, fert)
+    out = Projection(keys, base, inp.table, inp.period, runs, plan, inp.levels)
+    out.assumptions = describe(out, inp.life_tables, inp.fertility)
     return out
+
+
+def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
+    inp = ki.kreis_inputs(ctx, keys, 2015)
+    plan = mg.plan(ki.kreis_history(ctx, keys, 2015), 2015)
+    return _projected(ctx, keys, 2015, inp, plan, to, variants)
 
 
 def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
+    """The Kreise of 2020, with the levels and 2015 moves of their parts where they merged."""
     old = ki.kreis_keys(ctx, 2015)
     succ = ki.successors(ctx.changes, old, keys)
-    pop15, _, _, _, _, lv15, zin15, zout15 = ki.kreis_inputs(ctx, old, 2015)
-    lv = ki.merge_levels(lv15, succ, keys)
-    zin, zout = ki.sum_to(zin15, succ, keys), ki.sum_to(zout15, succ, keys)
+    before = ki.kreis_inputs(ctx, old, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2020)
-    tables = ki.life_tables(ctx, 2020)
-    fert = sc.fertility_for(ctx.store, 2020)
-    history = ki.kreis_history_to(ctx, keys, 2020)
-    plan = mg.plan(history, 2020)
-    sched = ki.schedules(lv, tables, fert)
-    runs = {
-        v: project(pop, sched, ki.migration(ctx, plan, v, zin, zout, pop), 2020, to)
-        for v in variants
-    }
-    out = Projection(keys, 2020, table, period, runs, plan, lv)
-    out.assumptions = describe(out, tables, fert)
-    return out
+    inp = ki.Inputs(
+        pop, table, period, ki.life_tables(ctx, 2020), sc.fertility_for(ctx.store, 2020),
+        ki.merge_levels(before.levels, succ, keys), ki.sum_to(before.moves_in, succ, keys),
+        ki.sum_to(before.moves_out, succ, keys),
+    )  # fmt: skip
+    plan = mg.plan(ki.kreis_history_to(ctx, keys, 2020), 2020)
+    return _projected(ctx, keys, 2020, inp, plan, to, variants)
 
 
 def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
@@ -85,39 +84,24 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
         raise LookupError(f"Kreise {missing} fehlen in {asm.SINGLE_YEARS_TABLE} 2015")
-    _, _, _, ktables, kfert, klv, _, _ = ki.kreis_inputs(ctx, kreise, 2015)
-    row = [kreise.index(k[:5]) for k in keys]
-    lv = asm.Levels(
-        klv.mortality[row], klv.fertility[row], klv.deaths[row], klv.births[row],
-        klv.expected_deaths[row], klv.expected_births[row], klv.pooled[row],
+    kreis = ki.kreis_inputs(ctx, kreise, 2015)
+    pop, table, period = asm.base_population(ctx, keys, 2015)
+    inp = ki.Inputs(
+        pop, table, period, kreis.life_tables, kreis.fertility,
+        kreis.levels.take([kreise.index(k[:5]) for k in keys]), *asm.flows(ctx, keys),
     )  # fmt: skip
     kplan = mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
-    pop, table, period = asm.base_population(ctx, keys, 2015)
-    sched = ki.schedules(lv, ktables, kfert)
-    zin, zout = asm.flows(ctx, keys)
-
+    sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     natural = project(pop, sched, ki.no_migration, 2015, 2016)
     balance = natural.births[0] - natural.deaths[0]
     years = kplan.recent_years
-    net = (
-        np.stack(
-            [[ki.observed(ctx, k, y) - ki.observed(ctx, k, y - 1) for k in keys] for y in years],
-            axis=1,
-        )
-        - balance[:, None]
-    )
-    start = np.stack([[ki.observed(ctx, k, y - 1) for k in keys] for y in years], axis=1)
+    totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
+    p = totals.to_numpy(dtype=float)
+    net = (p[:, 1:] - p[:, :-1]) - balance[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        own = net.sum(axis=1) / start.sum(axis=1)
-    deviation = np.nan_to_num(own - kplan.national_recent)
-    plan = mg.Plan(**{**vars(kplan), "deviation": deviation})
-    runs = {
-        v: project(pop, sched, ki.migration(ctx, plan, v, zin, zout, pop), 2015, to)
-        for v in variants
-    }
-    out = Projection(keys, 2015, table, period, runs, plan, lv)
-    out.assumptions = describe(out, ktables, kfert)
-    return out
+        own = net.sum(axis=1) / p[:, :-1].sum(axis=1)
+    plan = replace(kplan, deviation=np.nan_to_num(own - kplan.national_recent))
+    return _projected(ctx, keys, 2015, inp, plan, to, variants)
 
 
 def project_areas(
@@ -156,10 +140,5 @@ def subset(proj: Projection, keys: list[str]) -> Projection:
         v: Run(r.years, r.population[:, idx], r.births[:, idx], r.deaths[:, idx])
         for v, r in proj.runs.items()
     }
-    lv = proj.levels
-    levels = asm.Levels(*(getattr(lv, f)[idx] for f in asm.Levels.__dataclass_fields__))
-    plan = mg.Plan(**{**vars(proj.plan), "deviation": proj.plan.deviation[idx]})
-    return Projection(
-        keys, proj.base_year, proj.base_table, proj.base_period, runs, plan, levels,
-        proj.assumptions,
-    )  # fmt: skip
+    plan = replace(proj.plan, deviation=proj.plan.deviation[idx])
+    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))

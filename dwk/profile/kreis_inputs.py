@@ -8,6 +8,8 @@ each year's net migration to what closes the gap to the observed total (12411-00
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from dwk.areas import KeyChange
@@ -16,7 +18,7 @@ from dwk.profile import components
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
-from dwk.profile.projection import SEXES, Schedules, project
+from dwk.profile.projection import SEXES, Migration, Schedules, project
 
 LAST_EVENTS = 2015
 """Last year with births and deaths per Kreis."""
@@ -58,22 +60,31 @@ def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
     return mg.History(years, n[:-1], p[:-1], n[-1], p[-1])
 
 
-def kreis_inputs(ctx: Context, keys: list[str], year: int):
+@dataclass(frozen=True)
+class Inputs:
+    """What one projection run starts from, for a set of areas (see `assumptions`)."""
+
+    population: np.ndarray  # (areas, 2, AGES) on 31.12. of the base year
+    table: str
+    period: str
+    life_tables: dict[str, sc.LifeTable]
+    fertility: sc.Fertility
+    levels: asm.Levels
+    moves_in: np.ndarray  # (areas, 6 groups, 2) in 2015
+    moves_out: np.ndarray
+
+
+def kreis_inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
+    """The inputs of the Kreise `keys` with base `year`, read once per context."""
     ck = ("inputs", tuple(keys), year)
     if ck not in ctx.years_cache:
-        ctx.years_cache[ck] = _read_kreis_inputs(ctx, keys, year)
+        pop, table, period = asm.base_population(ctx, keys, year)
+        standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for(ctx.store, LAST_EVENTS)
+        ctx.years_cache[ck] = Inputs(
+            pop, table, period, life_tables(ctx, year), sc.fertility_for(ctx.store, year),
+            asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
+        )  # fmt: skip
     return ctx.years_cache[ck]
-
-
-def _read_kreis_inputs(ctx: Context, keys: list[str], year: int):
-    pop, table, period = asm.base_population(ctx, keys, year)
-    tables = life_tables(ctx, year)
-    fert = sc.fertility_for(ctx.store, year)
-    lv = asm.levels(
-        ctx, keys, pop, life_tables(ctx, LAST_EVENTS), sc.fertility_for(ctx.store, LAST_EVENTS)
-    )
-    moves_in, moves_out = asm.flows(ctx, keys)
-    return pop, table, period, tables, fert, lv, moves_in, moves_out
 
 
 def aged(pop: np.ndarray) -> np.ndarray:
@@ -85,12 +96,15 @@ def aged(pop: np.ndarray) -> np.ndarray:
     return out
 
 
-def migration(ctx: Context, plan: mg.Plan, variant: str, moves_in, moves_out, base: np.ndarray):
+def migration(ctx: Context, plan: mg.Plan, variant: str, inp: Inputs) -> Migration:
+    """The yearly net migration of `variant` for the engine (see `asm.migration_by_age`)."""
     profile = asm.border_profile(ctx)
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
         level = prev.sum(axis=(1, 2)) * plan.rate(variant, year)
-        return asm.migration_by_age(level, moves_in, moves_out, aged(prev), base, profile)
+        return asm.migration_by_age(
+            level, inp.moves_in, inp.moves_out, aged(prev), inp.population, profile
+        )
 
     return fn
 
@@ -117,8 +131,9 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
 def estimate_moves(ctx: Context, keys: list[str], to: int):
     """Project the 2015 Kreise to `to` with each year's net migration set so that the total
     meets the observed one: the net migration (years, areas) it took, the births and deaths."""
-    pop, _, _, tables, fert, lv, zin, zout = kreis_inputs(ctx, keys, 2015)
-    sched = schedules(lv, tables, fert)
+    inp = kreis_inputs(ctx, keys, 2015)
+    pop, zin, zout = inp.population, inp.moves_in, inp.moves_out
+    sched = schedules(inp.levels, inp.life_tables, inp.fertility)
     succ = successors(ctx.changes, keys, kreis_keys(ctx, to))
     groups: dict[str, list[int]] = {}
     for i, k in enumerate(succ):
