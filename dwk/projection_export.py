@@ -141,8 +141,9 @@ def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
 
 def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
     if fmt == "json":
-        json.dump({"areas": bt.areas, "persistence": bt.persistence, "mape": bt.records()}, out,
-                  ensure_ascii=False, indent=1)  # fmt: skip
+        body = {"areas": bt.areas, "gemeinden": bt.gemeinde_areas,
+                "persistence": bt.persistence, "mape": bt.records()}  # fmt: skip
+        json.dump(body, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return
     if fmt == "csv":
@@ -167,4 +168,15 @@ def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
             format_de(v, 2) for v in bt.groups[method].values()
         ]
         table.add_row(method, *cells)
-    Console(file=out, width=160).print(table)
+    console = Console(file=out, width=160)
+    console.print(table)
+    lines = Table(
+        title="Gemeinden ab 31.12.2015, Fehler 31.12.2019 in %",
+        caption=f"{bt.gemeinde_areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
+    )
+    lines.add_column("Verfahren")
+    lines.add_column("MAPE", justify="right")
+    lines.add_column("Median", justify="right")
+    for method, (mape, median) in bt.gemeinden.items():
+        lines.add_row(method, format_de(mape, 2), format_de(median, 2))
+    console.print(lines)

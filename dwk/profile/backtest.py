@@ -3,7 +3,10 @@ what was later observed (totals 2016–2020, age groups 2020), next to two naive
 a constant population, and the linear trend of 2011–2015 (both on the Zensus 2011 basis).
 
 Kreise merged after 2015 (Göttingen and Osterode am Harz → 03159) are compared as the sum of
-their parts.
+their parts. Gemeinden are checked too, against the Gemeindeverzeichnis of 31.12.2019 (the only
+later Gemeinde population shipped): every Gemeinde with its full 2015 age structure and the
+same key in 2019. Where a Gemeinde absorbed another after 2015 its 2019 area is larger; that
+counts against every method alike.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ CHECK_GROUPS: list[tuple[str, int, int | None]] = [
     ("unter 18", 0, 18), ("18–64", 18, 65), ("65–79", 65, 80), ("80+", 80, None),
 ]  # fmt: skip
 METHODS = ("main", "low-migration", "high-migration", "konstant", "linear 2011–2015")
+GEMEINDEVERZEICHNIS = "GV-ISys"
+GEMEINDE_CHECK = 2019
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Backtest:
     groups_year: int
     groups: dict[str, dict[str, float]]  # method -> group -> MAPE in %
     persistence: tuple[float, ...]
+    gemeinden: dict[str, tuple[float, float]]  # method -> (MAPE, median APE) in %
+    gemeinde_areas: int
 
     def records(self) -> list[dict]:
         out = []
@@ -42,15 +49,22 @@ class Backtest:
             for g, v in values.items():
                 out.append({"method": m, "measure": g, "year": self.groups_year,
                             "mape": round(v, 4)})  # fmt: skip
+        for m, (mape, median) in self.gemeinden.items():
+            out.append({"method": m, "measure": "Gemeinden", "year": GEMEINDE_CHECK,
+                        "mape": round(mape, 4), "median": round(median, 4)})  # fmt: skip
         return out
 
 
-def _mape(forecast: np.ndarray, observed: np.ndarray) -> float:
+def _ape(forecast: np.ndarray, observed: np.ndarray) -> np.ndarray:
     ok = np.isfinite(observed) & (observed > 0)
-    return float(np.mean(np.abs(forecast[ok] / observed[ok] - 1)) * 100)
+    return np.abs(forecast[ok] / observed[ok] - 1) * 100
 
 
-def run_backtest(ctx: Context) -> Backtest:
+def _mape(forecast: np.ndarray, observed: np.ndarray) -> float:
+    return float(np.mean(_ape(forecast, observed)))
+
+
+def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     keys = ki.kreis_keys(ctx, BASE)
     proj = fc.project_kreise_2015(ctx, keys, 2020)
     later = ki.kreis_keys(ctx, 2020)
@@ -87,4 +101,30 @@ def run_backtest(ctx: Context) -> Backtest:
             obs = src.between(lo, hi)[rows]
             got = merged(pop[:, lo : None if hi is None else hi].sum(axis=1))
             groups[method][label] = _mape(got, obs)
-    return Backtest(years, len(later), totals, last, groups, proj.plan.persistence)
+    by_gemeinde, n = gemeinde_backtest(ctx) if gemeinden else ({}, 0)
+    return Backtest(years, len(later), totals, last, groups, proj.plan.persistence, by_gemeinde, n)
+
+
+def gemeinde_backtest(ctx: Context) -> tuple[dict[str, tuple[float, float]], int]:
+    """MAPE and median APE of the Gemeinden, 31.12.2015 → 31.12.2019 (see the docstring)."""
+    gv = ctx.store.table(GEMEINDEVERZEICHNIS)
+    gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
+    later = dict(zip(gv["area_key"].astype(str), gv["value"].astype(float), strict=True))
+    src = ctx.age(inputs.AGE_GROUPS, BASE)
+    t = ctx.observed_totals
+    keys = [
+        k for k in src.keys
+        if len(k) == 8 and k in later and k in t.index and np.isfinite(t.at[k, 2011])
+        and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
+    ]  # fmt: skip
+    observed = np.array([later[k] for k in keys])
+    proj = fc.project_gemeinden(ctx, keys, GEMEINDE_CHECK)
+    p15, p11 = t.reindex(keys)[BASE].to_numpy(float), t.reindex(keys)[2011].to_numpy(float)
+    forecasts = {v: r.totals()[-1] for v, r in proj.runs.items()}
+    forecasts["konstant"] = p15
+    forecasts["linear 2011–2015"] = p15 + (p15 - p11) / 4 * (GEMEINDE_CHECK - BASE)
+    out = {}
+    for method, values in forecasts.items():
+        ape = _ape(values, observed)
+        out[method] = (float(ape.mean()), float(np.median(ape)))
+    return out, len(keys)

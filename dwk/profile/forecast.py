@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from dwk.profile import assumptions as asm
+from dwk.profile import gemeinde_migration as gm
 from dwk.profile import kreis_inputs as ki
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
@@ -78,8 +79,9 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
 
 
 def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
-    """Gemeinden from 2015 with their Kreis's levels; their own deviation in net migration
-    from Germany's rate, with the natural balance of 2012–2014 estimated by the model."""
+    """Gemeinden from 2015 with their Kreis's levels and migration, plus their own deviation
+    from the Kreis (natural balance of 2012–2014 estimated by the model), shrunk by the
+    persistence of such deviations for Gemeinden of their size (`gemeinde_migration`)."""
     kreise = ki.kreis_keys(ctx, 2015)
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
@@ -100,7 +102,13 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     net = (p[:, 1:] - p[:, :-1]) - balance[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         own = net.sum(axis=1) / p[:, :-1].sum(axis=1)
-    plan = replace(kplan, deviation=np.nan_to_num(own - kplan.national_recent))
+    row = [kreise.index(k[:5]) for k in keys]
+    kreis_rate = kplan.national_recent + kplan.deviation[row]
+    # the within-Kreis part counts with its own, size-dependent persistence, measured at a lag
+    # of about three years and decaying from there like the Kreise's
+    factor = gm.within_persistence(ctx).factor(p[:, -1]) / kplan.persistence[2]
+    within = np.nan_to_num(own - kreis_rate) * factor
+    plan = replace(kplan, deviation=kplan.deviation[row] + within)
     return _projected(ctx, keys, 2015, inp, plan, to, variants)
 
 

@@ -57,6 +57,15 @@ def test_projection_beats_both_naive_forecasts_five_years_out(backtest):
     assert main < 1.5
 
 
+def test_gemeinde_backtest_beats_both_naive_forecasts(backtest):
+    gemeinden = {m["method"]: m for m in backtest["mape"] if m["measure"] == "Gemeinden"}
+    assert backtest["gemeinden"] > 10_000
+    main = gemeinden["main"]
+    for naive in ("konstant", "linear 2011–2015"):
+        assert main["mape"] < gemeinden[naive]["mape"]
+        assert main["median"] < gemeinden[naive]["median"]
+
+
 def test_project_csv_shape_and_totals(cache_dir, store):
     r = dwk("project", "dortmund", "--to", "2022", "--format", "csv", env_cache=cache_dir)
     assert r.returncode == 0, r.stderr

@@ -1,0 +1,27 @@
+"""The within-Kreis deviation of Gemeinden and its persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dwk.profile import gemeinde_migration as gm
+
+
+def test_within_deviation_of_vrees_by_hand(ctx):
+    # 12411-01-01-5_00.csv line 2392 (Vrees) and line 2324 (Emsland), 31.12.2011–2014:
+    # Vrees 1657, 1673, 1656, 1695; Emsland 311634, 312855, 313689, 315757
+    vrees = (1695 - 1657) / (1657 + 1673 + 1656)
+    emsland = (315757 - 311634) / (311634 + 312855 + 313689)
+    got = gm.within_deviation(ctx, ["03454055"], (2012, 2013, 2014))
+    assert got[0] == pytest.approx(vrees - emsland, rel=1e-12)
+
+
+def test_persistence_grows_with_size_and_stays_below_one(ctx):
+    wp = gm.within_persistence(ctx)
+    assert len(wp.factors) == len(gm.SIZES) and sum(wp.counts) > 9_000
+    assert all(0 <= f < 1 for f in wp.factors)
+    assert wp.factors[0] < wp.factors[-1]
+    assert wp.factor(np.array([500.0, 1_000.0, 25_000.0])).tolist() == [
+        wp.factors[0], wp.factors[1], wp.factors[-1],
+    ]  # fmt: skip
