@@ -99,22 +99,29 @@ def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: Tex
 
 
 def _json(proj: Projection, names: dict[str, str]) -> dict:
+    cubes = {variant: _cube(proj, variant) for variant in proj.runs}
     areas = []
     for i, key in enumerate(proj.keys):
-        series = []
-        for variant in proj.runs:
-            cube = _cube(proj, variant)
-            for j, year in enumerate(proj.years):
-                for s, sex in enumerate(OUT_SEXES):
-                    series.append({"variant": variant, "year": year, "sex": sex,
-                                   "values": cube[j, i, s].tolist()})  # fmt: skip
+        series = [
+            {"variant": variant, "year": year, "sex": sex, "values": cube[j, i, s].tolist()}
+            for variant, cube in cubes.items()
+            for j, year in enumerate(proj.years)
+            for s, sex in enumerate(OUT_SEXES)
+        ]
         areas.append({"area": key, "name": names.get(key, ""), "assumptions": area_levels(proj, i),
                       "series": series})  # fmt: skip
+    fert = proj.fertility
     return {
         "base_year": proj.base_year,
         "base_table": proj.base_table,
         "ages": [f"{a}" for a in range(OUTPUT_TOP)] + [f"{OUTPUT_TOP}+"],
         "assumptions": [vars(a) for a in proj.assumptions],
+        "germany": {
+            "life_table": proj.life_table,
+            "fertility_year": fert.year,
+            "asfr": {str(a): round(float(fert.asfr[a]), 6) for a in range(15, 50)},
+            "share_male_births": round(fert.share_male, 6),
+        },
         "areas": areas,
     }
 

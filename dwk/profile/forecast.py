@@ -37,6 +37,8 @@ class Projection:
     runs: dict[str, Run]
     plan: mg.Plan
     levels: asm.Levels
+    fertility: sc.Fertility
+    life_table: str
     assumptions: list[Assumption] = field(default_factory=list)
 
     @property
@@ -52,7 +54,10 @@ def _projected(
         v: project(inp.population, sched, ki.migration(ctx, plan, v, inp), base, to)
         for v in variants
     }
-    out = Projection(keys, base, inp.table, inp.period, runs, plan, inp.levels)
+    life_table = inp.life_tables["male"].period
+    out = Projection(
+        keys, base, inp.table, inp.period, runs, plan, inp.levels, inp.fertility, life_table
+    )
     out.assumptions = describe(out, inp.life_tables, inp.fertility)
     return out
 

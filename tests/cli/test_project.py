@@ -103,6 +103,9 @@ def test_project_gemeinde_and_json(cache_dir, store):
     (area,) = data["areas"]
     first = next(s for s in area["series"] if s["variant"] == "main" and s["sex"] == "total")
     assert sum(first["values"]) == pytest.approx(1767, abs=1)  # 12411-02-03-5: Vrees 31.12.2015
+    # 12612-0007_raw_age_birth.csv line 901 and 12411-04-02-4_00.csv line 38 (see schedules)
+    assert data["germany"]["asfr"]["30"] == pytest.approx(52244 / 498019, abs=1e-6)
+    assert data["germany"]["life_table"] == "2016/2018"
     assert {a["topic"] for a in data["assumptions"]} == {
         "Basis",
         "Sterblichkeit",
