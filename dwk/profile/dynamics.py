@@ -53,8 +53,7 @@ class Dynamics:
 
     @property
     def tables(self) -> str:
-        codes = {t for _, s in self.series for t in s.tables}
-        codes |= {c.table for _, s in self.series for c in s.census}
+        codes = set(self.series_tables.split(", "))
         if self.components:
             codes |= set(self.components.tables)
         codes |= {c.strip() for t in self.life_phases["tables"] for c in t.split(",")}

@@ -68,7 +68,14 @@ class Outlook:
         period = f"{self.base_year}/{self.target}"
         return {
             r.group.id: Observation(
-                r.change, "", period, self.tables, r.group.label, "%", "neutral", 1
+                r.change,
+                "unsicher" if r.values[0] < MIN_GROUP else "",
+                period,
+                self.tables,
+                r.group.label,
+                "%",
+                "neutral",
+                1,
             )  # fmt: skip
             for r in self.rows
         }

@@ -150,3 +150,18 @@ def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
     only = fc.project_areas(lean, keys, 2015, 2021)
     for v in full.runs:
         np.testing.assert_allclose(full.runs[v].population, only.runs[v].population, rtol=1e-12)
+
+
+def test_outlook_flags_small_groups_so_no_rule_reads_them(ctx, registry):
+    from dwk.profile.outlook import MIN_GROUP, outlook_for
+
+    # 12411-02-03-5_00.csv line 24: Bergewöhrden (01051008), 35 inhabitants on 31.12.2015
+    outlook = outlook_for(ctx, registry.get("01051008"))
+    total = next(r for r in outlook.rows if r.group.id == "vorausberechnung_insgesamt")
+    assert total.values[0] == pytest.approx(35)
+    obs = outlook.observations()
+    assert all(obs[r.group.id].flag == "unsicher" for r in outlook.rows)
+    vrees = outlook_for(ctx, registry.resolve("vrees"))
+    flags = {r.group.id: vrees.observations()[r.group.id].flag for r in vrees.rows}
+    assert flags["vorausberechnung_insgesamt"] == "" and MIN_GROUP == 50
+    assert vrees.base_year == 2015 and vrees.shown[-1] == 2040
