@@ -140,7 +140,10 @@ def project(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
     backtest: Annotated[
-        bool, typer.Option("--backtest", help="Alle Kreise ab 2015 gegen 2016–2020 prüfen")
+        bool,
+        typer.Option(
+            "--backtest", help="Rückrechnung ab 2015: Kreise gegen 2016–2020, Gemeinden gegen 2019"
+        ),
     ] = False,
 ) -> None:
     """Bevölkerungsvorausberechnung nach Alter und Geschlecht (Kohorten-Komponenten-Methode).

@@ -223,9 +223,11 @@ def migration_by_age(
 
 def border_profile(ctx: Context) -> np.ndarray:
     """Germany's net migration of 2015 by group and sex, as shares (groups, 2)."""
-    zin, zout = flows(ctx, ["DG"])
-    net = (zin - zout)[0]
-    return net / net.sum()
+    if "border_profile" not in ctx.years_cache:
+        zin, zout = flows(ctx, ["DG"])
+        net = (zin - zout)[0]
+        ctx.years_cache["border_profile"] = net / net.sum()
+    return ctx.years_cache["border_profile"]
 
 
 def _group_sums(pop: np.ndarray) -> np.ndarray:
