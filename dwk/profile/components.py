@@ -343,13 +343,13 @@ def _flows(ctx: Context, table: str) -> pd.DataFrame:
         variable = f["variable"].astype(str).str.split("|").str[-1].str.strip()
         direction = np.where(variable.str.startswith("Zuzüge"), "in", "out")
         value = f["value"].where(~f["flag"].isin(HIDDEN))
-        wide = pd.DataFrame(
+        long = pd.DataFrame(
             {"area_key": f["area_key"].astype(str), "direction": direction,
              "age": f["age"].astype(str), "value": value}
-        ).pivot_table(
-            index="area_key", columns=["direction", "age"], values="value", aggfunc="first",
-            dropna=False,
-        )  # fmt: skip
+        ).drop_duplicates(["area_key", "direction", "age"])  # fmt: skip
+        wide = long.set_index(["area_key", "direction", "age"])["value"].unstack(
+            ["direction", "age"]
+        )
         ctx.years_cache[cache_key] = wide
     return ctx.years_cache[cache_key]
 
