@@ -11,14 +11,14 @@ from dwk.areas import Area, Registry
 from dwk.atomic import write_text
 from dwk.errors import DwkError
 from dwk.profile.build import build_profile
-from dwk.profile.catalogue import load_catalogue
+from dwk.profile.catalogue import IndicatorDef, load_catalogue
 from dwk.profile.indicators import Context
 from dwk.profile.outlook import load_groups
 from dwk.render.report import render_html, render_index, render_markdown
 from dwk.render.write import safe_child
 from dwk.store import Store
 from dwk.swot.engine import KINDS
-from dwk.swot.rules import load_rules
+from dwk.swot.rules import SwotRule, load_rules
 
 FORMATS = ("md", "html")
 
@@ -42,6 +42,11 @@ def resolve_areas(registry: Registry, queries: list[str], all_members: bool) -> 
     return out
 
 
+def profile_rules(catalogue: list[IndicatorDef]) -> list[SwotRule]:
+    """The SWOT rules, checked against the indicators and the projection's age groups."""
+    return load_rules(frozenset(KINDS), {d.id for d in catalogue} | {g.id for g in load_groups()})
+
+
 def build_reports(
     store: Store,
     registry: Registry,
@@ -54,7 +59,7 @@ def build_reports(
     if bad:
         raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
     catalogue = load_catalogue()
-    rules = load_rules(frozenset(KINDS), {d.id for d in catalogue} | {g.id for g in load_groups()})
+    rules = profile_rules(catalogue)
     ctx = Context(store, registry.changes)
     result = BatchResult()
     done: list[Area] = []

@@ -35,6 +35,11 @@ def _cell(cell: Cell, decimals: int = 1) -> str:
     return f"({text}){mark}" if "unsicher" in cell.flag else f"{text}{mark}"
 
 
+def _md_cell(text: object) -> str:
+    """Text for a Markdown table cell: a `|` or a line break in a name must not split the row."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def _env(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.templates_dir()),
@@ -44,7 +49,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, cell=_cell, period=format_period)
+    env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell)
     return env
 
 

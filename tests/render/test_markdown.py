@@ -1,0 +1,26 @@
+"""Markdown tables stay tables whatever a name contains."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from dwk.render.report import _md_cell, render_markdown
+
+
+def test_md_cell_escapes_pipes_and_joins_lines():
+    assert _md_cell("Nord|Süd\nOst") == "Nord\\|Süd Ost"
+
+
+def test_a_pipe_in_an_area_name_does_not_split_a_table_row(ctx, registry, store, catalogue):
+    from dwk.profile.build import build_profile
+    from dwk.reports import profile_rules
+
+    rules = profile_rules(catalogue)
+    area = registry.resolve("dithmarschen")
+    profile = build_profile(area, store, registry, catalogue, rules, ctx)
+    hostile = dataclasses.replace(area, name="Dithmarschen | <b>Kreis</b>")
+    text = render_markdown(dataclasses.replace(profile, area=hostile))
+    header = next(line for line in text.splitlines() if line.startswith("| Indikator |"))
+    separator = text.splitlines()[text.splitlines().index(header) + 1]
+    assert "Dithmarschen \\| <b>Kreis</b>" in header
+    assert header.replace("\\|", "").count("|") == separator.count("|")
