@@ -121,10 +121,11 @@ def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str
 
 
 def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarray:
+    """Values of old keys summed onto their successors; a missing part leaves the sum missing."""
     out = np.zeros((len(new_keys), *values.shape[1:]))
     index = {k: i for i, k in enumerate(new_keys)}
     for i, k in enumerate(succ):
-        out[index[k]] += np.nan_to_num(values[i])
+        out[index[k]] += values[i]
     return out
 
 
