@@ -38,8 +38,6 @@ def describe(
     proj: Projection, tables: dict[str, sc.LifeTable], fert: sc.Fertility
 ) -> list[Assumption]:
     """The assumptions in words, with the tables they come from."""
-    plan = proj.plan
-    years = lambda ys: f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])  # noqa: E731
     split = (
         "die Altersjahre 75–79, 80–84, 85–89 und 90+ entlang der Sterbetafel 2016/18 (L(x)) auf "
         "Einzeljahre verteilt"
@@ -59,7 +57,7 @@ def describe(
             f"Sterbetafel Deutschland {period} (Lebenserwartung bei Geburt: Männer "
             f"{format_de(tables['male'].e0, 1)}, Frauen {format_de(tables['female'].e0, 1)} Jahre), "
             "konstant; örtliches Niveau durch indirekte Standardisierung: Gestorbene "
-            f"{years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
+            f"{_years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
             "relativ zu Deutschland, je Geschlecht. Unter "
             f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
             f"{sc.LIFE_TABLE}, {asm.DEATHS}, {asm.MEAN_POPULATION}",
@@ -68,30 +66,58 @@ def describe(
             "Geburten",
             f"Altersspezifische Geburtenziffern Deutschlands {fert.year} (zusammengefasste "
             f"Geburtenziffer {format_de(fert.tfr, 2)}), konstant; örtliches Niveau durch indirekte "
-            f"Standardisierung der Lebendgeborenen {years(list(asm.LEVEL_YEARS))}; "
+            f"Standardisierung der Lebendgeborenen {_years(list(asm.LEVEL_YEARS))}; "
             f"Jungenanteil {_pct(fert.share_male * 100)} %.",
             f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {asm.BIRTHS}",
         ),
-        Assumption(
-            "Wanderungen",
-            f"Wanderungssaldo Deutschlands je 1.000 Ew.: {_pct(plan.national_recent * 1000)} "
-            f"(Mittel {years(plan.recent_years)}) geht in {mg.CONVERGENCE} Jahren linear auf "
-            f"{_pct(plan.national_long * 1000)} (Mittel aller regulären Jahre "
-            f"{years(plan.long_years)}) zurück; ohne {', '.join(str(y) for y in mg.IRREGULAR)} "
-            f"({'; '.join(mg.IRREGULAR.values())}). Dazu die eigene Abweichung von Deutschland "
-            f"({years(plan.recent_years)}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
-            "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
-            f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}. Salden "
-            "nach der Residualmethode (Veränderung minus natürlicher Saldo), nach 2015 geschätzt. "
-            "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer "
-            "Altersgruppe, Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem "
-            "Altersprofil des Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). "
-            "Varianten: niedrige bzw. hohe Zuwanderung nehmen das niedrigere "
-            "bzw. höhere der beiden Niveaus Deutschlands von Anfang an.",
-            f"{asm.MOVES_KREIS if len(proj.keys[0]) == 5 else asm.MOVES_GEMEINDE}, 12411-01-01-4, "
-            f"12411-0015, {asm.BIRTHS}, {asm.DEATHS}",
-        ),
+        Assumption("Wanderungen", _migration_text(proj), _migration_tables(proj)),
     ]
+
+
+def _years(ys: list[int]) -> str:
+    return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
+
+
+def _migration_text(proj: Projection) -> str:
+    plan, gemeinden = proj.plan, len(proj.keys[0]) == 8
+    parts = [
+        f"Wanderungssaldo Deutschlands je 1.000 Ew.: {_pct(plan.national_recent * 1000)} (Mittel "
+        f"{_years(plan.recent_years)}) geht in {mg.CONVERGENCE} Jahren linear auf "
+        f"{_pct(plan.national_long * 1000)} (Mittel aller regulären Jahre "
+        f"{_years(plan.long_years)}) zurück; ohne {', '.join(str(y) for y in mg.IRREGULAR)} "
+        f"({'; '.join(mg.IRREGULAR.values())}).",
+        f"Dazu die Abweichung {'des Kreises' if gemeinden else 'des Gebiets'} von Deutschland "
+        f"({_years(plan.recent_years)}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
+        "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
+        f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}.",
+    ]
+    if gemeinden:
+        factors = ", ".join(format_de(f, 2) for f in proj.within)
+        parts.append(
+            "Dazu die eigene Abweichung der Gemeinde vom Kreis, gedämpft nach ihrer Größe "
+            f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {factors}; gemessen an "
+            "allen Gemeinden, 2009–2010 gegen 2012–2014); ihr natürlicher Saldo ist dabei mit "
+            "den Niveaus des Kreises geschätzt."
+        )
+    residual = "Salden nach der Residualmethode (Veränderung minus natürlicher Saldo)"
+    parts.append(residual + (", nach 2015 geschätzt." if proj.base_year > 2015 else "."))
+    parts.append(
+        "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
+        "Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem Altersprofil des "
+        "Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). Varianten: niedrige "
+        "bzw. hohe Zuwanderung nehmen das niedrigere bzw. höhere der beiden Niveaus "
+        "Deutschlands von Anfang an."
+    )
+    return " ".join(parts)
+
+
+def _migration_tables(proj: Projection) -> str:
+    codes = [asm.MOVES_KREIS, "12411-01-01-4", asm.BIRTHS, asm.DEATHS]
+    if len(proj.keys[0]) == 8:
+        codes += [asm.MOVES_GEMEINDE, "12411-01-01-5"]
+    if proj.base_year > 2015:
+        codes.append("12411-0015")
+    return ", ".join(codes)
 
 
 def area_levels(proj: Projection, i: int) -> dict:

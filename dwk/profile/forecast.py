@@ -39,6 +39,7 @@ class Projection:
     levels: asm.Levels
     fertility: sc.Fertility
     life_table: str
+    within: tuple[float, ...] = ()  # Gemeinden: persistence of their deviation from the Kreis
     assumptions: list[Assumption] = field(default_factory=list)
 
     @property
@@ -47,8 +48,9 @@ class Projection:
 
 
 def _projected(
-    ctx: Context, keys: list[str], base: int, inp: ki.Inputs, plan: mg.Plan, to: int, variants
-) -> Projection:
+    ctx: Context, keys: list[str], base: int, inp: ki.Inputs, plan: mg.Plan, to: int, variants,
+    within: tuple[float, ...] = (),
+) -> Projection:  # fmt: skip
     sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     runs = {
         v: project(inp.population, sched, ki.migration(ctx, plan, v, inp), base, to)
@@ -56,8 +58,9 @@ def _projected(
     }
     life_table = inp.life_tables["male"].period
     out = Projection(
-        keys, base, inp.table, inp.period, runs, plan, inp.levels, inp.fertility, life_table
-    )
+        keys, base, inp.table, inp.period, runs, plan, inp.levels, inp.fertility, life_table,
+        within,
+    )  # fmt: skip
     out.assumptions = describe(out, inp.life_tables, inp.fertility)
     return out
 
@@ -111,10 +114,11 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     kreis_rate = kplan.national_recent + kplan.deviation[row]
     # the within-Kreis part counts with its own, size-dependent persistence, measured at a lag
     # of about three years and decaying from there like the Kreise's
-    factor = gm.within_persistence(ctx).factor(p[:, -1]) / kplan.persistence[2]
+    persistence = gm.within_persistence(ctx)
+    factor = persistence.factor(p[:, -1]) / kplan.persistence[2]
     within = np.nan_to_num(own - kreis_rate) * factor
     plan = replace(kplan, deviation=kplan.deviation[row] + within)
-    return _projected(ctx, keys, 2015, inp, plan, to, variants)
+    return _projected(ctx, keys, 2015, inp, plan, to, variants, persistence.factors)
 
 
 def project_areas(

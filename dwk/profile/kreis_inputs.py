@@ -173,7 +173,6 @@ def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
         early.years + late_years, net, start,
         np.concatenate([early.de_net, net_late.sum(axis=1)]),
         np.concatenate([early.de_start, start_late.sum(axis=0)]),
-        tuple(late_years),
     )  # fmt: skip
 
 

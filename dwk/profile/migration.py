@@ -44,15 +44,13 @@ VARIANT_LABELS = {
 @dataclass(frozen=True)
 class History:
     """Net migration (areas, years) and the population at the start of each year (31.12. of
-    the year before), for areas and for Germany; `estimated` marks years whose births and
-    deaths are themselves model estimates."""
+    the year before), for areas and for Germany."""
 
     years: list[int]
     net: np.ndarray
     start: np.ndarray
     de_net: np.ndarray
     de_start: np.ndarray
-    estimated: tuple[int, ...] = ()
 
     def regular(self, until: int) -> list[int]:
         return [y for y in self.years if FIRST_YEAR <= y <= until and y not in IRREGULAR]
