@@ -20,7 +20,6 @@ from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluat
 from dwk.swot.rules import SwotRule
 
 PEER_YEAR = 2015
-CENSUS_2022 = "1000A-0000"
 KEY_FIGURES = (
     "bevoelkerung", "bevoelkerungsentwicklung_seit_2011", "bevoelkerungsentwicklung_5j",
     "bevoelkerungsentwicklung_lang", "flaeche", "bevoelkerungsdichte", "frauenanteil",
@@ -76,11 +75,14 @@ class Profile:
     outcomes: list[RuleOutcome]
     pyramid: Pyramid | None
     dynamics: Dynamics
-    census_2022: float | None
     outlook: Outlook | None
     sources: list[TableMeta]
     catalogue: list[IndicatorDef]
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def census_2022(self) -> float | None:
+        return self.dynamics.census_2022
 
     @property
     def headline_period(self) -> str:
@@ -137,10 +139,7 @@ def build_profile(
 
     pyramid = _pyramid(ctx, area, refs)
     dynamics = dynamics_for(ctx, area, refs)
-    census = _census_2022(store, area)
-    used = _table_codes([*tables.values(), pyramid.table if pyramid else "",
-                         dynamics.tables,
-                         CENSUS_2022 if census is not None else "",
+    used = _table_codes([*tables.values(), pyramid.table if pyramid else "", dynamics.tables,
                          outlook.tables if outlook else ""])  # fmt: skip
     sources = [m for code in used for m in store.metas(code)[-1:]]
     warnings = [
@@ -151,7 +150,7 @@ def build_profile(
     return Profile(
         area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
-        pyramid=pyramid, dynamics=dynamics, census_2022=census, outlook=outlook,
+        pyramid=pyramid, dynamics=dynamics, outlook=outlook,
         sources=sources,
         catalogue=shown, warnings=warnings,
     )  # fmt: skip
@@ -209,16 +208,3 @@ def _pyramid(ctx: Context, area: Area, refs: list[Area]) -> Pyramid | None:
         src.bands, src.counts["male"][i].tolist(), src.counts["female"][i].tolist(), ref_m, ref_f,
         land.name if land and j is not None else None, src.period, src.table,
     )  # fmt: skip
-
-
-def _census_2022(store: Store, area: Area) -> float | None:
-    f = store.table(CENSUS_2022)
-    if area.level == "gemeinde":
-        hit = f.loc[f["area_key"] == area.key, "value"]
-        return float(hit.iloc[0]) if len(hit) else None
-    if area.level == "kreis":
-        hit = f.loc[
-            (f["level"] == "gemeinde") & f["area_key"].astype(str).str.startswith(area.key), "value"
-        ]
-        return float(hit.sum()) if len(hit) else None
-    return None

@@ -47,6 +47,12 @@ class Dynamics:
         return out
 
     @property
+    def census_2022(self) -> float | None:
+        """The area's Zensus 2022 count, shown beside its latest Fortschreibung."""
+        own = self.series[0][1].census
+        return next((c.value for c in own if c.table == comp.CENSUS_2022), None)
+
+    @property
     def series_tables(self) -> str:
         codes = {t for _, s in self.series for t in (*s.tables, *(c.table for c in s.census))}
         return ", ".join(sorted(codes))
