@@ -12,22 +12,15 @@ from collections.abc import Callable
 import numpy as np
 
 from dwk.profile import age_estimation as est
-from dwk.profile import inputs
+from dwk.profile import inputs, schedules
 from dwk.store import Store
 
-LIFE_TABLE = "12621-0001"
 LIFE_TABLE_PERIOD = "2016/2018"
-_L = "Bis zum Alter x+1 durchlebte Jahre [L(x)]"
-_T = "Insgesamt noch zu durchlebende Jahre [T(x)]"
 
 
 def life_table_standard(store: Store, sex: str) -> np.ndarray:
-    f = store.table(LIFE_TABLE)
-    f = f.loc[(f["period"] == LIFE_TABLE_PERIOD) & (f["sex"] == sex)]
-    f = f.assign(age_from=f["age"].astype(str).str.split("-").str[0].astype(int))
-    lx = f.loc[f["variable"] == _L].sort_values("age_from")["value"].to_numpy(dtype=float)
-    top = f.loc[(f["variable"] == _T)].sort_values("age_from")["value"].to_numpy(dtype=float)[-1]
-    return est.stationary_standard(lx, top)
+    table = schedules.life_table(store, LIFE_TABLE_PERIOD, sex)
+    return est.stationary_standard(table.L, table.T[-1])
 
 
 class SingleYears:
