@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 
 from dwk.errors import DwkError
+from dwk.profile import inputs
 from dwk.store import Store
 
 LIFE_TABLE = "12621-0001"
 BIRTHS_BY_AGE = "12612-0007"
-SINGLE_YEARS = "12411-04-02-4"
+SINGLE_YEARS = inputs.SINGLE_YEARS
 SINGLE_YEARS_LAENDER = "12411-04-02-4-B"
 TOP = 100
 """Oldest single year carried by the projection; index 100 is the open group 100+."""
@@ -110,21 +111,16 @@ class Fertility:
 
 
 def female_single_years(store: Store, year: int) -> np.ndarray | None:
-    """Germany's women by single year of age 0..74 on 31.12.: the DG rows, else the sum of
-    the Länder (the 2019 table has no DG row)."""
+    """Germany's women by single year of age 0..74 on 31.12.: the DG row, else the sum of the
+    Länder (the 2019 table has no DG row)."""
     for table in (SINGLE_YEARS, SINGLE_YEARS_LAENDER):
-        if table not in store.tables():
+        src = inputs.age_data(store, table, year) if table in store.tables() else None
+        if src is None:
             continue
-        f = store.table(table)
-        f = f.loc[(f["year"] == year) & (f["sex"] == "female") & (f["age"] != "total")]
-        if f.empty:
-            continue
-        de = f.loc[f["area_key"] == "DG"]
-        rows = de if not de.empty else f.loc[f["level"] == "land"]
-        lo = age_from(rows["age"])
-        single = rows.loc[lo < 75].assign(lo=lo).groupby("lo")["value"].sum()
-        if len(single) == 75:
-            return single.sort_index().to_numpy(dtype=float)
+        rows = [src.row["DG"]] if "DG" in src.row else [src.row[k] for k in src.keys if len(k) == 2]
+        women = src.counts["female"][rows].sum(axis=0)
+        if src.bands[:75] == [(a, a + 1) for a in range(75)]:
+            return women[:75]
     return None
 
 
