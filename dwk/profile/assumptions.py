@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dwk.profile import age_estimation as est
 from dwk.profile import inputs
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
@@ -69,35 +68,12 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     out = np.zeros((len(keys), 2, sc.AGES))
     for i, key in enumerate(keys):
         for s, sex in enumerate(SEXES):
-            if table == inputs.SINGLE_YEARS:
-                single = _split_old_age(src.counts[sex][src.row[key]], src.bands, ctx, sex)
-            else:
-                single = ctx.single_years.of(src, key, sex)
+            single = ctx.single_years.of(src, key, sex)
             if single is None:
                 raise LookupError(f"Keine Altersstruktur für {key} am 31.12.{year}")
             out[i, s] = collapse(single)
     ctx.years_cache[ck] = (out, table, src.period)
     return ctx.years_cache[ck]
-
-
-_KEEP = 70
-"""Single years below this age are taken as they are; only the bands above are split."""
-
-
-def _split_old_age(counts: np.ndarray, bands, ctx: Context, sex: str) -> np.ndarray | None:
-    """`est.split_to_single_years` on the ages from 70 only: the split of the bands 75+ depends
-    on their neighbours, not on the ages far below, so this gives the same single years."""
-    if np.isnan(counts).any() or counts.sum() <= 0:
-        return None
-    standard = ctx.single_years.life(sex)
-    keep = [i for i, (lo, _) in enumerate(bands) if lo < _KEEP]
-    rest = [i for i, (lo, _) in enumerate(bands) if lo >= _KEEP]
-    head = counts[keep]
-    tail_bands = [(0, _KEEP), *(bands[i] for i in rest)]
-    tail_counts = np.concatenate([[head.sum()], counts[rest]])
-    split = est.split_to_single_years(tail_counts, tail_bands, standard)
-    split[:_KEEP] = head
-    return split
 
 
 def event_cube(ctx: Context, table: str, keys: list[str], years: list[int]) -> np.ndarray:
