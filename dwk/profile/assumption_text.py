@@ -9,6 +9,7 @@ import numpy as np
 
 from dwk.numbers import format_de
 from dwk.profile import assumptions as asm
+from dwk.profile import inputs
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
 
@@ -41,7 +42,7 @@ def describe(
     split = (
         "die Altersjahre 75–79, 80–84, 85–89 und 90+ entlang der Sterbetafel 2016/18 (L(x)) auf "
         "Einzeljahre verteilt"
-        if proj.base_table == asm.SINGLE_YEARS_TABLE
+        if proj.base_table == inputs.SINGLE_YEARS
         else "die 17 Altersgruppen entlang der Einzeljahre des eigenen Kreises verteilt"
     )
     period = tables["male"].period
@@ -60,7 +61,7 @@ def describe(
             f"{_years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
             "relativ zu Deutschland, je Geschlecht. Unter "
             f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
-            f"{sc.LIFE_TABLE}, {asm.DEATHS}, {asm.MEAN_POPULATION}",
+            f"{sc.LIFE_TABLE}, {inputs.DEATHS}, {inputs.MEAN_POPULATION}",
         ),
         Assumption(
             "Geburten",
@@ -68,7 +69,7 @@ def describe(
             f"Geburtenziffer {format_de(fert.tfr, 2)}), konstant; örtliches Niveau durch indirekte "
             f"Standardisierung der Lebendgeborenen {_years(list(asm.LEVEL_YEARS))}; "
             f"Jungenanteil {_pct(fert.share_male * 100)} %.",
-            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {asm.BIRTHS}",
+            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {inputs.BIRTHS}",
         ),
         Assumption("Wanderungen", _migration_text(proj), _migration_tables(proj)),
     ]
@@ -112,9 +113,9 @@ def _migration_text(proj: Projection) -> str:
 
 
 def _migration_tables(proj: Projection) -> str:
-    codes = [asm.MOVES_KREIS, "12411-01-01-4", asm.BIRTHS, asm.DEATHS]
+    codes = [inputs.MOVES_KREIS, "12411-01-01-4", inputs.BIRTHS, inputs.DEATHS]
     if len(proj.keys[0]) == 8:
-        codes += [asm.MOVES_GEMEINDE, "12411-01-01-5"]
+        codes += [inputs.MOVES_GEMEINDE, "12411-01-01-5"]
     if proj.base_year > 2015:
         codes.append("12411-0015")
     return ", ".join(codes)

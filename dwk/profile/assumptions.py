@@ -16,26 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dwk.profile import inputs
+from dwk.profile import components, inputs
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
 from dwk.profile.projection import SEXES, spread
 from dwk.sources.cells import HIDDEN
 
-BIRTHS = "12612-01-01-4"
-DEATHS = "12613-01-01-4"
-MEAN_POPULATION = "12411-05-01-4"
-MOVES_KREIS = "12711-04-02-4"
-MOVES_GEMEINDE = "12711-01-03-5"
-SINGLE_YEARS_TABLE = inputs.SINGLE_YEARS
-MOVE_BANDS: list[tuple[int, int | None]] = [
-    (0, 18),
-    (18, 25),
-    (25, 30),
-    (30, 50),
-    (50, 65),
-    (65, None),
-]
 LEVEL_YEARS = (2012, 2013, 2014, 2015)
 MIN_EVENTS = 100
 """Events over the four level years below which a local level is not estimated."""
@@ -119,9 +105,9 @@ def levels(
 ) -> Levels:  # fmt: skip
     """Indirect standardisation against Germany, for Kreise (5-digit keys) and DG."""
     all_keys = [*keys, "DG"]
-    d_obs = events(ctx, DEATHS, all_keys, LEVEL_YEARS)
-    b_obs = events(ctx, BIRTHS, all_keys, LEVEL_YEARS).sum(axis=1)
-    person_years = events(ctx, MEAN_POPULATION, all_keys, LEVEL_YEARS)
+    d_obs = events(ctx, inputs.DEATHS, all_keys, LEVEL_YEARS)
+    b_obs = events(ctx, inputs.BIRTHS, all_keys, LEVEL_YEARS).sum(axis=1)
+    person_years = events(ctx, inputs.MEAN_POPULATION, all_keys, LEVEL_YEARS)
     de_pop = _germany_2015(ctx)
     full = np.concatenate([pop, de_pop[None]], axis=0)
     m = np.stack([tables[s].death_rates() for s in SEXES])
@@ -149,23 +135,14 @@ def _germany_2015(ctx: Context) -> np.ndarray:
 
 def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """In- and out-moves of 2015 by group and sex: two (areas, 6, 2) arrays. Kreise: over the
-    Kreis boundary; Gemeinden: over the Gemeinde boundary."""
-    kreise = all(len(k) == 5 for k in keys)
-    f = ctx.store.table(MOVES_KREIS if kreise else MOVES_GEMEINDE)
-    f = f.loc[f["area_key"].isin(keys) & f["sex"].isin(SEXES) & (f["age"] != "total")]
-    f = f.drop_duplicates(["area_key", "variable", "sex", "age"], keep="last")
+    Kreis boundary; Gemeinden (and Germany): over the Gemeinde boundary."""
+    table = inputs.MOVES_KREIS if all(len(k) == 5 for k in keys) else inputs.MOVES_GEMEINDE
+    series = components.moves(ctx, table)
     out = []
-    for word in ("Zuzüge", "Fortzüge"):
-        part = f.loc[f["variable"].astype(str).str.contains(f"{word} über", regex=False)]
-        part = part.assign(value=part["value"].where(~part["flag"].isin(HIDDEN)))
-        wide = part.pivot_table(
-            index="area_key", columns=["age", "sex"], values="value", aggfunc="first", observed=True
-        )
-        cols = pd.MultiIndex.from_product(
-            [[f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in MOVE_BANDS], list(SEXES)]
-        )
-        arr = wide.reindex(index=keys, columns=cols).to_numpy(dtype=float)
-        out.append(arr.reshape(len(keys), len(MOVE_BANDS), 2))
+    for direction in ("in", "out"):
+        index = pd.MultiIndex.from_product([keys, [direction], inputs.MOVE_LABELS, SEXES])
+        values = series.reindex(index).to_numpy(dtype=float)
+        out.append(values.reshape(len(keys), len(inputs.MOVE_BANDS), 2))
     return out[0], out[1]
 
 
@@ -192,7 +169,7 @@ def migration_by_age(
     gap = level - (zin.sum(axis=(1, 2)) - leaving.sum(axis=(1, 2)))
     incoming = zin + gap[:, None, None] * profile[None]
     spread_in = np.stack(
-        [spread(incoming[:, :, s], MOVE_BANDS, base[:, s]) for s in range(2)], axis=1
+        [spread(incoming[:, :, s], inputs.MOVE_BANDS, base[:, s]) for s in range(2)], axis=1
     )
     return spread_in - leaving
 
@@ -207,11 +184,13 @@ def border_profile(ctx: Context) -> np.ndarray:
 
 
 def _group_sums(pop: np.ndarray) -> np.ndarray:
-    return np.stack([pop[:, lo : hi or sc.AGES].sum(axis=1) for lo, hi in MOVE_BANDS], axis=1)
+    return np.stack(
+        [pop[:, lo : hi or sc.AGES].sum(axis=1) for lo, hi in inputs.MOVE_BANDS], axis=1
+    )
 
 
 def _by_age(per_group: np.ndarray) -> np.ndarray:
     out = np.zeros((per_group.shape[0], sc.AGES))
-    for g, (lo, hi) in enumerate(MOVE_BANDS):
+    for g, (lo, hi) in enumerate(inputs.MOVE_BANDS):
         out[:, lo : hi or sc.AGES] = per_group[:, g, None]
     return out

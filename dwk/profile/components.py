@@ -25,11 +25,7 @@ from dwk.sources.cells import HIDDEN
 from dwk.sources.labels import band_bounds
 from dwk.tomlfile import load_toml
 
-BIRTHS = "12612-01-01-4"
-DEATHS = "12613-01-01-4"
-MEAN_POPULATION = "12411-05-01-4"
-MIGRATION_KREIS = "12711-04-02-4"
-MIGRATION_GEMEINDE = "12711-01-03-5"
+BIRTHS, DEATHS, MEAN_POPULATION = inputs.BIRTHS, inputs.DEATHS, inputs.MEAN_POPULATION
 CENSUS_2011 = "12111-01-01-5"
 CENSUS_2022 = "1000A-0000"
 CENSUS_2011_VARIABLE = "Bevölkerung | Insgesamt"
@@ -69,7 +65,6 @@ WEBB_TYPES = {
     "G": "Schrumpfung: Wanderungsverlust größer als Sterbeüberschuss",
     "H": "Schrumpfung: Wanderungsverlust größer als Geburtenüberschuss",
 }
-MIGRATION_BANDS = ("0-18", "18-25", "25-30", "30-50", "50-65", "65+")
 
 
 # --- population series and census counts ----------------------------------------------------
@@ -231,7 +226,7 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
         ]  # fmt: skip
         means = _four_year_means(rows)
         latest = next((m for m in means if (m.first, m.last) == LATEST_WINDOW), None)
-        tables = (BIRTHS, DEATHS, MEAN_POPULATION, inputs.POPULATION_KREIS, MIGRATION_KREIS)
+        tables = (BIRTHS, DEATHS, MEAN_POPULATION, inputs.POPULATION_KREIS, inputs.MOVES_KREIS)
         out[k] = Components(k, rows, means, webb_type(latest), tables)
     return out
 
@@ -329,29 +324,35 @@ def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 def _table_migration(ctx: Context) -> pd.DataFrame:
     """Zuzüge − Fortzüge über die Kreisgrenzen by area × year, where a table gives them."""
-    flows = _flows(ctx, MIGRATION_KREIS)
+    flows = _flows(ctx, inputs.MOVES_KREIS)
     net = flows["in"]["total"] - flows["out"]["total"]
     return net.to_frame(MIGRATION_YEAR)
 
 
-def _flows(ctx: Context, table: str) -> pd.DataFrame:
-    """Moves of 2015, both sexes: area × (direction 'in'/'out', age band incl. 'total')."""
-    cache_key = ("components.flows", table)
+def moves(ctx: Context, table: str) -> pd.Series:
+    """Moves of 2015 by (area, direction 'in'/'out', age band incl. 'total', sex incl.
+    'total'); NaN where a cell is secret. Read once per context."""
+    cache_key = ("components.moves", table)
     if cache_key not in ctx.years_cache:
         f = ctx.store.table(table)
-        f = f.loc[(f["sex"] == "total") & (f["year"] == MIGRATION_YEAR)]
+        f = f.loc[f["year"] == MIGRATION_YEAR]
         variable = f["variable"].astype(str).str.split("|").str[-1].str.strip()
-        direction = np.where(variable.str.startswith("Zuzüge"), "in", "out")
-        value = f["value"].where(~f["flag"].isin(HIDDEN))
         long = pd.DataFrame(
-            {"area_key": f["area_key"].astype(str), "direction": direction,
-             "age": f["age"].astype(str), "value": value}
-        ).drop_duplicates(["area_key", "direction", "age"])  # fmt: skip
-        wide = long.set_index(["area_key", "direction", "age"])["value"].unstack(
-            ["direction", "age"]
-        )
-        ctx.years_cache[cache_key] = wide
+            {"area_key": f["area_key"].astype(str),
+             "direction": np.where(variable.str.startswith("Zuzüge"), "in", "out"),
+             "age": f["age"].astype(str), "sex": f["sex"].astype(str),
+             "value": f["value"].where(~f["flag"].isin(HIDDEN))}
+        ).drop_duplicates(["area_key", "direction", "age", "sex"])  # fmt: skip
+        ctx.years_cache[cache_key] = long.set_index(["area_key", "direction", "age", "sex"])[
+            "value"
+        ]
     return ctx.years_cache[cache_key]
+
+
+def _flows(ctx: Context, table: str) -> pd.DataFrame:
+    """Moves of 2015, both sexes: area × (direction 'in'/'out', age band incl. 'total')."""
+    both = moves(ctx, table).xs("total", level="sex")
+    return both.unstack(["direction", "age"])
 
 
 # --- migration by life phase ----------------------------------------------------------------
@@ -374,7 +375,7 @@ def load_life_phases(path: Path | None = None) -> list[LifePhase]:
         missing = [f for f in LifePhase.__dataclass_fields__ if f not in raw]
         if missing:
             raise ConfigError(f"Lebensphase Nr. {i}: es fehlen {', '.join(missing)}", file=path)
-        unknown = [b for b in raw["bands"] if b not in MIGRATION_BANDS]
+        unknown = [b for b in raw["bands"] if b not in inputs.MOVE_LABELS]
         if unknown:
             raise ConfigError(
                 f"Lebensphase {raw['id']}: Altersgruppen {', '.join(unknown)} gibt es in den "
@@ -412,7 +413,7 @@ def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
 
 
 def _phases(ctx: Context, keys: list[str], level: str, phases: list[LifePhase]) -> pd.DataFrame:
-    flow_table = MIGRATION_GEMEINDE if level == "gemeinde" else MIGRATION_KREIS
+    flow_table = inputs.MOVES_GEMEINDE if level == "gemeinde" else inputs.MOVES_KREIS
     age_table = inputs.AGE_GROUPS if level == "gemeinde" else inputs.SINGLE_YEARS
     flows = _flows(ctx, flow_table)
     flows = flows.reindex([_alias(k, flows.index) for k in keys])

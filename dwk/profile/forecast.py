@@ -15,6 +15,7 @@ import numpy as np
 
 from dwk.profile import assumptions as asm
 from dwk.profile import gemeinde_migration as gm
+from dwk.profile import inputs
 from dwk.profile import kreis_inputs as ki
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
@@ -93,7 +94,7 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     kreise = ki.kreis_keys(ctx, 2015)
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
-        raise LookupError(f"Kreise {missing} fehlen in {asm.SINGLE_YEARS_TABLE} 2015")
+        raise LookupError(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
     kreis = ki.kreis_inputs(ctx, kreise, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2015)
     inp = ki.Inputs(

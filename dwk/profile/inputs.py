@@ -21,6 +21,17 @@ AGE_GROUPS = "12411-02-03-5"
 POPULATION_KREIS = "12411-01-01-4"
 POPULATION_KREIS_RECENT = "12411-0015"
 POPULATION_GEMEINDE = "12411-01-01-5"
+BIRTHS = "12612-01-01-4"
+DEATHS = "12613-01-01-4"
+MEAN_POPULATION = "12411-05-01-4"
+MOVES_KREIS = "12711-04-02-4"
+"""Zu- und Fortzüge über die Kreisgrenzen by age group and sex, Kreise, 2015 only."""
+MOVES_GEMEINDE = "12711-01-03-5"
+"""The same over the Gemeinde boundaries, all Gemeinden, 2015 only."""
+MOVE_BANDS: list[tuple[int, int | None]] = [
+    (0, 18), (18, 25), (25, 30), (30, 50), (50, 65), (65, None),
+]  # fmt: skip
+MOVE_LABELS = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in MOVE_BANDS)
 SEXES = ("total", "male", "female")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from dwk.areas import KeyChange
 from dwk.profile import assumptions as asm
-from dwk.profile import components
+from dwk.profile import components, inputs
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
@@ -25,7 +25,7 @@ LAST_EVENTS = 2015
 
 
 def kreis_keys(ctx: Context, year: int) -> list[str]:
-    src = ctx.age(asm.SINGLE_YEARS_TABLE, year)
+    src = ctx.age(inputs.SINGLE_YEARS, year)
     return [k for k in src.keys if len(k) == 5] if src is not None else []
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from dwk.profile import assumptions as asm
 from dwk.profile import forecast as fc
+from dwk.profile import inputs
 from dwk.profile import kreis_inputs as ki
 from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
@@ -75,7 +76,7 @@ def test_migration_by_age_meets_the_level_and_leaves_by_rates():
     assert net[0, 0, 5] == pytest.approx(6 / 18 - 3 / 180 * 20)
     # men 18-24 take the difference: level − (in − out) = 25 − (72 − Σ out)
     out_total = sum(3 / (10 * (hi or sc.AGES) - 10 * lo) * 20 * ((hi or sc.AGES) - lo) * 2
-                    for lo, hi in asm.MOVE_BANDS)  # fmt: skip
+                    for lo, hi in inputs.MOVE_BANDS)  # fmt: skip
     gap = 25 - (72 - out_total)
     assert net[0, 0, 18:25].sum() == pytest.approx(6 + gap - 3 / 70 * 20 * 7)
 
