@@ -20,7 +20,6 @@ from dwk.profile import components, inputs
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
 from dwk.profile.projection import SEXES, spread
-from dwk.sources.cells import HIDDEN
 
 LEVEL_YEARS = (2012, 2013, 2014, 2015)
 MIN_EVENTS = 100
@@ -62,27 +61,12 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     return ctx.years_cache[ck]
 
 
-def event_cube(ctx: Context, table: str, keys: list[str], years: list[int]) -> np.ndarray:
-    """(areas, years, 2 sexes) of an events table; NaN where a cell is missing or secret."""
-    ck = ("events", table)
-    if ck not in ctx.years_cache:
-        f = ctx.store.table(table)
-        f = f.loc[f["sex"].isin(SEXES)].drop_duplicates(["area_key", "year", "sex"], keep="last")
-        value = f["value"].where(~f["flag"].isin(HIDDEN))
-        ctx.years_cache[ck] = pd.Series(
-            value.to_numpy(dtype=float),
-            index=pd.MultiIndex.from_arrays(
-                [f["area_key"].astype(str), f["year"].astype(int), f["sex"].astype(str)]
-            ),
-        )
-    series = ctx.years_cache[ck]
-    full = pd.MultiIndex.from_product([keys, years, list(SEXES)])
-    return series.reindex(full).to_numpy().reshape(len(keys), len(years), 2)
-
-
 def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
     """(areas, 2 sexes) summed over `years`; NaN if any year is missing or secret."""
-    return event_cube(ctx, table, keys, list(years)).sum(axis=1)
+    parts = [
+        components.yearly(ctx, table, sex).reindex(index=keys, columns=list(years)) for sex in SEXES
+    ]
+    return np.stack([p.to_numpy(dtype=float).sum(axis=1) for p in parts], axis=1)
 
 
 @dataclass(frozen=True)

@@ -210,9 +210,9 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
     as migration. Länder and Germany work too: their rows are in the same tables.
     """
     keys, years = list(dict.fromkeys(keys)), list(YEARS)
-    births = _yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
-    deaths = _yearly(ctx, DEATHS).reindex(index=keys, columns=years)
-    mean = _yearly(ctx, MEAN_POPULATION).reindex(index=keys, columns=years)
+    births = yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
+    deaths = yearly(ctx, DEATHS).reindex(index=keys, columns=years)
+    mean = yearly(ctx, MEAN_POPULATION).reindex(index=keys, columns=years)
     residual, _ = residual_migration(ctx, keys, years)
     table = _table_migration(ctx).reindex(index=keys, columns=years)
     migration = table.where(table.notna(), residual)
@@ -237,8 +237,8 @@ def residual_migration(
     """Net migration by the residual method, (P_t − P_{t−1}) − (births_t − deaths_t), and the
     population at the start of each year (P_{t−1}), area × year; NaN for 2011, where the
     difference would be the Zensus correction."""
-    births = _yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
-    deaths = _yearly(ctx, DEATHS).reindex(index=keys, columns=years)
+    births = yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
+    deaths = yearly(ctx, DEATHS).reindex(index=keys, columns=years)
     pop = ctx.totals.reindex(index=keys, columns=[years[0] - 1, *years]).astype(float)
     residual = pop.diff(axis=1)[years] - (births - deaths)
     if ZENSUS_BREAK in residual.columns:
@@ -291,13 +291,13 @@ def webb_type(mean: FourYearMean | None) -> WebbType | None:
     )
 
 
-def _yearly(ctx: Context, table: str) -> pd.DataFrame:
-    """All-ages, both-sexes counts by area × year. Secret cells, and the zeros or `-` of areas
+def yearly(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
+    """All-ages counts of one sex by area × year. Secret cells, and the zeros or `-` of areas
     that did not exist that year, are NaN: every Kreis has births, deaths and inhabitants."""
-    cache_key = ("components.yearly", table)
+    cache_key = ("components.yearly", table, sex)
     if cache_key not in ctx.years_cache:
         f = ctx.store.table(table)
-        f = f.loc[(f["sex"] == "total") & (f["age"] == "total")]
+        f = f.loc[(f["sex"] == sex) & (f["age"] == "total")]
         value = f["value"].where(~f["flag"].isin(HIDDEN) & (f["value"] > 0))
         wide = (
             pd.DataFrame({"area_key": f["area_key"].astype(str), "year": f["year"].astype(int),
@@ -494,7 +494,7 @@ def general_fertility_rate(ctx: Context, keys: list[str]) -> dict[str, GFR]:
     person-years), and the 2015 rate divides by that Stichtag rather than the year's mean.
     """
     keys, (first, last) = list(dict.fromkeys(keys)), LATEST_WINDOW
-    births = _yearly(ctx, BIRTHS).reindex(index=keys, columns=range(first, last + 1))
+    births = yearly(ctx, BIRTHS).reindex(index=keys, columns=range(first, last + 1))
     ages = ctx.age(inputs.SINGLE_YEARS, last)
     women = ages.between(15, 50, "female") if ages else None
     out = {}
