@@ -23,7 +23,7 @@ from dwk.sources import read_file
 from dwk.sources.meta import TableMeta
 from dwk.sources.text import read_bytes
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
     "variable", "sex", "age", "unit", "value", "flag", "source", "line",

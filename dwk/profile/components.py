@@ -38,7 +38,6 @@ WINDOW = 4
 LATEST_WINDOW = (2012, 2015)
 MIGRATION_YEAR = 2015
 MIN_MOVES = 20
-CITY_STATES = ("02", "11")
 
 FLAG_UNCERTAIN = "unsicher"
 FLAG_MISSING = "."
@@ -105,8 +104,7 @@ def population_series(ctx: Context, key: str) -> PopulationSeries:
     Zensus counts 2011 and 2022 as separate points, because each census re-bases the series."""
     gemeinde = len(key) == 8
     years = list(GEMEINDE_YEARS if gemeinde else KREIS_YEARS)
-    row = _alias(key, ctx.totals.index)
-    values = ctx.totals.reindex(index=[row], columns=years).iloc[0].astype(float).tolist()
+    values = ctx.totals.reindex(index=[key], columns=years).iloc[0].astype(float).tolist()
     tables = (
         (inputs.POPULATION_GEMEINDE,)
         if gemeinde
@@ -139,13 +137,6 @@ def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
     if hit.empty:
         return None
     return CensusPoint("2022-05-15", float(hit.sum()), CENSUS_2022, "Zensus 2022")
-
-
-def _alias(key: str, index: pd.Index) -> str:
-    """Berlin and Hamburg are Land, Kreis and Gemeinde at once; some tables give only the Land."""
-    if key not in index and key[:2] in CITY_STATES and set(key[2:]) == {"0"}:
-        return key[:2]
-    return key
 
 
 # --- components of change -------------------------------------------------------------------
@@ -416,7 +407,7 @@ def _phases(ctx: Context, keys: list[str], level: str, phases: list[LifePhase]) 
     flow_table = inputs.MOVES_GEMEINDE if level == "gemeinde" else inputs.MOVES_KREIS
     age_table = inputs.AGE_GROUPS if level == "gemeinde" else inputs.SINGLE_YEARS
     flows = _flows(ctx, flow_table)
-    flows = flows.reindex([_alias(k, flows.index) for k in keys])
+    flows = flows.reindex(keys)
     ages = ctx.age(age_table, MIGRATION_YEAR)
     frames = []
     for p in phases:
@@ -464,8 +455,7 @@ def _population(ages: inputs.AgeData | None, keys: list[str], bands: tuple[str, 
     counts = [ages.between(*band_bounds(b)) for b in bands]
     if any(c is None for c in counts):
         return out
-    index = pd.Index(ages.keys)
-    rows = np.array([ages.row.get(_alias(k, index), -1) for k in keys], dtype=int)
+    rows = np.array([ages.row.get(k, -1) for k in keys], dtype=int)
     found = rows >= 0
     out[found] = sum(c[rows[found]] for c in counts)
     return out

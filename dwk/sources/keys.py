@@ -44,9 +44,14 @@ def classify(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+CITY_STATES = ("02", "11")
+"""Hamburg and Berlin: each Land is one Kreis and one Gemeinde, whatever districts a table
+lists below it."""
+
+
 def missing_children(keys: Iterable[str], depth: str) -> dict[str, list[tuple[str, str]]]:
-    """Rows that stand for deeper levels too: Berlin and Hamburg appear only as Land rows,
-    kreisfreie Städte only with their Kreis key in Gemeinde tables.
+    """Rows that stand for deeper levels too: Berlin and Hamburg appear as Land rows (at most
+    with their districts below), kreisfreie Städte only with their Kreis key in Gemeinde tables.
 
     Returns, for each such raw key, the extra (dwk key, level) it also stands for.
     """
@@ -54,8 +59,8 @@ def missing_children(keys: Iterable[str], depth: str) -> dict[str, list[tuple[st
     extra: dict[str, list[tuple[str, str]]] = {}
     want = LEVELS.index(depth)
     for i, k in enumerate(raw):
-        child = raw[i + 1] if i + 1 < len(raw) and raw[i + 1].startswith(k) else None
-        if child is not None and (len(k) != 2 or len(child) <= 5):
+        has_child = i + 1 < len(raw) and raw[i + 1].startswith(k)
+        if has_child and k not in CITY_STATES:
             continue
         if len(k) == 2 and want >= LEVELS.index("kreis"):
             extra[k] = [(k + "000", "kreis")]
@@ -63,4 +68,5 @@ def missing_children(keys: Iterable[str], depth: str) -> dict[str, list[tuple[st
                 extra[k].append((k + "000000", "gemeinde"))
         elif len(k) == 5 and want >= LEVELS.index("gemeinde"):
             extra[k] = [(k + "000", "gemeinde")]
-    return extra
+    present = set(raw)
+    return {k: [e for e in v if e[0] not in present] for k, v in extra.items()}
