@@ -54,7 +54,7 @@ def _projected(
 ) -> Projection:  # fmt: skip
     sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     runs = {
-        v: project(inp.population, sched, ki.migration(ctx, plan, v, inp), base, to)
+        v: project(inp.population, sched, ki.migration(ctx, inp, ki.planned(plan, v)), base, to)
         for v in variants
     }
     life_table = inp.life_tables["male"].period

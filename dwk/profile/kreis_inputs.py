@@ -8,6 +8,7 @@ each year's net migration to what closes the gap to the observed total (12411-00
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,17 +97,24 @@ def aged(pop: np.ndarray) -> np.ndarray:
     return out
 
 
-def migration(ctx: Context, plan: mg.Plan, variant: str, inp: Inputs) -> Migration:
-    """The yearly net migration of `variant` for the engine (see `asm.migration_by_age`)."""
+def migration(
+    ctx: Context, inp: Inputs, level: Callable[[int, np.ndarray], np.ndarray]
+) -> Migration:
+    """The engine's yearly net migration: `level(year, population)` per area, spread over age
+    and sex by `asm.migration_by_age`."""
     profile = asm.border_profile(ctx)
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
-        level = prev.sum(axis=(1, 2)) * plan.rate(variant, year)
         return asm.migration_by_age(
-            level, inp.moves_in, inp.moves_out, aged(prev), inp.population, profile
+            level(year, prev), inp.moves_in, inp.moves_out, aged(prev), inp.population, profile
         )
 
     return fn
+
+
+def planned(plan: mg.Plan, variant: str) -> Callable[[int, np.ndarray], np.ndarray]:
+    """The level of `variant`: the plan's rate times the population at the start of the year."""
+    return lambda year, prev: prev.sum(axis=(1, 2)) * plan.rate(variant, year)
 
 
 def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
@@ -133,26 +141,23 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     """Project the 2015 Kreise to `to` with each year's net migration set so that the total
     meets the observed one: the net migration (years, areas) it took, the births and deaths."""
     inp = kreis_inputs(ctx, keys, 2015)
-    pop, zin, zout = inp.population, inp.moves_in, inp.moves_out
     sched = schedules(inp.levels, inp.life_tables, inp.fertility)
     succ = successors(ctx.changes, keys, kreis_keys(ctx, to))
     groups: dict[str, list[int]] = {}
     for i, k in enumerate(succ):
         groups.setdefault(k, []).append(i)
     gaps: dict[int, np.ndarray] = {}
-    profile = asm.border_profile(ctx)
 
-    def fn(year: int, prev: np.ndarray) -> np.ndarray:
+    def meet_observed(year: int, prev: np.ndarray) -> np.ndarray:
         natural = project(prev, sched, no_migration, year - 1, year).totals()[-1]
         level = np.zeros(len(keys))
         for new, idx in groups.items():
-            target = observed(ctx, new, year)
             share = natural[idx] / natural[idx].sum()
-            level[idx] = (target - natural[idx].sum()) * share
+            level[idx] = (observed(ctx, new, year) - natural[idx].sum()) * share
         gaps[year] = level
-        return asm.migration_by_age(level, zin, zout, aged(prev), pop, profile)
+        return level
 
-    run = project(pop, sched, fn, 2015, to)
+    run = project(inp.population, sched, migration(ctx, inp, meet_observed), 2015, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
     return net, run
 
