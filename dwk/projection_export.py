@@ -64,7 +64,6 @@ def frame(proj: Projection) -> pd.DataFrame:
     parts = []
     for variant in proj.runs:
         cube = _cube(proj, variant)
-        n_y, n_a, n_s, n_x = cube.shape
         idx = np.indices(cube.shape).reshape(4, -1)
         parts.append(
             pd.DataFrame(
@@ -79,7 +78,7 @@ def frame(proj: Projection) -> pd.DataFrame:
                 }
             )
         )
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)[CSV_COLUMNS]
     return out.sort_values("area", kind="stable", ignore_index=True)
 
 

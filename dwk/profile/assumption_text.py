@@ -113,11 +113,11 @@ def _migration_text(proj: Projection) -> str:
 
 
 def _migration_tables(proj: Projection) -> str:
-    codes = [inputs.MOVES_KREIS, "12411-01-01-4", inputs.BIRTHS, inputs.DEATHS]
+    codes = [inputs.MOVES_KREIS, inputs.POPULATION_KREIS, inputs.BIRTHS, inputs.DEATHS]
     if len(proj.keys[0]) == 8:
-        codes += [inputs.MOVES_GEMEINDE, "12411-01-01-5"]
+        codes += [inputs.MOVES_GEMEINDE, inputs.POPULATION_GEMEINDE]
     if proj.base_year > 2015:
-        codes.append("12411-0015")
+        codes.append(inputs.POPULATION_KREIS_RECENT)
     return ", ".join(codes)
 
 

@@ -19,13 +19,12 @@ from dwk.profile import forecast as fc
 from dwk.profile import inputs
 from dwk.profile import kreis_inputs as ki
 from dwk.profile.indicators import Context
+from dwk.sources.gv import CODE as GV_CODE
 
 BASE = 2015
 CHECK_GROUPS: list[tuple[str, int, int | None]] = [
     ("unter 18", 0, 18), ("18–64", 18, 65), ("65–79", 65, 80), ("80+", 80, None),
 ]  # fmt: skip
-METHODS = ("main", "low-migration", "high-migration", "konstant", "linear 2011–2015")
-GEMEINDEVERZEICHNIS = "GV-ISys"
 GEMEINDE_CHECK = 2019
 
 
@@ -107,7 +106,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
 
 def gemeinde_backtest(ctx: Context) -> tuple[dict[str, tuple[float, float]], int]:
     """MAPE and median APE of the Gemeinden, 31.12.2015 → 31.12.2019 (see the docstring)."""
-    gv = ctx.store.table(GEMEINDEVERZEICHNIS)
+    gv = ctx.store.table(GV_CODE)
     gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     later = dict(zip(gv["area_key"].astype(str), gv["value"].astype(float), strict=True))
     src = ctx.age(inputs.AGE_GROUPS, BASE)
