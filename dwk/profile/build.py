@@ -131,7 +131,10 @@ def build_profile(
         ]
 
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
-    outlook = outlook_for(ctx, area)
+    try:
+        outlook, no_outlook = outlook_for(ctx, area), []
+    except LookupError as exc:
+        outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
     if outlook is not None:
         subject.observations.update(outlook.observations())
     outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
@@ -142,7 +145,7 @@ def build_profile(
     used = _table_codes([*tables.values(), pyramid.table if pyramid else "", dynamics.tables,
                          outlook.tables if outlook else ""])  # fmt: skip
     sources = [m for code in used for m in store.metas(code)[-1:]]
-    warnings = [
+    warnings = no_outlook + [
         f"{r.definition.label}: Wert beruht auf weniger als {r.definition.min_count} Personen oder Ereignissen"
         for r in key_figures + age_groups
         if "unsicher" in r.own.flag

@@ -97,17 +97,14 @@ def _sum(pop: np.ndarray, lo: int, hi: int | None) -> float:
 
 
 def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | None:
-    """The outlook of a Kreis or Gemeinde, or None where no projection can be made (other
-    levels, or a base without age structure)."""
+    """The outlook of a Kreis or Gemeinde, or None for other levels. LookupError where the
+    area has no base (no age structure, a secret cell)."""
     if area.level not in ("kreis", "gemeinde"):
         return None
     ck = ("outlook", area.key, target)
     if ck in ctx.years_cache:
         return ctx.years_cache[ck]
-    try:
-        proj = fc.project_areas(ctx, [area.key], None, target)
-    except LookupError:
-        return None
+    proj = fc.project_areas(ctx, [area.key], None, target)
     runs = proj.runs
     years = proj.years
     shown = [y for y in years if (y - years[0]) % STEP == 0 or y == years[-1]]

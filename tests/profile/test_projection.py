@@ -173,3 +173,14 @@ def test_outlook_flags_small_groups_so_no_rule_reads_them(ctx, registry):
     flags = {r.group.id: vrees.observations()[r.group.id].flag for r in vrees.rows}
     assert flags["vorausberechnung_insgesamt"] == "" and MIN_GROUP == 50
     assert vrees.base_year == 2015 and vrees.shown[-1] == 2040
+
+
+def test_a_profile_without_a_projection_says_why(ctx, registry, store, catalogue):
+    from dwk.profile.build import build_profile
+    from dwk.reports import profile_rules
+
+    # 12411-02-03-5_00.csv: the Berlin Bezirke have secret ('.') age groups, so no base
+    mitte = registry.get("11001000")
+    profile = build_profile(mitte, store, registry, catalogue, profile_rules(catalogue), ctx)
+    assert profile.outlook is None
+    assert any(w.startswith("Keine Vorausberechnung") for w in profile.warnings)
