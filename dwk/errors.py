@@ -48,3 +48,8 @@ class ConfigError(DwkError):
 
 class UnknownAreaError(DwkError):
     """An area asked for that no table or registry knows."""
+
+
+class SurveyError(DwkError):
+    """A survey that cannot be analysed soundly: margins that disagree, a weighting that does
+    not converge, answers the codebook cannot map."""

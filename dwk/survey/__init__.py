@@ -1,0 +1,1 @@
+"""Local surveys: codebooks, weighting, analysis and disclosure control."""
