@@ -22,6 +22,16 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @dataclass(frozen=True)
+class SurveySource:
+    """A local survey an area's profile includes: the export and its codebook, as named in
+    `data/areas.toml` (relative paths are relative to that file's folder)."""
+
+    file: Path
+    codebook: Path
+    verbatims: bool = False  # show the open answers, redacted
+
+
+@dataclass(frozen=True)
 class Area:
     key: str
     level: str
@@ -33,6 +43,7 @@ class Area:
     member: str | None = None
     references: tuple[str, ...] = ()
     description: str = ""
+    surveys: tuple[SurveySource, ...] = ()
 
     @property
     def is_member(self) -> bool:
@@ -200,12 +211,25 @@ def _read_members(path: Path) -> list[Area]:
                 member=raw["member"],
                 references=tuple(str(r) for r in raw["references"]),
                 description=raw.get("description", ""),
+                surveys=tuple(_survey(path, i, s) for s in raw.get("survey", [])),
             )
         )
     slugs = [a.slug for a in out]
     if len(set(slugs)) != len(slugs):
         raise ConfigError("Slugs sind nicht eindeutig", file=path)
     return out
+
+
+def _survey(path: Path, i: int, raw: dict) -> SurveySource:
+    if not isinstance(raw, dict) or not all(
+        isinstance(raw.get(k), str) for k in ("file", "codebook")
+    ):
+        raise ConfigError(f"Gebiet Nr. {i}: [[area.survey]] braucht file und codebook", file=path)
+    if not isinstance(raw.get("verbatims", False), bool):
+        raise ConfigError(f"Gebiet Nr. {i}: verbatims muss true oder false sein", file=path)
+    return SurveySource(
+        path.parent / raw["file"], path.parent / raw["codebook"], raw.get("verbatims", False)
+    )
 
 
 def _read_changes(path: Path) -> list[KeyChange]:

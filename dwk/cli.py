@@ -21,8 +21,10 @@ data_app = typer.Typer(
     help="Amtliche Tabellen in den Datenbestand übernehmen.", no_args_is_help=True
 )
 profile_app = typer.Typer(help="Kommunalprofile bauen.", no_args_is_help=True)
+survey_app = typer.Typer(help="Örtliche Befragungen auswerten.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(profile_app, name="profile")
+app.add_typer(survey_app, name="survey")
 _DEBUG = {"on": False}
 
 
@@ -161,6 +163,36 @@ def project(
         return
     proj, names = pe.projection_for(store, registry, area or [], level, base_year, to, variant)
     pe.write_projection(proj, names, fmt, sys.stdout, sys.stderr)
+
+
+@survey_app.command("summarize")
+def survey_summarize(
+    file: Annotated[
+        Path, typer.Argument(help="Export: LimeSurvey-CSV, SoSci-Datei oder SPSS .sav")
+    ],
+    codebook: Annotated[Path, typer.Option(help="Codebuch (TOML)")],
+    area: Annotated[str, typer.Option(help="Gebiet, dessen Bevölkerung die Gewichtung vorgibt")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    min_cell: Annotated[
+        int, typer.Option(help="Kleinste Gruppe, die gezeigt wird (Befragte, ungewichtet)")
+    ] = 10,
+    include_incomplete: Annotated[
+        bool, typer.Option("--include-incomplete", help="Unvollständige Antworten mitzählen")
+    ] = False,
+    verbatims: Annotated[
+        bool, typer.Option("--verbatims", help="Offene Antworten zeigen, geschwärzt")
+    ] = False,
+) -> None:
+    """Eine Befragung auswerten: je Aussage Verteilung, Zustimmung mit Intervall, Gruppen.
+
+    Example: dwk survey summarize data/surveys/adorf-buergerbefragung.csv --codebook data/surveys/buergerbefragung.toml --area adorf
+    """
+    from dwk.survey_export import summarize_file, write_summary
+
+    store, registry = _open()
+    result = summarize_file(store, registry, file, codebook, area, min_cell=min_cell,
+                            include_incomplete=include_incomplete, verbatims=verbatims)  # fmt: skip
+    write_summary(result, fmt, sys.stdout)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from dwk.profile.outlook import load_groups
 from dwk.render.report import render_html, render_index, render_markdown
 from dwk.render.write import safe_child
 from dwk.store import Store
+from dwk.swot import survey as survey_rules
 from dwk.swot.engine import KINDS
 from dwk.swot.rules import SwotRule, load_rules
 
@@ -44,7 +45,8 @@ def resolve_areas(registry: Registry, queries: list[str], all_members: bool) -> 
 
 def profile_rules(catalogue: list[IndicatorDef]) -> list[SwotRule]:
     """The SWOT rules, checked against the indicators and the projection's age groups."""
-    return load_rules(frozenset(KINDS), {d.id for d in catalogue} | {g.id for g in load_groups()})
+    kinds = frozenset(KINDS) | {survey_rules.KIND}
+    return load_rules(kinds, {d.id for d in catalogue} | {g.id for g in load_groups()})
 
 
 def build_reports(

@@ -16,8 +16,11 @@ from dwk.profile.indicators import Context, age_source, age_years, compute
 from dwk.profile.outlook import Outlook, outlook_for
 from dwk.sources.meta import TableMeta
 from dwk.store import Store
+from dwk.survey.area import area_surveys
+from dwk.survey.summary import SurveyResult
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
 from dwk.swot.rules import SwotRule
+from dwk.swot.survey import SurveyObservation, evaluate_survey
 
 PEER_YEAR = 2015
 KEY_FIGURES = (
@@ -78,7 +81,12 @@ class Profile:
     outlook: Outlook | None
     sources: list[TableMeta]
     catalogue: list[IndicatorDef]
+    surveys: list[SurveyResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        return any(s.codebook.synthetic for s in self.surveys)
 
     @property
     def census_2022(self) -> float | None:
@@ -138,25 +146,46 @@ def build_profile(
     if outlook is not None:
         subject.observations.update(outlook.observations())
     outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
+    surveys = area_surveys(area, ctx)
+    outcomes += evaluate_survey(rules, area.key, area.name, _survey_observations(surveys))
     swot = [o.item for o in outcomes if o.item is not None]
 
     pyramid = _pyramid(ctx, area, refs)
     dynamics = dynamics_for(ctx, area, refs)
+    weighted_by = [sv.population.table for sv in surveys if sv.population]
     used = _table_codes([*tables.values(), pyramid.table if pyramid else "", dynamics.tables,
-                         outlook.tables if outlook else ""])  # fmt: skip
+                         outlook.tables if outlook else "", *weighted_by])  # fmt: skip
     sources = [m for code in used for m in store.metas(code)[-1:]]
-    warnings = no_outlook + [
-        f"{r.definition.label}: Wert beruht auf weniger als {r.definition.min_count} Personen oder Ereignissen"
-        for r in key_figures + age_groups
-        if "unsicher" in r.own.flag
-    ]
+    warnings = (
+        no_outlook
+        + [f"{s.codebook.title}: {w}" for s in surveys for w in s.warnings]
+        + [
+            f"{r.definition.label}: Wert beruht auf weniger als {r.definition.min_count} Personen oder Ereignissen"
+            for r in key_figures + age_groups
+            if "unsicher" in r.own.flag
+        ]
+    )
     return Profile(
         area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
         pyramid=pyramid, dynamics=dynamics, outlook=outlook,
-        sources=sources,
-        catalogue=shown, warnings=warnings,
+        sources=sources, catalogue=shown, surveys=surveys, warnings=warnings,
     )  # fmt: skip
+
+
+def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]:
+    return [
+        SurveyObservation(
+            r.item.id, r.item.wording, r.item.handlungsfeld, r.item.polarity,
+            r.stats.top2 if r.stats else math.nan,
+            r.stats.top2_ci[0] if r.stats else math.nan,
+            r.stats.top2_ci[1] if r.stats else math.nan,
+            r.stats.valid_n if r.stats else 0, r.uncertain, s.codebook.title, s.codebook.period,
+            s.codebook.source, s.codebook.synthetic,
+        )
+        for s in surveys
+        for r in s.items
+    ]  # fmt: skip
 
 
 def _cells(values) -> dict[tuple[str, str], Cell]:

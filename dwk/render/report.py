@@ -17,6 +17,7 @@ from dwk.profile.outlook import MIN_GROUP
 from dwk.render import charts
 from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.projection_charts import projection_fan_svg
+from dwk.render.survey_view import field_label, share, survey_charts, uncertain
 from dwk.swot.engine import NEED, QUADRANTS
 
 FLAG_MARKS = {"unsicher": "*", "zensus": "†", ".": "", "zensus,unsicher": "†*"}
@@ -49,7 +50,8 @@ def _env(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell)
+    env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell, share=share,
+                       uncertain=uncertain, field_label=field_label)  # fmt: skip
     return env
 
 
@@ -162,6 +164,7 @@ def _context(p: Profile, with_charts: bool) -> dict:
         "charts": _charts(p) if with_charts else [],
         "outlook_charts": _outlook_charts(p) if with_charts else [],
         "dynamics_charts": _dynamics_charts(p) if with_charts else [],
+        "survey_charts": survey_charts(p) if with_charts else [],
         "min_group": MIN_GROUP,
         "min_events": MIN_EVENTS,
         "life_phase_note": LIFE_PHASE_NOTE,

@@ -15,6 +15,11 @@ PLACEHOLDERS = frozenset(
     {"area", "label", "value", "reference", "reference_name", "difference", "unit", "direction",
      "period"}
 )  # fmt: skip
+SURVEY_PLACEHOLDERS = frozenset(
+    {"area", "label", "value", "low", "high", "n", "reference", "period", "survey"}
+)
+SURVEY_STATISTICS = ("top2",)
+SURVEY_POLARITIES = ("zustimmung_guenstig", "zustimmung_unguenstig", "neutral")
 _REQUIRED = ("id", "kind", "indicator", "comparison", "threshold", "template")
 SIGNS = ("", "+", "-")
 RULE_QUADRANTS = ("", "Stärke", "Schwäche", "Chance", "Risiko", "Handlungsbedarf")
@@ -30,6 +35,7 @@ class SwotRule:
     template: str
     sign: str = ""
     quadrant: str = ""
+    polarity: str = ""  # survey rules: only items of this polarity (codebook)
 
 
 def load_rules(
@@ -45,7 +51,12 @@ def load_rules(
             raise ConfigError(f"{where}: es fehlen {', '.join(missing)}", file=path)
         if raw["kind"] not in kinds:
             raise ConfigError(f"{where}: unbekannte Regelart {raw['kind']!r}", file=path)
-        if raw["indicator"] not in indicators:
+        if (raw["kind"] == "survey") != (raw["indicator"] in SURVEY_STATISTICS):
+            raise ConfigError(
+                f"{where}: Umfrageregeln (kind survey) lesen {', '.join(SURVEY_STATISTICS)}, andere nicht",
+                file=path,
+            )
+        if raw["kind"] != "survey" and raw["indicator"] not in indicators:
             raise ConfigError(f"{where}: unbekannter Indikator {raw['indicator']!r}", file=path)
         if raw["comparison"] not in COMPARISONS:
             raise ConfigError(f"{where}: unbekannter Vergleich {raw['comparison']!r}", file=path)
@@ -55,10 +66,15 @@ def load_rules(
             raise ConfigError(f"{where}: Richtung muss '+' oder '-' sein", file=path)
         if raw.get("quadrant", "") not in RULE_QUADRANTS:
             raise ConfigError(f"{where}: unbekannter Quadrant {raw['quadrant']!r}", file=path)
+        if raw.get("polarity", "") not in ("", *SURVEY_POLARITIES) or (
+            raw.get("polarity") and raw["kind"] != "survey"
+        ):
+            raise ConfigError(f"{where}: polarity nur für Umfrageregeln: {', '.join(SURVEY_POLARITIES)}", file=path)  # fmt: skip
         unknown = set(raw) - set(SwotRule.__dataclass_fields__)
         if unknown:
             raise ConfigError(f"{where}: unbekannte Felder {', '.join(sorted(unknown))}", file=path)
-        _check_template(str(raw["template"]), where, path)
+        allowed = SURVEY_PLACEHOLDERS if raw["kind"] == "survey" else PLACEHOLDERS
+        _check_template(str(raw["template"]), where, path, allowed)
         out.append(SwotRule(**raw))
     ids = [r.id for r in out]
     if len(set(ids)) != len(ids):
@@ -66,11 +82,11 @@ def load_rules(
     return out
 
 
-def _check_template(template: str, where: str, path: Path) -> None:
+def _check_template(template: str, where: str, path: Path, allowed: frozenset[str]) -> None:
     try:
         fields = [f for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise ConfigError(f"{where}: Satzvorlage fehlerhaft ({exc})", file=path) from None
-    bad = [f for f in fields if f not in PLACEHOLDERS]
+    bad = [f for f in fields if f not in allowed]
     if bad:
         raise ConfigError(f"{where}: unbekannte Platzhalter {', '.join(bad)}", file=path)

@@ -52,6 +52,25 @@ def test_chart_source_lines_carry_the_tables_own_copyright(built):
     assert "© Statistische Ämter des Bundes und der Länder, Deutschland, 2017" in development
 
 
+def test_reports_with_surveys_protect_respondents(built):
+    """Every member's report carries its demo survey: marked synthetic, no group under 10, no
+    contact data; Riesa shows its open answers (areas.toml: verbatims = true), redacted."""
+    for path in sorted(built.glob("*.md")) + sorted(built.glob("[a-z]*.html")):
+        if path.name == "index.html":
+            continue
+        text = path.read_text("utf-8")
+        assert "synthetische Beispieldaten" in text, path.name
+        groups = [int(n.replace(".", "")) for n in re.findall(r"n = ([\d.]+)", text)]
+        assert groups and min(groups) >= 10, path.name
+        assert not re.search(r"[\w.+-]+@[\w-]+\.\w+", text), path.name
+        assert "4567890" not in text and "Herr Beispiel" not in text, path.name
+    riesa = (built / "riesa.md").read_text("utf-8")
+    assert "[E-Mail]" in riesa and "[Telefon]" in riesa and "Herr [Name] vom Bauamt" in riesa
+    assert "Bitte melden Sie sich" not in (built / "adorf.md").read_text("utf-8")
+    # a survey item in the SWOT names the survey and item as its evidence
+    assert "Befragung „Bürgerbefragung zum demografischen Wandel“ 2026, Item" in riesa
+
+
 def test_builds_are_byte_identical(built, cache_dir, tmp_path):
     r = dwk("profile", "build", "adorf", "dortmund", "--out", str(tmp_path), env_cache=cache_dir)
     assert r.returncode == 0, r.stderr

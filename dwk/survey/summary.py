@@ -1,0 +1,180 @@
+"""One survey analysed: coded, weighted to the official population, summarised per item and
+group, with disclosure control applied before anything leaves this module.
+
+Suppressed groups carry no statistics at all, so no renderer can show them by mistake; open
+answers are only kept when asked for, and then only redacted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dwk.errors import SurveyError
+from dwk.sources.survey_file import RawSurvey
+from dwk.survey.codebook import Codebook, Item
+from dwk.survey.collapse import collapse_ordered
+from dwk.survey.disclosure import suppress
+from dwk.survey.population import Population
+from dwk.survey.redaction import Redacted, redact
+from dwk.survey.responses import Responses, code_responses
+from dwk.survey.stats import GroupStats, ItemStats, breakdown, item_stats
+from dwk.survey.weighting import Weighting, rake
+
+MIN_CELL = 10
+UNCERTAIN_BELOW = 30
+FIELD_LABELS = {"age": "Altersgruppe", "sex": "Geschlecht", "district": "Ortsteil"}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    stats: ItemStats | None  # None: fewer than MIN_CELL valid answers, nothing shown
+    groups: dict[str, list[GroupStats]]
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class SampleRow:
+    """Sample against population for one category (Stichprobe vs. Grundgesamtheit)."""
+
+    field: str
+    category: str
+    n: int | None  # None: suppressed
+    sample_share: float | None
+    weighted_share: float | None
+    population_share: float | None
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    codebook: Codebook
+    file: Path
+    format: str
+    n_read: int
+    incomplete_excluded: int
+    unweightable_excluded: int
+    dropped_columns: tuple[str, ...]
+    weighting: Weighting | None
+    merged_age_groups: tuple[str, ...]  # age groups joined for the weighting (thin cells)
+    population: Population | None
+    sample: list[SampleRow]
+    items: list[ItemResult]
+    verbatims: dict[str, list[Redacted]] | None
+    min_cell: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return self.n_read - self.incomplete_excluded - self.unweightable_excluded
+
+    def section(self, handlungsfeld: str) -> list[ItemResult]:
+        return [r for r in self.items if r.item.handlungsfeld == handlungsfeld]
+
+
+def summarize(
+    raw: RawSurvey,
+    book: Codebook,
+    population: Population | None,
+    *,
+    min_cell: int = MIN_CELL,
+    include_incomplete: bool = False,
+    verbatims: bool = False,
+) -> SurveyResult:
+    if min_cell < 1:
+        raise SurveyError("die Mindestgruppengröße muss mindestens 1 sein")
+    resp = code_responses(raw, book, include_incomplete)
+    warnings = []
+    if resp.incomplete_excluded:
+        warnings.append(f"{resp.incomplete_excluded} unvollständige Antworten nicht ausgewertet")
+    resp, unweightable = _weightable(resp, book, population)
+    if unweightable:
+        warnings.append(
+            f"{unweightable} Befragte ohne gewichtbare Angabe zu {' und '.join(FIELD_LABELS[f] for f in book.weight_by)} nicht ausgewertet"
+        )
+    weighting, merged = None, []
+    if population is not None and book.weight_by and resp.n:
+        groups = {f: resp.respondents[f] for f in book.weight_by}
+        margins = population.margins(book.weight_by)
+        if "age" in groups:
+            groups["age"], margins["age"], merged = collapse_ordered(groups["age"], margins["age"])
+        weighting = rake(groups, margins)
+    weights = weighting.weights if weighting else np.ones(resp.n)
+    items = [_item(resp, i, weights, book, min_cell) for i in book.items]
+    opens = None
+    if verbatims:
+        # sorted, so that the order of the file cannot tie an answer to a respondent
+        opens = {q: sorted((redact(t) for t in texts), key=lambda r: r.text)
+                 if len(texts) >= min_cell else [] for q, texts in resp.open_text.items()}  # fmt: skip
+    if opens:
+        shown = [v for vs in opens.values() for v in vs]
+        warnings.append(
+            f"offene Antworten: {sum(v.replacements for v in shown)} Stellen geschwärzt, "
+            f"{sum(v.review for v in shown)} Antworten vor Veröffentlichung prüfen"
+        )
+    return SurveyResult(
+        book, raw.path, raw.format, raw.n, resp.incomplete_excluded, unweightable, raw.dropped,
+        weighting, tuple(merged), population, _sample(resp, weights, population, book, min_cell), items, opens,
+        min_cell, warnings,
+    )  # fmt: skip
+
+
+def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tuple[Responses, int]:
+    """Drop respondents the weighting cannot place, if the codebook allows it; else stop."""
+    if pop is None or not book.weight_by:
+        return resp, 0
+    targets = {f: set(pop.margins((f,))[f]) for f in book.weight_by}
+    ok = [all(resp.respondents[f][i] in targets[f] for f in book.weight_by) for i in range(resp.n)]
+    bad = ok.count(False)
+    if not bad:
+        return resp, 0
+    if book.unweightable != "ausschliessen":
+        raise SurveyError(
+            f"{bad} Befragte ohne gewichtbare Angabe zu {', '.join(book.weight_by)} (fehlend oder divers); "
+            'im Codebuch [weighting] unweightable = "ausschliessen" setzen, um sie auszuschließen'
+        )
+    idx = [i for i in range(resp.n) if ok[i]]
+    return Responses(
+        len(idx), resp.incomplete_excluded,
+        {k: v[idx] for k, v in resp.values.items()},
+        {k: [v[i] for i in idx] for k, v in resp.reasons.items()},
+        {k: [v[i] for i in idx] for k, v in resp.respondents.items()},
+        resp.open_text,
+    ), bad  # fmt: skip
+
+
+def _item(resp: Responses, item: Item, weights: np.ndarray, book: Codebook, min_cell: int) -> ItemResult:  # fmt: skip
+    values, reasons = resp.values[item.id], resp.reasons[item.id]
+    stats = item_stats(values, weights, item.scale.points, reasons)
+    if stats.valid_n < min_cell:
+        return ItemResult(item, None, {}, True)
+    groups = {
+        f: breakdown(values, weights, item.scale.points, resp.respondents[f], r.order,
+                     min_cell=min_cell, uncertain_below=UNCERTAIN_BELOW)
+        for f, r in book.respondents.items()
+    }  # fmt: skip
+    return ItemResult(item, stats, groups, stats.valid_n < UNCERTAIN_BELOW)
+
+
+def _sample(resp, weights, pop: Population | None, book: Codebook, min_cell: int) -> list[SampleRow]:  # fmt: skip
+    rows = []
+    total_w = float(weights.sum()) or 1.0
+    for f, r in book.respondents.items():
+        cats = resp.respondents[f]
+        counts = {c: sum(1 for x in cats if x == c) for c in r.order}
+        hidden = suppress(counts, min_cell)
+        known = sum(counts.values()) or 1
+        official = pop.margins((f,))[f] if pop is not None and f in ("age", "sex") else {}
+        pop_total = sum(official.values()) or 1.0
+        for c in r.order:
+            w = float(sum(weights[i] for i, x in enumerate(cats) if x == c))
+            shown = c not in hidden
+            rows.append(SampleRow(
+                f, c, counts[c] if shown else None,
+                100 * counts[c] / known if shown else None,
+                100 * w / total_w if shown and f in book.weight_by else None,
+                100 * official[c] / pop_total if c in official else None,
+            ))  # fmt: skip
+    return rows
