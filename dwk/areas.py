@@ -29,6 +29,7 @@ class SurveySource:
     file: Path
     codebook: Path
     verbatims: bool = False  # show the open answers, redacted
+    min_cell: int = 10  # smallest group of respondents shown
 
 
 @dataclass(frozen=True)
@@ -227,9 +228,13 @@ def _survey(path: Path, i: int, raw: dict) -> SurveySource:
         raise ConfigError(f"Gebiet Nr. {i}: [[area.survey]] braucht file und codebook", file=path)
     if not isinstance(raw.get("verbatims", False), bool):
         raise ConfigError(f"Gebiet Nr. {i}: verbatims muss true oder false sein", file=path)
+    min_cell = raw.get("min_cell", 10)
+    if not isinstance(min_cell, int) or isinstance(min_cell, bool) or min_cell < 1:
+        raise ConfigError(f"Gebiet Nr. {i}: min_cell muss eine ganze Zahl ≥ 1 sein", file=path)
     return SurveySource(
-        path.parent / raw["file"], path.parent / raw["codebook"], raw.get("verbatims", False)
-    )
+        path.parent / raw["file"], path.parent / raw["codebook"], raw.get("verbatims", False),
+        min_cell,
+    )  # fmt: skip
 
 
 def _read_changes(path: Path) -> list[KeyChange]:

@@ -3,7 +3,8 @@
 The export is UTF-8 with BOM, CRLF, a separator the administrator chose (`;` by default, `,` or
 tab) and free text with newlines inside quotes, so a physical line is not a record. LimeSurvey
 writes NULL (question not shown) as an unquoted empty field and an empty answer as `""`; the
-csv module cannot tell them apart, hence the small tokenizer here.
+csv module cannot tell them apart, hence the small tokenizer here. A file that does not quote
+every heading was not written by LimeSurvey as it stands, so its empty fields stay undecided.
 
 Values masked against CSV injection (`'=…`, `'+…` with csvMaskEquations) are kept as written:
 whether the apostrophe is LimeSurvey's or the respondent's cannot be told from the file.
@@ -33,6 +34,10 @@ def read_limesurvey(path: Path, data: bytes | None = None) -> RawSurvey:
     heading, rows = read_table(path, text)
     names = unique_headings(path, [normalise_heading(h or "") for h in heading])
     answered = [r for r in rows if any(r[1])]
+    if not _quotes_everything(text):
+        # a re-saved or hand-edited export quotes only where needed: an empty field is then
+        # "no answer or not shown", never a NULL LimeSurvey wrote
+        answered = [(line, ["" if f is None else f for f in fields]) for line, fields in answered]
     kept = [j for j, name in enumerate(names) if not is_identifying(name)]
     submit = next((j for j, n in enumerate(names) if n.casefold() in _SUBMITDATE), None)
     return RawSurvey(
@@ -45,6 +50,13 @@ def read_limesurvey(path: Path, data: bytes | None = None) -> RawSurvey:
         dropped=tuple(n for n in names if is_identifying(n)),
         skipped_empty=len(rows) - len(answered),
     )
+
+
+def _quotes_everything(text: str) -> bool:
+    """LimeSurvey's own writer quotes every heading; only then is an unquoted empty a NULL."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    sep = max(SEPARATORS, key=first.count)
+    return all(len(f) >= 2 and f[0] == f[-1] == '"' for f in first.split(sep))
 
 
 def normalise_heading(name: str) -> str:

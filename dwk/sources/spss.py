@@ -8,10 +8,11 @@ text (`1.0` → "1") so that codes compare equal to the labels' keys and to the 
 from __future__ import annotations
 
 import math
+import pickle
+import subprocess
+import sys
 from datetime import date, time
 from pathlib import Path
-
-import pyreadstat
 
 from dwk.errors import InputError
 from dwk.sources.survey_file import SOSCI_IDENTIFYING, RawSurvey, is_identifying, looks_like_sosci
@@ -23,8 +24,34 @@ _EXTRA_DATES = ["QYR", "MOYR", "WKYR"]
 
 
 def read_spss(path: Path) -> RawSurvey:
-    """One .sav file; every value as text, system-missing as None."""
+    """One .sav file; every value as text, system-missing as None.
+
+    The C library under pyreadstat can crash the whole process on a damaged file, so the file
+    is read in a child process (`python -m dwk.sources.spss FILE`, which answers with a pickle):
+    a crash there is a clear error here, not a lost session.
+    """
     _check_magic(path)
+    child = subprocess.run(
+        [sys.executable, "-m", "dwk.sources.spss", str(path)], capture_output=True, check=False
+    )
+    if child.returncode != 0:
+        raise InputError("SPSS-Datei beschädigt: der SPSS-Leser ist abgestürzt", file=path)
+    result = pickle.loads(child.stdout)  # our own child's answer, never a file's content
+    if isinstance(result, str):
+        raise InputError(result, file=path)
+    return result
+
+
+def _read_checked(path: Path) -> RawSurvey | str:
+    try:
+        return _read(path)
+    except InputError as exc:
+        return exc.message
+
+
+def _read(path: Path) -> RawSurvey:
+    import pyreadstat
+
     try:
         data, meta = pyreadstat.read_sav(
             path, user_missing=True, output_format="dict", extra_date_formats=_EXTRA_DATES
@@ -102,3 +129,7 @@ def _missing(ranges: list[dict], values: list, value_labels: dict) -> dict[str, 
         for code in codes:
             out[text(code)] = value_labels.get(code, MISSING)
     return out
+
+
+if __name__ == "__main__":
+    sys.stdout.buffer.write(pickle.dumps(_read_checked(Path(sys.argv[1]))))

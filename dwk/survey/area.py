@@ -8,14 +8,16 @@ from dwk.profile.indicators import Context
 from dwk.sources.survey_file import read_survey
 from dwk.survey.codebook import load_codebook
 from dwk.survey.population import official_population
-from dwk.survey.summary import MIN_CELL, SurveyResult, summarize
+from dwk.survey.summary import SurveyResult, summarize
 
 
-def area_surveys(area: Area, ctx: Context, min_cell: int = MIN_CELL) -> list[SurveyResult]:
+def area_surveys(area: Area, ctx: Context) -> list[SurveyResult]:
     out = []
     for source in area.surveys:
         book = load_codebook(source.codebook)
         raw = read_survey(source.file)
         population = official_population(ctx, area.key, book.min_age) if book.weight_by else None
-        out.append(summarize(raw, book, population, min_cell=min_cell, verbatims=source.verbatims))
+        out.append(
+            summarize(raw, book, population, min_cell=source.min_cell, verbatims=source.verbatims)
+        )
     return out

@@ -100,7 +100,10 @@ def summarize(
         margins = population.margins(book.weight_by)
         if "age" in groups:
             groups["age"], margins["age"], merged = collapse_ordered(groups["age"], margins["age"])
-        weighting = rake(groups, margins)
+        try:
+            weighting = rake(groups, margins)
+        except SurveyError as exc:
+            raise SurveyError(f"Gewichtung nicht möglich: {exc.message}", file=raw.path) from None
     weights = weighting.weights if weighting else np.ones(resp.n)
     items = [_item(resp, i, weights, book, min_cell) for i in book.items]
     opens = None
@@ -133,7 +136,8 @@ def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tupl
     if book.unweightable != "ausschliessen":
         raise SurveyError(
             f"{bad} Befragte ohne gewichtbare Angabe zu {', '.join(book.weight_by)} (fehlend oder divers); "
-            'im Codebuch [weighting] unweightable = "ausschliessen" setzen, um sie auszuschließen'
+            'im Codebuch [weighting] unweightable = "ausschliessen" setzen, um sie auszuschließen',
+            file=book.path,
         )
     idx = [i for i in range(resp.n) if ok[i]]
     return Responses(

@@ -78,6 +78,17 @@ def test_broken_codebook_exits_2(cache_dir, store, tmp_path):
     )
 
 
+def test_unweightable_respondents_stop_the_analysis_unless_the_codebook_allows(
+    cache_dir, store, tmp_path
+):
+    strict = tmp_path / "codebook.toml"
+    strict.write_text(CODEBOOK.read_text("utf-8").replace('"ausschliessen"', '"fehler"'), "utf-8")
+    r = summarize(cache_dir, str(SURVEYS / "adorf-buergerbefragung.csv"), "--codebook",
+                  str(strict), "--area", "adorf")  # fmt: skip
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert f"{strict}: " in r.stderr and "ohne gewichtbare Angabe" in r.stderr
+
+
 SOSCI_CODEBOOK = """
 [survey]
 title = "Test"

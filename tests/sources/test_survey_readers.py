@@ -46,7 +46,8 @@ def test_pfeiffer_real_export():
     assert s.columns["Welchen fachlichen Hintergrund haben Sie? [Maschinenbau]"][0] == "Nein"
     eighth, ninth = list(s.columns)[7:9]
     assert s.positions[eighth] == 8
-    assert [s.columns[eighth][0], s.columns[ninth][0]] == [None, None]  # ";;": not shown
+    # ";;" in a file that quotes only where needed: no answer or not shown, undecided ("")
+    assert [s.columns[eighth][0], s.columns[ninth][0]] == ["", ""]
 
 
 def test_pfeiffer_heading_space_inside_brackets_is_normalised():
@@ -104,7 +105,7 @@ def test_limesurvey_semicolon_full_german_headings():
     assert s.columns[SPIELPLATZ] == ["Zufrieden", "Keine Antwort", "Sehr zufrieden"]
     assert s.columns["Was sollte sich ändern?"] == [
         "Mehr Bänke; weniger Parkplätze",
-        None,
+        "",  # unquoted headings: not LimeSurvey's own writer, so no NULL
         'Der "Bürgerbus" sollte auch sonntags fahren',
     ]
 
@@ -126,7 +127,7 @@ def test_limesurvey_tab_lf_no_bom_unquoted(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id\tQ1\tQ2\n1\tA1\t\n2\t\tja, gern\n\n")
     s = read_survey(path)
-    assert s.columns == {"id": ["1", "2"], "Q1": ["A1", None], "Q2": [None, "ja, gern"]}
+    assert s.columns == {"id": ["1", "2"], "Q1": ["A1", ""], "Q2": ["", "ja, gern"]}
 
 
 @pytest.mark.parametrize(
@@ -150,6 +151,8 @@ def test_r_mangled_headings_read(tmp_path):
     path.write_text('"X.U.FEFF.id";"PKZ.SQ001.";"PKZ.SQ002."\n1;"3";\n')
     s = read_survey(path)
     assert s.columns == {"id": ["1"], "PKZ[SQ001]": ["3"], "PKZ[SQ002]": [None]}
+    path.write_text('X.U.FEFF.id;"PKZ.SQ001.";"PKZ.SQ002."\n1;"3";\n')
+    assert read_survey(path).columns["PKZ[SQ002]"] == [""]
 
 
 cells = st.one_of(st.none(), st.text(alphabet="ab ;,\t\"\r\n'=äß", max_size=6))
@@ -173,7 +176,8 @@ def test_tokenizer_round_trip(tmp_path_factory, rows, sep, eol):
         body += record + eol
         line += 1 + sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in r if v)
     path = tmp_path_factory.mktemp("rt") / "x.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + (sep.join(["a", "b", "c"]) + eol + body + eol).encode())
+    heading = sep.join(['"a"', '"b"', '"c"'])  # quoted as LimeSurvey writes it: NULLs kept
+    path.write_bytes(b"\xef\xbb\xbf" + (heading + eol + body + eol).encode())
     s = read_limesurvey(path)
     assert s.lines == lines
     assert [list(t) for t in zip(*s.columns.values(), strict=True)] == rows
@@ -397,3 +401,11 @@ def test_read_survey_sniffs_spss_by_magic_and_honours_format(tmp_path):
     assert read_survey(FIX / "sosci_r.csv", format="limesurvey").format == "limesurvey"
     with pytest.raises(DwkError, match="unbekanntes Umfrageformat 'qualtrics'"):
         read_survey(FIX / "sosci_r.csv", format="qualtrics")
+
+
+def test_spss_file_that_crashes_the_c_reader_is_an_error():
+    # pyreadstat 1.3.7 segfaults on this file; read in a child process, it is one error line
+    bad = FIX / "spss_crashes_reader.sav"
+    with pytest.raises(InputError) as err:
+        read_survey(bad)
+    assert str(err.value) == f"{bad}: SPSS-Datei beschädigt: der SPSS-Leser ist abgestürzt"

@@ -184,3 +184,37 @@ def test_demo_surveys_are_reproducible(tmp_path):
     subprocess.run([sys.executable, str(script), str(tmp_path)], check=True)
     for shipped in sorted(SURVEYS.glob("*.csv")):
         assert (tmp_path / shipped.name).read_bytes() == shipped.read_bytes(), shipped.name
+
+
+PFEIFFER_BOOK = """
+[survey]
+title = "Digitale Zwillinge"
+source = "Pfeiffer et al., MODELS 2024, CC BY 4.0"
+period = "2024"
+
+[scale.zustimmung4]
+labels = ["Stimme gar nicht zu", "Stimme eher nicht zu", "Stimme eher zu", "Stimme vollständig zu"]
+missing = { "Keine Angabe" = "keine Angabe" }
+
+[[item]]
+id = "simuliert"
+column = "Welche Eigenschaften haben für Sie digitale Zwillinge? Geben Sie Ihre Zustimmung zu den folgenden Aussagen an. [Er simuliert das zugehörige Cyber-physische System (CPS).]"
+wording = "Er simuliert das zugehörige CPS."
+scale = "zustimmung4"
+handlungsfeld = "Eigenschaften"
+polarity = "neutral"
+"""
+
+
+def test_full_answer_export_is_mapped_through_the_labels(tmp_path):
+    # the real export writes full answers; column 9 holds 2 "gar nicht", 9 "eher nicht",
+    # 22 "eher zu", 18 "vollständig" and 45 empty fields among its 96 records
+    path = tmp_path / "book.toml"
+    path.write_text(PFEIFFER_BOOK, "utf-8")
+    raw = read_survey(
+        paths.data_dir().parent / "tests/fixtures/surveys/limesurvey_pfeiffer_german.csv"
+    )
+    [item] = summarize(raw, load_codebook(path), None).items
+    assert item.stats.counts == (2, 9, 22, 18)
+    assert item.stats.top2 == pytest.approx(100 * 40 / 51)
+    assert item.stats.missing == {"nicht beantwortet": 45}
