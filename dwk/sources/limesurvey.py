@@ -93,6 +93,8 @@ def read_table(path: Path, text: str) -> tuple[list[str | None], list[Record]]:
     """Heading and records of a delimited export; blank lines dropped, every record as wide as
     the heading."""
     records = split_records(path, text, sniff_separator(path, text))
+    if not records:
+        raise InputError("keine vollständige Kopfzeile", file=path, line=1)
     (_, heading), rows = records[0], records[1:]
     rows = [r for r in rows if not (len(r[1]) == 1 and not (r[1][0] or "").strip())]
     for line, fields in rows:

@@ -409,3 +409,12 @@ def test_spss_file_that_crashes_the_c_reader_is_an_error():
     with pytest.raises(InputError) as err:
         read_survey(bad)
     assert str(err.value) == f"{bad}: SPSS-Datei beschädigt: der SPSS-Leser ist abgestürzt"
+
+
+def test_heading_cut_off_mid_line_is_an_error(tmp_path):
+    # found by fuzzing: a file truncated inside its heading line has no complete record
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b'\xef\xbb\xbf"id","submitdate","lastpage","startlanguage",')
+    with pytest.raises(InputError) as err:
+        read_survey(path)
+    assert str(err.value) == f"{path}:1: keine vollständige Kopfzeile"
