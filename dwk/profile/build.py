@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -19,6 +20,8 @@ from dwk.store import Store
 from dwk.survey.area import area_surveys
 from dwk.survey.summary import SurveyResult
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
+from dwk.swot.review import ReviewedSwot, apply_review
+from dwk.swot.review_file import load_review
 from dwk.swot.rules import SwotRule
 from dwk.swot.survey import SurveyObservation, evaluate_survey
 
@@ -83,6 +86,7 @@ class Profile:
     catalogue: list[IndicatorDef]
     surveys: list[SurveyResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    review: ReviewedSwot | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -105,8 +109,13 @@ def build_profile(
     catalogue: list[IndicatorDef],
     rules: list[SwotRule],
     ctx: Context | None = None,
+    *,
+    review_path: Path | None = None,
 ) -> Profile:
+    """The profile of `area`; a review file at `review_path`, where one exists, decides which
+    SWOT candidates it shows."""
     ctx = ctx or Context(store, registry.changes)
+    review = load_review(review_path, area, rules) if review_path else None
     refs = registry.references(area)
     peers = registry.peers(area)
     shown = [d for d in catalogue if area.level in d.levels]
@@ -149,6 +158,7 @@ def build_profile(
     surveys = area_surveys(area, ctx)
     outcomes += evaluate_survey(rules, area.key, area.name, _survey_observations(surveys))
     swot = [o.item for o in outcomes if o.item is not None]
+    reviewed = apply_review(swot, review) if review else None
 
     pyramid = _pyramid(ctx, area, refs)
     dynamics = dynamics_for(ctx, area, refs)
@@ -169,7 +179,7 @@ def build_profile(
         area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
         pyramid=pyramid, dynamics=dynamics, outlook=outlook,
-        sources=sources, catalogue=shown, surveys=surveys, warnings=warnings,
+        sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
     )  # fmt: skip
 
 
