@@ -1,0 +1,216 @@
+"""`dwk profile diff`: exactly the changed values and statements, from real builds."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dwk import paths
+from dwk.areas import Registry
+from dwk.errors import InputError
+from dwk.profile.build import build_profile
+from dwk.profile.indicators import Context
+from dwk.profile_diff import diff_builds, write_diff
+from dwk.profile_json import dumps, render_json
+from dwk.store import Store
+
+GV = "grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"
+ADORF_GV = '"Adorf/Vogtl., Stadt", 42.97,'
+
+
+def _rules(catalogue):
+    try:
+        from dwk.reports import profile_rules
+    except ImportError:  # dwk.reports waits for a module another change brings
+        from dwk.profile.outlook import load_groups
+        from dwk.swot import survey as survey_rules
+        from dwk.swot.engine import KINDS
+        from dwk.swot.rules import load_rules
+
+        kinds = frozenset(KINDS) | {survey_rules.KIND}
+        return load_rules(kinds, {d.id for d in catalogue} | {g.id for g in load_groups()})
+    return profile_rules(catalogue)
+
+
+def _build(store, registry, ctx, catalogue, slug: str, out: Path) -> dict:
+    area = registry.resolve(slug)
+    p = build_profile(area, store, registry, catalogue, _rules(catalogue), ctx)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{slug}.json").write_text(render_json(p), "utf-8")
+    return json.loads(render_json(p))
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory, store, registry, ctx, catalogue) -> Path:
+    """A build of adorf and dortmund on the shipped data."""
+    out = tmp_path_factory.mktemp("build-a")
+    for slug in ("adorf", "dortmund"):
+        _build(store, registry, ctx, catalogue, slug, out)
+    return out
+
+
+def _copy(src: Path, dst: Path, slugs=("adorf", "dortmund")) -> dict[str, dict]:
+    dst.mkdir(parents=True, exist_ok=True)
+    for slug in slugs:
+        shutil.copy(src / f"{slug}.json", dst / f"{slug}.json")
+    return {s: json.loads((dst / f"{s}.json").read_text("utf-8")) for s in slugs}
+
+
+def _save(folder: Path, slug: str, record: dict) -> None:
+    (folder / f"{slug}.json").write_text(dumps(record), "utf-8")
+
+
+def _ind(record: dict, ident: str) -> dict:
+    return next(i for i in record["indicators"] if i["id"] == ident)
+
+
+def test_changed_table_reports_exactly_the_dependent_indicators(
+    tmp_path, shipped, store, catalogue
+):
+    """The shipped raw data with one cell of the Gemeindeverzeichnis changed (Adorf's area
+    42.97 → 52.97 km²): a second store synced from it gives a build whose diff names Fläche and
+    Bevölkerungsdichte of Adorf, nothing else."""
+    raw = tmp_path / "raw"
+    for path in sorted(paths.raw_dir().rglob("*")):
+        if path.is_file() and path.suffix == ".csv":
+            target = raw / path.relative_to(paths.raw_dir())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if path.relative_to(paths.raw_dir()).as_posix() == GV:
+                text = path.read_text("utf-8")
+                assert text.count(ADORF_GV) == 1
+                target.write_text(
+                    text.replace(ADORF_GV, ADORF_GV.replace("42.97", "52.97")), "utf-8"
+                )
+            else:
+                target.symlink_to(path)  # same size and mtime: the store keeps its import
+    shutil.copytree(store.root, tmp_path / "cache" / store.root.name)
+    changed_store = Store(tmp_path / "cache" / store.root.name)
+    assert changed_store.sync(raw) == [f"raw:{GV}"]
+    registry = Registry.load(changed_store)
+    ctx = Context(changed_store, registry.changes)
+    before = json.loads((shipped / "adorf.json").read_text("utf-8"))
+    after = _build(changed_store, registry, ctx, catalogue, "adorf", tmp_path / "b")
+
+    d = diff_builds(shipped, tmp_path / "b")
+    assert (d.added, d.removed, d.compared) == ([], [("dortmund", "Dortmund")], 1)
+    assert [p.slug for p in d.profiles] == ["adorf"]
+    changes = d.profiles[0].values
+    assert [(v.indicator, v.reference, v.kind) for v in changes] == [
+        ("flaeche", False, "geändert"), ("bevoelkerungsdichte", False, "geändert"),
+    ]  # fmt: skip
+    assert d.profiles[0].swot == []
+    assert changes[0].old["value"] == pytest.approx(42.97)
+    assert changes[0].new["value"] == pytest.approx(52.97)
+    assert changes[1].new["value"] == pytest.approx(5078 / 52.97)
+    assert "GV-ISys" in _ind(before, "flaeche")["tables"]
+    assert _ind(after, "bevoelkerungsdichte")["value"] == changes[1].new["value"]
+    assert d.lines()[0].startswith("1 Profil(e) verglichen, 0 neu, 1 entfallen")
+    assert d.lines()[1:] == [
+        "Profil entfallen: dortmund (Dortmund)",
+        "adorf: Fläche: 43,0 km² → 53,0 km² (+10,0)",
+        "adorf: Bevölkerungsdichte: 118 Ew./km² → 96 Ew./km² (−22)",
+    ]
+    # in the indicator's unit: a 10 km² change is below 20, the density's 22 above
+    d20 = diff_builds(shipped, tmp_path / "b", threshold=20)
+    assert [v.indicator for v in d20.profiles[0].values] == ["bevoelkerungsdichte"]
+
+
+def test_unchanged_build_has_no_changes(tmp_path, shipped):
+    _copy(shipped, tmp_path / "b")
+    d = diff_builds(shipped, tmp_path / "b")
+    assert d.empty and d.profiles == [] and d.compared == 2
+    assert d.lines() == ["2 Profil(e) verglichen, 0 neu, 0 entfallen: keine Änderungen"]
+
+
+def test_edited_records(tmp_path, shipped):
+    new = tmp_path / "b"
+    records = _copy(shipped, new, ("adorf",))
+    rec = copy.deepcopy(records["adorf"])
+    _ind(rec, "frauenanteil")["value"] *= 1 + 1e-12  # float noise: not a change
+    _ind(rec, "durchschnittsalter")["value"] += 0.5
+    _ind(rec, "medianalter")["period"] = "2016-12-31"
+    _ind(rec, "jugendquotient")["flag"] = "unsicher"
+    _ind(rec, "altenquotient")["value"] = None
+    _ind(rec, "bevoelkerung")["references"][1]["value"] += 1000
+    rec["indicators"] = [i for i in rec["indicators"] if i["id"] != "gesamtquotient"]
+    rec["indicators"].append({**_ind(rec, "flaeche"), "id": "neu_x", "label": "Neu X"})
+    gone, reworded = rec["swot"][0], rec["swot"][1]
+    rec["swot"] = rec["swot"][1:]
+    reworded["text"] = "Neuer <Text> & mehr"
+    rec["swot"].append({**gone, "id": "neue-regel:x:14523010", "quadrant": "Chance"})
+    _save(new, "adorf", rec)
+    (tmp_path / "a").mkdir()
+    shutil.copy(shipped / "adorf.json", tmp_path / "a" / "adorf.json")
+    shutil.copy(shipped / "dortmund.json", tmp_path / "a" / "dortmund.json")
+
+    d = diff_builds(tmp_path / "a", new)
+    assert d.removed == [("dortmund", "Dortmund")] and d.added == []
+    got = [(v.indicator, v.area_name, v.kind) for v in d.profiles[0].values]
+    assert got == [
+        ("bevoelkerung", "Sachsen", "geändert"),
+        ("durchschnittsalter", "Adorf/Vogtl.", "geändert"),
+        ("medianalter", "Adorf/Vogtl.", "geändert"),
+        ("jugendquotient", "Adorf/Vogtl.", "geändert"),
+        ("altenquotient", "Adorf/Vogtl.", "geändert"),
+        *[("neu_x", n, "neu") for n in ("Adorf/Vogtl.", "Vogtlandkreis", "Sachsen", "Deutschland")],
+        *[("gesamtquotient", n, "entfallen")
+          for n in ("Adorf/Vogtl.", "Vogtlandkreis", "Sachsen", "Deutschland")],
+    ]  # fmt: skip
+    assert [(s.id, s.kind) for s in d.profiles[0].swot] == [
+        (reworded["id"], "geändert"), ("neue-regel:x:14523010", "neu"), (gone["id"], "entfallen"),
+    ]  # fmt: skip
+    lines = d.lines()
+    assert "Profil entfallen: dortmund (Dortmund)" in lines
+    assert any(line.startswith("adorf: Bevölkerung (Sachsen): 4.084.851 Personen → 4.085.851")
+               for line in lines)  # fmt: skip
+    assert any("Durchschnittsalter" in line and "(+0,5)" in line for line in lines)
+    assert any(line.startswith("adorf: Medianalter:") and "Stichtag 31.12.2015 → 31.12.2016"
+               in line for line in lines)  # fmt: skip
+    assert any("Jugendquotient" in line and "Kennzeichen – → „unsicher“" in line for line in lines)
+    assert any(line.startswith("adorf: Altenquotient:") and line.endswith("→ –") for line in lines)
+    assert not any("Frauenanteil" in line for line in lines)
+    assert lines == diff_builds(tmp_path / "a", new).lines()  # deterministic
+
+    out = tmp_path / "report"
+    written = write_diff(d, out)
+    assert written == [out / "diff.md", out / "diff.html"]
+    html = (out / "diff.html").read_text("utf-8")
+    md = (out / "diff.md").read_text("utf-8")
+    assert "Neuer &lt;Text&gt; &amp; mehr" in html and "<Text>" not in html
+    assert html.startswith("<!DOCTYPE html>") and 'lang="de"' in html
+    assert "| Durchschnittsalter | Adorf/Vogtl. |" in md and "Neuer <Text> & mehr" in md
+    assert "Entfallene Profile" in md and "dortmund" in md
+
+
+def test_small_change_shows_more_decimals(tmp_path, shipped):
+    new = tmp_path / "b"
+    rec = _copy(shipped, new)["adorf"]
+    _ind(rec, "bevoelkerung")["value"] += 0.004
+    _save(new, "adorf", rec)
+    (line,) = diff_builds(shipped, new).lines()[1:]
+    assert line == "adorf: Bevölkerung: 5.078,000 Personen → 5.078,004 Personen (+0,004)"
+
+
+def test_errors_name_the_file(tmp_path, shipped):
+    with pytest.raises(InputError, match="Verzeichnis nicht gefunden"):
+        diff_builds(tmp_path / "fehlt", shipped)
+    (tmp_path / "leer").mkdir()
+    (tmp_path / "leer" / "adorf.md").write_text("# nur Markdown\n", "utf-8")
+    with pytest.raises(InputError) as err:
+        diff_builds(shipped, tmp_path / "leer")
+    assert (
+        str(err.value) == f"{tmp_path / 'leer'}: keine Profil-Dateien (<slug>.json) im Verzeichnis"
+    )
+    broken = tmp_path / "kaputt"
+    broken.mkdir()
+    (broken / "adorf.json").write_text('{\n  "area": {},\n  "indicators": [1,\n   oops\n]}\n')
+    with pytest.raises(InputError) as err:
+        diff_builds(shipped, broken)
+    assert (err.value.file, err.value.line, err.value.column) == (str(broken / "adorf.json"), 4, 4)
+    assert str(err.value).startswith(f"{broken / 'adorf.json'}:4:4: kein gültiges JSON")
+    with pytest.raises(InputError, match="Schwelle"):
+        diff_builds(shipped, shipped, threshold=-1)
