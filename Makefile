@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 demo: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[pdf,xlsx]"
 	$(BIN)/dwk profile build --all --out out
+	$(BIN)/dwk export meeting --out out/treffen --zip
 
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"

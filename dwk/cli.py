@@ -22,7 +22,11 @@ data_app = typer.Typer(
 )
 profile_app = typer.Typer(help="Kommunalprofile bauen.", no_args_is_help=True)
 survey_app = typer.Typer(help="Örtliche Befragungen auswerten.", no_args_is_help=True)
+swot_app = typer.Typer(help="Die SWOT prüfen: Review-Dateien je Gebiet.", no_args_is_help=True)
+export_app = typer.Typer(help="Exporte für die Austauschtreffen.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+app.add_typer(swot_app, name="swot")
+app.add_typer(export_app, name="export")
 app.add_typer(profile_app, name="profile")
 app.add_typer(survey_app, name="survey")
 _DEBUG = {"on": False}
@@ -81,7 +85,11 @@ def profile_build(
     area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
     all_members: Annotated[bool, typer.Option("--all", help="Alle DWK-Mitglieder.")] = False,
     out: Annotated[Path, typer.Option("--out", help="Ausgabeverzeichnis.")] = Path("out"),
-    fmt: Annotated[str, typer.Option("--format", help="md,html")] = "md,html",
+    fmt: Annotated[str, typer.Option("--format", help="md,html,json")] = "md,html,json",
+    reviews: Annotated[
+        Path | None,
+        typer.Option("--reviews", help="Verzeichnis der SWOT-Reviews (sonst data/reviews)"),
+    ] = None,
 ) -> None:
     """Kommunalprofile als Markdown und HTML schreiben (für mehrere Gebiete mit index.html).
 
@@ -97,13 +105,79 @@ def profile_build(
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("Profile", total=len(targets))
         result = build_reports(
-            store, registry, targets, out, formats, lambda a: progress.advance(task)
+            store, registry, targets, out, formats, lambda a: progress.advance(task), reviews
         )
     for path in result.written:
         typer.echo(str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path))
     if result.failed:
         for slug, reason in result.failed:
             typer.echo(f"fehlgeschlagen: {slug}: {reason}", err=True)
+        raise typer.Exit(1)
+
+
+@profile_app.command("diff")
+def profile_diff(
+    old: Annotated[Path, typer.Argument(help="Verzeichnis eines früheren Builds")],
+    new: Annotated[Path, typer.Argument(help="Verzeichnis des neuen Builds")],
+    threshold: Annotated[
+        float, typer.Option(help="Kleinste Änderung eines Werts, in seiner Einheit")
+    ] = 0.0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Wohin diff.md und diff.html (sonst NEW)")
+    ] = None,
+) -> None:
+    """Was sich zwischen zwei Builds geändert hat: Indikatorwerte und SWOT-Aussagen.
+
+    Example: dwk profile diff out-2025 out
+    """
+    from dwk.profile_diff import diff_builds, write_diff
+
+    result = diff_builds(old, new, threshold)
+    for line in result.lines():
+        typer.echo(line)
+    for path in write_diff(result, out or new):
+        typer.echo(str(path), err=True)
+
+
+@swot_app.command("review")
+def swot_review(
+    area: Annotated[str, typer.Argument(help="Slug, Schlüssel oder Name")],
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Review-Datei (sonst data/reviews/<slug>.toml)")
+    ] = None,
+) -> None:
+    """Die SWOT-Kandidaten in die Review-Datei schreiben oder sie dort auf den neuen Stand bringen.
+
+    Example: dwk swot review adorf
+    """
+    from dwk.swot.review_file import update_review
+
+    store, registry = _open()
+    update = update_review(store, registry, area, file)
+    for line in update.lines():
+        typer.echo(line)
+
+
+@export_app.command("meeting")
+def export_meeting(
+    out: Annotated[Path, typer.Option("--out", help="Ausgabeverzeichnis")] = Path("out/treffen"),
+    as_zip: Annotated[bool, typer.Option("--zip", help="Zusätzlich als ZIP-Archiv")] = False,
+    reviews: Annotated[
+        Path | None,
+        typer.Option("--reviews", help="Verzeichnis der SWOT-Reviews (sonst data/reviews)"),
+    ] = None,
+) -> None:
+    """Das Paket für das Austauschtreffen: alle Profile, der Vergleich, Tabellen, Review-Stand.
+
+    Example: dwk export meeting --out out/treffen --zip
+    """
+    from dwk.meeting import export_meeting as run
+
+    store, registry = _open()
+    result = run(store, registry, out, as_zip, reviews)
+    for line in result.lines():
+        typer.echo(line, err=line.startswith("fehlgeschlagen"))
+    if result.failed:
         raise typer.Exit(1)
 
 

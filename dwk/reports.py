@@ -10,24 +10,27 @@ from pathlib import Path
 from dwk.areas import Area, Registry
 from dwk.atomic import write_text
 from dwk.errors import DwkError
-from dwk.profile.build import build_profile
+from dwk.profile.build import Profile, build_profile
 from dwk.profile.catalogue import IndicatorDef, load_catalogue
 from dwk.profile.indicators import Context
 from dwk.profile.outlook import load_groups
+from dwk.profile_json import render_json
 from dwk.render.report import render_html, render_index, render_markdown
 from dwk.render.write import safe_child
 from dwk.store import Store
 from dwk.swot import survey as survey_rules
 from dwk.swot.engine import KINDS
+from dwk.swot.review_file import default_review_dir
 from dwk.swot.rules import SwotRule, load_rules
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "json")
 
 
 @dataclass
 class BatchResult:
     written: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)  # only when asked to keep them
 
 
 def resolve_areas(registry: Registry, queries: list[str], all_members: bool) -> list[Area]:
@@ -56,7 +59,11 @@ def build_reports(
     out_dir: Path,
     formats: tuple[str, ...] = FORMATS,
     progress: Callable[[Area], None] | None = None,
+    review_dir: Path | None = None,
+    keep_profiles: bool = False,
 ) -> BatchResult:
+    """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
+    (default `data/reviews/`) is applied where one exists."""
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
@@ -67,17 +74,23 @@ def build_reports(
     done: list[Area] = []
     for area in areas:
         try:
-            profile = build_profile(area, store, registry, catalogue, rules, ctx)
+            review = (review_dir or default_review_dir()) / f"{area.slug}.toml"
+            profile = build_profile(area, store, registry, catalogue, rules, ctx,
+                                    review_path=review)  # fmt: skip
             files = {}
             if "md" in formats:
                 files[f"{area.slug}.md"] = render_markdown(profile)
             if "html" in formats:
                 files[f"{area.slug}.html"] = render_html(profile)
+            if "json" in formats:
+                files[f"{area.slug}.json"] = render_json(profile)
             for name, text in files.items():
                 target = safe_child(out_dir, name)
                 write_text(target, text)
                 result.written.append(target)
             done.append(area)
+            if keep_profiles:
+                result.profiles.append(profile)
         except DwkError as exc:
             result.failed.append((area.slug, str(exc)))
         if progress:
