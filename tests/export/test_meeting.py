@@ -89,6 +89,10 @@ def test_comparison_report(bundle):
     assert "▲" in html and "▼" in html
     assert 'id="abb-vergleich-altersaufbau"' in html and "dl-de/by-2-0" in html
     assert "synthetische Beispieldaten" in html
+    pytest.importorskip("weasyprint")
+    from dwk.render.pdf import check_layout
+
+    assert check_layout(html) == []  # no chart split across pages or cut at the margin
 
 
 def test_a_second_export_is_byte_identical(bundle, cache_dir, tmp_path):
