@@ -109,10 +109,24 @@ def profile_build(
         )
     for path in result.written:
         typer.echo(str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path))
+    _summary(result.summary())
     if result.failed:
         for slug, reason in result.failed:
             typer.echo(f"fehlgeschlagen: {slug}: {reason}", err=True)
         raise typer.Exit(1)
+
+
+def _summary(rows: list[tuple[str, str, str]]) -> None:
+    """The batch at a glance on stderr: what failed and why, and how many notes each has."""
+    if len(rows) < 2 and not any(r[1] == "fehlgeschlagen" for r in rows):
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Gebiet", "Ergebnis", "Hinweise / Grund", title="Zusammenfassung", box=None)
+    for area, outcome, detail in rows:
+        table.add_row(area, outcome, detail, style="red" if outcome == "fehlgeschlagen" else None)
+    Console(stderr=True, width=120, soft_wrap=True).print(table)
 
 
 @profile_app.command("diff")
@@ -285,9 +299,36 @@ def main() -> None:
     except Exception as exc:
         # Usage errors of click, which newer typer releases vendor instead of depending on it:
         # recognised by their interface, not their module.
-        if callable(getattr(exc, "show", None)) and isinstance(
+        if callable(getattr(exc, "format_message", None)) and isinstance(
             getattr(exc, "exit_code", None), int
         ):
-            exc.show()
+            ctx = getattr(exc, "ctx", None)
+            path = " ".join(["dwk", *ctx.command_path.split()[1:]]) if ctx is not None else ""
+            where = f" (Hilfe: {path} --help)" if ctx is not None else ""
+            typer.echo(f"Fehler: {_german(exc.format_message())}{where}", err=True)
             sys.exit(2)
         raise
+
+
+_USAGE = (
+    (r"No such option: (\S+).*", r"unbekannte Option \1"),
+    (r"Missing option '([^']+)'\.?", r"Option \1 fehlt"),
+    (r"Missing argument '([^']+)'\.?", r"Argument \1 fehlt"),
+    (r"No such command '([^']+)'\.?", r"unbekannter Befehl \1"),
+    (r"Option '([^']+)' requires an argument\.?", r"Option \1 braucht einen Wert"),
+    (r"Got unexpected extra argument.*\((.*)\)\.?", r"überzählige Angabe \1"),
+    (r"Invalid value for '([^']+)': .*integer.*", r"Wert für \1 muss eine ganze Zahl sein"),
+    (r"Invalid value for '([^']+)': .*number.*", r"Wert für \1 muss eine Zahl sein"),
+    (r"Invalid value for '([^']+)': (.*)", r"ungültiger Wert für \1: \2"),
+)
+
+
+def _german(message: str) -> str:
+    """Click's usage messages in the CLI's language, on one line."""
+    import re
+
+    message = " ".join(message.split())
+    for pattern, replacement in _USAGE:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message

@@ -31,6 +31,16 @@ class BatchResult:
     written: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)  # only when asked to keep them
+    notes: dict[str, int] = field(default_factory=dict)  # slug -> warnings in its appendix
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(area, outcome, detail) per area, failures first: the table the CLI prints."""
+        rows = [(slug, "fehlgeschlagen", why) for slug, why in self.failed]
+        rows += [
+            (slug, "gebaut", f"{n} Hinweise im Anhang" if n else "")
+            for slug, n in self.notes.items()
+        ]
+        return rows
 
 
 def resolve_areas(registry: Registry, queries: list[str], all_members: bool) -> list[Area]:
@@ -89,6 +99,7 @@ def build_reports(
                 write_text(target, text)
                 result.written.append(target)
             done.append(area)
+            result.notes[area.slug] = len(profile.notes)
             if keep_profiles:
                 result.profiles.append(profile)
         except DwkError as exc:

@@ -89,6 +89,14 @@ class Profile:
     review: ReviewedSwot | None = None
 
     @property
+    def notes(self) -> list[str]:
+        """Every warning of the profile and of the tables it reads, for its appendix."""
+        tables = [
+            f"Tabelle {m.code}: {w}" for m in self.sources for w in getattr(m, "warnings", [])
+        ]
+        return self.warnings + tables
+
+    @property
     def synthetic(self) -> bool:
         return any(s.codebook.synthetic for s in self.surveys)
 

@@ -108,3 +108,18 @@ def test_help_does_not_import_pandas():
     code = "import sys; import dwk.cli; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False False"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("survey", "summarize", "x.csv"), "Fehler: Option --codebook fehlt (Hilfe: dwk survey summarize --help)"),
+        (("profile", "build", "--nope"), "Fehler: unbekannte Option --nope (Hilfe: dwk profile build --help)"),
+        (("indicators", "--year", "abc"), "Fehler: Wert für --year muss eine ganze Zahl sein (Hilfe: dwk indicators --help)"),
+        (("nosuch",), "Fehler: unbekannter Befehl nosuch (Hilfe: dwk --help)"),
+        (("profile", "diff", "a", "b", "c"), "Fehler: überzählige Angabe c (Hilfe: dwk profile diff --help)"),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_one_german_line(cache_dir, args, message):
+    r = dwk(*args, env_cache=cache_dir)
+    assert r.returncode == 2 and r.stderr == message + "\n"
