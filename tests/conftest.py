@@ -45,3 +45,15 @@ def catalogue():
     from dwk.profile.catalogue import load_catalogue
 
     return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def member_reports(store, registry, tmp_path_factory):
+    """The nine member reports (md, html, json) and their profiles, built once in-process for
+    every test that reads them rather than tests the CLI (test_cli builds its own through it)."""
+    from dwk.reports import build_reports
+
+    out = tmp_path_factory.mktemp("member-reports")
+    result = build_reports(store, registry, list(registry.members), out, keep_profiles=True)
+    assert result.failed == []
+    return out, result.profiles

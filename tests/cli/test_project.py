@@ -126,13 +126,10 @@ def test_project_bad_input_exits_2(cache_dir, store, args):
     assert r.stderr.startswith("Fehler:") and "Traceback" not in r.stderr
 
 
-def test_every_member_profile_shows_the_projection(cache_dir, store, tmp_path):
-    r = dwk("profile", "build", "--all", "--out", str(tmp_path), "--format", "html",
-            env_cache=cache_dir)  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    for page in tmp_path.glob("*.html"):
-        if page.name == "index.html":
-            continue
+def test_every_member_profile_shows_the_projection(member_reports, registry):
+    out, _ = member_reports
+    for area in registry.members:
+        page = out / f"{area.slug}.html"
         html = page.read_text("utf-8")
         assert 'id="vorausberechnung"' in html and 'id="abb-vorausberechnung"' in html, page.name
         assert 'id="dynamik"' in html, page.name

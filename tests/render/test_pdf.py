@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -22,30 +21,9 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox=
 PAGE = "<html><head><style>@page {{ size: A4; margin: 20mm }}</style></head><body>{}</body></html>"
 
 
-def _build_html(store, registry, out: Path) -> dict[str, str]:
-    """All nine member profiles as HTML, through the CLI's batch where it can be imported."""
-    try:
-        from dwk.reports import build_reports
-    except ImportError:  # dwk.reports needs modules still in the making: build it by hand
-        from dwk.profile.build import build_profile
-        from dwk.profile.catalogue import load_catalogue
-        from dwk.profile.indicators import Context
-        from dwk.profile.outlook import load_groups
-        from dwk.render.report import render_html
-        from dwk.swot import survey as survey_rules
-        from dwk.swot.engine import KINDS
-        from dwk.swot.rules import load_rules
-
-        catalogue = load_catalogue()
-        ids = {d.id for d in catalogue} | {g.id for g in load_groups()}
-        rules = load_rules(frozenset(KINDS) | {survey_rules.KIND}, ids)
-        ctx = Context(store, registry.changes)
-        return {
-            a.slug: render_html(build_profile(a, store, registry, catalogue, rules, ctx))
-            for a in registry.members
-        }
-    result = build_reports(store, registry, registry.members, out, formats=("html",))
-    assert not result.failed
+def _build_html(member_reports, registry) -> dict[str, str]:
+    """All nine member profiles as HTML, from the session's one batch build."""
+    out, _ = member_reports
     return {a.slug: (out / f"{a.slug}.html").read_text(encoding="utf-8") for a in registry.members}
 
 
@@ -67,9 +45,9 @@ def _representatives(registry, html: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reports(store, registry, tmp_path_factory) -> dict[str, tuple[str, bytes, list[str]]]:
+def reports(member_reports, registry) -> dict[str, tuple[str, bytes, list[str]]]:
     """slug → (HTML, PDF, layout problems), each chosen report laid out once."""
-    html = _build_html(store, registry, tmp_path_factory.mktemp("html"))
+    html = _build_html(member_reports, registry)
     assert len(html) == 9
     return {
         slug: (html[slug], *render_checked(html[slug])) for slug in _representatives(registry, html)
