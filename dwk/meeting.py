@@ -121,14 +121,25 @@ def _swap_in(work: Path, out: Path) -> None:
 
 
 def zip_folder(folder: Path, root: str) -> bytes:
-    """A zip of `folder` under the top folder `root`: relative names only, sorted, fixed times."""
+    """A zip of `folder` under the top folder `root`: relative names only, sorted, fixed times.
+
+    dwk writes no links into a bundle, so a symbolic link in it is refused, never followed: it
+    could carry a file from outside the folder into the zip. A backslash is refused too: some
+    unzip programs on Windows read it as a folder separator, so `..\\x` would leave the folder.
+    """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder).as_posix()
-            if rel.startswith("/") or ".." in rel.split("/"):
-                raise DwkError(f"unzulässiger Pfad im Export: {rel!r}")
-            info = zipfile.ZipInfo(f"{root}/{rel}", date_time=ZIP_TIME)
+            if path.is_symlink():
+                raise DwkError(f"symbolischer Link im Export: {rel!r}")
+            if not path.is_file():
+                continue
+            name = f"{root}/{rel}"
+            absolute = name.startswith("/") or name[1:2] == ":"  # C:/… on Windows
+            if absolute or "\\" in name or any(p in ("", ".", "..") for p in name.split("/")):
+                raise DwkError(f"unzulässiger Pfad im Export: {name!r}")
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3

@@ -41,10 +41,19 @@ def _md_cell(text: object) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _md_text(value: object) -> object:
+    """Text put into Markdown with `<`, `>` and `&` as entities: a name, a survey answer or a
+    review comment that holds HTML shows as text in every Markdown renderer, never as HTML."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _env(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.templates_dir()),
         autoescape=autoescape,
+        finalize=None if autoescape else _md_text,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -84,9 +84,18 @@ def load_rules(
 
 def _check_template(template: str, where: str, path: Path, allowed: frozenset[str]) -> None:
     try:
-        fields = [f for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+        parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template)]
     except ValueError as exc:
         raise ConfigError(f"{where}: Satzvorlage fehlerhaft ({exc})", file=path) from None
+    fields = [f for f, _, _ in parsed if f is not None]
+    # the values come formatted; a format spec could hide a field ({value:{area.__class__}})
+    # or pad a sentence to gigabytes ({area:>999999999})
+    formatted = [f for f, spec, conv in parsed if f is not None and (spec or conv)]
+    if formatted:
+        raise ConfigError(
+            f"{where}: Formatangaben (:… oder !…) in Platzhaltern sind nicht erlaubt: {', '.join(formatted)}",
+            file=path,
+        )
     bad = [f for f in fields if f not in allowed]
     if bad:
         raise ConfigError(f"{where}: unbekannte Platzhalter {', '.join(bad)}", file=path)
