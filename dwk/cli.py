@@ -78,6 +78,8 @@ def data_import(
         typer.echo(
             f"{meta.source_file}: Tabelle {meta.code}, {len(meta.periods)} Stichtag(e), Stand {meta.stand or '–'}"
         )
+        for warning in meta.warnings:
+            typer.echo(f"  Hinweis: {warning}")
 
 
 @profile_app.command("build")
@@ -118,7 +120,7 @@ def profile_build(
 
 def _summary(rows: list[tuple[str, str, str]]) -> None:
     """The batch at a glance on stderr: what failed and why, and how many notes each has."""
-    if len(rows) < 2 and not any(r[1] == "fehlgeschlagen" for r in rows):
+    if len(rows) < 2:
         return
     from rich.console import Console
     from rich.table import Table

@@ -4,6 +4,9 @@ with a manifest that says which file it came from and when to rebuild it.
 Columns (`COLUMNS`): area key and name, level, the key as the file wrote it, table code,
 period (ISO text) and its year, variable, sex, age band, unit, value, flag, source file and
 line. Where two files give the same cell, the one with the later Stand wins.
+
+The manifest keeps each file's `TableMeta`, its reader warnings included (schema 5); a
+manifest of another schema is ignored and the store rebuilt.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dwk.sources import read_file
 from dwk.sources.meta import TableMeta
 from dwk.sources.text import read_bytes
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
     "variable", "sex", "age", "unit", "value", "flag", "source", "line",
@@ -133,7 +136,11 @@ class Store:
 
     def metas(self, code: str) -> list[TableMeta]:
         """Metadata of every file that gives table `code`, oldest Stand first."""
-        return [TableMeta(**e.meta) for e in self._entries_for(code)]
+        known = TableMeta.__dataclass_fields__
+        return [
+            TableMeta(**{k: v for k, v in e.meta.items() if k in known})
+            for e in self._entries_for(code)
+        ]
 
     def _entries_for(self, code: str) -> list[Entry]:
         found = [e for e in self.entries.values() if e.table == code]

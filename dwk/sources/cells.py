@@ -4,6 +4,9 @@ GENESIS/Zeichenerklärung: `-` nothing (a true zero), `.` unknown or secret, `..
 available, `x` not meaningful, `/` not reliable enough, `()` limited reliability (the number
 inside is kept), letters `e p r s` final/provisional/revised/estimated. A symbol is never read
 as a number and never dropped: it becomes the flag next to the value.
+
+The Regionalatlas writes the symbols as numbers (`2222222222` for `-`, `5555555555` for `.`, …);
+read as numbers they would become populations of billions, so they are read as their symbols.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ SYMBOLS: dict[str, str] = {
 LETTER_FLAGS = frozenset("eprs")
 HIDDEN = frozenset({".", "...", "x", "/"})
 """Symbols that hide the value: the cell has no number, whatever else is known."""
+REGIONALATLAS = {
+    "2222222222": "-",
+    "5555555555": ".",
+    "6666666666": "x",
+    "7777777777": "/",
+    "8888888888": "...",
+}
 _PLAIN = re.compile(r"^-?\d+(?:,\d+)?$")
 _DOTTED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _SPACED = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
@@ -53,6 +63,7 @@ def parse_cell(text: str) -> tuple[float, str]:
     t = text.strip()
     if t == "":
         return math.nan, "empty"
+    t = REGIONALATLAS.get(t, t)
     if t == "-":
         return 0.0, "-"
     if t in HIDDEN:
@@ -68,3 +79,45 @@ def is_flag(text: str) -> bool:
     """True for the content of a quality-flag column (new GENESIS format)."""
     t = text.strip()
     return t == "" or t in LETTER_FLAGS or t in HIDDEN or t == "-"
+
+
+def has_thousands(text: str) -> bool:
+    """A number written with a thousands separator (`216.253`, `1 234`), flags aside."""
+    t = text.strip()
+    if t.startswith("(") and t.endswith(")"):
+        t = t[1:-1]
+    elif len(t) > 1 and t[-1] in LETTER_FLAGS:
+        t = t[:-1].rstrip()
+    return bool(_DOTTED.match(t) or _SPACED.match(t))
+
+
+# (flag, singular, plural): what a reader of a table should know about its cells, in this order
+_NOTES = (
+    ("-", "Zelle „-“ (nichts vorhanden) als 0 gelesen", "Zellen „-“ (nichts vorhanden) als 0 gelesen"),
+    (".", "Zelle geheim oder unbekannt (.)", "Zellen geheim oder unbekannt (.)"),
+    ("...", "Zelle fällt später an (...)", "Zellen fallen später an (...)"),
+    ("x", "Zelle gesperrt, Aussage nicht sinnvoll (x)", "Zellen gesperrt, Aussage nicht sinnvoll (x)"),
+    ("/", "Zelle nicht sicher genug (/)", "Zellen nicht sicher genug (/)"),
+    ("()", "Wert mit eingeschränkter Aussagekraft (Klammern)",
+     "Werte mit eingeschränkter Aussagekraft (Klammern)"),
+    ("p", "Wert vorläufig (p)", "Werte vorläufig (p)"),
+    ("r", "Wert berichtigt (r)", "Werte berichtigt (r)"),
+    ("s", "Wert geschätzt (s)", "Werte geschätzt (s)"),
+    ("empty", "leere Zelle", "leere Zellen"),
+)  # fmt: skip
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def cell_warnings(flags: dict[str, int], thousands: int = 0, sentinels: int = 0) -> list[str]:
+    """One counted German line per kind of handled cell, in a fixed order."""
+    out = [counted(flags[f], one, many) for f, one, many in _NOTES if flags.get(f)]
+    if thousands:
+        out.append(counted(thousands, "Zahl mit Tausendertrennzeichen gelesen (216.253 = 216253)",
+                           "Zahlen mit Tausendertrennzeichen gelesen (216.253 = 216253)"))  # fmt: skip
+    if sentinels:
+        out.append(counted(sentinels, "Regionalatlas-Platzhalter als Zeichen gelesen (5555555555 = .)",
+                           "Regionalatlas-Platzhalter als Zeichen gelesen (5555555555 = .)"))  # fmt: skip
+    return out

@@ -1,10 +1,15 @@
 """Reader for the GENESIS / Zensus-Datenbank flat file ("ffcsv"): one value per line, the
-dimensions as `N_variable_*` column groups, the quality flag in `value_q`."""
+dimensions as `N_variable_*` column groups, the quality flag in `value_q`.
+
+A value cell is read like a cell of the table CSV (`dwk.sources.cells`): a symbol (`.`, `-`, …)
+becomes its flag; an empty value takes the symbol `value_q` gives, if it is one.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +17,17 @@ import pandas as pd
 from dwk.errors import InputError
 from dwk.sources import keys as keymod
 from dwk.sources import labels
-from dwk.sources.cells import CellError, parse_number
+from dwk.sources.cells import (
+    HIDDEN,
+    REGIONALATLAS,
+    CellError,
+    cell_warnings,
+    counted,
+    has_thousands,
+    parse_cell,
+)
 from dwk.sources.meta import TableMeta
+from dwk.sources.text import csv_problem, unix_newlines
 
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
 ZENSUS_COPYRIGHT = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024"
@@ -24,78 +38,60 @@ def looks_like(first_line: str) -> bool:
 
 
 def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
-    fields = reader.fieldnames or []
-    missing = [f for f in REQUIRED if f not in fields]
-    if missing:
-        raise InputError(f"Flatfile ohne Spalten {', '.join(missing)}", file=path, line=1)
-    dims = sorted({f.split("_", 1)[0] for f in fields if f[0].isdigit() and "_variable_" in f})
-    records = []
-    first_row_code = first_row_label = ""
-    for row in reader:
-        if not records:
-            first_row_code, first_row_label = (
-                row["statistics_code"],
-                row["statistics_label"],
-            )
-        line = reader.line_num
-        if None in row or any(row[f] is None for f in REQUIRED):
-            raise InputError("Zeile hat zu wenige Spalten", file=path, line=line)
-        raw = row["value"].strip()
-        try:
-            value, flag = (
-                (parse_number(raw), row.get("value_q", "").strip())
-                if raw
-                else (
-                    float("nan"),
-                    "empty",
+    reader = csv.reader(
+        io.StringIO(unix_newlines(text).lstrip("\ufeff")), delimiter=";", strict=True
+    )
+    start = 1
+    try:
+        fields = [f.strip() for f in next(reader, [])]
+        missing = [f for f in REQUIRED if f not in fields]
+        if missing:
+            raise InputError(f"Flatfile ohne Spalten {', '.join(missing)}", file=path, line=1)
+        records, blank, thousands, sentinels, seen = [], 0, 0, 0, {}
+        dims = sorted({f.split("_", 1)[0] for f in fields if f[:1].isdigit() and "_variable_" in f})
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                blank += 1
+                continue
+            if len(cells) != len(fields):
+                raise InputError(
+                    f"Zeile hat {len(cells)} Felder, die Kopfzeile hat {len(fields)}",
+                    file=path,
+                    line=line,
+                    column=min(len(cells), len(fields)) + 1,
                 )
+            row = dict(zip(fields, cells, strict=True))
+            rec, geo = _record(path, row, fields, dims, line)
+            ident = tuple(
+                rec[k] for k in ("source_key", "period", "variable", "sex", "age", "unit")
             )
-        except CellError as exc:
-            raise InputError(
-                str(exc), file=path, line=line, column=fields.index("value") + 1
-            ) from None
-        rec = {
-            "source_key": "DG",
-            "area_name": "Deutschland",
-            "variable": row.get("value_variable_label", "") or row["statistics_label"],
-            "sex": "total",
-            "age": "total",
-            "unit": row["value_unit"],
-            "value": value,
-            "flag": flag,
-            "period": labels.period(row["time"].strip()) or row["time"].strip(),
-            "line": line,
-        }
-        for d in dims:
-            code = row.get(f"{d}_variable_code", "")
-            attr_code = row.get(f"{d}_variable_attribute_code", "").strip()
-            attr = row.get(f"{d}_variable_attribute_label", "").strip()
-            if code.startswith("GEO"):
-                rec["source_key"], rec["area_name"] = attr_code, attr
-            elif attr in labels.SEXES:
-                rec["sex"] = labels.SEXES[attr]
-            elif band := labels.age_band(attr):
-                rec["age"] = band
-            else:
-                rec["variable"] += " | " + attr
-        if not keymod.is_key(rec["source_key"]):
-            raise InputError(
-                f"unbekannter Gebietsschlüssel {rec['source_key']!r}",
-                file=path,
-                line=line,
-            )
-        records.append(rec)
+            if ident in seen:
+                raise InputError(
+                    f"Wert doppelt: Gebiet {rec['source_key']!r}, {rec['period']} "
+                    f"(zuerst in Zeile {seen[ident]})",
+                    file=path,
+                    line=line,
+                    column=geo,
+                )
+            seen[ident] = line
+            raw = row["value"].strip()
+            thousands += has_thousands(raw)
+            sentinels += raw in REGIONALATLAS
+            records.append(rec)
+    except csv.Error as exc:
+        raise InputError(csv_problem(exc), file=path, line=start) from None
     if not records:
         raise InputError("Flatfile ohne Datenzeilen", file=path)
     frame = pd.DataFrame.from_records(records)
     classified = keymod.classify(frame["source_key"].unique().tolist())
     frame["area_key"] = frame["source_key"].map({k: v[0] for k, v in classified.items()})
     frame["level"] = frame["source_key"].map({k: v[1] for k, v in classified.items()})
-    code = first_row_code
+    code = records[0]["table"]
     meta = TableMeta(
         code=code,
-        title=first_row_label,
+        title=records[0]["title"],
         source_file=path.name,
         encoding=encoding,
         copyright=ZENSUS_COPYRIGHT if code.startswith("1000A") else "",
@@ -105,4 +101,65 @@ def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.Data
     frame["source"] = path.name
     frame["year"] = frame["period"].map(labels.period_year).astype("int16")
     meta.periods = sorted(frame["period"].unique().tolist())
-    return meta, frame
+    meta.warnings = (
+        [counted(blank, "Leerzeile übersprungen", "Leerzeilen übersprungen")] if blank else []
+    ) + cell_warnings(dict(Counter(frame["flag"])), thousands, sentinels)
+    return meta, frame.drop(columns=["title"])
+
+
+def _record(
+    path: Path, row: dict[str, str], fields: list[str], dims: list[str], line: int
+) -> tuple[dict, int]:
+    """One value line as a tidy cell, and the column of its area key (for errors)."""
+    raw, q = row["value"].strip(), row.get("value_q", "").strip()
+    try:
+        value, flag = parse_cell(raw)
+    except CellError as exc:
+        raise InputError(str(exc), file=path, line=line, column=fields.index("value") + 1) from None
+    if flag in ("", "empty") and q:
+        if flag == "empty" and (q in HIDDEN or q == "-"):
+            value, flag = parse_cell(q)
+        elif flag == "":
+            flag = q
+    period = labels.period(row["time"].strip())
+    if not period:
+        raise InputError(
+            f"keine Zeitangabe: {row['time']!r}", file=path, line=line,
+            column=fields.index("time") + 1,
+        )  # fmt: skip
+    rec = {
+        "table": row["statistics_code"].strip(),
+        "title": row["statistics_label"].strip(),
+        "source_key": "DG",
+        "area_name": "Deutschland",
+        "variable": row.get("value_variable_label", "") or row["statistics_label"],
+        "sex": "total",
+        "age": "total",
+        "unit": row["value_unit"],
+        "value": value,
+        "flag": flag,
+        "period": period,
+        "line": line,
+    }
+    geo = 1
+    for d in dims:
+        code = row.get(f"{d}_variable_code", "")
+        attr_code = row.get(f"{d}_variable_attribute_code", "").strip()
+        attr = row.get(f"{d}_variable_attribute_label", "").strip()
+        if code.startswith("GEO"):
+            rec["source_key"], rec["area_name"] = attr_code, attr
+            geo = fields.index(f"{d}_variable_attribute_code") + 1
+        elif attr in labels.SEXES:
+            rec["sex"] = labels.SEXES[attr]
+        elif band := labels.age_band(attr):
+            rec["age"] = band
+        else:
+            rec["variable"] += " | " + attr
+    if not keymod.is_key(rec["source_key"]):
+        raise InputError(
+            keymod.key_problem(rec["source_key"]),
+            file=path,
+            line=line,
+            column=geo,
+        )
+    return rec, geo

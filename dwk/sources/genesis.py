@@ -6,6 +6,11 @@ The layout is read from the file, not configured: title lines (a lone first cell
 row-label columns are the ones every header line leaves empty; each is recognised by its
 content as period, key, name or a row dimension (age, sex, variable). A period may stand in a
 header line, in a row-label column, or alone on a title or body line.
+
+Every data row is as wide as the header, names an area (or row breakdown) only once, and every
+value column has its own header; anything else is an error with line and column. What is
+handled but worth knowing (blank lines, footer lines, symbols, separators, left-out areas) is
+counted in `TableMeta.warnings`.
 """
 
 from __future__ import annotations
@@ -22,8 +27,17 @@ import pandas as pd
 from dwk.errors import InputError
 from dwk.sources import keys as keymod
 from dwk.sources import labels
-from dwk.sources.cells import CellError, is_flag, parse_cell
+from dwk.sources.cells import (
+    REGIONALATLAS,
+    CellError,
+    cell_warnings,
+    counted,
+    has_thousands,
+    is_flag,
+    parse_cell,
+)
 from dwk.sources.meta import TableMeta, parse_footer
+from dwk.sources.text import csv_problem, unix_newlines
 
 _FIRST_LINE = re.compile(r"^(GENESIS-Tabelle|Tabelle):\s*(\S+)")
 _TITLE_VARIABLE = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
@@ -39,8 +53,12 @@ class _Rows:
     titles: list[str] = field(default_factory=list)
     title_period: str | None = None
     headers: list[list[str]] = field(default_factory=list)
+    header_lines: list[int] = field(default_factory=list)
     data: list[tuple[int, list[str], str | None]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    footer_lines: int = 0  # physical lines from `__________` to the last one with text
+    blank: int = 0  # empty or `;;;;` lines before the footer
+    stray: int = 0  # lines among the data with text in the first cell only and no period
 
 
 def read_genesis(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
@@ -55,7 +73,7 @@ def read_genesis(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.Da
             column=1,
         )
     code, new_format = m[2], m[1] == "Tabelle"
-    rows = _split(path, text)
+    rows = _split(path, unix_newlines(text))
     if not rows.headers:
         raise InputError("Tabelle ohne Kopfzeilen", file=path, line=len(rows.titles) + 2)
     if not rows.data:
@@ -73,22 +91,27 @@ def read_genesis(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.Da
 def _split(path: Path, text: str) -> _Rows:
     out = _Rows()
     state = "title"
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";", strict=True)
     start = 1
     current_period: str | None = None
+    width = labelled = 0
+    footer_start = 0
     try:
         for row in reader:
             line, start = start, reader.line_num + 1
             if line == 1:
                 continue
             if state == "footer":
-                out.footer.extend(c for c in row if c.strip())
+                if any(c.strip() for c in row):
+                    out.footer.extend(c for c in row if c.strip())
+                    out.footer_lines = reader.line_num - footer_start + 1
                 continue
             first = row[0].strip() if row else ""
             if first.startswith("___"):
-                state = "footer"
+                state, footer_start, out.footer_lines = "footer", line, 1
                 continue
             if not any(c.strip() for c in row):
+                out.blank += 1
                 continue
             lone = bool(first) and not any(c.strip() for c in row[1:])
             if lone:
@@ -99,18 +122,57 @@ def _split(path: Path, text: str) -> _Rows:
                     out.titles.append(first)
                 elif p:
                     current_period = p
+                else:
+                    # a note among the data (a footer whose `____` line was lost): never a value,
+                    # but its Stand or © still counts
+                    out.stray += 1
+                    out.footer.append(first)
                 continue
             if not first and state in ("title", "header"):
                 out.headers.append(row)
+                out.header_lines.append(line)
                 state = "header"
                 continue
             if state == "title":
                 raise InputError("Datenzeile vor den Kopfzeilen", file=path, line=line, column=1)
+            if state != "data":
+                width = max(len(h) for h in out.headers)
+                labelled = max(len(h) - _trailing_empty(h) for h in out.headers)
+            _check_width(path, line, row, width, labelled)
             state = "data"
             out.data.append((line, row, current_period))
     except csv.Error as exc:
-        raise InputError(f"CSV nicht lesbar: {exc}", file=path, line=reader.line_num) from None
+        raise InputError(csv_problem(exc), file=path, line=start) from None
     return out
+
+
+def _trailing_empty(row: list[str]) -> int:
+    n = 0
+    for c in reversed(row):
+        if c.strip():
+            break
+        n += 1
+    return n
+
+
+def _check_width(path: Path, line: int, row: list[str], width: int, labelled: int) -> None:
+    """A data row as wide as the header: a shorter one was cut off (its values would be read
+    as empty cells), a longer one has values no header names."""
+    if len(row) < labelled:
+        raise InputError(
+            f"Zeile hat {len(row)} Felder, die Kopfzeilen haben {width}",
+            file=path,
+            line=line,
+            column=len(row) + 1,
+        )
+    extra = next((j for j in range(width, len(row)) if row[j].strip()), None)
+    if extra is not None:
+        raise InputError(
+            f"Wert {row[extra].strip()[:20]!r} ohne Spaltenkopf (die Kopfzeilen haben {width} Spalten)",
+            file=path,
+            line=line,
+            column=extra + 1,
+        )
 
 
 def _header_labels(rows: _Rows, new_format: bool) -> tuple[int, int, list[list[str]]]:
@@ -199,6 +261,7 @@ def _cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.Dat
     col_desc = []
     for j in value_cols:
         col_desc.append(_describe([kinds[j - lead] for kinds in col_kinds]))
+    _check_unique_columns(path, rows, col_desc, value_cols)
 
     roles = _row_roles(path, grid, lead, rows)
     row_desc: list[dict[str, str]] = [{} for _ in range(nrows)]
@@ -213,6 +276,7 @@ def _cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.Dat
             for i in range(nrows):
                 row_desc[i]["period"] = labels.period(grid[i, c]) or ""
 
+    _check_unique_rows(path, rows, grid, roles, row_desc)
     title_var, title_unit = "", ""
     for t in rows.titles:
         if m := _TITLE_VARIABLE.match(t):
@@ -235,7 +299,7 @@ def _cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.Dat
         if flag_of
         else None
     )
-    parsed = _parse_values(path, values, value_cols, rows)
+    parsed, thousands, sentinels = _parse_values(path, values, value_cols, rows)
     nv = len(value_cols)
     frame = pd.DataFrame(
         {
@@ -264,8 +328,67 @@ def _cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.Dat
     frame["source_key"] = raw_keys[frame["row"].to_numpy()]
     frame["area_name"] = names[frame["row"].to_numpy()]
     frame["line"] = np.array([line for line, _, _ in rows.data])[frame["row"].to_numpy()]
+    before = len(frame)
     frame = _drop_nonexistent(frame)
+    meta.warnings = _line_warnings(rows, before - len(frame)) + cell_warnings(
+        frame["flag"].value_counts().to_dict(), thousands, sentinels
+    )
     return _with_keys(frame, meta, rows)
+
+
+def _line_warnings(rows: _Rows, dropped: int) -> list[str]:
+    out = []
+    if rows.blank:
+        out.append(counted(rows.blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
+    if rows.stray:
+        out.append(counted(rows.stray, "Textzeile ohne Werte zwischen den Daten übersprungen",
+                           "Textzeilen ohne Werte zwischen den Daten übersprungen"))  # fmt: skip
+    if rows.footer_lines:
+        out.append(counted(rows.footer_lines, "Fußzeile übersprungen (Fußnoten, ©, Stand)",
+                           "Fußzeilen übersprungen (Fußnoten, ©, Stand)"))  # fmt: skip
+    else:
+        out.append("keine Fußzeile mit © und Stand: Datei womöglich unvollständig")
+    if dropped:
+        out.append(counted(dropped, "Zelle weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)",
+                           "Zellen weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)"))  # fmt: skip
+    return out
+
+
+def _check_unique_columns(
+    path: Path, rows: _Rows, col_desc: list[dict[str, str]], value_cols: list[int]
+) -> None:
+    """Two value columns with the same header would give the same cells twice."""
+    seen: dict[tuple, int] = {}
+    for j, desc in zip(value_cols, col_desc, strict=True):
+        key = tuple(sorted(desc.items()))
+        if key in seen:
+            raise InputError(
+                f"Spalte {j + 1} hat denselben Kopf wie Spalte {seen[key] + 1}",
+                file=path,
+                line=rows.header_lines[0],
+                column=j + 1,
+            )
+        seen[key] = j
+
+
+def _check_unique_rows(
+    path: Path, rows: _Rows, grid: np.ndarray, roles: list[str], row_desc: list[dict[str, str]]
+) -> None:
+    """An area twice for the same period and breakdown: which of the two is right is unknown."""
+    key_col = roles.index("key") if "key" in roles else None
+    seen: dict[tuple, int] = {}
+    for i, (line, _, body_period) in enumerate(rows.data):
+        raw = grid[i, key_col] if key_col is not None else ""
+        ident = (raw, body_period, tuple(sorted(row_desc[i].items())))
+        if ident in seen:
+            what = f"Gebietsschlüssel {raw!r}" if key_col is not None else "Zeile"
+            raise InputError(
+                f"{what} doppelt (zuerst in Zeile {seen[ident]})",
+                file=path,
+                line=line,
+                column=(key_col or 0) + 1,
+            )
+        seen[ident] = line
 
 
 def _fill_period(path: Path, per_cell: np.ndarray, rows: _Rows, nv: int) -> list[str]:
@@ -290,11 +413,11 @@ def _row_roles(path: Path, grid: np.ndarray, lead: int, rows: _Rows) -> list[str
         col = list(grid[:, c])
         if all(labels.period(v) for v in col):
             roles.append("period")
-        elif "key" not in roles and sum(map(keymod.is_key, col)) * 2 > len(col):
+        elif "key" not in roles and sum(map(keymod.looks_like_key, col)) * 2 > len(col):
             bad = next((i for i, v in enumerate(col) if not keymod.is_key(v)), None)
             if bad is not None:
                 raise InputError(
-                    f"ungültiger Gebietsschlüssel {col[bad]!r}",
+                    keymod.key_problem(col[bad]),
                     file=path,
                     line=rows.data[bad][0],
                     column=c + 1,
@@ -309,11 +432,16 @@ def _row_roles(path: Path, grid: np.ndarray, lead: int, rows: _Rows) -> list[str
 
 def _parse_values(
     path: Path, values: np.ndarray, value_cols: list[int], rows: _Rows
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[tuple[np.ndarray, np.ndarray], int, int]:
+    """(values, flags), and how many cells had a thousands separator or were a Regionalatlas
+    placeholder."""
     flat = values.ravel()
-    uniques = pd.unique(pd.Series(flat, dtype=object))
+    series = pd.Series(flat, dtype=object)
+    counts = series.value_counts().to_dict()
     lookup: dict[str, tuple[float, str]] = {}
-    for u in uniques:
+    thousands = sentinels = 0
+    for u in pd.unique(series):  # in file order: the first bad cell is the one reported
+        n = counts[u]
         try:
             lookup[u] = parse_cell(u)
         except CellError as exc:
@@ -322,9 +450,11 @@ def _parse_values(
             raise InputError(
                 str(exc), file=path, line=rows.data[i][0], column=value_cols[k] + 1
             ) from None
+        thousands += int(n) if has_thousands(u) else 0
+        sentinels += int(n) if u in REGIONALATLAS else 0
     vals = np.fromiter((lookup[v][0] for v in flat), dtype=float, count=flat.size)
     flags = np.array([lookup[v][1] for v in flat], dtype=object)
-    return vals.reshape(values.shape), flags.reshape(values.shape)
+    return (vals.reshape(values.shape), flags.reshape(values.shape)), thousands, sentinels
 
 
 def _drop_nonexistent(frame: pd.DataFrame) -> pd.DataFrame:

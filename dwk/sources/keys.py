@@ -14,10 +14,42 @@ from collections.abc import Iterable
 
 KEY = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{7}|\d{8}|\d{10}|\d{11}|\d{12})$")
 LEVELS = ("de", "land", "rb", "kreis", "verband", "gemeinde")
+LAENDER = frozenset(f"{n:02d}" for n in range(1, 17))
+# Lengths only one Land uses: 7 and 10 digits are Rheinland-Pfalz's Verbandsgemeinden and their
+# Gemeinden, 11 digits Niedersachsen's Samtgemeinde members (data/raw/SOURCES.md). A key of
+# another length that lost its leading zero in a spreadsheet (`1001000`, `10010000000`) would
+# otherwise pass as one of them.
+_ONLY_IN = {7: "07", 10: "07", 11: "03"}
 
 
 def is_key(text: str) -> bool:
-    return bool(KEY.match(text.strip()))
+    """A well-formed key: the right length, a Land 01–16 in front, and the Land a 7-, 10- or
+    11-digit key can only belong to."""
+    t = text.strip()
+    if not KEY.match(t):
+        return False
+    if t == "DG":
+        return True
+    return t[:2] in LAENDER and _ONLY_IN.get(len(t), t[:2]) == t[:2]
+
+
+_KEY_SHAPED = re.compile(r"^(DG|[0-9][0-9A-Za-z]{0,11})$")
+
+
+def looks_like_key(text: str) -> bool:
+    """Meant as a key, well-formed or not (`1051`, `0100100X`): `DG`, or a digit followed by
+    up to eleven letters or digits; labels of other columns have spaces, hyphens or start with
+    a letter."""
+    return bool(_KEY_SHAPED.match(text.strip()))
+
+
+def key_problem(text: str) -> str:
+    """Why a cell of the key column is no key, as the error message says it."""
+    t = text.strip()
+    hint = ""
+    if t.isdigit() and is_key("0" + t):
+        hint = f" (führende Null verloren? gemeint wohl '0{t}')"
+    return f"ungültiger Gebietsschlüssel {t!r}{hint}"
 
 
 def classify(keys: Iterable[str]) -> dict[str, tuple[str, str]]:

@@ -22,6 +22,9 @@ class TableMeta:
     footnotes: list[str] = field(default_factory=list)
     depth: str = ""
     periods: list[str] = field(default_factory=list)
+    # what the reader handled but a user should know, one counted German line per kind
+    # ("3 Fußzeilen übersprungen", "12 Zellen geheim oder unbekannt (.)"), in a fixed order
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
