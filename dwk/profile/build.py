@@ -91,9 +91,8 @@ class Profile:
     @property
     def notes(self) -> list[str]:
         """Every warning of the profile and of the tables it reads, for its appendix."""
-        tables = [
-            f"Tabelle {m.code}: {w}" for m in self.sources for w in getattr(m, "warnings", [])
-        ]
+        tables = [f"Tabelle {m.code} (ganze Datei): {'; '.join(m.warnings)}"
+                  for m in self.sources if m.warnings]  # fmt: skip
         return self.warnings + tables
 
     @property

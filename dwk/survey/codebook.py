@@ -137,13 +137,28 @@ def _text(raw: dict, key: str, where: str, path: Path) -> str:
 
 
 def _scale(sid: str, raw: dict, path: Path) -> Scale:
-    labels = tuple(raw.get("labels", ()))
-    if len(labels) < 2 or not all(isinstance(x, str) for x in labels):
+    if not isinstance(raw, dict):
+        raise ConfigError(f"Skala {sid}: keine Tabelle [scale.{sid}]", file=path)
+    labels = raw.get("labels", ())
+    if (
+        not isinstance(labels, list)
+        or len(labels) < 2
+        or not all(isinstance(x, str) for x in labels)
+    ):
         raise ConfigError(f"Skala {sid}: labels braucht mindestens zwei Texte", file=path)
-    codes = tuple(str(c) for c in raw.get("codes", range(1, len(labels) + 1)))
+    labels = tuple(labels)
+    codes = raw.get("codes", list(range(1, len(labels) + 1)))
+    if not isinstance(codes, list):
+        raise ConfigError(f"Skala {sid}: codes muss eine Liste sein", file=path)
+    codes = tuple(str(c) for c in codes)
     if len(codes) != len(labels):
         raise ConfigError(f"Skala {sid}: {len(codes)} codes für {len(labels)} labels", file=path)
-    missing = {str(k): str(v) for k, v in raw.get("missing", {}).items()}
+    missing = raw.get("missing", {})
+    if not isinstance(missing, dict):
+        raise ConfigError(
+            f"Skala {sid}: missing muss eine Tabelle sein (Antwort = Grund)", file=path
+        )
+    missing = {str(k): str(v) for k, v in missing.items()}
     clash = (set(codes) | set(labels)) & set(missing)
     if clash:
         raise ConfigError(f"Skala {sid}: {', '.join(sorted(clash))} gültig und fehlend", file=path)

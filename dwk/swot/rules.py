@@ -44,11 +44,29 @@ def load_rules(
     """Rules of known kinds on known indicators, with templates that use only the placeholders."""
     path = path or paths.data_dir() / "swot_rules.toml"
     out = []
-    for i, raw in enumerate(load_toml(path).get("rule", []), start=1):
+    entries = load_toml(path).get("rule", [])
+    if not isinstance(entries, list):
+        raise ConfigError("rule muss eine Liste von [[rule]]-Tabellen sein", file=path)
+    for i, raw in enumerate(entries, start=1):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"Regel Nr. {i}: keine Tabelle [[rule]]", file=path)
         where = f"Regel Nr. {i} ({raw.get('id', '?')})"
         missing = [f for f in _REQUIRED if f not in raw]
         if missing:
             raise ConfigError(f"{where}: es fehlen {', '.join(missing)}", file=path)
+        texts = (
+            "id",
+            "kind",
+            "indicator",
+            "comparison",
+            "template",
+            "sign",
+            "quadrant",
+            "polarity",
+        )
+        wrong = [f for f in texts if f in raw and not isinstance(raw[f], str)]
+        if wrong:
+            raise ConfigError(f"{where}: {', '.join(wrong)} muss Text sein", file=path)
         if raw["kind"] not in kinds:
             raise ConfigError(f"{where}: unbekannte Regelart {raw['kind']!r}", file=path)
         if (raw["kind"] == "survey") != (raw["indicator"] in SURVEY_STATISTICS):

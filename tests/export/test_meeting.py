@@ -104,17 +104,6 @@ def test_a_second_export_is_byte_identical(bundle, cache_dir, tmp_path):
     assert out.with_suffix(".zip").read_bytes() == archive.read_bytes()
 
 
-def test_a_review_that_breaks_one_profile_fails_the_batch(bundle, cache_dir, tmp_path):
-    broken = tmp_path / "reviews"
-    broken.mkdir()
-    (broken / "adorf.toml").write_text("[[item]\n", "utf-8")
-    r = dwk("export", "meeting", "--out", str(tmp_path / "other"), "--reviews", str(broken),
-            env_cache=cache_dir)  # fmt: skip
-    assert r.returncode == 1 and "fehlgeschlagen: adorf" in r.stderr and "Traceback" not in r.stderr
-    assert (tmp_path / "other" / "profile" / "grabow.pdf").exists()
-    assert not (tmp_path / "other" / "profile" / "adorf.html").exists()
-
-
 def test_a_failed_export_keeps_the_previous_bundle(bundle, store, registry, monkeypatch):
     from dwk import meeting
 
