@@ -23,16 +23,8 @@ ADORF_GV = '"Adorf/Vogtl., Stadt", 42.97,'
 
 
 def _rules(catalogue):
-    try:
-        from dwk.reports import profile_rules
-    except ImportError:  # dwk.reports waits for a module another change brings
-        from dwk.profile.outlook import load_groups
-        from dwk.swot import survey as survey_rules
-        from dwk.swot.engine import KINDS
-        from dwk.swot.rules import load_rules
+    from dwk.reports import profile_rules
 
-        kinds = frozenset(KINDS) | {survey_rules.KIND}
-        return load_rules(kinds, {d.id for d in catalogue} | {g.id for g in load_groups()})
     return profile_rules(catalogue)
 
 

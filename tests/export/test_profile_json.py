@@ -14,16 +14,8 @@ from dwk.profile_json import SCHEMA, plain, profile_record, render_json
 
 
 def _rules(catalogue):
-    try:
-        from dwk.reports import profile_rules
-    except ImportError:  # dwk.reports waits for a module another change brings
-        from dwk.profile.outlook import load_groups
-        from dwk.swot import survey as survey_rules
-        from dwk.swot.engine import KINDS
-        from dwk.swot.rules import load_rules
+    from dwk.reports import profile_rules
 
-        kinds = frozenset(KINDS) | {survey_rules.KIND}
-        return load_rules(kinds, {d.id for d in catalogue} | {g.id for g in load_groups()})
     return profile_rules(catalogue)
 
 
