@@ -7,8 +7,6 @@ becomes its flag; an empty value takes the symbol `value_q` gives, if it is one.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from dwk.sources.cells import (
     parse_cell,
 )
 from dwk.sources.meta import TableMeta
-from dwk.sources.text import csv_problem, unix_newlines
+from dwk.sources.text import DelimitedRows
 
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
 ZENSUS_COPYRIGHT = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024"
@@ -38,50 +36,29 @@ def looks_like(first_line: str) -> bool:
 
 
 def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
-    reader = csv.reader(
-        io.StringIO(unix_newlines(text).lstrip("\ufeff")), delimiter=";", strict=True
-    )
-    start = 1
-    try:
-        fields = [f.strip() for f in next(reader, [])]
-        missing = [f for f in REQUIRED if f not in fields]
-        if missing:
-            raise InputError(f"Flatfile ohne Spalten {', '.join(missing)}", file=path, line=1)
-        records, blank, thousands, sentinels, seen = [], 0, 0, 0, {}
-        dims = sorted({f.split("_", 1)[0] for f in fields if f[:1].isdigit() and "_variable_" in f})
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                blank += 1
-                continue
-            if len(cells) != len(fields):
-                raise InputError(
-                    f"Zeile hat {len(cells)} Felder, die Kopfzeile hat {len(fields)}",
-                    file=path,
-                    line=line,
-                    column=min(len(cells), len(fields)) + 1,
-                )
-            row = dict(zip(fields, cells, strict=True))
-            rec, geo = _record(path, row, fields, dims, line)
-            ident = tuple(
-                rec[k] for k in ("source_key", "period", "variable", "sex", "age", "unit")
+    rows = DelimitedRows(path, text, ";")
+    fields = rows.fields
+    missing = [f for f in REQUIRED if f not in fields]
+    if missing:
+        raise InputError(f"Flatfile ohne Spalten {', '.join(missing)}", file=path, line=1)
+    records, thousands, sentinels, seen = [], 0, 0, {}
+    dims = sorted({f.split("_", 1)[0] for f in fields if f[:1].isdigit() and "_variable_" in f})
+    for line, row in rows:
+        rec, geo = _record(path, row, fields, dims, line)
+        ident = tuple(rec[k] for k in ("source_key", "period", "variable", "sex", "age", "unit"))
+        if ident in seen:
+            raise InputError(
+                f"Wert doppelt: Gebiet {rec['source_key']!r}, {rec['period']} "
+                f"(zuerst in Zeile {seen[ident]})",
+                file=path,
+                line=line,
+                column=geo,
             )
-            if ident in seen:
-                raise InputError(
-                    f"Wert doppelt: Gebiet {rec['source_key']!r}, {rec['period']} "
-                    f"(zuerst in Zeile {seen[ident]})",
-                    file=path,
-                    line=line,
-                    column=geo,
-                )
-            seen[ident] = line
-            raw = row["value"].strip()
-            thousands += has_thousands(raw)
-            sentinels += raw in REGIONALATLAS
-            records.append(rec)
-    except csv.Error as exc:
-        raise InputError(csv_problem(exc), file=path, line=start) from None
+        seen[ident] = line
+        raw = row["value"].strip()
+        thousands += has_thousands(raw)
+        sentinels += raw in REGIONALATLAS
+        records.append(rec)
     if not records:
         raise InputError("Flatfile ohne Datenzeilen", file=path)
     frame = pd.DataFrame.from_records(records)
@@ -101,6 +78,7 @@ def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.Data
     frame["source"] = path.name
     frame["year"] = frame["period"].map(labels.period_year).astype("int16")
     meta.periods = sorted(frame["period"].unique().tolist())
+    blank = rows.blank
     meta.warnings = (
         [counted(blank, "Leerzeile übersprungen", "Leerzeilen übersprungen")] if blank else []
     ) + cell_warnings(dict(Counter(frame["flag"])), thousands, sentinels)

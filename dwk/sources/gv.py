@@ -4,8 +4,6 @@ UTF-8 with space thousands separators."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from dwk.errors import InputError
 from dwk.sources import keys as keymod
 from dwk.sources.cells import CellError, cell_warnings, counted, parse_number
 from dwk.sources.meta import TableMeta
-from dwk.sources.text import csv_problem, unix_newlines
+from dwk.sources.text import DelimitedRows
 
 CODE = "GV-ISys"
 PERIOD = "2019-12-31"
@@ -44,72 +42,53 @@ def looks_like(first_line: str) -> bool:
 
 
 def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
-    reader = csv.reader(
-        io.StringIO(unix_newlines(text).lstrip("\ufeff")), delimiter=",", strict=True
-    )
-    start = 1
-    try:
-        fields = [f.strip() for f in next(reader, [])]
-        missing = [c for c in COLUMNS if c not in fields]
-        if missing:
+    rows = DelimitedRows(path, text, ",")
+    fields = rows.fields
+    missing = [c for c in COLUMNS if c not in fields]
+    if missing:
+        raise InputError(
+            f"Gemeindeverzeichnis ohne Spalten {', '.join(missing)}", file=path, line=1
+        )
+    records, skipped, seen = [], 0, {}
+    for line, row in rows:
+        satzart = row["satzart"].strip()
+        if satzart not in SATZARTEN:
             raise InputError(
-                f"Gemeindeverzeichnis ohne Spalten {', '.join(missing)}", file=path, line=1
+                f"unbekannte Satzart {satzart!r} (bekannt: {', '.join(SATZARTEN)})",
+                file=path,
+                line=line,
+                column=fields.index("satzart") + 1,
             )
-        records, skipped, blank, seen = [], 0, 0, {}
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                blank += 1
-                continue
-            if len(cells) != len(fields):
-                raise InputError(
-                    f"Zeile hat {len(cells)} Felder, die Kopfzeile hat {len(fields)}",
-                    file=path,
-                    line=line,
-                    column=min(len(cells), len(fields)) + 1,
-                )
-            row = dict(zip(fields, cells, strict=True))
-            satzart = row["satzart"].strip()
-            if satzart not in SATZARTEN:
-                raise InputError(
-                    f"unbekannte Satzart {satzart!r} (bekannt: {', '.join(SATZARTEN)})",
-                    file=path,
-                    line=line,
-                    column=fields.index("satzart") + 1,
-                )
-            if satzart != "60":
-                skipped += 1
-                continue
-            key = "".join(row[c].strip() for c in ("land", "rb", "kreis", "gemeinde"))
-            if len(key) != 8 or not keymod.is_key(key):
-                raise InputError(
-                    keymod.key_problem(key).replace("Gebietsschlüssel", "Gemeindeschlüssel"),
-                    file=path,
-                    line=line,
-                    column=fields.index("land") + 1,
-                )
-            if key in seen:
-                raise InputError(
-                    f"Gemeindeschlüssel {key!r} doppelt (zuerst in Zeile {seen[key]})",
-                    file=path,
-                    line=line,
-                    column=fields.index("land") + 1,
-                )
-            seen[key] = line
-            for column, variable, sex, unit, decimal in _VALUES:
-                raw = (row.get(column) or "").strip()
-                try:
-                    value = parse_number(raw, decimal=decimal) if raw else float("nan")
-                except CellError as exc:
-                    col = fields.index(column) + 1
-                    raise InputError(str(exc), file=path, line=line, column=col) from None
-                records.append(
-                    (key, row["gemeindename"].strip(), variable, sex, unit, value,
-                     "" if raw else "empty", line)
-                )  # fmt: skip
-    except csv.Error as exc:
-        raise InputError(csv_problem(exc), file=path, line=start) from None
+        if satzart != "60":
+            skipped += 1
+            continue
+        key = "".join(row[c].strip() for c in ("land", "rb", "kreis", "gemeinde"))
+        if len(key) != 8 or not keymod.is_key(key):
+            raise InputError(
+                keymod.key_problem(key).replace("Gebietsschlüssel", "Gemeindeschlüssel"),
+                file=path,
+                line=line,
+                column=fields.index("land") + 1,
+            )
+        if key in seen:
+            raise InputError(
+                f"Gemeindeschlüssel {key!r} doppelt (zuerst in Zeile {seen[key]})",
+                file=path,
+                line=line,
+                column=fields.index("land") + 1,
+            )
+        seen[key] = line
+        for column, variable, sex, unit, decimal in _VALUES:
+            raw = (row.get(column) or "").strip()
+            try:
+                value = parse_number(raw, decimal=decimal) if raw else float("nan")
+            except CellError as exc:
+                col = fields.index(column) + 1
+                raise InputError(str(exc), file=path, line=line, column=col) from None
+            records.append(
+                (key, row["gemeindename"].strip(), variable, sex, unit, value,
+                 "" if raw else "empty", line)
+            )  # fmt: skip
     if not records:
         raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
     frame = pd.DataFrame.from_records(
@@ -146,8 +125,8 @@ def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFra
         periods=[PERIOD],
     )
     notes = []
-    if blank:
-        notes.append(counted(blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
+    if rows.blank:
+        notes.append(counted(rows.blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
     if skipped:
         notes.append(
             counted(skipped, "Zeile für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",

@@ -9,7 +9,10 @@ is right, so it is an error at the first such byte.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from dwk.errors import InputError
@@ -104,3 +107,40 @@ def csv_problem(exc: Exception) -> str:
     if "new-line character seen in unquoted field" in text:
         return "Zeilenumbruch (CR) mitten in einer Zeile"
     return f"CSV nicht lesbar ({text})"
+
+
+class DelimitedRows:
+    """The heading and data rows of a flat delimited file (flat file, Gemeindeverzeichnis): blank
+    lines skipped and counted, a row wider or narrower than the heading an error, and the csv
+    module's complaints in German with the line where the record began."""
+
+    def __init__(self, path: Path, text: str, delimiter: str) -> None:
+        self.path = path
+        self.blank = 0
+        self._reader = csv.reader(
+            io.StringIO(unix_newlines(text).lstrip("\ufeff")), delimiter=delimiter, strict=True
+        )
+        self._start = 1
+        self.fields = [f.strip() for f in self._next() or []]
+        self._start = self._reader.line_num + 1
+
+    def _next(self) -> list[str] | None:
+        try:
+            return next(self._reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            raise InputError(csv_problem(exc), file=self.path, line=self._start) from None
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        while (cells := self._next()) is not None:
+            line, self._start = self._start, self._reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                self.blank += 1
+                continue
+            if len(cells) != len(self.fields):
+                raise InputError(
+                    f"Zeile hat {len(cells)} Felder, die Kopfzeile hat {len(self.fields)}",
+                    file=self.path, line=line, column=min(len(cells), len(self.fields)) + 1,
+                )  # fmt: skip
+            yield line, dict(zip(self.fields, cells, strict=True))
