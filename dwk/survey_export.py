@@ -15,11 +15,9 @@ from dwk.areas import Registry
 from dwk.errors import DwkError
 from dwk.numbers import format_de
 from dwk.profile.indicators import Context
-from dwk.sources.survey_file import read_survey
 from dwk.store import Store
-from dwk.survey.codebook import load_codebook
-from dwk.survey.population import official_population
-from dwk.survey.summary import FIELD_LABELS, SurveyResult, summarize
+from dwk.survey.area import analyse_survey
+from dwk.survey.summary import FIELD_LABELS, SurveyResult
 
 FORMATS = ("table", "json")
 
@@ -28,14 +26,15 @@ def summarize_file(
     store: Store, registry: Registry, file: Path, codebook: Path, area: str, *,
     min_cell: int, include_incomplete: bool, verbatims: bool,
 ) -> SurveyResult:  # fmt: skip
-    target = registry.resolve(area)
-    book = load_codebook(codebook)
-    raw = read_survey(file)
-    population = None
-    if book.weight_by:
-        population = official_population(Context(store, registry.changes), target.key, book.min_age)
-    return summarize(raw, book, population, min_cell=min_cell,
-                     include_incomplete=include_incomplete, verbatims=verbatims)  # fmt: skip
+    return analyse_survey(
+        Context(store, registry.changes),
+        registry.resolve(area).key,
+        file,
+        codebook,
+        min_cell=min_cell,
+        include_incomplete=include_incomplete,
+        verbatims=verbatims,
+    )
 
 
 def write_summary(result: SurveyResult, fmt: str, out: TextIO) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dwk import paths
 from dwk.errors import ConfigError
+from dwk.survey.codebook import POLARITIES as SURVEY_POLARITIES
 from dwk.tomlfile import load_toml
 
 COMPARISONS = ("kreis", "land", "de", "members", "absolut")
@@ -19,7 +20,6 @@ SURVEY_PLACEHOLDERS = frozenset(
     {"area", "label", "value", "low", "high", "n", "reference", "period", "survey"}
 )
 SURVEY_STATISTICS = ("top2",)
-SURVEY_POLARITIES = ("zustimmung_guenstig", "zustimmung_unguenstig", "neutral")
 _REQUIRED = ("id", "kind", "indicator", "comparison", "threshold", "template")
 SIGNS = ("", "+", "-")
 RULE_QUADRANTS = ("", "Stärke", "Schwäche", "Chance", "Risiko", "Handlungsbedarf")

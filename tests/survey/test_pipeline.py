@@ -160,8 +160,15 @@ def test_thin_age_groups_are_merged_with_their_smaller_neighbour():
 
 
 def test_vrees_is_weighted_on_merged_age_groups(ctx, book):
-    result = summarize(read_survey(SURVEYS / "vrees-buergerbefragung.csv"), book,
-                       official_population(ctx, "03454055"))  # fmt: skip
+    vrees = SURVEYS / "vrees-buergerbefragung.csv"
+    rows = [r for r in _records(vrees) if r["submitdate"] and r["S1"] and r["S2"] in ("A1", "A2")]
+    n = {g: sum(1 for r in rows if _age_group(int(r["S1"])) == g)
+         for g in ("18–29", "30–44", "45–64", "65–74", "75+")}  # fmt: skip
+    # the raw file: the youngest and the oldest group are thin, each merges with its only
+    # neighbour, and the merged groups and 45–64 carry at least 20 respondents
+    assert n["18–29"] < 20 and n["75+"] < 20 and n["45–64"] >= 20
+    assert n["18–29"] + n["30–44"] >= 20 and n["65–74"] + n["75+"] >= 20
+    result = summarize(read_survey(vrees), book, official_population(ctx, "03454055"))
     assert result.merged_age_groups == ("18–44", "65+")
     assert set(result.weighting.margins["age"]) == {"18–44", "45–64", "65+"}
 
