@@ -92,11 +92,30 @@ def profile_build(
         Path | None,
         typer.Option("--reviews", help="Verzeichnis der SWOT-Reviews (sonst data/reviews)"),
     ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option("--level", help="Alle Gebiete einer Ebene: kreis oder gemeinde."),
+    ] = None,
+    land: Annotated[
+        str | None, typer.Option("--land", help="Mit --level: nur dieses Land (01–16).")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Mit --level: parallele Prozesse (sonst alle Kerne)."),
+    ] = None,
 ) -> None:
-    """Kommunalprofile als Markdown und HTML schreiben (für mehrere Gebiete mit index.html).
+    """Kommunalprofile als Markdown, HTML und JSON schreiben (für mehrere Gebiete mit index.html).
 
     Example: dwk profile build adorf grabow --out out
+    Example: dwk profile build --level kreis --jobs 2
     """
+    if level is not None or land is not None or jobs is not None:
+        if level is None:
+            raise DwkError("--land und --jobs gehören zu --level kreis|gemeinde")
+        if area or all_members:
+            raise DwkError("--level baut alle Gebiete einer Ebene; keine Gebiete oder --all dazu")
+        _national(level, land, jobs, out, fmt, reviews)
+        return
     from rich.progress import Progress
 
     from dwk.reports import build_reports, resolve_areas
@@ -115,6 +134,33 @@ def profile_build(
     if result.failed:
         for slug, reason in result.failed:
             typer.echo(f"fehlgeschlagen: {slug}: {reason}", err=True)
+        raise typer.Exit(1)
+
+
+def _national(
+    level: str, land: str | None, jobs: int | None, out: Path, fmt: str, reviews: Path | None
+) -> None:
+    from rich.progress import Progress
+
+    from dwk.national import build_national, default_jobs
+
+    store, registry = _open()
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("Profile", total=None)
+        result = build_national(
+            store, registry, level, out, land=land, jobs=jobs or default_jobs(),
+            formats=formats, review_dir=reviews,
+            started=lambda total: progress.update(task, total=total),
+            progress=lambda n: progress.advance(task, n),
+        )  # fmt: skip
+    for path in result.written:
+        typer.echo(str(path))
+    for line in result.lines():
+        typer.echo(line, err=True)
+    for o in result.failed:
+        typer.echo(f"fehlgeschlagen: {o.area.key} {o.area.name}: {o.error}", err=True)
+    if result.failed:
         raise typer.Exit(1)
 
 

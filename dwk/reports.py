@@ -62,6 +62,70 @@ def profile_rules(catalogue: list[IndicatorDef]) -> list[SwotRule]:
     return load_rules(kinds, {d.id for d in catalogue} | {g.id for g in load_groups()})
 
 
+@dataclass(frozen=True)
+class Built:
+    """What one area's build produced: its files and what its profile lacks."""
+
+    files: list[Path]
+    notes: int
+    gaps: list[str]
+
+
+def profile_gaps(profile: Profile) -> list[str]:
+    """What the profile could not show for want of data, as short German phrases: the list a
+    national run reports for areas with too little data."""
+    gaps = []
+    if profile.pyramid is None:
+        gaps.append("keine Altersstruktur")
+    if profile.area.level in ("kreis", "gemeinde") and profile.outlook is None:
+        gaps.append("keine Vorausberechnung")
+    missing = sum(1 for r in profile.key_figures if r.own.missing)
+    if missing:
+        gaps.append(f"{missing} von {len(profile.key_figures)} Kennzahlen ohne Wert")
+    return gaps
+
+
+class ReportBuilder:
+    """Builds and writes one area's reports at a time, reading the catalogue, the rules and
+    the shared `Context` once: a batch of thousands of areas pays for them once."""
+
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        formats: tuple[str, ...] = FORMATS,
+        review_dir: Path | None = None,
+    ) -> None:
+        bad = [f for f in formats if f not in FORMATS]
+        if bad:
+            raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
+        self.store, self.registry, self.formats = store, registry, formats
+        self.review_dir = review_dir or default_review_dir()
+        self.catalogue = load_catalogue()
+        self.rules = profile_rules(self.catalogue)
+        self.ctx = Context(store, registry.changes)
+
+    def profile(self, area: Area) -> Profile:
+        review = self.review_dir / f"{area.slug}.toml"
+        return build_profile(area, self.store, self.registry, self.catalogue, self.rules,
+                             self.ctx, review_path=review)  # fmt: skip
+
+    def write(self, area: Area, out_dir: Path) -> tuple[Built, Profile]:
+        """Render everything in memory first, then write each file atomically."""
+        profile = self.profile(area)
+        files = {}
+        if "md" in self.formats:
+            files[f"{area.slug}.md"] = render_markdown(profile)
+        if "html" in self.formats:
+            files[f"{area.slug}.html"] = render_html(profile)
+        if "json" in self.formats:
+            files[f"{area.slug}.json"] = render_json(profile)
+        targets = {name: safe_child(out_dir, name) for name in files}
+        for name, text in files.items():
+            write_text(targets[name], text)
+        return Built(list(targets.values()), len(profile.notes), profile_gaps(profile)), profile
+
+
 def build_reports(
     store: Store,
     registry: Registry,
@@ -74,32 +138,15 @@ def build_reports(
 ) -> BatchResult:
     """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
     (default `data/reviews/`) is applied where one exists."""
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
-    catalogue = load_catalogue()
-    rules = profile_rules(catalogue)
-    ctx = Context(store, registry.changes)
+    builder = ReportBuilder(store, registry, formats, review_dir)
     result = BatchResult()
     done: list[Area] = []
     for area in areas:
         try:
-            review = (review_dir or default_review_dir()) / f"{area.slug}.toml"
-            profile = build_profile(area, store, registry, catalogue, rules, ctx,
-                                    review_path=review)  # fmt: skip
-            files = {}
-            if "md" in formats:
-                files[f"{area.slug}.md"] = render_markdown(profile)
-            if "html" in formats:
-                files[f"{area.slug}.html"] = render_html(profile)
-            if "json" in formats:
-                files[f"{area.slug}.json"] = render_json(profile)
-            for name, text in files.items():
-                target = safe_child(out_dir, name)
-                write_text(target, text)
-                result.written.append(target)
+            built, profile = builder.write(area, out_dir)
+            result.written += built.files
             done.append(area)
-            result.notes[area.slug] = len(profile.notes)
+            result.notes[area.slug] = built.notes
             if keep_profiles:
                 result.profiles.append(profile)
         except DwkError as exc:

@@ -4,6 +4,7 @@ piece, autoescaped, StrictUndefined) and inline SVG charts. Pure functions of th
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import jinja2
 from markupsafe import Markup
@@ -49,7 +50,10 @@ def _md_text(value: object) -> object:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@cache
 def _env(autoescape: bool) -> jinja2.Environment:
+    """One environment per process: compiling the templates again for every profile would cost
+    more than rendering it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.templates_dir()),
         autoescape=autoescape,
@@ -190,3 +194,13 @@ def render_markdown(p: Profile) -> str:
 
 def render_index(entries: list[dict], title: str) -> str:
     return _env(True).get_template("index.html.j2").render(entries=entries, title=title)
+
+
+def render_national_index(
+    title: str, entries: list[dict], key_notes: list[dict], lands: list[dict], up: str | None
+) -> str:
+    """The index of a national run: its Länder (on the level's page), its areas with their
+    gaps, and the keys that changed."""
+    return _env(True).get_template("national_index.html.j2").render(
+        title=title, entries=entries, key_notes=key_notes, lands=lands, up=up
+    )

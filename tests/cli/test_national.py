@@ -1,0 +1,104 @@
+"""National runs: which areas a level covers, the keys that changed, and a parallel run whose
+profiles are byte-identical to the same profiles built alone."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from dwk.coverage import coverage
+from tests.cli.test_cli import dwk
+
+
+def test_kreise_are_those_of_2020_and_the_merged_ones_are_listed(store, registry):
+    cov = coverage(store, registry, "kreis")
+    assert len(cov.areas) == 401  # 12411-0015.csv: 401 Kreise on 31.12.2020
+    assert [a.slug for a in cov.areas if a.is_member] == [
+        "dithmarschen", "emsland", "dueren", "dortmund", "saarbruecken"]  # fmt: skip
+    notes = {n.key: n for n in cov.key_notes}
+    assert sorted(notes) == ["03152", "03156", "03159"]
+    assert not notes["03152"].profiled and "aufgegangen in 03159 (2016-11-01" in notes["03152"].note
+    assert notes["03159"].profiled and "03159" in {a.key for a in cov.areas}
+    assert len(cov.lands) == 16 and cov.land_folder("01") == "01-schleswig-holstein"
+
+
+def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
+    cov = coverage(store, registry, "gemeinde")
+    assert len(cov.areas) == 11149  # 12411-01-01-5_00.csv, Gemeinden on 31.12.2015
+    gone = [n for n in cov.key_notes if n.profiled]
+    new = [n for n in cov.key_notes if not n.profiled]
+    # Gemeinden of 2015 whose key is not in the Gemeindeverzeichnis of 31.12.2019 (mergers)
+    assert len(gone) == 438
+    brebel = next(n for n in gone if n.key == "01059014")  # merged into Süderbrarup in 2018
+    assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
+    assert len(new) == 293 and all(n.key not in {a.key for a in cov.areas} for n in new)
+    saar = coverage(store, registry, "gemeinde", land="10")
+    assert len(saar.areas) == 52 and set(saar.lands) == {"10"}
+
+
+def test_unknown_level_or_land_is_one_error_line(cache_dir, tmp_path):
+    for args, message in (
+        (["--level", "land"], "unbekannte Ebene 'land'"),
+        (["--level", "kreis", "--land", "17"], "kein Land mit Schlüssel '17'"),
+        (["--jobs", "2", "adorf"], "--land und --jobs gehören zu --level"),
+        (["--level", "kreis", "adorf"], "keine Gebiete oder --all dazu"),
+    ):
+        r = dwk("profile", "build", *args, "--out", str(tmp_path), env_cache=cache_dir)
+        assert r.returncode == 2 and message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def bremen(store, cache_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("national")
+    r = dwk("profile", "build", "--level", "gemeinde", "--land", "04", "--jobs", "2",
+            "--out", str(out), env_cache=cache_dir)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return out / "gemeinden", r
+
+
+def test_a_land_is_built_in_worker_processes_with_its_index(bremen):
+    root, r = bremen
+    land = root / "04-bremen"
+    for key in ("04011000-bremen", "04012000-bremerhaven"):
+        assert all((land / f"{key}.{f}").stat().st_size > 1000 for f in ("md", "html", "json"))
+    index = (land / "index.html").read_text("utf-8")
+    for href in re.findall(r'href="([^"]+)"', index):
+        assert (land / href).exists(), href
+    rows = list(csv.reader((root / "zusammenfassung.csv").open(encoding="utf-8"), delimiter=";"))
+    assert [row[:4] for row in rows[1:]] == [
+        ["04011000", "Bremen, Kreisfreie Stadt", "04", "Profil"],
+        ["04012000", "Bremerhaven, Kreisfreie Stadt", "04", "Profil"],
+    ]
+    assert "Gemeinden: 2 von 2 Profilen gebaut, 0 fehlgeschlagen" in r.stderr
+    assert str(root / "index.html") in r.stdout
+
+
+def test_a_profile_of_the_national_run_is_the_profile_built_alone(bremen, cache_dir, tmp_path):
+    root, _ = bremen
+    r = dwk("profile", "build", "04012000", "--out", str(tmp_path), env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    for f in ("md", "html", "json"):
+        name = f"04012000-bremerhaven.{f}"
+        assert (tmp_path / name).read_bytes() == (root / "04-bremen" / name).read_bytes()
+
+
+def test_members_keep_their_slug_at_the_top_of_the_level(store, registry, tmp_path):
+    from dwk.national import _chunks
+
+    cov = coverage(store, registry, "kreis", land="01")
+    chunks = _chunks(cov, tmp_path)
+    placed = {a.slug: c.folder for c in chunks for a in c.areas}
+    assert placed["dithmarschen"] == tmp_path
+    assert placed["01001-flensburg"] == tmp_path / "01-schleswig-holstein"
+    assert sorted(placed) == sorted(a.slug for a in cov.areas)
+    assert all(len(c.areas) <= 8 for c in chunks)
+
+
+def test_the_level_index_links_every_land(store, bremen):
+    root, _ = bremen
+    index = (root / "index.html").read_text("utf-8")
+    assert 'href="04-bremen/index.html"' in index
+    assert Path(root / "04-bremen" / "index.html").exists()
