@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from dwk.profile import components, inputs
 from dwk.profile import schedules as sc
 from dwk.profile.indicators import Context
-from dwk.profile.projection import SEXES, spread
+from dwk.profile.projection import SEXES, Shares, spread_shares, spread_with
 
 LEVEL_YEARS = (2012, 2013, 2014, 2015)
 MIN_EVENTS = 100
@@ -50,6 +49,10 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     missing = [k for k in keys if k not in src.row]
     if missing:
         raise LookupError(f"Keine Altersstruktur für {missing[0]} am 31.12.{year}")
+    prefetch = getattr(ctx.single_years, "prefetch", None)
+    if prefetch is not None:  # the same single years as `of`, split many areas at once
+        for sex in SEXES:
+            prefetch(src, keys, sex)
     out = np.zeros((len(keys), 2, sc.AGES))
     for i, key in enumerate(keys):
         for s, sex in enumerate(SEXES):
@@ -121,12 +124,10 @@ def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """In- and out-moves of 2015 by group and sex: two (areas, 6, 2) arrays. Kreise: over the
     Kreis boundary; Gemeinden (and Germany): over the Gemeinde boundary."""
     table = inputs.MOVES_KREIS if all(len(k) == 5 for k in keys) else inputs.MOVES_GEMEINDE
-    series = components.moves(ctx, table)
+    cube = components.moves(ctx, table)
     out = []
-    for direction in ("in", "out"):
-        index = pd.MultiIndex.from_product([keys, [direction], inputs.MOVE_LABELS, SEXES])
-        values = series.reindex(index).to_numpy(dtype=float)
-        out.append(values.reshape(len(keys), len(inputs.MOVE_BANDS), 2))
+    for direction in components.DIRECTIONS:
+        out.append(np.stack([cube.get(keys, direction, inputs.MOVE_LABELS, s) for s in SEXES], 2))
     return out[0], out[1]
 
 
@@ -144,18 +145,41 @@ def migration_by_age(
     because it is the level of immigration that changes from year to year, while moves inside
     Germany cancel out in Germany's balance. In-movers are spread within their group like
     the base population."""
+    return age_pattern(moves_in, moves_out, base, profile).apply(level, aged)
+
+
+@dataclass(frozen=True)
+class AgePattern:
+    """What `migration_by_age` takes from the base population and the moves of 2015: the
+    same every year, so a projection computes it once."""
+
+    moves_in: np.ndarray  # (areas, groups, 2), secret cells 0
+    in_total: np.ndarray  # (areas,)
+    out_rate: np.ndarray  # (areas, 2, AGES)
+    profile: np.ndarray  # (groups, 2)
+    shares: tuple[Shares, Shares]  # per sex, see `projection.spread_shares`
+
+    def apply(self, level: np.ndarray, aged: np.ndarray) -> np.ndarray:
+        leaving = self.out_rate * aged
+        gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
+        incoming = self.moves_in + gap[:, None, None] * self.profile[None]
+        shape = (aged.shape[0], aged.shape[2])
+        spread_in = np.stack(
+            [spread_with(incoming[:, :, s], self.shares[s], shape) for s in range(2)], axis=1
+        )
+        return spread_in - leaving
+
+
+def age_pattern(
+    moves_in: np.ndarray, moves_out: np.ndarray, base: np.ndarray, profile: np.ndarray
+) -> AgePattern:
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
     groups = np.stack([_group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
     rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
-    leaving = rate_by_age * aged
-    gap = level - (zin.sum(axis=(1, 2)) - leaving.sum(axis=(1, 2)))
-    incoming = zin + gap[:, None, None] * profile[None]
-    spread_in = np.stack(
-        [spread(incoming[:, :, s], inputs.MOVE_BANDS, base[:, s]) for s in range(2)], axis=1
-    )
-    return spread_in - leaving
+    shares = tuple(spread_shares(inputs.MOVE_BANDS, base[:, s]) for s in range(2))
+    return AgePattern(zin, zin.sum(axis=(1, 2)), rate_by_age, profile, shares)
 
 
 def border_profile(ctx: Context) -> np.ndarray:

@@ -115,28 +115,54 @@ def population_series(ctx: Context, key: str) -> PopulationSeries:
 
 
 def _census_2011(ctx: Context, key: str) -> CensusPoint | None:
-    f = ctx.store.table(CENSUS_2011)
-    f = f.loc[
-        (f["area_key"] == key) & (f["variable"] == CENSUS_2011_VARIABLE) & (f["sex"] == "total")
-    ]
-    f = f.loc[~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
-    if f.empty:
+    value = _census_2011_values(ctx).get(key)
+    if value is None:
         return None
-    return CensusPoint("2011-05-09", float(f["value"].iloc[0]), CENSUS_2011, "Zensus 2011")
+    return CensusPoint("2011-05-09", value, CENSUS_2011, "Zensus 2011")
+
+
+def _census_2011_values(ctx: Context) -> dict[str, float]:
+    """The first open, positive all-persons cell of every key (read once per context)."""
+    if "components.census_2011" not in ctx.years_cache:
+        f = ctx.store.table(CENSUS_2011)
+        f = f.loc[(f["variable"] == CENSUS_2011_VARIABLE) & (f["sex"] == "total")]
+        f = f.loc[~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
+        keys, values = _strings(f["area_key"]), f["value"].to_numpy(dtype=float)
+        out: dict[str, float] = {}
+        for k, v in zip(keys, values, strict=True):
+            out.setdefault(k, float(v))
+        ctx.years_cache["components.census_2011"] = out
+    return ctx.years_cache["components.census_2011"]
 
 
 def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
     """The Zensus 2022 table has Gemeinden and Germany only: a Kreis or Land is the sum of the
     Gemeinden whose key starts with its key (Gebietsstand 15.05.2022)."""
-    f = ctx.store.table(CENSUS_2022)
-    keys = f["area_key"].astype(str)
+    keys, values, gemeinde = _census_2022_cells(ctx)
     if key == "DG" or len(key) == 8:
-        hit = f.loc[keys == key, "value"]
+        hit = values[keys == key]
     else:
-        hit = f.loc[(f["level"] == "gemeinde") & keys.str.startswith(key), "value"]
-    if hit.empty:
+        # the Gemeinden sorted by key: those starting with `key` are one slice
+        gkeys, gvalues = gemeinde
+        lo, hi = np.searchsorted(gkeys, [key, key + "\uffff"])
+        hit = gvalues[lo:hi]
+    if hit.size == 0:
         return None
-    return CensusPoint("2022-05-15", float(hit.sum()), CENSUS_2022, "Zensus 2022")
+    return CensusPoint("2022-05-15", float(np.nansum(hit)), CENSUS_2022, "Zensus 2022")
+
+
+def _census_2022_cells(ctx: Context) -> tuple:
+    """Keys and values of the Zensus 2022 table, and its Gemeinden sorted by key. The counts
+    are whole numbers, so summing them in another order gives the same total."""
+    if "components.census_2022" not in ctx.years_cache:
+        f = ctx.store.table(CENSUS_2022)
+        keys = _strings(f["area_key"]).astype(str)
+        values = f["value"].to_numpy(dtype=float)
+        g = (f["level"] == "gemeinde").to_numpy()
+        order = np.argsort(keys[g], kind="stable")
+        gemeinde = (keys[g][order], values[g][order])
+        ctx.years_cache["components.census_2022"] = (keys, values, gemeinde)
+    return ctx.years_cache["components.census_2022"]
 
 
 # --- components of change -------------------------------------------------------------------
@@ -205,16 +231,18 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
     deaths = yearly(ctx, DEATHS).reindex(index=keys, columns=years)
     mean = yearly(ctx, MEAN_POPULATION).reindex(index=keys, columns=years)
     residual, _ = residual_migration(ctx, keys, years)
-    table = _table_migration(ctx).reindex(index=keys, columns=years)
+    table = _table_migration(ctx, keys).reindex(columns=years)
     migration = table.where(table.notna(), residual)
     estimated = table.isna() & residual.notna()
+    b, d, m, r, e, p = (
+        f.to_numpy() for f in (births, deaths, migration, residual, estimated, mean)
+    )
     out = {}
-    for k in keys:
+    for i, k in enumerate(keys):
         rows = [
-            _year(y, births.at[k, y], deaths.at[k, y], migration.at[k, y], residual.at[k, y],
-                  bool(estimated.at[k, y]), mean.at[k, y])
-            for y in years
-        ]  # fmt: skip
+            _year(y, b[i, j], d[i, j], m[i, j], r[i, j], bool(e[i, j]), p[i, j])
+            for j, y in enumerate(years)
+        ]
         means = _four_year_means(rows)
         latest = next((m for m in means if (m.first, m.last) == LATEST_WINDOW), None)
         tables = (BIRTHS, DEATHS, MEAN_POPULATION, inputs.POPULATION_KREIS, inputs.MOVES_KREIS)
@@ -289,14 +317,27 @@ def yearly(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
     if cache_key not in ctx.years_cache:
         f = ctx.store.table(table)
         f = f.loc[(f["sex"] == sex) & (f["age"] == "total")]
-        value = f["value"].where(~f["flag"].isin(HIDDEN) & (f["value"] > 0))
-        wide = (
-            pd.DataFrame({"area_key": f["area_key"].astype(str), "year": f["year"].astype(int),
-                          "value": value})
-            .pivot_table(index="area_key", columns="year", values="value", aggfunc="first")
-        )  # fmt: skip
+        value = f["value"].where(~f["flag"].isin(HIDDEN) & (f["value"] > 0)).to_numpy(float)
+        ok = ~np.isnan(value)
+        wide = _wide(_strings(f["area_key"])[ok], f["year"].to_numpy(dtype=np.int64)[ok], value[ok])
         ctx.years_cache[cache_key] = _continued(wide, ctx)
     return ctx.years_cache[cache_key]
+
+
+def _wide(keys: np.ndarray, years: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    """key × year of the first value of each pair, as `pivot_table(aggfunc="first")` of the
+    non-missing values gives it: sorted keys and years that have any value."""
+    row_keys, rows = np.unique(keys.astype(str), return_inverse=True)
+    col_years, cols = np.unique(years, return_inverse=True)
+    flat = rows * len(col_years) + cols
+    _, first = np.unique(flat, return_index=True)
+    out = np.full(len(row_keys) * len(col_years), np.nan)
+    out[flat[first]] = values[first]
+    return pd.DataFrame(
+        out.reshape(len(row_keys), len(col_years)),
+        index=pd.Index(row_keys.tolist(), name="area_key", dtype="str"),
+        columns=pd.Index(col_years, name="year"),
+    )
 
 
 def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -313,37 +354,87 @@ def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return wide
 
 
-def _table_migration(ctx: Context) -> pd.DataFrame:
+def _table_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
     """Zuzüge − Fortzüge über die Kreisgrenzen by area × year, where a table gives them."""
-    flows = _flows(ctx, inputs.MOVES_KREIS)
-    net = flows["in"]["total"] - flows["out"]["total"]
-    return net.to_frame(MIGRATION_YEAR)
+    cube = moves(ctx, inputs.MOVES_KREIS)
+    net = cube.get(keys, "in", ("total",), "total") - cube.get(keys, "out", ("total",), "total")
+    return pd.DataFrame({MIGRATION_YEAR: net[:, 0]}, index=keys)
 
 
-def moves(ctx: Context, table: str) -> pd.Series:
-    """Moves of 2015 by (area, direction 'in'/'out', age band incl. 'total', sex incl.
-    'total'); NaN where a cell is secret. Read once per context."""
+@dataclass(frozen=True)
+class Moves:
+    """Moves of 2015 as a dense array (areas, 'in'/'out', age band incl. 'total', sex incl.
+    'total'); NaN where a cell is secret or missing. Where the table has a cell twice, the
+    first counts."""
+
+    row: dict[str, int]
+    age: dict[str, int]
+    sex: dict[str, int]
+    values: np.ndarray
+
+    def get(self, keys: list[str], direction: str, ages: tuple[str, ...], sex: str) -> np.ndarray:
+        """(keys, ages); NaN for unknown keys, bands or sexes."""
+        nan_row = len(self.row)
+        rows = np.array([self.row.get(k, nan_row) for k in keys], dtype=int)
+        cols = [self.age.get(a, -1) for a in ages]
+        s = self.sex.get(sex, -1)
+        d = DIRECTIONS.index(direction)
+        out = np.full((len(keys), len(ages)), np.nan)
+        for j, c in enumerate(cols):
+            if c >= 0 and s >= 0:
+                out[:, j] = self._padded()[rows, d, c, s]
+        return out
+
+    def _padded(self) -> np.ndarray:
+        """`values` with one NaN row at the end, the row of keys the table does not have."""
+        return self.__dict__.setdefault(
+            "_pad", np.concatenate([self.values, np.full((1, *self.values.shape[1:]), np.nan)])
+        )
+
+
+DIRECTIONS = ("in", "out")
+
+
+def moves(ctx: Context, table: str) -> Moves:
+    """The moves of 2015 of `table` (see `Moves`), read once per context. The text columns
+    are parsed once per distinct label, not per row."""
     cache_key = ("components.moves", table)
     if cache_key not in ctx.years_cache:
         f = ctx.store.table(table)
         f = f.loc[f["year"] == MIGRATION_YEAR]
-        variable = f["variable"].astype(str).str.split("|").str[-1].str.strip()
-        long = pd.DataFrame(
-            {"area_key": f["area_key"].astype(str),
-             "direction": np.where(variable.str.startswith("Zuzüge"), "in", "out"),
-             "age": f["age"].astype(str), "sex": f["sex"].astype(str),
-             "value": f["value"].where(~f["flag"].isin(HIDDEN))}
-        ).drop_duplicates(["area_key", "direction", "age", "sex"])  # fmt: skip
-        ctx.years_cache[cache_key] = long.set_index(["area_key", "direction", "age", "sex"])[
-            "value"
-        ]
+        codes, labels = {}, {}
+        for col in ("area_key", "variable", "age", "sex"):
+            codes[col], labels[col] = _factorized(f[col])
+        is_in = np.array([str(v).split("|")[-1].strip().startswith("Zuzüge")
+                          for v in labels["variable"]], dtype=bool)  # fmt: skip
+        direction = np.where(is_in[codes["variable"]], 0, 1)
+        shape = (len(labels["area_key"]), 2, len(labels["age"]), len(labels["sex"]))
+        flat = np.ravel_multi_index((codes["area_key"], direction, codes["age"], codes["sex"]),
+                                    shape)  # fmt: skip
+        value = f["value"].where(~f["flag"].isin(HIDDEN)).to_numpy(dtype=float)
+        _, first = np.unique(flat, return_index=True)
+        values = np.full(int(np.prod(shape)), np.nan)
+        values[flat[first]] = value[first]
+        ctx.years_cache[cache_key] = Moves(
+            *({str(k): i for i, k in enumerate(labels[c])} for c in ("area_key", "age", "sex")),
+            values.reshape(shape),
+        )
     return ctx.years_cache[cache_key]
 
 
-def _flows(ctx: Context, table: str) -> pd.DataFrame:
-    """Moves of 2015, both sexes: area × (direction 'in'/'out', age band incl. 'total')."""
-    both = moves(ctx, table).xs("total", level="sex")
-    return both.unstack(["direction", "age"])
+def _factorized(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a column and the text of each code."""
+    codes, uniques = pd.factorize(column.astype(object) if not isinstance(
+        column.dtype, pd.CategoricalDtype) else column)  # fmt: skip
+    return codes, [str(u) for u in uniques]
+
+
+def _strings(column: pd.Series) -> np.ndarray:
+    """A (categorical) column as an array of Python strings, converted once per category."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = np.array([str(c) for c in column.cat.categories], dtype=object)
+        return cats[column.cat.codes.to_numpy()]
+    return column.astype(str).to_numpy(dtype=object)
 
 
 # --- migration by life phase ----------------------------------------------------------------
@@ -392,31 +483,43 @@ def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
     lives there, `unsicher` where fewer than 20 moves (in + out) underlie the value. 2015 is
     the only year with moves by age (see LIFE_PHASE_NOTE).
     """
-    phases = load_life_phases()
+    phases = _life_phases(ctx)
     parts = [
         _phases(ctx, [k for k in keys if len(k) != 8], "kreis", phases),
         _phases(ctx, [k for k in keys if len(k) == 8], "gemeinde", phases),
     ]
-    frame = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
-    order = {k: i for i, k in enumerate(keys)}
-    frame = frame.assign(_order=frame["area_key"].map(order)).sort_values("_order", kind="stable")
-    return frame[LIFE_PHASE_COLUMNS].reset_index(drop=True)
+    # rows by key in the order asked, then by phase (a stable sort of the phase-major parts)
+    columns = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
+    index = {k: i for i, k in enumerate(keys)}
+    order = np.argsort([index[k] for k in columns["area_key"]], kind="stable")
+    return pd.DataFrame(
+        {
+            c: (columns[c][order].tolist() if columns[c].dtype == object else columns[c][order])
+            for c in LIFE_PHASE_COLUMNS
+        }  # fmt: skip
+    )
 
 
-def _phases(ctx: Context, keys: list[str], level: str, phases: list[LifePhase]) -> pd.DataFrame:
+def _life_phases(ctx: Context) -> list[LifePhase]:
+    if "components.life_phases" not in ctx.years_cache:
+        ctx.years_cache["components.life_phases"] = load_life_phases()
+    return ctx.years_cache["components.life_phases"]
+
+
+def _phases(
+    ctx: Context, keys: list[str], level: str, phases: list[LifePhase]
+) -> dict[str, np.ndarray]:
+    """The columns of `LIFE_PHASE_COLUMNS` for `keys`, phase by phase (phase-major)."""
     flow_table = inputs.MOVES_GEMEINDE if level == "gemeinde" else inputs.MOVES_KREIS
     age_table = inputs.AGE_GROUPS if level == "gemeinde" else inputs.SINGLE_YEARS
-    flows = _flows(ctx, flow_table)
-    flows = flows.reindex(keys)
-    ages = ctx.age(age_table, MIGRATION_YEAR)
-    frames = []
+    if not keys:  # no table need be read for no areas
+        phases = []
+    flows = moves(ctx, flow_table) if phases else None
+    ages = ctx.age(age_table, MIGRATION_YEAR) if phases else None
+    n, cols = len(keys), {c: [] for c in LIFE_PHASE_COLUMNS}
     for p in phases:
-        moves_in, moves_out = (
-            flows.reindex(columns=[(d, b) for b in p.bands])
-            .sum(axis=1, min_count=len(p.bands))
-            .to_numpy(dtype=float)
-            for d in ("in", "out")
-        )
+        # counts are whole numbers: any order of summing gives the same value
+        moves_in, moves_out = (flows.get(keys, d, p.bands, "total").sum(axis=1) for d in DIRECTIONS)
         population = _population(ages, keys, p.bands)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = (moves_in - moves_out) / population * 1000
@@ -426,25 +529,17 @@ def _phases(ctx: Context, keys: list[str], level: str, phases: list[LifePhase]) 
             [FLAG_NOT_MEANINGFUL, FLAG_MISSING, FLAG_UNCERTAIN],
             "",
         )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "area_key": keys,
-                    "level": level,
-                    "year": MIGRATION_YEAR,
-                    "id": p.id,
-                    "label": p.label,
-                    "age_label": p.age_label,
-                    "value": value,
-                    "in": moves_in,
-                    "out": moves_out,
-                    "population": population,
-                    "flag": flag,
-                    "tables": f"{flow_table}, {age_table}",
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        texts = {"area_key": keys, "level": [level] * n, "id": [p.id] * n,
+                 "label": [p.label] * n, "age_label": [p.age_label] * n,
+                 "flag": flag.tolist(), "tables": [f"{flow_table}, {age_table}"] * n}  # fmt: skip
+        for c, v in texts.items():
+            cols[c].append(np.array(v, dtype=object))
+        for c, v in (("year", np.full(n, MIGRATION_YEAR, dtype=np.int64)), ("value", value),
+                     ("in", moves_in), ("out", moves_out), ("population", population)):  # fmt: skip
+            cols[c].append(v)
+    empty = {"year": np.int64, "value": float, "in": float, "out": float, "population": float}
+    return {c: np.concatenate(v) if v else np.array([], dtype=empty.get(c, object))
+            for c, v in cols.items()}  # fmt: skip
 
 
 def _population(ages: inputs.AgeData | None, keys: list[str], bands: tuple[str, ...]) -> np.ndarray:

@@ -95,13 +95,13 @@ def german_schedules(ctx: Context) -> list[GermanSchedule]:
     if "german_schedules" in ctx.years_cache:
         return ctx.years_cache["german_schedules"]
     out = []
-    for year in sc.fertility_years(ctx.store):
-        f = sc.fertility(ctx.store, year)
+    for year in sc.fertility_years_in(ctx):
+        f = sc.fertility_in(ctx, year)
         out.append(GermanSchedule(f"Zusammengefasste Geburtenziffer {year}", f.tfr,
                                   f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}"))  # fmt: skip
-    for period in sc.life_table_periods(ctx.store):
+    for period in sc.life_table_periods_in(ctx):
         for sex, word in (("male", "Männer"), ("female", "Frauen")):
-            e0 = sc.life_table(ctx.store, period, sex).e0
+            e0 = sc.life_table_in(ctx, period, sex).e0
             out.append(GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0,
                                       sc.LIFE_TABLE))  # fmt: skip
     ctx.years_cache["german_schedules"] = out

@@ -9,6 +9,7 @@ migration to what closes the gap to the observed total (12411-0015). Gemeinden s
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -21,7 +22,7 @@ from dwk.profile import migration as mg
 from dwk.profile import schedules as sc
 from dwk.profile.assumption_text import Assumption, describe
 from dwk.profile.indicators import Context
-from dwk.profile.projection import Run, project
+from dwk.profile.projection import SEXES, Run, project
 
 KREIS_BASES = (2015, 2020)
 GEMEINDE_BASE = 2015
@@ -68,7 +69,8 @@ def _projected(
 
 def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
     inp = ki.kreis_inputs(ctx, keys, 2015)
-    plan = mg.plan(ki.kreis_history(ctx, keys, 2015), 2015)
+    every = keys == ki.kreis_keys(ctx, 2015)
+    plan = kreis_plan_2015(ctx) if every else mg.plan(ki.kreis_history(ctx, keys, 2015), 2015)
     return _projected(ctx, keys, 2015, inp, plan, to, variants)
 
 
@@ -79,7 +81,7 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     before = ki.kreis_inputs(ctx, old, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2020)
     inp = ki.Inputs(
-        pop, table, period, ki.life_tables(ctx, 2020), sc.fertility_for(ctx.store, 2020),
+        pop, table, period, ki.life_tables(ctx, 2020), sc.fertility_for_in(ctx, 2020),
         ki.merge_levels(before.levels, succ, keys), ki.sum_to(before.moves_in, succ, keys),
         ki.sum_to(before.moves_out, succ, keys),
     )  # fmt: skip
@@ -90,18 +92,87 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
 def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
     """Gemeinden from 2015 with their Kreis's levels and migration, plus their own deviation
     from the Kreis (natural balance of 2012–2014 estimated by the model), shrunk by the
-    persistence of such deviations for Gemeinden of their size (`gemeinde_migration`)."""
+    persistence of such deviations for Gemeinden of their size (`gemeinde_migration`).
+
+    Every Gemeinde is projected with all Gemeinden of its Kreis (`_kreis_batch`), whatever
+    else was asked, so its numbers do not depend on the request; the batches of the last
+    `BATCHES_KEPT` Kreise are kept in the context."""
     kreise = ki.kreis_keys(ctx, 2015)
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
         raise LookupError(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
+    _check_base(ctx, keys)
+    parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants)) for k in keys}
+    if len(parts) == 1:
+        return subset(next(iter(parts.values())), keys)
+    joined = _joined([subset(b, [k for k in keys if k[:5] == kreis]) for kreis, b in parts.items()])
+    return subset(joined, keys)
+
+
+BATCHES_KEPT = 4
+"""Kreis batches of Gemeinde projections kept per context: a run over many Gemeinden goes
+Kreis by Kreis, so a few suffice, and memory stays flat over all of Germany."""
+
+
+def _check_base(ctx: Context, keys: list[str]) -> None:
+    """The LookupErrors `asm.base_population` gives for `keys`, in the same order."""
+    table = inputs.AGE_GROUPS
+    src = ctx.age(table, GEMEINDE_BASE)
+    if src is None:
+        raise LookupError(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
+    missing = [k for k in keys if k not in src.row]
+    bad = missing or [k for k in keys if k not in _members(ctx, k[:5])]
+    if bad:
+        raise LookupError(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
+
+
+def _members(ctx: Context, kreis: str) -> list[str]:
+    """The Gemeinden of `kreis` with an age structure for both sexes in 2015."""
+    ck = ("gemeinden_of", kreis)
+    if ck not in ctx.years_cache:
+        src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
+        keys = [k for k in src.keys if len(k) == 8 and k.startswith(kreis)]
+        prefetch = getattr(ctx.single_years, "prefetch", None)
+        for sex in SEXES:
+            if prefetch is not None:
+                prefetch(src, keys, sex)
+        ctx.years_cache[ck] = [
+            k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)
+        ]
+    return ctx.years_cache[ck]
+
+
+def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -> Projection:
+    batches = ctx.years_cache.setdefault("gemeinde_batches", OrderedDict())
+    ck = (kreis, to, variants)
+    if ck in batches:
+        batches.move_to_end(ck)
+        return batches[ck]
+    batches[ck] = _project_gemeinden(ctx, _members(ctx, kreis), to, variants)
+    while len(batches) > BATCHES_KEPT:
+        batches.popitem(last=False)
+    return batches[ck]
+
+
+def kreis_plan_2015(ctx: Context) -> mg.Plan:
+    """The migration plan of all Kreise of 2015 (once per context)."""
+    if "kreis_plan_2015" not in ctx.years_cache:
+        kreise = ki.kreis_keys(ctx, 2015)
+        ctx.years_cache["kreis_plan_2015"] = mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
+    return ctx.years_cache["kreis_plan_2015"]
+
+
+def _project_gemeinden(
+    ctx: Context, keys: list[str], to: int, variants: tuple[str, ...]
+) -> Projection:
+    kreise = ki.kreis_keys(ctx, 2015)
     kreis = ki.kreis_inputs(ctx, kreise, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2015)
     inp = ki.Inputs(
         pop, table, period, kreis.life_tables, kreis.fertility,
         kreis.levels.take([kreise.index(k[:5]) for k in keys]), *asm.flows(ctx, keys),
     )  # fmt: skip
-    kplan = mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
+    kplan = kreis_plan_2015(ctx)
     sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     natural = project(pop, sched, ki.no_migration, 2015, 2016)
     balance = natural.births[0] - natural.deaths[0]
@@ -153,10 +224,27 @@ def project_areas(
 
 
 def subset(proj: Projection, keys: list[str]) -> Projection:
-    idx = [proj.keys.index(k) for k in keys]
+    """The rows of `keys` (copies of the same numbers)."""
+    where = {k: i for i, k in reversed(list(enumerate(proj.keys)))}
+    idx = [where[k] for k in keys]
     runs = {
         v: Run(r.years, r.population[:, idx], r.births[:, idx], r.deaths[:, idx])
         for v, r in proj.runs.items()
     }
     plan = replace(proj.plan, deviation=proj.plan.deviation[idx])
     return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
+
+
+def _joined(parts: list[Projection]) -> Projection:
+    """Projections of the same assumptions for different areas, as one."""
+    first = parts[0]
+    runs = {
+        v: Run(r.years, *(np.concatenate([getattr(p.runs[v], f) for p in parts], axis=1)
+                          for f in ("population", "births", "deaths")))
+        for v, r in first.runs.items()
+    }  # fmt: skip
+    plan = replace(first.plan, deviation=np.concatenate([p.plan.deviation for p in parts]))
+    levels = asm.Levels(*(np.concatenate([getattr(p.levels, f) for p in parts])
+                          for f in asm.Levels.__dataclass_fields__))  # fmt: skip
+    keys = [k for p in parts for k in p.keys]
+    return replace(first, keys=keys, runs=runs, plan=plan, levels=levels)

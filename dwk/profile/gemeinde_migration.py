@@ -53,7 +53,10 @@ def within_persistence(ctx: Context) -> WithinPersistence:
     """The persistence factor of each size class (see the module docstring)."""
     if "within_persistence" not in ctx.years_cache:
         t = ctx.observed_totals
-        keys = [k for k in t.index if len(k) == 8 and np.isfinite(t.at[k, 2015])]
+        index = t.index.to_numpy(dtype=object)
+        eight = np.array([len(k) == 8 for k in index], dtype=bool)
+        finite = np.isfinite(t[2015].to_numpy(dtype=float))
+        keys = list(index[eight & finite])
         x = within_deviation(ctx, keys, PREDICTOR)
         y = within_deviation(ctx, keys, TARGET)
         size = t.reindex(keys)[2015].to_numpy(dtype=float)

@@ -42,15 +42,16 @@ def schedules(levels: asm.Levels, tables: dict[str, sc.LifeTable], fert: sc.Fert
 
 
 def life_tables(ctx: Context, base_year: int) -> dict[str, sc.LifeTable]:
-    period = sc.life_table_for(ctx.store, base_year)
-    return {s: sc.life_table(ctx.store, period, s) for s in SEXES}
+    period = sc.life_table_for_in(ctx, base_year)
+    return {s: sc.life_table_in(ctx, period, s) for s in SEXES}
 
 
-def observed(ctx: Context, key: str, year: int) -> float:
+def observed(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """The observed totals of `keys` on 31.12.`year`; NaN where a key or the year is missing."""
     t = ctx.observed_totals
-    if key in t.index and year in t.columns:
-        return float(t.at[key, year])
-    return float("nan")
+    if year not in t.columns:
+        return np.full(len(keys), np.nan)
+    return t[year].reindex(keys).to_numpy(dtype=float)
 
 
 def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
@@ -80,9 +81,9 @@ def kreis_inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
     ck = ("inputs", tuple(keys), year)
     if ck not in ctx.years_cache:
         pop, table, period = asm.base_population(ctx, keys, year)
-        standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for(ctx.store, LAST_EVENTS)
+        standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
         ctx.years_cache[ck] = Inputs(
-            pop, table, period, life_tables(ctx, year), sc.fertility_for(ctx.store, year),
+            pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
             asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
         )  # fmt: skip
     return ctx.years_cache[ck]
@@ -102,12 +103,10 @@ def migration(
 ) -> Migration:
     """The engine's yearly net migration: `level(year, population)` per area, spread over age
     and sex by `asm.migration_by_age`."""
-    profile = asm.border_profile(ctx)
+    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, asm.border_profile(ctx))
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
-        return asm.migration_by_age(
-            level(year, prev), inp.moves_in, inp.moves_out, aged(prev), inp.population, profile
-        )
+        return pattern.apply(level(year, prev), aged(prev))
 
     return fn
 
@@ -151,9 +150,10 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     def meet_observed(year: int, prev: np.ndarray) -> np.ndarray:
         natural = project(prev, sched, no_migration, year - 1, year).totals()[-1]
         level = np.zeros(len(keys))
-        for new, idx in groups.items():
+        target = observed(ctx, list(groups), year)
+        for (_, idx), total in zip(groups.items(), target, strict=True):
             share = natural[idx] / natural[idx].sum()
-            level[idx] = (observed(ctx, new, year) - natural[idx].sum()) * share
+            level[idx] = (total - natural[idx].sum()) * share
         gaps[year] = level
         return level
 
@@ -169,9 +169,7 @@ def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
     early = kreis_history(ctx, old, 2015)
     net_late, run = estimate_moves(ctx, old, until)
     late_years = run.years[1:]
-    start_late = np.stack(
-        [[float(ctx.totals.at[k, y - 1]) for k in keys] for y in late_years], axis=1
-    )
+    start_late = ctx.totals.loc[keys, [y - 1 for y in late_years]].to_numpy(dtype=float)
     net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
     start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
     return mg.History(

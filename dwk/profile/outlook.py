@@ -110,7 +110,9 @@ def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | Non
     shown = [y for y in years if (y - years[0]) % STEP == 0 or y == years[-1]]
     main = runs["main"].population[:, 0]
     rows = []
-    for g in load_groups():
+    if "outlook.groups" not in ctx.years_cache:
+        ctx.years_cache["outlook.groups"] = load_groups()
+    for g in ctx.years_cache["outlook.groups"]:
         values = [_sum(main[years.index(y)], g.age_from, g.age_to) for y in shown]
         low = _sum(runs["low-migration"].population[-1, 0], g.age_from, g.age_to)
         high = _sum(runs["high-migration"].population[-1, 0], g.age_from, g.age_to)

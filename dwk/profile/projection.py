@@ -96,12 +96,27 @@ def spread(
 ) -> np.ndarray:
     """Spread counts by age group (…, groups) over single years in proportion to `weights`
     (…, AGES); a group with no weight is spread evenly."""
-    out = np.zeros(weights.shape)
-    for g, (lo, hi) in enumerate(edges):
+    return spread_with(groups, spread_shares(edges, weights), weights.shape)
+
+
+Shares = list[tuple[slice, np.ndarray]]
+
+
+def spread_shares(edges: list[tuple[int, int | None]], weights: np.ndarray) -> Shares:
+    """Each group's single years and their shares of it, for `spread_with`: computed once
+    where the weights stay the same year after year."""
+    out = []
+    for lo, hi in edges:
         sl = slice(lo, AGES if hi is None else hi)
         w = weights[..., sl]
         total = w.sum(axis=-1, keepdims=True)
         even = np.full(w.shape, 1.0 / w.shape[-1])
-        share = np.where(total > 0, w / np.where(total > 0, total, 1.0), even)
+        out.append((sl, np.where(total > 0, w / np.where(total > 0, total, 1.0), even)))
+    return out
+
+
+def spread_with(groups: np.ndarray, shares: Shares, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros(shape)
+    for g, (sl, share) in enumerate(shares):
         out[..., sl] = groups[..., g, None] * share
     return out

@@ -5,7 +5,9 @@ over the female population by single year of age (12411-04-02-4, Germany's rows)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,6 +15,9 @@ import pandas as pd
 from dwk.errors import DwkError
 from dwk.profile import inputs
 from dwk.store import Store
+
+if TYPE_CHECKING:
+    from dwk.profile.indicators import Context
 
 LIFE_TABLE = "12621-0001"
 BIRTHS_BY_AGE = "12612-0007"
@@ -110,11 +115,16 @@ class Fertility:
         return float(self.asfr.sum())
 
 
-def female_single_years(store: Store, year: int) -> np.ndarray | None:
+def female_single_years(
+    store: Store, year: int, age: Callable[[str, int], inputs.AgeData | None] | None = None
+) -> np.ndarray | None:
     """Germany's women by single year of age 0..74 on 31.12.: the DG row, else the sum of the
-    Länder (the 2019 table has no DG row)."""
+    Länder (the 2019 table has no DG row). `age` reads an age table (a context's cache)."""
+    present = store.tables()
     for table in (SINGLE_YEARS, SINGLE_YEARS_LAENDER):
-        src = inputs.age_data(store, table, year) if table in store.tables() else None
+        if table not in present or year not in _table_years(store, table):
+            continue  # age_data would find no Stichtag
+        src = age(table, year) if age else inputs.age_data(store, table, year)
         if src is None:
             continue
         rows = [src.row["DG"]] if "DG" in src.row else [src.row[k] for k in src.keys if len(k) == 2]
@@ -124,12 +134,16 @@ def female_single_years(store: Store, year: int) -> np.ndarray | None:
     return None
 
 
-def fertility(store: Store, year: int) -> Fertility:
+def _table_years(store: Store, table: str) -> set[int]:
+    return {int(y) for y in store.table(table)["year"].unique()}
+
+
+def fertility(store: Store, year: int, women: np.ndarray | None = None) -> Fertility:
     """ASFR of `year`: births by mother's age over the women of that age on 31.12. Births to
     mothers under 15 count at 15, those of 50 and over at 49 (the rates exist only 15–49)."""
     f = store.table(BIRTHS_BY_AGE)
     f = f.loc[(f["year"] == year) & ~f["age"].isin(["total", "unknown"])]
-    women = female_single_years(store, year)
+    women = female_single_years(store, year) if women is None else women
     if f.empty or women is None:
         raise DwkError(f"Keine Geburten nach Alter der Mutter oder Frauen nach Alter für {year}")
     lo = age_from(f["age"]).clip(15, 49)
@@ -153,3 +167,56 @@ def fertility_for(store: Store, base_year: int) -> Fertility:
     if not usable:
         raise DwkError(f"Keine deutsche Fruchtbarkeit bis {base_year} im Datenbestand")
     return fertility(store, usable[-1])
+
+
+# --- the same, read once per context ---------------------------------------------------------
+
+
+def _cached(ctx: Context, key: tuple, build: Callable[[], object]):
+    if key not in ctx.years_cache:
+        ctx.years_cache[key] = build()
+    return ctx.years_cache[key]
+
+
+def women_in(ctx: Context, year: int) -> np.ndarray | None:
+    """`female_single_years` from the context's age tables."""
+    return _cached(ctx, ("sc.women", year), lambda: female_single_years(ctx.store, year, ctx.age))
+
+
+def fertility_years_in(ctx: Context) -> list[int]:
+    def build() -> list[int]:
+        births = {int(y) for y in ctx.store.table(BIRTHS_BY_AGE)["year"].unique()}
+        return sorted(y for y in births if women_in(ctx, y) is not None)
+
+    return _cached(ctx, ("sc.fertility_years",), build)
+
+
+def fertility_in(ctx: Context, year: int) -> Fertility:
+    return _cached(
+        ctx, ("sc.fertility", year), lambda: fertility(ctx.store, year, women_in(ctx, year))
+    )
+
+
+def fertility_for_in(ctx: Context, base_year: int) -> Fertility:
+    """`fertility_for`, read once per context."""
+    births = {int(y) for y in ctx.store.table(BIRTHS_BY_AGE)["year"].unique()}
+    # the latest usable year: later years' women need not be read
+    for year in sorted((y for y in births if y <= base_year), reverse=True):
+        if women_in(ctx, year) is not None:
+            return fertility_in(ctx, year)
+    raise DwkError(f"Keine deutsche Fruchtbarkeit bis {base_year} im Datenbestand")
+
+
+def life_table_in(ctx: Context, period: str, sex: str) -> LifeTable:
+    return _cached(ctx, ("sc.life_table", period, sex), lambda: life_table(ctx.store, period, sex))
+
+
+def life_table_periods_in(ctx: Context) -> list[str]:
+    return _cached(ctx, ("sc.life_table_periods",), lambda: life_table_periods(ctx.store))
+
+
+def life_table_for_in(ctx: Context, base_year: int) -> str:
+    """`life_table_for`, read once per context."""
+    periods = life_table_periods_in(ctx)
+    later = [p for p in periods if int(p[:4]) >= base_year]
+    return later[0] if later else periods[-1]
