@@ -14,6 +14,7 @@ import csv
 import io
 import os
 import posixpath
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -133,6 +134,9 @@ _WORKER: dict[str, ReportBuilder] = {}
 
 
 def _init_worker(formats: tuple[str, ...], review_dir: Path | None) -> None:
+    # Ctrl-C is the parent's to handle: it stops the workers, rather than each one printing
+    # its own traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = Store.open()
     _WORKER["builder"] = ReportBuilder(store, Registry.load(store), formats, review_dir)
 
@@ -146,6 +150,9 @@ def _build_chunk(chunk: _Chunk, builder: ReportBuilder | None = None) -> list[Ou
             out.append(Outcome(area, chunk.relative, built.notes, tuple(built.gaps)))
         except DwkError as exc:
             out.append(Outcome(area, chunk.relative, error=str(exc)))
+        except Exception as exc:  # a bug for one area must not cost the other 11,000
+            error = f"interner Fehler ({type(exc).__name__}: {exc}), bitte melden"
+            out.append(Outcome(area, chunk.relative, error=error))
     return out
 
 
@@ -167,6 +174,8 @@ def _run(chunks, jobs, formats, review_dir, opened):
         except BaseException:
             for f in futures:
                 f.cancel()
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
             raise
 
 
