@@ -20,7 +20,6 @@ from dwk.profile import age_estimation as est
 from dwk.profile import inputs
 from dwk.profile.catalogue import IndicatorDef
 from dwk.profile.single_years import SingleYears
-from dwk.sources.cells import HIDDEN
 from dwk.store import Store
 
 FLAG_UNCERTAIN = "unsicher"
@@ -48,6 +47,9 @@ class Context:
     _totals: tuple[pd.DataFrame, pd.DataFrame] | None = None
     single_years: SingleYears = field(init=False)
     years_cache: dict = field(default_factory=dict)
+    _lookups: dict = field(default_factory=dict, repr=False)
+    """Whole-table lookups (see `inputs`): built once from every key, so no answer depends on
+    which areas were asked first."""
 
     def __post_init__(self) -> None:
         self.single_years = SingleYears(self.store, self.age)
@@ -72,6 +74,12 @@ class Context:
             self._totals = inputs.population_totals(self.store, self.changes)
         return self._totals
 
+    def lookup(self, name: tuple, build: Callable[[], object]) -> object:
+        """The cached `build()`, made once per context from whole tables."""
+        if name not in self._lookups:
+            self._lookups[name] = build()
+        return self._lookups[name]
+
 
 # --- age structure ------------------------------------------------------------------------
 
@@ -80,18 +88,33 @@ Band = tuple[int, int | None]
 AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
+    """Each key's best age table at `year`: single years where they exist, else groups (from
+    whole tables, so once per context; test doubles with only `age` build it anew)."""
+
+    def build() -> dict[str, inputs.AgeData]:
+        found: dict[str, inputs.AgeData] = {}
+        for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
+            data = ctx.age(table, year) if year in AGE_YEARS[table] else None
+            for k in data.row if data is not None else ():
+                found.setdefault(k, data)
+        return found
+
+    lookup = getattr(ctx, "lookup", None)
+    return lookup(("age_sources", year), build) if lookup is not None else build()
+
+
 def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
-    """The best age table for `key` at `year`: single years where they exist, else groups."""
-    for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
-        if year in AGE_YEARS[table]:
-            data = ctx.age(table, year)
-            if data is not None and key in data.row:
-                return data
-    return None
+    """The best age table for `key` at `year` (see `_age_sources`)."""
+    return _age_sources(ctx, year).get(key)
+
+
+AGE_TABLE_YEARS = sorted({y for ys in AGE_YEARS.values() for y in ys})
 
 
 def age_years(ctx: Context, key: str) -> list[int]:
-    return sorted({y for ys in AGE_YEARS.values() for y in ys if age_source(ctx, key, y)})
+    """Years with an age table for `key`."""
+    return [y for y in AGE_TABLE_YEARS if key in _age_sources(ctx, y)]
 
 
 def _by_source(ctx: Context, keys: list[str], year: int, fn: AgeFn) -> Result:
@@ -99,8 +122,9 @@ def _by_source(ctx: Context, keys: list[str], year: int, fn: AgeFn) -> Result:
     value, n = np.full(len(keys), np.nan), np.zeros(len(keys))
     period = np.full(len(keys), "", dtype=object)
     groups: dict[str, tuple[inputs.AgeData, list[int]]] = {}
+    sources = _age_sources(ctx, year)
     for i, k in enumerate(keys):
-        src = age_source(ctx, k, year)
+        src = sources.get(k)
         if src is not None:
             groups.setdefault(src.table, (src, []))[1].append(i)
     for src, idx in groups.values():
@@ -128,6 +152,8 @@ ALL_AGES: Band = (0, None)
 def _mean_or_median(kind: str) -> AgeFn:
     def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out = np.full(len(rows), np.nan)
+        for sex in ("male", "female"):
+            ctx.single_years.prefetch(src, [src.keys[r] for r in rows], sex)
         for j, r in enumerate(rows):
             parts = [ctx.single_years.of(src, src.keys[r], sex) for sex in ("male", "female")]
             if all(p is not None for p in parts):
@@ -144,16 +170,50 @@ def _mean_or_median(kind: str) -> AgeFn:
 def _years_of(ctx: Context, key: str) -> list[int]:
     if "totals" not in ctx.years_cache:
         t = ctx.totals
-        ctx.years_cache["totals"] = {
-            k: [int(y) for y, ok in zip(t.columns, row, strict=True) if ok]
-            for k, row in zip(t.index, t.notna().to_numpy(), strict=True)
-        }
+        years = np.array([int(y) for y in t.columns])
+        lists: dict[bytes, list[int]] = {}  # one list per pattern of years: few patterns
+        by_key = {}
+        for k, row in zip(t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(),
+                          strict=True):  # fmt: skip
+            pattern = row.tobytes()
+            if pattern not in lists:
+                lists[pattern] = years[row].tolist()
+            by_key[k] = lists[pattern]
+        ctx.years_cache["totals"] = by_key
     return ctx.years_cache["totals"].get(key, [])
 
 
+@dataclass
+class _Totals:
+    """`ctx.totals` as one array, asked by row and column without `reindex`."""
+
+    values: np.ndarray
+    row: dict[str, int]
+    col: dict[int, int]
+
+    @classmethod
+    def of(cls, ctx: Context) -> _Totals:
+        def build() -> _Totals:
+            t = ctx.totals
+            nan_row = np.full((1, len(t.columns)), np.nan)
+            values = np.vstack([t.to_numpy(dtype=float), nan_row])
+            row = {str(k): i for i, k in enumerate(t.index)}
+            return cls(values, row, {int(y): j for j, y in enumerate(t.columns)})
+
+        return ctx.lookup(("totals_array",), build)
+
+    def rows(self, keys: list[str]) -> np.ndarray:
+        missing = len(self.values) - 1
+        return np.array([self.row.get(k, missing) for k in keys], dtype=int)
+
+    def at(self, keys: list[str], year: int) -> np.ndarray:
+        if year not in self.col:
+            return np.full(len(keys), np.nan)
+        return self.values[self.rows(keys), self.col[year]]
+
+
 def _population(ctx: Context, keys: list[str], year: int) -> Result:
-    t = ctx.totals.reindex(keys)
-    v = t[year].to_numpy(dtype=float) if year in t.columns else np.full(len(keys), np.nan)
+    v = _Totals.of(ctx).at(keys, year)
     return Result(v, v, f"{year}-12-31", _totals_table(year, keys))
 
 
@@ -170,15 +230,15 @@ def _change(
 ) -> Result:
     """Change in % from a base year; without `since`, the first key (the anchor) decides the
     base year: `year − span`, or its first year with data after that."""
-    t = ctx.totals.reindex(keys)
+    t = _Totals.of(ctx)
     nan = np.full(len(keys), np.nan)
-    now = t[year].to_numpy(dtype=float) if year in t.columns else nan
+    now = t.at(keys, year)
     base_year = since if since is not None else year - (span or 0)
     if since is None and len(keys):
-        first = t.iloc[0]
-        available = [int(y) for y in t.columns if y >= base_year and pd.notna(first[y])]
+        first = t.values[t.rows(keys[:1])[0]]
+        available = [y for y, j in t.col.items() if y >= base_year and not np.isnan(first[j])]
         base_year = min(available) if available else base_year
-    base = t[base_year].to_numpy(dtype=float) if base_year in t.columns else nan
+    base = t.at(keys, base_year) if base_year in t.col else nan
     if base_year >= year:
         base = nan
     flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= year else "", dtype=object)
@@ -199,24 +259,21 @@ AREA_SOURCES = (
 
 
 def _area(ctx: Context, keys: list[str], year: int) -> Result:
-    value = pd.Series(np.nan, index=keys)
-    period = pd.Series("", index=keys, dtype=object)
+    value = np.full(len(keys), np.nan)
+    period = np.full(len(keys), "", dtype=object)
     used = set()
     for table, variable, factor, not_after in AREA_SOURCES:
-        f = ctx.store.table(table)
-        f = f.loc[(f["variable"] == variable) & f["area_key"].isin(keys) & ~f["flag"].isin(HIDDEN)]
-        if not_after:
-            f = f.loc[f["year"] <= year]
-        f = f.sort_values("year").drop_duplicates("area_key", keep="last")
-        f = f.set_index(f["area_key"].astype(str))
-        fill = value.isna() & value.index.isin(f.index)
-        if fill.any():
-            hit = value.index[fill]
-            value[hit] = f.loc[hit, "value"].to_numpy() * factor
-            period[hit] = f.loc[hit, "period"].astype(str).to_numpy()
-            used.add(table)
+        cells = ctx.lookup(("open", table, variable),
+                           lambda t=table, v=variable: inputs.open_cells(ctx.store, t, v))  # fmt: skip
+        for i, k in enumerate(keys):
+            if not np.isnan(value[i]) or k not in cells:
+                continue
+            rows = [c for c in cells[k] if c[0] <= year] if not_after else cells[k]
+            if rows:
+                value[i], period[i] = rows[-1][1] * factor, rows[-1][2]
+                used.add(table)
     n = np.full(len(keys), np.inf)
-    return Result(value.to_numpy(), n, period.to_numpy(), ", ".join(sorted(used)))
+    return Result(value, n, period, ", ".join(sorted(used)))
 
 
 def _density(ctx: Context, keys: list[str], year: int) -> Result:
@@ -231,38 +288,44 @@ def _first_value(
     and the Stichtag the tables give for it."""
     out, period = np.full(len(keys), np.nan), str(year)
     for table in tables:
-        f = ctx.store.table(table)
-        f = f.loc[(f["variable"] == variable) & (f["sex"] == "total") & (f["age"] == "total")]
-        f = f.loc[(f["year"] == year) & f["area_key"].isin(keys)]
-        f = f.drop_duplicates("area_key", keep="last").set_index("area_key")
-        got = f["value"].where(~f["flag"].isin(HIDDEN)).reindex(keys).to_numpy(dtype=float)
+        cells = ctx.lookup(("cells", table, variable),
+                           lambda t=table: inputs.variable_cells(ctx.store, t, variable))  # fmt: skip
+        at = cells.get(year, {})
+        found = [at[k] for k in keys if k in at]
+        got = np.array([at[k][1] if k in at else np.nan for k in keys], dtype=float)
         out = np.where(np.isnan(out), got, out)
-        if len(f):
-            period = str(f["period"].iloc[0])
+        if found:
+            period = min(found)[2]  # the first of the keys' cells in table order
     return out, period
 
 
+def _years_table(ctx: Context, sources: tuple[tuple[str, str], ...]) -> dict[str, list[int]]:
+    """Years in which any (table, variable) of `sources` has a cell, by key (from whole tables,
+    once per context; one list per distinct set of years)."""
+
+    def build() -> dict[str, list[int]]:
+        found: dict[str, frozenset[int]] = {}
+        for table, variable in sources:
+            for key, ys in inputs.years_by_key(ctx.store, table, variable).items():
+                found[key] = found[key] | ys if key in found else ys
+        lists: dict[frozenset[int], list[int]] = {}
+        out = {}
+        for key, ys in found.items():
+            if ys not in lists:
+                lists[ys] = sorted(ys)
+            out[key] = lists[ys]
+        return out
+
+    return ctx.lookup(("years", sources), build)
+
+
 def _years_in(tables: tuple[str, ...], variable: str) -> Years:
-    """Years in which any of `tables` has `variable` for a key (cached per context)."""
-
-    def years(ctx: Context, key: str) -> list[int]:
-        found: set[int] = set()
-        for table in tables:
-            ck = (table, variable)
-            if ck not in ctx.years_cache:
-                f = ctx.store.table(table)
-                f = f.loc[f["variable"] == variable, ["area_key", "year"]].drop_duplicates()
-                ctx.years_cache[ck] = (
-                    f.groupby("area_key", observed=True)["year"].apply(set).to_dict()
-                )
-            found |= ctx.years_cache[ck].get(key, set())
-        return sorted(int(y) for y in found)
-
-    return years
+    sources = tuple((t, variable) for t in tables)
+    return lambda ctx, key: _years_table(ctx, sources).get(key, [])
 
 
 def _area_years(ctx: Context, key: str) -> list[int]:
-    return sorted({y for t, v, _, _ in AREA_SOURCES[:2] for y in _years_in((t,), v)(ctx, key)})
+    return _years_table(ctx, tuple((t, v) for t, v, _, _ in AREA_SOURCES[:2])).get(key, [])
 
 
 def _people(lo: int, hi: int | None) -> AgeFn:
@@ -285,10 +348,10 @@ def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0
 
 
 def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
-    t = ctx.totals.reindex(keys)
-    if year not in t.columns or year - 1 not in t.columns:
+    t = _Totals.of(ctx)
+    if year not in t.col or year - 1 not in t.col:
         return np.full(len(keys), np.nan)
-    return ((t[year - 1] + t[year]) / 2).to_numpy(dtype=float)
+    return (t.at(keys, year - 1) + t.at(keys, year)) / 2
 
 
 def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], str]) -> Compute:
@@ -365,27 +428,27 @@ def computations(defs: list[IndicatorDef]) -> dict[str, tuple[Compute, Years]]:
     return table
 
 
-def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> pd.DataFrame:
+def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str, np.ndarray]:
+    """The rows of one indicator at one year, as columns (see `RESULT_COLUMNS`)."""
+    n_keys = len(keys)
     value = np.where(np.isfinite(r.value), r.value, np.nan)
-    flag = (
-        np.full(len(keys), "", dtype=object) if r.flag is None else np.array(r.flag, dtype=object)
-    )
+    flag = np.full(n_keys, "", dtype=object) if r.flag is None else np.array(r.flag, dtype=object)
     flag = np.where(np.isnan(value), FLAG_MISSING, flag)
     small = (r.n < d.min_count) & ~np.isnan(value)
     flag = np.where(small & (flag == ""), FLAG_UNCERTAIN, flag)
     flag = np.where(small & (flag == FLAG_ZENSUS), f"{FLAG_ZENSUS},{FLAG_UNCERTAIN}", flag)
-    return pd.DataFrame(
-        {
-            "area_key": keys,
-            "id": d.id,
-            "year": year,
-            "period": r.period,
-            "value": value,
-            "flag": flag,
-            "n": r.n,
-            "tables": r.tables,
-        }
-    )
+    period = np.empty(n_keys, dtype=object)
+    period[:] = r.period
+    return {
+        "area_key": np.array(keys, dtype=object),
+        "id": np.full(n_keys, d.id, dtype=object),
+        "year": np.full(n_keys, year, dtype=np.int64),
+        "period": period,
+        "value": value.astype(float),
+        "flag": flag.astype(object),
+        "n": np.broadcast_to(np.asarray(r.n, dtype=float), n_keys),
+        "tables": np.full(n_keys, r.tables, dtype=object),
+    }
 
 
 def compute(
@@ -397,24 +460,27 @@ def compute(
 ) -> pd.DataFrame:
     """Every indicator of `defs` for `keys` (see the module docstring for the periods)."""
     table = computations(defs)
-    frames = []
+    parts = []
+    grouped: dict[Years, dict[int | None, list[str]]] = {}  # indicators share year sources
     for d in defs:
         fn, years_of = table[d.id]
         if anchor is not None:
             ordered = [anchor] + [k for k in keys if k != anchor]
             groups = {_pick(years_of(ctx, anchor), year): ordered}
         else:
-            groups: dict[int | None, list[str]] = {}
-            for k in keys:
-                groups.setdefault(_pick(years_of(ctx, k), year), []).append(k)
+            if years_of not in grouped:
+                grouped[years_of] = {}
+                for k in keys:
+                    grouped[years_of].setdefault(_pick(years_of(ctx, k), year), []).append(k)
+            groups = grouped[years_of]
         for y, ks in groups.items():
             if y is None:
                 continue
             with np.errstate(divide="ignore", invalid="ignore"):
-                frames.append(_finish(d, ks, y, fn(ctx, ks, y)))
-    if not frames:
+                parts.append(_finish(d, ks, y, fn(ctx, ks, y)))
+    if not parts:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in RESULT_COLUMNS})
 
 
 def _pick(years: list[int], year: int | None) -> int | None:

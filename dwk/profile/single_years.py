@@ -43,6 +43,48 @@ class SingleYears:
             self._cache[ck] = self._compute(src, key, sex)
         return self._cache[ck]
 
+    def prefetch(self, src: inputs.AgeData, keys: list[str], sex: str) -> None:
+        """Fill the cache for many keys of one table at once, with what `of` would give for
+        each: the areas sharing a standard are split together (`est.split_many`)."""
+        year = int(src.period[:4])
+        todo = [k for k in dict.fromkeys(keys) if (src.table, year, k, sex) not in self._cache]
+        single = self._age(inputs.SINGLE_YEARS, year)
+        if todo and src.table != inputs.SINGLE_YEARS and single is not None:
+            needed = {s for k in todo for s in (k[:5], k[:2], "DG") if s in single.row}
+            self.prefetch(single, sorted(needed), sex)
+        counts = src.counts[sex][src.rows(todo)]
+        usable = ~np.isnan(counts).any(axis=1) & (counts.sum(axis=1) > 0)  # as in `_compute`
+        standards: dict[str, str | None] = {}  # by key[:5]: the standard depends on no more
+        groups: dict[str | None, list[int]] = {}
+        for i in np.flatnonzero(usable).tolist():
+            key = todo[i]
+            if src.table == inputs.SINGLE_YEARS:
+                std_key: str | None = ""
+            elif key[:5] in standards:
+                std_key = standards[key[:5]]
+            else:
+                std_key = standards[key[:5]] = self._standard_key(single, key, sex)
+            groups.setdefault(std_key, []).append(i)
+        groups.pop(None, None)
+        for std_key, members in groups.items():
+            if src.table == inputs.SINGLE_YEARS:
+                split = _split_old_age_many(counts[members], src.bands, self.life(sex))
+            else:
+                split = est.split_many(counts[members], src.bands, self.of(single, std_key, sex))
+            for i, row in zip(members, split, strict=True):
+                if row is not None:
+                    self._cache[(src.table, year, todo[i], sex)] = row
+        for key in todo:
+            self.of(src, key, sex)  # the rest, one by one
+
+    def _standard_key(self, single: inputs.AgeData | None, key: str, sex: str) -> str | None:
+        """The single-year area `_compute` would split `key` along, or None."""
+        for std_key in (key[:5], key[:2], "DG"):
+            if single is not None and std_key in single.row:
+                if self.of(single, std_key, sex) is not None:
+                    return std_key
+        return None
+
     def _compute(self, src: inputs.AgeData, key: str, sex: str) -> np.ndarray | None:
         counts = src.counts[sex][src.row[key]]
         if np.isnan(counts).any() or counts.sum() <= 0:
@@ -50,12 +92,10 @@ class SingleYears:
         if src.table == inputs.SINGLE_YEARS:
             return _split_old_age(counts, src.bands, self.life(sex))
         single = self._age(inputs.SINGLE_YEARS, int(src.period[:4]))
-        for std_key in (key[:5], key[:2], "DG"):
-            if single is not None and std_key in single.row:
-                standard = self.of(single, std_key, sex)
-                if standard is not None:
-                    return est.split_to_single_years(counts, src.bands, standard)
-        return None
+        std_key = self._standard_key(single, key, sex)
+        if std_key is None:
+            return None
+        return est.split_to_single_years(counts, src.bands, self.of(single, std_key, sex))
 
 
 KEEP = 70
@@ -74,3 +114,17 @@ def _split_old_age(counts: np.ndarray, bands: list, standard: np.ndarray) -> np.
                                       standard)  # fmt: skip
     split[:KEEP] = head
     return split
+
+
+def _split_old_age_many(counts: np.ndarray, bands: list, standard: np.ndarray) -> list:
+    """`_split_old_age` for every row of `counts` (None where `est.split_many` declines)."""
+    keep = [i for i, (lo, _) in enumerate(bands) if lo < KEEP]
+    rest = [i for i, (lo, _) in enumerate(bands) if lo >= KEEP]
+    head = np.ascontiguousarray(counts[:, keep])
+    tail_bands = [(0, KEEP), *(bands[i] for i in rest)]
+    tails = np.column_stack([head.sum(axis=1), counts[:, rest]])
+    out = est.split_many(tails, tail_bands, standard)
+    for split, h in zip(out, head, strict=True):
+        if split is not None:
+            split[:KEEP] = h
+    return out

@@ -78,3 +78,28 @@ def test_each_area_keeps_its_own_area_stichtag(ctx, catalogue):
     assert v[("14523010", "flaeche")][0] == pytest.approx(42.97)
     assert v[("14523010", "flaeche")][2] == "2019-12-31"
     assert v[("14523", "flaeche")][2] == "2015-12-31"
+
+
+def test_results_do_not_depend_on_what_the_context_saw_before(store, registry, catalogue):
+    # caches are built from whole tables: an area computed after others in a shared context,
+    # or together with other keys, gives exactly what it gives in a fresh context
+    from pandas.testing import assert_frame_equal
+
+    from dwk.profile.indicators import Context
+
+    def figures(ctx, area_key, refs):
+        shown = [d for d in catalogue if registry.get(area_key).level in d.levels]
+        return compute(ctx, shown, [area_key, *refs], anchor=area_key)
+
+    asked = ("14523010", ["14523", "14", "DG"])
+    fresh = figures(Context(store, registry.changes), *asked)
+    shared = Context(store, registry.changes)
+    for other in ("01051008", "03454", "13076050", "01058065"):
+        figures(shared, other, ["DG"])
+    compute(shared, catalogue, ["14523010", "05913", "01051", "03454"], anchor=None)
+    assert_frame_equal(figures(shared, *asked), fresh, check_exact=True)
+    alone = compute(Context(store, registry.changes), catalogue, ["14523010"], anchor=None)
+    together = compute(shared, catalogue, ["01051008", "14523010", "DG"], anchor=None)
+    mine = together.loc[together["area_key"] == "14523010"].reset_index(drop=True)
+    own = ["area_key", "id", "year", "period", "value", "flag", "n"]  # `tables` names the group's
+    assert_frame_equal(mine[own], alone[own], check_exact=True)
