@@ -1,26 +1,19 @@
 """SVG charts for municipal demographic profiles, inlined into self-contained HTML reports.
 
-Pure functions: plain Python data in, SVG text out. Everything goes through an explicit
-``matplotlib.figure.Figure`` (no pyplot) and the SVG is post-processed so that several charts
-can share one HTML page: unique ids, no XML prolog, responsive width, ``<title>`` first.
+Pure functions: plain Python data in, SVG text out. Python computes the geometry (`dwk.render.svg`);
+the markup comes from Jinja templates in ``templates/svg/`` (autoescaped). Every chart can share
+an HTML page with others: ids are prefixed with the chart id, no XML prolog, responsive width
+(``width="100%"`` and a viewBox in pt, 16 cm wide), ``<title>`` first, the same bytes for the
+same input. No matplotlib: a chart takes about a millisecond.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import io
-import math
-import re
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import matplotlib as mpl
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter
+from dwk.render import svg
+from dwk.render.svg import Shape, Text, fmt_de, missing
 
 Band = tuple[int, int | None]  # age_from inclusive, age_to exclusive; None = open top band
 
@@ -29,12 +22,12 @@ Band = tuple[int, int | None]  # age_from inclusive, age_to exclusive; None = op
 PALETTE: dict[str, Any] = {
     "area": "#1764ab",
     "reference_outline": "#1a1a1a",
-    "ref_fills": ("#8c8c8c", "#bdbdbd", "#e3e3e3", "#b08a5a"),
-    "ref_lines": (  # (colour, dash pattern, marker)
-        ("#4d4d4d", (0, (5, 2)), "s"),
-        ("#8a8a8a", (0, (1.2, 1.5)), "^"),
-        ("#a0734a", (0, (6, 2, 1.2, 2)), "D"),
-        ("#b3b3b3", (0, (2, 2)), "v"),
+    "ref_fills": ("#8c8c8c", "#bdbdbd", "#e3e3e3", "#8a6d45"),  # greys 140, 189, 227, 113
+    "ref_lines": (  # (colour, dash pattern in line widths, marker)
+        ("#4d4d4d", (5, 2), "s"),
+        ("#8a8a8a", (1.2, 1.5), "^"),
+        ("#a0734a", (6, 2, 1.2, 2), "D"),
+        ("#b3b3b3", (2, 2), "v"),
     ),
     "edge": "#404040",
     "baseline": "#777777",
@@ -46,137 +39,60 @@ OPEN_BAND_WIDTH = 10
 OPEN_BAND_NOTE = "oberste Altersgruppe offen, mit 10 Jahren Breite gezeichnet"
 WIDTH_IN = 16 / 2.54  # A4 text column
 MAX_HEIGHT_IN = 10 / 2.54
-
-_RC = {
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 8,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.unicode_minus": True,
-}
-_SMALL = {"fontsize": 6.5, "color": PALETTE["muted_text"], "textcoords": "offset points"}
-_BOX = {"bbox": {"fc": "white", "ec": "none", "pad": 0.5, "alpha": 0.85}, "zorder": 5}
-_LEGEND = {"loc": "lower left", "bbox_to_anchor": (0, 1.01), "frameon": False, "borderaxespad": 0}
-_AREA_LINE = {"color": PALETTE["area"], "lw": 2.2, "marker": "o", "ms": 3.5, "zorder": 4}
-_REF_FILLS = PALETTE["ref_fills"]
-_REF_LINES = [
-    {"color": c, "ls": ls, "marker": mk, "lw": 1.3, "ms": 2.8, "zorder": 3}
-    for c, ls, mk in PALETTE["ref_lines"]
+WIDTH = svg.WIDTH  # in pt, the unit of the viewBox
+TICK_SIZE = 7.5
+NOTE_SIZE = 6.5
+AREA_LINE = {"stroke": PALETTE["area"], "width": 2.2, "marker": "o", "size": 3.5}
+REF_LINES = [
+    {"stroke": c, "width": 1.3, "dash": svg.dash(pattern, 1.3), "marker": mk, "size": 2.8}
+    for c, pattern, mk in PALETTE["ref_lines"]
 ]
 
-
-def _fmt_de(value: float, decimals: int = 0, unit: str = "") -> str:
-    """German number format: ``1234.5 -> "1.234,5"``; optional unit after a space."""
-    text = f"{abs(value):,.{decimals}f}".translate(str.maketrans(",.", ".,"))
-    sign = "\u2212" if value < 0 and round(abs(value), decimals) != 0 else ""
-    return f"{sign}{text} {unit}" if unit else f"{sign}{text}"
+_fmt_de = fmt_de  # the names the tests and older callers know
+_decimals_for = svg.decimals_for
+_missing = missing
+_id_prefix = svg.id_prefix
 
 
-def _decimals_for(values: list[float], max_decimals: int = 3) -> int:
-    """Fewest decimals that show all tick values exactly (all ticks share one format)."""
-    for d in range(max_decimals + 1):
-        if all(abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)) for v in values):
-            return d
-    return max_decimals
+def _note(x: float, y: float, text: str, anchor: str = "end", **kw: Any) -> Text:
+    """Small muted annotation."""
+    return Text(x, y, text, anchor, kw.pop("size", NOTE_SIZE),
+                fill=kw.pop("fill", PALETTE["muted_text"]), **kw)  # fmt: skip
 
 
-class _GermanFormatter(Formatter):
-    """Tick formatter with decimal comma; ``absolute`` for the mirrored pyramid axis."""
-
-    def __init__(self, absolute: bool = False) -> None:
-        self.absolute = absolute
-        self.decimals: int | None = None
-
-    def set_locs(self, locs: Any) -> None:
-        self.decimals = _decimals_for(list(locs)) if len(locs) else None
-        super().set_locs(locs)
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        decimals = _decimals_for([x]) if self.decimals is None else self.decimals
-        return _fmt_de(abs(x) if self.absolute else x, decimals)
+def _frame(
+    chart_id: str, title: str, height: float, entries: list, ncols: int | None = None
+) -> tuple[dict, float]:
+    """Context of the shared frame (`_chart.svg.j2`) and the y where the plot may start:
+    title top left, legend in rows between title and plot."""
+    lg = svg.legend(entries, 8.0, 19.0, WIDTH - 16, ncols)
+    ctx = {
+        "id": svg.id_prefix(chart_id), "w": WIDTH, "h": height, "title": title, "font": svg.FONT,
+        "legend": lg, "axes": [], "notes": [],
+    }  # fmt: skip
+    return ctx, 19.0 + lg.height + 7.0
 
 
-def _t(text: str) -> str:
-    """Escape ``$`` so caller labels are never parsed as mathtext."""
-    return text.replace("$", r"\$")
+def _render(template: str, c: dict, **shapes: Any) -> str:
+    return svg.render(template, c=c, palette=PALETTE, **shapes)
 
 
-def _missing(v: float | None) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+def _label_width(labels: Sequence[str], size: float = TICK_SIZE) -> float:
+    return max((svg.text_width(lb, size) for lb in labels), default=0.0)
 
 
-def _note(ax: Any, text: str, xy: tuple, coords: Any, offset: tuple, **kw: Any) -> None:
-    """Small muted annotation, offset in points from ``xy``."""
-    kw = {"ha": "right", "va": "top", **_SMALL, **kw}
-    ax.annotate(text, xy, xycoords=coords, xytext=offset, **kw)
-
-
-def _id_prefix(chart_id: str) -> str:
-    """Safe id prefix; unsafe ids get a hash suffix so that distinct ids stay distinct."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", chart_id)
-    if safe != chart_id or not safe[:1].isalpha():
-        safe = f"c{safe}-{hashlib.sha256(chart_id.encode()).hexdigest()[:8]}"
-    return safe
-
-
-def _styled(func: Callable[..., str]) -> Callable[..., str]:
-    """Run the whole chart in rc_context: fonts are read when artists are created.
-
-    rcParams are process-global, so charts must not be rendered from several threads at once.
-    """
-
-    @wraps(func)
-    def wrapper(chart_id: str, *args: Any, **kwargs: Any) -> str:
-        with mpl.rc_context():
-            mpl.rcdefaults()  # independent of the caller's rcParams/style
-            mpl.rcParams.update({**_RC, "svg.hashsalt": chart_id})
-            return func(chart_id, *args, **kwargs)
-
-    return wrapper
-
-
-def _new_axes(height_in: float) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(WIDTH_IN, min(height_in, MAX_HEIGHT_IN)), layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.04, h_pad=0.04)
-    return fig, fig.add_subplot()
-
-
-def _finish(fig: Figure, ax: Any, chart_id: str, title: str, handles: list, labels: list) -> str:
-    """Title top left, legend in one row between title and plot; then render to SVG."""
-    fig.suptitle(_t(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
-    if handles:
-        labels = [_t(lb) for lb in labels]
-        ax.legend(handles, labels, ncols=min(len(handles), 4), handlelength=2.6, **_LEGEND)
-    return _to_svg(fig, chart_id, title)
-
-
-def _to_svg(fig: Figure, chart_id: str, title: str) -> str:
-    """Render deterministically and make the SVG inline-able (ids, size, title)."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)
-    prefix = _id_prefix(chart_id)
-    ids = set(re.findall(r'<[a-zA-Z][^<>]*?\sid="([^"]*)"', svg))
-    svg = re.sub(r'(<[a-zA-Z][^<>]*?\sid=")([^"]*)"', rf'\g<1>{prefix}-\g<2>"', svg)
-
-    def ref(m: re.Match[str]) -> str:
-        return f"{m[1]}{prefix}-{m[2]}{m[3]}" if m[2] in ids else m[0]
-
-    svg = re.sub(r"(url\(#)([^)]+)(\))", ref, svg)
-    svg = re.sub(r'(xlink:href="#)([^"]+)(")', ref, svg)
-    end = svg.index(">") + 1
-    root = re.sub(r'\swidth="[^"]*"\s+height="[^"]*"', ' width="100%"', svg[:end], count=1)
-    root = root[:-1] + f' id="{prefix}" role="img" aria-labelledby="{prefix}-title">'
-    title_el = f'\n <title id="{prefix}-title">{html.escape(title, quote=False)}</title>'
-    return root + title_el + svg[end:]
+def _vaxes(
+    c: dict, x0: float, y0: float, x1: float, y1: float, xticks: list, yticks: list,
+    grid: str, xlabel: str | None, ylabel: str | None,
+) -> svg.Axes:  # fmt: skip
+    """Axes with the x label centred below the tick labels and the y label rotated left."""
+    a = svg.axes(x0, y0, x1, y1, xticks, yticks, grid, TICK_SIZE)
+    if xlabel:
+        a.texts.append(Text((x0 + x1) / 2, y1 + 26, xlabel, "middle"))
+    if ylabel:
+        a.texts.append(Text(10.0, (y0 + y1) / 2, ylabel, "middle", rotate=True))
+    c["axes"].append(a)
+    return a
 
 
 def _widths(bands: list[Band]) -> list[int]:
@@ -213,7 +129,11 @@ def _outline(bands: list[Band], shares: list[float], sign: float) -> tuple[list,
     return [*xs, 0.0], [*ys, ys[-1]]
 
 
-@_styled
+def _line_entry(style: dict) -> Callable:
+    return svg.line_swatch(style["stroke"], style["width"], style.get("dash"), style["marker"],
+                           style["size"])  # fmt: skip
+
+
 def population_pyramid_svg(
     chart_id: str,
     title: str,
@@ -231,44 +151,50 @@ def population_pyramid_svg(
     """
     total = sum(male) + sum(female)
     m, f = _per_year_shares(bands, male, total), _per_year_shares(bands, female, total)
-    fig, ax = _new_axes(MAX_HEIGHT_IN)
-    for shares, sign in ((m, -1.0), (f, 1.0)):  # one step polygon per side = edge-less bars
-        ax.fill(*_outline(bands, shares, sign), color=PALETTE["area"], lw=0)
-    handles: list = [Patch(color=PALETTE["area"])]
-    labels = [area_label]
+    has_ref = reference_male is not None or reference_female is not None
+    outline = PALETTE["reference_outline"]
+    entries: list = [(area_label, svg.rect_swatch(PALETTE["area"]))]
+    if has_ref:
+        entries.append((reference_label or "Vergleichsgebiet", svg.line_swatch(outline, 1.1)))
+    c, y0 = _frame(chart_id, title, svg.MAX_HEIGHT, entries, ncols=min(len(entries), 4))
     xmax = max([*m, *f, 0.0])
     ref_total = sum(reference_male or []) + sum(reference_female or [])
-    ref_style = {"color": PALETTE["reference_outline"], "lw": 1.1}
+    refs = []
     for ref, sign in ((reference_male, -1.0), (reference_female, 1.0)):
         if ref is not None:
             shares = _per_year_shares(bands, ref, ref_total)
             xmax = max(xmax, *shares)
-            ax.plot(*_outline(bands, shares, sign), **ref_style)
-    if reference_male is not None or reference_female is not None:
-        handles.append(Line2D([], [], **ref_style))
-        labels.append(reference_label or "Vergleichsgebiet")
+            refs.append((shares, sign))
     xmax = xmax * 1.08 or 1.0
-    ax.set_xlim(-xmax, xmax)
     bottom, top = bands[0][0], bands[-1][0] + _widths(bands)[-1]
-    ax.set_ylim(bottom, top)
     last_tick = bands[-1][0] if bands[-1][1] is None else top
-    ax.set_yticks(range(bottom - bottom % 10, last_tick + 1, 10))
-    ax.xaxis.set_major_formatter(_GermanFormatter(absolute=True))
-    ax.axvline(0, color=PALETTE["edge"], lw=0.6)
-    ax.grid(axis="x", color=PALETTE["grid"], lw=0.5)
-    ax.set_axisbelow(True)
-    ax.set_xlabel("% der Bevölkerung je Altersjahr")
-    ax.set_ylabel("Alter")
-    for x, ha, text in ((0, "left", "◂ Männer"), (1, "right", "Frauen ▸")):  # x-label row
-        _note(
-            ax, text, (x, 0), "axes fraction", (0, -20), ha=ha, fontsize=8, color="k", weight="bold"
-        )
+    yvals = list(range(bottom - bottom % 10, last_tick + 1, 10))
+    x0 = 16 + _label_width([str(v) for v in yvals]) + 6
+    x1, y1 = WIDTH - 6, c["h"] - 46
+    sx, sy = svg.Scale(-xmax, xmax, x0, x1), svg.Scale(bottom, top, y1, y0)
+    xt = svg.nice_ticks(-xmax, xmax, 10)
+    xticks = list(zip([sx(v) for v in xt], svg.tick_labels(xt, absolute=True), strict=True))
+    yticks = [(sy(v), str(v)) for v in yvals if bottom <= v <= top]
+    _vaxes(c, x0, y0, x1, y1, xticks, yticks, "x", "% der Bevölkerung je Altersjahr", "Alter")
+
+    def poly(shares: list[float], sign: float) -> list[tuple[float, float]]:
+        xs, ys = _outline(bands, shares, sign)
+        return [(sx(x), sy(y)) for x, y in zip(xs, ys, strict=True)]
+
+    area = [Shape(svg.path(poly(s, sign), close=True), PALETTE["area"], cls="area")
+            for s, sign in ((m, -1.0), (f, 1.0))]  # fmt: skip
+    ref_shapes = [Shape(svg.path(poly(s, sign)), "none", outline, 1.1, cls="reference")
+                  for s, sign in refs]  # fmt: skip
+    centre = Shape(svg.path([(sx(0), y0), (sx(0), y1)]), "none", PALETTE["edge"], 0.6)
+    c["notes"] += [
+        Text(x0, y1 + 26, "◂ Männer", "start", 8, bold=True),
+        Text(x1, y1 + 26, "Frauen ▸", "end", 8, bold=True),
+    ]
     if bands[-1][1] is None:
-        _note(ax, OPEN_BAND_NOTE, (1, 0), "axes fraction", (0, -33))
-    return _finish(fig, ax, chart_id, title, handles, labels)
+        c["notes"].append(_note(x1, y1 + 39, OPEN_BAND_NOTE, cls="note"))
+    return _render("pyramid.svg.j2", c, area=area, references=ref_shapes, centre=centre)
 
 
-@_styled
 def grouped_bars_svg(
     chart_id: str,
     title: str,
@@ -281,30 +207,37 @@ def grouped_bars_svg(
     Missing values get no bar but an explicit "k. A." so gaps are not read as zero.
     """
     n_cat, n_ser = len(categories), max(len(series), 1)
-    fig, ax = _new_axes(max(2.2, 0.9 + n_cat * (0.11 * n_ser + 0.08)))
-    bar_h = 0.8 / n_ser
-    handles, labels, values = [], [], []
+    styles, entries, values = [], [], []
     for j, (label, vals) in enumerate(series):
         if len(vals) != n_cat:
             raise ValueError(f"series {label!r} has {len(vals)} values, expected {n_cat}")
-        fill = PALETTE["area"] if j == 0 else _REF_FILLS[(j - 1) % len(_REF_FILLS)]
-        style = {"facecolor": fill, "edgecolor": PALETTE["edge"], "linewidth": 0.4 * (j > 0)}
-        ys = [i - 0.4 + (j + 0.5) * bar_h for i in range(n_cat)]
-        present = [(y, v) for y, v in zip(ys, vals, strict=True) if not _missing(v)]
-        if present:
-            ax.barh([y for y, _ in present], [v for _, v in present], height=bar_h * 0.9, **style)
-        for y, v in zip(ys, vals, strict=True):
-            if _missing(v):
-                _note(ax, "k. A.", (0, y), "data", (2, 0), ha="left", va="center")
-        values += [v for _, v in present]
-        handles.append(Patch(**style))
-        labels.append(label)
-    ax.set_yticks(range(n_cat), [_t(c) for c in categories])
-    ax.set_ylim(n_cat - 0.5, -0.5)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(min([0.0, *values]) * 1.08, (max([0.0, *values]) * 1.08) or 1.0)
-    ax.xaxis.set_major_formatter(_GermanFormatter())
-    ax.grid(axis="x", color=PALETTE["grid"], lw=0.5)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(_t(f"Anteil in {unit}"))
-    return _finish(fig, ax, chart_id, title, handles, labels)
+        fill = PALETTE["area"] if j == 0 else PALETTE["ref_fills"][(j - 1) % 4]
+        stroke, width = (None, None) if j == 0 else (PALETTE["edge"], 0.4)
+        styles.append((fill, stroke, width))
+        entries.append((label, svg.rect_swatch(fill, stroke, width)))
+        values += [float(v) for v in vals if not missing(v)]
+    height = min(max(2.2, 0.9 + n_cat * (0.11 * n_ser + 0.08)) * 72, svg.MAX_HEIGHT)
+    c, y0 = _frame(chart_id, title, height, entries, ncols=min(len(entries), 4))
+    x0 = 6 + _label_width(categories) + 6
+    x1, y1 = WIDTH - 8, c["h"] - 34
+    lo, hi = min([0.0, *values]) * 1.08, (max([0.0, *values]) * 1.08) or 1.0
+    sx = svg.Scale(lo, hi, x0, x1)
+    band = (y1 - y0) / max(n_cat, 1)
+    bar_h = band * 0.8 / n_ser
+    xt = svg.nice_ticks(lo, hi, 8)
+    xticks = list(zip([sx(v) for v in xt], svg.tick_labels(xt), strict=True))
+    yticks = [(y0 + band * (i + 0.5), cat) for i, cat in enumerate(categories)]
+    _vaxes(c, x0, y0, x1, y1, xticks, yticks, "x", f"Anteil in {unit}", None)
+    c["axes"][-1].tick_marks = svg.path(*[[(x, y1), (x, y1 + 3)] for x, _ in xticks])
+    bars: list[Shape] = []
+    for j, (_, vals) in enumerate(series):
+        fill, stroke, width = styles[j]
+        for i, v in enumerate(vals):
+            y = y0 + band * (i + 0.1) + j * bar_h
+            if missing(v):
+                c["notes"].append(_note(sx(0) + 2, y + bar_h / 2 + 2.2, "k. A.", "start",
+                                        cls="missing"))  # fmt: skip
+            else:
+                d = svg.rect(sx(0), y + bar_h * 0.05, sx(float(v)) - sx(0), bar_h * 0.9)
+                bars.append(Shape(d, fill, stroke, width, cls=f"bar s{j}"))
+    return _render("bars.svg.j2", c, bars=bars)

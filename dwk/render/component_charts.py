@@ -7,56 +7,68 @@ so neither reads as growth or loss; estimated migration looks different from cou
 
 from __future__ import annotations
 
-import math
-
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
+from dwk.render import svg
 from dwk.render.charts import (
-    _AREA_LINE,
-    _BOX,
-    _LEGEND,
-    _REF_LINES,
+    AREA_LINE,
+    NOTE_SIZE,
     PALETTE,
-    _finish,
-    _GermanFormatter,
-    _missing,
-    _new_axes,
+    REF_LINES,
+    WIDTH,
+    _frame,
+    _label_width,
+    _line_entry,
     _note,
-    _styled,
-    _t,
+    _render,
+    _vaxes,
 )
+from dwk.render.svg import Shape, missing
 
 ESTIMATED_LABEL = "Wanderungssaldo, geschätzt (Residualmethode)"
 MIGRATION_LABEL = "Wanderungssaldo"
 NATURAL_LABEL = "Natürlicher Saldo"
 BREAK_LABEL = "Zensus 2011: Bruch in der Reihe"
 MISSING_LABEL = "k. A."
-_CENSUS_MARKERS = ("D", "*", "P", "X")
-_NATURAL = {"facecolor": PALETTE["ref_fills"][0], "edgecolor": PALETTE["edge"], "linewidth": 0.4}
-_MIGRATION = {"facecolor": PALETTE["area"], "edgecolor": PALETTE["area"], "linewidth": 0.4}
-_ESTIMATED = {"facecolor": "#b9d0e6", "edgecolor": PALETTE["area"], "linewidth": 0.6,
-              "hatch": "////"}  # fmt: skip
+CENSUS_MARKERS = ("D", "*", "P", "X")
+CENSUS_STYLE = {"fill": "#ffffff", "stroke": PALETTE["reference_outline"], "width": 1.3,
+                "size": 6.0}  # fmt: skip
+ESTIMATED_FILL = "#b9d0e6"
+_NATURAL = (PALETTE["ref_fills"][0], PALETTE["edge"], 0.4)
+_MIGRATION = (PALETTE["area"], PALETTE["area"], 0.4)
 
 
-def _finish_legend(
-    fig, ax, chart_id: str, title: str, handles: list, labels: list, ncols: int
-) -> str:
-    """`_finish` with the legend in `ncols` columns, so long German labels wrap into rows."""
-    ax.legend(handles, [_t(lb) for lb in labels], ncols=ncols, handlelength=2.6, **_LEGEND)
-    return _finish(fig, ax, chart_id, title, [], [])
+def year_ticks(lo: float, hi: float, sx: svg.Scale, target: int = 8) -> list:
+    """Whole years as plain numbers ("2015", no thousands dot)."""
+    return [(sx(v), f"{round(v):d}") for v in svg.nice_ticks(lo, hi, target, (1, 2, 5, 10), True)]
 
 
-def _year_axis(ax) -> None:
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v):d}"))
-    ax.yaxis.set_major_formatter(_GermanFormatter())
-    ax.grid(axis="y", color=PALETTE["grid"], lw=0.5)
-    ax.set_axisbelow(True)
+def value_ticks(lo: float, hi: float, sy: svg.Scale, target: int = 8) -> list:
+    ticks = svg.nice_ticks(lo, hi, target)
+    return list(zip([sy(v) for v in ticks], svg.tick_labels(ticks), strict=True))
 
 
-@_styled
+def padded(values: list[float], margin: float = 0.05) -> tuple[float, float]:
+    """Data limits with matplotlib's default 5 % margins (a flat series gets ±1)."""
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * margin or (abs(hi) * margin or 1.0)
+    return lo - pad, hi + pad
+
+
+def runs(xs: list[float], ys: list[float | None]) -> list[list[tuple[float, float]]]:
+    """Contiguous runs of present values: a missing value is a gap, never a zero."""
+    out: list[list[tuple[float, float]]] = [[]]
+    for x, y in zip(xs, ys, strict=True):
+        if missing(y):
+            if out[-1]:
+                out.append([])
+        else:
+            out[-1].append((x, float(y)))
+    return [r for r in out if r]
+
+
+def y_axis_left(labels: list[str]) -> float:
+    return 16 + _label_width(labels) + 6
+
+
 def population_series_svg(
     chart_id: str,
     title: str,
@@ -70,43 +82,64 @@ def population_series_svg(
     Germany; census counts as unconnected markers; the line is broken at `break_year`, the
     first Stichtag on the new basis, and a dotted line marks the break.
     """
-    fig, ax = _new_axes(3.3)
-    handles, labels = [], []
-    for j, (label, vals) in enumerate(series):
+    for label, vals in series:
         if len(vals) != len(years):
             raise ValueError(f"series {label!r} has {len(vals)} values, expected {len(years)}")
-        ys = [math.nan if _missing(v) else float(v) for v in vals]
-        style = _AREA_LINE if j == 0 else _REF_LINES[(j - 1) % len(_REF_LINES)]
-        segments = [(years, ys)]
-        if break_year is not None and years[0] < break_year <= years[-1]:
-            cut = years.index(break_year)
-            segments = [(years[:cut], ys[:cut]), (years[cut:], ys[cut:])]
-        lines = [ax.plot(xs, vs, **style)[0] for xs, vs in segments if xs]
-        handles.append(lines[0])
-        labels.append(label)
+    styles = [AREA_LINE if j == 0 else REF_LINES[(j - 1) % len(REF_LINES)]
+              for j in range(len(series))]  # fmt: skip
+    entries = [(label, _line_entry(st)) for (label, _), st in zip(series, styles, strict=True)]
     names = list(dict.fromkeys(name for name, _, _ in census_points))
+    census = CENSUS_STYLE
+    for i, name in enumerate(names):
+        if name not in [label for label, _ in series]:
+            mk = CENSUS_MARKERS[i % len(CENSUS_MARKERS)]
+            entries.append((name, svg.line_swatch(census["stroke"], 0, None, mk, census["size"],
+                                                  census["fill"], census["stroke"],
+                                                  census["width"], line=False)))  # fmt: skip
+    c, y0 = _frame(chart_id, title, 3.3 * 72, entries, ncols=3)
+    broken = break_year is not None and years[0] < break_year <= years[-1]
+    values = [float(v) for _, vals in series for v in vals if not missing(v)]
+    values += [float(v) for _, _, v in census_points if not missing(v)] + [100.0]
+    xs_all = [float(y) for y in years] + [float(x) for _, x, v in census_points if not missing(v)]
+    xlo, xhi = padded(xs_all)
+    ylo, yhi = padded(values)
+    yt = svg.nice_ticks(ylo, yhi, 8)
+    x0 = y_axis_left(svg.tick_labels(yt))
+    x1, y1 = WIDTH - 8, c["h"] - 22
+    sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
+    _vaxes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
+           "Index")  # fmt: skip
+    lines: list[Shape] = []
+    markers: list[Shape] = []
+    cut = years.index(break_year) if broken else len(years)
+    for j, ((_, vals), st) in enumerate(zip(series, styles, strict=True)):
+        xs = [sx(y) for y in years]
+        ys = [None if missing(v) else sy(float(v)) for v in vals]
+        parts = runs(xs[:cut], ys[:cut]) + runs(xs[cut:], ys[cut:])
+        if parts:
+            lines.append(Shape(svg.path(*parts), "none", st["stroke"], st["width"],
+                               st.get("dash"), cls=f"line s{j}"))  # fmt: skip
+        d = " ".join(svg.marker(st["marker"], x, y, st["size"]) for p in parts for x, y in p)
+        if d:
+            markers.append(Shape(d, st["stroke"], cls=f"marker s{j}"))
     for name, x, value in census_points:
-        marker = _CENSUS_MARKERS[names.index(name) % len(_CENSUS_MARKERS)]
-        style = {"marker": marker, "ls": "none", "ms": 6, "mfc": "white", "mew": 1.3,
-                 "mec": PALETTE["reference_outline"], "zorder": 6}  # fmt: skip
-        if not _missing(value):
-            ax.plot([x], [value], **style)
-        if name not in labels:
-            handles.append(Line2D([], [], **style))
-            labels.append(name)
-    ax.axhline(100, color=PALETTE["baseline"], lw=0.8, zorder=1)
+        if not missing(value):
+            mk = CENSUS_MARKERS[names.index(name) % len(CENSUS_MARKERS)]
+            d = svg.marker(mk, sx(float(x)), sy(float(value)), census["size"])
+            markers.append(Shape(d, census["fill"], census["stroke"], census["width"],
+                                 cls="census"))  # fmt: skip
+    guides = [Shape(svg.path([(x0, sy(100)), (x1, sy(100))]), "none", PALETTE["baseline"], 0.8,
+                    cls="baseline")]  # fmt: skip
     base = years[0] if base_year is None else base_year
-    _note(ax, f"{base} = 100", (1, 100), ("axes fraction", "data"), (-2, 2), va="bottom", **_BOX)
-    if break_year is not None and years[0] < break_year <= years[-1]:
-        x = break_year - 0.5
-        ax.axvline(x, color=PALETTE["edge"], lw=0.9, ls=(0, (1, 2)), zorder=2)
-        _note(ax, BREAK_LABEL, (x, 1), ("data", "axes fraction"), (-2, -3), rotation=90, **_BOX)
-    _year_axis(ax)
-    ax.set_ylabel("Index")
-    return _finish_legend(fig, ax, chart_id, title, handles, labels, ncols=3)
+    c["notes"].append(svg.boxed(_note(x1 - 2, sy(100) - 3, f"{base} = 100")))
+    if broken:
+        x = sx(break_year - 0.5)
+        guides.append(Shape(svg.path([(x, y0), (x, y1)]), "none", PALETTE["edge"], 0.9,
+                            svg.dash((1, 2), 0.9), cls="break"))  # fmt: skip
+        c["notes"].append(svg.boxed(_note(x - 3, y0 + 3, BREAK_LABEL, rotate=True)))
+    return _render("lines.svg.j2", c, guides=guides, lines=lines, markers=markers, patterns=[])
 
 
-@_styled
 def components_svg(
     chart_id: str,
     title: str,
@@ -125,37 +158,44 @@ def components_svg(
                        ("estimated", estimated)):  # fmt: skip
         if len(vals) != n:
             raise ValueError(f"{name} has {len(vals)} values, expected {n}")
-    fig, ax = _new_axes(3.5)
+    prefix = svg.id_prefix(chart_id)
+    hatch = f"url(#{prefix}-hatch)"
+    estimated_style = (hatch, PALETTE["area"], 0.6)
+    entries = [(NATURAL_LABEL, svg.rect_swatch(*_NATURAL)),
+               (MIGRATION_LABEL, svg.rect_swatch(*_MIGRATION))]  # fmt: skip
+    if any(estimated):
+        entries.append((ESTIMATED_LABEL, svg.rect_swatch(*estimated_style)))
+    c, y0 = _frame(chart_id, title, 3.5 * 72, entries, ncols=2)
+    values = [float(v) for v in (*natural_per_1000, *migration_per_1000) if not missing(v)]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    pad = (high - low) * 0.08 or 1.0
+    ylo, yhi = low - pad, high + pad
+    yt = svg.nice_ticks(ylo, yhi, 9)
+    x0 = y_axis_left(svg.tick_labels(yt))
+    x1, y1 = WIDTH - 8, c["h"] - 22
+    xlo, xhi = years[0] - 0.7, years[-1] + 0.7
+    sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
+    _vaxes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy, 9), "y", None,
+           "je 1.000 Einwohner")  # fmt: skip
     width = 0.4
-    bars: dict[str, tuple[dict, list, list]] = {
-        "natural": (_NATURAL, [], []), "migration": (_MIGRATION, [], []),
-        "estimated": (_ESTIMATED, [], []),
-    }  # fmt: skip
+    bars: list[Shape] = []
     for year, nat, mig, est in zip(
         years, natural_per_1000, migration_per_1000, estimated, strict=True
     ):
-        for x, v, kind in ((year - width / 2, nat, "natural"),
-                           (year + width / 2, mig, "estimated" if est else "migration")):  # fmt: skip
-            if _missing(v):
-                _note(ax, MISSING_LABEL, (x, 0), "data", (0, 2), ha="center", va="bottom",
-                      rotation=90)  # fmt: skip
+        for x, v, (kind, style) in (
+            (year - width / 2, nat, ("natural", _NATURAL)),
+            (year + width / 2, mig, ("estimated", estimated_style) if est
+             else ("migration", _MIGRATION)),
+        ):  # fmt: skip
+            if missing(v):
+                c["notes"].append(_note(sx(x) + NOTE_SIZE * 0.35, sy(0) - 2, MISSING_LABEL,
+                                        "start", rotate=True, cls="missing"))  # fmt: skip
             else:
-                bars[kind][1].append(x)
-                bars[kind][2].append(float(v))
-    for style, xs, vs in bars.values():
-        if xs:
-            ax.bar(xs, vs, width=width * 0.92, **style)
-    values = [v for _, _, vs in bars.values() for v in vs]
-    ax.axhline(0, color=PALETTE["edge"], lw=0.7, zorder=3)
-    low, high = min([0.0, *values]), max([0.0, *values])
-    pad = (high - low) * 0.08 or 1.0
-    ax.set_ylim(low - pad, high + pad)
-    ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
-    _year_axis(ax)
-    ax.set_ylabel("je 1.000 Einwohner")
-    handles = [Patch(**_NATURAL), Patch(**_MIGRATION)]
-    labels = [NATURAL_LABEL, MIGRATION_LABEL]
-    if any(estimated):
-        handles.append(Patch(**_ESTIMATED))
-        labels.append(ESTIMATED_LABEL)
-    return _finish_legend(fig, ax, chart_id, title, handles, labels, ncols=2)
+                left, right = sx(x - width * 0.46), sx(x + width * 0.46)
+                d = svg.rect(left, sy(0), right - left, sy(float(v)) - sy(0))
+                bars.append(Shape(d, style[0], style[1], style[2], cls=f"bar {kind}"))
+    guides = [Shape(svg.path([(x0, sy(0)), (x1, sy(0))]), "none", PALETTE["edge"], 0.7,
+                    cls="zero")]  # fmt: skip
+    patterns = [{"id": f"{prefix}-hatch", "fill": ESTIMATED_FILL, "stroke": PALETTE["area"]}]
+    return _render("components.svg.j2", c, bars=bars, guides=guides,
+                   patterns=patterns if any(estimated) else [])  # fmt: skip

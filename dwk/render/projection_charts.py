@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from dwk.render import svg
+from dwk.render.charts import PALETTE, WIDTH, _frame, _note, _render, _vaxes
+from dwk.render.component_charts import padded, runs, value_ticks, y_axis_left, year_ticks
+from dwk.render.svg import Shape, missing
 
-from dwk.render.charts import (
-    _BOX,
-    PALETTE,
-    _finish,
-    _GermanFormatter,
-    _new_axes,
-    _note,
-    _styled,
-    _t,
-)
+BAND_LABEL = "Spanne der Wanderungsvarianten"
+BAND_OPACITY = 0.18
 
 
-@_styled
 def projection_fan_svg(
     chart_id: str,
     title: str,
@@ -31,22 +24,45 @@ def projection_fan_svg(
     """Observed population as a grey line (pass only years on the base's census basis), then
     the main variant with the band between the low and the high variant; the base year is
     marked, so no one reads the fan as data."""
-    fig, ax = _new_axes(3.3)
-    handles, names = [], []
+    edge, area = PALETTE["edge"], PALETTE["area"]
+    entries = []
     if observed:
-        xs, ys = zip(*observed, strict=True)
-        handles += ax.plot(xs, ys, color=PALETTE["edge"], lw=1.6, marker="o", ms=2.5)
-        names.append(f"beobachtet ab {xs[0]}")
-    band = ax.fill_between(years, low, high, color=PALETTE["area"], alpha=0.18, lw=0)
-    (line,) = ax.plot(years, main, color=PALETTE["area"], lw=2.2)
-    handles += [line, Patch(color=band.get_facecolor()[0])]
-    names += [labels[0], "Spanne der Wanderungsvarianten"]
-    ax.axvline(years[0], color=PALETTE["baseline"], lw=0.8, ls=(0, (4, 3)), zorder=1)
-    _note(ax, f"Basis {years[0]}", (years[0], 1), ("data", "axes fraction"), (-2, -3),
-          rotation=90, **_BOX)  # fmt: skip
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v):d}"))
-    ax.yaxis.set_major_formatter(_GermanFormatter())
-    ax.set_ylabel("Personen")
-    ax.grid(axis="y", color=PALETTE["grid"], lw=0.5)
-    return _finish(fig, ax, chart_id, _t(title), handles, names)
+        entries.append((f"beobachtet ab {observed[0][0]}",
+                        svg.line_swatch(edge, 1.6, None, "o", 2.5)))  # fmt: skip
+    entries += [(labels[0], svg.line_swatch(area, 2.2)),
+                (BAND_LABEL, svg.rect_swatch(area, opacity=BAND_OPACITY))]  # fmt: skip
+    c, y0 = _frame(chart_id, title, 3.3 * 72, entries, ncols=min(len(entries), 4))
+    values = [float(v) for v in (*main, *low, *high, *(v for _, v in observed)) if not missing(v)]
+    xs_all = [float(y) for y in years] + [float(x) for x, _ in observed]
+    xlo, xhi = padded(xs_all or [0.0])
+    ylo, yhi = padded(values or [0.0])
+    x0 = y_axis_left(svg.tick_labels(svg.nice_ticks(ylo, yhi, 8)))
+    x1, y1 = WIDTH - 8, c["h"] - 22
+    sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
+    _vaxes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
+           "Personen")  # fmt: skip
+    xs = [sx(y) for y in years]
+    both = [None if missing(lo) or missing(hi) else 0.0 for lo, hi in zip(low, high, strict=True)]
+    band = []
+    for part in runs(xs, both):
+        idx = [xs.index(x) for x, _ in part]
+        upper = [(xs[i], sy(float(high[i]))) for i in idx]
+        lower = [(xs[i], sy(float(low[i]))) for i in reversed(idx)]
+        band.append(Shape(svg.path(upper + lower, close=True), area, opacity=BAND_OPACITY,
+                          cls="band"))  # fmt: skip
+    lines = []
+    if observed:
+        pts = runs([sx(x) for x, _ in observed], [None if missing(v) else sy(float(v))
+                                                  for _, v in observed])  # fmt: skip
+        if pts:
+            lines.append(Shape(svg.path(*pts), "none", edge, 1.6, cls="observed"))
+            d = " ".join(svg.marker("o", x, y, 2.5) for p in pts for x, y in p)
+            lines.append(Shape(d, edge, cls="marker observed"))
+    main_pts = runs(xs, [None if missing(v) else sy(float(v)) for v in main])
+    if main_pts:
+        lines.append(Shape(svg.path(*main_pts), "none", area, 2.2, cls="main"))
+    xb = sx(years[0])
+    guides = [Shape(svg.path([(xb, y0), (xb, y1)]), "none", PALETTE["baseline"], 0.8,
+                    svg.dash((4, 3), 0.8), cls="base")]  # fmt: skip
+    c["notes"].append(svg.boxed(_note(xb - 3, y0 + 3, f"Basis {years[0]}", rotate=True)))
+    return _render("fan.svg.j2", c, band=band, lines=lines, guides=guides)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import textwrap
 
-from matplotlib.patches import Patch
-
-from dwk.render.charts import PALETTE, _finish, _GermanFormatter, _new_axes, _styled, _t
+from dwk.render import svg
+from dwk.render.charts import PALETTE, TICK_SIZE, WIDTH, _frame, _label_width, _render, _vaxes
+from dwk.render.svg import Shape, Text, missing
 
 # brown to teal (ColorBrewer BrBG), readable for the common colour-vision deficiencies
 _COLOURS = {
@@ -18,9 +18,10 @@ _COLOURS = {
     6: ("#8c510a", "#d8b365", "#f6e8c3", "#c7eae5", "#5ab4ac", "#01665e"),
     7: ("#8c510a", "#d8b365", "#f6e8c3", "#e0e0e0", "#c7eae5", "#5ab4ac", "#01665e"),
 }
+XLABEL = "Anteil der gültigen Antworten in % (links Ablehnung, rechts Zustimmung)"
+LINE = 9.0  # pt between the lines of a wording
 
 
-@_styled
 def likert_svg(
     chart_id: str,
     title: str,
@@ -33,30 +34,39 @@ def likert_svg(
     """
     k = len(scale_labels)
     colours = _COLOURS.get(k) or _COLOURS[5]
-    fig, ax = _new_axes(0.9 + 0.42 * len(rows))
-    mid = k // 2
-    for y, (_, shares, _, _) in enumerate(rows):
-        left = -sum(shares[:mid]) - (shares[mid] / 2 if k % 2 else 0.0)
-        for code in range(k):
-            ax.barh(y, shares[code], left=left, height=0.62, color=colours[code],
-                    edgecolor="white", linewidth=0.4)  # fmt: skip
-            left += shares[code]
     names = []
     for wording, _, n, uncertain in rows:
-        text = "\n".join(textwrap.wrap(wording, 38))
-        names.append(_t(f"({text})" if uncertain else text) + f"\nn = {n}")
-    ax.set_yticks(range(len(rows)), names)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(-100, 100)
-    ax.axvline(0, color=PALETTE["baseline"], lw=0.8)
-    ax.xaxis.set_major_formatter(_GermanFormatter(absolute=True))
-    ax.grid(axis="x", color=PALETTE["grid"], lw=0.5)
-    ax.set_axisbelow(True)
-    ax.set_xlabel("Anteil der gültigen Antworten in % (links Ablehnung, rechts Zustimmung)")
-    handles = [Patch(facecolor=c, edgecolor="white") for c in colours[:k]]
-    # below the plot, in one row: above it the legend would be wider than the axes and
-    # squeeze them
-    fig.legend(handles, [_t(x) for x in scale_labels], loc="outside lower center", ncols=k,
-               frameon=False, handlelength=1.4, columnspacing=1.0, fontsize=6.5)  # fmt: skip
-    return _finish(fig, ax, chart_id, title, [], [])
+        lines = textwrap.wrap(f"({wording})" if uncertain else wording, 38) or [""]
+        names.append([*lines, f"n = {n}"])
+    row_h = max([0.42 * 72, *(len(lines) * LINE + 8 for lines in names)])
+    c, y0 = _frame(chart_id, title, 0.0, [])
+    y0 = 24.0
+    y1 = y0 + row_h * len(rows)
+    entries = [(label, svg.rect_swatch(colours[i % len(colours)], "#ffffff", 0.4))
+               for i, label in enumerate(scale_labels)]  # fmt: skip
+    lg = svg.legend(entries, 8.0, y1 + 33, WIDTH - 16, None, 6.5, center=True, swatch=12.0)
+    c["legend"], c["h"] = lg, y1 + 33 + lg.height + 4
+    x0 = 6 + _label_width([line for lines in names for line in lines]) + 6
+    x1 = WIDTH - 8
+    sx = svg.Scale(-100, 100, x0, x1)
+    xt = [float(v) for v in range(-100, 101, 25)]
+    xticks = list(zip([sx(v) for v in xt], svg.tick_labels(xt, absolute=True), strict=True))
+    a = _vaxes(c, x0, y0, x1, y1, xticks, [], "x", XLABEL, None)
+    bars: list[Shape] = []
+    mid = k // 2
+    for r, ((_, shares, _, _), lines) in enumerate(zip(rows, names, strict=True)):
+        cy = y0 + row_h * (r + 0.5)
+        vals = [0.0 if missing(v) else float(v) for v in shares]
+        left = -sum(vals[:mid]) - (vals[mid] / 2 if k % 2 else 0.0)
+        for code in range(k):
+            if not missing(shares[code]) and vals[code] > 0:
+                d = svg.rect(sx(left), cy - row_h * 0.31, sx(left + vals[code]) - sx(left),
+                             row_h * 0.62)  # fmt: skip
+                bars.append(Shape(d, colours[code % len(colours)], "#ffffff", 0.4,
+                                  cls=f"bar a{code + 1}"))  # fmt: skip
+            left += vals[code]
+        top = cy - (len(lines) - 1) * LINE / 2 + TICK_SIZE * 0.35
+        a.texts += [Text(x0 - 5, top + i * LINE, line, "end", TICK_SIZE, cls="wording")
+                    for i, line in enumerate(lines)]  # fmt: skip
+    centre = Shape(svg.path([(sx(0), y0), (sx(0), y1)]), "none", PALETTE["baseline"], 0.8)
+    return _render("likert.svg.j2", c, bars=bars, centre=centre)

@@ -23,13 +23,14 @@ AREA = PALETTE["area"]
 YEARS = list(range(2008, 2016))
 
 
-def _series(chart_id="dith-entwicklung", break_year=2011):
+def _series(chart_id="dith-entwicklung", break_year=2011, area=None):
+    area = area or [100.0, 99.6, 99.3, 98.3, 97.9, 97.7, 97.7, 97.9]
     return population_series_svg(
         chart_id,
         "Bevölkerungsentwicklung",
         YEARS,
         [
-            ("Dithmarschen", [100.0, 99.6, 99.3, 98.3, 97.9, 97.7, 97.7, 97.9]),
+            ("Dithmarschen", area),
             ("Schleswig-Holstein", [100.0, 99.9, 100.0, 98.9, 99.0, 99.4, 99.9, 100.9]),
             ("Deutschland", [100.0, 99.8, 99.7, 98.0, 98.2, 98.5, 99.0, 100.2]),
         ],
@@ -51,17 +52,18 @@ def _texts(svg: str) -> list[str]:
     return [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG_NS}text")]
 
 
-def _styles(svg: str, tag: str = "path") -> list[str]:
-    return [el.get("style") or "" for el in ET.fromstring(svg).iter(f"{SVG_NS}{tag}")]
+def _by_class(svg: str, cls: str) -> list[ET.Element]:
+    return [el for el in ET.fromstring(svg).iter(f"{SVG_NS}path")
+            if f"dwk-{cls}" in (el.get("class") or "").split()]  # fmt: skip
 
 
-def _plotted(svg: str, style_part: str) -> int:
-    """Paths inside the axes (clipped) whose style contains `style_part`."""
-    return sum(
-        1
-        for el in ET.fromstring(svg).iter(f"{SVG_NS}path")
-        if style_part in (el.get("style") or "") and el.get("clip-path")
-    )
+def _area_line(svg: str) -> ET.Element:
+    (line,) = [el for el in _by_class(svg, "line") if "dwk-s0" in el.get("class").split()]
+    return line
+
+
+def _subpaths(d: str) -> int:
+    return d.count("M")
 
 
 def test_series_chart_is_valid_svg_with_german_legend():
@@ -72,31 +74,49 @@ def test_series_chart_is_valid_svg_with_german_legend():
     for label in ("Dithmarschen", "Schleswig-Holstein", "Deutschland", "Zensus 2011",
                   "Zensus 2022", BREAK_LABEL, "2008 = 100", "Index"):  # fmt: skip
         assert label in texts, label
+    assert not any(re.fullmatch(r"\d+\.\d+", t) for t in texts)
 
 
 def test_series_chart_breaks_the_line_at_the_zensus():
-    area_line = f"stroke: {AREA}; stroke-width: 2.2"
-    assert _plotted(_series(), area_line) == 2  # 2008–2010 and 2011–2015, not joined
-    assert _plotted(_series(break_year=None), area_line) == 1
-    dotted = [s for s in _styles(_series()) if "stroke-dasharray" in s and PALETTE["edge"] in s]
-    assert len(dotted) == 1
+    line = _area_line(_series())
+    assert line.get("stroke") == AREA and line.get("stroke-width") == "2.20"
+    assert _subpaths(line.get("d")) == 2  # 2008–2010 and 2011–2015, not joined
+    assert _subpaths(_area_line(_series(break_year=None)).get("d")) == 1
+    (dotted,) = _by_class(_series(), "break")
+    assert dotted.get("stroke-dasharray") and dotted.get("stroke") == PALETTE["edge"]
+    assert not _by_class(_series(break_year=None), "break")
     assert BREAK_LABEL not in _texts(_series(break_year=None))
+
+
+def test_series_missing_value_is_a_gap_not_a_zero():
+    svg = _series(break_year=None, area=[100.0, 99.6, None, 98.3, math.nan, 97.7, 97.7, 97.9])
+    line = _area_line(svg)
+    assert _subpaths(line.get("d")) == 3  # 2008–09, 2011 alone, 2013–15
+    (markers,) = [el for el in _by_class(svg, "marker") if "dwk-s0" in el.get("class").split()]
+    assert _subpaths(markers.get("d")) == 6  # one marker per present value
+    ys = [float(y) for y in re.findall(r"[ML]-?[\d.]+ (-?[\d.]+)", line.get("d"))]
+    assert max(ys) - min(ys) < 200  # nothing dropped to a zero far below the axis range
 
 
 def test_census_counts_are_unconnected_markers():
     svg = _series()
+    census = _by_class(svg, "census")
+    assert len(census) == 2  # two points in the plot (the legend has its own swatches)
+    for el in census:
+        assert el.get("fill") == "#ffffff"
+        assert el.get("stroke") == PALETTE["reference_outline"]
+        assert _subpaths(el.get("d")) == 1
     outline = PALETTE["reference_outline"]
-    markers = [s for s in _styles(svg, "use") if f"stroke: {outline}" in s]
-    assert len(markers) == 4  # two points in the plot, two in the legend
-    assert all("fill: #ffffff" in s for s in markers)
-    assert _plotted(svg, f"stroke: {outline}") == 0  # no line through the census points
+    lines = [el for el in _by_class(svg, "line") if el.get("stroke") == outline]
+    assert lines == []  # no line through the census points
+    assert census[0].get("d").count("L") != census[1].get("d").count("L")  # two marker shapes
 
 
 def test_series_chart_is_deterministic_and_prefixed():
     assert _series() == _series()
     other = _series("zweites-diagramm")
     ids = {el.get("id") for el in ET.fromstring(other).iter() if el.get("id")}
-    assert all(i.startswith("zweites-diagramm") for i in ids)
+    assert ids and all(i.startswith("zweites-diagramm") for i in ids)
 
 
 def test_series_chart_rejects_wrong_lengths():
@@ -112,6 +132,7 @@ def test_components_chart_legend_and_units():
         assert label in texts, label
     assert ESTIMATED_LABEL == "Wanderungssaldo, geschätzt (Residualmethode)"
     assert texts.count(MISSING_LABEL) == 1  # the missing 2011 migration, not a zero bar
+    assert len(_by_class(svg, "bar")) == 15  # 16 values, one missing
 
 
 def test_components_axis_uses_decimal_comma():
@@ -119,23 +140,25 @@ def test_components_axis_uses_decimal_comma():
         "klein", "Komponenten", [2014, 2015], [-0.6, -0.9], [0.4, 1.1], [True, False]
     )
     assert any(re.fullmatch(r"[−-]?\d+,\d+", t) for t in _texts(svg))
+    assert "2014" in _texts(svg) and "2.014" not in _texts(svg)
 
 
 def test_estimated_years_are_hatched():
     svg = _components()
     prefix = "dith-komponenten"
-    hatched = _plotted(svg, f"fill: url(#{prefix}-h")
-    solid = _plotted(svg, f"fill: {AREA}")
+    hatched = [el for el in _by_class(svg, "bar") if el.get("fill") == f"url(#{prefix}-hatch)"]
+    solid = _by_class(svg, "migration")
     # 2008–2010 and 2012–2014 estimated (6 bars), 2015 counted, 2011 missing
-    assert (hatched, solid) == (6, 1)
-    assert "<pattern" in svg
+    assert (len(hatched), len(solid)) == (6, 1)
+    assert solid[0].get("fill") == AREA
+    assert "<pattern" in svg and f'id="{prefix}-hatch"' in svg
 
 
 def test_components_without_estimates_have_no_hatch_or_legend_entry():
     svg = _components(estimated=[False] * len(YEARS))
     assert ESTIMATED_LABEL not in _texts(svg)
-    assert "<pattern" not in svg
-    assert _plotted(svg, f"fill: {AREA}") == 7
+    assert "<pattern" not in svg and "url(#" not in svg
+    assert len(_by_class(svg, "migration")) == 7
 
 
 def test_components_chart_is_deterministic():
