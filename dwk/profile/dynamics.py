@@ -38,13 +38,15 @@ class Dynamics:
 
     def phase_rows(self) -> list[tuple[str, str, list[tuple[float, str]]]]:
         """(label, ages, [(value, flag) per area]) per life phase, areas as in the names."""
-        out = []
-        for _, rows in self.life_phases.groupby("id", sort=False):
-            by_key = rows.set_index("area_key")
-            cells = [(float(by_key.at[k, "value"]), str(by_key.at[k, "flag"]))
-                     for k in self.life_phase_names]  # fmt: skip
-            out.append((str(rows["label"].iloc[0]), str(rows["age_label"].iloc[0]), cells))
-        return out
+        f = self.life_phases
+        cells = {(i, k): (float(v), str(flag))
+                 for i, k, v, flag in zip(f["id"], f["area_key"], f["value"], f["flag"],
+                                          strict=True)}  # fmt: skip
+        phases: dict[str, tuple[str, str]] = {}
+        for i, label, ages in zip(f["id"], f["label"], f["age_label"], strict=True):
+            phases.setdefault(i, (str(label), str(ages)))
+        return [(label, ages, [cells[(i, k)] for k in self.life_phase_names])
+                for i, (label, ages) in phases.items()]  # fmt: skip
 
     @property
     def census_2022(self) -> float | None:

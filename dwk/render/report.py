@@ -201,6 +201,8 @@ def render_national_index(
 ) -> str:
     """The index of a national run: its Länder (on the level's page), its areas with their
     gaps, and the keys that changed."""
-    return _env(True).get_template("national_index.html.j2").render(
-        title=title, entries=entries, key_notes=key_notes, lands=lands, up=up
+    return (
+        _env(True)
+        .get_template("national_index.html.j2")
+        .render(title=title, entries=entries, key_notes=key_notes, lands=lands, up=up)
     )
