@@ -19,6 +19,7 @@ from dwk.render import charts
 from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
+from dwk.render.template_cache import bytecode_cache
 from dwk.swot.engine import NEED, QUADRANTS
 
 FLAG_MARKS = {"unsicher": "*", "zensus": "†", ".": "", "zensus,unsicher": "†*"}
@@ -56,6 +57,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
     more than rendering it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths.templates_dir()),
+        bytecode_cache=bytecode_cache(),
         autoescape=autoescape,
         finalize=None if autoescape else _md_text,
         undefined=jinja2.StrictUndefined,

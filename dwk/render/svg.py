@@ -377,9 +377,11 @@ def render(template: str, **context: Any) -> str:
         import jinja2
 
         from dwk import paths
+        from dwk.render.template_cache import bytecode_cache
 
         _ENV = jinja2.Environment(
             loader=jinja2.FileSystemLoader(paths.templates_dir() / "svg"),
+            bytecode_cache=bytecode_cache(),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
