@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,7 @@ lint: $(BIN)/python
 
 clean:
 	rm -rf out
+
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python benchmarks/national.py --jobs 2

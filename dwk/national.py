@@ -11,6 +11,8 @@ Each profile is built by the same code as when it is built alone, so it is byte-
 from __future__ import annotations
 
 import csv
+import ctypes
+import gc
 import io
 import os
 import posixpath
@@ -27,7 +29,7 @@ from dwk.coverage import Coverage, KeyNote, coverage
 from dwk.errors import DwkError
 from dwk.render.report import render_national_index
 from dwk.render.write import safe_child
-from dwk.reports import FORMATS, ReportBuilder
+from dwk.reports import FORMATS, ReportBuilder, check_formats
 from dwk.store import Store
 
 LEVEL_FOLDERS = {"kreis": "kreise", "gemeinde": "gemeinden"}
@@ -91,9 +93,13 @@ def build_national(
 ) -> NationalResult:
     """Profiles of every area of `level` into `out/<kreise|gemeinden>/`; `started(total)` and
     `progress(done)` drive a progress bar."""
+    check_formats(formats)
     cov = coverage(store, registry, level, land)
     root = out / LEVEL_FOLDERS[level]
     chunks = _chunks(cov, root)
+    if jobs > 1:
+        store.forget()  # the workers read their own; the parent only writes the indexes
+        _give_back_memory(collect=True)
     if started:
         started(len(cov.areas))
     result = NationalResult(cov, root)
@@ -141,6 +147,20 @@ def _init_worker(formats: tuple[str, ...], review_dir: Path | None) -> None:
     _WORKER["builder"] = ReportBuilder(store, Registry.load(store), formats, review_dir)
 
 
+def _give_back_memory(collect: bool = False) -> None:
+    """Return freed memory to the system: with every worker holding its own tables, what a
+    process keeps after its peaks decides whether the run stays under 1.5 GB."""
+    if collect:
+        gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _build_chunk(chunk: _Chunk, builder: ReportBuilder | None = None) -> list[Outcome]:
     builder = builder or _WORKER["builder"]
     out = []
@@ -153,6 +173,7 @@ def _build_chunk(chunk: _Chunk, builder: ReportBuilder | None = None) -> list[Ou
         except Exception as exc:  # a bug for one area must not cost the other 11,000
             error = f"interner Fehler ({type(exc).__name__}: {exc}), bitte melden"
             out.append(Outcome(area, chunk.relative, error=error))
+    _give_back_memory()
     return out
 
 

@@ -71,6 +71,12 @@ class Built:
     gaps: list[str]
 
 
+def check_formats(formats: tuple[str, ...]) -> None:
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
+
+
 def profile_gaps(profile: Profile) -> list[str]:
     """What the profile could not show for want of data, as short German phrases: the list a
     national run reports for areas with too little data."""
@@ -96,9 +102,7 @@ class ReportBuilder:
         formats: tuple[str, ...] = FORMATS,
         review_dir: Path | None = None,
     ) -> None:
-        bad = [f for f in formats if f not in FORMATS]
-        if bad:
-            raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
+        check_formats(formats)
         self.store, self.registry, self.formats = store, registry, formats
         self.review_dir = review_dir or default_review_dir()
         self.catalogue = load_catalogue()

@@ -148,6 +148,10 @@ class Store:
         found = [e for e in self.entries.values() if e.table == code]
         return sorted(found, key=lambda e: (_stand_date(e.meta["stand"]), e.origin))
 
+    def forget(self) -> None:
+        """Drop the tables read so far (they are read again when asked for)."""
+        self._tables.clear()
+
     def table(self, code: str, provenance: bool = False) -> pd.DataFrame:
         """All cells of one table code; where files overlap the later Stand wins. Without
         `provenance` the columns that only say where a cell came from (`PROVENANCE`) are not
