@@ -12,10 +12,27 @@ import pytest
 from dwk.coverage import coverage
 from tests.cli.test_cli import dwk
 
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+
+
+def _raw_kreise_2020() -> set[str]:
+    """Kreis keys with a population on 31.12.2020, read from the raw file with the csv module."""
+    with (RAW / "untergeekDE-scrape-covid19" / "12411-0015.csv").open(encoding="latin-1") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    return {r[0] for r in rows if re.fullmatch(r"\d{5}", r[0]) and r[6].isdigit()}
+
+
+def _raw_gemeindeverzeichnis() -> set[str]:
+    """Gemeinde keys of the Gemeindeverzeichnis 31.12.2019 (record type 60), read by hand."""
+    path = RAW / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv"
+    with path.open(encoding="utf-8-sig") as fh:
+        return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]
+                for r in csv.DictReader(fh) if r["satzart"] == "60"}  # fmt: skip
+
 
 def test_kreise_are_those_of_2020_and_the_merged_ones_are_listed(store, registry):
     cov = coverage(store, registry, "kreis")
-    assert len(cov.areas) == 401  # 12411-0015.csv: 401 Kreise on 31.12.2020
+    assert {a.key for a in cov.areas} == _raw_kreise_2020() and len(cov.areas) == 401
     assert [a.slug for a in cov.areas if a.is_member] == [
         "dithmarschen", "emsland", "dueren", "dortmund", "saarbruecken"]  # fmt: skip
     notes = {n.key: n for n in cov.key_notes}
@@ -31,7 +48,9 @@ def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
     gone = [n for n in cov.key_notes if n.profiled]
     new = [n for n in cov.key_notes if not n.profiled]
     # Gemeinden of 2015 whose key is not in the Gemeindeverzeichnis of 31.12.2019 (mergers)
-    assert len(gone) == 438
+    listed = _raw_gemeindeverzeichnis()
+    assert {n.key for n in gone} == {a.key for a in cov.areas} - listed and len(gone) == 438
+    assert {n.key for n in new} == listed - {a.key for a in cov.areas}
     brebel = next(n for n in gone if n.key == "01059014")  # merged into Süderbrarup in 2018
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
     assert len(new) == 293 and all(n.key not in {a.key for a in cov.areas} for n in new)
