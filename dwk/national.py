@@ -192,10 +192,8 @@ def _run(chunks, jobs, formats, review_dir, opened):
         try:
             for future in as_completed(futures):
                 yield future.result()
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            for process in list(getattr(pool, "_processes", {}).values()):
+        except BaseException:  # Ctrl-C: stop the workers now, not after their chunks
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             raise
 
