@@ -49,10 +49,8 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     missing = [k for k in keys if k not in src.row]
     if missing:
         raise LookupError(f"Keine Altersstruktur für {missing[0]} am 31.12.{year}")
-    prefetch = getattr(ctx.single_years, "prefetch", None)
-    if prefetch is not None:  # the same single years as `of`, split many areas at once
-        for sex in SEXES:
-            prefetch(src, keys, sex)
+    for sex in SEXES:  # the same single years as `of`, split for many areas at once
+        ctx.single_years.prefetch(src, keys, sex)
     out = np.zeros((len(keys), 2, sc.AGES))
     for i, key in enumerate(keys):
         for s, sex in enumerate(SEXES):

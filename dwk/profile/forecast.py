@@ -132,10 +132,8 @@ def _members(ctx: Context, kreis: str) -> list[str]:
     if ck not in ctx.years_cache:
         src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
         keys = [k for k in src.keys if len(k) == 8 and k.startswith(kreis)]
-        prefetch = getattr(ctx.single_years, "prefetch", None)
         for sex in SEXES:
-            if prefetch is not None:
-                prefetch(src, keys, sex)
+            ctx.single_years.prefetch(src, keys, sex)
         ctx.years_cache[ck] = [
             k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)
         ]

@@ -90,7 +90,7 @@ AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.nda
 
 def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
     """Each key's best age table at `year`: single years where they exist, else groups (from
-    whole tables, so once per context; test doubles with only `age` build it anew)."""
+    whole tables, so once per context)."""
 
     def build() -> dict[str, inputs.AgeData]:
         found: dict[str, inputs.AgeData] = {}
@@ -100,8 +100,7 @@ def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
                 found.setdefault(k, data)
         return found
 
-    lookup = getattr(ctx, "lookup", None)
-    return lookup(("age_sources", year), build) if lookup is not None else build()
+    return ctx.lookup(("age_sources", year), build)
 
 
 def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:

@@ -80,14 +80,6 @@ def life_table_periods(store: Store) -> list[str]:
     return sorted(str(p) for p in store.table(LIFE_TABLE)["period"].unique())
 
 
-def life_table_for(store: Store, base_year: int) -> str:
-    """The standard for a base year: the first table whose period starts in or after it (a 2015
-    base gets 2016/18, a 2020 base 2020/22), else the latest."""
-    periods = life_table_periods(store)
-    later = [p for p in periods if int(p[:4]) >= base_year]
-    return later[0] if later else periods[-1]
-
-
 def life_table(store: Store, period: str, sex: str) -> LifeTable:
     f = store.table(LIFE_TABLE)
     f = f.loc[(f["period"] == period) & (f["sex"] == sex)]
@@ -156,31 +148,12 @@ def fertility(store: Store, year: int, women: np.ndarray | None = None) -> Ferti
     return Fertility(year, asfr, float(male / total), float(total), year)
 
 
-def fertility_years(store: Store) -> list[int]:
-    births = {int(y) for y in store.table(BIRTHS_BY_AGE)["year"].unique()}
-    return sorted(y for y in births if female_single_years(store, y) is not None)
-
-
-def fertility_for(store: Store, base_year: int) -> Fertility:
-    """The latest year ≤ the base year with both births by age and women by single age."""
-    usable = [y for y in fertility_years(store) if y <= base_year]
-    if not usable:
-        raise DwkError(f"Keine deutsche Fruchtbarkeit bis {base_year} im Datenbestand")
-    return fertility(store, usable[-1])
-
-
-# --- the same, read once per context ---------------------------------------------------------
-
-
-def _cached(ctx: Context, key: tuple, build: Callable[[], object]):
-    if key not in ctx.years_cache:
-        ctx.years_cache[key] = build()
-    return ctx.years_cache[key]
+# --- read once per context, from its age tables -----------------------------------------------
 
 
 def women_in(ctx: Context, year: int) -> np.ndarray | None:
     """`female_single_years` from the context's age tables."""
-    return _cached(ctx, ("sc.women", year), lambda: female_single_years(ctx.store, year, ctx.age))
+    return ctx.lookup(("sc.women", year), lambda: female_single_years(ctx.store, year, ctx.age))
 
 
 def fertility_years_in(ctx: Context) -> list[int]:
@@ -188,19 +161,19 @@ def fertility_years_in(ctx: Context) -> list[int]:
         births = {int(y) for y in ctx.store.table(BIRTHS_BY_AGE)["year"].unique()}
         return sorted(y for y in births if women_in(ctx, y) is not None)
 
-    return _cached(ctx, ("sc.fertility_years",), build)
+    return ctx.lookup(("sc.fertility_years",), build)
 
 
 def fertility_in(ctx: Context, year: int) -> Fertility:
-    return _cached(
-        ctx, ("sc.fertility", year), lambda: fertility(ctx.store, year, women_in(ctx, year))
+    return ctx.lookup(
+        ("sc.fertility", year), lambda: fertility(ctx.store, year, women_in(ctx, year))
     )
 
 
 def fertility_for_in(ctx: Context, base_year: int) -> Fertility:
-    """`fertility_for`, read once per context."""
+    """The latest year ≤ the base year with both births by age and women by single age (later
+    years' women need not be read)."""
     births = {int(y) for y in ctx.store.table(BIRTHS_BY_AGE)["year"].unique()}
-    # the latest usable year: later years' women need not be read
     for year in sorted((y for y in births if y <= base_year), reverse=True):
         if women_in(ctx, year) is not None:
             return fertility_in(ctx, year)
@@ -208,15 +181,16 @@ def fertility_for_in(ctx: Context, base_year: int) -> Fertility:
 
 
 def life_table_in(ctx: Context, period: str, sex: str) -> LifeTable:
-    return _cached(ctx, ("sc.life_table", period, sex), lambda: life_table(ctx.store, period, sex))
+    return ctx.lookup(("sc.life_table", period, sex), lambda: life_table(ctx.store, period, sex))
 
 
 def life_table_periods_in(ctx: Context) -> list[str]:
-    return _cached(ctx, ("sc.life_table_periods",), lambda: life_table_periods(ctx.store))
+    return ctx.lookup(("sc.life_table_periods",), lambda: life_table_periods(ctx.store))
 
 
 def life_table_for_in(ctx: Context, base_year: int) -> str:
-    """`life_table_for`, read once per context."""
+    """The standard for a base year: the first table whose period starts in or after it (a 2015
+    base gets 2016/18, a 2020 base 2020/22), else the latest."""
     periods = life_table_periods_in(ctx)
     later = [p for p in periods if int(p[:4]) >= base_year]
     return later[0] if later else periods[-1]

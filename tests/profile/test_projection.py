@@ -24,13 +24,13 @@ def test_german_fertility_2015_from_raw_births_and_women(store):
     assert 1.45 < fert.tfr < 1.55  # Destatis publishes 1.50 for 2015 (mean female population)
 
 
-def test_life_table_survival_from_raw(store):
+def test_life_table_survival_from_raw(store, ctx):
     male = sc.life_table(store, "2016/2018", "male")
     # 12621-0001_2016-2018.csv lines 11-12: L(0) = 99692, L(1) = 99630, l(0) = 100000
     assert male.survival()[0] == pytest.approx(99630 / 99692)
     assert male.newborn_survival() == pytest.approx(0.99692)
-    assert sc.life_table_for(store, 2015) == "2016/2018"
-    assert sc.life_table_for(store, 2020) == "2020/2022"
+    assert sc.life_table_for_in(ctx, 2015) == "2016/2018"
+    assert sc.life_table_for_in(ctx, 2020) == "2020/2022"
 
 
 def test_residual_net_migration_of_dithmarschen_2013(ctx):

@@ -76,13 +76,20 @@ def defs(level: str) -> list:
 
 
 class AgeOnly:
-    """What `compute` asks of a context for age-based indicators: the age table at a year."""
+    """What `compute` asks of a context for age-based indicators: the age table at a year, and
+    a place for the lookups it builds from it."""
 
     def __init__(self, data: inputs.AgeData) -> None:
         self.data = data
+        self.lookups: dict = {}
 
     def age(self, table: str, year: int) -> inputs.AgeData | None:
         return self.data if (table, year) == (self.data.table, YEAR) else None
+
+    def lookup(self, name: tuple, build):
+        if name not in self.lookups:
+            self.lookups[name] = build()
+        return self.lookups[name]
 
 
 def age_data(level: str, keys: list[str], male: np.ndarray, female: np.ndarray) -> inputs.AgeData:
