@@ -66,7 +66,7 @@ class Store:
         self.root = root
         self._manifest_path = root / "manifest.json"
         self.entries: dict[str, Entry] = {}
-        self._tables: dict[tuple[str, bool], pd.DataFrame] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
         if self._manifest_path.exists():
             raw = json.loads(self._manifest_path.read_text("utf-8"))
             if raw.get("schema") == SCHEMA_VERSION:
@@ -120,8 +120,7 @@ class Store:
         write_bytes(self.root / name, _tidy(frame).to_parquet(index=False, compression="zstd"))
         st = path.stat()
         self.entries[origin] = Entry(origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict())
-        for provenance in (False, True):
-            self._tables.pop((meta.code, provenance), None)
+        self._tables.pop(meta.code, None)
 
     def _save_manifest(self) -> None:
         body = {
@@ -152,20 +151,18 @@ class Store:
         """Drop the tables read so far (they are read again when asked for)."""
         self._tables.clear()
 
-    def table(self, code: str, provenance: bool = False) -> pd.DataFrame:
-        """All cells of one table code; where files overlap the later Stand wins. Without
-        `provenance` the columns that only say where a cell came from (`PROVENANCE`) are not
-        read: the computations never use them, and reading them costs a third of the time."""
-        ck = (code, provenance)
-        if ck not in self._tables:
+    def table(self, code: str) -> pd.DataFrame:
+        """All cells of one table code; where files overlap the later Stand wins. The columns
+        that only say where a cell came from (`PROVENANCE`) are not read: no computation uses
+        them, and reading them costs a third of the time."""
+        if code not in self._tables:
             entries = self._entries_for(code)
             if not entries:
                 raise DwkError(f"Tabelle {code} ist nicht im Datenbestand")
-            columns = None if provenance else [c for c in COLUMNS if c not in PROVENANCE]
+            columns = [c for c in COLUMNS if c not in PROVENANCE]
             frames = [pd.read_parquet(self.root / e.parquet, columns=columns) for e in entries]
-            frame = frames[0] if len(frames) == 1 else _union(frames)
-            self._tables[ck] = frame
-        return self._tables[ck]
+            self._tables[code] = frames[0] if len(frames) == 1 else _union(frames)
+        return self._tables[code]
 
 
 def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:
