@@ -6,7 +6,8 @@ has gone since are listed with their successor. Gemeinden are those of the Gemei
 table at its latest Stichtag (31.12.2015). The Gemeindeverzeichnis of 31.12.2019 and Zensus
 2022 only add area and the 2022 count, so a Gemeinde of 2015 whose key is not in the
 Gemeindeverzeichnis any more is still profiled and listed as gone; one that is new since 2015
-has no series to profile and is listed as well.
+has no series to profile and is listed as well, as are the uninhabited gemeindefreie Gebiete
+the Gemeindeverzeichnis lists beside the Gemeinden.
 """
 
 from __future__ import annotations
@@ -107,10 +108,14 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                              f"Schlüssel im Gemeindeverzeichnis 31.12.2019 nicht mehr vorhanden "
                              f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
                              f"ohne Fläche 2019 und Zensus 2022"))  # fmt: skip
-    notes += [
-        KeyNote(key, names[key], key[:2], False,
-                f"Schlüssel neu nach 31.12.{year}: keine Fortschreibung in den Tabellen, "
-                f"kein Profil")
-        for key in sorted(listed - set(keys))
-    ]  # fmt: skip
+    people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
+    inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
+    for key in sorted(listed - set(keys)):
+        why = (
+            f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
+            if key in inhabited
+            else "im Gemeindeverzeichnis 31.12.2019 ohne Einwohner (gemeindefreies Gebiet)"
+        )
+        notes.append(KeyNote(key, names[key], key[:2], False,
+                             f"{why}: keine Fortschreibung in den Tabellen, kein Profil"))  # fmt: skip
     return keys, sorted(notes, key=lambda n: n.key)

@@ -67,12 +67,12 @@ class NationalResult:
         """The run at a glance, for the end of the CLI output."""
         c = self.coverage
         built = len(self.outcomes) - len(self.failed)
-        gone = sum(1 for n in c.key_notes if not n.profiled)
+        without = sum(1 for n in c.key_notes if not n.profiled)
         return [
             f"{LEVEL_TITLES[c.level]}: {built} von {len(self.outcomes)} Profilen gebaut, "
             f"{len(self.failed)} fehlgeschlagen",
-            f"Schlüssel geändert: {len(c.key_notes)} ({len(c.key_notes) - gone} mit Profil, "
-            f"{gone} ohne eigenes Profil)",
+            f"Schlüssel geändert, neu oder gemeindefrei: {len(c.key_notes)} "
+            f"({len(c.key_notes) - without} mit Profil, {without} ohne eigenes Profil)",
             f"mit zu wenigen Daten (Lücken im Profil): {len(self.thin)}",
             f"Liste aller Gebiete: {self.root / 'zusammenfassung.csv'}",
         ]

@@ -22,11 +22,22 @@ def _raw_kreise_2020() -> set[str]:
     return {r[0] for r in rows if re.fullmatch(r"\d{5}", r[0]) and r[6].isdigit()}
 
 
-def _raw_gemeindeverzeichnis() -> set[str]:
-    """Gemeinde keys of the Gemeindeverzeichnis 31.12.2019 (record type 60), read by hand."""
+def _raw_plain_gemeinden() -> set[str]:
+    """Gemeinden that 12411-01-01-5_00.csv names by a plain 8-digit key with a population on
+    31.12.2015 (third column). Samtgemeinden share the 8-digit form but are Gemeindeverbände;
+    Gemeinden written with a 12-digit regional key are not read here."""
+    with (RAW / "genesapi-data" / "12411-01-01-5_00.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh, delimiter=";")
+                if r and re.fullmatch(r"\d{8}", r[0]) and "Samtgemeinde" not in r[1]]  # fmt: skip
+    return {r[0] for r in rows if r[2].isdigit()}
+
+
+def _raw_gemeindeverzeichnis() -> dict[str, int]:
+    """Gemeinde keys of the Gemeindeverzeichnis 31.12.2019 (record type 60) and their
+    population, read by hand."""
     path = RAW / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv"
     with path.open(encoding="utf-8-sig") as fh:
-        return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]
+        return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: int(r["bevoelkerung"].replace(" ", ""))
                 for r in csv.DictReader(fh) if r["satzart"] == "60"}  # fmt: skip
 
 
@@ -44,17 +55,24 @@ def test_kreise_are_those_of_2020_and_the_merged_ones_are_listed(store, registry
 
 def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
     cov = coverage(store, registry, "gemeinde")
-    assert len(cov.areas) == 11149  # 12411-01-01-5_00.csv, Gemeinden on 31.12.2015
+    keys = {a.key for a in cov.areas}
+    assert len(cov.areas) == len(keys) == 11149  # 12411-01-01-5_00.csv, Gemeinden on 31.12.2015
+    present = _raw_plain_gemeinden()
+    assert len(present) == 8053 and present <= keys
     gone = [n for n in cov.key_notes if n.profiled]
     new = [n for n in cov.key_notes if not n.profiled]
     # Gemeinden of 2015 whose key is not in the Gemeindeverzeichnis of 31.12.2019 (mergers)
     listed = _raw_gemeindeverzeichnis()
-    assert {n.key for n in gone} == {a.key for a in cov.areas} - listed and len(gone) == 438
-    assert {n.key for n in new} == listed - {a.key for a in cov.areas}
-    brebel = next(n for n in gone if n.key == "01059014")  # merged into Süderbrarup in 2018
+    assert {n.key for n in gone} == keys - listed.keys() and len(gone) == 438
+    assert {n.key for n in new} == listed.keys() - keys and len(new) == 293
+    empty = {n.key for n in new if "ohne Einwohner (gemeindefreies Gebiet)" in n.note}
+    assert empty == {k for k in listed.keys() - keys if listed[k] == 0} and len(empty) == 206
+    brebel = next(n for n in gone if n.key == "01059014")
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
-    assert len(new) == 293 and all(n.key not in {a.key for a in cov.areas} for n in new)
     saar = coverage(store, registry, "gemeinde", land="10")
+    # the Saarland's 52 Gemeinden did not change between 2015 and 2019 (beside them the
+    # Gemeindeverzeichnis lists one uninhabited gemeindefreies Gebiet)
+    assert {a.key for a in saar.areas} == {k for k, n in listed.items() if k[:2] == "10" and n}
     assert len(saar.areas) == 52 and set(saar.lands) == {"10"}
 
 
