@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 DWK = str(Path(sys.executable).with_name("dwk"))
-ALL_GEMEINDEN = 11149  # Gemeinden of the 2015 statistics (dwk.coverage)
 NAIVE_KREISE = ("01051", "03159", "05913", "09162", "14612", "16051")
 
 
@@ -103,6 +102,16 @@ def indicators_for_germany() -> tuple[float, int]:
     return time.perf_counter() - start, len(keys)
 
 
+def gemeinden_in_germany() -> int:
+    """How many Gemeinden `--level gemeinde` builds (`dwk.coverage`)."""
+    from dwk.areas import Registry
+    from dwk.coverage import coverage
+    from dwk.store import Store
+
+    store = Store.open()
+    return len(coverage(store, Registry.load(store), "gemeinde").areas)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
@@ -142,8 +151,9 @@ def main() -> None:
             sample = run([*gemeinden_args, "--land", opts.sample_land, "--out", str(out / "nat")])
             n = profiles_in(out / "nat" / "gemeinden")
             line(f"Gemeinden des Landes {opts.sample_land} ({n}, Stichprobe)", sample, n)
-            rows.append((f"alle {ALL_GEMEINDEN} Gemeinden, aus der Stichprobe hochgerechnet",
-                         f"{sample['wall'] / n * ALL_GEMEINDEN:.0f} s"))  # fmt: skip
+            total = gemeinden_in_germany()
+            rows.append((f"alle {total} Gemeinden, aus der Stichprobe hochgerechnet",
+                         f"{sample['wall'] / n * total:.0f} s"))  # fmt: skip
         else:
             gemeinden = run([*gemeinden_args, "--out", str(out / "nat")])
             n = profiles_in(out / "nat" / "gemeinden")
