@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from dwk.areas import Registry
-from dwk.profile import age_estimation as ae
-from dwk.profile import inputs
-from dwk.profile.indicators import Context
+from dwk.inputs import age_estimation as ae
+from dwk.inputs import tables as inputs
+from dwk.inputs.context import Context
 from dwk.store import Store
 
 SEXES = ("male", "female")

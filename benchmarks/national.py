@@ -89,8 +89,9 @@ def profiles_in(folder: Path) -> int:
 
 def indicators_for_germany() -> tuple[float, int]:
     from dwk.areas import Registry
-    from dwk.profile.catalogue import load_catalogue
-    from dwk.profile.indicators import Context, compute
+    from dwk.indicators.catalogue import load_catalogue
+    from dwk.indicators.compute import compute
+    from dwk.inputs.context import Context
     from dwk.store import Store
 
     store = Store.open()
@@ -103,9 +104,9 @@ def indicators_for_germany() -> tuple[float, int]:
 
 
 def gemeinden_in_germany() -> int:
-    """How many Gemeinden `--level gemeinde` builds (`dwk.coverage`)."""
+    """How many Gemeinden `--level gemeinde` builds (`dwk.app.coverage`)."""
+    from dwk.app.coverage import coverage
     from dwk.areas import Registry
-    from dwk.coverage import coverage
     from dwk.store import Store
 
     store = Store.open()

@@ -23,11 +23,11 @@ import time
 import numpy as np
 
 from dwk.areas import Registry
-from dwk.profile import forecast as fc
-from dwk.profile import kreis_inputs as ki
-from dwk.profile import migration as mg
-from dwk.profile.backtest import run_backtest
-from dwk.profile.indicators import Context
+from dwk.inputs.context import Context
+from dwk.projection import kreis_inputs as ki
+from dwk.projection import migration as mg
+from dwk.projection import model as fc
+from dwk.projection.backtest import run_backtest
 from dwk.store import Store
 
 COMMANDS = {

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dwk import paths
-from dwk.errors import ConfigError, UnknownAreaError
+from dwk.core import paths
+from dwk.core.errors import ConfigError, UnknownAreaError
+from dwk.core.toml import load_toml
 from dwk.store import Store
-from dwk.tomlfile import load_toml
 
 # Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
 # (the last one names Kreise formed after 2015, such as Göttingen 03159).

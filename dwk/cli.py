@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from dwk.errors import DwkError
+from dwk.core.errors import DwkError
 
 app = typer.Typer(
     help="Kommunalprofile (demografische Profile mit SWOT) aus amtlichen Tabellen.",
@@ -118,7 +118,7 @@ def profile_build(
         return
     from rich.progress import Progress
 
-    from dwk.reports import build_reports, resolve_areas
+    from dwk.app.build import build_reports, resolve_areas
 
     store, registry = _open()
     targets = resolve_areas(registry, area or [], all_members)
@@ -142,7 +142,7 @@ def _national(
 ) -> None:
     from rich.progress import Progress
 
-    from dwk.national import build_national, default_jobs
+    from dwk.app.national import build_national, default_jobs
 
     store, registry = _open()
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
@@ -192,7 +192,7 @@ def profile_diff(
 
     Example: dwk profile diff out-2025 out
     """
-    from dwk.profile_diff import diff_builds, write_diff
+    from dwk.app.diff import diff_builds, write_diff
 
     result = diff_builds(old, new, threshold)
     for line in result.lines():
@@ -212,7 +212,7 @@ def swot_review(
 
     Example: dwk swot review adorf
     """
-    from dwk.swot.review_file import update_review
+    from dwk.app.review import update_review
 
     store, registry = _open()
     update = update_review(store, registry, area, file)
@@ -233,7 +233,7 @@ def export_meeting(
 
     Example: dwk export meeting --out out/treffen --zip
     """
-    from dwk.meeting import export_meeting as run
+    from dwk.app.meeting import export_meeting as run
 
     store, registry = _open()
     result = run(store, registry, out, as_zip, reviews)
@@ -256,7 +256,7 @@ def indicators(
 
     Example: dwk indicators --level kreis --year 2015 --format json
     """
-    from dwk.indicator_export import indicator_records, write_records
+    from dwk.app.indicators import indicator_records, write_records
 
     store, registry = _open()
     if level is None and not area:
@@ -288,12 +288,12 @@ def project(
 
     Example: dwk project dortmund --to 2040 --format csv
     """
-    from dwk import projection_export as pe
+    from dwk.app import project as pe
 
     store, registry = _open()
     if backtest:
-        from dwk.profile.backtest import run_backtest
-        from dwk.profile.indicators import Context
+        from dwk.inputs.context import Context
+        from dwk.projection.backtest import run_backtest
 
         pe.write_backtest(run_backtest(Context(store, registry.changes)), fmt, sys.stdout)
         return
@@ -323,7 +323,7 @@ def survey_summarize(
 
     Example: dwk survey summarize data/surveys/adorf-buergerbefragung.csv --codebook data/surveys/buergerbefragung.toml --area adorf
     """
-    from dwk.survey_export import summarize_file, write_summary
+    from dwk.app.survey import summarize_file, write_summary
 
     store, registry = _open()
     result = summarize_file(store, registry, file, codebook, area, min_cell=min_cell,

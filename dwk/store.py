@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from dwk import paths
-from dwk.atomic import write_bytes
-from dwk.errors import DwkError
-from dwk.sources import read_file
-from dwk.sources.meta import TableMeta
+from dwk.core import paths
+from dwk.core.atomic import write_bytes
+from dwk.core.errors import DwkError
+from dwk.sources.tables.meta import TableMeta
+from dwk.sources.tables.read import read_file
 from dwk.sources.text import read_bytes
 
 SCHEMA_VERSION = 5

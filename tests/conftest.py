@@ -35,14 +35,14 @@ def registry(store):
 
 @pytest.fixture(scope="session")
 def ctx(store, registry):
-    from dwk.profile.indicators import Context
+    from dwk.inputs.context import Context
 
     return Context(store, registry.changes)
 
 
 @pytest.fixture(scope="session")
 def catalogue():
-    from dwk.profile.catalogue import load_catalogue
+    from dwk.indicators.catalogue import load_catalogue
 
     return load_catalogue()
 
@@ -51,7 +51,7 @@ def catalogue():
 def member_reports(store, registry, tmp_path_factory):
     """The nine member reports (md, html, json) and their profiles, built once in-process for
     every test that reads them rather than tests the CLI (test_cli builds its own through it)."""
-    from dwk.reports import build_reports
+    from dwk.app.build import build_reports
 
     out = tmp_path_factory.mktemp("member-reports")
     result = build_reports(store, registry, list(registry.members), out, keep_profiles=True)

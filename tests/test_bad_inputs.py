@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dwk import paths
-from dwk.errors import ConfigError, DwkError
+from dwk.core import paths
+from dwk.core.errors import ConfigError, DwkError
 from dwk.store import SCHEMA_VERSION, Store
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -416,7 +416,7 @@ AREA_ERRORS = {
     "areas_not_a_table.toml": (
         "", "Gebiet Nr. 1: es fehlen slug, name, type, key, level, land, kreis, member, references"
     ),
-    # tomllib's own message (English) after the position: see dwk/tomlfile.py
+    # tomllib's own message (English) after the position: see dwk/core/toml.py
     "areas_key_leading_zero.toml": (":6:8", None),
 }  # fmt: skip
 
@@ -455,14 +455,14 @@ LOADER_BUGS = {
     "rules_not_a_table.toml": "dwk/swot/rules.py: AttributeError ('str' has no .get)",
     "codebook_missing_not_table.toml": "dwk/survey/codebook.py: AttributeError ('list' has no .items)",
     "codebook_labels_not_list.toml": "dwk/survey/codebook.py: a text read as one label per letter",
-    "codebook_latin1.toml": "dwk/tomlfile.py: UnicodeDecodeError (a TOML file not in UTF-8)",
+    "codebook_latin1.toml": "dwk/core/toml.py: UnicodeDecodeError (a TOML file not in UTF-8)",
 }  # fmt: skip
 
 
 def _rules(path: Path):
-    """`load_rules` as `dwk.reports.profile_rules` calls it, on another file."""
-    from dwk.profile.catalogue import load_catalogue
-    from dwk.profile.outlook import load_groups
+    """`load_rules` as `dwk.app.build.profile_rules` calls it, on another file."""
+    from dwk.indicators.catalogue import load_catalogue
+    from dwk.projection.outlook import load_groups
     from dwk.swot import survey as survey_rules
     from dwk.swot.engine import KINDS
     from dwk.swot.rules import load_rules
@@ -488,7 +488,7 @@ CATALOGUE_ERRORS = {
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE_ERRORS))
 def test_catalogue_files(name):
-    from dwk.profile.catalogue import load_catalogue
+    from dwk.indicators.catalogue import load_catalogue
 
     with pytest.raises(ConfigError) as err:
         load_catalogue(BAD / name)
@@ -638,7 +638,7 @@ def test_survey_handled(runs, name):
 def test_limesurvey_multiline_answer_and_null():
     """The reader keeps a line break and doubled quotes inside an answer, tells NULL (None,
     not shown) from "" (shown, unanswered), and numbers records by their first line."""
-    from dwk.sources.survey_file import read_survey
+    from dwk.sources.surveys.survey_file import read_survey
 
     raw = read_survey(BAD / "limesurvey_bom_crlf_multiline.csv")
     assert raw.lines == [2, 3, 4, 5, 7] and raw.complete == [True, True, False, True, True]
@@ -682,8 +682,8 @@ REVIEW_ERRORS = {
 
 @pytest.mark.parametrize("name", sorted(REVIEW_ERRORS))
 def test_review_files(registry, name):
-    from dwk.profile.catalogue import load_catalogue
-    from dwk.reports import profile_rules
+    from dwk.app.build import profile_rules
+    from dwk.indicators.catalogue import load_catalogue
     from dwk.swot.review_file import load_review
 
     with pytest.raises(ConfigError) as err:

@@ -3,7 +3,7 @@ registry, SWOT rules, catalogue, survey codebook and answers, review files) come
 and no name leaves the output folder or the meeting zip.
 
 The profile is built the way `dwk swot review` and `dwk profile build` build it (their library
-functions, in-process), from a copy of `data/` with `raw/` linked in: `dwk.paths.data_dir` is
+functions, in-process), from a copy of `data/` with `raw/` linked in: `dwk.core.paths.data_dir` is
 pointed at the copy, so the registry, rules, catalogue and review folder all come from it.
 """
 
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from dwk import paths
+from dwk.app.meeting import zip_folder
 from dwk.areas import Registry
-from dwk.errors import ConfigError, DwkError
-from dwk.meeting import zip_folder
-from dwk.render.write import safe_child
+from dwk.core import paths
+from dwk.core.errors import ConfigError, DwkError
+from dwk.core.write import safe_child
 from dwk.swot.rules import PLACEHOLDERS, load_rules
 
 SCRIPT = "<script>alert('{}')</script>"
@@ -120,9 +120,10 @@ references = ["14523", "14", "DG", "members"]
 def built(store, tmp_path_factory):
     """The hostile data built as `dwk swot review hostile --file F` and then
     `dwk profile build hostile other --reviews DIR --out OUT` would build it."""
-    from dwk.profile.catalogue import load_catalogue
-    from dwk.reports import build_reports, profile_rules
-    from dwk.swot.review_file import AddedEntry, dump_review, load_review, update_review
+    from dwk.app.build import build_reports, profile_rules
+    from dwk.app.review import update_review
+    from dwk.indicators.catalogue import load_catalogue
+    from dwk.swot.review_file import AddedEntry, dump_review, load_review
 
     root = tmp_path_factory.mktemp("hostile")
     sentinel = root / "PWNED"

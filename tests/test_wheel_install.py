@@ -70,7 +70,7 @@ def built(installed):
 def test_wheel_carries_package_data_and_no_tests(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("dwk/data/raw/SOURCES.md", "dwk/templates/profile.html.j2",
-                 "dwk/data/surveys/buergerbefragung.toml", "dwk/cli.py", "dwk/paths.py"):  # fmt: skip
+                 "dwk/data/surveys/buergerbefragung.toml", "dwk/cli.py", "dwk/core/paths.py"):  # fmt: skip
         assert name in names, name
     assert not [n for n in names if n.startswith("tests/") or "/tests/" in n]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
@@ -89,7 +89,7 @@ def test_wheel_carries_every_tracked_data_and_template_file(wheel):
 
 def test_the_installed_package_is_the_wheels(installed):
     bin_dir, env, work = installed
-    code = "import dwk, dwk.paths as p; print(dwk.__file__, p.data_dir(), p.templates_dir())"
+    code = "import dwk, dwk.core.paths as p; print(dwk.__file__, p.data_dir(), p.templates_dir())"
     where = run([bin_dir / "python", "-c", code], work, env).stdout.split()
     venv = bin_dir.parent.resolve()
     for path in where:

@@ -28,7 +28,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from dwk.errors import DwkError
+from dwk.core.errors import DwkError
 
 if TYPE_CHECKING:  # pragma: no cover
     from weasyprint import Document

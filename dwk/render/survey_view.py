@@ -7,9 +7,9 @@ import math
 
 from markupsafe import Markup
 
-from dwk.numbers import format_de, format_period
-from dwk.profile.build import Profile
+from dwk.core.format import format_de, format_period
 from dwk.render.survey_charts import likert_svg
+from dwk.report.build import Profile
 from dwk.survey.summary import FIELD_LABELS, SurveyResult
 
 

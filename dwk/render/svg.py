@@ -376,7 +376,7 @@ def render(template: str, **context: Any) -> str:
     if _ENV is None:
         import jinja2
 
-        from dwk import paths
+        from dwk.core import paths
         from dwk.render.template_cache import bytecode_cache
 
         _ENV = jinja2.Environment(

@@ -9,7 +9,7 @@ from functools import cache
 
 import jinja2
 
-from dwk import paths
+from dwk.core import paths
 
 
 @cache

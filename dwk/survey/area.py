@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dwk.areas import Area
-from dwk.profile.indicators import Context
-from dwk.sources.survey_file import read_survey
+from dwk.inputs.context import Context
+from dwk.sources.surveys.survey_file import read_survey
 from dwk.survey.codebook import load_codebook
 from dwk.survey.population import official_population
 from dwk.survey.summary import MIN_CELL, SurveyResult, summarize

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dwk.errors import ConfigError
-from dwk.tomlfile import load_toml
+from dwk.core.errors import ConfigError
+from dwk.core.toml import load_toml
 
 POLARITIES = ("zustimmung_guenstig", "zustimmung_unguenstig", "neutral")
 AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (

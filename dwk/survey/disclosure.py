@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dwk.errors import SurveyError
+from dwk.core.errors import SurveyError
 
 
 def suppress(counts: Mapping[str, int], min_cell: int = 10) -> set[str]:

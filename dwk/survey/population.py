@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dwk.errors import SurveyError
-from dwk.profile.indicators import Context, age_source, age_years
+from dwk.core.errors import SurveyError
+from dwk.indicators.compute import age_source, age_years
+from dwk.inputs.context import Context
 from dwk.survey.codebook import AGE_GROUPS
 
 SEX_COLUMNS = {"männlich": "male", "weiblich": "female"}

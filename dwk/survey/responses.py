@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.errors import ConfigError, InputError
-from dwk.sources.survey_file import RawSurvey
+from dwk.core.errors import ConfigError, InputError
+from dwk.sources.surveys.raw import RawSurvey
 from dwk.survey.codebook import AGE_GROUPS, Codebook, Item, Respondent
 
 NOT_SHOWN = "nicht gezeigt"

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from dwk.errors import SurveyError
+from dwk.core.errors import SurveyError
 from dwk.survey.disclosure import suppress
 from dwk.survey.responses import NOT_SHOWN
 from dwk.survey.weighting import kish

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dwk.errors import SurveyError
-from dwk.sources.survey_file import RawSurvey
+from dwk.core.errors import SurveyError
+from dwk.sources.surveys.raw import RawSurvey
 from dwk.survey.codebook import Codebook, Item
 from dwk.survey.collapse import collapse_ordered
 from dwk.survey.disclosure import suppress

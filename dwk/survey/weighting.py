@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.errors import SurveyError
-from dwk.numbers import format_de
+from dwk.core.errors import SurveyError
+from dwk.core.format import format_de
 
 
 @dataclass(frozen=True, eq=False)

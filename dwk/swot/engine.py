@@ -13,7 +13,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dwk.numbers import format_de, format_period
+from dwk.core.format import format_de, format_period
+from dwk.indicators.observation import Observation
 from dwk.swot.rules import SwotRule
 
 STRENGTH, WEAKNESS, OPPORTUNITY, RISK, NEED = (
@@ -26,20 +27,6 @@ KIND_QUADRANTS: dict[str, tuple[str, str]] = {
     "projection": (OPPORTUNITY, RISK),
 }
 MIN_PEERS = 3
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One indicator value with what a rule needs to know about it."""
-
-    value: float
-    flag: str
-    period: str
-    tables: str
-    label: str
-    unit: str
-    polarity: str
-    decimals: int
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,12 @@ from pathlib import Path
 
 import tomli_w
 
-from dwk import paths
-from dwk.areas import Area, Registry
-from dwk.atomic import write_text
-from dwk.errors import ConfigError
-from dwk.store import Store
+from dwk.areas import Area
+from dwk.core import paths
+from dwk.core.errors import ConfigError
+from dwk.core.toml import load_toml
 from dwk.swot.engine import NEED, QUADRANTS, SwotItem
 from dwk.swot.rules import SwotRule
-from dwk.tomlfile import load_toml
 
 CANDIDATE, ACCEPTED, EDITED, REJECTED = "candidate", "accepted", "edited", "rejected"
 STATUSES = (CANDIDATE, ACCEPTED, EDITED, REJECTED)
@@ -76,30 +74,6 @@ class Review:
 
     def by_id(self) -> dict[str, ReviewEntry]:
         return {e.id: e for e in self.items}
-
-
-@dataclass(frozen=True)
-class ReviewUpdate:
-    path: Path
-    area: Area
-    review: Review
-    new: int
-    gone: int
-    notes: tuple[str, ...] = ()
-
-    def count(self, status: str) -> int:
-        return sum(1 for e in self.review.items if e.mark != GONE and e.status == status)
-
-    def lines(self) -> list[str]:
-        current = sum(1 for e in self.review.items if e.mark != GONE)
-        return [
-            f"{self.path}: Review für {self.area.name} ({self.area.key}) geschrieben",
-            f"{current} Kandidaten, davon {self.new} neu; {self.gone} entfallen",
-            f"angenommen {self.count(ACCEPTED)}, bearbeitet {self.count(EDITED)}, "
-            f"abgelehnt {self.count(REJECTED)}, ungeprüft {self.count(CANDIDATE)}, "
-            f"ergänzt {len(self.review.added)}",
-            *self.notes,
-        ]
 
 
 def default_review_dir() -> Path:
@@ -177,28 +151,6 @@ def dump_review(review: Review, area: Area) -> str:
     for a in review.added:
         out += ["", "[[added]]", *(f"{k} = {_value(getattr(a, k))}" for k in ADDED_FIELDS)]
     return "\n".join(out) + "\n"
-
-
-def update_review(
-    store: Store, registry: Registry, query: str, path: Path | None = None
-) -> ReviewUpdate:
-    """Write the area's candidates into its review file, keeping every verdict already there."""
-    # dwk.profile.build and dwk.reports import this module
-    from dwk.profile.build import build_profile
-    from dwk.profile.catalogue import load_catalogue
-    from dwk.profile.indicators import Context
-    from dwk.reports import profile_rules
-
-    area = registry.resolve(query)
-    path = path or default_review_dir() / f"{area.slug}.toml"
-    catalogue = load_catalogue()
-    rules = profile_rules(catalogue)
-    old = load_review(path, area, rules)
-    ctx = Context(store, registry.changes)
-    profile = build_profile(area, store, registry, catalogue, rules, ctx)
-    review, new, gone, notes = merge_review(old, profile.swot, area, path)
-    write_text(path, dump_review(review, area))
-    return ReviewUpdate(path, area, review, new, gone, tuple(notes))
 
 
 _HEADER = """\

@@ -6,10 +6,10 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from dwk import paths
-from dwk.errors import ConfigError
+from dwk.core import paths
+from dwk.core.errors import ConfigError
+from dwk.core.toml import load_toml
 from dwk.survey.codebook import POLARITIES as SURVEY_POLARITIES
-from dwk.tomlfile import load_toml
 
 COMPARISONS = ("kreis", "land", "de", "members", "absolut")
 PLACEHOLDERS = frozenset(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dwk.numbers import format_de
+from dwk.core.format import format_de
 from dwk.swot.engine import NEED, STRENGTH, WEAKNESS, RuleOutcome, SwotItem
 from dwk.swot.rules import SwotRule
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dwk import paths
+from dwk.core import paths
 
 MISSING = "Chromium fehlt: apt-get install chromium (Debian) und pip install -e '.[test]'"
 # Looked up in this order; a test run can empty the tuple to see the missing-browser path.
@@ -109,10 +109,10 @@ def screenshot_dir(tmp_path_factory, pytestconfig) -> Path:
 @pytest.fixture(scope="module")
 def pages(browser, screenshot_dir, store, registry, member_reports, pytestconfig):
     """slug → Page: the nine reports and the comparison page, each opened once."""
-    from dwk.profile.catalogue import load_catalogue
-    from dwk.profile.comparison import compare
-    from dwk.profile.indicators import Context
-    from dwk.render.comparison_report import render_comparison
+    from dwk.indicators.catalogue import load_catalogue
+    from dwk.inputs.context import Context
+    from dwk.render.comparison import render_comparison
+    from dwk.report.comparison import compare
 
     started = time.perf_counter()
     out, profiles = member_reports

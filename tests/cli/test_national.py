@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dwk.coverage import coverage
+from dwk.app.coverage import coverage
 from tests.cli.test_cli import dwk
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -123,7 +123,7 @@ def test_a_profile_of_the_national_run_is_the_profile_built_alone(bremen, cache_
 
 
 def test_members_keep_their_slug_at_the_top_of_the_level(store, registry, tmp_path):
-    from dwk.national import _chunks
+    from dwk.app.national import _chunks
 
     cov = coverage(store, registry, "kreis", land="01")
     chunks = _chunks(cov, tmp_path)

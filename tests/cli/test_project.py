@@ -10,7 +10,7 @@ import re
 import pytest
 from test_cli import dwk  # the same subprocess runner (tests/cli is on sys.path)
 
-from dwk import paths
+from dwk.core import paths
 
 
 def _raw_totals():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dwk import paths
+from dwk.core import paths
 from tests.cli.test_cli import dwk
 
 SURVEYS = paths.data_dir() / "surveys"

@@ -11,16 +11,16 @@ import zipfile
 
 import pytest
 
-from dwk.errors import DwkError
-from dwk.indicator_tables import _sheet_name, write_indicator_csv, write_indicator_xlsx
-from dwk.profile.build import build_profile
-from dwk.profile_json import render_json
+from dwk.core.errors import DwkError
+from dwk.render.profile_json import render_json
+from dwk.render.tables import _sheet_name, write_indicator_csv, write_indicator_xlsx
+from dwk.report.build import build_profile
 
 openpyxl = pytest.importorskip("openpyxl")
 
 
 def _rules(catalogue):
-    from dwk.reports import profile_rules
+    from dwk.app.build import profile_rules
 
     return profile_rules(catalogue)
 

@@ -105,7 +105,7 @@ def test_a_second_export_is_byte_identical(bundle, cache_dir, tmp_path):
 
 
 def test_a_failed_export_keeps_the_previous_bundle(bundle, store, registry, monkeypatch):
-    from dwk import meeting
+    from dwk.app import meeting
 
     folder, _, reviews = bundle
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from dwk import paths
+from dwk.app.diff import diff_builds, write_diff
 from dwk.areas import Registry
-from dwk.errors import InputError
-from dwk.profile.build import build_profile
-from dwk.profile.indicators import Context
-from dwk.profile_diff import diff_builds, write_diff
-from dwk.profile_json import dumps, render_json
+from dwk.core import paths
+from dwk.core.errors import InputError
+from dwk.inputs.context import Context
+from dwk.render.profile_json import dumps, render_json
+from dwk.report.build import build_profile
 from dwk.store import Store
 
 GV = "grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"
@@ -23,7 +23,7 @@ ADORF_GV = '"Adorf/Vogtl., Stadt", 42.97,'
 
 
 def _rules(catalogue):
-    from dwk.reports import profile_rules
+    from dwk.app.build import profile_rules
 
     return profile_rules(catalogue)
 

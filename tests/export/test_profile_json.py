@@ -9,12 +9,12 @@ import math
 import numpy as np
 import pytest
 
-from dwk.profile.build import Cell, build_profile
-from dwk.profile_json import SCHEMA, plain, profile_record, render_json
+from dwk.render.profile_json import SCHEMA, plain, profile_record, render_json
+from dwk.report.build import Cell, build_profile
 
 
 def _rules(catalogue):
-    from dwk.reports import profile_rules
+    from dwk.app.build import profile_rules
 
     return profile_rules(catalogue)
 

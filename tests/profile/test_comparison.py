@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import math
 
-from dwk.profile.build import Cell
-from dwk.profile.catalogue import IndicatorDef
-from dwk.profile.comparison import _marks
+from dwk.indicators.catalogue import IndicatorDef
+from dwk.report.build import Cell
+from dwk.report.comparison import _marks
 
 
 def _def(id_: str, unit: str) -> IndicatorDef:

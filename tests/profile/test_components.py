@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from dwk.errors import ConfigError
-from dwk.profile.components import (
+from dwk.core.errors import ConfigError
+from dwk.dynamics.components import (
     LIFE_PHASE_NOTE,
     ZENSUS_NOTE,
     FourYearMean,

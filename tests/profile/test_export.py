@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dwk.indicator_export import indicator_records
+from dwk.app.indicators import indicator_records
 
 
 def areas(store, registry, year):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dwk.profile import gemeinde_migration as gm
+from dwk.projection import gemeinde_migration as gm
 
 
 def test_within_deviation_of_vrees_by_hand(ctx):

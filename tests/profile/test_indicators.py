@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dwk.profile.indicators import compute
+from dwk.indicators.compute import compute
 
 
 def values(ctx, catalogue, keys, year=None, anchor=None):
@@ -85,7 +85,7 @@ def test_results_do_not_depend_on_what_the_context_saw_before(store, registry, c
     # or together with other keys, gives exactly what it gives in a fresh context
     from pandas.testing import assert_frame_equal
 
-    from dwk.profile.indicators import Context
+    from dwk.inputs.context import Context
 
     def figures(ctx, area_key, refs):
         shown = [d for d in catalogue if registry.get(area_key).level in d.levels]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dwk.profile import assumptions as asm
-from dwk.profile import forecast as fc
-from dwk.profile import inputs
-from dwk.profile import kreis_inputs as ki
-from dwk.profile import migration as mg
-from dwk.profile import schedules as sc
-from dwk.profile.projection import Schedules, output_bands, project
+from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
+from dwk.projection import assumptions as asm
+from dwk.projection import kreis_inputs as ki
+from dwk.projection import migration as mg
+from dwk.projection import model as fc
+from dwk.projection.engine import Schedules, output_bands, project
 
 
 def test_german_fertility_2015_from_raw_births_and_women(store):
@@ -142,8 +142,8 @@ def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
     exactly what the full store gives: nothing after 2015 (but the two national tables) is read."""
     import shutil
 
-    from dwk import paths
-    from dwk.profile.indicators import Context
+    from dwk.core import paths
+    from dwk.inputs.context import Context
     from dwk.store import Store
 
     raw, keep = paths.raw_dir(), tmp_path / "raw"
@@ -161,7 +161,7 @@ def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
 
 
 def test_outlook_flags_small_groups_so_no_rule_reads_them(ctx, registry):
-    from dwk.profile.outlook import MIN_GROUP, outlook_for
+    from dwk.projection.outlook import MIN_GROUP, outlook_for
 
     # 12411-02-03-5_00.csv line 24: Bergewöhrden (01051008), 35 inhabitants on 31.12.2015
     outlook = outlook_for(ctx, registry.get("01051008"))
@@ -176,8 +176,8 @@ def test_outlook_flags_small_groups_so_no_rule_reads_them(ctx, registry):
 
 
 def test_a_profile_without_a_projection_says_why(ctx, registry, store, catalogue):
-    from dwk.profile.build import build_profile
-    from dwk.reports import profile_rules
+    from dwk.app.build import profile_rules
+    from dwk.report.build import build_profile
 
     # 12411-02-03-5_00.csv: the Berlin Bezirke have secret ('.') age groups, so no base
     mitte = registry.get("11001000")

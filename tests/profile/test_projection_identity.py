@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dwk.profile import forecast as fc
-from dwk.profile.dynamics import dynamics_for
-from dwk.profile.indicators import Context
-from dwk.profile.outlook import outlook_for
+from dwk.dynamics.section import dynamics_for
+from dwk.inputs.context import Context
+from dwk.projection import model as fc
+from dwk.projection.outlook import outlook_for
 
 GEMEINDE, KREIS = "01058065", "01058"
 OTHERS = ["01058001", "01058100", "01059068", "03151029", "09177133", "05154", "09476", "13075"]

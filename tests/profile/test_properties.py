@@ -1,7 +1,7 @@
 """Indicator invariants for any population, with hypothesis.
 
-The seam: `dwk.profile.inputs.AgeData` (counts by age band and sex, as the store hands them to
-the indicators) and `dwk.profile.indicators.compute` (the catalogue's computations). `compute`
+The seam: `dwk.inputs.tables.AgeData` (counts by age band and sex, as the store hands them to
+the indicators) and `dwk.indicators.compute.compute` (the catalogue's computations). `compute`
 reads age data only through `ctx.age(table, year)`, so a context that answers from generated
 `AgeData` feeds it any numbers without a store. The age-based ratios (shares, quotients,
 Frauenanteil) need nothing else; mean and median age need the life table and are not covered.
@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dwk import paths
-from dwk.profile import inputs
-from dwk.profile.catalogue import load_catalogue
-from dwk.profile.indicators import FLAG_MISSING, FLAG_UNCERTAIN, compute
-from dwk.sources.labels import age_band, band_bounds
+from dwk.core import paths
+from dwk.indicators.catalogue import load_catalogue
+from dwk.indicators.compute import FLAG_MISSING, FLAG_UNCERTAIN, compute
+from dwk.inputs import tables as inputs
+from dwk.sources.tables.labels import age_band, band_bounds
 from dwk.store import Store
 
 YEAR = 2015

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dwk.render.report import _md_cell, render_markdown
+from dwk.render.profile import _md_cell, render_markdown
 
 
 def test_md_cell_escapes_pipes_and_joins_lines():
@@ -12,8 +12,8 @@ def test_md_cell_escapes_pipes_and_joins_lines():
 
 
 def test_a_pipe_in_an_area_name_does_not_split_a_table_row(ctx, registry, store, catalogue):
-    from dwk.profile.build import build_profile
-    from dwk.reports import profile_rules
+    from dwk.app.build import profile_rules
+    from dwk.report.build import build_profile
 
     rules = profile_rules(catalogue)
     area = registry.resolve("dithmarschen")

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("weasyprint")
 
-from dwk.errors import DwkError  # noqa: E402
+from dwk.core.errors import DwkError  # noqa: E402
 from dwk.render.pdf import check_layout, html_to_pdf, render_checked  # noqa: E402
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 10 10"/>'

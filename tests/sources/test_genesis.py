@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dwk import paths
-from dwk.errors import InputError
-from dwk.sources import read_file
-from dwk.sources.cells import parse_cell
-from dwk.sources.keys import classify
+from dwk.core import paths
+from dwk.core.errors import InputError
+from dwk.sources.tables.cells import parse_cell
+from dwk.sources.tables.keys import classify
+from dwk.sources.tables.read import read_file
 
 RAW = paths.raw_dir()
 

@@ -1,6 +1,6 @@
 """Rows that stand for deeper levels: city-states and kreisfreie Städte."""
 
-from dwk.sources.keys import missing_children
+from dwk.sources.tables.keys import missing_children
 
 
 def test_city_state_with_districts_keeps_its_kreis_row():

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dwk.errors import DwkError, InputError
-from dwk.sources.limesurvey import normalise_heading, read_limesurvey
-from dwk.sources.sosci import read_sosci
-from dwk.sources.spss import read_spss, text
-from dwk.sources.survey_file import read_survey
+from dwk.core.errors import DwkError, InputError
+from dwk.sources.surveys.limesurvey import normalise_heading, read_limesurvey
+from dwk.sources.surveys.sosci import read_sosci
+from dwk.sources.surveys.spss import read_spss, text
+from dwk.sources.surveys.survey_file import read_survey
 
 FIX = Path(__file__).parents[1] / "fixtures" / "surveys"
 PFEIFFER = FIX / "limesurvey_pfeiffer_german.csv"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dwk.errors import SurveyError
+from dwk.core.errors import SurveyError
 from dwk.survey.disclosure import suppress
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dwk import paths
-from dwk.errors import ConfigError, InputError
-from dwk.sources.survey_file import read_survey
+from dwk.core import paths
+from dwk.core.errors import ConfigError, InputError
+from dwk.sources.surveys.survey_file import read_survey
 from dwk.survey.codebook import load_codebook
 from dwk.survey.collapse import collapse_ordered
 from dwk.survey.population import official_population

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dwk.errors import SurveyError
+from dwk.core.errors import SurveyError
 from dwk.survey.stats import breakdown, item_stats, wilson
 
 NAN = math.nan

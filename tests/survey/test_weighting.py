@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dwk.errors import SurveyError
+from dwk.core.errors import SurveyError
 from dwk.survey.weighting import kish, rake
 
 SEX_AGE = {"sex": {"m": 4800, "w": 5200}, "age": {"<65": 7500, "65+": 2500}}

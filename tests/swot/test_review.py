@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from dwk import paths
-from dwk.errors import ConfigError
-from dwk.profile.build import build_profile
-from dwk.render.report import render_html, render_markdown
-from dwk.reports import build_reports, profile_rules
+from dwk.app.build import build_reports, profile_rules
+from dwk.app.review import update_review
+from dwk.core import paths
+from dwk.core.errors import ConfigError
+from dwk.render.profile import render_html, render_markdown
+from dwk.report.build import build_profile
 from dwk.swot import review_file
-from dwk.swot.review_file import default_review_dir, load_review, update_review
+from dwk.swot.review_file import default_review_dir, load_review
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "reviews" / "adorf.toml"
 KEY = "14523010"

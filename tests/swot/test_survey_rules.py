@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from dwk.errors import ConfigError
+from dwk.core.errors import ConfigError
 from dwk.swot.rules import SwotRule, load_rules
 from dwk.swot.survey import SurveyObservation, evaluate_survey
 

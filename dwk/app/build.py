@@ -1,0 +1,171 @@
+"""The profile build as the CLI runs it: areas in, report files out, one area's failure never
+stopping the others. Everything is rendered in memory first and then written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dwk.areas import Area, Registry
+from dwk.core.atomic import write_text
+from dwk.core.errors import DwkError
+from dwk.core.write import safe_child
+from dwk.indicators.catalogue import IndicatorDef, load_catalogue
+from dwk.inputs.context import Context
+from dwk.projection.outlook import load_groups
+from dwk.render.profile import render_html, render_index, render_markdown
+from dwk.render.profile_json import render_json
+from dwk.report.build import Profile, build_profile
+from dwk.store import Store
+from dwk.swot import survey as survey_rules
+from dwk.swot.engine import KINDS
+from dwk.swot.review_file import default_review_dir
+from dwk.swot.rules import SwotRule, load_rules
+
+FORMATS = ("md", "html", "json")
+
+
+@dataclass
+class BatchResult:
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)  # only when asked to keep them
+    notes: dict[str, int] = field(default_factory=dict)  # slug -> warnings in its appendix
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(area, outcome, detail) per area, failures first: the table the CLI prints."""
+        rows = [(slug, "fehlgeschlagen", why) for slug, why in self.failed]
+        rows += [
+            (slug, "gebaut", f"{n} Hinweise im Anhang" if n else "")
+            for slug, n in self.notes.items()
+        ]
+        return rows
+
+
+def resolve_areas(registry: Registry, queries: list[str], all_members: bool) -> list[Area]:
+    areas = list(registry.members) if all_members else []
+    areas += [registry.resolve(q) for q in queries]
+    seen, out = set(), []
+    for a in areas:
+        if a.slug not in seen:
+            seen.add(a.slug)
+            out.append(a)
+    if not out:
+        raise DwkError("kein Gebiet angegeben (AREA… oder --all)")
+    return out
+
+
+def profile_rules(catalogue: list[IndicatorDef]) -> list[SwotRule]:
+    """The SWOT rules, checked against the indicators and the projection's age groups."""
+    kinds = frozenset(KINDS) | {survey_rules.KIND}
+    return load_rules(kinds, {d.id for d in catalogue} | {g.id for g in load_groups()})
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one area's build produced: its files and what its profile lacks."""
+
+    files: list[Path]
+    notes: int
+    gaps: list[str]
+
+
+def check_formats(formats: tuple[str, ...]) -> None:
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
+
+
+def profile_gaps(profile: Profile) -> list[str]:
+    """What the profile could not show for want of data, as short German phrases: the list a
+    national run reports for areas with too little data."""
+    gaps = []
+    if profile.pyramid is None:
+        gaps.append("keine Altersstruktur")
+    if profile.area.level in ("kreis", "gemeinde") and profile.outlook is None:
+        gaps.append("keine Vorausberechnung")
+    missing = sum(1 for r in profile.key_figures if r.own.missing)
+    if missing:
+        gaps.append(f"{missing} von {len(profile.key_figures)} Kennzahlen ohne Wert")
+    return gaps
+
+
+class ReportBuilder:
+    """Builds and writes one area's reports at a time, reading the catalogue, the rules and
+    the shared `Context` once: a batch of thousands of areas pays for them once."""
+
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        formats: tuple[str, ...] = FORMATS,
+        review_dir: Path | None = None,
+    ) -> None:
+        check_formats(formats)
+        self.store, self.registry, self.formats = store, registry, formats
+        self.review_dir = review_dir or default_review_dir()
+        self.catalogue = load_catalogue()
+        self.rules = profile_rules(self.catalogue)
+        self.ctx = Context(store, registry.changes)
+
+    def profile(self, area: Area) -> Profile:
+        review = self.review_dir / f"{area.slug}.toml"
+        return build_profile(area, self.store, self.registry, self.catalogue, self.rules,
+                             self.ctx, review_path=review)  # fmt: skip
+
+    def write(self, area: Area, out_dir: Path) -> tuple[Built, Profile]:
+        """Render everything in memory first, then write each file atomically."""
+        profile = self.profile(area)
+        files = {}
+        if "md" in self.formats:
+            files[f"{area.slug}.md"] = render_markdown(profile)
+        if "html" in self.formats:
+            files[f"{area.slug}.html"] = render_html(profile)
+        if "json" in self.formats:
+            files[f"{area.slug}.json"] = render_json(profile)
+        targets = {name: safe_child(out_dir, name) for name in files}
+        for name, text in files.items():
+            write_text(targets[name], text)
+        return Built(list(targets.values()), len(profile.notes), profile_gaps(profile)), profile
+
+
+def build_reports(
+    store: Store,
+    registry: Registry,
+    areas: list[Area],
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable[[Area], None] | None = None,
+    review_dir: Path | None = None,
+    keep_profiles: bool = False,
+) -> BatchResult:
+    """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
+    (default `data/reviews/`) is applied where one exists."""
+    builder = ReportBuilder(store, registry, formats, review_dir)
+    result = BatchResult()
+    done: list[Area] = []
+    for area in areas:
+        try:
+            built, profile = builder.write(area, out_dir)
+            result.written += built.files
+            done.append(area)
+            result.notes[area.slug] = built.notes
+            if keep_profiles:
+                result.profiles.append(profile)
+        except DwkError as exc:
+            result.failed.append((area.slug, str(exc)))
+        if progress:
+            progress(area)
+    if len(areas) > 1 and done:
+        entries = [
+            {"name": a.name, "type": a.type, "key": a.key,
+             "links": [(f.upper(), f"{a.slug}.{f}") for f in formats]}
+            for a in done
+        ]  # fmt: skip
+        target = safe_child(out_dir, "index.html")
+        write_text(
+            target, render_index(entries, "Kommunalprofile der Demografiewerkstatt Kommunen")
+        )
+        result.written.append(target)
+    return result

@@ -1,0 +1,121 @@
+"""Which areas a national run profiles: every Kreis or every Gemeinde the shipped tables cover,
+and the keys that changed on the way, so that none is skipped silently.
+
+Kreise are those of the latest Kreis population table (31.12.2020); Kreise of 2015 whose key
+has gone since are listed with their successor. Gemeinden are those of the Gemeinde population
+table at its latest Stichtag (31.12.2015). The Gemeindeverzeichnis of 31.12.2019 and Zensus
+2022 only add area and the 2022 count, so a Gemeinde of 2015 whose key is not in the
+Gemeindeverzeichnis any more is still profiled and listed as gone; one that is new since 2015
+has no series to profile and is listed as well, as are the uninhabited gemeindefreie Gebiete
+the Gemeindeverzeichnis lists beside the Gemeinden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dwk.areas import Area, Registry, slugify
+from dwk.core.errors import DwkError
+from dwk.store import Store
+
+LEVELS = ("kreis", "gemeinde")
+KREISE_NOW = "12411-0015"
+KREISE_2015 = "12411-01-01-4"
+GEMEINDEN = "12411-01-01-5"
+GEMEINDEVERZEICHNIS = "GV-ISys"
+
+
+@dataclass(frozen=True)
+class KeyNote:
+    """An area of the run whose key changed: profiled under its old key, or not at all."""
+
+    key: str
+    name: str
+    land: str
+    profiled: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    level: str
+    areas: list[Area]  # sorted by key; members as the members they are
+    key_notes: list[KeyNote]  # sorted by key
+    lands: dict[str, str]  # Land key -> name, for every Land with an area in the run
+
+    def land_folder(self, land: str) -> str:
+        """The folder of a Land's non-member profiles, e.g. `01-schleswig-holstein`."""
+        return f"{land}-{slugify(self.lands[land])}"
+
+
+def coverage(store: Store, registry: Registry, level: str, land: str | None = None) -> Coverage:
+    if level not in LEVELS:
+        raise DwkError(f"unbekannte Ebene {level!r} (möglich: {', '.join(LEVELS)})")
+    lands = {k: n for (k, lvl), n in registry.names.items() if lvl == "land"}
+    if land is not None and land not in lands:
+        raise DwkError(f"kein Land mit Schlüssel {land!r} (01 bis 16)")
+    if level == "kreis":
+        keys, notes = _kreise(store, registry)
+    else:
+        keys, notes = _gemeinden(store, registry)
+    if land is not None:
+        keys = [k for k in keys if k.startswith(land)]
+        notes = [n for n in notes if n.land == land]
+    areas = [registry.get(k, level) for k in keys]
+    used = {a.land for a in areas}
+    return Coverage(level, areas, notes, {k: lands[k] for k in sorted(used)})
+
+
+def _latest_keys(store: Store, table: str, level: str) -> tuple[list[str], int]:
+    f = store.table(table)
+    f = f.loc[f["level"] == level]
+    year = int(f["year"].max())
+    return sorted({str(k) for k in f.loc[f["year"] == year, "area_key"]}), year
+
+
+def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]:
+    now, year = _latest_keys(store, KREISE_NOW, "kreis")
+    before, before_year = _latest_keys(store, KREISE_2015, "kreis")
+    successor = {o: c for c in registry.changes if c.level == "kreis" for o in c.old}
+    notes = []
+    for key in sorted(set(before) - set(now)):
+        change = successor.get(key)
+        where = f"aufgegangen in {change.new} ({change.date}, {change.kind})" if change else ""
+        notes.append(KeyNote(key, registry.names.get((key, "kreis"), key), key[:2], False,
+                             f"Schlüssel nach 31.12.{before_year} entfallen; {where or 'Nachfolger unbekannt'}; "
+                             f"kein eigenes Profil, die Reihe gehört zum Nachfolger"))  # fmt: skip
+    notes += [
+        KeyNote(key, registry.names.get((key, "kreis"), key), key[:2], True,
+                f"Schlüssel neu nach 31.12.{before_year}; Reihen davor über die Vorgänger")
+        for key in sorted(set(now) - set(before))
+    ]  # fmt: skip
+    return now, sorted(notes, key=lambda n: n.key)
+
+
+def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]:
+    keys, year = _latest_keys(store, GEMEINDEN, "gemeinde")
+    gv = store.table(GEMEINDEVERZEICHNIS)
+    listed = {str(k) for k in gv["area_key"].unique()}
+    names = dict(zip(gv["area_key"].astype(str), gv["area_name"].astype(str), strict=True))
+    successor = {o: c for c in registry.changes if c.level == "gemeinde" for o in c.old}
+    notes = []
+    for key in keys:
+        if key in listed:
+            continue
+        change = successor.get(key)
+        where = f"; neuer Schlüssel {change.new} ({change.date})" if change else ""
+        notes.append(KeyNote(key, registry.names[(key, "gemeinde")], key[:2], True,
+                             f"Schlüssel im Gemeindeverzeichnis 31.12.2019 nicht mehr vorhanden "
+                             f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
+                             f"ohne Fläche 2019 und Zensus 2022"))  # fmt: skip
+    people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
+    inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
+    for key in sorted(listed - set(keys)):
+        why = (
+            f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
+            if key in inhabited
+            else "im Gemeindeverzeichnis 31.12.2019 ohne Einwohner (gemeindefreies Gebiet)"
+        )
+        notes.append(KeyNote(key, names[key], key[:2], False,
+                             f"{why}: keine Fortschreibung in den Tabellen, kein Profil"))  # fmt: skip
+    return keys, sorted(notes, key=lambda n: n.key)

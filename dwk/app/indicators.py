@@ -1,0 +1,92 @@
+"""Indicators as records for `dwk indicators`: one record per area and indicator, with the
+official key, value, unit, period, flag and source tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from typing import TextIO
+
+from dwk.areas import Area, Registry
+from dwk.core.errors import DwkError
+from dwk.indicators.catalogue import load_catalogue
+from dwk.indicators.compute import compute
+from dwk.inputs.context import Context
+from dwk.store import Store
+
+LEVELS = ("kreis", "gemeinde", "land")
+FIELDS = ("area", "name", "level", "id", "value", "unit", "period", "flag", "tables")
+
+
+def indicator_records(
+    store: Store, registry: Registry, queries: list[str], level: str | None, year: int | None
+) -> list[dict]:
+    if level is not None and level not in LEVELS:
+        raise DwkError(f"unbekannte Ebene {level!r} (möglich: {', '.join(LEVELS)})")
+    ctx = Context(store, registry.changes)
+    if level:
+        areas = _existing(ctx, registry.at_level(level), year)
+    else:
+        areas = [registry.resolve(q) for q in queries]
+    catalogue = load_catalogue()
+    keys = [a.key for a in areas]
+    values = compute(ctx, catalogue, keys, year=year)
+    units = {d.id: d.unit for d in catalogue}
+    order = {d.id: i for i, d in enumerate(catalogue)}
+    by_key = {a.key: a for a in areas}
+    position = {k: i for i, k in enumerate(keys)}
+    values = values.assign(_o=values["id"].map(order), _k=values["area_key"].map(position))
+    out = []
+    for r in values.sort_values(["_k", "_o"]).itertuples(index=False):
+        a = by_key[r.area_key]
+        out.append(
+            {
+                "area": r.area_key,
+                "name": a.name,
+                "level": a.level,
+                "id": r.id,
+                "value": None if math.isnan(r.value) else round(float(r.value), 6),
+                "unit": units[r.id],
+                "period": r.period,
+                "flag": r.flag,
+                "tables": r.tables,
+            }
+        )
+    return out
+
+
+def _existing(ctx: Context, areas: list[Area], year: int | None) -> list[Area]:
+    """The areas with a population on 31.12. of `year`, or of the level's latest year: keys that
+    were merged away are not listed with an old value."""
+    totals = ctx.observed_totals.reindex([a.key for a in areas])
+    present = totals.notna()
+    target = year if year is not None else max(y for y in totals.columns if present[y].any())
+    if target not in totals.columns:
+        return []
+    return [a for a, ok in zip(areas, present[target], strict=True) if ok]
+
+
+def write_records(records: list[dict], fmt: str, stream: TextIO) -> None:
+    if fmt == "json":
+        json.dump(records, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        from dwk.core.format import format_de
+
+        table = Table("Gebiet", "Indikator", "Wert", "Einheit", "Stichtag", "Kennz.")
+        for r in records:
+            value = format_de(r["value"], 1) if r["value"] is not None else "–"
+            table.add_row(
+                f"{r['area']} {r['name']}", r["id"], value, r["unit"], r["period"], r["flag"]
+            )
+        Console(file=stream, width=140).print(table)
+    else:
+        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")

@@ -1,0 +1,188 @@
+"""`dwk project` output: the projected population by single year of age (0..89, 90+) and sex,
+as CSV, JSON or a short table, with the assumptions it rests on."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+import numpy as np
+import pandas as pd
+
+from dwk.areas import Registry
+from dwk.core.errors import DwkError
+from dwk.core.format import format_de
+from dwk.inputs.context import Context
+from dwk.projection import model as fc
+from dwk.projection.backtest import Backtest
+from dwk.projection.describe import area_levels
+from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
+from dwk.projection.kreis_inputs import kreis_keys
+from dwk.projection.migration import VARIANTS
+from dwk.projection.model import Projection
+from dwk.store import Store
+
+CSV_COLUMNS = ["area", "variant", "year", "sex", "age_from", "age_to", "value"]
+OUT_SEXES = (*SEXES, "total")
+
+
+def projection_for(
+    store: Store, registry: Registry, queries: list[str], level: str | None,
+    base_year: int | None, to: int, variants: list[str] | None,
+) -> tuple[Projection, dict[str, str]]:  # fmt: skip
+    """The projection `dwk project` prints, and the names of its areas."""
+    unknown = [v for v in variants or [] if v not in VARIANTS]
+    if unknown:
+        raise DwkError(f"unbekannte Variante {unknown[0]!r} (möglich: {', '.join(VARIANTS)})")
+    ctx = Context(store, registry.changes)
+    if level == "kreis":
+        keys = kreis_keys(ctx, base_year or fc.KREIS_BASES[-1])
+    elif level is not None:
+        raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis)")
+    elif not queries:
+        raise DwkError("AREA… oder --level kreis angeben")
+    else:
+        keys = list(dict.fromkeys(registry.resolve(q).key for q in queries))
+    try:
+        proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
+    except LookupError as exc:
+        raise DwkError(str(exc.args[0])) from None
+    names = {k: registry.get(k).name for k in keys}
+    return proj, names
+
+
+def _cube(proj: Projection, variant: str) -> np.ndarray:
+    """(years, areas, 3 sexes, 91 ages): male, female, total."""
+    pop = output_bands(proj.runs[variant].population)
+    return np.concatenate([pop, pop.sum(axis=2, keepdims=True)], axis=2).round(1)
+
+
+def frame(proj: Projection) -> pd.DataFrame:
+    """One row per area, variant, year, sex and age; age_to exclusive, empty for 90+."""
+    ages = np.arange(OUTPUT_TOP + 1)
+    age_to = pd.array([*range(1, OUTPUT_TOP + 1), None], dtype="Int64")
+    parts = []
+    for variant in proj.runs:
+        cube = _cube(proj, variant)
+        idx = np.indices(cube.shape).reshape(4, -1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area": np.array(proj.keys)[idx[1]],
+                    "variant": variant,
+                    "year": np.array(proj.years)[idx[0]],
+                    "sex": np.array(OUT_SEXES)[idx[2]],
+                    "age_from": ages[idx[3]],
+                    "age_to": age_to[idx[3]],
+                    "value": cube.reshape(-1),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)[CSV_COLUMNS]
+    return out.sort_values("area", kind="stable", ignore_index=True)
+
+
+def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
+                     err: TextIO) -> None:  # fmt: skip
+    if fmt == "csv":
+        frame(proj).to_csv(out, index=False, lineterminator="\n", float_format="%.1f")
+        for a in proj.assumptions:
+            err.write(f"# {a.topic}: {a.text} [{a.tables}]\n")
+    elif fmt == "json":
+        json.dump(_json(proj, names), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "table":
+        _table(proj, names, out)
+    else:
+        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
+
+
+def _json(proj: Projection, names: dict[str, str]) -> dict:
+    cubes = {variant: _cube(proj, variant) for variant in proj.runs}
+    areas = []
+    for i, key in enumerate(proj.keys):
+        series = [
+            {"variant": variant, "year": year, "sex": sex, "values": cube[j, i, s].tolist()}
+            for variant, cube in cubes.items()
+            for j, year in enumerate(proj.years)
+            for s, sex in enumerate(OUT_SEXES)
+        ]
+        areas.append({"area": key, "name": names.get(key, ""), "assumptions": area_levels(proj, i),
+                      "series": series})  # fmt: skip
+    fert = proj.fertility
+    return {
+        "base_year": proj.base_year,
+        "base_table": proj.base_table,
+        "ages": [f"{a}" for a in range(OUTPUT_TOP)] + [f"{OUTPUT_TOP}+"],
+        "assumptions": [vars(a) for a in proj.assumptions],
+        "germany": {
+            "life_table": proj.life_table,
+            "fertility_year": fert.year,
+            "asfr": {str(a): round(float(fert.asfr[a]), 6) for a in range(15, 50)},
+            "share_male_births": round(fert.share_male, 6),
+        },
+        "areas": areas,
+    }
+
+
+def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=140)
+    shown = [y for y in proj.years if (y - proj.base_year) % 5 == 0 or y == proj.years[-1]]
+    for i, key in enumerate(proj.keys):
+        table = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
+        table.add_column("Jahr")
+        for variant in proj.runs:
+            table.add_column(variant, justify="right")
+        for y in shown:
+            j = proj.years.index(y)
+            cells = [format_de(r.totals()[j, i], 0) for r in proj.runs.values()]
+            table.add_row(str(y), *cells)
+        console.print(table)
+    for a in proj.assumptions:
+        console.print(f"[bold]{a.topic}[/bold]: {a.text} [dim]({a.tables})[/dim]")
+
+
+def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        body = {"areas": bt.areas, "gemeinden": bt.gemeinde_areas,
+                "persistence": bt.persistence, "mape": bt.records()}  # fmt: skip
+        json.dump(body, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        pd.DataFrame(bt.records()).to_csv(out, index=False, lineterminator="\n")
+        return
+    if fmt != "table":
+        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
+    from rich.console import Console
+    from rich.table import Table
+
+    title = (f"Rückrechnung: {bt.areas} Kreise ab 31.12.2015, mittlerer absoluter "
+             "prozentualer Fehler (MAPE, %)")  # fmt: skip
+    table = Table(title=title)
+    table.add_column("Verfahren")
+    for y in bt.years:
+        table.add_column(f"{y} ({y - 2015} J.)", justify="right")
+    groups = next(iter(bt.groups.values()))
+    for g in groups:
+        table.add_column(f"{g} {bt.groups_year}", justify="right")
+    for method, values in bt.totals.items():
+        cells = [format_de(v, 2) for v in values] + [
+            format_de(v, 2) for v in bt.groups[method].values()
+        ]
+        table.add_row(method, *cells)
+    console = Console(file=out, width=160)
+    console.print(table)
+    lines = Table(
+        title="Gemeinden ab 31.12.2015, Fehler 31.12.2019 in %",
+        caption=f"{bt.gemeinde_areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
+    )
+    lines.add_column("Verfahren")
+    lines.add_column("MAPE", justify="right")
+    lines.add_column("Median", justify="right")
+    for method, (mape, median) in bt.gemeinden.items():
+        lines.add_row(method, format_de(mape, 2), format_de(median, 2))
+    console.print(lines)

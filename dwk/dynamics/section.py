@@ -1,0 +1,110 @@
+"""The dynamics section of a profile ("Bevölkerungsdynamik"): the population series with the
+census counts, the components of change and the Webb type (Kreise), migration by life phase,
+fertility and mortality against Germany. Assembled from `components` and `schedules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dwk.areas import Area
+from dwk.dynamics import components as comp
+from dwk.inputs import schedules as sc
+from dwk.inputs.context import Context
+
+WINDOWS = ((1996, 1999), (2000, 2003), (2004, 2007), (2012, 2015))
+"""The 4-year means shown in the table: Wegweiser's convention, without the Zensus year 2011."""
+
+
+@dataclass(frozen=True)
+class GermanSchedule:
+    label: str
+    value: float
+    tables: str
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    series: list[tuple[str, comp.PopulationSeries]]  # the area first, then its references
+    components: comp.Components | None
+    reference_components: list[tuple[str, comp.Components]]
+    life_phases: pd.DataFrame  # the area and its references, in that order
+    life_phase_names: dict[str, str]
+    fertility: list[tuple[str, comp.GFR]]
+    germany: list[GermanSchedule]
+    windows: tuple[tuple[int, int], ...] = WINDOWS
+
+    def phase_rows(self) -> list[tuple[str, str, list[tuple[float, str]]]]:
+        """(label, ages, [(value, flag) per area]) per life phase, areas as in the names."""
+        f = self.life_phases
+        cells = {(i, k): (float(v), str(flag))
+                 for i, k, v, flag in zip(f["id"], f["area_key"], f["value"], f["flag"],
+                                          strict=True)}  # fmt: skip
+        phases: dict[str, tuple[str, str]] = {}
+        for i, label, ages in zip(f["id"], f["label"], f["age_label"], strict=True):
+            phases.setdefault(i, (str(label), str(ages)))
+        return [(label, ages, [cells[(i, k)] for k in self.life_phase_names])
+                for i, (label, ages) in phases.items()]  # fmt: skip
+
+    @property
+    def census_2022(self) -> float | None:
+        """The area's Zensus 2022 count, shown beside its latest Fortschreibung."""
+        own = self.series[0][1].census
+        return next((c.value for c in own if c.table == comp.CENSUS_2022), None)
+
+    @property
+    def series_tables(self) -> str:
+        codes = {t for _, s in self.series for t in (*s.tables, *(c.table for c in s.census))}
+        return ", ".join(sorted(codes))
+
+    @property
+    def tables(self) -> str:
+        codes = set(self.series_tables.split(", "))
+        if self.components:
+            codes |= set(self.components.tables)
+        codes |= {c.strip() for t in self.life_phases["tables"] for c in t.split(",")}
+        codes |= {c.strip() for g in self.germany for c in g.tables.split(",")}
+        return ", ".join(sorted(codes))
+
+
+def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
+    compare = [r for r in refs if r.level in ("kreis", "land", "de")]
+    series = [(a.name, comp.population_series(ctx, a.key)) for a in [area, *compare]]
+    kreis_like = area.level == "kreis"
+    comps = comp.components(ctx, [area.key, *(r.key for r in compare)]) if kreis_like else {}
+    phase_areas = [area, *compare]
+    phases = comp.life_phase_migration(ctx, [a.key for a in phase_areas])
+    fertility = []
+    if kreis_like:
+        gfr = comp.general_fertility_rate(ctx, [a.key for a in phase_areas])
+        fertility = [(a.name, gfr[a.key]) for a in phase_areas]
+    return Dynamics(
+        series,
+        comps.get(area.key),
+        [(r.name, comps[r.key]) for r in compare if r.key in comps],
+        phases,
+        {a.key: a.name for a in phase_areas},
+        fertility,
+        german_schedules(ctx),
+    )
+
+
+def german_schedules(ctx: Context) -> list[GermanSchedule]:
+    """Germany's total fertility rate of every year with births by mother's age and women by
+    single year of age, and the life expectancy of the shipped life tables (once per context)."""
+    if "german_schedules" in ctx.years_cache:
+        return ctx.years_cache["german_schedules"]
+    out = []
+    for year in sc.fertility_years_in(ctx):
+        f = sc.fertility_in(ctx, year)
+        out.append(GermanSchedule(f"Zusammengefasste Geburtenziffer {year}", f.tfr,
+                                  f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}"))  # fmt: skip
+    for period in sc.life_table_periods_in(ctx):
+        for sex, word in (("male", "Männer"), ("female", "Frauen")):
+            e0 = sc.life_table_in(ctx, period, sex).e0
+            out.append(GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0,
+                                      sc.LIFE_TABLE))  # fmt: skip
+    ctx.years_cache["german_schedules"] = out
+    return out

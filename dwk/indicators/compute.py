@@ -1,0 +1,443 @@
+"""Indicator computation: every catalogue entry for a set of areas, at one period per indicator.
+
+An indicator's period is the latest Stichtag ≤ the asked year for which the anchor area has
+data; its reference areas are computed at that same period, so a comparison never mixes years.
+Without an anchor (batch runs) each area gets its own latest period. A value built on a secret
+cell (`.`) is missing, one built on fewer people or events than the catalogue's `min_count` is
+flagged `unsicher`, and a change across the Zensus 2011 correction is flagged `zensus`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dwk.indicators.catalogue import IndicatorDef
+from dwk.inputs import age_estimation as est
+from dwk.inputs import tables as inputs
+from dwk.inputs.context import Context
+
+FLAG_UNCERTAIN = "unsicher"
+FLAG_ZENSUS = "zensus"
+FLAG_MISSING = "."
+RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables"]
+
+
+@dataclass
+class Result:
+    """One indicator for several areas at one year: arrays aligned with `keys`."""
+
+    value: np.ndarray
+    n: np.ndarray
+    period: str | np.ndarray  # one Stichtag for all keys, or one per key
+    tables: str
+    flag: np.ndarray | None = None
+
+
+# --- age structure ------------------------------------------------------------------------
+
+AGE_YEARS = {inputs.SINGLE_YEARS: (2015, 2020), inputs.AGE_GROUPS: (2015,)}
+Band = tuple[int, int | None]
+AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
+    """Each key's best age table at `year`: single years where they exist, else groups (from
+    whole tables, so once per context)."""
+
+    def build() -> dict[str, inputs.AgeData]:
+        found: dict[str, inputs.AgeData] = {}
+        for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
+            data = ctx.age(table, year) if year in AGE_YEARS[table] else None
+            for k in data.row if data is not None else ():
+                found.setdefault(k, data)
+        return found
+
+    return ctx.lookup(("age_sources", year), build)
+
+
+def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
+    """The best age table for `key` at `year` (see `_age_sources`)."""
+    return _age_sources(ctx, year).get(key)
+
+
+AGE_TABLE_YEARS = sorted({y for ys in AGE_YEARS.values() for y in ys})
+
+
+def age_years(ctx: Context, key: str) -> list[int]:
+    """Years with an age table for `key`."""
+    return [y for y in AGE_TABLE_YEARS if key in _age_sources(ctx, y)]
+
+
+def _by_source(ctx: Context, keys: list[str], year: int, fn: AgeFn) -> Result:
+    """Apply `fn(ctx, data, rows) -> (value, n)` with each key's best age table."""
+    value, n = np.full(len(keys), np.nan), np.zeros(len(keys))
+    period = np.full(len(keys), "", dtype=object)
+    groups: dict[str, tuple[inputs.AgeData, list[int]]] = {}
+    sources = _age_sources(ctx, year)
+    for i, k in enumerate(keys):
+        src = sources.get(k)
+        if src is not None:
+            groups.setdefault(src.table, (src, []))[1].append(i)
+    for src, idx in groups.values():
+        value[idx], n[idx] = fn(ctx, src, src.rows([keys[i] for i in idx]))
+        period[idx] = src.period
+    return Result(value, n, period, ", ".join(sorted(groups)))
+
+
+def _ratio(parts: tuple[Band, ...], base: Band, sex: str = "total") -> AgeFn:
+    """100 × people in the `parts` bands (of `sex`) per person in the `base` band."""
+
+    def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        counts = [src.between(lo, hi, sex) for lo, hi in parts]
+        den = src.between(*base)
+        if den is None or any(c is None for c in counts):
+            return np.full(len(rows), np.nan), np.zeros(len(rows))
+        return sum(c[rows] for c in counts) / den[rows] * 100, den[rows]
+
+    return fn
+
+
+ALL_AGES: Band = (0, None)
+
+
+def _mean_or_median(kind: str) -> AgeFn:
+    def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out = np.full(len(rows), np.nan)
+        for sex in ("male", "female"):
+            ctx.single_years.prefetch(src, [src.keys[r] for r in rows], sex)
+        for j, r in enumerate(rows):
+            parts = [ctx.single_years.of(src, src.keys[r], sex) for sex in ("male", "female")]
+            if all(p is not None for p in parts):
+                pooled = parts[0] + parts[1]
+                out[j] = est.mean_age(pooled) if kind == "mean" else est.median_age(pooled)
+        return out, src.total()[rows]
+
+    return fn
+
+
+# --- totals and change -------------------------------------------------------------------
+
+
+def _years_of(ctx: Context, key: str) -> list[int]:
+    if "totals" not in ctx.years_cache:
+        t = ctx.totals
+        years = np.array([int(y) for y in t.columns])
+        lists: dict[bytes, list[int]] = {}  # one list per pattern of years: few patterns
+        by_key = {}
+        for k, row in zip(t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(),
+                          strict=True):  # fmt: skip
+            pattern = row.tobytes()
+            if pattern not in lists:
+                lists[pattern] = years[row].tolist()
+            by_key[k] = lists[pattern]
+        ctx.years_cache["totals"] = by_key
+    return ctx.years_cache["totals"].get(key, [])
+
+
+@dataclass
+class _Totals:
+    """`ctx.totals` as one array, asked by row and column without `reindex`."""
+
+    values: np.ndarray
+    row: dict[str, int]
+    col: dict[int, int]
+
+    @classmethod
+    def of(cls, ctx: Context) -> _Totals:
+        def build() -> _Totals:
+            t = ctx.totals
+            nan_row = np.full((1, len(t.columns)), np.nan)
+            values = np.vstack([t.to_numpy(dtype=float), nan_row])
+            row = {str(k): i for i, k in enumerate(t.index)}
+            return cls(values, row, {int(y): j for j, y in enumerate(t.columns)})
+
+        return ctx.lookup(("totals_array",), build)
+
+    def rows(self, keys: list[str]) -> np.ndarray:
+        missing = len(self.values) - 1
+        return np.array([self.row.get(k, missing) for k in keys], dtype=int)
+
+    def at(self, keys: list[str], year: int) -> np.ndarray:
+        if year not in self.col:
+            return np.full(len(keys), np.nan)
+        return self.values[self.rows(keys), self.col[year]]
+
+
+def _population(ctx: Context, keys: list[str], year: int) -> Result:
+    v = _Totals.of(ctx).at(keys, year)
+    return Result(v, v, f"{year}-12-31", _totals_table(year, keys))
+
+
+def _totals_table(year: int, keys: list[str]) -> str:
+    if year > 2015:
+        return inputs.POPULATION_KREIS_RECENT
+    if any(len(k) == 8 for k in keys):
+        return inputs.POPULATION_GEMEINDE
+    return inputs.POPULATION_KREIS
+
+
+def _change(
+    ctx: Context, keys: list[str], year: int, span: int | None, since: int | None
+) -> Result:
+    """Change in % from a base year; without `since`, the first key (the anchor) decides the
+    base year: `year − span`, or its first year with data after that."""
+    t = _Totals.of(ctx)
+    nan = np.full(len(keys), np.nan)
+    now = t.at(keys, year)
+    base_year = since if since is not None else year - (span or 0)
+    if since is None and len(keys):
+        first = t.values[t.rows(keys[:1])[0]]
+        available = [y for y, j in t.col.items() if y >= base_year and not np.isnan(first[j])]
+        base_year = min(available) if available else base_year
+    base = t.at(keys, base_year) if base_year in t.col else nan
+    if base_year >= year:
+        base = nan
+    flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= year else "", dtype=object)
+    tables = ", ".join(sorted({_totals_table(base_year, keys), _totals_table(year, keys)}))
+    return Result((now - base) / base * 100, base, f"{base_year}/{year}", tables, flag)
+
+
+# --- other tables -------------------------------------------------------------------------
+
+# (table, variable, factor to km², only Stichtage up to the asked year). Where the
+# Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverzeichnis of
+# 31.12.2019 gives it; the value then carries that later Stichtag as its period.
+AREA_SOURCES = (
+    ("11111-01-01-4", "Gebietsfläche", 1.0, True),
+    ("33111-01-01-5", "Bodenfläche", 0.01, True),
+    ("GV-ISys", "Gebietsfläche", 1.0, False),
+)
+
+
+def _area(ctx: Context, keys: list[str], year: int) -> Result:
+    value = np.full(len(keys), np.nan)
+    period = np.full(len(keys), "", dtype=object)
+    used = set()
+    for table, variable, factor, not_after in AREA_SOURCES:
+        cells = ctx.lookup(("open", table, variable),
+                           lambda t=table, v=variable: inputs.open_cells(ctx.store, t, v))  # fmt: skip
+        for i, k in enumerate(keys):
+            if not np.isnan(value[i]) or k not in cells:
+                continue
+            rows = [c for c in cells[k] if c[0] <= year] if not_after else cells[k]
+            if rows:
+                value[i], period[i] = rows[-1][1] * factor, rows[-1][2]
+                used.add(table)
+    n = np.full(len(keys), np.inf)
+    return Result(value, n, period, ", ".join(sorted(used)))
+
+
+def _density(ctx: Context, keys: list[str], year: int) -> Result:
+    pop, area = _population(ctx, keys, year), _area(ctx, keys, year)
+    return Result(pop.value / area.value, pop.n, pop.period, f"{pop.tables}, {area.tables}")
+
+
+def _first_value(
+    ctx: Context, tables: tuple[str, ...], variable: str, keys: list[str], year: int
+) -> tuple[np.ndarray, str]:
+    """All-ages, both-sexes `variable` at `year` from the first of `tables` that has the key,
+    and the Stichtag the tables give for it."""
+    out, period = np.full(len(keys), np.nan), str(year)
+    for table in tables:
+        cells = ctx.lookup(("cells", table, variable),
+                           lambda t=table: inputs.variable_cells(ctx.store, t, variable))  # fmt: skip
+        at = cells.get(year, {})
+        found = [at[k] for k in keys if k in at]
+        got = np.array([at[k][1] if k in at else np.nan for k in keys], dtype=float)
+        out = np.where(np.isnan(out), got, out)
+        if found:
+            period = min(found)[2]  # the first of the keys' cells in table order
+    return out, period
+
+
+def _years_table(ctx: Context, sources: tuple[tuple[str, str], ...]) -> dict[str, list[int]]:
+    """Years in which any (table, variable) of `sources` has a cell, by key (from whole tables,
+    once per context; one list per distinct set of years)."""
+
+    def build() -> dict[str, list[int]]:
+        found: dict[str, frozenset[int]] = {}
+        for table, variable in sources:
+            for key, ys in inputs.years_by_key(ctx.store, table, variable).items():
+                found[key] = found[key] | ys if key in found else ys
+        lists: dict[frozenset[int], list[int]] = {}
+        out = {}
+        for key, ys in found.items():
+            if ys not in lists:
+                lists[ys] = sorted(ys)
+            out[key] = lists[ys]
+        return out
+
+    return ctx.lookup(("years", sources), build)
+
+
+def _years_in(tables: tuple[str, ...], variable: str) -> Years:
+    sources = tuple((t, variable) for t in tables)
+    return lambda ctx, key: _years_table(ctx, sources).get(key, [])
+
+
+def _area_years(ctx: Context, key: str) -> list[int]:
+    return _years_table(ctx, tuple((t, v) for t, v, _, _ in AREA_SOURCES[:2])).get(key, [])
+
+
+def _people(lo: int, hi: int | None) -> AgeFn:
+    def fn(ctx: Context, src: inputs.AgeData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        count = src.between(lo, hi)
+        return (count[rows],) * 2 if count is not None else (np.full(len(rows), np.nan),) * 2
+
+    return fn
+
+
+def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0) -> Compute:
+    """100 × `variable` per inhabitant aged 15–64 on 31.12. of `year − pop_offset`."""
+
+    def fn(ctx: Context, keys: list[str], year: int) -> Result:
+        count, period = _first_value(ctx, tables, variable, keys, year)
+        pop = _by_source(ctx, keys, year - pop_offset, _people(15, 65))
+        return Result(count / pop.value * 100, count, period, ", ".join([*tables, pop.tables]))
+
+    return fn
+
+
+def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    t = _Totals.of(ctx)
+    if year not in t.col or year - 1 not in t.col:
+        return np.full(len(keys), np.nan)
+    return (t.at(keys, year - 1) + t.at(keys, year)) / 2
+
+
+def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], str]) -> Compute:
+    """1000 × (plus − minus events) per mean inhabitant; n = plus + minus events."""
+
+    def fn(ctx: Context, keys: list[str], year: int) -> Result:
+        a, _ = _first_value(ctx, *plus, keys, year)
+        b, _ = _first_value(ctx, *minus, keys, year)
+        value = (a - b) / _mean_population(ctx, keys, year) * 1000
+        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), _totals_table(year, keys)])
+        return Result(value, a + b, str(year), tables)
+
+    return fn
+
+
+UNEMPLOYMENT_RATE = ("13211-02-05-4",), "Arbeitslosenquote bez. auf alle zivile Erwerbsp."
+EMPLOYEES = (
+    ("13111-02-02-4", "13111-02-02-5"),
+    "Sozialversicherungspfl. Beschäftigte (Wohnort) | Insgesamt",
+)
+UNEMPLOYED = ("13211-01-03-5",), "Arbeitslose insgesamt"
+MOVES = ("12711-01-03-4", "12711-01-03-5")
+MOVES_IN = MOVES, "Zuzüge über die Gemeindegrenzen"
+MOVES_OUT = MOVES, "Fortzüge über die Gemeindegrenzen"
+BIRTHS = ("12612-01-01-4",), "Lebendgeborene"
+DEATHS = ("12613-01-01-4",), "Gestorbene"
+
+
+def _unemployment_rate(ctx: Context, keys: list[str], year: int) -> Result:
+    v, period = _first_value(ctx, *UNEMPLOYMENT_RATE, keys, year)
+    return Result(v, np.full(len(keys), np.inf), period, UNEMPLOYMENT_RATE[0][0])
+
+
+# --- the registry of computations ------------------------------------------------------------
+
+Compute = Callable[[Context, list[str], int], Result]
+Years = Callable[[Context, str], list[int]]
+
+
+def _age_based(fn: AgeFn) -> tuple[Compute, Years]:
+    return (lambda ctx, keys, year: _by_source(ctx, keys, year, fn)), age_years
+
+
+def computations(defs: list[IndicatorDef]) -> dict[str, tuple[Compute, Years]]:
+    table: dict[str, tuple[Compute, Years]] = {
+        "bevoelkerung": (_population, _years_of),
+        "bevoelkerungsentwicklung_seit_2011": (
+            lambda c, k, y: _change(c, k, y, None, 2011),
+            _years_of,
+        ),
+        "bevoelkerungsentwicklung_5j": (lambda c, k, y: _change(c, k, y, 5, None), _years_of),
+        "bevoelkerungsentwicklung_lang": (lambda c, k, y: _change(c, k, y, 10, None), _years_of),
+        "flaeche": (_area, _area_years),
+        "bevoelkerungsdichte": (_density, _years_of),
+        "frauenanteil": _age_based(_ratio((ALL_AGES,), ALL_AGES, sex="female")),
+        "durchschnittsalter": _age_based(_mean_or_median("mean")),
+        "medianalter": _age_based(_mean_or_median("median")),
+        "jugendquotient": _age_based(_ratio(((0, 20),), (20, 65))),
+        "altenquotient": _age_based(_ratio(((65, None),), (20, 65))),
+        "gesamtquotient": _age_based(_ratio(((0, 20), (65, None)), (20, 65))),
+        "alterungsindex": _age_based(_ratio(((65, None),), (0, 20))),
+        "beschaeftigte_je_100": (_per_working_age(*EMPLOYEES), _years_in(*EMPLOYEES)),
+        "arbeitslosenquote": (_unemployment_rate, _years_in(*UNEMPLOYMENT_RATE)),
+        "arbeitslose_je_100": (_per_working_age(*UNEMPLOYED, pop_offset=1), _years_in(*UNEMPLOYED)),
+        "wanderungssaldo_je_1000": (_per_1000(MOVES_IN, MOVES_OUT), _years_in(*MOVES_IN)),
+        "natuerlicher_saldo_je_1000": (_per_1000(BIRTHS, DEATHS), _years_in(*BIRTHS)),
+    }
+    for d in defs:
+        if d.age_from is not None:
+            table[d.id] = _age_based(_ratio(((d.age_from, d.age_to),), ALL_AGES))
+    missing = [d.id for d in defs if d.id not in table]
+    if missing:
+        raise KeyError(f"no computation for catalogue ids: {missing}")
+    return table
+
+
+def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str, np.ndarray]:
+    """The rows of one indicator at one year, as columns (see `RESULT_COLUMNS`)."""
+    n_keys = len(keys)
+    value = np.where(np.isfinite(r.value), r.value, np.nan)
+    flag = np.full(n_keys, "", dtype=object) if r.flag is None else np.array(r.flag, dtype=object)
+    flag = np.where(np.isnan(value), FLAG_MISSING, flag)
+    small = (r.n < d.min_count) & ~np.isnan(value)
+    flag = np.where(small & (flag == ""), FLAG_UNCERTAIN, flag)
+    flag = np.where(small & (flag == FLAG_ZENSUS), f"{FLAG_ZENSUS},{FLAG_UNCERTAIN}", flag)
+    period = np.empty(n_keys, dtype=object)
+    period[:] = r.period
+    return {
+        "area_key": np.array(keys, dtype=object),
+        "id": np.full(n_keys, d.id, dtype=object),
+        "year": np.full(n_keys, year, dtype=np.int64),
+        "period": period,
+        "value": value.astype(float),
+        "flag": flag.astype(object),
+        "n": np.broadcast_to(np.asarray(r.n, dtype=float), n_keys),
+        "tables": np.full(n_keys, r.tables, dtype=object),
+    }
+
+
+def compute(
+    ctx: Context,
+    defs: list[IndicatorDef],
+    keys: list[str],
+    year: int | None = None,
+    anchor: str | None = None,
+) -> pd.DataFrame:
+    """Every indicator of `defs` for `keys` (see the module docstring for the periods)."""
+    table = computations(defs)
+    parts = []
+    grouped: dict[Years, dict[int | None, list[str]]] = {}  # indicators share year sources
+    for d in defs:
+        fn, years_of = table[d.id]
+        if anchor is not None:
+            ordered = [anchor] + [k for k in keys if k != anchor]
+            groups = {_pick(years_of(ctx, anchor), year): ordered}
+        else:
+            if years_of not in grouped:
+                grouped[years_of] = {}
+                for k in keys:
+                    grouped[years_of].setdefault(_pick(years_of(ctx, k), year), []).append(k)
+            groups = grouped[years_of]
+        for y, ks in groups.items():
+            if y is None:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                parts.append(_finish(d, ks, y, fn(ctx, ks, y)))
+    if not parts:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in RESULT_COLUMNS})
+
+
+def _pick(years: list[int], year: int | None) -> int | None:
+    eligible = [y for y in years if year is None or y <= year]
+    return max(eligible) if eligible else None

@@ -1,0 +1,237 @@
+"""The numbers indicators are computed from, fetched from the store as arrays over areas.
+
+Age structure comes as bands (single years where a table has them, else the 17 groups of the
+Gemeinde table); totals come as series over years that follow key changes back in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dwk.areas import KeyChange
+from dwk.sources.tables.cells import HIDDEN
+from dwk.sources.tables.labels import band_bounds
+from dwk.store import Store
+
+SINGLE_YEARS = "12411-04-02-4"
+AGE_GROUPS = "12411-02-03-5"
+POPULATION_KREIS = "12411-01-01-4"
+POPULATION_KREIS_RECENT = "12411-0015"
+POPULATION_GEMEINDE = "12411-01-01-5"
+BIRTHS = "12612-01-01-4"
+DEATHS = "12613-01-01-4"
+MEAN_POPULATION = "12411-05-01-4"
+MOVES_KREIS = "12711-04-02-4"
+"""Zu- und Fortzüge über die Kreisgrenzen by age group and sex, Kreise, 2015 only."""
+MOVES_GEMEINDE = "12711-01-03-5"
+"""The same over the Gemeinde boundaries, all Gemeinden, 2015 only."""
+MOVE_BANDS: list[tuple[int, int | None]] = [
+    (0, 18), (18, 25), (25, 30), (30, 50), (50, 65), (65, None),
+]  # fmt: skip
+MOVE_LABELS = tuple(f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in MOVE_BANDS)
+SEXES = ("total", "male", "female")
+
+
+@dataclass
+class AgeData:
+    """Counts by age band and sex for several areas at one Stichtag."""
+
+    table: str
+    period: str
+    keys: list[str]
+    bands: list[tuple[int, int | None]]
+    counts: dict[str, np.ndarray]  # sex -> (areas, bands); NaN where a cell is secret
+    row: dict[str, int]
+    _sums: dict = field(default_factory=dict, repr=False, compare=False)
+    """`between` and `total` per arguments: each indicator asks them once per area."""
+
+    def total(self, sex: str = "total") -> np.ndarray:
+        if ("total", sex) not in self._sums:
+            self._sums[("total", sex)] = _frozen(self.counts[sex].sum(axis=1))
+        return self._sums[("total", sex)]
+
+    def between(self, lo: int, hi: int | None, sex: str = "total") -> np.ndarray | None:
+        """People aged lo to under hi (None: open), or None if no band edge falls there."""
+        if (lo, hi, sex) not in self._sums:
+            self._sums[(lo, hi, sex)] = _frozen(self._between(lo, hi, sex))
+        return self._sums[(lo, hi, sex)]
+
+    def _between(self, lo: int, hi: int | None, sex: str) -> np.ndarray | None:
+        starts = [b[0] for b in self.bands]
+        ends = [b[1] for b in self.bands]
+        if lo not in starts or (hi is not None and hi not in ends):
+            return None
+        i = starts.index(lo)
+        j = len(self.bands) if hi is None else ends.index(hi) + 1
+        return self.counts[sex][:, i:j].sum(axis=1)
+
+    def rows(self, keys: list[str]) -> np.ndarray:
+        return np.array([self.row[k] for k in keys], dtype=int)
+
+
+def _frozen(a: np.ndarray | None) -> np.ndarray | None:
+    """A cached array, read-only so that no caller can change it for the next one."""
+    if a is not None:
+        a.flags.writeable = False
+    return a
+
+
+def age_data(store: Store, table: str, year: int) -> AgeData | None:
+    """The age table `table` at 31.12. of `year`, or None if it has no such Stichtag.
+
+    Each (area, sex, band) has one cell, so the wide table is filled by index, not pivoted."""
+    frame = store.table(table)
+    keep = (
+        (frame["year"].to_numpy() == year)
+        & _labels_where(frame["age"], lambda a: a not in ("total", "unknown"))
+        & _labels_where(frame["period"], lambda p: p.endswith("12-31"))
+    )
+    if not keep.any():
+        return None
+    frame = frame.loc[keep]
+    value = frame["value"].where(~frame["flag"].isin(HIDDEN)).to_numpy(dtype=float)
+    area, area_names = _codes(frame["area_key"])
+    age, age_names = _codes(frame["age"])
+    sex, sex_names = _codes(frame["sex"])
+    bands = sorted({band_bounds(age_names[a]) for a in np.unique(age)}, key=lambda b: b[0])
+    labels = [f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in bands]
+    column = np.array([labels.index(a) if a in labels else -1 for a in age_names] + [-1])[age]
+    present, row = np.unique(area, return_inverse=True)  # areas in category order, as pivoted
+    keys = [str(area_names[a]) for a in present]
+    counts = {}
+    for name in SEXES:
+        mine = (sex == sex_names.index(name)) & (column >= 0) if name in sex_names else None
+        if mine is not None and mine.any():
+            counts[name] = np.full((len(keys), len(bands)), np.nan)
+            counts[name][row[mine], column[mine]] = value[mine]
+    return AgeData(
+        table, str(frame["period"].iloc[0]), keys, bands, counts, {k: i for i, k in enumerate(keys)}
+    )
+
+
+def _labels_where(column: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """`column.map(test)` as a boolean array, testing each category once."""
+    codes, names = _codes(column)
+    hits = np.array([test(n) for n in names] + [False])  # code -1: missing
+    return hits[codes]
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and the label of each code (-1: missing)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype(str).astype("category")
+    names = column.cat.categories.to_numpy(dtype=object).tolist()  # not per element: slow
+    return column.cat.codes.to_numpy(np.int64), [n if isinstance(n, str) else str(n) for n in names]
+
+
+def population_totals(store: Store, changes: list[KeyChange]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Population on 31.12. by area (rows) and year (columns), all levels, 1995–2020: the series
+    continued back over key changes, and the values as the tables give them.
+
+    Länder and Germany after 2015 are sums of their Kreise (12411-0015 has Kreise only); a key
+    with no value in a year before it was created is continued with the sum of its old keys, so
+    a series does not break, while the observed frame still says which keys existed when.
+    """
+    parts = []
+    present = store.tables()
+    for table in (POPULATION_KREIS, POPULATION_GEMEINDE, POPULATION_KREIS_RECENT):
+        if table not in present:
+            parts.append(pd.DataFrame(columns=["area_key", "level", "year", "value"]))
+            continue
+        f = store.table(table)
+        f = f.loc[(f["sex"] == "total") & f["period"].astype(str).str.endswith("12-31")]
+        parts.append(
+            f[["area_key", "level", "year", "value"]].astype({"area_key": str, "level": str})
+        )
+    kreise = parts[2].loc[parts[2]["level"] == "kreis"]
+    for key in (kreise["area_key"].str[:2], "DG"):
+        parts.append(
+            kreise.assign(area_key=key).groupby(["area_key", "year"], as_index=False)["value"].sum()
+        )
+    both = pd.concat(parts, ignore_index=True)
+    wide = both.pivot_table(index="area_key", columns="year", values="value", aggfunc="first")
+    wide = wide.where(wide > 0)
+    observed = wide.copy()
+    for change in changes:
+        olds = [o for o in change.old if o in wide.index]
+        if change.new not in wide.index or not olds:
+            continue
+        summed = wide.loc[olds].sum(min_count=len(olds))
+        gap = wide.loc[change.new].isna() & summed.notna()
+        years = [y for y in wide.columns if gap[y] and y < int(change.date[:4]) + 1]
+        wide.loc[change.new, years] = summed[years]
+    return wide, observed
+
+
+# --- whole-table lookups: built once from every key, then asked per area --------------------
+
+Cell = tuple[int, float, str]
+"""(row of the cell among the variable's cells, value or NaN where secret, period)."""
+
+
+def _strings(column: pd.Series) -> np.ndarray:
+    """A column as an array of Python strings, converting each distinct label once."""
+    codes, names = _codes(column)
+    return np.array([*names, "nan"], dtype=object)[codes]
+
+
+def _groups(by: np.ndarray) -> list[np.ndarray]:
+    """Row numbers grouped by equal `by`, each group in row order, the groups in the order of
+    their first row (as a dict filled row by row would list them)."""
+    order = np.argsort(by, kind="stable")
+    parts = np.split(order, np.flatnonzero(np.diff(by[order])) + 1) if len(by) else []
+    return sorted(parts, key=lambda p: p[0])
+
+
+def variable_cells(store: Store, table: str, variable: str) -> dict[int, dict[str, Cell]]:
+    """All-ages, both-sexes cells of `variable` by year and key; where a key has several cells
+    in a year the last one in table order counts."""
+    f = store.table(table)
+    f = f.loc[(f["variable"] == variable) & (f["sex"] == "total") & (f["age"] == "total")]
+    value = f["value"].where(~f["flag"].isin(HIDDEN)).to_numpy(dtype=float)
+    keys, years, periods = _strings(f["area_key"]), f["year"].to_numpy(), _strings(f["period"])
+    out: dict[int, dict[str, Cell]] = {}
+    for rows in _groups(years):
+        cells = zip(rows.tolist(), value[rows].tolist(), periods[rows].tolist(), strict=True)
+        out[int(years[rows[0]])] = dict(zip(keys[rows].tolist(), cells, strict=True))
+    return out
+
+
+def years_by_key(store: Store, table: str, variable: str) -> dict[str, frozenset[int]]:
+    """The years in which `table` has any cell of `variable` for a key (one bit per year and
+    key instead of sorting every cell: most keys share a handful of year patterns)."""
+    f = store.table(table)
+    f = f.loc[f["variable"] == variable]
+    codes, names = _codes(f["area_key"])
+    years = f["year"].to_numpy(np.int64)
+    if not len(years):
+        return {}
+    first = int(years.min())
+    seen = np.zeros((len(names) + 1, int(years.max()) - first + 1), dtype=bool)
+    seen[codes, years - first] = True  # code -1 (no key) lands in the last row, left out
+    patterns: dict[bytes, frozenset[int]] = {}
+    out = {}
+    for code in np.flatnonzero(seen[:-1].any(axis=1)).tolist():
+        row = seen[code]
+        pattern = row.tobytes()
+        if pattern not in patterns:
+            patterns[pattern] = frozenset((np.flatnonzero(row) + first).tolist())
+        out[names[code]] = patterns[pattern]
+    return out
+
+
+def open_cells(store: Store, table: str, variable: str) -> dict[str, list[tuple[int, float, str]]]:
+    """Every non-secret (year, value, period) of `variable` by key, oldest year first."""
+    f = store.table(table)
+    f = f.loc[(f["variable"] == variable) & ~f["flag"].isin(HIDDEN)]
+    f = f.sort_values("year", kind="stable")
+    rows = zip(f["year"].to_numpy().tolist(), f["value"].to_numpy(dtype=float).tolist(),
+               _strings(f["period"]).tolist(), strict=True)  # fmt: skip
+    out: dict[str, list[tuple[int, float, str]]] = {}
+    for key, row in zip(_strings(f["area_key"]).tolist(), rows, strict=True):
+        out.setdefault(key, []).append(row)
+    return out

@@ -1,0 +1,203 @@
+"""The projection's inputs for a set of areas, from the shipped tables only: the base population
+by single year of age, local mortality and fertility levels by indirect standardisation, and
+the yearly net migration by age and sex.
+
+Levels are relative to Germany: observed events over the events expected with Germany's rates
+and the area's own age structure, divided by the same ratio for Germany. They come from the
+last four years with Kreis births and deaths (2012–2015); a Gemeinde takes its Kreis's levels
+(the Gemeinde tables of births and deaths are not shipped). A level resting on fewer than
+`MIN_EVENTS` events over the four years is replaced by 1 (Germany's level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dwk.dynamics import components
+from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
+from dwk.inputs.context import Context
+from dwk.projection.engine import SEXES, Shares, spread_shares, spread_with
+
+LEVEL_YEARS = (2012, 2013, 2014, 2015)
+MIN_EVENTS = 100
+"""Events over the four level years below which a local level is not estimated."""
+
+
+def collapse(single: np.ndarray) -> np.ndarray:
+    """Single years 0..n → 0..99, 100+."""
+    out = np.zeros(sc.AGES)
+    out[: sc.TOP] = single[: sc.TOP]
+    out[sc.TOP] = single[sc.TOP :].sum()
+    return out
+
+
+def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarray, str, str]:
+    """(areas, 2, AGES) on 31.12. of `year`, the table and Stichtag it comes from. Kreise have
+    single years to 74 (the bands above are split along the life table's L(x)); Gemeinden
+    have 17 groups, split along their Kreis's single years (see `single_years`)."""
+    table = (
+        inputs.SINGLE_YEARS if all(len(k) == 5 or k == "DG" for k in keys) else inputs.AGE_GROUPS
+    )
+    ck = ("base", table, year, tuple(keys))
+    if ck in ctx.years_cache:
+        return ctx.years_cache[ck]
+    src = ctx.age(table, year)
+    if src is None:
+        raise LookupError(f"{table} hat keinen Stichtag 31.12.{year}")
+    missing = [k for k in keys if k not in src.row]
+    if missing:
+        raise LookupError(f"Keine Altersstruktur für {missing[0]} am 31.12.{year}")
+    for sex in SEXES:  # the same single years as `of`, split for many areas at once
+        ctx.single_years.prefetch(src, keys, sex)
+    out = np.zeros((len(keys), 2, sc.AGES))
+    for i, key in enumerate(keys):
+        for s, sex in enumerate(SEXES):
+            single = ctx.single_years.of(src, key, sex)
+            if single is None:
+                raise LookupError(f"Keine Altersstruktur für {key} am 31.12.{year}")
+            out[i, s] = collapse(single)
+    ctx.years_cache[ck] = (out, table, src.period)
+    return ctx.years_cache[ck]
+
+
+def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
+    """(areas, 2 sexes) summed over `years`; NaN if any year is missing or secret."""
+    parts = [
+        components.yearly(ctx, table, sex).reindex(index=keys, columns=list(years)) for sex in SEXES
+    ]
+    return np.stack([p.to_numpy(dtype=float).sum(axis=1) for p in parts], axis=1)
+
+
+@dataclass(frozen=True)
+class Levels:
+    mortality: np.ndarray  # (areas, 2)
+    fertility: np.ndarray  # (areas,)
+    deaths: np.ndarray  # observed, (areas, 2), over LEVEL_YEARS
+    births: np.ndarray  # (areas,)
+    expected_deaths: np.ndarray
+    expected_births: np.ndarray
+    pooled: np.ndarray  # bool (areas,): level replaced by Germany's for want of events
+
+    def take(self, rows: list[int]) -> Levels:
+        return Levels(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+
+def levels(
+    ctx: Context, keys: list[str], pop: np.ndarray, tables: dict[str, sc.LifeTable],
+    fert: sc.Fertility,
+) -> Levels:  # fmt: skip
+    """Indirect standardisation against Germany, for Kreise (5-digit keys) and DG."""
+    all_keys = [*keys, "DG"]
+    d_obs = events(ctx, inputs.DEATHS, all_keys, LEVEL_YEARS)
+    b_obs = events(ctx, inputs.BIRTHS, all_keys, LEVEL_YEARS).sum(axis=1)
+    person_years = events(ctx, inputs.MEAN_POPULATION, all_keys, LEVEL_YEARS)
+    de_pop = _germany_2015(ctx)
+    full = np.concatenate([pop, de_pop[None]], axis=0)
+    m = np.stack([tables[s].death_rates() for s in SEXES])
+    # expected events per person-year with the standard rates and the 2015 age structure
+    exp_d_rate = (full * m[None]).sum(axis=2) / full.sum(axis=2)
+    exp_d = exp_d_rate * person_years
+    exp_b_rate = (full[:, 1] * fert.asfr[None]).sum(axis=1) / full.sum(axis=(1, 2))
+    exp_b = exp_b_rate * person_years.sum(axis=1)
+    smr = d_obs / exp_d
+    sfr = b_obs / exp_b
+    mort = smr[:-1] / smr[-1]
+    fer = sfr[:-1] / sfr[-1]
+    few = (np.nan_to_num(d_obs[:-1].sum(axis=1)) < MIN_EVENTS) | (
+        np.nan_to_num(b_obs[:-1]) < MIN_EVENTS
+    )
+    mort = np.where(few[:, None] | ~np.isfinite(mort), 1.0, mort)
+    fer = np.where(few | ~np.isfinite(fer), 1.0, fer)
+    return Levels(mort, fer, d_obs[:-1], b_obs[:-1], exp_d[:-1], exp_b[:-1], few)
+
+
+def _germany_2015(ctx: Context) -> np.ndarray:
+    pop, _, _ = base_population(ctx, ["DG"], 2015)
+    return pop[0]
+
+
+def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """In- and out-moves of 2015 by group and sex: two (areas, 6, 2) arrays. Kreise: over the
+    Kreis boundary; Gemeinden (and Germany): over the Gemeinde boundary."""
+    table = inputs.MOVES_KREIS if all(len(k) == 5 for k in keys) else inputs.MOVES_GEMEINDE
+    cube = components.moves(ctx, table)
+    out = []
+    for direction in components.DIRECTIONS:
+        out.append(np.stack([cube.get(keys, direction, inputs.MOVE_LABELS, s) for s in SEXES], 2))
+    return out[0], out[1]
+
+
+def migration_by_age(
+    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, aged: np.ndarray,
+    base: np.ndarray, profile: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Yearly net migration (areas, 2, AGES) that sums to `level`.
+
+    Out-movers leave at the 2015 rates of their age group and sex (out-moves over the group's
+    population on 31.12.2015, at most 1), applied to the population that has aged into each
+    year of age (`aged`), so a shrinking cohort loses fewer people. In-movers are those of
+    2015, plus or minus whatever it takes to reach `level`; that difference has the age and
+    sex `profile` (groups, 2) of Germany's own 2015 balance, i.e. of moves across the border,
+    because it is the level of immigration that changes from year to year, while moves inside
+    Germany cancel out in Germany's balance. In-movers are spread within their group like
+    the base population."""
+    return age_pattern(moves_in, moves_out, base, profile).apply(level, aged)
+
+
+@dataclass(frozen=True)
+class AgePattern:
+    """What `migration_by_age` takes from the base population and the moves of 2015: the
+    same every year, so a projection computes it once."""
+
+    moves_in: np.ndarray  # (areas, groups, 2), secret cells 0
+    in_total: np.ndarray  # (areas,)
+    out_rate: np.ndarray  # (areas, 2, AGES)
+    profile: np.ndarray  # (groups, 2)
+    shares: tuple[Shares, Shares]  # per sex, see `projection.spread_shares`
+
+    def apply(self, level: np.ndarray, aged: np.ndarray) -> np.ndarray:
+        leaving = self.out_rate * aged
+        gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
+        incoming = self.moves_in + gap[:, None, None] * self.profile[None]
+        shape = (aged.shape[0], aged.shape[2])
+        spread_in = np.stack(
+            [spread_with(incoming[:, :, s], self.shares[s], shape) for s in range(2)], axis=1
+        )
+        return spread_in - leaving
+
+
+def age_pattern(
+    moves_in: np.ndarray, moves_out: np.ndarray, base: np.ndarray, profile: np.ndarray
+) -> AgePattern:
+    zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
+    groups = np.stack([_group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
+    rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
+    shares = tuple(spread_shares(inputs.MOVE_BANDS, base[:, s]) for s in range(2))
+    return AgePattern(zin, zin.sum(axis=(1, 2)), rate_by_age, profile, shares)
+
+
+def border_profile(ctx: Context) -> np.ndarray:
+    """Germany's net migration of 2015 by group and sex, as shares (groups, 2)."""
+    if "border_profile" not in ctx.years_cache:
+        zin, zout = flows(ctx, ["DG"])
+        net = (zin - zout)[0]
+        ctx.years_cache["border_profile"] = net / net.sum()
+    return ctx.years_cache["border_profile"]
+
+
+def _group_sums(pop: np.ndarray) -> np.ndarray:
+    return np.stack(
+        [pop[:, lo : hi or sc.AGES].sum(axis=1) for lo, hi in inputs.MOVE_BANDS], axis=1
+    )
+
+
+def _by_age(per_group: np.ndarray) -> np.ndarray:
+    out = np.zeros((per_group.shape[0], sc.AGES))
+    for g, (lo, hi) in enumerate(inputs.MOVE_BANDS):
+        out[:, lo : hi or sc.AGES] = per_group[:, g, None]
+    return out

@@ -1,0 +1,139 @@
+"""The projection's assumptions in words, and an area's own levels, for reports and output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dwk.core.format import format_de
+from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
+from dwk.projection import assumptions as asm
+from dwk.projection import migration as mg
+
+if TYPE_CHECKING:
+    from dwk.projection.model import Projection
+
+
+@dataclass(frozen=True)
+class Assumption:
+    topic: str
+    text: str
+    tables: str
+
+
+def _lams(plan: mg.Plan) -> str:
+    lam = plan.persistence
+    shown = [h for h in (1, 5, 10) if h <= len(lam)]
+    parts = [f"λ({h}) = {format_de(lam[h - 1], 2)}" for h in shown]
+    return ", ".join(parts) + f", ab {len(lam)} Jahren {format_de(lam[-1], 2)}"
+
+
+def _pct(x: float) -> str:
+    return format_de(x, 1)
+
+
+def describe(
+    proj: Projection, tables: dict[str, sc.LifeTable], fert: sc.Fertility
+) -> list[Assumption]:
+    """The assumptions in words, with the tables they come from."""
+    split = (
+        "die Altersjahre 75–79, 80–84, 85–89 und 90+ entlang der Sterbetafel 2016/18 (L(x)) auf "
+        "Einzeljahre verteilt"
+        if proj.base_table == inputs.SINGLE_YEARS
+        else "die 17 Altersgruppen entlang der Einzeljahre des eigenen Kreises verteilt"
+    )
+    period = tables["male"].period
+    return [
+        Assumption(
+            "Basis",
+            f"Bevölkerung am {proj.base_period[8:10]}.{proj.base_period[5:7]}.{proj.base_year} "
+            f"nach Geschlecht und Alter; {split}.",
+            proj.base_table,
+        ),
+        Assumption(
+            "Sterblichkeit",
+            f"Sterbetafel Deutschland {period} (Lebenserwartung bei Geburt: Männer "
+            f"{format_de(tables['male'].e0, 1)}, Frauen {format_de(tables['female'].e0, 1)} Jahre), "
+            "konstant; örtliches Niveau durch indirekte Standardisierung: Gestorbene "
+            f"{_years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
+            "relativ zu Deutschland, je Geschlecht. Unter "
+            f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
+            f"{sc.LIFE_TABLE}, {inputs.DEATHS}, {inputs.MEAN_POPULATION}",
+        ),
+        Assumption(
+            "Geburten",
+            f"Altersspezifische Geburtenziffern Deutschlands {fert.year} (zusammengefasste "
+            f"Geburtenziffer {format_de(fert.tfr, 2)}), konstant; örtliches Niveau durch indirekte "
+            f"Standardisierung der Lebendgeborenen {_years(list(asm.LEVEL_YEARS))}; "
+            f"Jungenanteil {_pct(fert.share_male * 100)} %.",
+            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {inputs.BIRTHS}",
+        ),
+        Assumption("Wanderungen", _migration_text(proj), _migration_tables(proj)),
+    ]
+
+
+def _years(ys: list[int]) -> str:
+    return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
+
+
+def _migration_text(proj: Projection) -> str:
+    plan, gemeinden = proj.plan, len(proj.keys[0]) == 8
+    parts = [
+        f"Wanderungssaldo Deutschlands je 1.000 Ew.: {_pct(plan.national_recent * 1000)} (Mittel "
+        f"{_years(plan.recent_years)}) geht in {mg.CONVERGENCE} Jahren linear auf "
+        f"{_pct(plan.national_long * 1000)} (Mittel aller regulären Jahre "
+        f"{_years(plan.long_years)}) zurück; ohne {', '.join(str(y) for y in mg.IRREGULAR)} "
+        f"({'; '.join(mg.IRREGULAR.values())}).",
+        f"Dazu die Abweichung {'des Kreises' if gemeinden else 'des Gebiets'} von Deutschland "
+        f"({_years(plan.recent_years)}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
+        "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
+        f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}.",
+    ]
+    if gemeinden:
+        factors = ", ".join(format_de(f, 2) for f in proj.within)
+        parts.append(
+            "Dazu die eigene Abweichung der Gemeinde vom Kreis, gedämpft nach ihrer Größe "
+            f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {factors}; gemessen an "
+            "allen Gemeinden, 2009–2010 gegen 2012–2014); ihr natürlicher Saldo ist dabei mit "
+            "den Niveaus des Kreises geschätzt."
+        )
+    residual = "Salden nach der Residualmethode (Veränderung minus natürlicher Saldo)"
+    parts.append(residual + (", nach 2015 geschätzt." if proj.base_year > 2015 else "."))
+    parts.append(
+        "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
+        "Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem Altersprofil des "
+        "Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). Varianten: niedrige "
+        "bzw. hohe Zuwanderung nehmen das niedrigere bzw. höhere der beiden Niveaus "
+        "Deutschlands von Anfang an."
+    )
+    return " ".join(parts)
+
+
+def _migration_tables(proj: Projection) -> str:
+    codes = [inputs.MOVES_KREIS, inputs.POPULATION_KREIS, inputs.BIRTHS, inputs.DEATHS]
+    if len(proj.keys[0]) == 8:
+        codes += [inputs.MOVES_GEMEINDE, inputs.POPULATION_GEMEINDE]
+    if proj.base_year > 2015:
+        codes.append(inputs.POPULATION_KREIS_RECENT)
+    return ", ".join(codes)
+
+
+def area_levels(proj: Projection, i: int) -> dict:
+    lv, plan = proj.levels, proj.plan
+    return {
+        "mortality_level_male": round(float(lv.mortality[i, 0]), 4),
+        "mortality_level_female": round(float(lv.mortality[i, 1]), 4),
+        "fertility_level": round(float(lv.fertility[i]), 4),
+        "level_replaced_by_germany": bool(lv.pooled[i]),
+        "deaths_observed": float(np.nansum(lv.deaths[i])),
+        "deaths_expected": round(float(np.nansum(lv.expected_deaths[i])), 1),
+        "births_observed": float(lv.births[i]),
+        "births_expected": round(float(lv.expected_births[i]), 1),
+        "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
+        "net_migration_per_1000_first_year": round(
+            float(plan.rate("main", proj.base_year + 1)[i]) * 1000, 3
+        ),
+    }

@@ -1,0 +1,122 @@
+"""Cohort-component projection by single year of age (0..99, 100+) and sex, vectorised over areas.
+
+Each year, from 31.12. to 31.12.: everyone ages one year and survives with the German life
+table raised to the area's mortality level; the women alive at the end of the year have the
+German age-specific fertility times the area's fertility level; newborns survive their first
+months with L(0)/l(0); the area's yearly net migration by age and sex is added. Where the
+arithmetic would leave a negative count (strong out-migration in a tiny age group), it is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dwk.inputs.schedules import AGES
+
+SEXES = ("male", "female")
+OUTPUT_TOP = 90
+"""Single years 0..89 are reported, then 90+ (the oldest band of the base tables)."""
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """Everything the engine needs for a set of areas; arrays are (areas, sex, age)."""
+
+    survival: np.ndarray  # (areas, 2, AGES): share of age x alive a year later
+    newborn_survival: np.ndarray  # (areas, 2)
+    asfr: np.ndarray  # (areas, AGES): births per woman of age x on 31.12.
+    share_male: float
+
+
+Migration = Callable[[int, np.ndarray], np.ndarray]
+"""(year, population at the start of the year) -> net migration of the year (areas, 2, AGES)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """Population on 31.12. of `years` (first = base year): (years, areas, 2, AGES), plus the
+    births and deaths of every projected year: (years − 1, areas)."""
+
+    years: list[int]
+    population: np.ndarray
+    births: np.ndarray
+    deaths: np.ndarray
+
+    def totals(self) -> np.ndarray:
+        return self.population.sum(axis=(2, 3))
+
+    def at(self, year: int) -> np.ndarray:
+        return self.population[self.years.index(year)]
+
+
+def project(
+    base: np.ndarray, sched: Schedules, migration: Migration, base_year: int, to: int
+) -> Run:
+    """Project `base` (areas, 2, AGES) from 31.12. of `base_year` to 31.12. of `to`."""
+    years = list(range(base_year, to + 1))
+    pop = np.empty((len(years), *base.shape))
+    pop[0] = base
+    births = np.zeros((len(years) - 1, base.shape[0]))
+    deaths = np.zeros_like(births)
+    share = np.array([sched.share_male, 1 - sched.share_male])
+    for i in range(1, len(years)):
+        prev = pop[i - 1]
+        mig = migration(years[i], prev)
+        survivors = prev * sched.survival
+        new = np.zeros_like(prev)
+        new[:, :, 1:] = survivors[:, :, :-1]
+        new[:, :, -1] += survivors[:, :, -1]
+        new += mig
+        np.clip(new, 0.0, None, out=new)
+        b = (new[:, 1, :] * sched.asfr).sum(axis=1)
+        new[:, :, 0] = b[:, None] * share[None, :] * sched.newborn_survival
+        new[:, :, 0] += mig[:, :, 0]
+        np.clip(new, 0.0, None, out=new)
+        births[i - 1] = b
+        deaths[i - 1] = (prev - survivors).sum(axis=(1, 2)) + b * (
+            share[None, :] * (1 - sched.newborn_survival)
+        ).sum(axis=1)
+        pop[i] = new
+    return Run(years, pop, births, deaths)
+
+
+def output_bands(pop: np.ndarray) -> np.ndarray:
+    """Collapse the last axis from 0..99, 100+ to 0..89, 90+."""
+    out = np.empty((*pop.shape[:-1], OUTPUT_TOP + 1))
+    out[..., :OUTPUT_TOP] = pop[..., :OUTPUT_TOP]
+    out[..., OUTPUT_TOP] = pop[..., OUTPUT_TOP:].sum(axis=-1)
+    return out
+
+
+def spread(
+    groups: np.ndarray, edges: list[tuple[int, int | None]], weights: np.ndarray
+) -> np.ndarray:
+    """Spread counts by age group (…, groups) over single years in proportion to `weights`
+    (…, AGES); a group with no weight is spread evenly."""
+    return spread_with(groups, spread_shares(edges, weights), weights.shape)
+
+
+Shares = list[tuple[slice, np.ndarray]]
+
+
+def spread_shares(edges: list[tuple[int, int | None]], weights: np.ndarray) -> Shares:
+    """Each group's single years and their shares of it, for `spread_with`: computed once
+    where the weights stay the same year after year."""
+    out = []
+    for lo, hi in edges:
+        sl = slice(lo, AGES if hi is None else hi)
+        w = weights[..., sl]
+        total = w.sum(axis=-1, keepdims=True)
+        even = np.full(w.shape, 1.0 / w.shape[-1])
+        out.append((sl, np.where(total > 0, w / np.where(total > 0, total, 1.0), even)))
+    return out
+
+
+def spread_with(groups: np.ndarray, shares: Shares, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros(shape)
+    for g, (sl, share) in enumerate(shares):
+        out[..., sl] = groups[..., g, None] * share
+    return out

@@ -1,0 +1,72 @@
+"""How much of a Gemeinde's own migration, beyond its Kreis's, carries on.
+
+A Gemeinde's net migration rate is its Kreis's plus a within-Kreis deviation. That deviation
+persists far less than a Kreis's deviation from Germany, and the less the smaller the Gemeinde:
+in a village most of it is the chance of a few moves. Measured on all Gemeinden: the difference
+between the Gemeinde's and its Kreis's growth rate (the natural balance is taken to be the
+Kreis's, so the difference is migration) in 2012–2014, regressed through the origin on the same
+difference in 2009–2010, per size class. Gemeinden with a difference beyond 30 per 1,000 a year
+in either window are left out of the fit: nearly always a boundary change, which the residual
+method reads as moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dwk.inputs.context import Context
+
+SIZES = (0, 1_000, 2_000, 5_000, 20_000)
+"""Lower bounds of the size classes (inhabitants on 31.12.2015)."""
+PREDICTOR = (2009, 2010)
+TARGET = (2012, 2013, 2014)
+TRIM = 0.030
+
+
+@dataclass(frozen=True)
+class WithinPersistence:
+    factors: tuple[float, ...]  # one per size class
+    counts: tuple[int, ...]  # Gemeinden in each fit
+
+    def factor(self, population: np.ndarray) -> np.ndarray:
+        return np.array(self.factors)[np.searchsorted(SIZES, population, side="right") - 1]
+
+
+def growth_rate(ctx: Context, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
+    """Σ (P_t − P_{t−1}) / Σ P_{t−1} over `years`, from the series continued over key changes."""
+    start = ctx.totals.reindex(index=keys, columns=[y - 1 for y in years]).to_numpy(dtype=float)
+    end = ctx.totals.reindex(index=keys, columns=list(years)).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (end - start).sum(axis=1) / start.sum(axis=1)
+
+
+def within_deviation(ctx: Context, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
+    """The Gemeinde's growth rate minus its Kreis's, per inhabitant and year."""
+    kreise = sorted({k[:5] for k in keys})
+    kreis_rate = dict(zip(kreise, growth_rate(ctx, kreise, years), strict=True))
+    return growth_rate(ctx, keys, years) - np.array([kreis_rate[k[:5]] for k in keys])
+
+
+def within_persistence(ctx: Context) -> WithinPersistence:
+    """The persistence factor of each size class (see the module docstring)."""
+    if "within_persistence" not in ctx.years_cache:
+        t = ctx.observed_totals
+        index = t.index.to_numpy(dtype=object)
+        eight = np.array([len(k) == 8 for k in index], dtype=bool)
+        finite = np.isfinite(t[2015].to_numpy(dtype=float))
+        keys = list(index[eight & finite])
+        x = within_deviation(ctx, keys, PREDICTOR)
+        y = within_deviation(ctx, keys, TARGET)
+        size = t.reindex(keys)[2015].to_numpy(dtype=float)
+        ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < TRIM) & (np.abs(y) < TRIM)
+        factors, counts = [], []
+        bounds = [*SIZES, np.inf]
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            sel = ok & (size >= lo) & (size < hi)
+            den = float((x[sel] ** 2).sum())
+            factors.append(float((x[sel] * y[sel]).sum()) / den if den else 0.0)
+            counts.append(int(sel.sum()))
+        ctx.years_cache["within_persistence"] = WithinPersistence(tuple(factors), tuple(counts))
+    return ctx.years_cache["within_persistence"]

@@ -1,0 +1,194 @@
+"""The inputs of Kreis projections, shared by the 2015 and 2020 bases: the Kreise of a year,
+their schedules and migration history, and, for a base after 2015, the moves of 2016–2020.
+
+No shipped table gives Kreis births, deaths or moves after 2015. They are estimated by
+projecting the 2015 population year by year with its own fertility and mortality and setting
+each year's net migration to what closes the gap to the observed total (12411-0015).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dwk.areas import KeyChange
+from dwk.dynamics import components
+from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
+from dwk.inputs.context import Context
+from dwk.projection import assumptions as asm
+from dwk.projection import migration as mg
+from dwk.projection.engine import SEXES, Migration, Schedules, project
+
+LAST_EVENTS = 2015
+"""Last year with births and deaths per Kreis."""
+
+
+def kreis_keys(ctx: Context, year: int) -> list[str]:
+    src = ctx.age(inputs.SINGLE_YEARS, year)
+    return [k for k in src.keys if len(k) == 5] if src is not None else []
+
+
+def schedules(levels: asm.Levels, tables: dict[str, sc.LifeTable], fert: sc.Fertility) -> Schedules:
+    survival = np.stack([tables[s].survival() for s in SEXES])
+    newborn = np.array([tables[s].newborn_survival() for s in SEXES])
+    return Schedules(
+        survival[None] ** levels.mortality[:, :, None],
+        newborn[None] ** levels.mortality,
+        fert.asfr[None] * levels.fertility[:, None],
+        fert.share_male,
+    )
+
+
+def life_tables(ctx: Context, base_year: int) -> dict[str, sc.LifeTable]:
+    period = sc.life_table_for_in(ctx, base_year)
+    return {s: sc.life_table_in(ctx, period, s) for s in SEXES}
+
+
+def observed(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """The observed totals of `keys` on 31.12.`year`; NaN where a key or the year is missing."""
+    t = ctx.observed_totals
+    if year not in t.columns:
+        return np.full(len(keys), np.nan)
+    return t[year].reindex(keys).to_numpy(dtype=float)
+
+
+def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
+    """Residual net migration of Kreise (and Germany) 1996..`until` (≤ 2015)."""
+    years = list(range(mg.FIRST_YEAR, until + 1))
+    net, start = components.residual_migration(ctx, [*keys, "DG"], years)
+    n, p = net.to_numpy(dtype=float), start.to_numpy(dtype=float)
+    return mg.History(years, n[:-1], p[:-1], n[-1], p[-1])
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What one projection run starts from, for a set of areas (see `assumptions`)."""
+
+    population: np.ndarray  # (areas, 2, AGES) on 31.12. of the base year
+    table: str
+    period: str
+    life_tables: dict[str, sc.LifeTable]
+    fertility: sc.Fertility
+    levels: asm.Levels
+    moves_in: np.ndarray  # (areas, 6 groups, 2) in 2015
+    moves_out: np.ndarray
+
+
+def kreis_inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
+    """The inputs of the Kreise `keys` with base `year`, read once per context."""
+    ck = ("inputs", tuple(keys), year)
+    if ck not in ctx.years_cache:
+        pop, table, period = asm.base_population(ctx, keys, year)
+        standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
+        ctx.years_cache[ck] = Inputs(
+            pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
+            asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
+        )  # fmt: skip
+    return ctx.years_cache[ck]
+
+
+def aged(pop: np.ndarray) -> np.ndarray:
+    """The population one year older (no deaths): whom the year's out-movers come from."""
+    out = np.empty_like(pop)
+    out[..., 0] = pop[..., 0]
+    out[..., 1:] = pop[..., :-1]
+    out[..., -1] += pop[..., -1]
+    return out
+
+
+def migration(
+    ctx: Context, inp: Inputs, level: Callable[[int, np.ndarray], np.ndarray]
+) -> Migration:
+    """The engine's yearly net migration: `level(year, population)` per area, spread over age
+    and sex by `asm.migration_by_age`."""
+    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, asm.border_profile(ctx))
+
+    def fn(year: int, prev: np.ndarray) -> np.ndarray:
+        return pattern.apply(level(year, prev), aged(prev))
+
+    return fn
+
+
+def planned(plan: mg.Plan, variant: str) -> Callable[[int, np.ndarray], np.ndarray]:
+    """The level of `variant`: the plan's rate times the population at the start of the year."""
+    return lambda year, prev: prev.sum(axis=(1, 2)) * plan.rate(variant, year)
+
+
+def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
+    """For every old key, the key it has in `new_keys` (itself, or the key it was merged into)."""
+    merged = {o: c.new for c in changes if c.level == "kreis" for o in c.old if c.new in new_keys}
+    out = [k if k in new_keys else merged.get(k, "") for k in old_keys]
+    lost = [k for k, n in zip(old_keys, out, strict=True) if not n]
+    orphans = set(new_keys) - set(out)
+    if lost or orphans:
+        raise LookupError(f"Kreisschlüssel ohne Nachfolger {lost} oder Vorgänger {sorted(orphans)}")
+    return out
+
+
+def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarray:
+    """Values of old keys summed onto their successors; a missing part leaves the sum missing."""
+    out = np.zeros((len(new_keys), *values.shape[1:]))
+    index = {k: i for i, k in enumerate(new_keys)}
+    for i, k in enumerate(succ):
+        out[index[k]] += values[i]
+    return out
+
+
+def estimate_moves(ctx: Context, keys: list[str], to: int):
+    """Project the 2015 Kreise to `to` with each year's net migration set so that the total
+    meets the observed one: the net migration (years, areas) it took, the births and deaths."""
+    inp = kreis_inputs(ctx, keys, 2015)
+    sched = schedules(inp.levels, inp.life_tables, inp.fertility)
+    succ = successors(ctx.changes, keys, kreis_keys(ctx, to))
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(succ):
+        groups.setdefault(k, []).append(i)
+    gaps: dict[int, np.ndarray] = {}
+
+    def meet_observed(year: int, prev: np.ndarray) -> np.ndarray:
+        natural = project(prev, sched, no_migration, year - 1, year).totals()[-1]
+        level = np.zeros(len(keys))
+        target = observed(ctx, list(groups), year)
+        for (_, idx), total in zip(groups.items(), target, strict=True):
+            share = natural[idx] / natural[idx].sum()
+            level[idx] = (total - natural[idx].sum()) * share
+        gaps[year] = level
+        return level
+
+    run = project(inp.population, sched, migration(ctx, inp, meet_observed), 2015, to)
+    net = np.stack([gaps[y] for y in run.years[1:]])
+    return net, run
+
+
+def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
+    """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated."""
+    old = kreis_keys(ctx, 2015)
+    succ = successors(ctx.changes, old, keys)
+    early = kreis_history(ctx, old, 2015)
+    net_late, run = estimate_moves(ctx, old, until)
+    late_years = run.years[1:]
+    start_late = ctx.totals.loc[keys, [y - 1 for y in late_years]].to_numpy(dtype=float)
+    net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
+    start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
+    return mg.History(
+        early.years + late_years, net, start,
+        np.concatenate([early.de_net, net_late.sum(axis=1)]),
+        np.concatenate([early.de_start, start_late.sum(axis=0)]),
+    )  # fmt: skip
+
+
+def merge_levels(lv: asm.Levels, succ: list[str], keys: list[str]) -> asm.Levels:
+    """Levels of merged Kreise: observed over expected events of their parts."""
+    d, ed = sum_to(lv.deaths, succ, keys), sum_to(lv.expected_deaths, succ, keys)
+    b, eb = sum_to(lv.births, succ, keys), sum_to(lv.expected_births, succ, keys)
+    mort = sum_to(lv.mortality * lv.expected_deaths, succ, keys) / ed
+    fert = sum_to(lv.fertility * lv.expected_births, succ, keys) / eb
+    pooled = sum_to(lv.pooled.astype(float), succ, keys) > 0
+    return asm.Levels(mort, fert, d, b, ed, eb, pooled)
+
+
+def no_migration(year: int, prev: np.ndarray) -> np.ndarray:
+    return np.zeros_like(prev)

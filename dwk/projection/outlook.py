@@ -1,0 +1,131 @@
+"""The projection section of a profile ("Vorausberechnung"): totals of the variants, the age
+groups of `data/outlook.toml` in the base and target year, today's and the projected pyramid,
+the assumptions, and the projected changes as observations for the SWOT's projection rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dwk.areas import Area
+from dwk.core import paths
+from dwk.core.errors import ConfigError
+from dwk.core.toml import load_toml
+from dwk.indicators.observation import Observation
+from dwk.inputs.context import Context
+from dwk.projection import model as fc
+from dwk.projection.describe import Assumption, area_levels
+from dwk.projection.engine import output_bands
+from dwk.projection.migration import VARIANT_LABELS, VARIANTS
+
+TARGET = 2040
+STEP = 5
+MIN_GROUP = 50
+"""Persons in the base year below which a group's change in % is flagged and read by no rule."""
+
+
+@dataclass(frozen=True)
+class OutlookGroup:
+    id: str
+    label: str
+    age_from: int
+    age_to: int | None = None
+    table: bool = True
+
+
+@dataclass(frozen=True)
+class OutlookRow:
+    group: OutlookGroup
+    values: list[float]  # main variant at `Outlook.shown`
+    low: float  # target year
+    high: float
+
+    @property
+    def change(self) -> float:
+        return (
+            (self.values[-1] - self.values[0]) / self.values[0] * 100 if self.values[0] else np.nan
+        )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    base_year: int
+    target: int
+    years: list[int]
+    shown: list[int]
+    totals: dict[str, list[float]]  # variant label -> totals over `years`
+    rows: list[OutlookRow]
+    pyramid_base: tuple[list[float], list[float]]  # male, female; 0..89, 90+
+    pyramid_target: tuple[list[float], list[float]]
+    assumptions: list[Assumption]
+    levels: dict[str, float]
+    tables: str
+
+    def observations(self) -> dict[str, Observation]:
+        period = f"{self.base_year}/{self.target}"
+        return {
+            r.group.id: Observation(
+                r.change,
+                "unsicher" if r.values[0] < MIN_GROUP else "",
+                period,
+                self.tables,
+                r.group.label,
+                "%",
+                "neutral",
+                1,
+            )  # fmt: skip
+            for r in self.rows
+        }
+
+
+def load_groups(path: Path | None = None) -> list[OutlookGroup]:
+    path = path or paths.data_dir() / "outlook.toml"
+    groups = []
+    for i, raw in enumerate(load_toml(path).get("group", []), start=1):
+        try:
+            groups.append(OutlookGroup(**raw))
+        except TypeError as exc:
+            raise ConfigError(f"Altersgruppe Nr. {i}: {exc}", file=path) from None
+    return groups
+
+
+def _sum(pop: np.ndarray, lo: int, hi: int | None) -> float:
+    return float(pop[:, lo:hi].sum())
+
+
+def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | None:
+    """The outlook of a Kreis or Gemeinde, or None for other levels. LookupError where the
+    area has no base (no age structure, a secret cell)."""
+    if area.level not in ("kreis", "gemeinde"):
+        return None
+    ck = ("outlook", area.key, target)
+    if ck in ctx.years_cache:
+        return ctx.years_cache[ck]
+    proj = fc.project_areas(ctx, [area.key], None, target)
+    runs = proj.runs
+    years = proj.years
+    shown = [y for y in years if (y - years[0]) % STEP == 0 or y == years[-1]]
+    main = runs["main"].population[:, 0]
+    rows = []
+    if "outlook.groups" not in ctx.years_cache:
+        ctx.years_cache["outlook.groups"] = load_groups()
+    for g in ctx.years_cache["outlook.groups"]:
+        values = [_sum(main[years.index(y)], g.age_from, g.age_to) for y in shown]
+        low = _sum(runs["low-migration"].population[-1, 0], g.age_from, g.age_to)
+        high = _sum(runs["high-migration"].population[-1, 0], g.age_from, g.age_to)
+        rows.append(OutlookRow(g, values, low, high))
+    bands = output_bands(main)
+    out = Outlook(
+        proj.base_year, target, years, shown,
+        {VARIANT_LABELS[v]: runs[v].totals()[:, 0].tolist() for v in VARIANTS},
+        rows,
+        (bands[0, 0].tolist(), bands[0, 1].tolist()),
+        (bands[-1, 0].tolist(), bands[-1, 1].tolist()),
+        proj.assumptions, area_levels(proj, 0),
+        ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
+    )  # fmt: skip
+    ctx.years_cache[ck] = out
+    return out

@@ -1,0 +1,210 @@
+"""Render a `Profile` to Markdown and self-contained HTML with Jinja templates (one per report
+piece, autoescaped, StrictUndefined) and inline SVG charts. Pure functions of the profile."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import jinja2
+from markupsafe import Markup
+
+from dwk.core import paths
+from dwk.core.format import format_de, format_period
+from dwk.dynamics.components import LIFE_PHASE_NOTE
+from dwk.projection.assumptions import MIN_EVENTS
+from dwk.projection.outlook import MIN_GROUP
+from dwk.render import charts
+from dwk.render.component_charts import components_svg, population_series_svg
+from dwk.render.projection_charts import projection_fan_svg
+from dwk.render.survey_view import field_label, share, survey_charts, uncertain
+from dwk.render.template_cache import bytecode_cache
+from dwk.report.build import Cell, Profile
+from dwk.swot.engine import NEED, QUADRANTS
+
+FLAG_MARKS = {"unsicher": "*", "zensus": "†", ".": "", "zensus,unsicher": "†*"}
+
+
+def _num(value: float | None, decimals: int = 1, sign: bool = False) -> str:
+    return format_de(value, decimals, sign=sign)
+
+
+def _cell(cell: Cell, decimals: int = 1) -> str:
+    """A figure with its flag: `(12,3)*` when uncertain, `–` when missing or secret."""
+    if cell.missing:
+        return "–"
+    text = format_de(cell.value, decimals)
+    mark = FLAG_MARKS.get(cell.flag, "")
+    return f"({text}){mark}" if "unsicher" in cell.flag else f"{text}{mark}"
+
+
+def _md_cell(text: object) -> str:
+    """Text for a Markdown table cell: a `|` or a line break in a name must not split the row."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _md_text(value: object) -> object:
+    """Text put into Markdown with `<`, `>` and `&` as entities: a name, a survey answer or a
+    review comment that holds HTML shows as text in every Markdown renderer, never as HTML."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@cache
+def _env(autoescape: bool) -> jinja2.Environment:
+    """One environment per process: compiling the templates again for every profile would cost
+    more than rendering it."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths.templates_dir()),
+        bytecode_cache=bytecode_cache(),
+        autoescape=autoescape,
+        finalize=None if autoescape else _md_text,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell, share=share,
+                       uncertain=uncertain, field_label=field_label)  # fmt: skip
+    return env
+
+
+def _figure(p: Profile, name: str, svg: str, tables: str, when: str, caption: str) -> dict:
+    """A chart with its source line: the tables, their Stichtag and the © line each states."""
+    codes = [c.strip() for c in tables.split(",") if c.strip()]
+    rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
+    return {"id": name, "svg": Markup(svg), "caption": caption,
+            "source": f"Tabelle {', '.join(codes)}, {when}", "attribution": "; ".join(rights)}  # fmt: skip
+
+
+def _charts(p: Profile) -> list[dict]:
+    out = []
+    slug = p.area.slug
+    if p.pyramid:
+        py, when = p.pyramid, format_period(p.pyramid.period)
+        svg = charts.population_pyramid_svg(
+            f"{slug}-pyramide", f"Bevölkerung nach Alter und Geschlecht, {when}", py.bands,
+            py.male, py.female, py.reference_male, py.reference_female, py.reference_name,
+            p.area.name,
+        )  # fmt: skip
+        caption = "Balken: Anteil je Altersjahr; Linie: Form der Landesbevölkerung"
+        out.append(_figure(p, "pyramide", svg, py.table, f"Stichtag {when}", caption))
+    if p.age_groups:
+        cats = [r.definition.label.replace("Anteil ", "") for r in p.age_groups]
+        series = [(p.area.name, [None if r.own.missing else r.own.value for r in p.age_groups])]
+        for i, ref in enumerate(p.references):
+            series.append((ref.name, [None if r.references[i].missing else r.references[i].value
+                                      for r in p.age_groups]))  # fmt: skip
+        when = format_period(p.age_groups[0].own.period)
+        svg = charts.grouped_bars_svg(
+            f"{slug}-altersgruppen", f"Funktionale Altersgruppen, {when}", cats, series, "%"
+        )
+        out.append(_figure(p, "altersgruppen", svg, p.age_groups[0].tables, f"Stichtag {when}",
+                           "Anteile an der Bevölkerung in %"))  # fmt: skip
+    return out
+
+
+def _dynamics_charts(p: Profile) -> list[dict]:
+    d, slug, out = p.dynamics, p.area.slug, []
+    own = d.series[0][1]
+    base = next((y for y, v in zip(own.years, own.values, strict=True) if v == v), None)
+    if base is not None:
+        series, census = [], []
+        for name, s in d.series:
+            values, points = s.indexed(base) if base in s.years else ([], [])
+            by_year = dict(zip(s.years, values, strict=False))
+            series.append((name, [_none(by_year.get(y, math.nan)) for y in own.years]))
+            census += [(c.label, c.position, v) for c, v in zip(s.census, points, strict=False)]
+        cut = own.break_year if own.years[0] < own.break_year else None
+        svg = population_series_svg(
+            f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {base} = 100", own.years, series,
+            census, cut, base,
+        )  # fmt: skip
+        when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus 09.05.2011 und 15.05.2022"
+        caption = "Fortschreibung; Zensuszählungen als eigene Punkte, 2011 Bruch durch den Zensus"
+        out.append(_figure(p, "entwicklung", svg, d.series_tables, when, caption))
+    if d.components:
+        years = d.components.years
+        svg = components_svg(
+            f"{slug}-komponenten", "Natürlicher Saldo und Wanderungssaldo je 1.000 Einwohner",
+            [y.year for y in years], [_none(y.natural_rate) for y in years],
+            [_none(y.migration_rate) for y in years], [y.estimated for y in years],
+        )  # fmt: skip
+        caption = ("je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der "
+                   "Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)")  # fmt: skip
+        when = f"{years[0].year}–{years[-1].year}"
+        out.append(_figure(p, "komponenten", svg, ", ".join(d.components.tables), when, caption))
+    return out
+
+
+def _none(v: float) -> float | None:
+    return None if v != v else v
+
+
+def _outlook_charts(p: Profile) -> list[dict]:
+    o = p.outlook
+    if o is None:
+        return []
+    slug, labels = p.area.slug, tuple(o.totals)
+    own = p.dynamics.series[0][1]
+    history = [(y, v) for y, v in zip(own.years, own.values, strict=True)
+               if own.break_year <= y <= o.base_year and v == v]  # fmt: skip
+    main, low, high = (o.totals[k] for k in labels)
+    svg = projection_fan_svg(
+        f"{slug}-vorausberechnung", f"Bevölkerung bis {o.target}: Varianten der Vorausberechnung",
+        history, o.years, main, low, high, labels,
+    )  # fmt: skip
+    when = f"Basis 31.12.{o.base_year}"
+    out = [_figure(p, "vorausberechnung", svg, o.tables, when,
+                   "Linie: Hauptvariante; Fläche: zwischen niedriger und hoher Zuwanderung")]  # fmt: skip
+    bands = [(a, a + 1) for a in range(90)] + [(90, None)]
+    svg = charts.population_pyramid_svg(
+        f"{slug}-pyramide-{o.target}", f"Altersaufbau {o.target} (Hauptvariante) und {o.base_year}",
+        bands, *o.pyramid_target, *o.pyramid_base, f"31.12.{o.base_year}", f"{o.target}",
+    )  # fmt: skip
+    out.append(_figure(p, "pyramide-vorausberechnung", svg, o.tables, when,
+                       f"Balken: Anteil je Altersjahr {o.target}; Linie: Form am 31.12.{o.base_year}"))  # fmt: skip
+    return out
+
+
+def _context(p: Profile, with_charts: bool) -> dict:
+    quadrants = {q: [i for i in p.swot if i.quadrant == q] for q in (*QUADRANTS, NEED)}
+    return {
+        "p": p,
+        "area": p.area,
+        "quadrants": quadrants,
+        "quadrant_names": QUADRANTS,
+        "need": NEED,
+        "charts": _charts(p) if with_charts else [],
+        "outlook_charts": _outlook_charts(p) if with_charts else [],
+        "dynamics_charts": _dynamics_charts(p) if with_charts else [],
+        "survey_charts": survey_charts(p) if with_charts else [],
+        "min_group": MIN_GROUP,
+        "min_events": MIN_EVENTS,
+        "life_phase_note": LIFE_PHASE_NOTE,
+    }
+
+
+def render_html(p: Profile) -> str:
+    return _env(True).get_template("profile.html.j2").render(**_context(p, True))
+
+
+def render_markdown(p: Profile) -> str:
+    return _env(False).get_template("profile.md.j2").render(**_context(p, False))
+
+
+def render_index(entries: list[dict], title: str) -> str:
+    return _env(True).get_template("index.html.j2").render(entries=entries, title=title)
+
+
+def render_national_index(
+    title: str, entries: list[dict], key_notes: list[dict], lands: list[dict], up: str | None
+) -> str:
+    """The index of a national run: its Länder (on the level's page), its areas with their
+    gaps, and the keys that changed."""
+    return (
+        _env(True)
+        .get_template("national_index.html.j2")
+        .render(title=title, entries=entries, key_notes=key_notes, lands=lands, up=up)
+    )

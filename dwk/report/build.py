@@ -1,0 +1,260 @@
+"""Assemble a `Profile` for one area: indicators for it and its references, the SWOT, the data
+behind the charts and the sources. No HTML or Markdown here; the renderers take it from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dwk.areas import Area, Registry
+from dwk.dynamics.section import Dynamics, dynamics_for
+from dwk.indicators.catalogue import IndicatorDef
+from dwk.indicators.compute import age_source, age_years, compute
+from dwk.inputs.context import Context
+from dwk.projection.outlook import Outlook, outlook_for
+from dwk.sources.tables.meta import TableMeta
+from dwk.store import Store
+from dwk.survey.area import area_surveys
+from dwk.survey.summary import SurveyResult
+from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
+from dwk.swot.review import ReviewedSwot, apply_review
+from dwk.swot.review_file import load_review
+from dwk.swot.rules import SwotRule
+from dwk.swot.survey import SurveyObservation, evaluate_survey
+
+PEER_YEAR = 2015
+KEY_FIGURES = (
+    "bevoelkerung", "bevoelkerungsentwicklung_seit_2011", "bevoelkerungsentwicklung_5j",
+    "bevoelkerungsentwicklung_lang", "flaeche", "bevoelkerungsdichte", "frauenanteil",
+    "durchschnittsalter", "medianalter", "jugendquotient", "altenquotient", "gesamtquotient",
+    "alterungsindex", "beschaeftigte_je_100", "arbeitslosenquote", "arbeitslose_je_100",
+    "wanderungssaldo_je_1000", "natuerlicher_saldo_je_1000",
+)  # fmt: skip
+PEER_FIGURES = ("bevoelkerung", "durchschnittsalter", "jugendquotient", "altenquotient",
+                "bevoelkerungsentwicklung_seit_2011", "wanderungssaldo_je_1000")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float
+    flag: str
+    period: str
+
+    @property
+    def missing(self) -> bool:
+        return math.isnan(self.value)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    definition: IndicatorDef
+    own: Cell
+    tables: str
+    references: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Pyramid:
+    bands: list[tuple[int, int | None]]
+    male: list[float]
+    female: list[float]
+    reference_male: list[float] | None
+    reference_female: list[float] | None
+    reference_name: str | None
+    period: str
+    table: str
+
+
+@dataclass
+class Profile:
+    area: Area
+    references: list[Area]
+    peers: list[Area]
+    key_figures: list[IndicatorRow]
+    age_groups: list[IndicatorRow]
+    peer_rows: list[tuple[Area, dict[str, Cell]]]
+    peer_definitions: list[IndicatorDef]
+    swot: list[SwotItem]
+    outcomes: list[RuleOutcome]
+    pyramid: Pyramid | None
+    dynamics: Dynamics
+    outlook: Outlook | None
+    sources: list[TableMeta]
+    catalogue: list[IndicatorDef]
+    surveys: list[SurveyResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    review: ReviewedSwot | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """Every warning of the profile and of the tables it reads, for its appendix."""
+        tables = [f"Tabelle {m.code} (ganze Datei): {'; '.join(m.warnings)}"
+                  for m in self.sources if m.warnings]  # fmt: skip
+        return self.warnings + tables
+
+    @property
+    def synthetic(self) -> bool:
+        return any(s.codebook.synthetic for s in self.surveys)
+
+    @property
+    def census_2022(self) -> float | None:
+        return self.dynamics.census_2022
+
+    @property
+    def headline_period(self) -> str:
+        row = next((r for r in self.key_figures if r.definition.id == "bevoelkerung"), None)
+        return row.own.period if row else ""
+
+
+def build_profile(
+    area: Area,
+    store: Store,
+    registry: Registry,
+    catalogue: list[IndicatorDef],
+    rules: list[SwotRule],
+    ctx: Context | None = None,
+    *,
+    review_path: Path | None = None,
+) -> Profile:
+    """The profile of `area`; a review file at `review_path`, where one exists, decides which
+    SWOT candidates it shows."""
+    ctx = ctx or Context(store, registry.changes)
+    review = load_review(review_path, area, rules) if review_path else None
+    refs = registry.references(area)
+    peers = registry.peers(area)
+    shown = [d for d in catalogue if area.level in d.levels]
+    keys = [area.key] + [r.key for r in refs]
+    values = compute(ctx, shown, keys, anchor=area.key)
+    cells = _cells(values)
+    tables = dict(zip(values["id"], values["tables"], strict=False))
+
+    def row(d: IndicatorDef) -> IndicatorRow:
+        missing = Cell(float("nan"), ".", "")
+        return IndicatorRow(
+            d,
+            cells.get((area.key, d.id), missing),
+            tables.get(d.id, ""),
+            tuple(cells.get((r.key, d.id), missing) for r in refs),
+        )
+
+    by_id = {d.id: d for d in shown}
+    key_figures = [row(by_id[i]) for i in KEY_FIGURES if i in by_id]
+    age_groups = [row(d) for d in shown if d.age_from is not None]
+
+    peer_defs = [d for d in catalogue if d.id in PEER_FIGURES]
+    peer_rows: list[tuple[Area, dict[str, Cell]]] = []
+    if peers:
+        members = [area, *peers]
+        pcells = _cells(compute(ctx, peer_defs, [m.key for m in members], year=PEER_YEAR))
+        peer_rows = [
+            (m, {d.id: pcells.get((m.key, d.id), Cell(float("nan"), ".", "")) for d in peer_defs})
+            for m in members
+        ]
+
+    subject = _subject(area, refs, shown, cells, tables, peer_rows)
+    try:
+        outlook, no_outlook = outlook_for(ctx, area), []
+    except LookupError as exc:
+        outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
+    if outlook is not None:
+        subject.observations.update(outlook.observations())
+    outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
+    surveys = area_surveys(area, ctx)
+    outcomes += evaluate_survey(rules, area.key, area.name, _survey_observations(surveys))
+    swot = [o.item for o in outcomes if o.item is not None]
+    reviewed = apply_review(swot, review) if review else None
+
+    pyramid = _pyramid(ctx, area, refs)
+    dynamics = dynamics_for(ctx, area, refs)
+    weighted_by = [sv.population.table for sv in surveys if sv.population]
+    used = _table_codes([*tables.values(), pyramid.table if pyramid else "", dynamics.tables,
+                         outlook.tables if outlook else "", *weighted_by])  # fmt: skip
+    sources = [m for code in used for m in store.metas(code)[-1:]]
+    warnings = (
+        no_outlook
+        + [f"{s.codebook.title}: {w}" for s in surveys for w in s.warnings]
+        + [
+            f"{r.definition.label}: Wert beruht auf weniger als {r.definition.min_count} Personen oder Ereignissen"
+            for r in key_figures + age_groups
+            if "unsicher" in r.own.flag
+        ]
+    )
+    return Profile(
+        area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
+        peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
+        pyramid=pyramid, dynamics=dynamics, outlook=outlook,
+        sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
+    )  # fmt: skip
+
+
+def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]:
+    return [
+        SurveyObservation(
+            r.item.id, r.item.wording, r.item.handlungsfeld, r.item.polarity,
+            r.stats.top2 if r.stats else math.nan,
+            r.stats.top2_ci[0] if r.stats else math.nan,
+            r.stats.top2_ci[1] if r.stats else math.nan,
+            r.stats.valid_n if r.stats else 0, r.uncertain, s.codebook.title, s.codebook.period,
+            s.codebook.source, s.codebook.synthetic,
+        )
+        for s in surveys
+        for r in s.items
+    ]  # fmt: skip
+
+
+def _cells(values) -> dict[tuple[str, str], Cell]:
+    columns = values[["area_key", "id", "value", "flag", "period"]]
+    return {(k, i): Cell(v, f, p) for k, i, v, f, p in columns.itertuples(index=False)}
+
+
+def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
+    def obs(d: IndicatorDef, cell: Cell | None) -> Observation | None:
+        if cell is None:
+            return None
+        return Observation(cell.value, cell.flag, cell.period, tables.get(d.id, ""), d.label,
+                           d.unit, d.polarity, d.decimals)  # fmt: skip
+
+    def all_obs(key: str) -> dict[str, Observation]:
+        out = {}
+        for d in defs:
+            o = obs(d, cells.get((key, d.id)))
+            if o is not None:
+                out[d.id] = o
+        return out
+
+    # a rule's comparison names the reference's level: kreis, land or de
+    references = {r.level: (r.name, all_obs(r.key)) for r in refs}
+    by_id = {d.id: d for d in defs}
+    peers = [
+        {i: obs(by_id[i], c) for i, c in row.items() if i in by_id}
+        for m, row in peer_rows
+        if m.key != area.key
+    ]
+    return Subject(area.key, area.name, all_obs(area.key), references, peers)
+
+
+def _table_codes(texts: list[str]) -> list[str]:
+    codes = {c.strip() for t in texts for c in t.split(",") if c.strip()}
+    return sorted(codes)
+
+
+def _pyramid(ctx: Context, area: Area, refs: list[Area]) -> Pyramid | None:
+    years = age_years(ctx, area.key)
+    src = age_source(ctx, area.key, years[-1]) if years else None
+    if src is None:
+        return None
+    i = src.row[area.key]
+    land = next((r for r in refs if r.level == "land"), None)
+    j = src.row.get(land.key) if land else None
+    ref_m = src.counts["male"][j].tolist() if j is not None else None
+    ref_f = src.counts["female"][j].tolist() if j is not None else None
+    if np.isnan(src.counts["male"][i]).any():
+        return None
+    return Pyramid(
+        src.bands, src.counts["male"][i].tolist(), src.counts["female"][i].tolist(), ref_m, ref_f,
+        land.name if land and j is not None else None, src.period, src.table,
+    )  # fmt: skip

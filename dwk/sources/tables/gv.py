@@ -1,0 +1,136 @@
+"""Reader for the Destatis Gemeindeverzeichnis extract (GV-ISys "Gemeinden mit ausgewählten
+Merkmalen", 31.12.2019): area and population of every Gemeinde, as re-saved comma-separated
+UTF-8 with space thousands separators."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from dwk.core.errors import InputError
+from dwk.sources.tables import keys as keymod
+from dwk.sources.tables.cells import CellError, cell_warnings, counted, parse_number
+from dwk.sources.tables.meta import TableMeta
+from dwk.sources.text import DelimitedRows
+
+CODE = "GV-ISys"
+PERIOD = "2019-12-31"
+COPYRIGHT = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys"
+COLUMNS = (
+    "satzart",
+    "land",
+    "rb",
+    "kreis",
+    "gemeinde",
+    "gemeindename",
+    "flaeche",
+    "bevoelkerung",
+)
+SATZARTEN = ("10", "20", "30", "40", "50", "60")  # Land, RB, Region, Kreis, Verband, Gemeinde
+_VALUES = (
+    ("flaeche", "Gebietsfläche", "total", "qkm", "."),
+    ("bevoelkerung", "Bevölkerung", "total", "Anzahl", ","),
+    ("maennlich", "Bevölkerung", "male", "Anzahl", ","),
+    ("weiblich", "Bevölkerung", "female", "Anzahl", ","),
+)
+
+
+def looks_like(first_line: str) -> bool:
+    return first_line.lstrip("\ufeff").startswith("satzart,")
+
+
+def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
+    rows = DelimitedRows(path, text, ",")
+    fields = rows.fields
+    missing = [c for c in COLUMNS if c not in fields]
+    if missing:
+        raise InputError(
+            f"Gemeindeverzeichnis ohne Spalten {', '.join(missing)}", file=path, line=1
+        )
+    records, skipped, seen = [], 0, {}
+    for line, row in rows:
+        satzart = row["satzart"].strip()
+        if satzart not in SATZARTEN:
+            raise InputError(
+                f"unbekannte Satzart {satzart!r} (bekannt: {', '.join(SATZARTEN)})",
+                file=path,
+                line=line,
+                column=fields.index("satzart") + 1,
+            )
+        if satzart != "60":
+            skipped += 1
+            continue
+        key = "".join(row[c].strip() for c in ("land", "rb", "kreis", "gemeinde"))
+        if len(key) != 8 or not keymod.is_key(key):
+            raise InputError(
+                keymod.key_problem(key).replace("Gebietsschlüssel", "Gemeindeschlüssel"),
+                file=path,
+                line=line,
+                column=fields.index("land") + 1,
+            )
+        if key in seen:
+            raise InputError(
+                f"Gemeindeschlüssel {key!r} doppelt (zuerst in Zeile {seen[key]})",
+                file=path,
+                line=line,
+                column=fields.index("land") + 1,
+            )
+        seen[key] = line
+        for column, variable, sex, unit, decimal in _VALUES:
+            raw = (row.get(column) or "").strip()
+            try:
+                value = parse_number(raw, decimal=decimal) if raw else float("nan")
+            except CellError as exc:
+                col = fields.index(column) + 1
+                raise InputError(str(exc), file=path, line=line, column=col) from None
+            records.append(
+                (key, row["gemeindename"].strip(), variable, sex, unit, value,
+                 "" if raw else "empty", line)
+            )  # fmt: skip
+    if not records:
+        raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
+    frame = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "area_key",
+            "area_name",
+            "variable",
+            "sex",
+            "unit",
+            "value",
+            "flag",
+            "line",
+        ],
+    )
+    frame = frame.assign(
+        source_key=frame["area_key"],
+        level="gemeinde",
+        age="total",
+        period=PERIOD,
+        year=2019,
+        table=CODE,
+        source=path.name,
+    )
+    frame["year"] = frame["year"].astype("int16")
+    meta = TableMeta(
+        code=CODE,
+        title="Gemeindeverzeichnis: Gemeinden mit ausgewählten Merkmalen, 4. Quartal",
+        source_file=path.name,
+        encoding=encoding,
+        stand="31.12.2019",
+        copyright=COPYRIGHT,
+        depth="gemeinde",
+        periods=[PERIOD],
+    )
+    notes = []
+    if rows.blank:
+        notes.append(counted(rows.blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
+    if skipped:
+        notes.append(
+            counted(skipped, "Zeile für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
+                    "Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)")
+        )  # fmt: skip
+    meta.warnings = notes + cell_warnings(dict(Counter(frame["flag"])))
+    return meta, frame
