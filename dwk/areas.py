@@ -12,12 +12,12 @@ from pathlib import Path
 from dwk.core import paths
 from dwk.core.errors import ConfigError, UnknownAreaError
 from dwk.core.toml import load_toml
+from dwk.core.types import Level, level_of
 from dwk.store import Store
 
 # Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
 # (the last one names Kreise formed after 2015, such as Göttingen 03159).
 NAME_TABLES = ("12411-01-01-4", "12411-01-01-5", "12411-0015")
-LEVEL_OF_LENGTH = {2: "land", 5: "kreis", 8: "gemeinde"}
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -35,7 +35,7 @@ class SurveySource:
 @dataclass(frozen=True)
 class Area:
     key: str
-    level: str
+    level: Level
     name: str
     type: str
     land: str
@@ -88,7 +88,7 @@ class Registry:
 
     def get(self, key: str, level: str | None = None) -> Area:
         """The area with this dwk key (a member if it is one)."""
-        level = level or ("de" if key == "DG" else LEVEL_OF_LENGTH.get(len(key), ""))
+        level = level or level_of(key) or ""
         for a in self.members:
             if a.key == key and a.level == level:
                 return a

@@ -43,10 +43,8 @@ def projection_for(
         raise DwkError("AREA… oder --level kreis angeben")
     else:
         keys = list(dict.fromkeys(registry.resolve(q).key for q in queries))
-    try:
-        proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
-    except LookupError as exc:
-        raise DwkError(str(exc.args[0])) from None
+    # NoProjection is a DwkError: the CLI prints it as one line with exit code 2
+    proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
     names = {k: registry.get(k).name for k in keys}
     return proj, names
 

@@ -13,6 +13,7 @@ import pandas as pd
 from dwk.core import paths
 from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
+from dwk.core.types import level_of
 from dwk.dynamics.components import (
     BIRTHS,
     DIRECTIONS,
@@ -75,8 +76,8 @@ def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
     """
     phases = _life_phases(ctx)
     parts = [
-        _phases(ctx, [k for k in keys if len(k) != 8], "kreis", phases),
-        _phases(ctx, [k for k in keys if len(k) == 8], "gemeinde", phases),
+        _phases(ctx, [k for k in keys if level_of(k) != "gemeinde"], "kreis", phases),
+        _phases(ctx, [k for k in keys if level_of(k) == "gemeinde"], "gemeinde", phases),
     ]
     # rows by key in the order asked, then by phase (a stable sort of the phase-major parts)
     columns = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}

@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 
+from dwk.core.types import level_of
 from dwk.dynamics.components import (
     CENSUS_2011,
     CENSUS_2011_VARIABLE,
@@ -58,7 +59,7 @@ class PopulationSeries:
 def population_series(ctx: Context, key: str) -> PopulationSeries:
     """Population on 31.12. (Kreise, Länder, Germany 1995–2020; Gemeinden 2008–2015) and the
     Zensus counts 2011 and 2022 as separate points, because each census re-bases the series."""
-    gemeinde = len(key) == 8
+    gemeinde = level_of(key) == "gemeinde"
     years = list(GEMEINDE_YEARS if gemeinde else KREIS_YEARS)
     values = ctx.totals.reindex(index=[key], columns=years).iloc[0].astype(float).tolist()
     tables = (
@@ -95,7 +96,7 @@ def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
     """The Zensus 2022 table has Gemeinden and Germany only: a Kreis or Land is the sum of the
     Gemeinden whose key starts with its key (Gebietsstand 15.05.2022)."""
     keys, values, gemeinde = _census_2022_cells(ctx)
-    if key == "DG" or len(key) == 8:
+    if level_of(key) in ("de", "gemeinde"):
         hit = values[keys == key]
     else:
         # the Gemeinden sorted by key: those starting with `key` are one slice

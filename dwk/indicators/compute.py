@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dwk.core.types import level_of
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.inputs import age_estimation as est
 from dwk.inputs import tables as inputs
@@ -175,7 +176,7 @@ def _population(ctx: Context, keys: list[str], year: int) -> Result:
 def _totals_table(year: int, keys: list[str]) -> str:
     if year > 2015:
         return inputs.POPULATION_KREIS_RECENT
-    if any(len(k) == 8 for k in keys):
+    if any(level_of(k) == "gemeinde" for k in keys):
         return inputs.POPULATION_GEMEINDE
     return inputs.POPULATION_KREIS
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.core.types import level_of
 from dwk.inputs.context import Context
 
 SIZES = (0, 1_000, 2_000, 5_000, 20_000)
@@ -54,7 +55,7 @@ def within_persistence(ctx: Context) -> WithinPersistence:
     if "within_persistence" not in ctx.years_cache:
         t = ctx.observed_totals
         index = t.index.to_numpy(dtype=object)
-        eight = np.array([len(k) == 8 for k in index], dtype=bool)
+        eight = np.array([level_of(k) == "gemeinde" for k in index], dtype=bool)
         finite = np.isfinite(t[2015].to_numpy(dtype=float))
         keys = list(index[eight & finite])
         x = within_deviation(ctx, keys, PREDICTOR)

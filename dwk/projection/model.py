@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from dwk.core.errors import NoProjection
+from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -100,7 +102,7 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     kreise = ki.kreis_keys(ctx, 2015)
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
-        raise LookupError(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
+        raise NoProjection(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
     _check_base(ctx, keys)
     parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants)) for k in keys}
     if len(parts) == 1:
@@ -115,15 +117,15 @@ Kreis by Kreis, so a few suffice, and memory stays flat over all of Germany."""
 
 
 def _check_base(ctx: Context, keys: list[str]) -> None:
-    """The LookupErrors `asm.base_population` gives for `keys`, in the same order."""
+    """The NoProjection errors `asm.base_population` gives for `keys`, in the same order."""
     table = inputs.AGE_GROUPS
     src = ctx.age(table, GEMEINDE_BASE)
     if src is None:
-        raise LookupError(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
+        raise NoProjection(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
     missing = [k for k in keys if k not in src.row]
     bad = missing or [k for k in keys if k not in _members(ctx, k[:5])]
     if bad:
-        raise LookupError(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
+        raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
 
 
 def _members(ctx: Context, kreis: str) -> list[str]:
@@ -131,7 +133,7 @@ def _members(ctx: Context, kreis: str) -> list[str]:
     ck = ("gemeinden_of", kreis)
     if ck not in ctx.years_cache:
         src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
-        keys = [k for k in src.keys if len(k) == 8 and k.startswith(kreis)]
+        keys = [k for k in src.keys if level_of(k) == "gemeinde" and k.startswith(kreis)]
         for sex in SEXES:
             ctx.single_years.prefetch(src, keys, sex)
         ctx.years_cache[ck] = [
@@ -195,25 +197,25 @@ def project_areas(
     ctx: Context, keys: list[str], base_year: int | None, to: int, variants=mg.VARIANTS
 ) -> Projection:
     """Kreise (5-digit keys, base 2020 unless asked for 2015) or Gemeinden (base 2015)."""
-    other = [k for k in keys if len(k) not in (5, 8)]
+    other = [k for k in keys if level_of(k) not in ("kreis", "gemeinde")]
     if other:
-        raise LookupError(f"Vorausberechnung nur für Kreise und Gemeinden, nicht für {other[0]}")
-    kreise = [k for k in keys if len(k) == 5]
+        raise NoProjection(f"Vorausberechnung nur für Kreise und Gemeinden, nicht für {other[0]}")
+    kreise = [k for k in keys if level_of(k) == "kreis"]
     if kreise and len(kreise) != len(keys):
-        raise LookupError("Kreise und Gemeinden bitte getrennt vorausberechnen")
+        raise NoProjection("Kreise und Gemeinden bitte getrennt vorausberechnen")
     bases = KREIS_BASES if kreise else (GEMEINDE_BASE,)
     base = base_year or bases[-1]
     if base not in bases:
         possible = ", ".join(str(b) for b in bases)
-        raise LookupError(f"Basisjahr {base} nicht möglich (möglich: {possible})")
+        raise NoProjection(f"Basisjahr {base} nicht möglich (möglich: {possible})")
     if not base < to <= MAX_TARGET:
-        raise LookupError(f"Zieljahr {to} muss zwischen {base + 1} und {MAX_TARGET} liegen")
+        raise NoProjection(f"Zieljahr {to} muss zwischen {base + 1} und {MAX_TARGET} liegen")
     if not kreise:
         return project_gemeinden(ctx, keys, to, variants)
     every = ki.kreis_keys(ctx, base)
     unknown = [k for k in kreise if k not in every]
     if unknown:
-        raise LookupError(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
+        raise NoProjection(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
     ck = ("kreise", base, to, tuple(variants))
     if ck not in ctx.years_cache:
         fn = project_kreise_2015 if base == 2015 else project_kreise_2020

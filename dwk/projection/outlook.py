@@ -97,7 +97,7 @@ def _sum(pop: np.ndarray, lo: int, hi: int | None) -> float:
 
 
 def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | None:
-    """The outlook of a Kreis or Gemeinde, or None for other levels. LookupError where the
+    """The outlook of a Kreis or Gemeinde, or None for other levels. NoProjection where the
     area has no base (no age structure, a secret cell)."""
     if area.level not in ("kreis", "gemeinde"):
         return None

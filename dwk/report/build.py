@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from dwk.areas import Area, Registry
+from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import age_source, age_years, compute
@@ -158,7 +159,7 @@ def build_profile(
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
-    except LookupError as exc:
+    except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
     if outlook is not None:
         subject.observations.update(outlook.observations())
