@@ -23,7 +23,6 @@ from dwk.core import paths
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import DwkError
 from dwk.sources.tables.meta import TableMeta
-from dwk.sources.tables.read import read_file
 from dwk.sources.text import read_bytes
 
 SCHEMA_VERSION = 5
@@ -93,7 +92,7 @@ class Store:
             if stored and entry.sha256 == sha:
                 entry.mtime_ns, dirty = st.st_mtime_ns, True
                 continue
-            self._add(origin, path, sha, *read_file(path, data))
+            self._add(origin, path, sha, *_read_file(path, data))
             changed.append(origin)
         gone = [o for o in self.entries if o.startswith("raw:") and o not in seen]
         for origin in gone:
@@ -109,7 +108,7 @@ class Store:
             if not path.is_file():
                 raise DwkError("Datei nicht gefunden", file=path)
             data = read_bytes(path)
-            parsed.append((path, hashlib.sha256(data).hexdigest(), *read_file(path, data)))
+            parsed.append((path, hashlib.sha256(data).hexdigest(), *_read_file(path, data)))
         for path, sha, meta, frame in parsed:
             self._add("import:" + str(path.resolve()), path, sha, meta, frame)
         self._save_manifest()
@@ -163,6 +162,14 @@ class Store:
             frames = [pd.read_parquet(self.root / e.parquet, columns=columns) for e in entries]
             self._tables[code] = frames[0] if len(frames) == 1 else _union(frames)
         return self._tables[code]
+
+
+def _read_file(path: Path, data: bytes) -> tuple[TableMeta, pd.DataFrame]:
+    """The readers, imported only when a file is new or changed: a run on a current store
+    never needs them."""
+    from dwk.sources.tables.read import read_file
+
+    return read_file(path, data)
 
 
 def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -208,17 +208,16 @@ def webb_type(mean: FourYearMean | None) -> WebbType | None:
 def yearly(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
     """All-ages counts of one sex by area × year. Secret cells, and the zeros or `-` of areas
     that did not exist that year, are NaN: every Kreis has births, deaths and inhabitants."""
-    cache_key = ("components.yearly", table, sex)
-    if cache_key not in ctx.years_cache:
-        f = ctx.store.table(table)
-        f = f.loc[(f["sex"] == sex) & (f["age"] == "total")]
-        value = f["value"].where(~f["flag"].isin(HIDDEN) & (f["value"] > 0)).to_numpy(float)
-        ok = ~np.isnan(value)
-        wide = _wide(
-            as_strings(f["area_key"])[ok], f["year"].to_numpy(dtype=np.int64)[ok], value[ok]
-        )
-        ctx.years_cache[cache_key] = _continued(wide, ctx)
-    return ctx.years_cache[cache_key]
+    return ctx.lookup(("yearly", table, sex), lambda: _yearly(ctx, table, sex))
+
+
+def _yearly(ctx: Context, table: str, sex: str) -> pd.DataFrame:
+    f = ctx.store.table(table)
+    f = f.loc[(f["sex"] == sex) & (f["age"] == "total")]
+    value = f["value"].where(~f["flag"].isin(HIDDEN) & (f["value"] > 0)).to_numpy(float)
+    ok = ~np.isnan(value)
+    wide = _wide(as_strings(f["area_key"])[ok], f["year"].to_numpy(dtype=np.int64)[ok], value[ok])
+    return _continued(wide, ctx)
 
 
 def _wide(keys: np.ndarray, years: np.ndarray, values: np.ndarray) -> pd.DataFrame:
@@ -295,28 +294,29 @@ DIRECTIONS = ("in", "out")
 def moves(ctx: Context, table: str) -> Moves:
     """The moves of 2015 of `table` (see `Moves`), read once per context. The text columns
     are parsed once per distinct label, not per row."""
-    cache_key = ("components.moves", table)
-    if cache_key not in ctx.years_cache:
-        f = ctx.store.table(table)
-        f = f.loc[f["year"] == MIGRATION_YEAR]
-        codes, labels = {}, {}
-        for col in ("area_key", "variable", "age", "sex"):
-            codes[col], labels[col] = _factorized(f[col])
-        is_in = np.array([str(v).split("|")[-1].strip().startswith("Zuzüge")
-                          for v in labels["variable"]], dtype=bool)  # fmt: skip
-        direction = np.where(is_in[codes["variable"]], 0, 1)
-        shape = (len(labels["area_key"]), 2, len(labels["age"]), len(labels["sex"]))
-        flat = np.ravel_multi_index((codes["area_key"], direction, codes["age"], codes["sex"]),
-                                    shape)  # fmt: skip
-        value = f["value"].where(~f["flag"].isin(HIDDEN)).to_numpy(dtype=float)
-        _, first = np.unique(flat, return_index=True)
-        values = np.full(int(np.prod(shape)), np.nan)
-        values[flat[first]] = value[first]
-        ctx.years_cache[cache_key] = Moves(
-            *({str(k): i for i, k in enumerate(labels[c])} for c in ("area_key", "age", "sex")),
-            values.reshape(shape),
-        )
-    return ctx.years_cache[cache_key]
+    return ctx.lookup(("moves", table), lambda: _moves(ctx, table))
+
+
+def _moves(ctx: Context, table: str) -> Moves:
+    f = ctx.store.table(table)
+    f = f.loc[f["year"] == MIGRATION_YEAR]
+    codes, labels = {}, {}
+    for col in ("area_key", "variable", "age", "sex"):
+        codes[col], labels[col] = _factorized(f[col])
+    is_in = np.array([str(v).split("|")[-1].strip().startswith("Zuzüge")
+                      for v in labels["variable"]], dtype=bool)  # fmt: skip
+    direction = np.where(is_in[codes["variable"]], 0, 1)
+    shape = (len(labels["area_key"]), 2, len(labels["age"]), len(labels["sex"]))
+    flat = np.ravel_multi_index((codes["area_key"], direction, codes["age"], codes["sex"]),
+                                shape)  # fmt: skip
+    value = f["value"].where(~f["flag"].isin(HIDDEN)).to_numpy(dtype=float)
+    _, first = np.unique(flat, return_index=True)
+    values = np.full(int(np.prod(shape)), np.nan)
+    values[flat[first]] = value[first]
+    return Moves(
+        *({str(k): i for i, k in enumerate(labels[c])} for c in ("area_key", "age", "sex")),
+        values.reshape(shape),
+    )
 
 
 def _factorized(column: pd.Series) -> tuple[np.ndarray, list[str]]:

@@ -92,9 +92,7 @@ def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
 
 
 def _life_phases(ctx: Context) -> list[LifePhase]:
-    if "components.life_phases" not in ctx.years_cache:
-        ctx.years_cache["components.life_phases"] = load_life_phases()
-    return ctx.years_cache["components.life_phases"]
+    return ctx.memo(("life_phases",), load_life_phases)
 
 
 def _phases(

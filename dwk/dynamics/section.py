@@ -96,8 +96,10 @@ def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
 def german_schedules(ctx: Context) -> list[GermanSchedule]:
     """Germany's total fertility rate of every year with births by mother's age and women by
     single year of age, and the life expectancy of the shipped life tables (once per context)."""
-    if "german_schedules" in ctx.years_cache:
-        return ctx.years_cache["german_schedules"]
+    return ctx.lookup(("german_schedules",), lambda: _german_schedules(ctx))
+
+
+def _german_schedules(ctx: Context) -> list[GermanSchedule]:
     out = []
     for year in sc.fertility_years_in(ctx):
         f = sc.fertility_in(ctx, year)
@@ -108,5 +110,4 @@ def german_schedules(ctx: Context) -> list[GermanSchedule]:
             e0 = sc.life_table_in(ctx, period, sex).e0
             out.append(GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0,
                                       sc.LIFE_TABLE))  # fmt: skip
-    ctx.years_cache["german_schedules"] = out
     return out

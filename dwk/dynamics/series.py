@@ -80,16 +80,18 @@ def _census_2011(ctx: Context, key: str) -> CensusPoint | None:
 
 def _census_2011_values(ctx: Context) -> dict[str, float]:
     """The first open, positive all-persons cell of every key (read once per context)."""
-    if "components.census_2011" not in ctx.years_cache:
-        f = ctx.store.table(CENSUS_2011)
-        f = f.loc[(f["variable"] == CENSUS_2011_VARIABLE) & (f["sex"] == "total")]
-        f = f.loc[~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
-        keys, values = as_strings(f["area_key"]), f["value"].to_numpy(dtype=float)
-        out: dict[str, float] = {}
-        for k, v in zip(keys, values, strict=True):
-            out.setdefault(k, float(v))
-        ctx.years_cache["components.census_2011"] = out
-    return ctx.years_cache["components.census_2011"]
+    return ctx.lookup(("census_2011",), lambda: _census_2011_read(ctx))
+
+
+def _census_2011_read(ctx: Context) -> dict[str, float]:
+    f = ctx.store.table(CENSUS_2011)
+    f = f.loc[(f["variable"] == CENSUS_2011_VARIABLE) & (f["sex"] == "total")]
+    f = f.loc[~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
+    keys, values = as_strings(f["area_key"]), f["value"].to_numpy(dtype=float)
+    out: dict[str, float] = {}
+    for k, v in zip(keys, values, strict=True):
+        out.setdefault(k, float(v))
+    return out
 
 
 def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
@@ -111,12 +113,14 @@ def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
 def _census_2022_cells(ctx: Context) -> tuple:
     """Keys and values of the Zensus 2022 table, and its Gemeinden sorted by key. The counts
     are whole numbers, so summing them in another order gives the same total."""
-    if "components.census_2022" not in ctx.years_cache:
-        f = ctx.store.table(CENSUS_2022)
-        keys = as_strings(f["area_key"]).astype(str)
-        values = f["value"].to_numpy(dtype=float)
-        g = (f["level"] == "gemeinde").to_numpy()
-        order = np.argsort(keys[g], kind="stable")
-        gemeinde = (keys[g][order], values[g][order])
-        ctx.years_cache["components.census_2022"] = (keys, values, gemeinde)
-    return ctx.years_cache["components.census_2022"]
+    return ctx.lookup(("census_2022",), lambda: _census_2022_read(ctx))
+
+
+def _census_2022_read(ctx: Context) -> tuple:
+    f = ctx.store.table(CENSUS_2022)
+    keys = as_strings(f["area_key"]).astype(str)
+    values = f["value"].to_numpy(dtype=float)
+    g = (f["level"] == "gemeinde").to_numpy()
+    order = np.argsort(keys[g], kind="stable")
+    gemeinde = (keys[g][order], values[g][order])
+    return keys, values, gemeinde

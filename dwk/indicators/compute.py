@@ -124,19 +124,21 @@ def _mean_or_median(kind: str) -> AgeFn:
 
 
 def _years_of(ctx: Context, key: str) -> list[int]:
-    if "totals" not in ctx.years_cache:
-        t = ctx.totals
-        years = np.array([int(y) for y in t.columns])
-        lists: dict[bytes, list[int]] = {}  # one list per pattern of years: few patterns
-        by_key = {}
-        for k, row in zip(t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(),
-                          strict=True):  # fmt: skip
-            pattern = row.tobytes()
-            if pattern not in lists:
-                lists[pattern] = years[row].tolist()
-            by_key[k] = lists[pattern]
-        ctx.years_cache["totals"] = by_key
-    return ctx.years_cache["totals"].get(key, [])
+    return ctx.lookup(("totals_years",), lambda: _years_by_key(ctx)).get(key, [])
+
+
+def _years_by_key(ctx: Context) -> dict[str, list[int]]:
+    t = ctx.totals
+    years = np.array([int(y) for y in t.columns])
+    lists: dict[bytes, list[int]] = {}  # one list per pattern of years: few patterns
+    by_key = {}
+    for k, row in zip(t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(),
+                      strict=True):  # fmt: skip
+        pattern = row.tobytes()
+        if pattern not in lists:
+            lists[pattern] = years[row].tolist()
+        by_key[k] = lists[pattern]
+    return by_key
 
 
 @dataclass

@@ -45,9 +45,10 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
         if all(level_of(k) == "kreis" or k == "DG" for k in keys)
         else inputs.AGE_GROUPS
     )
-    ck = ("base", table, year, tuple(keys))
-    if ck in ctx.years_cache:
-        return ctx.years_cache[ck]
+    return ctx.memo(("base", table, year, tuple(keys)), lambda: _base(ctx, keys, table, year))
+
+
+def _base(ctx: Context, keys: list[str], table: str, year: int) -> tuple[np.ndarray, str, str]:
     src = ctx.age(table, year)
     if src is None:
         raise NoProjection(f"{table} hat keinen Stichtag 31.12.{year}")
@@ -63,8 +64,7 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
             if single is None:
                 raise NoProjection(f"Keine Altersstruktur für {key} am 31.12.{year}")
             out[i, s] = collapse(single)
-    ctx.years_cache[ck] = (out, table, src.period)
-    return ctx.years_cache[ck]
+    return out, table, src.period
 
 
 def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
@@ -189,11 +189,13 @@ def age_pattern(
 
 def border_profile(ctx: Context) -> np.ndarray:
     """Germany's net migration of 2015 by group and sex, as shares (groups, 2)."""
-    if "border_profile" not in ctx.years_cache:
+
+    def build() -> np.ndarray:
         zin, zout = flows(ctx, ["DG"])
         net = (zin - zout)[0]
-        ctx.years_cache["border_profile"] = net / net.sum()
-    return ctx.years_cache["border_profile"]
+        return net / net.sum()
+
+    return ctx.lookup(("border_profile",), build)
 
 
 def _group_sums(pop: np.ndarray) -> np.ndarray:

@@ -81,15 +81,16 @@ class Inputs:
 
 def kreis_inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
     """The inputs of the Kreise `keys` with base `year`, read once per context."""
-    ck = ("inputs", tuple(keys), year)
-    if ck not in ctx.years_cache:
-        pop, table, period = asm.base_population(ctx, keys, year)
-        standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
-        ctx.years_cache[ck] = Inputs(
-            pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
-            asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
-        )  # fmt: skip
-    return ctx.years_cache[ck]
+    return ctx.lookup(("kreis_inputs", tuple(keys), year), lambda: _inputs(ctx, keys, year))
+
+
+def _inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
+    pop, table, period = asm.base_population(ctx, keys, year)
+    standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
+    return Inputs(
+        pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
+        asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
+    )  # fmt: skip
 
 
 def aged(pop: np.ndarray) -> np.ndarray:

@@ -9,7 +9,6 @@ migration to what closes the gap to the observed total (12411-0015). Gemeinden s
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -130,20 +129,19 @@ def _check_base(ctx: Context, keys: list[str]) -> None:
 
 def _members(ctx: Context, kreis: str) -> list[str]:
     """The Gemeinden of `kreis` with an age structure for both sexes in 2015."""
-    ck = ("gemeinden_of", kreis)
-    if ck not in ctx.years_cache:
-        src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
-        keys = [k for k in src.keys if level_of(k) == "gemeinde" and k.startswith(kreis)]
-        for sex in SEXES:
-            ctx.single_years.prefetch(src, keys, sex)
-        ctx.years_cache[ck] = [
-            k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)
-        ]
-    return ctx.years_cache[ck]
+    return ctx.memo(("gemeinden_of", kreis), lambda: _with_age(ctx, kreis))
+
+
+def _with_age(ctx: Context, kreis: str) -> list[str]:
+    src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
+    keys = [k for k in src.keys if level_of(k) == "gemeinde" and k.startswith(kreis)]
+    for sex in SEXES:
+        ctx.single_years.prefetch(src, keys, sex)
+    return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
 
 
 def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -> Projection:
-    batches = ctx.years_cache.setdefault("gemeinde_batches", OrderedDict())
+    batches = ctx.batches
     ck = (kreis, to, variants)
     if ck in batches:
         batches.move_to_end(ck)
@@ -156,10 +154,12 @@ def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -
 
 def kreis_plan_2015(ctx: Context) -> mg.Plan:
     """The migration plan of all Kreise of 2015 (once per context)."""
-    if "kreis_plan_2015" not in ctx.years_cache:
+
+    def build() -> mg.Plan:
         kreise = ki.kreis_keys(ctx, 2015)
-        ctx.years_cache["kreis_plan_2015"] = mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
-    return ctx.years_cache["kreis_plan_2015"]
+        return mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
+
+    return ctx.lookup(("kreis_plan", 2015), build)
 
 
 def _project_gemeinden(
@@ -216,11 +216,11 @@ def project_areas(
     unknown = [k for k in kreise if k not in every]
     if unknown:
         raise NoProjection(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
-    ck = ("kreise", base, to, tuple(variants))
-    if ck not in ctx.years_cache:
-        fn = project_kreise_2015 if base == 2015 else project_kreise_2020
-        ctx.years_cache[ck] = fn(ctx, every, to, variants)
-    return subset(ctx.years_cache[ck], kreise)
+    fn = project_kreise_2015 if base == 2015 else project_kreise_2020
+    every_kreis = ctx.lookup(
+        ("kreise_projected", base, to, tuple(variants)), lambda: fn(ctx, every, to, variants)
+    )
+    return subset(every_kreis, kreise)
 
 
 def subset(proj: Projection, keys: list[str]) -> Projection:
