@@ -52,7 +52,7 @@ def _md_text(value: object) -> object:
 
 
 @cache
-def _env(autoescape: bool) -> jinja2.Environment:
+def environment(autoescape: bool) -> jinja2.Environment:
     """One environment per process: compiling the templates again for every profile would cost
     more than rendering it."""
     env = jinja2.Environment(
@@ -187,15 +187,15 @@ def _context(p: Profile, with_charts: bool) -> dict:
 
 
 def render_html(p: Profile) -> str:
-    return _env(True).get_template("profile.html.j2").render(**_context(p, True))
+    return environment(True).get_template("profile.html.j2").render(**_context(p, True))
 
 
 def render_markdown(p: Profile) -> str:
-    return _env(False).get_template("profile.md.j2").render(**_context(p, False))
+    return environment(False).get_template("profile.md.j2").render(**_context(p, False))
 
 
 def render_index(entries: list[dict], title: str) -> str:
-    return _env(True).get_template("index.html.j2").render(entries=entries, title=title)
+    return environment(True).get_template("index.html.j2").render(entries=entries, title=title)
 
 
 def render_national_index(
@@ -204,7 +204,7 @@ def render_national_index(
     """The index of a national run: its Länder (on the level's page), its areas with their
     gaps, and the keys that changed."""
     return (
-        _env(True)
+        environment(True)
         .get_template("national_index.html.j2")
         .render(title=title, entries=entries, key_notes=key_notes, lands=lands, up=up)
     )
