@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["format_de", "format_period", "round_half_up"]
+__all__ = ["format_basis", "format_de", "format_period", "round_half_up"]
 
 
 def round_half_up(value: float, decimals: int = 0) -> Decimal:
@@ -40,3 +40,15 @@ def format_period(period: str) -> str:
     if len(period) == 10:
         return f"{period[8:10]}.{period[5:7]}.{period[:4]}"
     return period
+
+
+_BASES = {
+    "vor2011": "Basis vor dem Zensus 2011",
+    "zensus2011": "Basis Zensus 2011",
+    "zensus2022": "Basis Zensus 2022",
+}
+
+
+def format_basis(basis: str) -> str:
+    """`zensus2022` → `Basis Zensus 2022`: the census a population figure rests on."""
+    return _BASES.get(basis, basis)

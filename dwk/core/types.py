@@ -5,11 +5,25 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-__all__ = ["LEVELS", "Level", "OutputFormat", "ProfileFormat", "Quadrant", "level_of"]
+__all__ = [
+    "BASES",
+    "Basis",
+    "LEVELS",
+    "Level",
+    "OutputFormat",
+    "ProfileFormat",
+    "Quadrant",
+    "level_of",
+]
 
 Level = Literal["de", "land", "rb", "kreis", "verband", "gemeinde"]
 LEVELS: tuple[Level, ...] = get_args(Level)
 """From the top down: Germany, Land, Regierungsbezirk, Kreis, Gemeindeverband, Gemeinde."""
+
+Basis = Literal["vor2011", "zensus2011", "zensus2022"]
+"""The census a Fortschreibung figure rests on: before the Zensus 2011 (earlier counts and
+registers), the Zensus 2011 (09.05.2011) or the Zensus 2022 (15.05.2022)."""
+BASES: tuple[Basis, ...] = get_args(Basis)
 
 OutputFormat = Literal["table", "csv", "json"]
 """How `dwk indicators` and `dwk project` print their results."""

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dwk.core.types import level_of
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.inputs import age_estimation as est
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
+from dwk.inputs.population import LINES, Line
 
 FLAG_UNCERTAIN = "unsicher"
 FLAG_ZENSUS = "zensus"
 FLAG_MISSING = "."
-RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables"]
+RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables", "basis"]
+BASIS_LABELS = {"zensus2011": "Basis Zensus 2011", "zensus2022": "Basis Zensus 2022"}
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Result:
     period: str | np.ndarray  # one Stichtag for all keys, or one per key
     tables: str
     flag: np.ndarray | None = None
+    basis: str = ""  # the census line of a population figure (see `inputs.population`)
 
 
 # --- age structure ------------------------------------------------------------------------
@@ -124,41 +126,45 @@ def _mean_or_median(kind: str) -> AgeFn:
 
 
 def _years_of(ctx: Context, key: str) -> list[int]:
-    return ctx.lookup(("totals_years",), lambda: _years_by_key(ctx)).get(key, [])
+    """Stichtage with a population figure for `key`, on any census line."""
+    return ctx.lookup(("population_years",), lambda: _years_by_key(ctx)).get(key, [])
 
 
 def _years_by_key(ctx: Context) -> dict[str, list[int]]:
-    t = ctx.totals
-    years = np.array([int(y) for y in t.columns])
-    lists: dict[bytes, list[int]] = {}  # one list per pattern of years: few patterns
-    by_key = {}
-    for k, row in zip(t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(),
-                      strict=True):  # fmt: skip
-        pattern = row.tobytes()
-        if pattern not in lists:
-            lists[pattern] = years[row].tolist()
-        by_key[k] = lists[pattern]
-    return by_key
+    by_key: dict[str, set[int]] = {}
+    for line in LINES:
+        t = ctx.population(line).values
+        years = np.array([int(y) for y in t.columns])
+        for k, row in zip(
+            t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(), strict=True
+        ):
+            by_key.setdefault(k, set()).update(years[row].tolist())
+    return {k: sorted(v) for k, v in by_key.items()}
 
 
 @dataclass
 class _Totals:
-    """`ctx.totals` as one array, asked by row and column without `reindex`."""
+    """One census line as arrays, asked by row and column without `reindex`."""
 
+    line: str
     values: np.ndarray
+    tables: np.ndarray
     row: dict[str, int]
     col: dict[int, int]
 
     @classmethod
-    def of(cls, ctx: Context) -> _Totals:
+    def of(cls, ctx: Context, line: Line = "zensus2011") -> _Totals:
         def build() -> _Totals:
-            t = ctx.totals
+            pop = ctx.population(line)
+            t = pop.values
             nan_row = np.full((1, len(t.columns)), np.nan)
             values = np.vstack([t.to_numpy(dtype=float), nan_row])
+            which = pop.tables.reindex(index=t.index, columns=t.columns).to_numpy(dtype=object)
+            which = np.vstack([which, np.full((1, len(t.columns)), None, dtype=object)])
             row = {str(k): i for i, k in enumerate(t.index)}
-            return cls(values, row, {int(y): j for j, y in enumerate(t.columns)})
+            return cls(line, values, which, row, {int(y): j for j, y in enumerate(t.columns)})
 
-        return ctx.lookup(("totals_array",), build)
+        return ctx.lookup(("totals_array", line), build)
 
     def rows(self, keys: list[str]) -> np.ndarray:
         missing = len(self.values) - 1
@@ -169,39 +175,61 @@ class _Totals:
             return np.full(len(keys), np.nan)
         return self.values[self.rows(keys), self.col[year]]
 
+    def has(self, key: str, year: int) -> bool:
+        return year in self.col and not np.isnan(self.values[self.rows([key])[0], self.col[year]])
+
+    def table_names(self, keys: list[str], year: int) -> set[str]:
+        if year not in self.col:
+            return set()
+        found = self.tables[self.rows(keys), self.col[year]]
+        return {str(t) for t in found if isinstance(t, str)}
+
+
+def _line_at(ctx: Context, anchor: str, year: int) -> _Totals:
+    """The newest census line with a figure for the anchor at `year`: an area and its
+    references are always compared on one basis."""
+    for line in reversed(LINES):
+        t = _Totals.of(ctx, line)
+        if t.has(anchor, year):
+            return t
+    return _Totals.of(ctx, LINES[0])
+
+
+def _tables_text(parts: list[tuple[_Totals, list[str], int]]) -> str:
+    names = set().union(*(t.table_names(keys, y) for t, keys, y in parts)) if parts else set()
+    return ", ".join(sorted(names))
+
 
 def _population(ctx: Context, keys: list[str], year: int) -> Result:
-    v = _Totals.of(ctx).at(keys, year)
-    return Result(v, v, f"{year}-12-31", _totals_table(year, keys))
-
-
-def _totals_table(year: int, keys: list[str]) -> str:
-    if year > 2015:
-        return inputs.POPULATION_KREIS_RECENT
-    if any(level_of(k) == "gemeinde" for k in keys):
-        return inputs.POPULATION_GEMEINDE
-    return inputs.POPULATION_KREIS
+    t = _line_at(ctx, keys[0], year) if keys else _Totals.of(ctx)
+    v = t.at(keys, year)
+    return Result(v, v, f"{year}-12-31", _tables_text([(t, keys, year)]), basis=t.line)
 
 
 def _change(
     ctx: Context, keys: list[str], year: int, span: int | None, since: int | None
 ) -> Result:
     """Change in % from a base year; without `since`, the first key (the anchor) decides the
-    base year: `year − span`, or its first year with data after that."""
-    t = _Totals.of(ctx)
+    base year: `year − span`, or its first year with data after that. Both figures come from
+    the anchor's census line where it has both; a base year only on the earlier line is taken
+    from there and the change flagged, like a change across the Zensus 2011."""
     nan = np.full(len(keys), np.nan)
-    now = t.at(keys, year)
+    if not keys:
+        return Result(nan, nan, "", "")
+    now_line = _line_at(ctx, keys[0], year)
+    now = now_line.at(keys, year)
     base_year = since if since is not None else year - (span or 0)
-    if since is None and len(keys):
-        first = t.values[t.rows(keys[:1])[0]]
-        available = [y for y, j in t.col.items() if y >= base_year and not np.isnan(first[j])]
-        base_year = min(available) if available else base_year
-    base = t.at(keys, base_year) if base_year in t.col else nan
-    if base_year >= year:
-        base = nan
-    flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= year else "", dtype=object)
-    tables = ", ".join(sorted({_totals_table(base_year, keys), _totals_table(year, keys)}))
-    return Result((now - base) / base * 100, base, f"{base_year}/{year}", tables, flag)
+    if since is None:
+        years = [y for y in _years_of(ctx, keys[0]) if y >= base_year]
+        base_year = min(years) if years else base_year
+    base_line = now_line if now_line.has(keys[0], base_year) else _line_at(ctx, keys[0], base_year)
+    base = base_line.at(keys, base_year) if base_year < year else nan
+    crosses = (base_year < 2011 <= year) or base_line.line != now_line.line
+    flag = np.full(len(keys), FLAG_ZENSUS if crosses else "", dtype=object)
+    tables = _tables_text([(base_line, keys, base_year), (now_line, keys, year)])
+    return Result(
+        (now - base) / base * 100, base, f"{base_year}/{year}", tables, flag, now_line.line
+    )
 
 
 # --- other tables -------------------------------------------------------------------------
@@ -306,6 +334,8 @@ def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0
 
 
 def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """The mean of the population at the start and end of `year`, both on the Zensus 2011
+    line (the events of a year before the Zensus 2022 are counted against it)."""
     t = _Totals.of(ctx)
     if year not in t.col or year - 1 not in t.col:
         return np.full(len(keys), np.nan)
@@ -319,7 +349,9 @@ def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], s
         a, _ = _first_value(ctx, *plus, keys, year)
         b, _ = _first_value(ctx, *minus, keys, year)
         value = (a - b) / _mean_population(ctx, keys, year) * 1000
-        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), _totals_table(year, keys)])
+        t = _Totals.of(ctx)
+        pop_tables = _tables_text([(t, keys, year - 1), (t, keys, year)])
+        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), pop_tables])
         return Result(value, a + b, str(year), tables)
 
     return fn
@@ -406,6 +438,7 @@ def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str,
         "flag": flag.astype(object),
         "n": np.broadcast_to(np.asarray(r.n, dtype=float), n_keys),
         "tables": np.full(n_keys, r.tables, dtype=object),
+        "basis": np.full(n_keys, r.basis, dtype=object),
     }
 
 

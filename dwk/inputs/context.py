@@ -20,6 +20,7 @@ import pandas as pd
 from dwk.areas import KeyChange
 from dwk.derived import DerivedCache, Name
 from dwk.inputs import tables as inputs
+from dwk.inputs.population import Line, PopulationLine, population_line
 from dwk.inputs.single_years import SingleYears, life_table_standard
 from dwk.store import Store
 
@@ -66,17 +67,19 @@ class Context:
         """Population by age and sex of `table` on 31.12. of `year` (None: no such Stichtag)."""
         return self.lookup(("age", table, year), lambda: inputs.age_data(self.store, table, year))
 
+    def population(self, line: Line = "zensus2011") -> PopulationLine:
+        """Population on 31.12. on one census line (see `inputs.population`)."""
+        return self.lookup(
+            ("population", line), lambda: population_line(self.store, self.changes, line)
+        )
+
     @property
     def totals(self) -> pd.DataFrame:
-        """Population series continued over key changes (see `inputs.population_totals`)."""
-        return self._population()[0]
+        """Population up to the Zensus 2022 basis, continued over key changes: the series the
+        dynamics and the projection work on."""
+        return self.population().values
 
     @property
     def observed_totals(self) -> pd.DataFrame:
-        """Population as the tables give it: a key has values only while it existed."""
-        return self._population()[1]
-
-    def _population(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return self.lookup(
-            ("population_totals",), lambda: inputs.population_totals(self.store, self.changes)
-        )
+        """The same as the tables give it: a key has values only while it existed."""
+        return self.population().observed

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from dwk.core import paths
-from dwk.core.format import format_de, format_period
+from dwk.core.format import format_basis, format_de, format_period
 from dwk.dynamics.components import LIFE_PHASE_NOTE
 from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
@@ -65,7 +65,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell, share=share,
+    env.filters.update(num=_num, cell=_cell, period=format_period, basis=format_basis, mdcell=_md_cell, share=share,
                        uncertain=uncertain, field_label=field_label)  # fmt: skip
     return env
 

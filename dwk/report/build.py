@@ -44,6 +44,7 @@ class Cell:
     value: float
     flag: str
     period: str
+    basis: str = ""  # census line of a population figure: zensus2011, zensus2022 or ""
 
     @property
     def missing(self) -> bool:
@@ -208,8 +209,8 @@ def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]
 
 
 def _cells(values) -> dict[tuple[str, str], Cell]:
-    columns = values[["area_key", "id", "value", "flag", "period"]]
-    return {(k, i): Cell(v, f, p) for k, i, v, f, p in columns.itertuples(index=False)}
+    columns = values[["area_key", "id", "value", "flag", "period", "basis"]]
+    return {(k, i): Cell(v, f, p, b) for k, i, v, f, p, b in columns.itertuples(index=False)}
 
 
 def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
