@@ -17,6 +17,7 @@ import pandas as pd
 
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.inputs import age_estimation as est
+from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
@@ -42,7 +43,6 @@ class Result:
 
 # --- age structure ------------------------------------------------------------------------
 
-AGE_YEARS = {inputs.SINGLE_YEARS: (2015, 2020), inputs.AGE_GROUPS: (2015,)}
 Band = tuple[int, int | None]
 AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -53,8 +53,8 @@ def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
 
     def build() -> dict[str, inputs.AgeData]:
         found: dict[str, inputs.AgeData] = {}
-        for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
-            data = ctx.age(table, year) if year in AGE_YEARS[table] else None
+        for table, years in _age_tables(ctx).items():
+            data = ctx.age(table, year) if year in years else None
             for k in data.row if data is not None else ():
                 found.setdefault(k, data)
         return found
@@ -67,12 +67,27 @@ def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
     return _age_sources(ctx, year).get(key)
 
 
-AGE_TABLE_YEARS = sorted({y for ys in AGE_YEARS.values() for y in ys})
+def _age_tables(ctx: Context) -> dict[str, list[int]]:
+    """The age tables the store holds (single years first, then groups: `data/roles.toml`)
+    with the years of their 31.12. Stichtage: a later download is used as soon as it is in."""
+
+    def build() -> dict[str, list[int]]:
+        present = set(ctx.store.tables())
+        out = {}
+        for table in (*roles.tables("age_single_years"), *roles.tables("age_groups")):
+            if table in present:
+                f = ctx.store.table(table)
+                periods = f["period"].astype(str)
+                out[table] = sorted({int(p[:4]) for p in periods.unique() if p.endswith("12-31")})
+        return out
+
+    return ctx.lookup(("age_tables",), build)
 
 
 def age_years(ctx: Context, key: str) -> list[int]:
     """Years with an age table for `key`."""
-    return [y for y in AGE_TABLE_YEARS if key in _age_sources(ctx, y)]
+    years = sorted({y for ys in _age_tables(ctx).values() for y in ys})
+    return [y for y in years if key in _age_sources(ctx, y)]
 
 
 def _by_source(ctx: Context, keys: list[str], year: int, fn: AgeFn) -> Result:
