@@ -82,6 +82,22 @@ def data_import(
             typer.echo(f"  Hinweis: {warning}")
 
 
+@data_app.command("status")
+def data_status(
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Was der Datenbestand je Rolle enthält (neuester Stichtag, Zensusbasis) und welche Zahlen
+    der Mitglieder älter sind als der neueste Stand ihrer Ebene.
+
+    Example: dwk data status
+    """
+    from dwk.app.data_status import data_status as status
+    from dwk.app.data_status import write_status
+
+    store, registry = _open()
+    write_status(status(store, registry), fmt, sys.stdout)
+
+
 @profile_app.command("build")
 def profile_build(
     area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
