@@ -2,7 +2,7 @@
 
 Run from the repository root (needs `pyshp` and `pyproj`, which the package itself never does):
 
-    pip install pyshp pyproj openpyxl
+    pip install -e ".[geo]"      # pyshp, pyproj, openpyxl
     python scripts/simplify_geometry.py            # writes data/geo/vg5000-2021.json
 
 Why a topology: the Länder, Kreise and Gemeinden of VG5000 share their vertices exactly (every

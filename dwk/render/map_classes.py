@@ -23,6 +23,7 @@ def class_breaks(values: Iterable[float], n: int = 5, decimals: int = 1) -> list
     vs = sorted(round(v, decimals) for v in values if not missing(v))
     if len(vs) < 2 or vs[0] == vs[-1]:
         return []
+    n = min(n, len(set(vs)))  # two values make two classes, not five with three empty
     cuts = set()
     for i in range(1, n):
         pos = (len(vs) - 1) * i / n

@@ -39,6 +39,7 @@ MAP_PALETTE = {
     "hatch": "#8c8c8c",
 }
 BKG_URL = "https://www.bkg.bund.de"
+_LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
 MIN_STEP = 0.5  # pt: the grid that vertices snap to (Germany: 1 pt)
 POINT_SIZE = 6.0
 
@@ -271,7 +272,7 @@ def _coloured(
     points: list[tuple[str, Placement]] = []
     lost: list[str] = []
     for key in sorted(values):
-        if key in by_shape or not key.startswith(prefix) or len(key) != len(shapes[0].key):
+        if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
             continue
         place = geo.place(key)
         if place and place.area and place.via in by_shape and missing(by_shape[place.via][1]):
@@ -304,7 +305,9 @@ def _coloured(
         k["notes"].append(f"Punkte: {len(points)} Gemeinde(n) ohne Umriss von 2021, an ihrer Lage "
                           "laut Gemeindeverzeichnis.")  # fmt: skip
     if lost:
-        k["notes"].append(f"Ohne Umriss und Lage nicht gezeigt: {', '.join(lost)}.")
+        more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""
+        k["notes"].append(f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: "
+                          f"{', '.join(lost[:12])}{more}.")  # fmt: skip
     used = {class_of(v, breaks, decimals) for v in present}
     entries = [(f"{lb} ({sum(1 for v in present if class_of(v, breaks, decimals) == i)})",
                 svg.rect_swatch(c, MAP_PALETTE["outline"], 0.5))
@@ -376,6 +379,9 @@ def germany_kreise(
         if marked:
             entries.insert(0, ("ausgewählte Kreise", svg.rect_swatch(MAP_PALETTE["area"],
                                                                      MAP_PALETTE["outline"], 0.5)))  # fmt: skip
+    for a in kreise:
+        if a.key in marked:  # a frame shows the chosen Kreise whatever their colour
+            k["overlays"].append(Shape(proj.path(a), "none", MAP_PALETTE["highlight"], 1.2))
     k["outlines"].append(
         Shape("".join(proj.path(a) for a in laender), "none", MAP_PALETTE["outline"], 0.8)
     )

@@ -115,6 +115,8 @@ def test_choropleth_classes_from_the_gemeindeverzeichnis():
                   "343 und mehr Einwohner je km² (3)"):  # fmt: skip
         assert f">{label}</text>" in svg
     assert "keine Daten" not in svg
+    # two values make two classes, split halfway: 42,3 + (45,1 − 42,3) / 2 = 43,7
+    assert map_classes.class_breaks([42.3, 45.1, None], 5, 1) == [43.7]
 
 
 def test_missing_values_are_hatched_and_named():
