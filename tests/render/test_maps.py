@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dwk.core import paths
-from dwk.core.errors import UnknownAreaError
+from dwk.core.errors import ConfigError, UnknownAreaError
 from dwk.render import map_classes, map_geometry, maps
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -183,3 +183,19 @@ def test_script_reproduces_the_shipped_file(tmp_path, monkeypatch):
     assert (
         hashlib.sha256(out.read_bytes()).digest() == hashlib.sha256(shipped.read_bytes()).digest()
     )
+
+
+def test_a_broken_geometry_file_names_file_line_and_column(tmp_path):
+    broken = tmp_path / "geo.json"
+    broken.write_text('{"format": "dwk-geo 1",\n "arcs": [1, 2,]}', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        map_geometry.load(broken)
+    # line 2 is ` "arcs": [1, 2,]}`: the "]" after the trailing comma is its 16th character
+    assert (err.value.file, err.value.line, err.value.column) == (str(broken), 2, 16)
+    assert "Kartengrundlage beschädigt" in str(err.value)
+
+
+def test_names_from_the_caller_are_escaped():
+    svg = maps.area_map("05358008", names={"05358008": 'Düren <b>"&"</b>'}, map_id="x&y")
+    assert areas(svg)["05358008"][1] == 'Düren <b>"&"</b>'  # parsed back from valid XML
+    assert "<b>" not in svg
