@@ -49,6 +49,16 @@ class GeoPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Successor:
+    """`sole`: a new key for the same territory, so the old key's values may colour it; else
+    a merger, whose parts can only point at the merged area."""
+
+    key: str
+    date: str
+    sole: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Placement:
     """Where a profile's key is drawn: its own outline, a successor's outline reached through
     `data/key_changes.toml` (`via` names the change), or a point."""
@@ -57,12 +67,13 @@ class Placement:
     area: GeoArea | None = None
     point: GeoPoint | None = None
     via: str | None = None
+    merged_on: str | None = None  # the date of the merger, when `via` is a merged area
 
 
 class Geometry:
     """The decoded file: areas by key, arcs decoded on first use, the key history."""
 
-    def __init__(self, doc: dict, successors: dict[str, str], path: Path) -> None:
+    def __init__(self, doc: dict, successors: dict[str, Successor], path: Path) -> None:
         self.path = path
         self.attribution: str = doc["attribution"]
         self.licence: str = doc["licence"]
@@ -111,29 +122,29 @@ class Geometry:
         return [a for k, a in sorted(self.areas.items())
                 if a.level == level and k.startswith(parent)]  # fmt: skip
 
-    def place(self, key: str) -> Placement | None:
-        """The outline of `key`, else the outline of its one successor, else a point."""
+    def place(self, key: str, merged: bool = False) -> Placement | None:
+        """The outline of `key`, else the outline of its one successor, else a point; with
+        `merged`, an old key of a merger finds the merged area too."""
         if key in self.areas:
             return Placement(key, area=self.areas[key])
         new = self.successors.get(key)
-        if new is not None and new in self.areas:
-            return Placement(key, area=self.areas[new], via=new)
+        if new is not None and new.key in self.areas and (new.sole or merged):
+            return Placement(key, area=self.areas[new.key], via=new.key,
+                             merged_on=None if new.sole else new.date)  # fmt: skip
         if key in self.points:
             return Placement(key, point=self.points[key])
         return None
 
 
-def _successors(path: Path) -> dict[str, str]:
-    """Old key → new key for the changes that give an old key one successor of its own
-    (a new key for the same territory). A merger's parts keep no outline: their values
-    cannot stand for the merged area."""
-    out: dict[str, str] = {}
+def _successors(path: Path) -> dict[str, Successor]:
+    """Old key → its successor from `data/key_changes.toml`."""
+    out: dict[str, Successor] = {}
     if not path.exists():
         return out
     for change in load_toml(path).get("change", []):
-        old = change.get("old", [])
-        if len(old) == 1:
-            out[str(old[0])] = str(change["new"])
+        old = [str(k) for k in change.get("old", [])]
+        for key in old:
+            out[key] = Successor(str(change["new"]), str(change.get("date", "")), len(old) == 1)
     return out
 
 

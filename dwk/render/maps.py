@@ -219,7 +219,7 @@ def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
     Gemeinden of its Kreis, the Kreise of its Land or the Länder; a kreisfreie Stadt or a
     Stadtstaat is shown one level up, where it has neighbours."""
     geo = load()
-    place = geo.place(key)
+    place = geo.place(key, merged=True)
     if place is None and key[:5] not in geo.areas:
         raise UnknownAreaError(f"keine Kartengrundlage für den Schlüssel {key}")
     target = place.area if place and place.area else None
@@ -236,9 +236,9 @@ def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
     for a in sorted(siblings, key=lambda a: a.key):
         mine = target is not None and a.key == target.key
         shown = key if mine else a.key
-        hover = _name(shown, geo, names) + (
-            f" (Gebiet von 2021: {a.key})" if mine and place.via else ""
-        )
+        hover = _name(shown, geo, names)
+        if mine and place.via:
+            hover += f" (Gebiet von 2021: {display_name(a)}, {a.key})"
         k["areas"].append(MapArea(shown, proj.path(a), MAP_PALETTE["area"] if mine
                                   else MAP_PALETTE["context"], hover, "gebiet" if mine else None))  # fmt: skip
         if mine:
@@ -250,6 +250,10 @@ def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
                                    MAP_PALETTE["area"], f"{name} (Lage laut {place.point.source})"))  # fmt: skip
         k["notes"].append(f"{name} hat keinen Umriss von 2021 (Gebietsänderung); der Punkt zeigt "
                           f"die Lage laut {place.point.source}.")  # fmt: skip
+    elif place and place.merged_on:
+        day = ".".join(reversed(place.merged_on.split("-")))
+        k["notes"].append(f"{name} ist seit dem {day} Teil von {display_name(place.area)}; "
+                          "hervorgehoben ist dieses Gebiet.")  # fmt: skip
     elif place is None:
         k["notes"].append(f"Für {name} ({key}) gibt es weder einen Umriss von 2021 noch eine "
                           "Lage im Gemeindeverzeichnis; gezeigt ist der Kreis.")  # fmt: skip

@@ -199,3 +199,18 @@ def test_names_from_the_caller_are_escaped():
     svg = maps.area_map("05358008", names={"05358008": 'Düren <b>"&"</b>'}, map_id="x&y")
     assert areas(svg)["05358008"][1] == 'Düren <b>"&"</b>'  # parsed back from valid XML
     assert "<b>" not in svg
+
+
+def test_old_keys_of_a_merger_point_at_the_merged_area_but_lend_it_no_value():
+    # data/key_changes.toml: new = "03159", old = ["03152", "03156"], date = "2016-11-01"
+    old = maps.area_map("03152", names={"03152": "Landkreis Göttingen (bis 2016)"})
+    new = areas(maps.area_map("03159"))
+    assert areas(old)["03152"][2] == new["03159"][2]
+    assert (
+        "Landkreis Göttingen (bis 2016) ist seit dem 01.11.2016 Teil von Landkreis Göttingen" in old
+    )
+    # a value of one part cannot stand for the merged Kreis: 03159 stays "keine Daten"
+    svg = maps.germany_kreise({"03152": 1.0, "05358": 2.0, "03159": None}, "Wert", map_id="g")
+    drawn = areas(svg)
+    assert drawn["03159"][:2] == ("url(#g-keine-daten)", "Landkreis Göttingen: keine Daten")
+    assert "03152" not in drawn and "nicht gezeigt: 03152." in svg
