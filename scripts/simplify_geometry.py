@@ -107,6 +107,19 @@ def build_arcs(rings: list[list[Point]]) -> tuple[list[list[Point]], list[list[i
     return arcs, refs
 
 
+def check_arcs(rings: list[list[Point]], arcs: list[list[Point]], refs: list[list[int]]) -> None:
+    """Every ring, put together from its arcs before simplifying, is the ring read."""
+    for n, (ring, rr) in enumerate(zip(rings, refs, strict=True)):
+        pts: list[Point] = []
+        for r in rr:
+            seq = arcs[r] if r >= 0 else arcs[~r][::-1]
+            pts += seq[1:] if pts else seq
+        pts = pts[:-1]
+        i = pts.index(ring[0]) if ring[0] in pts else -1
+        if i < 0 or pts[i:] + pts[:i] != ring:
+            raise SystemExit(f"ring {n}: arcs do not give the ring back")
+
+
 def _dist(p: Point, a: Point, b: Point) -> float:
     (x, y), (x1, y1), (x2, y2) = p, a, b
     dx, dy = x2 - x1, y2 - y1
@@ -190,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     order = [(lvl, key) for lvl in LEVELS.values() for key in sorted(layers[lvl])]
     all_rings = [ring for lvl, key in order for ring in layers[lvl][key][2]]
     arcs, refs = build_arcs(all_rings)
+    check_arcs(all_rings, arcs, refs)
     grid = args.grid
     xs = [p[0] for a in arcs for p in a]
     ys = [p[1] for a in arcs for p in a]
