@@ -18,13 +18,7 @@ from dataclasses import dataclass
 from dwk.core.errors import UnknownAreaError
 from dwk.render import svg
 from dwk.render.charts import NOTE_SIZE, PALETTE, WIDTH
-from dwk.render.map_classes import (
-    NO_DATA,
-    class_breaks,
-    class_colours,
-    class_labels,
-    class_of,
-)
+from dwk.render.map_classes import NO_DATA, class_breaks, class_colours, class_labels, class_of
 from dwk.render.map_geometry import XY, GeoArea, Geometry, Level, Placement, load
 from dwk.render.svg import Shape, Text, fmt_de, missing
 

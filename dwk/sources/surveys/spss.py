@@ -16,12 +16,7 @@ from datetime import date, time
 from pathlib import Path
 
 from dwk.core.errors import DwkError, InputError
-from dwk.sources.surveys.raw import (
-    SOSCI_IDENTIFYING,
-    RawSurvey,
-    is_identifying,
-    looks_like_sosci,
-)
+from dwk.sources.surveys.raw import SOSCI_IDENTIFYING, RawSurvey, is_identifying, looks_like_sosci
 
 MISSING = "fehlend (SPSS)"
 _MAGIC = (b"$FL2", b"$FL3")
