@@ -117,7 +117,7 @@ def assign(meta: TableMeta, frame: pd.DataFrame, sidecar: dict[str, str] | None 
             basis, origin = rule(meta.code, period), "regel"
         if basis:
             meta.basis[period], meta.basis_from[period] = basis, origin
-    periods = frame["period"].astype(str).to_numpy()
-    per_period = np.array([meta.basis.get(p, "") for p in periods], dtype=object)
+    mapped = frame["period"].astype(str).map(meta.basis).astype(object)
+    per_period = mapped.where(mapped.notna(), "").to_numpy(dtype=object)
     counts = frame["unit"].astype(str).eq(POPULATION_UNIT).to_numpy()
     frame["basis"] = np.where(counts, per_period, "")

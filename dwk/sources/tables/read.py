@@ -81,7 +81,8 @@ def _read(
 
 def _apply_sidecar(meta: TableMeta, side: sidecar.Sidecar) -> None:
     """What the file lacks; what it states itself stays (a sidecar never hides the file)."""
-    meta.title = meta.title or side.title
+    if side.title and side.title not in meta.title:
+        meta.title = f"{side.title} {meta.title}".strip()
     meta.stand = meta.stand or side.stand
     if side.copyright and not meta.copyright:
         meta.copyright = side.copyright
