@@ -39,8 +39,14 @@ def read_file(
         raise InputError(f"--table {table!r} ist kein Tabellencode (z. B. 12411-0015)", file=path)
     code = table or (side.table if side else "") or None
     meta, frame = _read(path, data, code, side)
-    if code and meta.code != code and not code.startswith(meta.code):
-        raise InputError(f"die Datei nennt Tabelle {meta.code}, angegeben ist {code}", file=path)
+    if code and meta.code != code:
+        if not code.startswith(meta.code + "-"):
+            raise InputError(
+                f"die Datei nennt Tabelle {meta.code}, angegeben ist {code}", file=path
+            )
+        # a flat file names its statistic (12411), not the table (12411-0015)
+        meta.code = code
+        frame["table"] = code
     if side:
         _apply_sidecar(meta, side)
     basis.assign(meta, frame, side.basis if side else None)
