@@ -77,6 +77,7 @@ def data_import(
 
     Example: dwk data import 12411-01-01-4.csv; dwk data import kreise.csv --table 12411-0015
     """
+    from dwk.sources.tables.basis import summary
     from dwk.store import Store
 
     store = Store.open()
@@ -86,6 +87,8 @@ def data_import(
         )
         for warning in meta.warnings:
             typer.echo(f"  Hinweis: {warning}")
+        if line := summary(meta):
+            typer.echo(f"  {line}")
 
 
 @profile_app.command("build")

@@ -10,7 +10,7 @@ import pytest
 
 from dwk.core import paths
 from dwk.core.errors import DwkError
-from dwk.sources.tables.basis import rule, stated
+from dwk.sources.tables.basis import rule, stated, summary
 from dwk.sources.tables.read import read_file
 
 RAW = paths.raw_dir()
@@ -131,3 +131,12 @@ def test_unknown_sidecar_key(tmp_path: Path):
     (tmp_path / (src.name + ".meta.toml")).write_text('tabelle = "12411-0015"\n', "utf-8")
     with pytest.raises(DwkError, match=r":1:1: unbekannter Schlüssel 'tabelle'"):
         read_file(tmp_path / src.name)
+
+
+def test_summary_line_for_the_import():
+    # 12411-01-01-4_00.csv: 31.12.1995–2015, footer "ab dem Berichtsjahr 2011: nach dem Zensus 2011"
+    meta, _ = read_file(RAW / "genesapi-data/12411-01-01-4_00.csv")
+    assert summary(meta) == (
+        "Zensus-Basis: 31.12.1995–31.12.2010 vor Zensus 2011 (nach Regel), "
+        "31.12.2011–31.12.2015 Zensus 2011 (laut Datei)"
+    )

@@ -102,7 +102,13 @@ def test_cli_import(bare, cache):
     assert r.stderr == f"Fehler: {bare}:1:1: {NO_CODE}\n"
     r = dwk("data", "import", bare, "--table", "12411-0015", cache=cache)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[0] == (f"{bare.name}: Tabelle 12411-0015, 5 Stichtag(e), Stand –")
+    assert r.stdout.splitlines() == [
+        f"{bare.name}: Tabelle 12411-0015, 5 Stichtag(e), Stand –",
+        "  Hinweis: keine Fußzeile mit © und Stand: Datei womöglich unvollständig",
+        "  Hinweis: 379 Zellen weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)",
+        "  Zensus-Basis: 31.12.2020–31.12.2021 Zensus 2011 (nach Regel), "
+        "31.12.2022–31.12.2024 Zensus 2022 (nach Regel)",
+    ]
 
 
 def test_cli_import_xlsx(cache):

@@ -76,8 +76,12 @@ def test_kreis_age_groups_with_the_period_in_the_rows():
     # "31.12.2024;05913;      Dortmund, Kreisfreie Stadt;Insgesamt;603462;296010;307452"
     meta, f = read_file(FIX / "12411-02-03-4_2023-2024.csv")
     assert meta.code == "12411-02-03-4" and meta.periods == ["2023-12-31", "2024-12-31"]
-    assert one(f, area_key="05913", period="2024-12-31", sex="total", age="total")["value"] == 603462
-    assert one(f, area_key="05913", period="2023-12-31", sex="female", age="total")["value"] == 306342
+    assert (
+        one(f, area_key="05913", period="2024-12-31", sex="total", age="total")["value"] == 603462
+    )
+    assert (
+        one(f, area_key="05913", period="2023-12-31", sex="female", age="total")["value"] == 306342
+    )
     assert one(f, area_key="05913", period="2024-12-31", sex="male", age="0-3")["value"] == 8168
 
 

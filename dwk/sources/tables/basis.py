@@ -121,3 +121,31 @@ def assign(meta: TableMeta, frame: pd.DataFrame, sidecar: dict[str, str] | None 
     per_period = mapped.where(mapped.notna(), "").to_numpy(dtype=object)
     counts = frame["unit"].astype(str).eq(POPULATION_UNIT).to_numpy()
     frame["basis"] = np.where(counts, per_period, "")
+
+
+def summary(meta: TableMeta) -> str:
+    """One German line: which Stichtage are on which basis, and where that came from."""
+    if not meta.basis:
+        return ""
+    runs: list[list] = []
+    for period in meta.periods:
+        if period not in meta.basis:
+            continue
+        key = (meta.basis[period], meta.basis_from[period])
+        if runs and runs[-1][0] == key:
+            runs[-1][2] = period
+        else:
+            runs.append([key, period, period])
+    origin = {"datei": "laut Datei", "sidecar": "laut Sidecar", "regel": "nach Regel"}
+    parts = []
+    for (basis, source), first, last in runs:
+        span = _german(first) if first == last else f"{_german(first)}–{_german(last)}"
+        parts.append(f"{span} {SHORT[basis]} ({origin[source]})")
+    return "Zensus-Basis: " + ", ".join(parts)
+
+
+SHORT = {"vz1987": "vor Zensus 2011", "zensus2011": "Zensus 2011", "zensus2022": "Zensus 2022"}
+
+
+def _german(period: str) -> str:
+    return ".".join(reversed(period.split("-"))) if len(period) == 10 else period

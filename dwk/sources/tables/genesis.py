@@ -35,7 +35,7 @@ from dwk.sources.tables.meta import TableMeta, parse_footer
 from dwk.sources.text import csv_problem, unix_newlines
 
 _FIRST_LINE = re.compile(r"^(GENESIS-Tabelle|Tabelle):\s*(\S+)")
-CODE = re.compile(r"^\d{5}-[0-9A-Z]{1,4}(?:-[0-9A-Z]{1,2})*$")
+CODE = re.compile(r"^\d{4}[0-9A-Z]-[0-9A-Z]{1,4}(?:-[0-9A-Z]{1,2})*$")
 """A GENESIS table code: `12411-0015`, `12411-01-01-5`, `1000A-0000`, `12411-04-02-4-B`."""
 
 
