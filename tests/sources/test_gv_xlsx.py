@@ -144,6 +144,20 @@ def test_another_year_and_sheet_name(tmp_path):
     assert "Längengrad" not in set(f["variable"])
 
 
+def test_key_parts_saved_as_numbers(tmp_path):
+    """Excel turns "01" into 1 when a user re-saves the file: the key keeps its zeros."""
+    f_path = _workbook(tmp_path, sheet="Gemeinden", stichtag="31.12.2022")
+    wb = openpyxl.load_workbook(f_path)
+    ws = wb["Gemeinden"]
+    for row in ws.iter_rows(min_row=7):
+        if row[2].value:
+            row[2].value, row[4].value = int(row[2].value), int(row[4].value or 0)
+    wb.save(f_path)
+    _, f = read_file(f_path)
+    assert value(f, "01051003", "Bevölkerung") == 580
+    assert set(f["period"]) == {"2022-12-31"}
+
+
 def test_missing_column_names_sheet_row_and_column(tmp_path):
     f_path = _workbook(tmp_path, sheet="Gemeinden", stichtag="31.12.2021", drop="männlich")
     with pytest.raises(InputError) as err:

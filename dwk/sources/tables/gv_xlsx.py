@@ -74,6 +74,7 @@ _EXTRAS = (
     ("laengengrad", "Längengrad", "Grad", "decimal"),
     ("breitengrad", "Breitengrad", "Grad", "decimal"),
 )
+_KEY_WIDTH = {"land": 2, "rb": 1, "kreis": 2, "gemeinde": 3}
 _DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
 _FOOTNOTE_MARK = re.compile(r"\d\)$")
 
@@ -196,6 +197,8 @@ def _cells(
     def text(row: tuple, name: str) -> str:
         j = cols.get(name)
         v = row[j] if j is not None and j < len(row) else None
+        if isinstance(v, int) and name in _KEY_WIDTH:  # a key part saved as a number: 1 → "01"
+            return str(v).zfill(_KEY_WIDTH[name])
         return "" if v is None else str(v).strip()
 
     for i in range(head + 2, len(rows)):
