@@ -33,7 +33,7 @@ def test_footer_statements_as_destatis_writes_them():
         "Bevölkerungsdaten für die Berichtsjahre 1987 bis 2010 wurden in den alten "
         "Bundesländern aufgrund der Ergebnisse der Volkszählung vom 25. Mai 1987 erstellt"
     )
-    assert stated([text]) == [(0, 2010, "vz1987"), (2011, 2021, "zensus2011")]
+    assert stated([text]) == [(0, 2010, "vor2011"), (2011, 2021, "zensus2011")]
     assert stated(["Ab 2011: Zensus 2011.", "Ab 2022: Zensus 2022."]) == [
         (2011, 2021, "zensus2011"),
         (2022, 9999, "zensus2022"),
@@ -44,7 +44,7 @@ def test_footer_statements_as_destatis_writes_them():
 @pytest.mark.parametrize(
     ("code", "period", "basis"),
     [
-        ("12411-01-01-4", "2010-12-31", "vz1987"),
+        ("12411-01-01-4", "2010-12-31", "vor2011"),
         ("12411-01-01-4", "2011-12-31", "zensus2011"),
         ("12411-0015", "2021-12-31", "zensus2011"),
         ("12411-0015", "2022-12-31", "zensus2022"),
@@ -63,10 +63,10 @@ def test_rule(code, period, basis):
 def test_shipped_tables_carry_their_basis_per_period():
     # 12411-01-01-4_00.csv: 1995–2015, footer "ab dem Berichtsjahr 2011: nach dem Zensus 2011"
     meta, f = read_file(RAW / "genesapi-data/12411-01-01-4_00.csv")
-    assert meta.basis["2010-12-31"] == "vz1987" and meta.basis_from["2010-12-31"] == "regel"
+    assert meta.basis["2010-12-31"] == "vor2011" and meta.basis_from["2010-12-31"] == "regel"
     assert meta.basis["2011-12-31"] == "zensus2011" and meta.basis_from["2011-12-31"] == "datei"
     dortmund = f.loc[(f["area_key"] == "05913") & (f["sex"] == "total")].set_index("period")
-    assert dortmund.loc["2010-12-31", "basis"] == "vz1987"
+    assert dortmund.loc["2010-12-31", "basis"] == "vor2011"
     assert dortmund.loc["2015-12-31", "basis"] == "zensus2011"
     # the Zensus 2022 count: "010010000000;Flensburg, Stadt;Personen;Anzahl;95015;e"
     meta, f = read_file(RAW / "hdigital-zensus2022/1000A-0000_de.csv")
@@ -115,7 +115,7 @@ def test_sidecar_basis_overrides_and_a_bad_one_names_its_line(tmp_path):
     with pytest.raises(DwkError) as err:
         read_file(tmp_path / src.name)
     assert str(err.value) == (
-        f"{side}:3:1: unbekannte Basis 'zensus2033' (bekannt: vz1987, zensus2011, zensus2022)"
+        f"{side}:3:1: unbekannte Basis 'zensus2033' (bekannt: vor2011, zensus2011, zensus2022)"
     )
 
 

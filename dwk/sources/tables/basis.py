@@ -4,7 +4,7 @@ A population figure of the Fortschreibung is only comparable with one on the sam
 Zensus 2011 lowered Germany by 1.5 million, the Zensus 2022 again (Köln 1,073,096 →
 1,021,253). Bases (`Basis`):
 
-- `vz1987`: before the Zensus 2011, the Fortschreibung counted on from the Volkszählung of
+- `vor2011`: before the Zensus 2011, the Fortschreibung counted on from the Volkszählung of
   25.05.1987 (früheres Bundesgebiet) and the Zentrales Einwohnerregister der DDR of 03.10.1990
   (neue Länder), as the footnote of 12411-04-02-4 says;
 - `zensus2011`: from 09.05.2011 on, and the Zensus 2011 count itself (12111-*);
@@ -15,7 +15,7 @@ Where a file states its basis (a footnote "ab Berichtsjahr 2011: nach dem Zensus
 is used; a sidecar (`<file>.meta.toml`, `[basis]`) overrides it per period; for the rest the
 rule below applies, and `TableMeta.basis_from` says which of the three it was, per period.
 
-The rule (also in the README): GENESIS 12411-* (Fortschreibung) is `vz1987` before 09.05.2011,
+The rule (also in the README): GENESIS 12411-* (Fortschreibung) is `vor2011` before 09.05.2011,
 `zensus2011` up to the 2022 rebase, `zensus2022` from Stichtag 31.12.2022 (years from 2022) on;
 the Gemeindeverzeichnis (GV-ISys) editions up to 31.12.2023 are Zensus-2011-based (SOURCES.md
 §10), later ones are taken as Zensus-2022-based (no later edition has been seen: an assumption
@@ -35,11 +35,12 @@ import pandas as pd
 from dwk.sources.tables.labels import period_year
 from dwk.sources.tables.meta import TableMeta
 
-Basis = Literal["vz1987", "zensus2011", "zensus2022", ""]
+Basis = Literal["vor2011", "zensus2011", "zensus2022", ""]
+"""The values of `dwk.core.types.Basis` (main), plus "" for a figure that has no basis."""
 BASES: tuple[str, ...] = get_args(Basis)
 BasisFrom = Literal["datei", "sidecar", "regel"]
 LABELS = {
-    "vz1987": "Fortschreibung auf Grundlage der Volkszählung 1987 (West) bzw. des Zentralen "
+    "vor2011": "Fortschreibung auf Grundlage der Volkszählung 1987 (West) bzw. des Zentralen "
     "Einwohnerregisters der DDR 1990 (Ost)",
     "zensus2011": "auf Grundlage des Zensus 2011",
     "zensus2022": "auf Grundlage des Zensus 2022",
@@ -77,7 +78,7 @@ def stated(footnotes: list[str]) -> list[tuple[int, int, Basis]]:
     found = sorted(set(found))
     out: list[tuple[int, int, Basis]] = []
     if _VZ.search(text) and found[0][1] == "zensus2011":
-        out.append((0, found[0][0] - 1, "vz1987"))
+        out.append((0, found[0][0] - 1, "vor2011"))
     for i, (first, basis) in enumerate(found):
         last = found[i + 1][0] - 1 if i + 1 < len(found) else 9999
         if basis == "zensus2011":
@@ -95,11 +96,11 @@ def rule(code: str, period: str) -> Basis:
         return "zensus2022"
     if code == "GV-ISys":
         if end < ZENSUS_2011:
-            return "vz1987"
+            return "vor2011"
         return "zensus2011" if end <= GV_LAST_2011_EDITION else "zensus2022"
     if code.startswith("12411"):
         if end < ZENSUS_2011:
-            return "vz1987"
+            return "vor2011"
         return "zensus2011" if end < ZENSUS_2022 else "zensus2022"
     return ""
 
@@ -144,7 +145,7 @@ def summary(meta: TableMeta) -> str:
     return "Zensus-Basis: " + ", ".join(parts)
 
 
-SHORT = {"vz1987": "vor Zensus 2011", "zensus2011": "Zensus 2011", "zensus2022": "Zensus 2022"}
+SHORT = {"vor2011": "vor Zensus 2011", "zensus2011": "Zensus 2011", "zensus2022": "Zensus 2022"}
 
 
 def _german(period: str) -> str:
