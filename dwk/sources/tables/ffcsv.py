@@ -7,6 +7,7 @@ becomes its flag; an empty value takes the symbol `value_q` gives, if it is one.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,12 @@ from dwk.sources.tables.cells import (
 from dwk.sources.tables.meta import TableMeta
 from dwk.sources.text import DelimitedRows
 
+_REGION_CODES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN"})
+"""GENESIS-Online / regionalstatistik codes of the regional dimension (the Zensus database
+writes `GEOGM4`, `GEOLK4`, …: every code starting with GEO)."""
+_REGION_LABEL = re.compile(
+    r"^(Deutschland|Bundesländer|Länder|Regierungsbezirke|Kreise|Gemeinden)\b"
+)
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
 ZENSUS_COPYRIGHT = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024"
 
@@ -124,7 +131,7 @@ def _record(
         code = row.get(f"{d}_variable_code", "")
         attr_code = row.get(f"{d}_variable_attribute_code", "").strip()
         attr = row.get(f"{d}_variable_attribute_label", "").strip()
-        if code.startswith("GEO"):
+        if _is_region(code, row.get(f"{d}_variable_label", "")):
             rec["source_key"], rec["area_name"] = attr_code, attr
             geo = fields.index(f"{d}_variable_attribute_code") + 1
         elif attr in labels.SEXES:
@@ -141,3 +148,8 @@ def _record(
             column=geo,
         )
     return rec, geo
+
+
+def _is_region(code: str, label: str) -> bool:
+    """The dimension that names the area: by its code, or by its label for a code not seen."""
+    return code.startswith("GEO") or code in _REGION_CODES or bool(_REGION_LABEL.match(label))
