@@ -9,7 +9,7 @@ from typing import TextIO
 
 from dwk.areas import Registry
 from dwk.core.format import format_basis, format_period
-from dwk.inputs.roles import Role, basis_of, load_roles
+from dwk.inputs.roles import Role, load_roles
 from dwk.render.output import write_result
 from dwk.store import Store
 
@@ -45,11 +45,14 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
     for role in load_roles().roles.values():
         by_level: dict[str, tuple[str, str]] = {}
         by_key: dict[str, str] = {}
+        bases: dict[tuple[str, str], str] = {}
         for table in role.tables:
             if table not in present:
                 continue
-            f = store.table(table)[["area_key", "level", "period"]].astype(str)
+            f = store.table(table)[["area_key", "level", "period", "basis"]].astype(str)
             f = f.drop_duplicates()
+            for period, basis in f.groupby("period")["basis"].max().items():
+                bases[(table, period)] = basis
             for level, period in f.groupby("level")["period"].max().items():
                 if period > by_level.get(level, ("", ""))[0]:
                     by_level[level] = (period, table)
@@ -61,7 +64,7 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
             newest, table = max(by_level.values())
         else:
             newest, table = "", ""
-        basis = basis_of(table, newest) if newest and role.name.startswith("population") else ""
+        basis = bases.get((table, newest), "") if role.name.startswith("population") else ""
         roles.append(
             RoleStatus(role, newest, table, basis, {lv: p for lv, (p, _) in by_level.items()})
         )

@@ -224,27 +224,30 @@ def _population(ctx: Context, keys: list[str], year: int) -> Result:
 def _change(
     ctx: Context, keys: list[str], year: int, span: int | None, since: int | None
 ) -> Result:
-    """Change in % from a base year; without `since`, the first key (the anchor) decides the
-    base year: `year − span`, or its first year with data after that. Both figures come from
-    the anchor's census line where it has both; a base year only on the earlier line is taken
-    from there and the change flagged, like a change across the Zensus 2011."""
+    """Change in % from a base year to the anchor's (first key's) newest year up to `year`,
+    with both ends on one census line: the newest line on which the anchor has both (a change
+    never spans the Zensus 2022). Without `since` the base year is `end − span`, on the first
+    line also the anchor's first year with data after that (the Gemeinde series start in
+    2008); a change across the Zensus 2011 is flagged."""
     nan = np.full(len(keys), np.nan)
-    if not keys:
-        return Result(nan, nan, "", "")
-    now_line = _line_at(ctx, keys[0], year)
-    now = now_line.at(keys, year)
-    base_year = since if since is not None else year - (span or 0)
-    if since is None:
-        years = [y for y in _years_of(ctx, keys[0]) if y >= base_year]
-        base_year = min(years) if years else base_year
-    base_line = now_line if now_line.has(keys[0], base_year) else _line_at(ctx, keys[0], base_year)
-    base = base_line.at(keys, base_year) if base_year < year else nan
-    crosses = (base_year < 2011 <= year) or base_line.line != now_line.line
-    flag = np.full(len(keys), FLAG_ZENSUS if crosses else "", dtype=object)
-    tables = _tables_text([(base_line, keys, base_year), (now_line, keys, year)])
-    return Result(
-        (now - base) / base * 100, base, f"{base_year}/{year}", tables, flag, now_line.line
-    )
+    anchor = keys[0] if keys else None
+    for line in reversed(LINES):
+        t = _Totals.of(ctx, line)
+        ends = [y for y in t.col if y <= year and anchor is not None and t.has(anchor, y)]
+        if not ends:
+            continue
+        end = max(ends)
+        base_year = since if since is not None else end - (span or 0)
+        if since is None and line == LINES[0]:  # a series that starts later (Gemeinden: 2008)
+            later = [y for y in ends if y >= base_year]
+            base_year = min(later) if later else base_year
+        if base_year >= end or not t.has(anchor, base_year):
+            continue
+        now, base = t.at(keys, end), t.at(keys, base_year)
+        flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= end else "", dtype=object)
+        tables = _tables_text([(t, keys, base_year), (t, keys, end)])
+        return Result((now - base) / base * 100, base, f"{base_year}/{end}", tables, flag, line)
+    return Result(nan, nan, "", "")
 
 
 # --- other tables -------------------------------------------------------------------------

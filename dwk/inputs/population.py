@@ -12,8 +12,9 @@ figures, 12411-0015 the 2022-based ones). So there are two lines:
 Each line takes the tables of the role `population` in their order of preference; a table
 with Kreise but no Länder (12411-0015) gives the Länder and Germany as sums of its Kreise, a
 table with Gemeinden only (the Gemeindeverzeichnis) gives Kreise, Länder and Germany as sums
-of its Gemeinden, where no table gives them directly. The basis of each figure comes from
-`data/roles.toml` (`basis_of`).
+of its Gemeinden, where no table gives them directly. The basis of each figure comes from the
+store's `basis` column, which the readers fill from the file, its sidecar or the rule of
+`dwk.sources.tables.basis`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from dwk.areas import KeyChange
-from dwk.inputs.roles import basis_of, tables
+from dwk.inputs.roles import tables
 from dwk.store import Store
 
 __all__ = ["LINES", "Line", "PopulationLine", "population_line"]
@@ -61,8 +62,7 @@ def _cells(store: Store, line: Line) -> list[pd.DataFrame]:
             & f["variable"].astype(str).str.startswith("Bevölkerung")
             & f["period"].astype(str).str.endswith("12-31")
         ]
-        periods = f["period"].astype(str)
-        on_line = periods.map(lambda p, t=table: _LINE_OF_BASIS[basis_of(t, p)] == line)
+        on_line = f["basis"].astype(str).map(lambda b: _LINE_OF_BASIS.get(b, "zensus2011") == line)
         f = f.loc[on_line.to_numpy(dtype=bool)]
         if f.empty:
             continue

@@ -1,6 +1,7 @@
-"""The role registry (`data/roles.toml`): which table serves which role, and the census basis
-of a figure where its file does not state it. Computations ask for roles; a new download of a
-table is used as soon as it is in the store, a new table for a role is one line in the file."""
+"""The role registry (`data/roles.toml`): which table serves which role. Computations ask for
+roles; a new download of a table is used as soon as it is in the store, a new table for a role
+is one line in the file. (The census basis of each figure comes with the cells from the
+readers: `dwk.sources.tables.basis`.)"""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 from dwk.core import paths
 from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
-from dwk.core.types import BASES, LEVELS, Basis
+from dwk.core.types import LEVELS
 
-__all__ = ["BasisRule", "Role", "basis_of", "basis_rule", "load_roles", "role", "tables"]
+__all__ = ["Role", "load_roles", "role", "tables"]
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,8 @@ class Role:
 
 
 @dataclass(frozen=True)
-class BasisRule:
-    table: str  # a table code or "*"
-    basis: Basis
-    since: str  # ISO date; "" for any Stichtag
-    note: str
-
-
-@dataclass(frozen=True)
 class Registry:
     roles: dict[str, Role]
-    basis: tuple[BasisRule, ...]
 
 
 @cache
@@ -61,21 +53,7 @@ def load_roles(path: Path | None = None) -> Registry:
         roles[name] = Role(
             name, str(body.get("label", name)), tuple(map(str, body["tables"])), levels
         )
-    rules = []
-    for i, rule in enumerate(doc.get("basis", []), start=1):
-        if rule.get("basis") not in BASES:
-            raise ConfigError(
-                f"[[basis]] Nr. {i}: basis muss eines von {', '.join(BASES)} sein", file=path
-            )
-        rules.append(
-            BasisRule(
-                str(rule.get("table", "*")),
-                rule["basis"],
-                str(rule.get("from", "")),
-                str(rule.get("note", "")),
-            )
-        )
-    return Registry(roles, tuple(rules))
+    return Registry(roles)
 
 
 def role(name: str) -> Role:
@@ -88,15 +66,3 @@ def role(name: str) -> Role:
 def tables(name: str) -> tuple[str, ...]:
     """The tables of role `name`, preferred first."""
     return role(name).tables
-
-
-def basis_rule(table: str, period: str) -> BasisRule:
-    """The rule that gives the census basis of `table` at Stichtag `period` (ISO date)."""
-    for rule in load_roles().basis:
-        if rule.table in ("*", table) and period >= rule.since:
-            return rule
-    return BasisRule("*", "vor2011", "", "")
-
-
-def basis_of(table: str, period: str) -> Basis:
-    return basis_rule(table, period).basis

@@ -8,17 +8,12 @@ import pytest
 from dwk.core.types import level_of
 from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import compute
-from dwk.inputs.roles import basis_of, tables
+from dwk.inputs.roles import tables
 
 
-def test_basis_rules():
-    # SOURCES.md §9: 12411-0015 is on the Zensus 2022 basis from 31.12.2022, before on 2011;
-    # §10: the Gemeindeverzeichnis up to 31.12.2023 carries 2011-based figures
-    assert basis_of("12411-0015", "2022-12-31") == "zensus2022"
-    assert basis_of("12411-0015", "2021-12-31") == "zensus2011"
-    assert basis_of("GV-ISys", "2023-12-31") == "zensus2011"
-    assert basis_of("12411-01-01-4", "2010-12-31") == "vor2011"
+def test_roles():
     assert tables("population")[0] == "12411-0015"
+    assert tables("age_groups") == ("12411-02-03-5", "12411-02-03-4")
 
 
 def test_gemeindeverzeichnis_population_is_on_the_2011_line(ctx):

@@ -1,4 +1,4 @@
-"""The Gemeindeverzeichnis XLSX as Destatis publishes it (data/raw-pending/destatis-gv-2023,
+"""The Gemeindeverzeichnis XLSX as Destatis publishes it (data/raw/destatis-gv-2023,
 SOURCES.md §10), and workbooks of other years made with openpyxl in the test."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dwk.core.errors import InputError
 from dwk.sources.tables.gv_xlsx import GEMEINDEART, STAEDTE
 from dwk.sources.tables.read import read_file
 
-XLSX = paths.data_dir() / "raw-pending/destatis-gv-2023/31122023_Auszug_GV.xlsx"
+XLSX = paths.data_dir() / "raw/destatis-gv-2023/31122023_Auszug_GV.xlsx"
 
 
 @pytest.fixture(scope="module")

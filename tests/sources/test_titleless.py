@@ -15,7 +15,7 @@ from dwk.core import paths
 from dwk.core.errors import InputError
 from dwk.sources.tables.read import read_file
 
-FOLDER = paths.data_dir() / "raw-pending/cartogram-12411-0015"
+FOLDER = paths.data_dir() / "raw/cartogram-12411-0015"
 FILE = FOLDER / "12411-0015_kreise_2020-2024.csv"
 NO_CODE = (
     "die Datei nennt keinen Tabellencode (Titelzeile 'Tabelle: …' fehlt): bitte mit --table "
@@ -112,7 +112,7 @@ def test_cli_import(bare, cache):
 
 
 def test_cli_import_xlsx(cache):
-    xlsx = paths.data_dir() / "raw-pending/destatis-gv-2023/31122023_Auszug_GV.xlsx"
+    xlsx = paths.data_dir() / "raw/destatis-gv-2023/31122023_Auszug_GV.xlsx"
     r = dwk("data", "import", xlsx, cache=cache)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[0] == (
