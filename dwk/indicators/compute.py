@@ -331,7 +331,7 @@ def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str,
         "flag": flag.astype(object),
         "n": np.broadcast_to(np.asarray(r.n, dtype=float), n_keys),
         "tables": np.full(n_keys, r.tables, dtype=object),
-        "basis": np.full(n_keys, r.basis, dtype=object),
+        "basis": np.broadcast_to(np.asarray(r.basis, dtype=object), n_keys),
     }
 
 

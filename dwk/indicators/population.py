@@ -98,9 +98,26 @@ def tables_text(parts: list[tuple[Totals, list[str], int]]) -> str:
 
 
 def population(ctx: Context, keys: list[str], year: int) -> Result:
-    t = line_at(ctx, keys[0], year) if keys else Totals.of(ctx)
-    v = t.at(keys, year)
-    return Result(v, v, f"{year}-12-31", tables_text([(t, keys, year)]), basis=t.line)
+    """Population on 31.12. of `year`: every key on the first key's (the anchor's) line; a key
+    without a figure there (in a batch, a Gemeinde beside a Kreis) on its own newest line,
+    with its basis named per key."""
+    if not keys:
+        return Result(np.array([]), np.array([]), f"{year}-12-31", "")
+    first = line_at(ctx, keys[0], year)
+    value = first.at(keys, year)
+    basis = np.full(len(keys), first.line, dtype=object)
+    used = [(first, keys, year)]
+    for line in reversed(LINES):
+        gap = np.isnan(value)
+        if line == first.line or not gap.any():
+            continue
+        other = Totals.of(ctx, line)
+        filled = other.at(keys, year)
+        take = gap & ~np.isnan(filled)
+        value, basis = np.where(take, filled, value), np.where(take, line, basis)
+        used.append((other, [k for k, t in zip(keys, take, strict=True) if t], year))
+    basis = np.where(np.isnan(value), "", basis)
+    return Result(value, value, f"{year}-12-31", tables_text(used), basis=basis)
 
 
 def change(ctx: Context, keys: list[str], year: int, span: int | None, since: int | None) -> Result:

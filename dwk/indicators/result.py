@@ -22,4 +22,4 @@ class Result:
     period: str | np.ndarray  # one Stichtag for all keys, or one per key
     tables: str
     flag: np.ndarray | None = None
-    basis: str = ""  # the census line of a population figure (see `inputs.population`)
+    basis: str | np.ndarray = ""  # census line of a population figure, for all keys or per key
