@@ -140,3 +140,19 @@ def test_summary_line_for_the_import():
         "Zensus-Basis: 31.12.1995–31.12.2010 vor Zensus 2011 (nach Regel), "
         "31.12.2011–31.12.2015 Zensus 2011 (laut Datei)"
     )
+
+
+def test_a_changed_sidecar_reads_its_file_again(tmp_path):
+    from dwk.store import Store
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    src = RAW / "genesapi-data/12411-01-01-4.csv"  # 31.12.2015 only
+    shutil.copy(src, raw / src.name)
+    store = Store(tmp_path / "store")
+    assert store.sync(raw) == ["raw:12411-01-01-4.csv"]
+    assert store.sync(raw) == []
+    (raw / (src.name + ".meta.toml")).write_text('[basis]\n"2015-12-31" = "zensus2022"\n', "utf-8")
+    assert store.sync(raw) == ["raw:12411-01-01-4.csv"]
+    assert store.metas("12411-01-01-4")[0].basis == {"2015-12-31": "zensus2022"}
+    assert set(store.table("12411-01-01-4")["basis"].astype(str)) == {"zensus2022"}
