@@ -14,6 +14,14 @@ from dwk.sources.tables.basis import rule, stated, summary
 from dwk.sources.tables.read import read_file
 
 RAW = paths.raw_dir()
+<<<<<<< HEAD
+=======
+PENDING = next(  # SOURCES.md §9/§10: in data/raw-pending until the computations use them
+    d
+    for d in (paths.raw_dir(), paths.data_dir() / "raw-pending")
+    if (d / "destatis-gv-2023").is_dir()
+)
+>>>>>>> import
 
 
 def test_footer_statements_as_destatis_writes_them():
@@ -139,3 +147,19 @@ def test_summary_line_for_the_import():
         "Zensus-Basis: 31.12.1995–31.12.2010 vor Zensus 2011 (nach Regel), "
         "31.12.2011–31.12.2015 Zensus 2011 (laut Datei)"
     )
+
+
+def test_a_changed_sidecar_reads_its_file_again(tmp_path):
+    from dwk.store import Store
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    src = RAW / "genesapi-data/12411-01-01-4.csv"  # 31.12.2015 only
+    shutil.copy(src, raw / src.name)
+    store = Store(tmp_path / "store")
+    assert store.sync(raw) == ["raw:12411-01-01-4.csv"]
+    assert store.sync(raw) == []
+    (raw / (src.name + ".meta.toml")).write_text('[basis]\n"2015-12-31" = "zensus2022"\n', "utf-8")
+    assert store.sync(raw) == ["raw:12411-01-01-4.csv"]
+    assert store.metas("12411-01-01-4")[0].basis == {"2015-12-31": "zensus2022"}
+    assert set(store.table("12411-01-01-4")["basis"].astype(str)) == {"zensus2022"}
