@@ -14,14 +14,6 @@ from dwk.sources.tables.basis import rule, stated, summary
 from dwk.sources.tables.read import read_file
 
 RAW = paths.raw_dir()
-<<<<<<< HEAD
-=======
-PENDING = next(  # SOURCES.md §9/§10: in data/raw-pending until the computations use them
-    d
-    for d in (paths.raw_dir(), paths.data_dir() / "raw-pending")
-    if (d / "destatis-gv-2023").is_dir()
-)
->>>>>>> import
 
 
 def test_footer_statements_as_destatis_writes_them():
