@@ -25,6 +25,7 @@ from dwk.sources.tables.cells import (
     parse_cell,
 )
 from dwk.sources.tables.meta import TableMeta
+from dwk.sources.tables.provenance import table_code
 from dwk.sources.text import DelimitedRows
 
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
@@ -65,7 +66,7 @@ def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.Data
     classified = keymod.classify(frame["source_key"].unique().tolist())
     frame["area_key"] = frame["source_key"].map({k: v[0] for k, v in classified.items()})
     frame["level"] = frame["source_key"].map({k: v[1] for k, v in classified.items()})
-    code = records[0]["table"]
+    code = table_code(path) or records[0]["table"]  # the file names only its statistic
     meta = TableMeta(
         code=code,
         title=records[0]["title"],
