@@ -109,10 +109,12 @@ def data_fetch(
     ):
         typer.echo(
             f"{got.file}: Tabelle {got.meta.code}, {len(got.meta.periods)} Stichtag(e), "
-            f"{got.requests} Abruf/Abrufe"
+            f"{got.requests} {'Abruf' if got.requests == 1 else 'Abrufe'}"
         )
         for warning in got.meta.warnings:
             typer.echo(f"  Hinweis: {warning}")
+        if got.also_from:
+            typer.echo(f"  Hinweis: Tabelle {got.meta.code} auch aus {', '.join(got.also_from)}")
 
 
 @profile_app.command("build")

@@ -41,6 +41,7 @@ class Fetched:
     file: Path
     meta: TableMeta
     requests: int
+    also_from: tuple[str, ...] = ()  # other files in the store that give the same table
 
 
 def fetch_dir() -> Path:
@@ -170,6 +171,16 @@ def _keep_and_import(store, source: Source, url: str, downloads: list) -> list[F
                 write_bytes(path, old)
         raise
     return [
-        Fetched(table, file, meta, len(forms))
+        Fetched(table, file, meta, len(forms), _also_from(store, meta, file))
         for (table, file, _, forms), meta in zip(downloads, metas, strict=True)
     ]
+
+
+def _also_from(store, meta: TableMeta, file: Path) -> tuple[str, ...]:
+    """Files of another format give the same cells under other variable names (a flat file's
+    `Personen`, the table CSV's `Bevölkerung kompakt | Personen`): the store keeps both, so
+    the user is told which files now overlap."""
+    metas = getattr(store, "metas", None)
+    if metas is None:
+        return ()
+    return tuple(sorted({m.source_file for m in metas(meta.code)} - {file.name}))

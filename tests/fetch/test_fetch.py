@@ -98,6 +98,22 @@ def test_zipped_answer_with_token(api, local):
     assert got.file.read_bytes() == FLAT.read_bytes()
 
 
+def test_overlap_with_a_shipped_file_is_named(api, tmp_path):
+    """With the shipped table CSV of 1000A-0000 in the raw folder, the fetched flat file gives
+    the same cells under another variable name; the result names the other file."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FLAT.with_name("1000A-0000_de.csv"), raw)
+    api.answer = lambda seen: (200, {}, FLAT.read_bytes())
+    [got] = fetch_tables(
+        [TABLE], "zensus2022", api_url=api.url, credentials=None, folder=tmp_path / "fetched",
+        open_store=lambda: Store.open(raw_dir=raw, cache=tmp_path / "cache"),
+    )  # fmt: skip
+    assert got.also_from == ("1000A-0000_de.csv",)
+
+
 def test_cell_limit_splits_the_years(api, local):
     """Too large for 2020–2023 and 2022–2023: split into halves until each part is answered;
     parts without data (2020–2021, 2023) answer 104 and are skipped."""
@@ -242,9 +258,7 @@ def test_cli_fetch_then_store_holds_it_and_no_secret_anywhere(api, tmp_path, mon
     )
     assert result.exit_code == 0, result.output
     stored = tmp_path / "cache" / "fetched" / "zensus2022" / "1000A-0000_flat.csv"
-    assert result.output.splitlines() == [
-        f"{stored}: Tabelle {TABLE}, 1 Stichtag(e), 1 Abruf/Abrufe"
-    ]
+    assert result.output.splitlines() == [f"{stored}: Tabelle {TABLE}, 1 Stichtag(e), 1 Abruf"]
     assert api.seen[0].username == secret
     store = Store.open()
     assert f"import:{stored.resolve()}" in store.entries
@@ -254,6 +268,33 @@ def test_cli_fetch_then_store_holds_it_and_no_secret_anywhere(api, tmp_path, mon
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
     assert secret not in result.output
+
+
+def test_no_answer_in_time(api, local):
+    """A server that accepts the request and never answers: one line naming the wait, no file.
+    The handler waits for the test to let it go, so nothing depends on how fast the machine is."""
+    import threading
+
+    release = threading.Event()
+
+    def answer(seen):
+        release.wait()
+        return 200, {}, b""
+
+    api.answer = answer
+    try:
+        with pytest.raises(FetchError) as caught:
+            fetch_tables(
+                [TABLE], "zensus2022", api_url=api.url, credentials=None, timeout=0.5, **local
+            )
+    finally:
+        release.set()
+    host = api.url.split("/")[2]
+    assert (
+        str(caught.value)
+        == f"Tabelle {TABLE} (Zensusdatenbank 2022): keine Antwort von {host} innerhalb von 0.5 s"
+    )
+    assert not local["folder"].exists()
 
 
 def test_failed_import_puts_back_what_was_there(api, local):
