@@ -115,3 +115,40 @@ def run_cli(args: list[str], env: dict[str, str]):
         [sys.executable, "-c", "from dwk.cli import main; main()", *args],
         capture_output=True, text=True, env=base | env, timeout=120,
     )  # fmt: skip
+
+
+KREISE_2020_2024 = (
+    paths.data_dir().parent / "tests" / "fixtures" / "fetch" / "12411-0015_kreise_2020-2024.csv"
+)
+FLAT_HEADER = (
+    "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;"
+    "1_variable_attribute_code;1_variable_attribute_label;value;value_unit;value_variable_code;"
+    "value_variable_label;value_q"
+)
+
+
+def kreise_as_flat_file(years: range | None = None) -> bytes:
+    """GENESIS-Online's answer for 12411-0015 in `ffcsv`: the real values of the table as
+    downloaded (tests/fixtures/fetch/12411-0015_kreise_2020-2024.csv, every Kreis, 31.12.2020–
+    2024), one line per Kreis and Stichtag in the flat-file layout of the API (statistic 12411,
+    regional variable KREISE, value variable BEVSTD). Only the layout is rewritten here."""
+    import csv
+
+    with KREISE_2020_2024.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    stichtage = rows[3][2::2]  # 31.12.2020, 31.12.2021, … (value and flag column per Stichtag)
+    lines = ["\ufeff" + FLAT_HEADER]
+    for row in rows[4:]:
+        if not row or not row[0].strip():
+            continue
+        for i, stichtag in enumerate(stichtage):
+            day, month, year = stichtag.split(".")
+            if years is not None and int(year) not in years:
+                continue
+            value, flag = row[2 + 2 * i], row[3 + 2 * i]
+            lines.append(
+                f"12411;Fortschreibung des Bevölkerungsstandes;STAG;Stichtag;{year}-{month}-{day};"
+                f"KREISE;Kreise und kreisfreie Städte;{row[0]};{row[1]};{value};Anzahl;BEVSTD;"
+                f"Bevölkerungsstand;{flag}"
+            )
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -18,7 +18,7 @@ from dwk.fetch.api import Credentials, FetchError
 from dwk.fetch.run import fetch_tables
 from dwk.inputs.context import Context
 from dwk.store import Store
-from tests.fetch.fake_api import FLAT, run_cli, status, zipped
+from tests.fetch.fake_api import FLAT, kreise_as_flat_file, run_cli, status, zipped
 
 pytestmark = pytest.mark.usefixtures("no_proxy")
 TABLE = "1000A-0000"
@@ -82,6 +82,42 @@ def test_fetched_zensus_table_is_stored_and_used(api, local):
     assert components._census_2022(ctx, "14523010").value == ADORF
     census = components._census_2022(ctx, "14523")
     assert census.table == TABLE and census.value == vogtlandkreis_by_hand()
+
+
+def test_the_next_indicators_use_the_fetched_table(api, store, cache_dir, tmp_path):
+    """Done when of issue 13: `dwk data fetch 12411-0015` against the stand-in, then
+    `dwk indicators dortmund` shows the newest Stichtag it brought, each in its own process.
+    12411-0015_kreise_2020-2024.csv line 116:
+    05913;Dortmund, kreisfreie Stadt;587696;e;586852;e;599370;e;601343;e;603462;e"""
+    import shutil
+
+    shutil.copytree(cache_dir, tmp_path / "cache")  # the session's store, so it is not rebuilt
+
+    def answer(seen):
+        years = range(int(seen.form["startyear"]), int(seen.form["endyear"]) + 1)
+        return (
+            200,
+            {"Content-Type": "application/zip"},
+            zipped("12411-0015_flat.csv", kreise_as_flat_file(years)),
+        )
+
+    api.answer = answer
+    env = {"DWK_CACHE_DIR": str(tmp_path / "cache"), "DWK_GENESIS_TOKEN": "t0k3n"}
+
+    def population(*extra):
+        done = run_cli(["indicators", "dortmund", "--format", "csv", *extra], env)
+        assert done.returncode == 0, done.stderr
+        [row] = [r for r in csv.DictReader(done.stdout.splitlines()) if r["id"] == "bevoelkerung"]
+        return row["value"], row["period"]
+
+    assert population() == ("587696.0", "2020-12-31")  # the shipped 12411-0015 ends in 2020
+    done = run_cli(
+        ["data", "fetch", "12411-0015", "--from", "2020", "--to", "2024", "--api-url", api.url], env
+    )
+    assert done.returncode == 0, done.stderr
+    assert [s.form["startyear"] + "-" + s.form["endyear"] for s in api.seen] == ["2020-2024"]
+    assert population() == ("603462.0", "2024-12-31")
+    assert population("--year", "2022") == ("599370.0", "2022-12-31")
 
 
 def test_zipped_answer_with_token(api, local):

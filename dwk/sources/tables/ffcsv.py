@@ -29,6 +29,8 @@ from dwk.sources.tables.provenance import table_code
 from dwk.sources.text import DelimitedRows
 
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
+# regional variables of GENESIS-Online and the Regionaldatenbank (the Zensus database's are GEO…)
+REGIONAL = {"DG", "DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN"}
 ZENSUS_COPYRIGHT = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024"
 
 
@@ -125,7 +127,7 @@ def _record(
         code = row.get(f"{d}_variable_code", "")
         attr_code = row.get(f"{d}_variable_attribute_code", "").strip()
         attr = row.get(f"{d}_variable_attribute_label", "").strip()
-        if code.startswith("GEO"):
+        if code.startswith("GEO") or code in REGIONAL:
             rec["source_key"], rec["area_name"] = attr_code, attr
             geo = fields.index(f"{d}_variable_attribute_code") + 1
         elif attr in labels.SEXES:
