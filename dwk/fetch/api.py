@@ -154,7 +154,7 @@ def _table_bytes(data: bytes, ctype: str, label: str, secrets: tuple[str, ...]) 
     if head.startswith(b"{"):
         _raise_status(data, label, secrets)
         raise FetchError(f"{label}: unerwartete JSON-Antwort statt einer Tabelle")
-    if "html" in ctype.lower() or head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
+    if "html" in ctype.lower() or head.startswith(b"<"):  # an HTML (or XML) page, not a table
         raise FetchError(
             f"{label}: der Server liefert eine HTML-Seite statt Daten "
             "(Wartung oder falsche --api-url?)"

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dwk.fetch.source import Source
-from dwk.sources.tables.provenance import sidecar
 
 
 def provenance(
@@ -30,7 +29,3 @@ def provenance(
         "requests": forms,
     }
     return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def sidecar_of(file: Path) -> Path:
-    return sidecar(file)

@@ -27,9 +27,10 @@ from dwk.fetch.api import (
     post_tablefile,
 )
 from dwk.fetch.plan import Request, first_request, split
-from dwk.fetch.provenance import provenance, sidecar_of
+from dwk.fetch.provenance import provenance
 from dwk.fetch.source import Source
 from dwk.sources.tables.meta import TableMeta
+from dwk.sources.tables.provenance import sidecar
 from dwk.sources.tables.read import read_file
 
 _FROM_ENV = Credentials("", "")  # marker: read the credentials from the environment
@@ -155,7 +156,7 @@ def _keep_and_import(store, source: Source, url: str, downloads: list) -> list[F
     written: list[tuple[Path, bytes | None]] = []
     try:
         for table, file, data, forms in downloads:
-            side = sidecar_of(file)
+            side = sidecar(file)
             for path, content in (
                 (file, data),
                 (side, provenance(source, url, table, forms, data, file)),

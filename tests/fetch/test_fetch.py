@@ -355,40 +355,6 @@ def test_failed_import_puts_back_what_was_there(api, local):
     assert {p: p.read_bytes() for p in got.file.parent.iterdir()} == before
 
 
-@pytest.mark.parametrize(
-    ("table", "region", "variable", "key"),
-    [
-        ("12411-01-01-4", "05", "KREISE", "05*"),  # the Kreise of NRW
-        ("12411-01-01-5", "05913", "GEMEIN", "05913*"),  # the Gemeinden of Dortmund
-        ("12411-01-01-4", "05913", "KREISE", "05913"),  # Dortmund itself
-        ("12411-0015", "14523", "KREISE", "14523"),  # depth by key length
-        ("12411-0015", "14*", "DLAND", "14*"),
-    ],
-)
-def test_region_becomes_regionalvariable_and_key(table, region, variable, key):
-    from dwk.fetch.plan import first_request
-
-    form = first_request(table, 2020, 2024, region, "x").form()
-    assert (form["regionalvariable"], form["regionalkey"]) == (variable, key)
-    assert (form["startyear"], form["endyear"]) == ("2020", "2024")
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("12411 0015", None, None, None), "ungültiger Tabellencode"),
-        (("12411-0015", 2024, 2020, None), "--from 2024 liegt nach --to 2020"),
-        (("12411-0015", None, None, "NRW"), "kein Gebietsschlüssel"),
-        (("12411-0015", None, None, "1234"), "2, 3, 5 oder 8 Stellen"),
-    ],
-)
-def test_bad_arguments(args, message):
-    from dwk.fetch.plan import first_request
-
-    with pytest.raises(FetchError, match=message):
-        first_request(*args, "Tabelle x (GENESIS-Online)")
-
-
 def test_credentials_from_the_environment():
     from dwk.fetch.api import credentials_from_env
 
