@@ -72,6 +72,9 @@ def fetch_tables(
     downloads = []
     for table in dict.fromkeys(tables):
         label = f"Tabelle {table} ({source.label})"
+        if region is not None and source is Source.zensus2022:
+            # its regional variables (GEOGM…, GEOLK…) are not the AGS-length ones dwk knows
+            raise FetchError(f"{label}: --region gilt nur für GENESIS-Online und regionalstatistik")
         request = first_request(table, from_year, to_year, region, label)
         normalise_url(url, label)
         parts, forms = _ask(request, url, creds, label, timeout)

@@ -3,6 +3,9 @@ arguments refused before anything is asked."""
 
 from __future__ import annotations
 
+import socket
+import urllib.error
+
 import pytest
 
 from dwk.fetch.api import FetchError
@@ -53,3 +56,36 @@ def test_split_goes_by_land_then_by_years():
     assert (
         split(first_request("12411-0015", 2024, 2024, None, "x")) is None
     )  # nothing left to split
+
+
+def test_region_is_refused_for_the_zensus_database():
+    from dwk.fetch.run import fetch_tables
+
+    with pytest.raises(
+        FetchError, match=r"^Tabelle 1000A-0000 \(Zensusdatenbank 2022\): --region gilt nur"
+    ):
+        fetch_tables(["1000A-0000"], "zensus2022", region="05", credentials=None)
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), "Server genesis.example nicht gefunden"),
+        (
+            ConnectionRefusedError(111, "Connection refused"),
+            "Verbindung zu genesis.example abgelehnt",
+        ),
+        (TimeoutError("timed out"), "keine Antwort von genesis.example innerhalb von 300 s"),
+        (
+            OSError(101, "Network is unreachable"),
+            "keine Verbindung zu genesis.example (Network is unreachable)",
+        ),
+    ],
+)
+def test_network_problems_in_german(reason, said):
+    """What urllib raises when there is no network, no DNS or no answer (no traffic needed)."""
+    from dwk.fetch.api import _network_problem
+
+    assert _network_problem(urllib.error.URLError(reason), "genesis.example", 300.0).startswith(
+        said
+    )
