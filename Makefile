@@ -1,10 +1,12 @@
 # The two commands of the README: `make demo` builds the members' profiles, `make test` runs
-# the tests. Both create .venv if it is missing and install the project into it.
+# every test. `make check` is the fast tier to run while working (lint, the import layers and
+# the tests not marked slow or browser). All create .venv if it is missing and install the
+# project into it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean bench
+.PHONY: demo test check lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +19,19 @@ demo: $(BIN)/python
 
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/ruff check dwk tests
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -q
 
+check: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -q -m "not slow and not browser" -n 2
+
 lint: $(BIN)/python
-	$(BIN)/ruff check dwk tests
-	$(BIN)/ruff format --check dwk tests
+	$(BIN)/ruff check dwk tests benchmarks scripts
+	$(BIN)/ruff format --check dwk tests benchmarks scripts
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_house.py
 
 clean:
 	rm -rf out
@@ -30,3 +39,4 @@ clean:
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python benchmarks/national.py --jobs 2
+	$(BIN)/python benchmarks/startup.py

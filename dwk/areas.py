@@ -12,12 +12,13 @@ from pathlib import Path
 from dwk.core import paths
 from dwk.core.errors import ConfigError, UnknownAreaError
 from dwk.core.toml import load_toml
+from dwk.core.types import Level, level_of
+from dwk.derived import DerivedCache
 from dwk.store import Store
 
 # Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
 # (the last one names Kreise formed after 2015, such as Göttingen 03159).
 NAME_TABLES = ("12411-01-01-4", "12411-01-01-5", "12411-0015")
-LEVEL_OF_LENGTH = {2: "land", 5: "kreis", 8: "gemeinde"}
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -35,7 +36,7 @@ class SurveySource:
 @dataclass(frozen=True)
 class Area:
     key: str
-    level: str
+    level: Level
     name: str
     type: str
     land: str
@@ -62,6 +63,19 @@ class KeyChange:
     source: str
 
 
+def _names(store: Store) -> dict[tuple[str, str], str]:
+    """(key, level) → name, from the first table of `NAME_TABLES` that names the area."""
+    names: dict[tuple[str, str], str] = {}
+    for table in NAME_TABLES:
+        frame = store.table(table)
+        rows = frame.drop_duplicates(["area_key", "level"])
+        for key, level, name in zip(
+            rows["area_key"], rows["level"], rows["area_name"], strict=True
+        ):
+            names.setdefault((str(key), str(level)), str(name))
+    return names
+
+
 @dataclass
 class Registry:
     members: list[Area]
@@ -73,14 +87,7 @@ class Registry:
         data = data or paths.data_dir()
         members = _read_members(data / "areas.toml")
         changes = _read_changes(data / "key_changes.toml")
-        names: dict[tuple[str, str], str] = {}
-        for table in NAME_TABLES:
-            frame = store.table(table)
-            rows = frame.drop_duplicates(["area_key", "level"])
-            for key, level, name in zip(
-                rows["area_key"], rows["level"], rows["area_name"], strict=True
-            ):
-                names.setdefault((str(key), str(level)), str(name))
+        names = DerivedCache(store).get(("area_names",), lambda: _names(store))
         return cls(members, changes, names)
 
     def member_by_slug(self, slug: str) -> Area | None:
@@ -88,7 +95,7 @@ class Registry:
 
     def get(self, key: str, level: str | None = None) -> Area:
         """The area with this dwk key (a member if it is one)."""
-        level = level or ("de" if key == "DG" else LEVEL_OF_LENGTH.get(len(key), ""))
+        level = level or level_of(key) or ""
         for a in self.members:
             if a.key == key and a.level == level:
                 return a

@@ -66,21 +66,46 @@ def areas() -> None:
 
 @data_app.command("import")
 def data_import(
-    files: Annotated[list[Path], typer.Argument(help="GENESIS-CSV, Flatfile oder GV")],
+    files: Annotated[list[Path], typer.Argument(help="GENESIS-CSV, Flatfile oder GV (CSV, XLSX)")],
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table", help="Tabellencode einer Datei ohne Titelzeilen, z. B. 12411-0015."
+        ),
+    ] = None,
 ) -> None:
     """Tabellen lesen und in den Datenbestand übernehmen; eine fehlerhafte Datei ändert nichts.
 
-    Example: dwk data import 12411-01-01-4.csv
+    Example: dwk data import 12411-01-01-4.csv; dwk data import kreise.csv --table 12411-0015
     """
+    from dwk.sources.tables.basis import summary
     from dwk.store import Store
 
     store = Store.open()
-    for meta in store.import_files(files):
+    for meta in store.import_files(files, table=table):
         typer.echo(
             f"{meta.source_file}: Tabelle {meta.code}, {len(meta.periods)} Stichtag(e), Stand {meta.stand or '–'}"
         )
         for warning in meta.warnings:
             typer.echo(f"  Hinweis: {warning}")
+        if line := summary(meta):
+            typer.echo(f"  {line}")
+
+
+@data_app.command("status")
+def data_status(
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Was der Datenbestand je Rolle enthält (neuester Stichtag, Zensusbasis) und welche Zahlen
+    der Mitglieder älter sind als der neueste Stand ihrer Ebene.
+
+    Example: dwk data status
+    """
+    from dwk.app.data_status import data_status as status
+    from dwk.app.data_status import write_status
+
+    store, registry = _open()
+    write_status(status(store, registry), fmt, sys.stdout)
 
 
 @data_app.command("fetch")

@@ -2,11 +2,13 @@
 with a manifest that says which file it came from and when to rebuild it.
 
 Columns (`COLUMNS`): area key and name, level, the key as the file wrote it, table code,
-period (ISO text) and its year, variable, sex, age band, unit, value, flag, source file and
-line. Where two files give the same cell, the one with the later Stand wins.
+period (ISO text) and its year, variable, sex, age band, unit, value, flag, census basis
+(`dwk.sources.tables.basis`), source file and line. Where two files give the same cell on
+the same basis, the one with the later Stand wins; the same Stichtag on two bases keeps both.
 
-The manifest keeps each file's `TableMeta`, its reader warnings included (schema 5); a
-manifest of another schema is ignored and the store rebuilt.
+The manifest keeps each file's `TableMeta`, its reader warnings and census basis per period
+included (schema 6); a manifest of another schema is ignored and the store rebuilt. A file's
+sidecar (`<file>.meta.toml`) counts as part of it: changing it re-reads the file.
 """
 
 from __future__ import annotations
@@ -22,19 +24,19 @@ import pandas as pd
 from dwk.core import paths
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import DwkError
+from dwk.sources.tables import sidecar
 from dwk.sources.tables.meta import TableMeta
-from dwk.sources.tables.read import read_file
 from dwk.sources.text import read_bytes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
-    "variable", "sex", "age", "unit", "value", "flag", "source", "line",
+    "variable", "sex", "age", "unit", "value", "flag", "basis", "source", "line",
 ]  # fmt: skip
 PROVENANCE = ("source_key", "table", "unit", "source", "line")
 _CATEGORIES = [c for c in COLUMNS if c not in ("value", "year", "line")]
-_CELL = ["area_key", "level", "period", "variable", "sex", "age"]
-RAW_SUFFIXES = (".csv",)
+_CELL = ["area_key", "level", "period", "variable", "sex", "age", "basis"]
+RAW_SUFFIXES = (".csv", ".xlsx")
 
 
 @dataclass
@@ -84,16 +86,16 @@ class Store:
         for path in sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES):
             origin = "raw:" + path.relative_to(raw_dir).as_posix()
             seen.add(origin)
-            entry, st = self.entries.get(origin), path.stat()
+            entry, (size, mtime) = self.entries.get(origin), _stat(path)
             stored = entry is not None and (self.root / entry.parquet).exists()
-            if stored and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            if stored and (entry.size, entry.mtime_ns) == (size, mtime):
                 continue
             data = read_bytes(path)
-            sha = hashlib.sha256(data).hexdigest()
+            sha = _sha(path, data)
             if stored and entry.sha256 == sha:
-                entry.mtime_ns, dirty = st.st_mtime_ns, True
+                entry.mtime_ns, dirty = mtime, True
                 continue
-            self._add(origin, path, sha, *read_file(path, data))
+            self._add(origin, path, sha, *_read_file(path, data))
             changed.append(origin)
         gone = [o for o in self.entries if o.startswith("raw:") and o not in seen]
         for origin in gone:
@@ -102,14 +104,15 @@ class Store:
             self._save_manifest()
         return changed
 
-    def import_files(self, files: list[Path]) -> list[TableMeta]:
-        """Read every file first, then write: one bad file leaves the store untouched."""
+    def import_files(self, files: list[Path], table: str | None = None) -> list[TableMeta]:
+        """Read every file first, then write: one bad file leaves the store untouched. `table`
+        names the table of files whose title lines are missing."""
         parsed = []
         for path in files:
             if not path.is_file():
                 raise DwkError("Datei nicht gefunden", file=path)
             data = read_bytes(path)
-            parsed.append((path, hashlib.sha256(data).hexdigest(), *read_file(path, data)))
+            parsed.append((path, _sha(path, data), *_read_file(path, data, table=table)))
         for path, sha, meta, frame in parsed:
             self._add("import:" + str(path.resolve()), path, sha, meta, frame)
         self._save_manifest()
@@ -118,8 +121,7 @@ class Store:
     def _add(self, origin: str, path: Path, sha: str, meta: TableMeta, frame: pd.DataFrame) -> None:
         name = f"parquet/{meta.code}-{sha[:16]}.parquet"
         write_bytes(self.root / name, _tidy(frame).to_parquet(index=False, compression="zstd"))
-        st = path.stat()
-        self.entries[origin] = Entry(origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict())
+        self.entries[origin] = Entry(origin, sha, *_stat(path), name, meta.to_dict())
         self._tables.pop(meta.code, None)
 
     def _save_manifest(self) -> None:
@@ -165,12 +167,36 @@ class Store:
         return self._tables[code]
 
 
+def _read_file(path: Path, data: bytes, table: str | None = None) -> tuple[TableMeta, pd.DataFrame]:
+    """The readers, imported only when a file is new or changed: a run on a current store
+    never needs them."""
+    from dwk.sources.tables.read import read_file
+
+    return read_file(path, data, table=table)
+
+
 def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:
     categorical = [c for c in _CATEGORIES if c in frames[0].columns]
     cats = {c: sorted(set().union(*(f[c].cat.categories for f in frames))) for c in categorical}
     aligned = [f.astype({c: pd.CategoricalDtype(cats[c]) for c in categorical}) for f in frames]
     merged = pd.concat(aligned, ignore_index=True)
     return merged.drop_duplicates(subset=_CELL, keep="last").reset_index(drop=True)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    """(size, mtime) of a file and its sidecar together: a changed sidecar re-reads the file."""
+    st, side = path.stat(), sidecar.path_for(path)
+    if not side.is_file():
+        return st.st_size, st.st_mtime_ns
+    ss = side.stat()
+    return st.st_size + ss.st_size, max(st.st_mtime_ns, ss.st_mtime_ns)
+
+
+def _sha(path: Path, data: bytes) -> str:
+    """sha256 of the file, or of the file and its sidecar where it has one."""
+    side = sidecar.path_for(path)
+    extra = read_bytes(side) if side.is_file() else b""
+    return hashlib.sha256(data + extra).hexdigest()
 
 
 def _stand_date(stand: str) -> datetime:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
 from dwk.core.errors import DwkError
+from dwk.core.types import ProfileFormat
 from dwk.core.write import safe_child
 from dwk.indicators.catalogue import IndicatorDef, load_catalogue
 from dwk.inputs.context import Context
@@ -23,7 +25,7 @@ from dwk.swot.engine import KINDS
 from dwk.swot.review_file import default_review_dir
 from dwk.swot.rules import SwotRule, load_rules
 
-FORMATS = ("md", "html", "json")
+FORMATS: tuple[ProfileFormat, ...] = get_args(ProfileFormat)
 
 
 @dataclass

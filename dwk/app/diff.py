@@ -175,13 +175,13 @@ def diff_builds(old: Path, new: Path, threshold: float = 0.0) -> BuildDiff:
 
 
 def write_diff(d: BuildDiff, out_dir: Path) -> list[Path]:
-    from dwk.render.profile import _env
+    from dwk.render.profile import environment
 
     context = _context(d)
     out_dir = Path(out_dir)
     written = []
     for name, autoescape in (("diff.md", False), ("diff.html", True)):
-        text = _env(autoescape).get_template(f"{name}.j2").render(**context)
+        text = environment(autoescape).get_template(f"{name}.j2").render(**context)
         target = out_dir / name
         write_text(target, text)
         written.append(target)

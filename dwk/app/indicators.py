@@ -4,7 +4,6 @@ official key, value, unit, period, flag and source tables."""
 from __future__ import annotations
 
 import csv
-import json
 import math
 from typing import TextIO
 
@@ -13,6 +12,7 @@ from dwk.core.errors import DwkError
 from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import compute
 from dwk.inputs.context import Context
+from dwk.render.output import write_result
 from dwk.store import Store
 
 LEVELS = ("kreis", "gemeinde", "land")
@@ -68,25 +68,24 @@ def _existing(ctx: Context, areas: list[Area], year: int | None) -> list[Area]:
 
 
 def write_records(records: list[dict], fmt: str, stream: TextIO) -> None:
-    if fmt == "json":
-        json.dump(records, stream, ensure_ascii=False, indent=1)
-        stream.write("\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\n")
+    def as_csv(out: TextIO) -> None:
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
-    elif fmt == "table":
-        from rich.console import Console
-        from rich.table import Table
 
-        from dwk.core.format import format_de
+    write_result(
+        fmt, stream, table=lambda out: _table(records, out), body=lambda: records, csv=as_csv
+    )
 
-        table = Table("Gebiet", "Indikator", "Wert", "Einheit", "Stichtag", "Kennz.")
-        for r in records:
-            value = format_de(r["value"], 1) if r["value"] is not None else "–"
-            table.add_row(
-                f"{r['area']} {r['name']}", r["id"], value, r["unit"], r["period"], r["flag"]
-            )
-        Console(file=stream, width=140).print(table)
-    else:
-        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
+
+def _table(records: list[dict], stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from dwk.core.format import format_de
+
+    table = Table("Gebiet", "Indikator", "Wert", "Einheit", "Stichtag", "Kennz.")
+    for r in records:
+        value = format_de(r["value"], 1) if r["value"] is not None else "–"
+        table.add_row(f"{r['area']} {r['name']}", r["id"], value, r["unit"], r["period"], r["flag"])
+    Console(file=stream, width=140).print(table)

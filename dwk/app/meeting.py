@@ -28,7 +28,7 @@ from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
 from dwk.render.comparison import render_comparison
 from dwk.render.pdf import html_to_pdf
-from dwk.render.profile import _env
+from dwk.render.profile import environment
 from dwk.render.profile_json import profile_record
 from dwk.render.tables import write_indicator_csv, write_indicator_xlsx
 from dwk.report.comparison import compare
@@ -91,7 +91,7 @@ def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
     write_indicator_xlsx(records, work / TABLES / "indikatoren.xlsx")
     reviews = write_review_state(profiles, work / REVIEW, review_dir or default_review_dir())
-    index = _env(True).get_template("meeting_index.html.j2").render(
+    index = environment(True).get_template("meeting_index.html.j2").render(
         profiles=profiles, failed=result.failed, reviews=reviews,
         review_rows=review_rows(profiles), synthetic=any(p.synthetic for p in profiles),
     )  # fmt: skip

@@ -243,6 +243,7 @@ def _write_indexes(result: NationalResult, formats: tuple[str, ...]) -> list[Pat
         [_note(n) for n in cov.key_notes],
         lands,
         None,
+        tuple(sorted({o.area.key[:5] for o in result.outcomes if o.area.is_member})),
     )
     for name, text in (("index.html", html), ("zusammenfassung.csv", _summary_csv(result))):
         target = safe_child(root, name)

@@ -3,7 +3,6 @@ as CSV, JSON or a short table, with the assumptions it rests on."""
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 import numpy as np
@@ -20,6 +19,7 @@ from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_keys
 from dwk.projection.migration import VARIANTS
 from dwk.projection.model import Projection
+from dwk.render.output import write_result
 from dwk.store import Store
 
 CSV_COLUMNS = ["area", "variant", "year", "sex", "age_from", "age_to", "value"]
@@ -43,10 +43,8 @@ def projection_for(
         raise DwkError("AREA… oder --level kreis angeben")
     else:
         keys = list(dict.fromkeys(registry.resolve(q).key for q in queries))
-    try:
-        proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
-    except LookupError as exc:
-        raise DwkError(str(exc.args[0])) from None
+    # NoProjection is a DwkError: the CLI prints it as one line with exit code 2
+    proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
     names = {k: registry.get(k).name for k in keys}
     return proj, names
 
@@ -84,17 +82,18 @@ def frame(proj: Projection) -> pd.DataFrame:
 
 def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
                      err: TextIO) -> None:  # fmt: skip
-    if fmt == "csv":
-        frame(proj).to_csv(out, index=False, lineterminator="\n", float_format="%.1f")
+    def as_csv(stream: TextIO) -> None:
+        frame(proj).to_csv(stream, index=False, lineterminator="\n", float_format="%.1f")
         for a in proj.assumptions:
             err.write(f"# {a.topic}: {a.text} [{a.tables}]\n")
-    elif fmt == "json":
-        json.dump(_json(proj, names), out, ensure_ascii=False, indent=1)
-        out.write("\n")
-    elif fmt == "table":
-        _table(proj, names, out)
-    else:
-        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
+
+    write_result(
+        fmt,
+        out,
+        table=lambda stream: _table(proj, names, stream),
+        body=lambda: _json(proj, names),
+        csv=as_csv,
+    )
 
 
 def _json(proj: Projection, names: dict[str, str]) -> dict:
@@ -146,17 +145,24 @@ def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
 
 
 def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
-    if fmt == "json":
-        body = {"areas": bt.areas, "gemeinden": bt.gemeinde_areas,
-                "persistence": bt.persistence, "mape": bt.records()}  # fmt: skip
-        json.dump(body, out, ensure_ascii=False, indent=1)
-        out.write("\n")
-        return
-    if fmt == "csv":
-        pd.DataFrame(bt.records()).to_csv(out, index=False, lineterminator="\n")
-        return
-    if fmt != "table":
-        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
+    body = {
+        "areas": bt.areas,
+        "gemeinden": bt.gemeinde_areas,
+        "persistence": bt.persistence,
+        "mape": bt.records(),
+    }
+    write_result(
+        fmt,
+        out,
+        table=lambda stream: _backtest_table(bt, stream),
+        body=lambda: body,
+        csv=lambda stream: pd.DataFrame(bt.records()).to_csv(
+            stream, index=False, lineterminator="\n"
+        ),
+    )
+
+
+def _backtest_table(bt: Backtest, out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 

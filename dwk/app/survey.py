@@ -6,20 +6,17 @@ their numbers, and open answers only when asked for, redacted.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import TextIO
 
 from dwk.areas import Registry
-from dwk.core.errors import DwkError
 from dwk.core.format import format_de
 from dwk.inputs.context import Context
+from dwk.render.output import write_result
 from dwk.store import Store
 from dwk.survey.area import analyse_survey
 from dwk.survey.summary import FIELD_LABELS, SurveyResult
-
-FORMATS = ("table", "json")
 
 
 def summarize_file(
@@ -38,13 +35,13 @@ def summarize_file(
 
 
 def write_summary(result: SurveyResult, fmt: str, out: TextIO) -> None:
-    if fmt not in FORMATS:
-        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: {', '.join(FORMATS)})")
-    if fmt == "json":
-        json.dump(to_json(result), out, ensure_ascii=False, indent=2, sort_keys=False)
-        out.write("\n")
-    else:
-        _table(result, out)
+    write_result(
+        fmt,
+        out,
+        table=lambda stream: _table(result, stream),
+        body=lambda: to_json(result),
+        indent=2,
+    )
 
 
 def _num(value: float) -> float | None:

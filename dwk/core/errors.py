@@ -53,3 +53,10 @@ class UnknownAreaError(DwkError):
 class SurveyError(DwkError):
     """A survey that cannot be analysed soundly: margins that disagree, a weighting that does
     not converge, answers the codebook cannot map."""
+
+
+class NoProjection(DwkError):
+    """A projection that cannot be made: an area without an age structure at the base year, a
+    level the projection does not serve, a base or target year out of range. A profile shows
+    the reason instead of the section; `dwk project` prints it with exit code 2. A `KeyError`
+    or `LookupError` from a bug is not this and keeps its traceback."""

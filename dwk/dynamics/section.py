@@ -11,6 +11,8 @@ import pandas as pd
 
 from dwk.areas import Area
 from dwk.dynamics import components as comp
+from dwk.dynamics import life_phases
+from dwk.dynamics import series as census_series
 from dwk.inputs import schedules as sc
 from dwk.inputs.context import Context
 
@@ -27,12 +29,12 @@ class GermanSchedule:
 
 @dataclass(frozen=True)
 class Dynamics:
-    series: list[tuple[str, comp.PopulationSeries]]  # the area first, then its references
+    series: list[tuple[str, census_series.PopulationSeries]]  # the area first, then its references
     components: comp.Components | None
     reference_components: list[tuple[str, comp.Components]]
     life_phases: pd.DataFrame  # the area and its references, in that order
     life_phase_names: dict[str, str]
-    fertility: list[tuple[str, comp.GFR]]
+    fertility: list[tuple[str, life_phases.GFR]]
     germany: list[GermanSchedule]
     windows: tuple[tuple[int, int], ...] = WINDOWS
 
@@ -52,7 +54,7 @@ class Dynamics:
     def census_2022(self) -> float | None:
         """The area's Zensus 2022 count, shown beside its latest Fortschreibung."""
         own = self.series[0][1].census
-        return next((c.value for c in own if c.table == comp.CENSUS_2022), None)
+        return next((c.value for c in own if c.table == census_series.CENSUS_2022), None)
 
     @property
     def series_tables(self) -> str:
@@ -71,14 +73,14 @@ class Dynamics:
 
 def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
     compare = [r for r in refs if r.level in ("kreis", "land", "de")]
-    series = [(a.name, comp.population_series(ctx, a.key)) for a in [area, *compare]]
+    series = [(a.name, census_series.population_series(ctx, a.key)) for a in [area, *compare]]
     kreis_like = area.level == "kreis"
     comps = comp.components(ctx, [area.key, *(r.key for r in compare)]) if kreis_like else {}
     phase_areas = [area, *compare]
-    phases = comp.life_phase_migration(ctx, [a.key for a in phase_areas])
+    phases = life_phases.life_phase_migration(ctx, [a.key for a in phase_areas])
     fertility = []
     if kreis_like:
-        gfr = comp.general_fertility_rate(ctx, [a.key for a in phase_areas])
+        gfr = life_phases.general_fertility_rate(ctx, [a.key for a in phase_areas])
         fertility = [(a.name, gfr[a.key]) for a in phase_areas]
     return Dynamics(
         series,
@@ -94,8 +96,10 @@ def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
 def german_schedules(ctx: Context) -> list[GermanSchedule]:
     """Germany's total fertility rate of every year with births by mother's age and women by
     single year of age, and the life expectancy of the shipped life tables (once per context)."""
-    if "german_schedules" in ctx.years_cache:
-        return ctx.years_cache["german_schedules"]
+    return ctx.lookup(("german_schedules",), lambda: _german_schedules(ctx))
+
+
+def _german_schedules(ctx: Context) -> list[GermanSchedule]:
     out = []
     for year in sc.fertility_years_in(ctx):
         f = sc.fertility_in(ctx, year)
@@ -106,5 +110,4 @@ def german_schedules(ctx: Context) -> list[GermanSchedule]:
             e0 = sc.life_table_in(ctx, period, sex).e0
             out.append(GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0,
                                       sc.LIFE_TABLE))  # fmt: skip
-    ctx.years_cache["german_schedules"] = out
     return out

@@ -17,13 +17,16 @@ import pandas as pd
 
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.inputs import age_estimation as est
+from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
+from dwk.inputs.population import LINES, Line
 
 FLAG_UNCERTAIN = "unsicher"
 FLAG_ZENSUS = "zensus"
 FLAG_MISSING = "."
-RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables"]
+RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables", "basis"]
+BASIS_LABELS = {"zensus2011": "Basis Zensus 2011", "zensus2022": "Basis Zensus 2022"}
 
 
 @dataclass
@@ -35,11 +38,11 @@ class Result:
     period: str | np.ndarray  # one Stichtag for all keys, or one per key
     tables: str
     flag: np.ndarray | None = None
+    basis: str = ""  # the census line of a population figure (see `inputs.population`)
 
 
 # --- age structure ------------------------------------------------------------------------
 
-AGE_YEARS = {inputs.SINGLE_YEARS: (2015, 2020), inputs.AGE_GROUPS: (2015,)}
 Band = tuple[int, int | None]
 AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -50,8 +53,8 @@ def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
 
     def build() -> dict[str, inputs.AgeData]:
         found: dict[str, inputs.AgeData] = {}
-        for table in (inputs.SINGLE_YEARS, inputs.AGE_GROUPS):
-            data = ctx.age(table, year) if year in AGE_YEARS[table] else None
+        for table, years in _age_tables(ctx).items():
+            data = ctx.age(table, year) if year in years else None
             for k in data.row if data is not None else ():
                 found.setdefault(k, data)
         return found
@@ -64,12 +67,27 @@ def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
     return _age_sources(ctx, year).get(key)
 
 
-AGE_TABLE_YEARS = sorted({y for ys in AGE_YEARS.values() for y in ys})
+def _age_tables(ctx: Context) -> dict[str, list[int]]:
+    """The age tables the store holds (single years first, then groups: `data/roles.toml`)
+    with the years of their 31.12. Stichtage: a later download is used as soon as it is in."""
+
+    def build() -> dict[str, list[int]]:
+        present = set(ctx.store.tables())
+        out = {}
+        for table in (*roles.tables("age_single_years"), *roles.tables("age_groups")):
+            if table in present:
+                f = ctx.store.table(table)
+                periods = f["period"].astype(str)
+                out[table] = sorted({int(p[:4]) for p in periods.unique() if p.endswith("12-31")})
+        return out
+
+    return ctx.lookup(("age_tables",), build)
 
 
 def age_years(ctx: Context, key: str) -> list[int]:
     """Years with an age table for `key`."""
-    return [y for y in AGE_TABLE_YEARS if key in _age_sources(ctx, y)]
+    years = sorted({y for ys in _age_tables(ctx).values() for y in ys})
+    return [y for y in years if key in _age_sources(ctx, y)]
 
 
 def _by_source(ctx: Context, keys: list[str], year: int, fn: AgeFn) -> Result:
@@ -123,39 +141,45 @@ def _mean_or_median(kind: str) -> AgeFn:
 
 
 def _years_of(ctx: Context, key: str) -> list[int]:
-    if "totals" not in ctx.years_cache:
-        t = ctx.totals
+    """Stichtage with a population figure for `key`, on any census line."""
+    return ctx.lookup(("population_years",), lambda: _years_by_key(ctx)).get(key, [])
+
+
+def _years_by_key(ctx: Context) -> dict[str, list[int]]:
+    by_key: dict[str, set[int]] = {}
+    for line in LINES:
+        t = ctx.population(line).values
         years = np.array([int(y) for y in t.columns])
-        lists: dict[bytes, list[int]] = {}  # one list per pattern of years: few patterns
-        by_key = {}
-        for k, row in zip(t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(),
-                          strict=True):  # fmt: skip
-            pattern = row.tobytes()
-            if pattern not in lists:
-                lists[pattern] = years[row].tolist()
-            by_key[k] = lists[pattern]
-        ctx.years_cache["totals"] = by_key
-    return ctx.years_cache["totals"].get(key, [])
+        for k, row in zip(
+            t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(), strict=True
+        ):
+            by_key.setdefault(k, set()).update(years[row].tolist())
+    return {k: sorted(v) for k, v in by_key.items()}
 
 
 @dataclass
 class _Totals:
-    """`ctx.totals` as one array, asked by row and column without `reindex`."""
+    """One census line as arrays, asked by row and column without `reindex`."""
 
+    line: str
     values: np.ndarray
+    tables: np.ndarray
     row: dict[str, int]
     col: dict[int, int]
 
     @classmethod
-    def of(cls, ctx: Context) -> _Totals:
+    def of(cls, ctx: Context, line: Line = "zensus2011") -> _Totals:
         def build() -> _Totals:
-            t = ctx.totals
+            pop = ctx.population(line)
+            t = pop.values
             nan_row = np.full((1, len(t.columns)), np.nan)
             values = np.vstack([t.to_numpy(dtype=float), nan_row])
+            which = pop.tables.reindex(index=t.index, columns=t.columns).to_numpy(dtype=object)
+            which = np.vstack([which, np.full((1, len(t.columns)), None, dtype=object)])
             row = {str(k): i for i, k in enumerate(t.index)}
-            return cls(values, row, {int(y): j for j, y in enumerate(t.columns)})
+            return cls(line, values, which, row, {int(y): j for j, y in enumerate(t.columns)})
 
-        return ctx.lookup(("totals_array",), build)
+        return ctx.lookup(("totals_array", line), build)
 
     def rows(self, keys: list[str]) -> np.ndarray:
         missing = len(self.values) - 1
@@ -166,39 +190,64 @@ class _Totals:
             return np.full(len(keys), np.nan)
         return self.values[self.rows(keys), self.col[year]]
 
+    def has(self, key: str, year: int) -> bool:
+        return year in self.col and not np.isnan(self.values[self.rows([key])[0], self.col[year]])
+
+    def table_names(self, keys: list[str], year: int) -> set[str]:
+        if year not in self.col:
+            return set()
+        found = self.tables[self.rows(keys), self.col[year]]
+        return {str(t) for t in found if isinstance(t, str)}
+
+
+def _line_at(ctx: Context, anchor: str, year: int) -> _Totals:
+    """The newest census line with a figure for the anchor at `year`: an area and its
+    references are always compared on one basis."""
+    for line in reversed(LINES):
+        t = _Totals.of(ctx, line)
+        if t.has(anchor, year):
+            return t
+    return _Totals.of(ctx, LINES[0])
+
+
+def _tables_text(parts: list[tuple[_Totals, list[str], int]]) -> str:
+    names = set().union(*(t.table_names(keys, y) for t, keys, y in parts)) if parts else set()
+    return ", ".join(sorted(names))
+
 
 def _population(ctx: Context, keys: list[str], year: int) -> Result:
-    v = _Totals.of(ctx).at(keys, year)
-    return Result(v, v, f"{year}-12-31", _totals_table(year, keys))
-
-
-def _totals_table(year: int, keys: list[str]) -> str:
-    if year > 2015:
-        return inputs.POPULATION_KREIS_RECENT
-    if any(len(k) == 8 for k in keys):
-        return inputs.POPULATION_GEMEINDE
-    return inputs.POPULATION_KREIS
+    t = _line_at(ctx, keys[0], year) if keys else _Totals.of(ctx)
+    v = t.at(keys, year)
+    return Result(v, v, f"{year}-12-31", _tables_text([(t, keys, year)]), basis=t.line)
 
 
 def _change(
     ctx: Context, keys: list[str], year: int, span: int | None, since: int | None
 ) -> Result:
-    """Change in % from a base year; without `since`, the first key (the anchor) decides the
-    base year: `year − span`, or its first year with data after that."""
-    t = _Totals.of(ctx)
+    """Change in % from a base year to the anchor's (first key's) newest year up to `year`,
+    with both ends on one census line: the newest line on which the anchor has both (a change
+    never spans the Zensus 2022). Without `since` the base year is `end − span`, on the first
+    line also the anchor's first year with data after that (the Gemeinde series start in
+    2008); a change across the Zensus 2011 is flagged."""
     nan = np.full(len(keys), np.nan)
-    now = t.at(keys, year)
-    base_year = since if since is not None else year - (span or 0)
-    if since is None and len(keys):
-        first = t.values[t.rows(keys[:1])[0]]
-        available = [y for y, j in t.col.items() if y >= base_year and not np.isnan(first[j])]
-        base_year = min(available) if available else base_year
-    base = t.at(keys, base_year) if base_year in t.col else nan
-    if base_year >= year:
-        base = nan
-    flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= year else "", dtype=object)
-    tables = ", ".join(sorted({_totals_table(base_year, keys), _totals_table(year, keys)}))
-    return Result((now - base) / base * 100, base, f"{base_year}/{year}", tables, flag)
+    anchor = keys[0] if keys else None
+    for line in reversed(LINES):
+        t = _Totals.of(ctx, line)
+        ends = [y for y in t.col if y <= year and anchor is not None and t.has(anchor, y)]
+        if not ends:
+            continue
+        end = max(ends)
+        base_year = since if since is not None else end - (span or 0)
+        if since is None and line == LINES[0]:  # a series that starts later (Gemeinden: 2008)
+            later = [y for y in ends if y >= base_year]
+            base_year = min(later) if later else base_year
+        if base_year >= end or not t.has(anchor, base_year):
+            continue
+        now, base = t.at(keys, end), t.at(keys, base_year)
+        flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= end else "", dtype=object)
+        tables = _tables_text([(t, keys, base_year), (t, keys, end)])
+        return Result((now - base) / base * 100, base, f"{base_year}/{end}", tables, flag, line)
+    return Result(nan, nan, "", "")
 
 
 # --- other tables -------------------------------------------------------------------------
@@ -303,6 +352,8 @@ def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0
 
 
 def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """The mean of the population at the start and end of `year`, both on the Zensus 2011
+    line (the events of a year before the Zensus 2022 are counted against it)."""
     t = _Totals.of(ctx)
     if year not in t.col or year - 1 not in t.col:
         return np.full(len(keys), np.nan)
@@ -316,7 +367,9 @@ def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], s
         a, _ = _first_value(ctx, *plus, keys, year)
         b, _ = _first_value(ctx, *minus, keys, year)
         value = (a - b) / _mean_population(ctx, keys, year) * 1000
-        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), _totals_table(year, keys)])
+        t = _Totals.of(ctx)
+        pop_tables = _tables_text([(t, keys, year - 1), (t, keys, year)])
+        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), pop_tables])
         return Result(value, a + b, str(year), tables)
 
     return fn
@@ -403,6 +456,7 @@ def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str,
         "flag": flag.astype(object),
         "n": np.broadcast_to(np.asarray(r.n, dtype=float), n_keys),
         "tables": np.full(n_keys, r.tables, dtype=object),
+        "basis": np.full(n_keys, r.basis, dtype=object),
     }
 
 

@@ -1,59 +1,85 @@
 """`Context`: what every computation of one run reads, built once from whole tables.
 
-It holds the store, the key changes and the whole-table lookups, so that no answer depends on
-which areas were asked first.
+One cache with two kinds of entry, both named by a tuple:
+- `lookup(name, build)`: a value derived from whole tables (every key, every year), so that no
+  answer depends on which areas were asked first. It is also kept on disk next to the store
+  (`dwk.derived`), so that the next run does not rebuild it.
+- `memo(name, build)`: a result for the areas of one request (a Kreis's Gemeinden, one
+  outlook), kept in memory for this context only.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from dwk.areas import KeyChange
+from dwk.derived import DerivedCache, Name
 from dwk.inputs import tables as inputs
-from dwk.inputs.single_years import SingleYears
+from dwk.inputs.population import Line, PopulationLine, population_line
+from dwk.inputs.single_years import SingleYears, life_table_standard
 from dwk.store import Store
+
+__all__ = ["Context"]
+
+T = TypeVar("T")
 
 
 @dataclass
 class Context:
     store: Store
     changes: list[KeyChange]
-    _age: dict[tuple[str, int], inputs.AgeData | None] = field(default_factory=dict)
-    _totals: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    persist: bool = True
+    """Keep whole-table lookups on disk next to the store (see `dwk.derived`)."""
     single_years: SingleYears = field(init=False)
-    years_cache: dict = field(default_factory=dict)
-    _lookups: dict = field(default_factory=dict, repr=False)
-    """Whole-table lookups (see `inputs`): built once from every key, so no answer depends on
-    which areas were asked first."""
+    batches: OrderedDict[tuple, Any] = field(default_factory=OrderedDict, repr=False)
+    """Gemeinde projections by (Kreis, target, variants), the most recent few (see
+    `projection.model`)."""
+    _cache: dict[tuple[str, Name], Any] = field(default_factory=dict, repr=False)
+    _derived: DerivedCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.single_years = SingleYears(self.store, self.age)
+        self._derived = DerivedCache(self.store, enabled=self.persist)
+        self.single_years = SingleYears(self.store, self.age, self._life_standard)
+
+    def _life_standard(self, sex: str):
+        return self.lookup(("life_standard", sex), lambda: life_table_standard(self.store, sex))
+
+    def lookup(self, name: Name, build: Callable[[], T]) -> T:
+        """The whole-table value `name`: from memory, from the store's derived cache, or built."""
+        ck = ("lookup", name)
+        if ck not in self._cache:
+            self._cache[ck] = self._derived.get(name, build)
+        return self._cache[ck]
+
+    def memo(self, name: Name, build: Callable[[], T]) -> T:
+        """A result for the areas of one request, kept in memory for this context."""
+        ck = ("memo", name)
+        if ck not in self._cache:
+            self._cache[ck] = build()
+        return self._cache[ck]
 
     def age(self, table: str, year: int) -> inputs.AgeData | None:
-        if (table, year) not in self._age:
-            self._age[(table, year)] = inputs.age_data(self.store, table, year)
-        return self._age[(table, year)]
+        """Population by age and sex of `table` on 31.12. of `year` (None: no such Stichtag)."""
+        return self.lookup(("age", table, year), lambda: inputs.age_data(self.store, table, year))
+
+    def population(self, line: Line = "zensus2011") -> PopulationLine:
+        """Population on 31.12. on one census line (see `inputs.population`)."""
+        return self.lookup(
+            ("population", line), lambda: population_line(self.store, self.changes, line)
+        )
 
     @property
     def totals(self) -> pd.DataFrame:
-        """Population series continued over key changes (see `inputs.population_totals`)."""
-        return self._population()[0]
+        """Population up to the Zensus 2022 basis, continued over key changes: the series the
+        dynamics and the projection work on."""
+        return self.population().values
 
     @property
     def observed_totals(self) -> pd.DataFrame:
-        """Population as the tables give it: a key has values only while it existed."""
-        return self._population()[1]
-
-    def _population(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if self._totals is None:
-            self._totals = inputs.population_totals(self.store, self.changes)
-        return self._totals
-
-    def lookup(self, name: tuple, build: Callable[[], object]) -> object:
-        """The cached `build()`, made once per context from whole tables."""
-        if name not in self._lookups:
-            self._lookups[name] = build()
-        return self._lookups[name]
+        """The same as the tables give it: a key has values only while it existed."""
+        return self.population().observed

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dwk.core.errors import DwkError
+from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.store import Store
 
@@ -119,7 +120,11 @@ def female_single_years(
         src = age(table, year) if age else inputs.age_data(store, table, year)
         if src is None:
             continue
-        rows = [src.row["DG"]] if "DG" in src.row else [src.row[k] for k in src.keys if len(k) == 2]
+        rows = (
+            [src.row["DG"]]
+            if "DG" in src.row
+            else [src.row[k] for k in src.keys if level_of(k) == "land"]
+        )
         women = src.counts["female"][rows].sum(axis=0)
         if src.bands[:75] == [(a, a + 1) for a in range(75)]:
             return women[:75]

@@ -27,15 +27,21 @@ def life_table_standard(store: Store, sex: str) -> np.ndarray:
 class SingleYears:
     """Cache of completed single-year populations by (table, year, key, sex)."""
 
-    def __init__(self, store: Store, age: Callable[[str, int], inputs.AgeData | None]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        age: Callable[[str, int], inputs.AgeData | None],
+        life: Callable[[str], np.ndarray] | None = None,
+    ) -> None:
         self.store = store
         self._age = age
+        self._life_of = life or (lambda sex: life_table_standard(store, sex))
         self._life: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[str, int, str, str], np.ndarray | None] = {}
 
     def life(self, sex: str) -> np.ndarray:
         if sex not in self._life:
-            self._life[sex] = life_table_standard(self.store, sex)
+            self._life[sex] = self._life_of(sex)
         return self._life[sex]
 
     def of(self, src: inputs.AgeData, key: str, sex: str) -> np.ndarray | None:

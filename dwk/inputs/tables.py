@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dwk.areas import KeyChange
 from dwk.sources.tables.cells import HIDDEN
 from dwk.sources.tables.labels import band_bounds
 from dwk.store import Store
@@ -126,45 +125,6 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
         column = column.astype(str).astype("category")
     names = column.cat.categories.to_numpy(dtype=object).tolist()  # not per element: slow
     return column.cat.codes.to_numpy(np.int64), [n if isinstance(n, str) else str(n) for n in names]
-
-
-def population_totals(store: Store, changes: list[KeyChange]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Population on 31.12. by area (rows) and year (columns), all levels, 1995–2020: the series
-    continued back over key changes, and the values as the tables give them.
-
-    Länder and Germany after 2015 are sums of their Kreise (12411-0015 has Kreise only); a key
-    with no value in a year before it was created is continued with the sum of its old keys, so
-    a series does not break, while the observed frame still says which keys existed when.
-    """
-    parts = []
-    present = store.tables()
-    for table in (POPULATION_KREIS, POPULATION_GEMEINDE, POPULATION_KREIS_RECENT):
-        if table not in present:
-            parts.append(pd.DataFrame(columns=["area_key", "level", "year", "value"]))
-            continue
-        f = store.table(table)
-        f = f.loc[(f["sex"] == "total") & f["period"].astype(str).str.endswith("12-31")]
-        parts.append(
-            f[["area_key", "level", "year", "value"]].astype({"area_key": str, "level": str})
-        )
-    kreise = parts[2].loc[parts[2]["level"] == "kreis"]
-    for key in (kreise["area_key"].str[:2], "DG"):
-        parts.append(
-            kreise.assign(area_key=key).groupby(["area_key", "year"], as_index=False)["value"].sum()
-        )
-    both = pd.concat(parts, ignore_index=True)
-    wide = both.pivot_table(index="area_key", columns="year", values="value", aggfunc="first")
-    wide = wide.where(wide > 0)
-    observed = wide.copy()
-    for change in changes:
-        olds = [o for o in change.old if o in wide.index]
-        if change.new not in wide.index or not olds:
-            continue
-        summed = wide.loc[olds].sum(min_count=len(olds))
-        gap = wide.loc[change.new].isna() & summed.notna()
-        years = [y for y in wide.columns if gap[y] and y < int(change.date[:4]) + 1]
-        wide.loc[change.new, years] = summed[years]
-    return wide, observed
 
 
 # --- whole-table lookups: built once from every key, then asked per area --------------------

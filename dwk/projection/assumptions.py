@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.core.errors import NoProjection
+from dwk.core.types import level_of
 from dwk.dynamics import components
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
@@ -39,17 +41,20 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     single years to 74 (the bands above are split along the life table's L(x)); Gemeinden
     have 17 groups, split along their Kreis's single years (see `single_years`)."""
     table = (
-        inputs.SINGLE_YEARS if all(len(k) == 5 or k == "DG" for k in keys) else inputs.AGE_GROUPS
+        inputs.SINGLE_YEARS
+        if all(level_of(k) == "kreis" or k == "DG" for k in keys)
+        else inputs.AGE_GROUPS
     )
-    ck = ("base", table, year, tuple(keys))
-    if ck in ctx.years_cache:
-        return ctx.years_cache[ck]
+    return ctx.memo(("base", table, year, tuple(keys)), lambda: _base(ctx, keys, table, year))
+
+
+def _base(ctx: Context, keys: list[str], table: str, year: int) -> tuple[np.ndarray, str, str]:
     src = ctx.age(table, year)
     if src is None:
-        raise LookupError(f"{table} hat keinen Stichtag 31.12.{year}")
+        raise NoProjection(f"{table} hat keinen Stichtag 31.12.{year}")
     missing = [k for k in keys if k not in src.row]
     if missing:
-        raise LookupError(f"Keine Altersstruktur für {missing[0]} am 31.12.{year}")
+        raise NoProjection(f"Keine Altersstruktur für {missing[0]} am 31.12.{year}")
     for sex in SEXES:  # the same single years as `of`, split for many areas at once
         ctx.single_years.prefetch(src, keys, sex)
     out = np.zeros((len(keys), 2, sc.AGES))
@@ -57,10 +62,9 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
         for s, sex in enumerate(SEXES):
             single = ctx.single_years.of(src, key, sex)
             if single is None:
-                raise LookupError(f"Keine Altersstruktur für {key} am 31.12.{year}")
+                raise NoProjection(f"Keine Altersstruktur für {key} am 31.12.{year}")
             out[i, s] = collapse(single)
-    ctx.years_cache[ck] = (out, table, src.period)
-    return ctx.years_cache[ck]
+    return out, table, src.period
 
 
 def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) -> np.ndarray:
@@ -122,7 +126,9 @@ def _germany_2015(ctx: Context) -> np.ndarray:
 def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """In- and out-moves of 2015 by group and sex: two (areas, 6, 2) arrays. Kreise: over the
     Kreis boundary; Gemeinden (and Germany): over the Gemeinde boundary."""
-    table = inputs.MOVES_KREIS if all(len(k) == 5 for k in keys) else inputs.MOVES_GEMEINDE
+    table = (
+        inputs.MOVES_KREIS if all(level_of(k) == "kreis" for k in keys) else inputs.MOVES_GEMEINDE
+    )
     cube = components.moves(ctx, table)
     out = []
     for direction in components.DIRECTIONS:
@@ -183,11 +189,13 @@ def age_pattern(
 
 def border_profile(ctx: Context) -> np.ndarray:
     """Germany's net migration of 2015 by group and sex, as shares (groups, 2)."""
-    if "border_profile" not in ctx.years_cache:
+
+    def build() -> np.ndarray:
         zin, zout = flows(ctx, ["DG"])
         net = (zin - zout)[0]
-        ctx.years_cache["border_profile"] = net / net.sum()
-    return ctx.years_cache["border_profile"]
+        return net / net.sum()
+
+    return ctx.lookup(("border_profile",), build)
 
 
 def _group_sums(pop: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import kreis_inputs as ki
@@ -113,7 +114,7 @@ def gemeinde_backtest(ctx: Context) -> tuple[dict[str, tuple[float, float]], int
     t = ctx.observed_totals
     keys = [
         k for k in src.keys
-        if len(k) == 8 and k in later and k in t.index and np.isfinite(t.at[k, 2011])
+        if level_of(k) == "gemeinde" and k in later and k in t.index and np.isfinite(t.at[k, 2011])
         and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
     ]  # fmt: skip
     observed = np.array([later[k] for k in keys])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dwk.core.format import format_de
+from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.projection import assumptions as asm
@@ -80,7 +81,7 @@ def _years(ys: list[int]) -> str:
 
 
 def _migration_text(proj: Projection) -> str:
-    plan, gemeinden = proj.plan, len(proj.keys[0]) == 8
+    plan, gemeinden = proj.plan, level_of(proj.keys[0]) == "gemeinde"
     parts = [
         f"Wanderungssaldo Deutschlands je 1.000 Ew.: {_pct(plan.national_recent * 1000)} (Mittel "
         f"{_years(plan.recent_years)}) geht in {mg.CONVERGENCE} Jahren linear auf "
@@ -114,7 +115,7 @@ def _migration_text(proj: Projection) -> str:
 
 def _migration_tables(proj: Projection) -> str:
     codes = [inputs.MOVES_KREIS, inputs.POPULATION_KREIS, inputs.BIRTHS, inputs.DEATHS]
-    if len(proj.keys[0]) == 8:
+    if level_of(proj.keys[0]) == "gemeinde":
         codes += [inputs.MOVES_GEMEINDE, inputs.POPULATION_GEMEINDE]
     if proj.base_year > 2015:
         codes.append(inputs.POPULATION_KREIS_RECENT)

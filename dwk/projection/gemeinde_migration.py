@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.core.types import level_of
 from dwk.inputs.context import Context
 
 SIZES = (0, 1_000, 2_000, 5_000, 20_000)
@@ -51,22 +52,24 @@ def within_deviation(ctx: Context, keys: list[str], years: tuple[int, ...]) -> n
 
 def within_persistence(ctx: Context) -> WithinPersistence:
     """The persistence factor of each size class (see the module docstring)."""
-    if "within_persistence" not in ctx.years_cache:
-        t = ctx.observed_totals
-        index = t.index.to_numpy(dtype=object)
-        eight = np.array([len(k) == 8 for k in index], dtype=bool)
-        finite = np.isfinite(t[2015].to_numpy(dtype=float))
-        keys = list(index[eight & finite])
-        x = within_deviation(ctx, keys, PREDICTOR)
-        y = within_deviation(ctx, keys, TARGET)
-        size = t.reindex(keys)[2015].to_numpy(dtype=float)
-        ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < TRIM) & (np.abs(y) < TRIM)
-        factors, counts = [], []
-        bounds = [*SIZES, np.inf]
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            sel = ok & (size >= lo) & (size < hi)
-            den = float((x[sel] ** 2).sum())
-            factors.append(float((x[sel] * y[sel]).sum()) / den if den else 0.0)
-            counts.append(int(sel.sum()))
-        ctx.years_cache["within_persistence"] = WithinPersistence(tuple(factors), tuple(counts))
-    return ctx.years_cache["within_persistence"]
+    return ctx.lookup(("within_persistence",), lambda: _within_persistence(ctx))
+
+
+def _within_persistence(ctx: Context) -> WithinPersistence:
+    t = ctx.observed_totals
+    index = t.index.to_numpy(dtype=object)
+    eight = np.array([level_of(k) == "gemeinde" for k in index], dtype=bool)
+    finite = np.isfinite(t[2015].to_numpy(dtype=float))
+    keys = list(index[eight & finite])
+    x = within_deviation(ctx, keys, PREDICTOR)
+    y = within_deviation(ctx, keys, TARGET)
+    size = t.reindex(keys)[2015].to_numpy(dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < TRIM) & (np.abs(y) < TRIM)
+    factors, counts = [], []
+    bounds = [*SIZES, np.inf]
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        sel = ok & (size >= lo) & (size < hi)
+        den = float((x[sel] ** 2).sum())
+        factors.append(float((x[sel] * y[sel]).sum()) / den if den else 0.0)
+        counts.append(int(sel.sum()))
+    return WithinPersistence(tuple(factors), tuple(counts))

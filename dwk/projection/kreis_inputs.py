@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dwk.areas import KeyChange
+from dwk.core.errors import NoProjection
+from dwk.core.types import level_of
 from dwk.dynamics import components
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
@@ -28,7 +30,7 @@ LAST_EVENTS = 2015
 
 def kreis_keys(ctx: Context, year: int) -> list[str]:
     src = ctx.age(inputs.SINGLE_YEARS, year)
-    return [k for k in src.keys if len(k) == 5] if src is not None else []
+    return [k for k in src.keys if level_of(k) == "kreis"] if src is not None else []
 
 
 def schedules(levels: asm.Levels, tables: dict[str, sc.LifeTable], fert: sc.Fertility) -> Schedules:
@@ -79,15 +81,16 @@ class Inputs:
 
 def kreis_inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
     """The inputs of the Kreise `keys` with base `year`, read once per context."""
-    ck = ("inputs", tuple(keys), year)
-    if ck not in ctx.years_cache:
-        pop, table, period = asm.base_population(ctx, keys, year)
-        standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
-        ctx.years_cache[ck] = Inputs(
-            pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
-            asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
-        )  # fmt: skip
-    return ctx.years_cache[ck]
+    return ctx.lookup(("kreis_inputs", tuple(keys), year), lambda: _inputs(ctx, keys, year))
+
+
+def _inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
+    pop, table, period = asm.base_population(ctx, keys, year)
+    standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
+    return Inputs(
+        pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
+        asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
+    )  # fmt: skip
 
 
 def aged(pop: np.ndarray) -> np.ndarray:
@@ -124,7 +127,9 @@ def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str
     lost = [k for k, n in zip(old_keys, out, strict=True) if not n]
     orphans = set(new_keys) - set(out)
     if lost or orphans:
-        raise LookupError(f"Kreisschlüssel ohne Nachfolger {lost} oder Vorgänger {sorted(orphans)}")
+        raise NoProjection(
+            f"Kreisschlüssel ohne Nachfolger {lost} oder Vorgänger {sorted(orphans)}"
+        )
     return out
 
 

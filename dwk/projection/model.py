@@ -9,11 +9,12 @@ migration to what closes the gap to the observed total (12411-0015). Gemeinden s
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from dwk.core.errors import NoProjection
+from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -100,7 +101,7 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     kreise = ki.kreis_keys(ctx, 2015)
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
-        raise LookupError(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
+        raise NoProjection(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
     _check_base(ctx, keys)
     parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants)) for k in keys}
     if len(parts) == 1:
@@ -115,33 +116,32 @@ Kreis by Kreis, so a few suffice, and memory stays flat over all of Germany."""
 
 
 def _check_base(ctx: Context, keys: list[str]) -> None:
-    """The LookupErrors `asm.base_population` gives for `keys`, in the same order."""
+    """The NoProjection errors `asm.base_population` gives for `keys`, in the same order."""
     table = inputs.AGE_GROUPS
     src = ctx.age(table, GEMEINDE_BASE)
     if src is None:
-        raise LookupError(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
+        raise NoProjection(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
     missing = [k for k in keys if k not in src.row]
     bad = missing or [k for k in keys if k not in _members(ctx, k[:5])]
     if bad:
-        raise LookupError(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
+        raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
 
 
 def _members(ctx: Context, kreis: str) -> list[str]:
     """The Gemeinden of `kreis` with an age structure for both sexes in 2015."""
-    ck = ("gemeinden_of", kreis)
-    if ck not in ctx.years_cache:
-        src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
-        keys = [k for k in src.keys if len(k) == 8 and k.startswith(kreis)]
-        for sex in SEXES:
-            ctx.single_years.prefetch(src, keys, sex)
-        ctx.years_cache[ck] = [
-            k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)
-        ]
-    return ctx.years_cache[ck]
+    return ctx.memo(("gemeinden_of", kreis), lambda: _with_age(ctx, kreis))
+
+
+def _with_age(ctx: Context, kreis: str) -> list[str]:
+    src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
+    keys = [k for k in src.keys if level_of(k) == "gemeinde" and k.startswith(kreis)]
+    for sex in SEXES:
+        ctx.single_years.prefetch(src, keys, sex)
+    return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
 
 
 def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -> Projection:
-    batches = ctx.years_cache.setdefault("gemeinde_batches", OrderedDict())
+    batches = ctx.batches
     ck = (kreis, to, variants)
     if ck in batches:
         batches.move_to_end(ck)
@@ -154,10 +154,12 @@ def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -
 
 def kreis_plan_2015(ctx: Context) -> mg.Plan:
     """The migration plan of all Kreise of 2015 (once per context)."""
-    if "kreis_plan_2015" not in ctx.years_cache:
+
+    def build() -> mg.Plan:
         kreise = ki.kreis_keys(ctx, 2015)
-        ctx.years_cache["kreis_plan_2015"] = mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
-    return ctx.years_cache["kreis_plan_2015"]
+        return mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
+
+    return ctx.lookup(("kreis_plan", 2015), build)
 
 
 def _project_gemeinden(
@@ -195,30 +197,30 @@ def project_areas(
     ctx: Context, keys: list[str], base_year: int | None, to: int, variants=mg.VARIANTS
 ) -> Projection:
     """Kreise (5-digit keys, base 2020 unless asked for 2015) or Gemeinden (base 2015)."""
-    other = [k for k in keys if len(k) not in (5, 8)]
+    other = [k for k in keys if level_of(k) not in ("kreis", "gemeinde")]
     if other:
-        raise LookupError(f"Vorausberechnung nur für Kreise und Gemeinden, nicht für {other[0]}")
-    kreise = [k for k in keys if len(k) == 5]
+        raise NoProjection(f"Vorausberechnung nur für Kreise und Gemeinden, nicht für {other[0]}")
+    kreise = [k for k in keys if level_of(k) == "kreis"]
     if kreise and len(kreise) != len(keys):
-        raise LookupError("Kreise und Gemeinden bitte getrennt vorausberechnen")
+        raise NoProjection("Kreise und Gemeinden bitte getrennt vorausberechnen")
     bases = KREIS_BASES if kreise else (GEMEINDE_BASE,)
     base = base_year or bases[-1]
     if base not in bases:
         possible = ", ".join(str(b) for b in bases)
-        raise LookupError(f"Basisjahr {base} nicht möglich (möglich: {possible})")
+        raise NoProjection(f"Basisjahr {base} nicht möglich (möglich: {possible})")
     if not base < to <= MAX_TARGET:
-        raise LookupError(f"Zieljahr {to} muss zwischen {base + 1} und {MAX_TARGET} liegen")
+        raise NoProjection(f"Zieljahr {to} muss zwischen {base + 1} und {MAX_TARGET} liegen")
     if not kreise:
         return project_gemeinden(ctx, keys, to, variants)
     every = ki.kreis_keys(ctx, base)
     unknown = [k for k in kreise if k not in every]
     if unknown:
-        raise LookupError(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
-    ck = ("kreise", base, to, tuple(variants))
-    if ck not in ctx.years_cache:
-        fn = project_kreise_2015 if base == 2015 else project_kreise_2020
-        ctx.years_cache[ck] = fn(ctx, every, to, variants)
-    return subset(ctx.years_cache[ck], kreise)
+        raise NoProjection(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
+    fn = project_kreise_2015 if base == 2015 else project_kreise_2020
+    every_kreis = ctx.lookup(
+        ("kreise_projected", base, to, tuple(variants)), lambda: fn(ctx, every, to, variants)
+    )
+    return subset(every_kreis, kreise)
 
 
 def subset(proj: Projection, keys: list[str]) -> Projection:

@@ -97,22 +97,21 @@ def _sum(pop: np.ndarray, lo: int, hi: int | None) -> float:
 
 
 def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | None:
-    """The outlook of a Kreis or Gemeinde, or None for other levels. LookupError where the
+    """The outlook of a Kreis or Gemeinde, or None for other levels. NoProjection where the
     area has no base (no age structure, a secret cell)."""
     if area.level not in ("kreis", "gemeinde"):
         return None
-    ck = ("outlook", area.key, target)
-    if ck in ctx.years_cache:
-        return ctx.years_cache[ck]
+    return ctx.memo(("outlook", area.key, target), lambda: _outlook(ctx, area, target))
+
+
+def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
     proj = fc.project_areas(ctx, [area.key], None, target)
     runs = proj.runs
     years = proj.years
     shown = [y for y in years if (y - years[0]) % STEP == 0 or y == years[-1]]
     main = runs["main"].population[:, 0]
     rows = []
-    if "outlook.groups" not in ctx.years_cache:
-        ctx.years_cache["outlook.groups"] = load_groups()
-    for g in ctx.years_cache["outlook.groups"]:
+    for g in ctx.memo(("outlook_groups",), load_groups):
         values = [_sum(main[years.index(y)], g.age_from, g.age_to) for y in shown]
         low = _sum(runs["low-migration"].population[-1, 0], g.age_from, g.age_to)
         high = _sum(runs["high-migration"].population[-1, 0], g.age_from, g.age_to)
@@ -127,5 +126,4 @@ def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | Non
         proj.assumptions, area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
     )  # fmt: skip
-    ctx.years_cache[ck] = out
     return out

@@ -54,13 +54,13 @@ _missing = missing
 _id_prefix = svg.id_prefix
 
 
-def _note(x: float, y: float, text: str, anchor: str = "end", **kw: Any) -> Text:
+def chart_note(x: float, y: float, text: str, anchor: str = "end", **kw: Any) -> Text:
     """Small muted annotation."""
     return Text(x, y, text, anchor, kw.pop("size", NOTE_SIZE),
                 fill=kw.pop("fill", PALETTE["muted_text"]), **kw)  # fmt: skip
 
 
-def _frame(
+def frame(
     chart_id: str, title: str, height: float, entries: list, ncols: int | None = None
 ) -> tuple[dict, float]:
     """Context of the shared frame (`_chart.svg.j2`) and the y where the plot may start:
@@ -73,15 +73,15 @@ def _frame(
     return ctx, 19.0 + lg.height + 7.0
 
 
-def _render(template: str, c: dict, **shapes: Any) -> str:
+def render_chart(template: str, c: dict, **shapes: Any) -> str:
     return svg.render(template, c=c, palette=PALETTE, **shapes)
 
 
-def _label_width(labels: Sequence[str], size: float = TICK_SIZE) -> float:
+def label_width(labels: Sequence[str], size: float = TICK_SIZE) -> float:
     return max((svg.text_width(lb, size) for lb in labels), default=0.0)
 
 
-def _vaxes(
+def value_axes(
     c: dict, x0: float, y0: float, x1: float, y1: float, xticks: list, yticks: list,
     grid: str, xlabel: str | None, ylabel: str | None,
 ) -> svg.Axes:  # fmt: skip
@@ -156,7 +156,7 @@ def population_pyramid_svg(
     entries: list = [(area_label, svg.rect_swatch(PALETTE["area"]))]
     if has_ref:
         entries.append((reference_label or "Vergleichsgebiet", svg.line_swatch(outline, 1.1)))
-    c, y0 = _frame(chart_id, title, svg.MAX_HEIGHT, entries, ncols=min(len(entries), 4))
+    c, y0 = frame(chart_id, title, svg.MAX_HEIGHT, entries, ncols=min(len(entries), 4))
     xmax = max([*m, *f, 0.0])
     ref_total = sum(reference_male or []) + sum(reference_female or [])
     refs = []
@@ -169,13 +169,13 @@ def population_pyramid_svg(
     bottom, top = bands[0][0], bands[-1][0] + _widths(bands)[-1]
     last_tick = bands[-1][0] if bands[-1][1] is None else top
     yvals = list(range(bottom - bottom % 10, last_tick + 1, 10))
-    x0 = 16 + _label_width([str(v) for v in yvals]) + 6
+    x0 = 16 + label_width([str(v) for v in yvals]) + 6
     x1, y1 = WIDTH - 6, c["h"] - 46
     sx, sy = svg.Scale(-xmax, xmax, x0, x1), svg.Scale(bottom, top, y1, y0)
     xt = svg.nice_ticks(-xmax, xmax, 10)
     xticks = list(zip([sx(v) for v in xt], svg.tick_labels(xt, absolute=True), strict=True))
     yticks = [(sy(v), str(v)) for v in yvals if bottom <= v <= top]
-    _vaxes(c, x0, y0, x1, y1, xticks, yticks, "x", "% der Bevölkerung je Altersjahr", "Alter")
+    value_axes(c, x0, y0, x1, y1, xticks, yticks, "x", "% der Bevölkerung je Altersjahr", "Alter")
 
     def poly(shares: list[float], sign: float) -> list[tuple[float, float]]:
         xs, ys = _outline(bands, shares, sign)
@@ -191,8 +191,8 @@ def population_pyramid_svg(
         Text(x1, y1 + 26, "Frauen ▸", "end", 8, bold=True),
     ]
     if bands[-1][1] is None:
-        c["notes"].append(_note(x1, y1 + 39, OPEN_BAND_NOTE, cls="note"))
-    return _render("pyramid.svg.j2", c, area=area, references=ref_shapes, centre=centre)
+        c["notes"].append(chart_note(x1, y1 + 39, OPEN_BAND_NOTE, cls="note"))
+    return render_chart("pyramid.svg.j2", c, area=area, references=ref_shapes, centre=centre)
 
 
 def grouped_bars_svg(
@@ -217,8 +217,8 @@ def grouped_bars_svg(
         entries.append((label, svg.rect_swatch(fill, stroke, width)))
         values += [float(v) for v in vals if not missing(v)]
     height = min(max(2.2, 0.9 + n_cat * (0.11 * n_ser + 0.08)) * 72, svg.MAX_HEIGHT)
-    c, y0 = _frame(chart_id, title, height, entries, ncols=min(len(entries), 4))
-    x0 = 6 + _label_width(categories) + 6
+    c, y0 = frame(chart_id, title, height, entries, ncols=min(len(entries), 4))
+    x0 = 6 + label_width(categories) + 6
     x1, y1 = WIDTH - 8, c["h"] - 34
     lo, hi = min([0.0, *values]) * 1.08, (max([0.0, *values]) * 1.08) or 1.0
     sx = svg.Scale(lo, hi, x0, x1)
@@ -227,7 +227,7 @@ def grouped_bars_svg(
     xt = svg.nice_ticks(lo, hi, 8)
     xticks = list(zip([sx(v) for v in xt], svg.tick_labels(xt), strict=True))
     yticks = [(y0 + band * (i + 0.5), cat) for i, cat in enumerate(categories)]
-    _vaxes(c, x0, y0, x1, y1, xticks, yticks, "x", f"Anteil in {unit}", None)
+    value_axes(c, x0, y0, x1, y1, xticks, yticks, "x", f"Anteil in {unit}", None)
     c["axes"][-1].tick_marks = svg.path(*[[(x, y1), (x, y1 + 3)] for x, _ in xticks])
     bars: list[Shape] = []
     for j, (_, vals) in enumerate(series):
@@ -235,9 +235,9 @@ def grouped_bars_svg(
         for i, v in enumerate(vals):
             y = y0 + band * (i + 0.1) + j * bar_h
             if missing(v):
-                c["notes"].append(_note(sx(0) + 2, y + bar_h / 2 + 2.2, "k. A.", "start",
+                c["notes"].append(chart_note(sx(0) + 2, y + bar_h / 2 + 2.2, "k. A.", "start",
                                         cls="missing"))  # fmt: skip
             else:
                 d = svg.rect(sx(0), y + bar_h * 0.05, sx(float(v)) - sx(0), bar_h * 0.9)
                 bars.append(Shape(d, fill, stroke, width, cls=f"bar s{j}"))
-    return _render("bars.svg.j2", c, bars=bars)
+    return render_chart("bars.svg.j2", c, bars=bars)

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from dwk.core.format import format_period
 from dwk.render.comparison_charts import small_pyramids_svg
-from dwk.render.profile import _env
+from dwk.render.profile import environment
 from dwk.report.comparison import PYRAMID_BANDS, Comparison
 from dwk.sources.tables.meta import TableMeta
 
@@ -15,7 +15,7 @@ TITLE = "Die DWK-Mitglieder im Vergleich"
 
 
 def render_comparison(c: Comparison, sources: list[TableMeta], reviewed: bool = False) -> str:
-    return _env(True).get_template("comparison.html.j2").render(
+    return environment(True).get_template("comparison.html.j2").render(
         title=TITLE, c=c, sources=sources, pyramids=_pyramids(c, sources), reviewed=reviewed,
         synthetic=any(s.synthetic for s in c.shared),
     )  # fmt: skip

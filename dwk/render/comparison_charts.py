@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from dwk.render import svg
-from dwk.render.charts import PALETTE, WIDTH, _frame, _render
+from dwk.render.charts import PALETTE, WIDTH, frame, render_chart
 from dwk.render.svg import Shape, Text, missing
 
 Band = tuple[int, int | None]
@@ -29,7 +29,7 @@ def small_pyramids_svg(
     rows = math.ceil(len(shapes) / cols)
     outline = PALETTE["reference_outline"]
     y_top, ph = 24.0, 2.1 * 72
-    c, _ = _frame(chart_id, title, y_top + rows * ph + 36, [])
+    c, _ = frame(chart_id, title, y_top + rows * ph + 36, [])
     entries = [("Männer", svg.rect_swatch(PALETTE["area"])), ("Frauen", svg.rect_swatch(FEMALE))]
     if reference:
         entries.append((reference[0], svg.line_swatch(outline, 0.7)))
@@ -80,4 +80,4 @@ def small_pyramids_svg(
         Text(WIDTH / 2, c["h"] - 21, XLABEL, "middle", 7.0),
         Text(10.0, y_top + rows * ph / 2, YLABEL, "middle", 7.0, rotate=True),
     ]
-    return _render("small_pyramids.svg.j2", c, male=male, female=female, references=refs)
+    return render_chart("small_pyramids.svg.j2", c, male=male, female=female, references=refs)

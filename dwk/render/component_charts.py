@@ -14,12 +14,12 @@ from dwk.render.charts import (
     PALETTE,
     REF_LINES,
     WIDTH,
-    _frame,
-    _label_width,
     _line_entry,
-    _note,
-    _render,
-    _vaxes,
+    chart_note,
+    frame,
+    label_width,
+    render_chart,
+    value_axes,
 )
 from dwk.render.svg import Shape, missing
 
@@ -66,7 +66,7 @@ def runs(xs: list[float], ys: list[float | None]) -> list[list[tuple[float, floa
 
 
 def y_axis_left(labels: list[str]) -> float:
-    return 16 + _label_width(labels) + 6
+    return 16 + label_width(labels) + 6
 
 
 def population_series_svg(
@@ -96,7 +96,7 @@ def population_series_svg(
             entries.append((name, svg.line_swatch(census["stroke"], 0, None, mk, census["size"],
                                                   census["fill"], census["stroke"],
                                                   census["width"], line=False)))  # fmt: skip
-    c, y0 = _frame(chart_id, title, 3.3 * 72, entries, ncols=3)
+    c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=3)
     broken = break_year is not None and years[0] < break_year <= years[-1]
     values = [float(v) for _, vals in series for v in vals if not missing(v)]
     values += [float(v) for _, _, v in census_points if not missing(v)] + [100.0]
@@ -107,7 +107,7 @@ def population_series_svg(
     x0 = y_axis_left(svg.tick_labels(yt))
     x1, y1 = WIDTH - 8, c["h"] - 22
     sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
-    _vaxes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
+    value_axes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
            "Index")  # fmt: skip
     lines: list[Shape] = []
     markers: list[Shape] = []
@@ -131,13 +131,13 @@ def population_series_svg(
     guides = [Shape(svg.path([(x0, sy(100)), (x1, sy(100))]), "none", PALETTE["baseline"], 0.8,
                     cls="baseline")]  # fmt: skip
     base = years[0] if base_year is None else base_year
-    c["notes"].append(svg.boxed(_note(x1 - 2, sy(100) - 3, f"{base} = 100")))
+    c["notes"].append(svg.boxed(chart_note(x1 - 2, sy(100) - 3, f"{base} = 100")))
     if broken:
         x = sx(break_year - 0.5)
         guides.append(Shape(svg.path([(x, y0), (x, y1)]), "none", PALETTE["edge"], 0.9,
                             svg.dash((1, 2), 0.9), cls="break"))  # fmt: skip
-        c["notes"].append(svg.boxed(_note(x - 3, y0 + 3, BREAK_LABEL, rotate=True)))
-    return _render("lines.svg.j2", c, guides=guides, lines=lines, markers=markers, patterns=[])
+        c["notes"].append(svg.boxed(chart_note(x - 3, y0 + 3, BREAK_LABEL, rotate=True)))
+    return render_chart("lines.svg.j2", c, guides=guides, lines=lines, markers=markers, patterns=[])
 
 
 def components_svg(
@@ -165,7 +165,7 @@ def components_svg(
                (MIGRATION_LABEL, svg.rect_swatch(*_MIGRATION))]  # fmt: skip
     if any(estimated):
         entries.append((ESTIMATED_LABEL, svg.rect_swatch(*estimated_style)))
-    c, y0 = _frame(chart_id, title, 3.5 * 72, entries, ncols=2)
+    c, y0 = frame(chart_id, title, 3.5 * 72, entries, ncols=2)
     values = [float(v) for v in (*natural_per_1000, *migration_per_1000) if not missing(v)]
     low, high = min([0.0, *values]), max([0.0, *values])
     pad = (high - low) * 0.08 or 1.0
@@ -175,7 +175,7 @@ def components_svg(
     x1, y1 = WIDTH - 8, c["h"] - 22
     xlo, xhi = years[0] - 0.7, years[-1] + 0.7
     sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
-    _vaxes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy, 9), "y", None,
+    value_axes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy, 9), "y", None,
            "je 1.000 Einwohner")  # fmt: skip
     width = 0.4
     bars: list[Shape] = []
@@ -188,7 +188,7 @@ def components_svg(
              else ("migration", _MIGRATION)),
         ):  # fmt: skip
             if missing(v):
-                c["notes"].append(_note(sx(x) + NOTE_SIZE * 0.35, sy(0) - 2, MISSING_LABEL,
+                c["notes"].append(chart_note(sx(x) + NOTE_SIZE * 0.35, sy(0) - 2, MISSING_LABEL,
                                         "start", rotate=True, cls="missing"))  # fmt: skip
             else:
                 left, right = sx(x - width * 0.46), sx(x + width * 0.46)
@@ -197,5 +197,5 @@ def components_svg(
     guides = [Shape(svg.path([(x0, sy(0)), (x1, sy(0))]), "none", PALETTE["edge"], 0.7,
                     cls="zero")]  # fmt: skip
     patterns = [{"id": f"{prefix}-hatch", "fill": ESTIMATED_FILL, "stroke": PALETTE["area"]}]
-    return _render("components.svg.j2", c, bars=bars, guides=guides,
+    return render_chart("components.svg.j2", c, bars=bars, guides=guides,
                    patterns=patterns if any(estimated) else [])  # fmt: skip

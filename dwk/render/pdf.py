@@ -88,9 +88,15 @@ def _quiet() -> Iterator[None]:
 def _render(html: str) -> Document:
     try:
         import weasyprint
-        from weasyprint.urls import FatalURLFetchingError, URLFetcher
     except ImportError as exc:
         raise DwkError(_MISSING_EXTRA) from exc
+    try:
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    except ImportError as exc:  # URLFetcher came with WeasyPrint 68
+        raise DwkError(
+            f"PDF-Export braucht WeasyPrint 68 oder neuer (installiert: {weasyprint.__version__}): "
+            "pip install -U 'dwk[pdf]'"
+        ) from exc
 
     class NoFetch(URLFetcher):
         """Refuses every URL; with fail_on_errors the refusal stops the rendering."""

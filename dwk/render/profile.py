@@ -10,12 +10,14 @@ import jinja2
 from markupsafe import Markup
 
 from dwk.core import paths
-from dwk.core.format import format_de, format_period
+from dwk.core.errors import UnknownAreaError
+from dwk.core.format import format_basis, format_de, format_period
 from dwk.dynamics.components import LIFE_PHASE_NOTE
 from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
 from dwk.render import charts
 from dwk.render.component_charts import components_svg, population_series_svg
+from dwk.render.maps import area_map, choropleth, germany_kreise
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
 from dwk.render.template_cache import bytecode_cache
@@ -52,7 +54,7 @@ def _md_text(value: object) -> object:
 
 
 @cache
-def _env(autoescape: bool) -> jinja2.Environment:
+def environment(autoescape: bool) -> jinja2.Environment:
     """One environment per process: compiling the templates again for every profile would cost
     more than rendering it."""
     env = jinja2.Environment(
@@ -65,7 +67,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell, share=share,
+    env.filters.update(num=_num, cell=_cell, period=format_period, basis=format_basis, mdcell=_md_cell, share=share,
                        uncertain=uncertain, field_label=field_label)  # fmt: skip
     return env
 
@@ -168,6 +170,32 @@ def _outlook_charts(p: Profile) -> list[dict]:
     return out
 
 
+GEOMETRY_SOURCE = "BKG, Verwaltungsgebiete 1:5 000 000 (VG5000), Stand 01.01.2021"
+GEOMETRY_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+
+
+def _maps(p: Profile) -> list[dict]:
+    """Where the area lies, and for a Kreis its Gemeinden coloured by one indicator."""
+    slug, out = p.area.slug, []
+    try:
+        svg = area_map(p.area.key, map_id=f"{slug}-lage", names=p.map_names)
+    except UnknownAreaError:
+        return out
+    out.append({"id": "karte-lage", "svg": Markup(svg), "caption": f"Lage von {p.area.name}",
+                "source": GEOMETRY_SOURCE, "attribution": GEOMETRY_ATTRIBUTION})  # fmt: skip
+    m = p.gemeinde_map
+    if m is not None:
+        d = m.indicator
+        svg = choropleth(p.area.key, m.values, d.label, unit=d.unit, decimals=d.decimals,
+                         map_id=f"{slug}-karte-{d.id}", names=p.map_names)  # fmt: skip
+        fig = _figure(p, f"karte-{d.id}", svg, m.tables, format_period(m.period),
+                      f"{d.label} der Gemeinden")  # fmt: skip
+        fig["source"] += f"; {GEOMETRY_SOURCE}"
+        fig["attribution"] = "; ".join(a for a in (fig["attribution"], GEOMETRY_ATTRIBUTION) if a)
+        out.append(fig)
+    return out
+
+
 def _context(p: Profile, with_charts: bool) -> dict:
     quadrants = {q: [i for i in p.swot if i.quadrant == q] for q in (*QUADRANTS, NEED)}
     return {
@@ -177,6 +205,8 @@ def _context(p: Profile, with_charts: bool) -> dict:
         "quadrant_names": QUADRANTS,
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
+        "maps": _maps(p) if with_charts else [],
+        "geometry_attribution": GEOMETRY_ATTRIBUTION,
         "outlook_charts": _outlook_charts(p) if with_charts else [],
         "dynamics_charts": _dynamics_charts(p) if with_charts else [],
         "survey_charts": survey_charts(p) if with_charts else [],
@@ -187,24 +217,38 @@ def _context(p: Profile, with_charts: bool) -> dict:
 
 
 def render_html(p: Profile) -> str:
-    return _env(True).get_template("profile.html.j2").render(**_context(p, True))
+    return environment(True).get_template("profile.html.j2").render(**_context(p, True))
 
 
 def render_markdown(p: Profile) -> str:
-    return _env(False).get_template("profile.md.j2").render(**_context(p, False))
+    return environment(False).get_template("profile.md.j2").render(**_context(p, False))
 
 
 def render_index(entries: list[dict], title: str) -> str:
-    return _env(True).get_template("index.html.j2").render(entries=entries, title=title)
+    return environment(True).get_template("index.html.j2").render(entries=entries, title=title)
 
 
 def render_national_index(
-    title: str, entries: list[dict], key_notes: list[dict], lands: list[dict], up: str | None
+    title: str,
+    entries: list[dict],
+    key_notes: list[dict],
+    lands: list[dict],
+    up: str | None,
+    highlight: tuple[str, ...] = (),
 ) -> str:
-    """The index of a national run: its Länder (on the level's page), its areas with their
-    gaps, and the keys that changed."""
+    """The index of a national run: its Länder (on the level's page, with a map of all Kreise,
+    the `highlight` ones framed), its areas with their gaps, and the keys that changed."""
+    karte = Markup(germany_kreise(highlight=highlight, map_id="karte-deutschland")) if lands else ""
     return (
-        _env(True)
+        environment(True)
         .get_template("national_index.html.j2")
-        .render(title=title, entries=entries, key_notes=key_notes, lands=lands, up=up)
+        .render(
+            title=title,
+            entries=entries,
+            key_notes=key_notes,
+            lands=lands,
+            up=up,
+            karte=karte,
+            geometry_attribution=GEOMETRY_ATTRIBUTION,
+        )  # fmt: skip
     )

@@ -105,7 +105,10 @@ def _indicator(r: IndicatorRow, refs: list[Area]) -> dict:
 
 
 def _cell(c: Cell) -> dict:
-    return {"value": number(c.value), "flag": str(c.flag), "period": str(c.period)}
+    out = {"value": number(c.value), "flag": str(c.flag), "period": str(c.period)}
+    if c.basis:
+        out["basis"] = c.basis
+    return out
 
 
 def split_tables(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dwk.render import svg
-from dwk.render.charts import PALETTE, WIDTH, _frame, _note, _render, _vaxes
+from dwk.render.charts import PALETTE, WIDTH, chart_note, frame, render_chart, value_axes
 from dwk.render.component_charts import padded, runs, value_ticks, y_axis_left, year_ticks
 from dwk.render.svg import Shape, missing
 
@@ -31,7 +31,7 @@ def projection_fan_svg(
                         svg.line_swatch(edge, 1.6, None, "o", 2.5)))  # fmt: skip
     entries += [(labels[0], svg.line_swatch(area, 2.2)),
                 (BAND_LABEL, svg.rect_swatch(area, opacity=BAND_OPACITY))]  # fmt: skip
-    c, y0 = _frame(chart_id, title, 3.3 * 72, entries, ncols=min(len(entries), 4))
+    c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=min(len(entries), 4))
     values = [float(v) for v in (*main, *low, *high, *(v for _, v in observed)) if not missing(v)]
     xs_all = [float(y) for y in years] + [float(x) for x, _ in observed]
     xlo, xhi = padded(xs_all or [0.0])
@@ -39,7 +39,7 @@ def projection_fan_svg(
     x0 = y_axis_left(svg.tick_labels(svg.nice_ticks(ylo, yhi, 8)))
     x1, y1 = WIDTH - 8, c["h"] - 22
     sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
-    _vaxes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
+    value_axes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
            "Personen")  # fmt: skip
     xs = [sx(y) for y in years]
     both = [None if missing(lo) or missing(hi) else 0.0 for lo, hi in zip(low, high, strict=True)]
@@ -64,5 +64,5 @@ def projection_fan_svg(
     xb = sx(years[0])
     guides = [Shape(svg.path([(xb, y0), (xb, y1)]), "none", PALETTE["baseline"], 0.8,
                     svg.dash((4, 3), 0.8), cls="base")]  # fmt: skip
-    c["notes"].append(svg.boxed(_note(xb - 3, y0 + 3, f"Basis {years[0]}", rotate=True)))
-    return _render("fan.svg.j2", c, band=band, lines=lines, guides=guides)
+    c["notes"].append(svg.boxed(chart_note(xb - 3, y0 + 3, f"Basis {years[0]}", rotate=True)))
+    return render_chart("fan.svg.j2", c, band=band, lines=lines, guides=guides)

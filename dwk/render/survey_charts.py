@@ -6,7 +6,15 @@ from __future__ import annotations
 import textwrap
 
 from dwk.render import svg
-from dwk.render.charts import PALETTE, TICK_SIZE, WIDTH, _frame, _label_width, _render, _vaxes
+from dwk.render.charts import (
+    PALETTE,
+    TICK_SIZE,
+    WIDTH,
+    frame,
+    label_width,
+    render_chart,
+    value_axes,
+)
 from dwk.render.svg import Shape, Text, missing
 
 # brown to teal (ColorBrewer BrBG), readable for the common colour-vision deficiencies
@@ -39,19 +47,19 @@ def likert_svg(
         lines = textwrap.wrap(f"({wording})" if uncertain else wording, 38) or [""]
         names.append([*lines, f"n = {n}"])
     row_h = max([0.42 * 72, *(len(lines) * LINE + 8 for lines in names)])
-    c, y0 = _frame(chart_id, title, 0.0, [])
+    c, y0 = frame(chart_id, title, 0.0, [])
     y0 = 24.0
     y1 = y0 + row_h * len(rows)
     entries = [(label, svg.rect_swatch(colours[i % len(colours)], "#ffffff", 0.4))
                for i, label in enumerate(scale_labels)]  # fmt: skip
     lg = svg.legend(entries, 8.0, y1 + 33, WIDTH - 16, None, 6.5, center=True, swatch=12.0)
     c["legend"], c["h"] = lg, y1 + 33 + lg.height + 4
-    x0 = 6 + _label_width([line for lines in names for line in lines]) + 6
+    x0 = 6 + label_width([line for lines in names for line in lines]) + 6
     x1 = WIDTH - 8
     sx = svg.Scale(-100, 100, x0, x1)
     xt = [float(v) for v in range(-100, 101, 25)]
     xticks = list(zip([sx(v) for v in xt], svg.tick_labels(xt, absolute=True), strict=True))
-    a = _vaxes(c, x0, y0, x1, y1, xticks, [], "x", XLABEL, None)
+    a = value_axes(c, x0, y0, x1, y1, xticks, [], "x", XLABEL, None)
     bars: list[Shape] = []
     mid = k // 2
     for r, ((_, shares, _, _), lines) in enumerate(zip(rows, names, strict=True)):
@@ -69,4 +77,4 @@ def likert_svg(
         a.texts += [Text(x0 - 5, top + i * LINE, line, "end", TICK_SIZE, cls="wording")
                     for i, line in enumerate(lines)]  # fmt: skip
     centre = Shape(svg.path([(sx(0), y0), (sx(0), y1)]), "none", PALETTE["baseline"], 0.8)
-    return _render("likert.svg.j2", c, bars=bars, centre=centre)
+    return render_chart("likert.svg.j2", c, bars=bars, centre=centre)

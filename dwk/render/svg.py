@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dwk.core.format import format_de
+
 WIDTH = round(16 / 2.54 * 72, 2)  # 16 cm in pt: the A4 text column
 MAX_HEIGHT = round(10 / 2.54 * 72, 2)
 FONT = "DejaVu Sans, Verdana, sans-serif"
@@ -61,10 +63,8 @@ def wrap(text: str, width: float, size: float = 8.0) -> list[str]:
 
 
 def fmt_de(value: float, decimals: int = 0, unit: str = "") -> str:
-    """German number format: ``1234.5 -> "1.234,5"``; optional unit after a space."""
-    text = f"{abs(value):,.{decimals}f}".translate(str.maketrans(",.", ".,"))
-    sign = "\u2212" if value < 0 and round(abs(value), decimals) != 0 else ""
-    return f"{sign}{text} {unit}" if unit else f"{sign}{text}"
+    """Chart labels: `format_de` with whole numbers by default."""
+    return format_de(value, decimals, unit=unit)
 
 
 def decimals_for(values: list[float], max_decimals: int = 3) -> int:

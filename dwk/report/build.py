@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from dwk.areas import Area, Registry
+from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import age_source, age_years, compute
@@ -43,6 +44,7 @@ class Cell:
     value: float
     flag: str
     period: str
+    basis: str = ""  # census line of a population figure: zensus2011, zensus2022 or ""
 
     @property
     def missing(self) -> bool:
@@ -69,6 +71,17 @@ class Pyramid:
     table: str
 
 
+@dataclass(frozen=True)
+class GemeindeMap:
+    """A Kreis's Gemeinden with one indicator, for the map of the Kreis: key → value (None
+    where a Gemeinde has none)."""
+
+    indicator: IndicatorDef
+    period: str
+    values: dict[str, float | None]
+    tables: str
+
+
 @dataclass
 class Profile:
     area: Area
@@ -88,6 +101,9 @@ class Profile:
     surveys: list[SurveyResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     review: ReviewedSwot | None = None
+    gemeinde_map: GemeindeMap | None = None
+    map_names: dict[str, str] = field(default_factory=dict)
+    """Names of the area's neighbours in the registry's spelling, for the map labels."""
 
     @property
     def notes(self) -> list[str]:
@@ -158,7 +174,7 @@ def build_profile(
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
-    except LookupError as exc:
+    except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
     if outlook is not None:
         subject.observations.update(outlook.observations())
@@ -188,7 +204,43 @@ def build_profile(
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
         pyramid=pyramid, dynamics=dynamics, outlook=outlook,
         sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
+        gemeinde_map=_gemeinde_map(ctx, registry, area, catalogue),
+        map_names=_map_names(registry, area),
     )  # fmt: skip
+
+
+MAP_INDICATOR = "durchschnittsalter"
+
+
+def _gemeinde_map(
+    ctx: Context, registry: Registry, area: Area, catalogue: list[IndicatorDef]
+) -> GemeindeMap | None:
+    """The Kreis's Gemeinden by mean age, at each Gemeinde's newest age structure; None for a
+    Gemeinde, or a Kreis that is one Gemeinde (kreisfreie Stadt)."""
+    d = next((d for d in catalogue if d.id == MAP_INDICATOR), None)
+    if area.level != "kreis" or d is None:
+        return None
+    keys = sorted(k for k, lvl in registry.names if lvl == "gemeinde" and k.startswith(area.key))
+    if len(keys) < 2:
+        return None
+    rows = compute(ctx, [d], keys)
+    values = dict.fromkeys(keys)
+    for k, v in zip(rows["area_key"], rows["value"], strict=True):
+        values[k] = None if math.isnan(v) else float(v)
+    periods = sorted(set(rows["period"]))
+    tables = ", ".join(sorted({t for ts in rows["tables"] for t in ts.split(", ") if t}))
+    return GemeindeMap(d, periods[-1] if periods else "", values, tables)
+
+
+def _map_names(registry: Registry, area: Area) -> dict[str, str]:
+    """The names of the areas a map of `area` shows: its Kreis's Gemeinden, its Land's Kreise."""
+
+    def shown(key: str, level: str) -> bool:
+        if level == "gemeinde":
+            return key.startswith(area.key[:5])
+        return level in ("kreis", "land") and key.startswith(area.key[:2])
+
+    return {k: n for (k, lvl), n in registry.names.items() if shown(k, lvl)}
 
 
 def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]:
@@ -207,8 +259,8 @@ def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]
 
 
 def _cells(values) -> dict[tuple[str, str], Cell]:
-    columns = values[["area_key", "id", "value", "flag", "period"]]
-    return {(k, i): Cell(v, f, p) for k, i, v, f, p in columns.itertuples(index=False)}
+    columns = values[["area_key", "id", "value", "flag", "period", "basis"]]
+    return {(k, i): Cell(v, f, p, b) for k, i, v, f, p, b in columns.itertuples(index=False)}
 
 
 def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import get_args
 
 from dwk.core.format import format_de, format_period
+from dwk.core.types import Quadrant
 from dwk.indicators.observation import Observation
 from dwk.swot.rules import SwotRule
 
-STRENGTH, WEAKNESS, OPPORTUNITY, RISK, NEED = (
-    "Stärke", "Schwäche", "Chance", "Risiko", "Handlungsbedarf",
-)  # fmt: skip
-QUADRANTS = (STRENGTH, WEAKNESS, OPPORTUNITY, RISK)
+QUADRANTS: tuple[Quadrant, ...] = get_args(Quadrant)
+STRENGTH, WEAKNESS, OPPORTUNITY, RISK = QUADRANTS
+NEED = "Handlungsbedarf"
 KIND_QUADRANTS: dict[str, tuple[str, str]] = {
     "status": (STRENGTH, WEAKNESS),
     "trend": (OPPORTUNITY, RISK),

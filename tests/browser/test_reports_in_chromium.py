@@ -20,6 +20,8 @@ import pytest
 
 from dwk.core import paths
 
+pytestmark = pytest.mark.browser
+
 MISSING = "Chromium fehlt: apt-get install chromium (Debian) und pip install -e '.[test]'"
 # Looked up in this order; a test run can empty the tuple to see the missing-browser path.
 CHROMIUM = ("chromium", "/usr/bin/chromium")

@@ -9,6 +9,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 SLUGS = ("adorf", "dithmarschen", "emsland", "vrees", "riesa", "saarbruecken", "dortmund",
          "dueren", "grabow")  # fmt: skip
 

@@ -12,6 +12,8 @@ import pytest
 from dwk.app.coverage import coverage
 from tests.cli.test_cli import dwk
 
+pytestmark = pytest.mark.slow
+
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 
 

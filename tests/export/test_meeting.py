@@ -13,6 +13,8 @@ import pytest
 
 from tests.cli.test_cli import dwk
 
+pytestmark = pytest.mark.slow
+
 SLUGS = ("adorf", "dithmarschen", "emsland", "vrees", "riesa", "saarbruecken", "dortmund",
          "dueren", "grabow")  # fmt: skip
 

@@ -13,12 +13,10 @@ from dwk.dynamics.components import (
     ZENSUS_NOTE,
     FourYearMean,
     components,
-    general_fertility_rate,
-    life_phase_migration,
-    load_life_phases,
-    population_series,
     webb_type,
 )
+from dwk.dynamics.life_phases import general_fertility_rate, life_phase_migration, load_life_phases
+from dwk.dynamics.series import population_series
 
 # gd/12411-01-01-4_00.csv line 15, Dithmarschen 01051, Insgesamt on 31.12.:
 # 2015 132917, 2014 132685, 2013 132665, 2012 132965, 2011 133487, 2010 134798

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dwk.core.errors import NoProjection
 from dwk.dynamics.section import dynamics_for
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
@@ -73,5 +74,5 @@ def test_gemeinde_rows_equal_the_gemeinde_projected_alone(store, registry):
 
 
 def test_a_gemeinde_without_base_is_refused_as_before(ctx):
-    with pytest.raises(LookupError, match="Keine Altersstruktur für 01051040"):
+    with pytest.raises(NoProjection, match="Keine Altersstruktur für 01051040"):
         fc.project_areas(ctx, ["01058065", "01051040"], None, 2040)

@@ -17,6 +17,8 @@ pytest.importorskip("weasyprint")
 from dwk.core.errors import DwkError  # noqa: E402
 from dwk.render.pdf import check_layout, html_to_pdf, render_checked  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 10 10"/>'
 PAGE = "<html><head><style>@page {{ size: A4; margin: 20mm }}</style></head><body>{}</body></html>"
 

@@ -7,6 +7,7 @@ text (`1.0` → "1") so that codes compare equal to the labels' keys and to the 
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import pickle
 import subprocess
@@ -14,13 +15,8 @@ import sys
 from datetime import date, time
 from pathlib import Path
 
-from dwk.core.errors import InputError
-from dwk.sources.surveys.raw import (
-    SOSCI_IDENTIFYING,
-    RawSurvey,
-    is_identifying,
-    looks_like_sosci,
-)
+from dwk.core.errors import DwkError, InputError
+from dwk.sources.surveys.raw import SOSCI_IDENTIFYING, RawSurvey, is_identifying, looks_like_sosci
 
 MISSING = "fehlend (SPSS)"
 _MAGIC = (b"$FL2", b"$FL3")
@@ -36,6 +32,10 @@ def read_spss(path: Path) -> RawSurvey:
     a crash there is a clear error here, not a lost session.
     """
     _check_magic(path)
+    if importlib.util.find_spec("pyreadstat") is None:
+        raise DwkError(
+            "SPSS-Dateien lesen braucht das Extra spss: pip install 'dwk[spss]'", file=path
+        )
     child = subprocess.run(
         [sys.executable, "-m", "dwk.sources.surveys.spss", str(path)],
         capture_output=True,

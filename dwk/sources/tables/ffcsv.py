@@ -7,6 +7,7 @@ becomes its flag; an empty value takes the symbol `value_q` gives, if it is one.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -25,12 +26,15 @@ from dwk.sources.tables.cells import (
     parse_cell,
 )
 from dwk.sources.tables.meta import TableMeta
-from dwk.sources.tables.provenance import table_code
 from dwk.sources.text import DelimitedRows
 
+_REGION_CODES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN"})
+"""GENESIS-Online / regionalstatistik codes of the regional dimension (the Zensus database
+writes `GEOGM4`, `GEOLK4`, …: every code starting with GEO)."""
+_REGION_LABEL = re.compile(
+    r"^(Deutschland|Bundesländer|Länder|Regierungsbezirke|Kreise|Gemeinden)\b"
+)
 REQUIRED = ("statistics_code", "statistics_label", "time", "value", "value_unit")
-# regional variables of GENESIS-Online and the Regionaldatenbank (the Zensus database's are GEO…)
-REGIONAL = {"DG", "DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN"}
 ZENSUS_COPYRIGHT = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2024"
 
 
@@ -68,7 +72,7 @@ def read_ffcsv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.Data
     classified = keymod.classify(frame["source_key"].unique().tolist())
     frame["area_key"] = frame["source_key"].map({k: v[0] for k, v in classified.items()})
     frame["level"] = frame["source_key"].map({k: v[1] for k, v in classified.items()})
-    code = table_code(path) or records[0]["table"]  # the file names only its statistic
+    code = records[0]["table"]
     meta = TableMeta(
         code=code,
         title=records[0]["title"],
@@ -127,7 +131,7 @@ def _record(
         code = row.get(f"{d}_variable_code", "")
         attr_code = row.get(f"{d}_variable_attribute_code", "").strip()
         attr = row.get(f"{d}_variable_attribute_label", "").strip()
-        if code.startswith("GEO") or code in REGIONAL:
+        if _is_region(code, row.get(f"{d}_variable_label", "")):
             rec["source_key"], rec["area_name"] = attr_code, attr
             geo = fields.index(f"{d}_variable_attribute_code") + 1
         elif attr in labels.SEXES:
@@ -144,3 +148,8 @@ def _record(
             column=geo,
         )
     return rec, geo
+
+
+def _is_region(code: str, label: str) -> bool:
+    """The dimension that names the area: by its code, or by its label for a code not seen."""
+    return code.startswith("GEO") or code in _REGION_CODES or bool(_REGION_LABEL.match(label))

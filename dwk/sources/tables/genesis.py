@@ -1,16 +1,21 @@
 """Reader for GENESIS / regionalstatistik "Tabellen-CSV" files, old (`GENESIS-Tabelle:`) and
-new (`Tabelle:`, with quality-flag columns; the Zensus 2022 table CSV is one of them).
+new (`Tabelle:`, with quality-flag columns; the Zensus 2022 table CSV is one of them), of any
+vintage: code, Stichtage, Stand and © all come from the file.
 
 The layout is read from the file, not configured: title lines (a lone first cell), header lines
-(first cell empty; one per column dimension), data rows, and a footer after `__________`. The
-row-label columns are the ones every header line leaves empty; each is recognised by its
-content as period, key, name or a row dimension (age, sex, variable). A period may stand in a
-header line, in a row-label column, or alone on a title or body line.
+(first cell empty; one per column dimension), data rows, and a footer after `__________`. This
+module splits the lines; `genesis_cells` turns them into tidy cells (the row-label columns are
+the ones every header line leaves empty; each is recognised by its content as period, key,
+name or a row dimension; a period may stand in a header line, in a row-label column, or alone
+on a title or body line).
 
-Every data row is as wide as the header, names an area (or row breakdown) only once, and every
-value column has its own header; anything else is an error with line and column. What is
-handled but worth knowing (blank lines, footer lines, symbols, separators, left-out areas) is
-counted in `TableMeta.warnings`.
+A file whose `Tabelle:` line was lost upstream (it starts with its title, e.g.
+`Fortschreibung des Bevölkerungsstandes;`) is read the same way once the caller names its code
+(`code=`, from `dwk data import --table` or the file's sidecar).
+
+Every data row is as wide as the header; anything else is an error with line and column. What
+is handled but worth knowing (blank lines, footer lines, symbols, separators, left-out areas)
+is counted in `TableMeta.warnings`.
 """
 
 from __future__ import annotations
@@ -21,27 +26,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from dwk.core.errors import InputError
-from dwk.sources.tables import keys as keymod
 from dwk.sources.tables import labels
-from dwk.sources.tables.cells import (
-    REGIONALATLAS,
-    CellError,
-    cell_warnings,
-    counted,
-    has_thousands,
-    is_flag,
-    parse_cell,
-)
+from dwk.sources.tables.genesis_cells import DEPTH, TITLE_VARIABLE, cells
 from dwk.sources.tables.meta import TableMeta, parse_footer
 from dwk.sources.text import csv_problem, unix_newlines
 
 _FIRST_LINE = re.compile(r"^(GENESIS-Tabelle|Tabelle):\s*(\S+)")
-_TITLE_VARIABLE = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
-_DEPTH = re.compile(r"regionale Tiefe:\s*(.+)", re.IGNORECASE)
+CODE = re.compile(r"^\d{4}[0-9A-Z]-[0-9A-Z]{1,4}(?:-[0-9A-Z]{1,2})*$")
+"""A GENESIS table code: `12411-0015`, `12411-01-01-5`, `1000A-0000`, `12411-04-02-4-B`."""
 
 
 def looks_like(first_line: str) -> bool:
@@ -49,7 +44,7 @@ def looks_like(first_line: str) -> bool:
 
 
 @dataclass
-class _Rows:
+class Rows:
     titles: list[str] = field(default_factory=list)
     title_period: str | None = None
     headers: list[list[str]] = field(default_factory=list)
@@ -61,35 +56,55 @@ class _Rows:
     stray: int = 0  # lines among the data with text in the first cell only and no period
 
 
-def read_genesis(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
-    """Read one file into its metadata and tidy cells (see `dwk.store.COLUMNS`)."""
+def read_genesis(
+    path: Path, text: str, encoding: str, code: str | None = None
+) -> tuple[TableMeta, pd.DataFrame]:
+    """Read one file into its metadata and tidy cells (see `dwk.store.COLUMNS`); `code` names
+    the table of a file without its `Tabelle:` line."""
     first = text.split("\n", 1)[0]
-    m = _FIRST_LINE.match(first)
-    if not m:
+    m = _FIRST_LINE.match(first.lstrip("\ufeff"))
+    if not m and not code:
         raise InputError(
             "keine GENESIS-Tabelle (erste Zeile beginnt nicht mit 'GENESIS-Tabelle:')",
             file=path,
             line=1,
             column=1,
         )
-    code, new_format = m[2], m[1] == "Tabelle"
-    rows = _split(path, unix_newlines(text))
+    rows = _split(path, unix_newlines(text), code_line=bool(m))
     if not rows.headers:
         raise InputError("Tabelle ohne Kopfzeilen", file=path, line=len(rows.titles) + 2)
     if not rows.data:
         raise InputError("Tabelle ohne Datenzeilen", file=path)
+    new_format = m[1] == "Tabelle" if m else _flag_columns(rows)
     meta = parse_footer(rows.footer)
-    meta.code, meta.source_file, meta.encoding = code, path.name, encoding
+    meta.code, meta.source_file, meta.encoding = (m[2] if m else code), path.name, encoding
     meta.title = " ".join(
-        t for t in rows.titles if not _DEPTH.search(t) and not _TITLE_VARIABLE.match(t)
+        t for t in rows.titles if not DEPTH.search(t) and not TITLE_VARIABLE.match(t)
     )
-    cells = _cells(path, rows, new_format, meta)
-    meta.periods = sorted(cells["period"].unique().tolist())
-    return meta, cells
+    frame = cells(path, rows, new_format, meta)
+    meta.periods = sorted(frame["period"].unique().tolist())
+    return meta, frame
 
 
-def _split(path: Path, text: str) -> _Rows:
-    out = _Rows()
+def looks_titleless(text: str) -> bool:
+    """A table body whose `Tabelle:` line is missing: `;`-separated, with a header line (first
+    cell empty) that names a period within its first lines."""
+    for line in text.lstrip("\ufeff").splitlines()[:30]:
+        cells_ = line.split(";")
+        if len(cells_) > 2 and not cells_[0].strip() and any(labels.period(c) for c in cells_):
+            return True
+    return False
+
+
+def _flag_columns(rows: Rows) -> bool:
+    """The new format without its `Tabelle:` line: each header label stands over a value and its
+    flag column, so the last header line repeats every label once."""
+    last = [c.strip() for c in rows.headers[-1] if c.strip()]
+    return len(last) >= 2 and all(a == b for a, b in zip(last[::2], last[1::2], strict=False))
+
+
+def _split(path: Path, text: str, code_line: bool = True) -> Rows:
+    out = Rows()
     state = "title"
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";", strict=True)
     start = 1
@@ -99,7 +114,7 @@ def _split(path: Path, text: str) -> _Rows:
     try:
         for row in reader:
             line, start = start, reader.line_num + 1
-            if line == 1:
+            if line == 1 and code_line:
                 continue
             if state == "footer":
                 if any(c.strip() for c in row):
@@ -173,321 +188,3 @@ def _check_width(path: Path, line: int, row: list[str], width: int, labelled: in
             line=line,
             column=extra + 1,
         )
-
-
-def _header_labels(rows: _Rows, new_format: bool) -> tuple[int, int, list[list[str]]]:
-    lead = min(_leading_empty(h) for h in rows.headers)
-    width = max(max(len(r) for _, r, _ in rows.data), max(len(h) for h in rows.headers))
-    lines = []
-    for h in rows.headers:
-        cells = [(h[j].strip() if j < len(h) else "") for j in range(lead, width)]
-        if new_format:
-            for j in range(1, len(cells)):
-                if not cells[j]:
-                    cells[j] = cells[j - 1]
-        lines.append(cells)
-    return lead, width, lines
-
-
-def _leading_empty(row: list[str]) -> int:
-    n = 0
-    for c in row:
-        if c.strip():
-            break
-        n += 1
-    return n
-
-
-def _classify_line(values: list[str]) -> list[tuple[str, str]]:
-    """(kind, value) for each label of one header line or row-label column."""
-    kinds = []
-    has_sex = any(v in labels.SEXES for v in values)
-    has_age = any(labels.age_band(v) for v in values)
-    for v in values:
-        if not v:
-            kinds.append(("none", ""))
-        elif p := labels.period(v):
-            kinds.append(("period", p))
-        elif v in labels.SEXES:
-            kinds.append(("sex", labels.SEXES[v]))
-        elif a := labels.age_band(v):
-            kinds.append(("age", a))
-        elif v == labels.TOTAL and has_sex:
-            kinds.append(("sex", "total"))
-        elif v == labels.TOTAL and has_age:
-            kinds.append(("age", "total"))
-        elif v in labels.UNITS:
-            kinds.append(("unit", v))
-        elif labels.is_dimension_name(v):
-            kinds.append(("none", ""))
-        else:
-            kinds.append(("variable", v))
-    return kinds
-
-
-def _describe(kinds: list[tuple[str, str]]) -> dict[str, str]:
-    d: dict[str, str] = {}
-    parts = []
-    for kind, value in kinds:
-        if kind == "variable":
-            parts.append(value)
-        elif kind != "none":
-            d[kind] = value
-    if parts:
-        d["variable"] = " | ".join(parts)
-    return d
-
-
-def _cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.DataFrame:
-    lead, width, header_lines = _header_labels(rows, new_format)
-    nrows = len(rows.data)
-    grid = np.array([(r + [""] * (width - len(r)))[:width] for _, r, _ in rows.data], dtype=object)
-    grid = np.vectorize(str.strip, otypes=[object])(grid)
-    value_cols = list(range(lead, width))
-    flag_of: dict[int, int] = {}
-    if new_format:
-        for j in value_cols[1:]:
-            col = grid[:, j]
-            if all(is_flag(v) for v in col) and any(v for v in col) and j - 1 not in flag_of:
-                flag_of[j - 1] = j
-        value_cols = [j for j in value_cols if j not in flag_of.values()]
-    value_cols = [
-        j for j in value_cols if any(grid[:, j]) or any(h[j - lead] for h in header_lines)
-    ]
-    if not value_cols:
-        raise InputError("Tabelle ohne Wertespalten", file=path)
-
-    col_kinds = [_classify_line(line) for line in header_lines]
-    col_desc = []
-    for j in value_cols:
-        col_desc.append(_describe([kinds[j - lead] for kinds in col_kinds]))
-    _check_unique_columns(path, rows, col_desc, value_cols)
-
-    roles = _row_roles(path, grid, lead, rows)
-    row_desc: list[dict[str, str]] = [{} for _ in range(nrows)]
-    for c, role in enumerate(roles):
-        if role == "dim":
-            for i, (kind, value) in enumerate(_classify_line(list(grid[:, c]))):
-                if kind == "variable" and "variable" in row_desc[i]:
-                    row_desc[i]["variable"] += " | " + value
-                elif kind != "none":
-                    row_desc[i][kind] = value
-        elif role == "period":
-            for i in range(nrows):
-                row_desc[i]["period"] = labels.period(grid[i, c]) or ""
-
-    _check_unique_rows(path, rows, grid, roles, row_desc)
-    title_var, title_unit = "", ""
-    for t in rows.titles:
-        if m := _TITLE_VARIABLE.match(t):
-            title_var, title_unit = m[1], m[2]
-    key_col = roles.index("key") if "key" in roles else None
-    name_col = roles.index("name") if "name" in roles else None
-    raw_keys = grid[:, key_col] if key_col is not None else np.array(["DG"] * nrows, dtype=object)
-    names = (
-        grid[:, name_col]
-        if name_col is not None
-        else np.array(["Deutschland"] * nrows, dtype=object)
-    )
-
-    values = grid[:, value_cols]
-    flags_grid = (
-        np.stack(
-            [grid[:, flag_of[j]] if j in flag_of else np.full(nrows, "") for j in value_cols],
-            1,
-        )
-        if flag_of
-        else None
-    )
-    parsed, thousands, sentinels = _parse_values(path, values, value_cols, rows)
-    nv = len(value_cols)
-    frame = pd.DataFrame(
-        {
-            "row": np.repeat(np.arange(nrows), nv),
-            "col": np.tile(np.arange(nv), nrows),
-            "value": parsed[0].ravel(),
-            "flag": parsed[1].ravel(),
-        }
-    )
-    if flags_grid is not None:
-        extra = flags_grid.ravel()
-        frame["flag"] = np.where(extra != "", extra, frame["flag"].to_numpy())
-
-    def attribute(name: str) -> np.ndarray:
-        per_col = np.array([d.get(name, "") for d in col_desc], dtype=object)
-        per_row = np.array([d.get(name, "") for d in row_desc], dtype=object)
-        return np.where(per_col[None, :] != "", per_col[None, :], per_row[:, None]).ravel()
-
-    period = _fill_period(path, attribute("period"), rows, nv)
-    frame["period"] = period
-    var = attribute("variable")
-    frame["variable"] = [" | ".join(p for p in (title_var, v) if p) or meta.title for v in var]
-    frame["sex"] = [v or "total" for v in attribute("sex")]
-    frame["age"] = [v or "total" for v in attribute("age")]
-    frame["unit"] = [v or title_unit for v in attribute("unit")]
-    frame["source_key"] = raw_keys[frame["row"].to_numpy()]
-    frame["area_name"] = names[frame["row"].to_numpy()]
-    frame["line"] = np.array([line for line, _, _ in rows.data])[frame["row"].to_numpy()]
-    before = len(frame)
-    frame = _drop_nonexistent(frame)
-    meta.warnings = _line_warnings(rows, before - len(frame)) + cell_warnings(
-        frame["flag"].value_counts().to_dict(), thousands, sentinels
-    )
-    return _with_keys(frame, meta, rows)
-
-
-def _line_warnings(rows: _Rows, dropped: int) -> list[str]:
-    out = []
-    if rows.blank:
-        out.append(counted(rows.blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
-    if rows.stray:
-        out.append(counted(rows.stray, "Textzeile ohne Werte zwischen den Daten übersprungen",
-                           "Textzeilen ohne Werte zwischen den Daten übersprungen"))  # fmt: skip
-    if rows.footer_lines:
-        out.append(counted(rows.footer_lines, "Fußzeile übersprungen (Fußnoten, ©, Stand)",
-                           "Fußzeilen übersprungen (Fußnoten, ©, Stand)"))  # fmt: skip
-    else:
-        out.append("keine Fußzeile mit © und Stand: Datei womöglich unvollständig")
-    if dropped:
-        out.append(counted(dropped, "Zelle weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)",
-                           "Zellen weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)"))  # fmt: skip
-    return out
-
-
-def _check_unique_columns(
-    path: Path, rows: _Rows, col_desc: list[dict[str, str]], value_cols: list[int]
-) -> None:
-    """Two value columns with the same header would give the same cells twice."""
-    seen: dict[tuple, int] = {}
-    for j, desc in zip(value_cols, col_desc, strict=True):
-        key = tuple(sorted(desc.items()))
-        if key in seen:
-            raise InputError(
-                f"Spalte {j + 1} hat denselben Kopf wie Spalte {seen[key] + 1}",
-                file=path,
-                line=rows.header_lines[0],
-                column=j + 1,
-            )
-        seen[key] = j
-
-
-def _check_unique_rows(
-    path: Path, rows: _Rows, grid: np.ndarray, roles: list[str], row_desc: list[dict[str, str]]
-) -> None:
-    """An area twice for the same period and breakdown: which of the two is right is unknown."""
-    key_col = roles.index("key") if "key" in roles else None
-    seen: dict[tuple, int] = {}
-    for i, (line, _, body_period) in enumerate(rows.data):
-        raw = grid[i, key_col] if key_col is not None else ""
-        ident = (raw, body_period, tuple(sorted(row_desc[i].items())))
-        if ident in seen:
-            what = f"Gebietsschlüssel {raw!r}" if key_col is not None else "Zeile"
-            raise InputError(
-                f"{what} doppelt (zuerst in Zeile {seen[ident]})",
-                file=path,
-                line=line,
-                column=(key_col or 0) + 1,
-            )
-        seen[ident] = line
-
-
-def _fill_period(path: Path, per_cell: np.ndarray, rows: _Rows, nv: int) -> list[str]:
-    body = np.repeat([p for _, _, p in rows.data], nv)
-    out = []
-    for cell, b in zip(per_cell, body, strict=True):
-        p = cell or b or rows.title_period
-        if not p:
-            raise InputError("keine Zeitangabe (Stichtag oder Jahr) gefunden", file=path)
-        out.append(p)
-    return out
-
-
-def _row_roles(path: Path, grid: np.ndarray, lead: int, rows: _Rows) -> list[str]:
-    """Role of each row-label column: period, key, name (right after the key) or dimension.
-
-    A column is the key column when most of its cells are keys; a cell in it that is not one
-    (a key that lost its leading zero, a typo) is an error, never a silent Germany-only table.
-    """
-    roles: list[str] = []
-    for c in range(lead):
-        col = list(grid[:, c])
-        if all(labels.period(v) for v in col):
-            roles.append("period")
-        elif "key" not in roles and sum(map(keymod.looks_like_key, col)) * 2 > len(col):
-            bad = next((i for i, v in enumerate(col) if not keymod.is_key(v)), None)
-            if bad is not None:
-                raise InputError(
-                    keymod.key_problem(col[bad]),
-                    file=path,
-                    line=rows.data[bad][0],
-                    column=c + 1,
-                )
-            roles.append("key")
-        elif roles and roles[-1] == "key":
-            roles.append("name")
-        else:
-            roles.append("dim")
-    return roles
-
-
-def _parse_values(
-    path: Path, values: np.ndarray, value_cols: list[int], rows: _Rows
-) -> tuple[tuple[np.ndarray, np.ndarray], int, int]:
-    """(values, flags), and how many cells had a thousands separator or were a Regionalatlas
-    placeholder."""
-    flat = values.ravel()
-    series = pd.Series(flat, dtype=object)
-    counts = series.value_counts().to_dict()
-    lookup: dict[str, tuple[float, str]] = {}
-    thousands = sentinels = 0
-    for u in pd.unique(series):  # in file order: the first bad cell is the one reported
-        n = counts[u]
-        try:
-            lookup[u] = parse_cell(u)
-        except CellError as exc:
-            idx = int(np.flatnonzero(flat == u)[0])
-            i, k = divmod(idx, values.shape[1])
-            raise InputError(
-                str(exc), file=path, line=rows.data[i][0], column=value_cols[k] + 1
-            ) from None
-        thousands += int(n) if has_thousands(u) else 0
-        sentinels += int(n) if u in REGIONALATLAS else 0
-    vals = np.fromiter((lookup[v][0] for v in flat), dtype=float, count=flat.size)
-    flags = np.array([lookup[v][1] for v in flat], dtype=object)
-    return (vals.reshape(values.shape), flags.reshape(values.shape)), thousands, sentinels
-
-
-def _drop_nonexistent(frame: pd.DataFrame) -> pd.DataFrame:
-    """An area whose every cell of a period is `-` did not exist then: no data, not zeros."""
-    dash = frame["flag"].eq("-")
-    all_dash = dash.groupby([frame["row"], frame["period"]]).transform("all")
-    return frame.loc[~all_dash]
-
-
-def _with_keys(frame: pd.DataFrame, meta: TableMeta, rows: _Rows) -> pd.DataFrame:
-    raw = frame["source_key"].unique().tolist()
-    classified = keymod.classify(raw)
-    depth_text = next((m[1] for t in rows.titles if (m := _DEPTH.search(t))), "")
-    levels_present = {lvl for _, lvl in classified.values()}
-    if "Gemeinden" in depth_text:
-        depth = "gemeinde"
-    elif "Kreise" in depth_text:
-        depth = "kreis"
-    else:
-        depth = max(levels_present, key=keymod.LEVELS.index)
-    meta.depth = depth
-    frame = frame.assign(
-        area_key=frame["source_key"].map({k: v[0] for k, v in classified.items()}),
-        level=frame["source_key"].map({k: v[1] for k, v in classified.items()}),
-    )
-    extras = keymod.missing_children(raw, depth)
-    parts = [frame]
-    for raw_key, targets in extras.items():
-        sub = frame.loc[frame["source_key"] == raw_key]
-        for key, level in targets:
-            parts.append(sub.assign(area_key=key, level=level))
-    out = pd.concat(parts, ignore_index=True)
-    out["table"] = meta.code
-    out["source"] = meta.source_file
-    out["year"] = out["period"].map(labels.period_year).astype("int16")
-    return out.drop(columns=["row", "col"])

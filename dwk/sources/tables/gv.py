@@ -1,6 +1,9 @@
 """Reader for the Destatis Gemeindeverzeichnis extract (GV-ISys "Gemeinden mit ausgewählten
-Merkmalen", 31.12.2019): area and population of every Gemeinde, as re-saved comma-separated
-UTF-8 with space thousands separators."""
+Merkmalen"): area and population of every Gemeinde, as re-saved comma-separated UTF-8 with
+space thousands separators. The re-saved CSV has lost its Stichtag: it comes from the file's
+sidecar (`stichtag = "2019-12-31"`); without one, 31.12.2019, the Stichtag of the one such
+extract known (`data/raw/grundeinkommensbuero-gv/`). The XLSX as Destatis publishes it is
+read by `gv_xlsx` into the same cells."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from dwk.sources.tables.meta import TableMeta
 from dwk.sources.text import DelimitedRows
 
 CODE = "GV-ISys"
-PERIOD = "2019-12-31"
+PERIOD = "2019-12-31"  # the shipped extract, when no sidecar names the Stichtag
 COPYRIGHT = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys"
 COLUMNS = (
     "satzart",
@@ -29,7 +32,7 @@ COLUMNS = (
     "bevoelkerung",
 )
 SATZARTEN = ("10", "20", "30", "40", "50", "60")  # Land, RB, Region, Kreis, Verband, Gemeinde
-_VALUES = (
+VALUES = (
     ("flaeche", "Gebietsfläche", "total", "qkm", "."),
     ("bevoelkerung", "Bevölkerung", "total", "Anzahl", ","),
     ("maennlich", "Bevölkerung", "male", "Anzahl", ","),
@@ -41,7 +44,10 @@ def looks_like(first_line: str) -> bool:
     return first_line.lstrip("\ufeff").startswith("satzart,")
 
 
-def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFrame]:
+def read_gv(
+    path: Path, text: str, encoding: str, stichtag: str = ""
+) -> tuple[TableMeta, pd.DataFrame]:
+    period = stichtag or PERIOD
     rows = DelimitedRows(path, text, ",")
     fields = rows.fields
     missing = [c for c in COLUMNS if c not in fields]
@@ -78,7 +84,7 @@ def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFra
                 column=fields.index("land") + 1,
             )
         seen[key] = line
-        for column, variable, sex, unit, decimal in _VALUES:
+        for column, variable, sex, unit, decimal in VALUES:
             raw = (row.get(column) or "").strip()
             try:
                 value = parse_number(raw, decimal=decimal) if raw else float("nan")
@@ -108,8 +114,8 @@ def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFra
         source_key=frame["area_key"],
         level="gemeinde",
         age="total",
-        period=PERIOD,
-        year=2019,
+        period=period,
+        year=int(period[:4]),
         table=CODE,
         source=path.name,
     )
@@ -119,10 +125,10 @@ def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFra
         title="Gemeindeverzeichnis: Gemeinden mit ausgewählten Merkmalen, 4. Quartal",
         source_file=path.name,
         encoding=encoding,
-        stand="31.12.2019",
+        stand=".".join(reversed(period.split("-"))),
         copyright=COPYRIGHT,
         depth="gemeinde",
-        periods=[PERIOD],
+        periods=[period],
     )
     notes = []
     if rows.blank:

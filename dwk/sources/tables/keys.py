@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from dwk.core.types import LEVELS
+
 KEY = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{7}|\d{8}|\d{10}|\d{11}|\d{12})$")
-LEVELS = ("de", "land", "rb", "kreis", "verband", "gemeinde")
 LAENDER = frozenset(f"{n:02d}" for n in range(1, 17))
 # Lengths only one Land uses: 7 and 10 digits are Rheinland-Pfalz's Verbandsgemeinden and their
 # Gemeinden, 11 digits Niedersachsen's Samtgemeinde members (data/raw/SOURCES.md). A key of

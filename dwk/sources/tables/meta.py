@@ -22,6 +22,10 @@ class TableMeta:
     footnotes: list[str] = field(default_factory=list)
     depth: str = ""
     periods: list[str] = field(default_factory=list)
+    # census basis per period of its population figures (`dwk.sources.tables.basis.Basis`), and
+    # where it came from ("datei", "sidecar" or "regel"); periods without one are left out
+    basis: dict[str, str] = field(default_factory=dict)
+    basis_from: dict[str, str] = field(default_factory=dict)
     # what the reader handled but a user should know, one counted German line per kind
     # ("3 Fußzeilen übersprungen", "12 Zellen geheim oder unbekannt (.)"), in a fixed order
     warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,389 @@
+"""Inline SVG maps from the BKG VG5000 outlines: an area within its Kreis or Land, a Kreis's
+Gemeinden coloured by an indicator, and all Kreise for the national index.
+
+Pure functions: keys and plain numbers in, SVG text out (no pandas, no network). Python
+computes every coordinate (one decimal, areas in key order, so the same input gives the same
+bytes); the markup lives in ``templates/svg/*map*.svg.j2`` like the charts'. Every map is
+``<svg class="karte">`` with a ``<title>``, one ``<path data-ags="…">`` per area with a
+``<title>`` for hover, a legend and the BKG attribution, which dl-de/by-2-0 requires next to
+the map. Keys that have no outline of 01.01.2021 are drawn through `data/key_changes.toml`
+(a new key for the same territory) or as a point at their Gemeindeverzeichnis centre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dwk.core.errors import UnknownAreaError
+from dwk.render import svg
+from dwk.render.charts import NOTE_SIZE, PALETTE, WIDTH
+from dwk.render.map_classes import NO_DATA, class_breaks, class_colours, class_labels, class_of
+from dwk.render.map_geometry import XY, GeoArea, Geometry, Level, Placement, load
+from dwk.render.svg import Shape, Text, fmt_de, missing
+
+MAP_PALETTE = {
+    "area": PALETTE["area"],
+    "context": "#d4d4d4",
+    "plain": "#dcdcdc",
+    "border": "#ffffff",
+    "outline": "#404040",
+    "highlight": "#1a1a1a",
+    "nodata": "#f2f2f2",
+    "hatch": "#8c8c8c",
+}
+BKG_URL = "https://www.bkg.bund.de"
+_LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
+MIN_STEP = 0.5  # pt: the grid that vertices snap to (Germany: 1 pt)
+POINT_SIZE = 6.0
+
+
+def n1(v: float) -> str:
+    s = f"{v:.1f}"
+    return "0.0" if s == "-0.0" else s
+
+
+@dataclass(slots=True)
+class MapArea:
+    """One area's `<path>`: `key` is the profile's key (`data-ags`), `hover` its `<title>`."""
+
+    key: str
+    d: str
+    fill: str
+    hover: str
+    cls: str | None = None
+
+
+class _Projection:
+    """Metres → pt: fit the bounds into a box, flip y, snap to a grid of `step` pt."""
+
+    def __init__(self, geo: Geometry, bounds: tuple[float, float, float, float],
+                 max_w: float, max_h: float, top: float, step: float = MIN_STEP) -> None:  # fmt: skip
+        x0, y0, x1, y1 = bounds
+        self.k = min(max_w / max(x1 - x0, 1.0), max_h / max(y1 - y0, 1.0))
+        self.w, self.h = (x1 - x0) * self.k, (y1 - y0) * self.k
+        self.left = (WIDTH - self.w) / 2
+        self.x0, self.y1, self.top, self.geo, self.step = x0, y1, top, geo, step
+        self._arcs: dict[int, list[tuple[int, int]]] = {}
+
+    def xy(self, x: float, y: float) -> XY:
+        return self.left + (x - self.x0) * self.k, self.top + (self.y1 - y) * self.k
+
+    def _arc(self, i: int) -> list[tuple[int, int]]:
+        """Arc i in grid units. Snapping does not depend on the direction an arc is walked,
+        so neighbours keep one border, and vertices closer than the grid merge (a Kreis's
+        border is made of many short Gemeinde arcs)."""
+        j = ~i if i < 0 else i
+        if j not in self._arcs:
+            cells: list[tuple[int, int]] = []
+            for x, y in self.geo.arc(j):
+                px, py = self.xy(x, y)
+                c = (round(px / self.step), round(py / self.step))
+                if not cells or c != cells[-1]:
+                    cells.append(c)
+            self._arcs[j] = cells
+        return self._arcs[j][::-1] if i < 0 else self._arcs[j]
+
+    def path(self, area: GeoArea) -> str:
+        """Path data, relative after each ring's first point (the map's largest cost in bytes)."""
+        out, st = [], self.step
+        for refs in area.rings:
+            ring: list[tuple[int, int]] = []
+            for r in refs:
+                cells = self._arc(r)
+                ring += cells[1:] if ring and ring[-1] == cells[0] else cells
+            if ring and ring[0] == ring[-1]:
+                ring.pop()
+            if len(ring) < 3:
+                continue
+            (x, y), moves = ring[0], []
+            for (ax, ay), (bx, by) in zip(ring, ring[1:], strict=False):
+                moves.append(f"{_num((bx - ax) * st)} {_num((by - ay) * st)}")
+            out.append(f"M{n1(x * st)} {n1(y * st)}l" + " ".join(moves) + "z")
+        return "".join(out)
+
+
+def _num(v: float) -> str:
+    """A short decimal: 1.5, 2, -0.5 (grid steps are multiples of 0.5 pt)."""
+    s = f"{v:.1f}".removesuffix(".0")
+    return "0" if s == "-0" else s
+
+
+def _bounds(geo: Geometry, areas: Iterable[GeoArea], points: Iterable[XY] = ()) -> tuple:
+    xs, ys = [], []
+    for a in areas:
+        for ring in geo.rings(a):
+            xs += [p[0] for p in ring]
+            ys += [p[1] for p in ring]
+    for x, y in points:
+        xs.append(x)
+        ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def display_name(area: GeoArea) -> str:
+    """The name as a reader knows it: "Kreis Düren", "Landkreis Emsland", "Düren"."""
+    if (
+        area.level == "kreis"
+        and area.bez in ("Kreis", "Landkreis")
+        and not area.name.endswith("kreis")
+    ):
+        return f"{area.bez} {area.name}"
+    return area.name
+
+
+def _in(parent: str) -> str:
+    """ "im Kreis Düren", "im Kyffhäuserkreis", but "in Nordrhein-Westfalen"."""
+    first = parent.split()[0]
+    return "im" if first.endswith(("kreis", "Kreis", "verband", "region")) else "in"
+
+
+def _name(key: str, geo: Geometry, names: Mapping[str, str] | None) -> str:
+    if names and key in names:
+        return names[key]
+    place = geo.place(key)
+    if place and place.area is not None and place.via is None:
+        return display_name(place.area)
+    if place and place.point is not None:
+        return place.point.name.split(",")[0]
+    return key
+
+
+# --- assembling a map -------------------------------------------------------------------------
+
+
+def _frame(map_id: str, title: str, proj: _Projection) -> dict:
+    return {
+        "id": svg.id_prefix(map_id), "title": title, "font": svg.FONT, "w": WIDTH,
+        "palette": MAP_PALETTE, "areas": [], "outlines": [], "overlays": [], "points": [],
+        "notes": [], "legend": svg.Legend(), "legend_title": None, "bkg_url": BKG_URL,
+        "map_h": proj.top + proj.h,
+    }  # fmt: skip
+
+
+def _finish(k: dict, entries: list, geo: Geometry, legend_title: str | None = None) -> dict:
+    """Legend, notes and attribution below the map; sets the height."""
+    y = k["map_h"] + 8
+    if legend_title:
+        k["legend_title"] = Text(8.0, y + 7.5, legend_title, size=7.5, bold=True)
+        y += 10
+    k["legend"] = svg.legend(entries, 8.0, y, WIDTH - 16, None, 7.5)
+    y += k["legend"].height + 4
+    notes = list(k["notes"])
+    k["notes"] = []
+    for line in notes:
+        for part in svg.wrap(line, WIDTH - 16, NOTE_SIZE):
+            y += NOTE_SIZE + 2.5
+            k["notes"].append(Text(8.0, y, part, size=NOTE_SIZE, fill=PALETTE["muted_text"]))
+    source = geo.attribution
+    if k["points"]:
+        source += "; Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
+    y += NOTE_SIZE + 4
+    k["attribution"] = Text(8.0, y, source, size=NOTE_SIZE, fill=PALETTE["muted_text"],
+                            cls="quelle")  # fmt: skip
+    k["h"] = y + 5
+    return k
+
+
+def _point_path(proj: _Projection, x: float, y: float) -> str:
+    return svg.marker("o", *proj.xy(x, y), POINT_SIZE)
+
+
+def _render(template: str, k: dict) -> str:
+    return svg.render(template, k=k)
+
+
+def _context(geo: Geometry, key: str) -> tuple[str, Level, GeoArea | None]:
+    """The area a map shows around `key`: (prefix, level of the siblings, outline drawn)."""
+    chain: list[tuple[str, Level]] = []
+    if len(key) == 8:
+        chain.append((key[:5], "gemeinde"))
+    if len(key) >= 5:
+        chain.append((key[:2], "kreis"))
+    chain.append(("", "land"))
+    for prefix, level in chain:
+        if len(geo.children(prefix, level)) > 1:
+            return prefix, level, geo.areas.get(prefix)
+    return "", "land", None
+
+
+def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
+             names: Mapping[str, str] | None = None, max_height: float = 300.0) -> str:  # fmt: skip
+    """The area `key` (Gemeinde, Kreis or Land; 8, 5 or 2 digits) highlighted among the
+    Gemeinden of its Kreis, the Kreise of its Land or the Länder; a kreisfreie Stadt or a
+    Stadtstaat is shown one level up, where it has neighbours."""
+    geo = load()
+    place = geo.place(key, merged=True)
+    if place is None and key[:5] not in geo.areas:
+        raise UnknownAreaError(f"keine Kartengrundlage für den Schlüssel {key}")
+    target = place.area if place and place.area else None
+    prefix, level, outline = _context(geo, target.key if target else key)
+    siblings = geo.children(prefix, level)
+    if target is not None and target.level != level:  # a kreisfreie Stadt among the Kreise
+        siblings = [a for a in siblings if a.key != target.key[: len(a.key)]] + [target]
+    pts = [(place.point.x, place.point.y)] if place and place.point else []
+    proj = _Projection(geo, _bounds(geo, siblings + ([outline] if outline else []), pts),
+                       WIDTH - 16, max_height, 22.0)  # fmt: skip
+    name = _name(key, geo, names)
+    parent = _name(outline.key, geo, names) if outline else "Deutschland"
+    k = _frame(map_id or f"karte-{key}", title or f"Lage: {name} {_in(parent)} {parent}", proj)
+    for a in sorted(siblings, key=lambda a: a.key):
+        mine = target is not None and a.key == target.key
+        shown = key if mine else a.key
+        hover = _name(shown, geo, names)
+        if mine and place.via:
+            hover += f" (Gebiet von 2021: {display_name(a)}, {a.key})"
+        k["areas"].append(MapArea(shown, proj.path(a), MAP_PALETTE["area"] if mine
+                                  else MAP_PALETTE["context"], hover, "gebiet" if mine else None))  # fmt: skip
+        if mine:
+            k["overlays"].append(Shape(k["areas"][-1].d, "none", MAP_PALETTE["highlight"], 1.2))
+    if outline is not None:
+        k["outlines"].append(Shape(proj.path(outline), "none", MAP_PALETTE["outline"], 0.9))
+    if place and place.point:
+        k["points"].append(MapArea(key, _point_path(proj, place.point.x, place.point.y),
+                                   MAP_PALETTE["area"], f"{name} (Lage laut {place.point.source})"))  # fmt: skip
+        k["notes"].append(f"{name} hat keinen Umriss von 2021 (Gebietsänderung); der Punkt zeigt "
+                          f"die Lage laut {place.point.source}.")  # fmt: skip
+    elif place and place.merged_on:
+        day = ".".join(reversed(place.merged_on.split("-")))
+        k["notes"].append(f"{name} ist seit dem {day} Teil von {display_name(place.area)}; "
+                          "hervorgehoben ist dieses Gebiet.")  # fmt: skip
+    elif place is None:
+        k["notes"].append(f"Für {name} ({key}) gibt es weder einen Umriss von 2021 noch eine "
+                          "Lage im Gemeindeverzeichnis; gezeigt ist der Kreis.")  # fmt: skip
+    others = {"gemeinde": "übrige Gemeinden", "kreis": "übrige Kreise", "land": "übrige Länder"}
+    entries = [(name, svg.rect_swatch(MAP_PALETTE["area"], MAP_PALETTE["highlight"], 0.8)),
+               (others[level], svg.rect_swatch(MAP_PALETTE["context"], MAP_PALETTE["outline"], 0.5))]  # fmt: skip
+    return _render("area_map.svg.j2", _finish(k, entries, geo))
+
+
+def _coloured(
+    geo: Geometry, proj: _Projection, k: dict, shapes: list[GeoArea],
+    values: Mapping[str, float | None], decimals: int, unit: str, n_classes: int,
+    names: Mapping[str, str] | None, prefix: str, level: Level,
+) -> list:  # fmt: skip
+    """Fill `shapes` by the class of their value; values for keys without a shape of their
+    own go to their successor's outline or to a point. Returns the legend entries."""
+    by_shape: dict[str, tuple[str, float | None]] = {
+        a.key: (a.key, values.get(a.key)) for a in shapes
+    }
+    points: list[tuple[str, Placement]] = []
+    lost: list[str] = []
+    for key in sorted(values):
+        if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
+            continue
+        place = geo.place(key)
+        if place and place.area and place.via in by_shape and missing(by_shape[place.via][1]):
+            by_shape[place.via] = (key, values[key])
+        elif place and place.point:
+            points.append((key, place))
+        else:
+            lost.append(key)
+    present = [v for _, v in by_shape.values() if not missing(v)]
+    present += [values[key] for key, _ in points if not missing(values[key])]
+    breaks = class_breaks(present, n_classes, decimals)
+    labels = class_labels(breaks, decimals, unit, present)
+    colours = class_colours(len(labels))
+    nodata = f"url(#{k['id']}-keine-daten)"
+
+    def fill_hover(key: str, v: float | None) -> tuple[str, str]:
+        text = NO_DATA if missing(v) else fmt_de(v, decimals, unit)
+        fill = nodata if missing(v) else colours[class_of(v, breaks, decimals)]
+        return fill, f"{_name(key, geo, names)}: {text}"
+
+    for a in shapes:
+        key, v = by_shape[a.key]
+        fill, hover = fill_hover(key, v)
+        k["areas"].append(MapArea(key, proj.path(a), fill, hover))
+    for key, place in points:
+        fill, hover = fill_hover(key, values[key])
+        k["points"].append(MapArea(key, _point_path(proj, place.point.x, place.point.y), fill,
+                                   f"{hover} (Lage laut {place.point.source})"))  # fmt: skip
+    if points:
+        k["notes"].append(f"Punkte: {len(points)} Gemeinde(n) ohne Umriss von 2021, an ihrer Lage "
+                          "laut Gemeindeverzeichnis.")  # fmt: skip
+    if lost:
+        more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""
+        k["notes"].append(f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: "
+                          f"{', '.join(lost[:12])}{more}.")  # fmt: skip
+    used = {class_of(v, breaks, decimals) for v in present}
+    entries = [(f"{lb} ({sum(1 for v in present if class_of(v, breaks, decimals) == i)})",
+                svg.rect_swatch(c, MAP_PALETTE["outline"], 0.5))
+               for i, (lb, c) in enumerate(zip(labels, colours, strict=True)) if i in used or breaks]  # fmt: skip
+    n_missing = sum(1 for _, v in by_shape.values() if missing(v))
+    n_missing += sum(1 for key, _ in points if missing(values[key]))
+    if n_missing or not present:
+        entries.append(
+            (f"{NO_DATA} ({n_missing})", svg.rect_swatch(nodata, MAP_PALETTE["outline"], 0.5))
+        )
+    return entries
+
+
+def choropleth(
+    kreis_key: str, values: Mapping[str, float | None], indicator_label: str, *,
+    unit: str = "", decimals: int = 1, classes: int = 5, map_id: str | None = None,
+    title: str | None = None, names: Mapping[str, str] | None = None, max_height: float = 300.0,
+) -> str:  # fmt: skip
+    """The Gemeinden of Kreis `kreis_key` coloured by `values` (Gemeinde key → value; None or
+    NaN = keine Daten) in up to `classes` quantile classes, with a German legend."""
+    geo = load()
+    kreis = geo.areas.get(kreis_key)
+    if kreis is None and (p := geo.place(kreis_key)) and p.area:
+        kreis = p.area
+    if kreis is None or kreis.level != "kreis":
+        raise UnknownAreaError(f"keine Kartengrundlage für den Kreis {kreis_key}")
+    shapes = geo.children(kreis.key, "gemeinde")
+    point_xy = [(p.point.x, p.point.y) for key in values if key.startswith(kreis.key)
+                and (p := geo.place(key)) and p.point]  # fmt: skip
+    proj = _Projection(geo, _bounds(geo, [kreis], point_xy), WIDTH - 16, max_height, 22.0)
+    name = _name(kreis_key, geo, names)
+    k = _frame(
+        map_id or f"karte-{kreis_key}-{indicator_label}",
+        title or f"{indicator_label}: Gemeinden {_in(name)} {name}",
+        proj,
+    )
+    entries = _coloured(
+        geo, proj, k, shapes, values, decimals, unit, classes, names, kreis.key, "gemeinde"
+    )
+    k["outlines"].append(Shape(proj.path(kreis), "none", MAP_PALETTE["outline"], 0.9))
+    return _render("choropleth.svg.j2", _finish(k, entries, geo, indicator_label))
+
+
+def germany_kreise(
+    values: Mapping[str, float | None] | None = None, indicator_label: str | None = None, *,
+    unit: str = "", decimals: int = 1, classes: int = 5, highlight: Iterable[str] = (),
+    map_id: str = "karte-deutschland", title: str | None = None,
+    names: Mapping[str, str] | None = None, max_height: float = 560.0,
+) -> str:  # fmt: skip
+    """All 401 Kreise of 01.01.2021 with the Länder borders; coloured by `values` (Kreis key →
+    value) if given, else plain with the `highlight` keys (e.g. the members) in blue."""
+    geo = load()
+    kreise = geo.children("", "kreis")
+    laender = geo.children("", "land")
+    proj = _Projection(geo, _bounds(geo, laender), WIDTH - 16, max_height, 22.0, 1.0)
+    k = _frame(map_id, title or (f"{indicator_label}: Kreise in Deutschland" if values is not None
+                                 else "Kreise in Deutschland"), proj)  # fmt: skip
+    marked = set(highlight)
+    if values is not None:
+        entries = _coloured(
+            geo, proj, k, kreise, values, decimals, unit, classes, names, "", "kreis"
+        )
+    else:
+        for a in kreise:
+            mine = a.key in marked
+            k["areas"].append(MapArea(a.key, proj.path(a), MAP_PALETTE["area"] if mine
+                                      else MAP_PALETTE["plain"], _name(a.key, geo, names)))  # fmt: skip
+        entries = [("Kreise", svg.rect_swatch(MAP_PALETTE["plain"], MAP_PALETTE["outline"], 0.5))]
+        if marked:
+            entries.insert(0, ("ausgewählte Kreise", svg.rect_swatch(MAP_PALETTE["area"],
+                                                                     MAP_PALETTE["outline"], 0.5)))  # fmt: skip
+    for a in kreise:
+        if a.key in marked:  # a frame shows the chosen Kreise whatever their colour
+            k["overlays"].append(Shape(proj.path(a), "none", MAP_PALETTE["highlight"], 1.2))
+    k["outlines"].append(
+        Shape("".join(proj.path(a) for a in laender), "none", MAP_PALETTE["outline"], 0.8)
+    )
+    return _render(
+        "germany_kreise.svg.j2",
+        _finish(k, entries, geo, indicator_label if values is not None else None),
+    )

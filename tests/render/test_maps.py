@@ -1,0 +1,216 @@
+"""Maps from the shipped VG5000 outlines, checked against the BKG shapefiles' counts and the
+Gemeindeverzeichnis of 31.12.2019 (data/raw/grundeinkommensbuero-gv), read with the csv module."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.util
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from dwk.core import paths
+from dwk.core.errors import ConfigError, UnknownAreaError
+from dwk.render import map_classes, map_geometry, maps
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+REPO = Path(__file__).resolve().parents[2]
+GV2019 = REPO / "data/raw/grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"
+# The 15 Gemeinden of Kreis Düren in VG5000_GEM.dbf (AGS starting with 05358), counted with
+# pyshp: sum(r["AGS"].startswith("05358") for r in Reader("VG5000_GEM").records()) == 15.
+DUEREN = [f"05358{n:03d}" for n in range(4, 61, 4)]
+
+
+def areas(svg: str) -> dict[str, tuple[str, str, str]]:
+    """data-ags → (fill, hover title, path data) of every area and point."""
+    root = ET.fromstring(svg)
+    out = {}
+    for p in root.iter("{http://www.w3.org/2000/svg}path"):
+        if "data-ags" in p.attrib:
+            key = p.attrib["data-ags"]
+            assert key not in out, f"{key} twice"
+            out[key] = (p.attrib["fill"], p.find("s:title", NS).text, p.attrib["d"])
+    return out
+
+
+def density_dueren() -> dict[str, float]:
+    """Einwohner je km² (column jekm2) of Kreis Düren's Gemeinden, 31.12.2019."""
+    with GV2019.open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["satzart"] == "60"]
+    return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: float(r["jekm2"].replace(" ", ""))
+            for r in rows if (r["land"], r["rb"], r["kreis"]) == ("05", "3", "58")}  # fmt: skip
+
+
+def luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_to_white(hex_colour: str) -> float:
+    return 1.05 / (luminance(hex_colour) + 0.05)
+
+
+def test_shipped_file_is_read_from_the_package_not_from_shared():
+    geo = map_geometry.load()
+    assert geo.path == paths.data_dir() / "geo" / "vg5000-2021.json"
+    assert "shared" not in geo.path.parts
+    # VG5000 2021 with GF = 9: 16 Länder, 401 Kreise, 10,997 Gemeinden (dbf record counts).
+    levels = [a.level for a in geo.areas.values()]
+    assert (levels.count("land"), levels.count("kreis"), levels.count("gemeinde")) == (
+        16,
+        401,
+        10997,
+    )
+    assert geo.attribution == ATTRIBUTION and geo.licence == "dl-de/by-2-0"
+    assert geo.path.stat().st_size < 3_000_000
+    # a shared border: Düren (Stadt) and Kreuzau use one arc, in opposite directions
+    stadt, kreuzau = geo.areas["05358008"], geo.areas["05358028"]
+    mine = {r for ring in stadt.rings for r in ring}
+    theirs = {r for ring in kreuzau.rings for r in ring}
+    assert {~r for r in mine} & theirs
+
+
+def test_area_map_of_dueren_draws_the_15_gemeinden_of_its_kreis():
+    svg = maps.area_map("05358008")
+    drawn = areas(svg)
+    assert sorted(drawn) == DUEREN
+    assert drawn["05358008"][0] == maps.MAP_PALETTE["area"]
+    assert drawn["05358028"] == (maps.MAP_PALETTE["context"], "Kreuzau", drawn["05358028"][2])
+    root = ET.fromstring(svg)
+    assert root.attrib["class"] == "karte" and root.attrib["viewBox"].startswith("0 0 453.54 ")
+    assert root.find("s:title", NS).text == "Lage: Düren im Kreis Düren"
+    assert ATTRIBUTION in svg and 'href="https://www.bkg.bund.de"' in svg
+
+
+def test_kreis_within_its_land_and_stadtstaat_among_the_laender():
+    nrw = areas(maps.area_map("05358"))
+    assert len(nrw) == 53  # NRW's 53 Kreise and kreisfreie Städte (VG5000_KRS, AGS 05…)
+    assert nrw["05358"][1] == "Kreis Düren" and nrw["05358"][0] == maps.MAP_PALETTE["area"]
+    hamburg = areas(maps.area_map("02000000"))  # alone in its Kreis and Land: among the Länder
+    assert sorted(hamburg) == sorted(["02000000"] + [f"{n:02d}" for n in range(1, 17) if n != 2])
+
+
+def test_choropleth_classes_from_the_gemeindeverzeichnis():
+    values = density_dueren()
+    # 60,63,05,3,58,0008,008,"Düren, Stadt", 85.00, 91 216, 45 165, 46 051, 1 073,52349,…
+    # 60,63,05,3,58,0012,012,"Heimbach, Stadt", 64.96, 4 328, 2 193, 2 135,  67,52396,…
+    assert values["05358008"] == 1073 and values["05358012"] == 67 and len(values) == 15
+    svg = maps.choropleth("05358", values, "Bevölkerungsdichte", unit="Einwohner je km²",
+                          decimals=0)  # fmt: skip
+    drawn = areas(svg)
+    assert sorted(drawn) == DUEREN
+    # Sorted: 67 99 113 123 154 160 194 206 222 261 312 338 361 418 1073; quintile limits at
+    # positions 2.8, 5.6, 8.4, 11.2: 113+0.8·10=121, 160+0.6·34=180.4, 222+0.4·39=237.6,
+    # 338+0.2·23=342.6 → 121, 180, 238, 343.
+    assert map_classes.class_breaks(values.values(), 5, 0) == [121, 180, 238, 343]
+    assert drawn["05358008"][:2] == ("#253494", "Düren: 1.073 Einwohner je km²")
+    assert drawn["05358012"][:2] == ("#c7e9b4", "Heimbach: 67 Einwohner je km²")
+    assert drawn["05358044"][0] == "#7fcdbb"  # Nideggen 154: 121 bis unter 180
+    for label in ("unter 121 Einwohner je km² (3)", "121 bis unter 180 Einwohner je km² (3)",
+                  "343 und mehr Einwohner je km² (3)"):  # fmt: skip
+        assert f">{label}</text>" in svg
+    assert "keine Daten" not in svg
+    # two values make two classes, split halfway: 42,3 + (45,1 − 42,3) / 2 = 43,7
+    assert map_classes.class_breaks([42.3, 45.1, None], 5, 1) == [43.7]
+
+
+def test_missing_values_are_hatched_and_named():
+    values: dict[str, float | None] = dict(density_dueren())
+    values["05358056"] = None  # Titz
+    values["05358060"] = math.nan  # Vettweiß
+    svg = maps.choropleth("05358", values, "Dichte", decimals=0, map_id="k1")
+    drawn = areas(svg)
+    assert drawn["05358056"][:2] == ("url(#k1-keine-daten)", "Titz: keine Daten")
+    assert drawn["05358060"][0] == "url(#k1-keine-daten)"
+    assert '<pattern id="k1-keine-daten"' in svg and ">keine Daten (2)</text>" in svg
+
+
+def test_keys_without_an_outline_of_2021():
+    # Grabow 13054037 → 13076050 (data/key_changes.toml, "neuer Schlüssel"): the successor's outline
+    old, new = areas(maps.area_map("13054037")), areas(maps.area_map("13076050"))
+    assert "13054037" in old and "13076050" not in old
+    assert old["13054037"][2] == new["13076050"][2]
+    # Greußen 16065023 was merged in 2020; GV 31.12.2019:
+    # 60,63,16,0,65,5002,023,"Greußen, Stadt", 19.21, 3 432, …,"10,944013","51,228102",…
+    svg = maps.area_map("16065023")
+    drawn = areas(svg)
+    assert drawn["16065023"][1] == "Greußen (Lage laut GV 31.12.2019)"
+    assert drawn["16065023"][2].startswith("M") and "Destatis" in svg
+    assert all(k.startswith("16065") for k in drawn)
+    with pytest.raises(UnknownAreaError):
+        maps.area_map("99999999")
+
+
+def test_germany_kreise_and_determinism():
+    one = maps.germany_kreise(highlight=["05358"])
+    drawn = areas(one)
+    assert len(drawn) == 401
+    assert drawn["05358"][0] == maps.MAP_PALETTE["area"] and drawn["05913"][1] == "Dortmund"
+    assert one == maps.germany_kreise(highlight=["05358"])
+    assert maps.choropleth("05358", density_dueren(), "D") == maps.choropleth(
+        "05358", density_dueren(), "D"
+    )
+
+
+def test_colours_are_readable_against_white():
+    assert contrast_to_white(map_classes.CLASS_COLOURS[-1]) >= 3
+    assert contrast_to_white(maps.MAP_PALETTE["area"]) >= 3
+    assert contrast_to_white(maps.MAP_PALETTE["outline"]) >= 3  # every swatch's frame
+    assert map_classes.class_labels([44.5, 46.0], 1, "Jahre") == [
+        "unter 44,5 Jahre", "44,5 bis unter 46,0 Jahre", "46,0 und mehr Jahre",
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("shapefile") is None
+    or importlib.util.find_spec("pyproj") is None
+    or not (REPO.parent / "shared/data/geo/bkg-vg5000-2021").is_dir(),
+    reason="needs pyshp, pyproj and ../shared/data/geo (only where the geometry is made)",
+)
+def test_script_reproduces_the_shipped_file(tmp_path, monkeypatch):
+    import runpy
+
+    monkeypatch.chdir(REPO)
+    script = runpy.run_path(str(REPO / "scripts/simplify_geometry.py"))
+    out = tmp_path / "geo.json"
+    assert script["main"](["--out", str(out)]) == 0
+    shipped = paths.data_dir() / "geo" / "vg5000-2021.json"
+    assert (
+        hashlib.sha256(out.read_bytes()).digest() == hashlib.sha256(shipped.read_bytes()).digest()
+    )
+
+
+def test_a_broken_geometry_file_names_file_line_and_column(tmp_path):
+    broken = tmp_path / "geo.json"
+    broken.write_text('{"format": "dwk-geo 1",\n "arcs": [1, 2,]}', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        map_geometry.load(broken)
+    # line 2 is ` "arcs": [1, 2,]}`: the "]" after the trailing comma is its 16th character
+    assert (err.value.file, err.value.line, err.value.column) == (str(broken), 2, 16)
+    assert "Kartengrundlage beschädigt" in str(err.value)
+
+
+def test_names_from_the_caller_are_escaped():
+    svg = maps.area_map("05358008", names={"05358008": 'Düren <b>"&"</b>'}, map_id="x&y")
+    assert areas(svg)["05358008"][1] == 'Düren <b>"&"</b>'  # parsed back from valid XML
+    assert "<b>" not in svg
+
+
+def test_old_keys_of_a_merger_point_at_the_merged_area_but_lend_it_no_value():
+    # data/key_changes.toml: new = "03159", old = ["03152", "03156"], date = "2016-11-01"
+    old = maps.area_map("03152", names={"03152": "Landkreis Göttingen (bis 2016)"})
+    new = areas(maps.area_map("03159"))
+    assert areas(old)["03152"][2] == new["03159"][2]
+    assert (
+        "Landkreis Göttingen (bis 2016) ist seit dem 01.11.2016 Teil von Landkreis Göttingen" in old
+    )
+    # a value of one part cannot stand for the merged Kreis: 03159 stays "keine Daten"
+    svg = maps.germany_kreise({"03152": 1.0, "05358": 2.0, "03159": None}, "Wert", map_id="g")
+    drawn = areas(svg)
+    assert drawn["03159"][:2] == ("url(#g-keine-daten)", "Landkreis Göttingen: keine Daten")
+    assert "03152" not in drawn and "nicht gezeigt: 03152." in svg
