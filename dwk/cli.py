@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from dwk.core.errors import DwkError
+from dwk.fetch.source import Source
 
 app = typer.Typer(
     help="Kommunalprofile (demografische Profile mit SWOT) aus amtlichen Tabellen.",
@@ -105,6 +106,40 @@ def data_status(
 
     store, registry = _open()
     write_status(status(store, registry), fmt, sys.stdout)
+
+
+@data_app.command("fetch")
+def data_fetch(
+    tables: Annotated[list[str], typer.Argument(help="Tabellencodes, z. B. 12411-0015")],
+    source: Annotated[Source, typer.Option("--source", help="Datenbank")] = Source.genesis,
+    from_year: Annotated[int | None, typer.Option("--from", help="Erstes Jahr.")] = None,
+    to_year: Annotated[int | None, typer.Option("--to", help="Letztes Jahr.")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Nur Gebiete in diesem Schlüssel (z. B. 05).")
+    ] = None,
+    api_url: Annotated[
+        str | None, typer.Option("--api-url", help="Andere Adresse der REST-API 2020.")
+    ] = None,
+) -> None:
+    """Tabellen über die GENESIS-REST-API abrufen und wie heruntergeladene übernehmen.
+
+    Zugangsdaten aus DWK_GENESIS_TOKEN oder DWK_GENESIS_USER und DWK_GENESIS_PASSWORD.
+
+    Example: dwk data fetch 12411-0015 --from 2020 --to 2024
+    """
+    from dwk.fetch.run import fetch_tables
+
+    for got in fetch_tables(
+        tables, source, from_year=from_year, to_year=to_year, region=region, api_url=api_url
+    ):
+        typer.echo(
+            f"{got.file}: Tabelle {got.meta.code}, {len(got.meta.periods)} Stichtag(e), "
+            f"{got.requests} {'Abruf' if got.requests == 1 else 'Abrufe'}"
+        )
+        for warning in got.meta.warnings:
+            typer.echo(f"  Hinweis: {warning}")
+        if got.also_from:
+            typer.echo(f"  Hinweis: Tabelle {got.meta.code} auch aus {', '.join(got.also_from)}")
 
 
 @profile_app.command("build")
