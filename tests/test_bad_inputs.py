@@ -498,15 +498,16 @@ def test_catalogue_files(name):
 # --- survey codebooks: `load_codebook`, and `dwk survey summarize --codebook` ---------------
 
 CODEBOOK_ERRORS = {
-    "codebook_missing_survey.toml": ("", "Abschnitt [survey] fehlt"),
+    # the line of the offending key or table (dwk.core.toml_records.Lines)
+    "codebook_missing_survey.toml": (":23", "unbekannter Abschnitt [umfrage] (möglich: survey, scale, item, respondent, weighting, open)"),
     "codebook_syntax_error.toml": (":48:11", None),
-    "codebook_unknown_scale.toml": ("", "Item Nr. 1 (lo_gern): unbekannte Skala 'zustimmen'"),
-    "codebook_codes_labels_mismatch.toml": ("", "Skala zustimmung: 4 codes für 5 labels"),
-    "codebook_bad_sex_value.toml": ("", "[respondent.sex]: anders (erlaubt: männlich, weiblich, divers)"),
+    "codebook_unknown_scale.toml": (":56", "Item Nr. 1 (lo_gern): unbekannte Skala 'zustimmen'"),
+    "codebook_codes_labels_mismatch.toml": (":33", "Skala zustimmung: 4 codes für 5 labels"),
+    "codebook_bad_sex_value.toml": (":42", "[respondent.sex]: anders (erlaubt: männlich, weiblich, divers)"),
     "codebook_bad_polarity.toml": (
-        "", "Item Nr. 1 (lo_gern): polarity muss zustimmung_guenstig | zustimmung_unguenstig | neutral sein"
+        ":58", "Item Nr. 1 (lo_gern): polarity muss zustimmung_guenstig | zustimmung_unguenstig | neutral sein"
     ),
-    "codebook_code_valid_and_missing.toml": ("", "Skala zustimmung: A5 gültig und fehlend"),
+    "codebook_code_valid_and_missing.toml": (":34", "Skala zustimmung: A5 gültig und fehlend"),
 }  # fmt: skip
 # through the CLI: the loader's errors, and one only the export shows
 CODEBOOK_CLI = {
