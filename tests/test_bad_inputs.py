@@ -566,15 +566,15 @@ SURVEY_ERRORS = {
     "limesurvey_duplicate_heading.csv": (":1:8", "Spaltenüberschrift 'S2' doppelt (zuerst in Spalte 7)"),
     "limesurvey_mixed_encoding.csv": (":3:152", "ungültiges UTF-8 trotz BOM: Byte 593 (0xf6)"),
     "limesurvey_unknown_answer.csv": (
-        ":3:10", "Antwort 'A7' in Spalte LO[SQ001] steht nicht im Codebuch"
+        ":3:10", "Antwort auf Item lo_gern in Spalte LO[SQ001] steht nicht im Codebuch"
     ),
     "limesurvey_age_out_of_range.csv": (
-        ":3:6", "Alter 7 außerhalb von 18–120 (Mindestalter laut Codebuch)"
+        ":3:6", "Altersangabe in Spalte S1 außerhalb von 18–120 (Mindestalter laut Codebuch)"
     ),
     "sosci_duplicate_case.tsv": (":4:1", "CASE 483 doppelt (zuerst in Zeile 2)"),
-    "sosci_bad_finished.tsv": (":3:10", "FINISHED 'ja' ist weder 1/0 noch TRUE/FALSE"),
-    "sosci_case_not_integer.tsv": (":3:1", "CASE '49x' ist keine ganze Zahl"),
-    "sosci_unknown_code.tsv": (":3:7", "Antwort '-7' in Spalte AB01_01 steht nicht im Codebuch"),
+    "sosci_bad_finished.tsv": (":3:10", "FINISHED ist weder 1/0 noch TRUE/FALSE"),
+    "sosci_case_not_integer.tsv": (":3:1", "CASE ist keine ganze Zahl"),
+    "sosci_unknown_code.tsv": (":3:7", "Antwort auf Item ab1 in Spalte AB01_01 steht nicht im Codebuch"),
     "spss_empty.sav": ("", "Datei ist leer"),
     "spss_not_sav.sav": ("", "keine SPSS-Datei (.sav): Kennung $FL2 fehlt"),
     "spss_truncated.sav": ("", "SPSS-Datei beschädigt oder unvollständig (Unable to read from file)"),
