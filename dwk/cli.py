@@ -340,6 +340,13 @@ def main() -> None:
             raise
         typer.echo(f"Fehler: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:  # read-only, no permission, disk full: the user's to fix
+        if _DEBUG["on"]:
+            raise
+        from dwk.core.oserror import os_error
+
+        typer.echo(f"Fehler: {os_error(exc)}", err=True)
+        sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
