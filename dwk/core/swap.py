@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from dwk.core.atomic import dir_mode, file_mode, make_dirs, write_bytes
@@ -194,10 +195,12 @@ def _put_folder(new: Path, out: Path) -> None:
         os.rename(new, out)
 
 
-def swap_bundle(work: Path, out: Path, zip_data: bytes | None) -> None:
+def swap_bundle(
+    work: Path, out: Path, make_zip: Callable[[Path, str], bytes] | None = None
+) -> None:
     """Put the finished bundle `work` at `out` and its zip at `out.zip`, changing both together.
 
-    Steps: the zip is written to `.<name>.<pid>-x.zip`; a journal naming the new build id is
+    Steps: the zip (`make_zip(folder, root name)`) is written to `.<name>.<pid>-x.zip`; a journal naming the new build id is
     written (the commit); the folders are exchanged; the zip is renamed over `out.zip`; the
     journal and the old folder are removed. A kill before the journal leaves the old bundle
     (and `heal_bundle` removes the temporaries); after it, `heal_bundle` finishes the swap. The
@@ -209,8 +212,8 @@ def swap_bundle(work: Path, out: Path, zip_data: bytes | None) -> None:
     normal_modes(work)
     zip_tmp, journal = _companions(work, out)
     try:
-        if zip_data is not None:
-            write_bytes(zip_tmp, zip_data)
+        if make_zip is not None:
+            write_bytes(zip_tmp, make_zip(work, out.name))
         _pause("bundle:built")
         write_bytes(journal, (new_id + "\n").encode("ascii"))
         _pause("bundle:journal")
