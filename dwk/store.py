@@ -151,11 +151,16 @@ class Store:
         except DwkError:
             data = None
         if data is not None and sha256(data) == entry.sha256:
-            self._add(entry.origin, path, entry.sha256, *read_table(path, data))
-            self.notices.append(
-                f"Datenbestand: {entry.parquet} beschädigt, aus {path} neu aufgebaut"
-            )
-            return
+            try:
+                meta, frame = read_table(path, data)
+            except DwkError:  # a check added since it was imported: import it again to see why
+                meta = None
+            if meta is not None:
+                self._add(entry.origin, path, entry.sha256, meta, frame)
+                self.notices.append(
+                    f"Datenbestand: {entry.parquet} beschädigt, aus {path} neu aufgebaut"
+                )
+                return
         self._drop(entry.origin)
         self.notices.append(
             f"Datenbestand: Tabelle {entry.table} aus {path} war beschädigt und die Datei ist "
