@@ -1,17 +1,29 @@
-"""One store for the whole session, built from the shipped data/raw into a temporary cache."""
+"""One store for the whole session, built from the shipped data/raw into a temporary cache.
+
+Under pytest-xdist (`make check`) the workers share one cache: the first builds the store
+under a file lock, the others wait and read it."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 
 import pytest
 
 
 @pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("dwk-cache")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
+    shared = hasattr(request.config, "workerinput")  # an xdist worker
+    root = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    path = root / "dwk-cache"
     old = os.environ.get("DWK_CACHE_DIR")
     os.environ["DWK_CACHE_DIR"] = str(path)
+    with (root / "dwk-cache.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        from dwk.store import Store
+
+        Store.open()
+        fcntl.flock(lock, fcntl.LOCK_UN)
     yield path
     if old is None:
         os.environ.pop("DWK_CACHE_DIR", None)

@@ -16,7 +16,7 @@ from dwk.render.output import write_result
 from dwk.store import Store
 
 LEVELS = ("kreis", "gemeinde", "land")
-FIELDS = ("area", "name", "level", "id", "value", "unit", "period", "flag", "tables")
+FIELDS = ("area", "name", "level", "id", "value", "unit", "period", "basis", "flag", "tables")
 
 
 def indicator_records(
@@ -49,6 +49,7 @@ def indicator_records(
                 "value": None if math.isnan(r.value) else round(float(r.value), 6),
                 "unit": units[r.id],
                 "period": r.period,
+                "basis": r.basis,
                 "flag": r.flag,
                 "tables": r.tables,
             }

@@ -10,36 +10,30 @@ flagged `unsicher`, and a change across the Zensus 2011 correction is flagged `z
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dwk.indicators.catalogue import IndicatorDef
+from dwk.indicators.population import (
+    Totals,
+    change,
+    mean_population,
+    population,
+    population_years,
+    tables_text,
+)
+from dwk.indicators.result import (
+    FLAG_MISSING,
+    FLAG_UNCERTAIN,
+    FLAG_ZENSUS,
+    RESULT_COLUMNS,
+    Result,
+)
 from dwk.inputs import age_estimation as est
 from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
-from dwk.inputs.population import LINES, Line
-
-FLAG_UNCERTAIN = "unsicher"
-FLAG_ZENSUS = "zensus"
-FLAG_MISSING = "."
-RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables", "basis"]
-BASIS_LABELS = {"zensus2011": "Basis Zensus 2011", "zensus2022": "Basis Zensus 2022"}
-
-
-@dataclass
-class Result:
-    """One indicator for several areas at one year: arrays aligned with `keys`."""
-
-    value: np.ndarray
-    n: np.ndarray
-    period: str | np.ndarray  # one Stichtag for all keys, or one per key
-    tables: str
-    flag: np.ndarray | None = None
-    basis: str = ""  # the census line of a population figure (see `inputs.population`)
-
 
 # --- age structure ------------------------------------------------------------------------
 
@@ -137,119 +131,6 @@ def _mean_or_median(kind: str) -> AgeFn:
     return fn
 
 
-# --- totals and change -------------------------------------------------------------------
-
-
-def _years_of(ctx: Context, key: str) -> list[int]:
-    """Stichtage with a population figure for `key`, on any census line."""
-    return ctx.lookup(("population_years",), lambda: _years_by_key(ctx)).get(key, [])
-
-
-def _years_by_key(ctx: Context) -> dict[str, list[int]]:
-    by_key: dict[str, set[int]] = {}
-    for line in LINES:
-        t = ctx.population(line).values
-        years = np.array([int(y) for y in t.columns])
-        for k, row in zip(
-            t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(), strict=True
-        ):
-            by_key.setdefault(k, set()).update(years[row].tolist())
-    return {k: sorted(v) for k, v in by_key.items()}
-
-
-@dataclass
-class _Totals:
-    """One census line as arrays, asked by row and column without `reindex`."""
-
-    line: str
-    values: np.ndarray
-    tables: np.ndarray
-    row: dict[str, int]
-    col: dict[int, int]
-
-    @classmethod
-    def of(cls, ctx: Context, line: Line = "zensus2011") -> _Totals:
-        def build() -> _Totals:
-            pop = ctx.population(line)
-            t = pop.values
-            nan_row = np.full((1, len(t.columns)), np.nan)
-            values = np.vstack([t.to_numpy(dtype=float), nan_row])
-            which = pop.tables.reindex(index=t.index, columns=t.columns).to_numpy(dtype=object)
-            which = np.vstack([which, np.full((1, len(t.columns)), None, dtype=object)])
-            row = {str(k): i for i, k in enumerate(t.index)}
-            return cls(line, values, which, row, {int(y): j for j, y in enumerate(t.columns)})
-
-        return ctx.lookup(("totals_array", line), build)
-
-    def rows(self, keys: list[str]) -> np.ndarray:
-        missing = len(self.values) - 1
-        return np.array([self.row.get(k, missing) for k in keys], dtype=int)
-
-    def at(self, keys: list[str], year: int) -> np.ndarray:
-        if year not in self.col:
-            return np.full(len(keys), np.nan)
-        return self.values[self.rows(keys), self.col[year]]
-
-    def has(self, key: str, year: int) -> bool:
-        return year in self.col and not np.isnan(self.values[self.rows([key])[0], self.col[year]])
-
-    def table_names(self, keys: list[str], year: int) -> set[str]:
-        if year not in self.col:
-            return set()
-        found = self.tables[self.rows(keys), self.col[year]]
-        return {str(t) for t in found if isinstance(t, str)}
-
-
-def _line_at(ctx: Context, anchor: str, year: int) -> _Totals:
-    """The newest census line with a figure for the anchor at `year`: an area and its
-    references are always compared on one basis."""
-    for line in reversed(LINES):
-        t = _Totals.of(ctx, line)
-        if t.has(anchor, year):
-            return t
-    return _Totals.of(ctx, LINES[0])
-
-
-def _tables_text(parts: list[tuple[_Totals, list[str], int]]) -> str:
-    names = set().union(*(t.table_names(keys, y) for t, keys, y in parts)) if parts else set()
-    return ", ".join(sorted(names))
-
-
-def _population(ctx: Context, keys: list[str], year: int) -> Result:
-    t = _line_at(ctx, keys[0], year) if keys else _Totals.of(ctx)
-    v = t.at(keys, year)
-    return Result(v, v, f"{year}-12-31", _tables_text([(t, keys, year)]), basis=t.line)
-
-
-def _change(
-    ctx: Context, keys: list[str], year: int, span: int | None, since: int | None
-) -> Result:
-    """Change in % from a base year to the anchor's (first key's) newest year up to `year`,
-    with both ends on one census line: the newest line on which the anchor has both (a change
-    never spans the Zensus 2022). Without `since` the base year is `end − span`, on the first
-    line also the anchor's first year with data after that (the Gemeinde series start in
-    2008); a change across the Zensus 2011 is flagged."""
-    nan = np.full(len(keys), np.nan)
-    anchor = keys[0] if keys else None
-    for line in reversed(LINES):
-        t = _Totals.of(ctx, line)
-        ends = [y for y in t.col if y <= year and anchor is not None and t.has(anchor, y)]
-        if not ends:
-            continue
-        end = max(ends)
-        base_year = since if since is not None else end - (span or 0)
-        if since is None and line == LINES[0]:  # a series that starts later (Gemeinden: 2008)
-            later = [y for y in ends if y >= base_year]
-            base_year = min(later) if later else base_year
-        if base_year >= end or not t.has(anchor, base_year):
-            continue
-        now, base = t.at(keys, end), t.at(keys, base_year)
-        flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= end else "", dtype=object)
-        tables = _tables_text([(t, keys, base_year), (t, keys, end)])
-        return Result((now - base) / base * 100, base, f"{base_year}/{end}", tables, flag, line)
-    return Result(nan, nan, "", "")
-
-
 # --- other tables -------------------------------------------------------------------------
 
 # (table, variable, factor to km², only Stichtage up to the asked year). Where the
@@ -281,7 +162,7 @@ def _area(ctx: Context, keys: list[str], year: int) -> Result:
 
 
 def _density(ctx: Context, keys: list[str], year: int) -> Result:
-    pop, area = _population(ctx, keys, year), _area(ctx, keys, year)
+    pop, area = population(ctx, keys, year), _area(ctx, keys, year)
     return Result(pop.value / area.value, pop.n, pop.period, f"{pop.tables}, {area.tables}")
 
 
@@ -351,24 +232,15 @@ def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0
     return fn
 
 
-def _mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:
-    """The mean of the population at the start and end of `year`, both on the Zensus 2011
-    line (the events of a year before the Zensus 2022 are counted against it)."""
-    t = _Totals.of(ctx)
-    if year not in t.col or year - 1 not in t.col:
-        return np.full(len(keys), np.nan)
-    return (t.at(keys, year - 1) + t.at(keys, year)) / 2
-
-
 def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], str]) -> Compute:
     """1000 × (plus − minus events) per mean inhabitant; n = plus + minus events."""
 
     def fn(ctx: Context, keys: list[str], year: int) -> Result:
         a, _ = _first_value(ctx, *plus, keys, year)
         b, _ = _first_value(ctx, *minus, keys, year)
-        value = (a - b) / _mean_population(ctx, keys, year) * 1000
-        t = _Totals.of(ctx)
-        pop_tables = _tables_text([(t, keys, year - 1), (t, keys, year)])
+        value = (a - b) / mean_population(ctx, keys, year) * 1000
+        t = Totals.of(ctx)
+        pop_tables = tables_text([(t, keys, year - 1), (t, keys, year)])
         tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), pop_tables])
         return Result(value, a + b, str(year), tables)
 
@@ -405,15 +277,18 @@ def _age_based(fn: AgeFn) -> tuple[Compute, Years]:
 
 def computations(defs: list[IndicatorDef]) -> dict[str, tuple[Compute, Years]]:
     table: dict[str, tuple[Compute, Years]] = {
-        "bevoelkerung": (_population, _years_of),
+        "bevoelkerung": (population, population_years),
         "bevoelkerungsentwicklung_seit_2011": (
-            lambda c, k, y: _change(c, k, y, None, 2011),
-            _years_of,
+            lambda c, k, y: change(c, k, y, None, 2011),
+            population_years,
         ),
-        "bevoelkerungsentwicklung_5j": (lambda c, k, y: _change(c, k, y, 5, None), _years_of),
-        "bevoelkerungsentwicklung_lang": (lambda c, k, y: _change(c, k, y, 10, None), _years_of),
+        "bevoelkerungsentwicklung_5j": (lambda c, k, y: change(c, k, y, 5, None), population_years),
+        "bevoelkerungsentwicklung_lang": (
+            lambda c, k, y: change(c, k, y, 10, None),
+            population_years,
+        ),
         "flaeche": (_area, _area_years),
-        "bevoelkerungsdichte": (_density, _years_of),
+        "bevoelkerungsdichte": (_density, population_years),
         "frauenanteil": _age_based(_ratio((ALL_AGES,), ALL_AGES, sex="female")),
         "durchschnittsalter": _age_based(_mean_or_median("mean")),
         "medianalter": _age_based(_mean_or_median("median")),
@@ -456,7 +331,7 @@ def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str,
         "flag": flag.astype(object),
         "n": np.broadcast_to(np.asarray(r.n, dtype=float), n_keys),
         "tables": np.full(n_keys, r.tables, dtype=object),
-        "basis": np.full(n_keys, r.basis, dtype=object),
+        "basis": np.broadcast_to(np.asarray(r.basis, dtype=object), n_keys),
     }
 
 

@@ -37,6 +37,7 @@ class SingleYears:
         self._age = age
         self._life_of = life or (lambda sex: life_table_standard(store, sex))
         self._life: dict[str, np.ndarray] = {}
+        self._standard_years: dict[int, int | None] = {}
         self._cache: dict[tuple[str, int, str, str], np.ndarray | None] = {}
 
     def life(self, sex: str) -> np.ndarray:
@@ -55,7 +56,7 @@ class SingleYears:
         each: the areas sharing a standard are split together (`est.split_many`)."""
         year = int(src.period[:4])
         todo = [k for k in dict.fromkeys(keys) if (src.table, year, k, sex) not in self._cache]
-        single = self._age(inputs.SINGLE_YEARS, year)
+        single = self._standard_table(year)
         if todo and src.table != inputs.SINGLE_YEARS and single is not None:
             needed = {s for k in todo for s in (k[:5], k[:2], "DG") if s in single.row}
             self.prefetch(single, sorted(needed), sex)
@@ -84,6 +85,29 @@ class SingleYears:
         for key in todo:
             self.of(src, key, sex)  # the rest, one by one
 
+    def _standard_table(self, year: int) -> inputs.AgeData | None:
+        """The single years that age groups of `year` are split along: those of the same
+        Stichtag, else of the nearest earlier one, else of the nearest later one the store
+        holds (the shape of the ages within a group changes slowly; a later download of the
+        group table must not lose its mean age for want of single years)."""
+        if year not in self._standard_years:
+            f = (
+                self.store.table(inputs.SINGLE_YEARS)
+                if inputs.SINGLE_YEARS in self.store.tables()
+                else None
+            )
+            have = (
+                sorted(
+                    {int(p[:4]) for p in f["period"].astype(str).unique() if p.endswith("12-31")}
+                )
+                if f is not None
+                else []
+            )
+            earlier = [y for y in have if y <= year]
+            self._standard_years[year] = earlier[-1] if earlier else (have[0] if have else None)
+        chosen = self._standard_years[year]
+        return self._age(inputs.SINGLE_YEARS, chosen) if chosen is not None else None
+
     def _standard_key(self, single: inputs.AgeData | None, key: str, sex: str) -> str | None:
         """The single-year area `_compute` would split `key` along, or None."""
         for std_key in (key[:5], key[:2], "DG"):
@@ -98,7 +122,7 @@ class SingleYears:
             return None
         if src.table == inputs.SINGLE_YEARS:
             return _split_old_age(counts, src.bands, self.life(sex))
-        single = self._age(inputs.SINGLE_YEARS, int(src.period[:4]))
+        single = self._standard_table(int(src.period[:4]))
         std_key = self._standard_key(single, key, sex)
         if std_key is None:
             return None

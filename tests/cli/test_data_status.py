@@ -17,17 +17,17 @@ def test_status_json(cache_dir, store):
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     roles = {r["role"]: r for r in body["roles"]}
-    # data/raw/untergeekDE-scrape-covid19/12411-0015.csv: Kreise 31.12.2016–31.12.2020;
-    # the Gemeindeverzeichnis (AuszugGV4QAktuell.csv) gives the Gemeinden at 31.12.2019
+    # data/raw/cartogram-12411-0015: Kreise 31.12.2020–2024, from 2022 on the Zensus 2022
+    # basis (its sidecar); the Gemeindeverzeichnis of 31.12.2023 gives the Gemeinden
     population = roles["population"]
     assert (population["newest"], population["table"], population["basis"]) == (
-        "2020-12-31", "12411-0015", "zensus2011",
+        "2024-12-31", "12411-0015", "zensus2022",
     )  # fmt: skip
-    assert population["by_level"]["gemeinde"] == "2019-12-31"
+    assert population["by_level"]["gemeinde"] == "2023-12-31"
     assert roles["census_2022"]["newest"] == "2022-05-15"
     members = {(m["slug"], m["role"]): m for m in body["members"]}
     assert members[("dortmund", "population")]["current"] is True
-    assert members[("adorf", "population")]["newest"] == "2019-12-31"
+    assert members[("adorf", "population")]["newest"] == "2023-12-31"
 
 
 def test_status_refuses_csv(cache_dir, store):

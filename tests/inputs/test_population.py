@@ -37,11 +37,18 @@ def test_indicators_take_the_newest_stichtag_and_say_the_basis(ctx):
     defs = [d for d in load_catalogue() if d.id == "bevoelkerung"]
     adorf = compute(ctx, defs, ["14523010", "14523", "14", "DG"], anchor="14523010")
     own = adorf.iloc[0]
-    assert (own["period"], own["value"], own["basis"]) == ("2019-12-31", 4844, "zensus2011")
-    # the Gemeinde from the Gemeindeverzeichnis, the Kreis from 12411-0015 (Land and Germany as
-    # the sums of its Kreise): every table named, all at the same Stichtag on the same line
-    assert own["tables"] == "12411-0015, GV-ISys"
-    assert set(adorf["period"]) == {"2019-12-31"} and set(adorf["basis"]) == {"zensus2011"}
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx, Adorf/Vogtl.: 4 694 on 31.12.2023, on the
+    # Zensus 2011 basis (SOURCES.md §10); the Vogtlandkreis, Sachsen and Germany as the sums of
+    # the Gemeindeverzeichnis on the same line (Vogtlandkreis 221 953, not 12411-0015's 2022-based
+    # 221 088)
+    assert (own["period"], own["value"], own["basis"]) == ("2023-12-31", 4694, "zensus2011")
+    assert own["tables"] == "GV-ISys"
+    assert adorf.iloc[1]["value"] == 221953
+    assert set(adorf["period"]) == {"2023-12-31"} and set(adorf["basis"]) == {"zensus2011"}
+    # --year 2019: the Gemeindeverzeichnis of 31.12.2019 (GV line 14334: … 4 844 …) beside the
+    # Kreis from 12411-0015
+    y2019 = compute(ctx, defs, ["14523010", "14523"], year=2019, anchor="14523010")
+    assert (y2019.iloc[0]["value"], y2019.iloc[0]["tables"]) == (4844, "12411-0015, GV-ISys")
     # 12411-01-01-5_00.csv line 12034: 14523010;        Adorf/Vogtl., Stadt;5078;2445;2633;5124;…
     older = compute(ctx, defs, ["14523010"], year=2015, anchor="14523010").iloc[0]
     assert (older["period"], older["value"], older["tables"]) == (
@@ -51,13 +58,26 @@ def test_indicators_take_the_newest_stichtag_and_say_the_basis(ctx):
     )
 
 
-def test_change_across_a_later_line_is_flagged(ctx):
+def test_kreise_stand_on_the_2022_line_and_their_changes_on_one_line(ctx):
+    defs = [d for d in load_catalogue() if d.id in ("bevoelkerung", "bevoelkerungsentwicklung_5j")]
+    rows = compute(ctx, defs, ["05913"], anchor="05913").set_index("id")
+    # data/raw/cartogram-12411-0015/12411-0015_kreise_2020-2024.csv: Dortmund 603462 e (2024)
+    assert rows.loc["bevoelkerung", ["period", "value", "basis"]].tolist() == [
+        "2024-12-31", 603462, "zensus2022",
+    ]  # fmt: skip
+    # the 2022 line has no 2019: the change ends on the 2011 line, 31.12.2023 (Gemeindeverzeichnis)
+    change = rows.loc["bevoelkerungsentwicklung_5j"]
+    assert (change["period"], change["basis"], change["flag"]) == ("2018/2023", "zensus2011", "")
+
+
+def test_change_within_one_line(ctx):
     defs = [d for d in load_catalogue() if d.id == "bevoelkerungsentwicklung_5j"]
     row = compute(ctx, defs, ["14523010"], anchor="14523010").iloc[0]
-    # 12411-01-01-5_00.csv line 12034: 31.12.2014 5124; GV line 14334: 31.12.2019 4 844
-    assert row["period"] == "2014/2019"
-    assert row["value"] == pytest.approx((4844 - 5124) / 5124 * 100)
-    assert row["flag"] == ""  # both on the Zensus 2011 line
+    # 2018 has no Gemeinde figure, so the base is the next year with one: 31.12.2019 (GV 2019,
+    # 4 844) → 31.12.2023 (GV 2023, 4 694)
+    assert row["period"] == "2019/2023"
+    assert row["value"] == pytest.approx((4694 - 4844) / 4844 * 100)
+    assert row["flag"] == ""
 
 
 @pytest.mark.parametrize(

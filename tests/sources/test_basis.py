@@ -14,7 +14,6 @@ from dwk.sources.tables.basis import rule, stated, summary
 from dwk.sources.tables.read import read_file
 
 RAW = paths.raw_dir()
-PENDING = paths.data_dir() / "raw-pending"
 
 
 def test_footer_statements_as_destatis_writes_them():
@@ -89,8 +88,8 @@ def test_gemeindeverzeichnis_basis_only_on_population():
 def test_same_stichtag_on_both_bases():
     # SOURCES.md §9/§10: 31.12.2023 is Zensus-2011-based in the GV, 2022-based in 12411-0015;
     # Adorf's Kreis: "14523;Vogtlandkreis;223905;e;221376;e;221783;e;221088;e;219100;e"
-    gv, cells = read_file(PENDING / "destatis-gv-2023/31122023_Auszug_GV.xlsx")
-    kreise, totals = read_file(PENDING / "cartogram-12411-0015/12411-0015_kreise_2020-2024.csv")
+    gv, cells = read_file(RAW / "destatis-gv-2023/31122023_Auszug_GV.xlsx")
+    kreise, totals = read_file(RAW / "cartogram-12411-0015/12411-0015_kreise_2020-2024.csv")
     pop = cells.loc[(cells["variable"] == "Bevölkerung") & (cells["sex"] == "total")]
     gv_sum = pop.loc[pop["area_key"].str.startswith("14523"), "value"].sum()
     vogtland = totals.loc[(totals["area_key"] == "14523") & (totals["period"] == "2023-12-31")]
@@ -140,3 +139,19 @@ def test_summary_line_for_the_import():
         "Zensus-Basis: 31.12.1995–31.12.2010 vor Zensus 2011 (nach Regel), "
         "31.12.2011–31.12.2015 Zensus 2011 (laut Datei)"
     )
+
+
+def test_a_changed_sidecar_reads_its_file_again(tmp_path):
+    from dwk.store import Store
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    src = RAW / "genesapi-data/12411-01-01-4.csv"  # 31.12.2015 only
+    shutil.copy(src, raw / src.name)
+    store = Store(tmp_path / "store")
+    assert store.sync(raw) == ["raw:12411-01-01-4.csv"]
+    assert store.sync(raw) == []
+    (raw / (src.name + ".meta.toml")).write_text('[basis]\n"2015-12-31" = "zensus2022"\n', "utf-8")
+    assert store.sync(raw) == ["raw:12411-01-01-4.csv"]
+    assert store.metas("12411-01-01-4")[0].basis == {"2015-12-31": "zensus2022"}
+    assert set(store.table("12411-01-01-4")["basis"].astype(str)) == {"zensus2022"}
