@@ -125,17 +125,18 @@ def test_the_next_indicators_use_the_fetched_table(api, store, cache_dir, tmp_pa
         done = CliRunner().invoke(app, ["indicators", "dortmund", "--format", "csv", *extra])
         assert done.exit_code == 0, done.output
         [row] = [r for r in csv.DictReader(done.output.splitlines()) if r["id"] == "bevoelkerung"]
-        return row["value"], row["period"], row["tables"]
+        return row["value"], row["period"], row["tables"], row["basis"]
 
     # without the table: the Gemeindeverzeichnis of 31.12.2023, and 2020 for --year 2022
-    assert population() == ("595471.0", "2023-12-31", "GV-ISys")
-    assert population("--year", "2022") == ("587696.0", "2020-12-31", "12411-0015")
+    assert population() == ("595471.0", "2023-12-31", "GV-ISys", "zensus2011")
+    assert population("--year", "2022") == ("587696.0", "2020-12-31", "12411-0015", "zensus2011")
     args = ["data", "fetch", "12411-0015", "--from", "2020", "--to", "2024", "--api-url", api.url]
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
     assert [s.form["startyear"] + "-" + s.form["endyear"] for s in api.seen] == ["2020-2024"]
-    assert population() == ("603462.0", "2024-12-31", "12411-0015")
-    assert population("--year", "2022") == ("599370.0", "2022-12-31", "12411-0015")
+    # on the Zensus 2022 basis by the README's rule (12411-*, Stichtag from 31.12.2022)
+    assert population() == ("603462.0", "2024-12-31", "12411-0015", "zensus2022")
+    assert population("--year", "2022") == ("599370.0", "2022-12-31", "12411-0015", "zensus2022")
 
 
 def test_zipped_answer_with_token(api, local):
