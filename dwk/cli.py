@@ -288,6 +288,10 @@ def export_meeting(
         Path | None,
         typer.Option("--reviews", help="Verzeichnis der SWOT-Reviews (sonst data/reviews)"),
     ] = None,
+    pdf_timeout: Annotated[
+        float,
+        typer.Option("--pdf-timeout", min=1, help="Zeitlimit je PDF-Dokument in Sekunden"),
+    ] = 300.0,
 ) -> None:
     """Das Paket für das Austauschtreffen: alle Profile, der Vergleich, Tabellen, Review-Stand.
 
@@ -296,7 +300,7 @@ def export_meeting(
     from dwk.app.meeting import export_meeting as run
 
     store, registry = _open()
-    result = run(store, registry, out, as_zip, reviews)
+    result = run(store, registry, out, as_zip, reviews, pdf_timeout)
     for line in result.lines():
         typer.echo(line, err=line.startswith("fehlgeschlagen"))
     if result.failed:
@@ -392,6 +396,9 @@ def survey_summarize(
 
 
 def main() -> None:
+    from dwk.core.lifeline import terminate_like_interrupt
+
+    terminate_like_interrupt()  # SIGTERM cleans up like Ctrl-C: temporaries go, workers stop
     try:
         rc = app(standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
@@ -399,6 +406,13 @@ def main() -> None:
         if _DEBUG["on"]:
             raise
         typer.echo(f"Fehler: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # read-only, no permission, disk full: the user's to fix
+        if _DEBUG["on"]:
+            raise
+        from dwk.core.oserror import os_error
+
+        typer.echo(f"Fehler: {os_error(exc)}", err=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -498,15 +498,16 @@ def test_catalogue_files(name):
 # --- survey codebooks: `load_codebook`, and `dwk survey summarize --codebook` ---------------
 
 CODEBOOK_ERRORS = {
-    "codebook_missing_survey.toml": ("", "Abschnitt [survey] fehlt"),
+    # the line of the offending key or table (dwk.core.toml_records.Lines)
+    "codebook_missing_survey.toml": (":23", "unbekannter Abschnitt [umfrage] (möglich: survey, scale, item, respondent, weighting, open)"),
     "codebook_syntax_error.toml": (":48:11", None),
-    "codebook_unknown_scale.toml": ("", "Item Nr. 1 (lo_gern): unbekannte Skala 'zustimmen'"),
-    "codebook_codes_labels_mismatch.toml": ("", "Skala zustimmung: 4 codes für 5 labels"),
-    "codebook_bad_sex_value.toml": ("", "[respondent.sex]: anders (erlaubt: männlich, weiblich, divers)"),
+    "codebook_unknown_scale.toml": (":56", "Item Nr. 1 (lo_gern): unbekannte Skala 'zustimmen'"),
+    "codebook_codes_labels_mismatch.toml": (":33", "Skala zustimmung: 4 codes für 5 labels"),
+    "codebook_bad_sex_value.toml": (":42", "[respondent.sex]: anders (erlaubt: männlich, weiblich, divers)"),
     "codebook_bad_polarity.toml": (
-        "", "Item Nr. 1 (lo_gern): polarity muss zustimmung_guenstig | zustimmung_unguenstig | neutral sein"
+        ":58", "Item Nr. 1 (lo_gern): polarity muss zustimmung_guenstig | zustimmung_unguenstig | neutral sein"
     ),
-    "codebook_code_valid_and_missing.toml": ("", "Skala zustimmung: A5 gültig und fehlend"),
+    "codebook_code_valid_and_missing.toml": (":34", "Skala zustimmung: A5 gültig und fehlend"),
 }  # fmt: skip
 # through the CLI: the loader's errors, and one only the export shows
 CODEBOOK_CLI = {
@@ -565,15 +566,15 @@ SURVEY_ERRORS = {
     "limesurvey_duplicate_heading.csv": (":1:8", "Spaltenüberschrift 'S2' doppelt (zuerst in Spalte 7)"),
     "limesurvey_mixed_encoding.csv": (":3:152", "ungültiges UTF-8 trotz BOM: Byte 593 (0xf6)"),
     "limesurvey_unknown_answer.csv": (
-        ":3:10", "Antwort 'A7' in Spalte LO[SQ001] steht nicht im Codebuch"
+        ":3:10", "Antwort auf Item lo_gern in Spalte LO[SQ001] steht nicht im Codebuch"
     ),
     "limesurvey_age_out_of_range.csv": (
-        ":3:6", "Alter 7 außerhalb von 18–120 (Mindestalter laut Codebuch)"
+        ":3:6", "Altersangabe in Spalte S1 außerhalb von 18–120 (Mindestalter laut Codebuch)"
     ),
     "sosci_duplicate_case.tsv": (":4:1", "CASE 483 doppelt (zuerst in Zeile 2)"),
-    "sosci_bad_finished.tsv": (":3:10", "FINISHED 'ja' ist weder 1/0 noch TRUE/FALSE"),
-    "sosci_case_not_integer.tsv": (":3:1", "CASE '49x' ist keine ganze Zahl"),
-    "sosci_unknown_code.tsv": (":3:7", "Antwort '-7' in Spalte AB01_01 steht nicht im Codebuch"),
+    "sosci_bad_finished.tsv": (":3:10", "FINISHED ist weder 1/0 noch TRUE/FALSE"),
+    "sosci_case_not_integer.tsv": (":3:1", "CASE ist keine ganze Zahl"),
+    "sosci_unknown_code.tsv": (":3:7", "Antwort auf Item ab1 in Spalte AB01_01 steht nicht im Codebuch"),
     "spss_empty.sav": ("", "Datei ist leer"),
     "spss_not_sav.sav": ("", "keine SPSS-Datei (.sav): Kennung $FL2 fehlt"),
     "spss_truncated.sav": ("", "SPSS-Datei beschädigt oder unvollständig (Unable to read from file)"),

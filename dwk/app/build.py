@@ -11,6 +11,8 @@ from typing import get_args
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
 from dwk.core.errors import DwkError
+from dwk.core.oserror import OutputError
+from dwk.core.swap import commit_files, heal
 from dwk.core.types import ProfileFormat
 from dwk.core.write import safe_child
 from dwk.indicators.catalogue import IndicatorDef, load_catalogue
@@ -117,7 +119,7 @@ class ReportBuilder:
                              self.ctx, review_path=review)  # fmt: skip
 
     def write(self, area: Area, out_dir: Path) -> tuple[Built, Profile]:
-        """Render everything in memory first, then write each file atomically."""
+        """Render everything in memory first, then swap the area's files in together."""
         profile = self.profile(area)
         files = {}
         if "md" in self.formats:
@@ -126,10 +128,9 @@ class ReportBuilder:
             files[f"{area.slug}.html"] = render_html(profile)
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
-        targets = {name: safe_child(out_dir, name) for name in files}
-        for name, text in files.items():
-            write_text(targets[name], text)
-        return Built(list(targets.values()), len(profile.notes), profile_gaps(profile)), profile
+        targets = [safe_child(out_dir, name) for name in files]
+        commit_files(out_dir, area.slug, {n: t.encode("utf-8") for n, t in files.items()})
+        return Built(targets, len(profile.notes), profile_gaps(profile)), profile
 
 
 def build_reports(
@@ -145,9 +146,10 @@ def build_reports(
     """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
     (default `data/reviews/`) is applied where one exists."""
     builder = ReportBuilder(store, registry, formats, review_dir)
+    heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
     done: list[Area] = []
-    for area in areas:
+    for i, area in enumerate(areas):
         try:
             built, profile = builder.write(area, out_dir)
             result.written += built.files
@@ -155,6 +157,11 @@ def build_reports(
             result.notes[area.slug] = built.notes
             if keep_profiles:
                 result.profiles.append(profile)
+        except OutputError as exc:  # the output folder, not the area: the rest would fail too
+            if not done:
+                raise
+            result.failed += [(a.slug, str(exc)) for a in areas[i:]]
+            break
         except DwkError as exc:
             result.failed.append((area.slug, str(exc)))
         if progress:

@@ -1,7 +1,8 @@
 """`dwk export meeting`: the offline bundle for the members' exchange meeting.
 
 Everything is built into a fresh folder next to the target and swapped in only when complete,
-so a failed or interrupted export leaves the previous bundle as it was. The zip is written
+together with the zip (`dwk.core.swap.swap_bundle`), so a failed, killed or interrupted export
+leaves the previous bundle as it was, or the next run finishes the swap. The zip is written
 from the finished folder with sorted names, fixed timestamps and modes, so the same inputs give
 the same bytes.
 """
@@ -9,25 +10,21 @@ the same bytes.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import tempfile
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from dwk.app.build import build_reports
 from dwk.app.review_state import review_rows, write_review_state
 from dwk.areas import Registry
-from dwk.core.atomic import write_bytes, write_text
+from dwk.core.atomic import make_dirs, write_bytes, write_text
 from dwk.core.errors import DwkError
+from dwk.core.oserror import output_error
+from dwk.core.swap import abandon, heal_bundle, swap_bundle, temp_path
 from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
 from dwk.render.comparison import render_comparison
-from dwk.render.pdf import html_to_pdf
+from dwk.render.pdf_pool import DEFAULT_BUDGET, render_pdfs
 from dwk.render.profile import environment
 from dwk.render.profile_json import profile_record
 from dwk.render.tables import write_indicator_csv, write_indicator_xlsx
@@ -52,28 +49,28 @@ class MeetingExport:
 
 def export_meeting(
     store: Store, registry: Registry, out: Path, as_zip: bool = False,
-    review_dir: Path | None = None,
+    review_dir: Path | None = None, pdf_budget: float = DEFAULT_BUDGET,
 ) -> MeetingExport:  # fmt: skip
     out = out.resolve()
+    make_dirs(out.parent)
+    heal_bundle(out)  # finish or undo what a killed export left
+    work = temp_path(out.parent, out.name, "tmp")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+        work.mkdir()
+        failed = _build(store, registry, work, review_dir, pdf_budget)
+        swap_bundle(work, out, zip_folder if as_zip else None)
     except OSError as exc:
-        raise DwkError(f"Ausgabeverzeichnis nicht anlegbar: {exc.strerror}", file=out) from None
-    try:
-        failed = _build(store, registry, work, review_dir)
-        _swap_in(work, out)
+        abandon(work, out)
+        raise output_error(exc, out) from None
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        abandon(work, out)
         raise
-    archive = None
-    if as_zip:
-        archive = out.with_suffix(".zip")
-        write_bytes(archive, zip_folder(out, out.name))
-    return MeetingExport(out, archive, failed)
+    return MeetingExport(out, out.with_suffix(".zip") if as_zip else None, failed)
 
 
-def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None) -> list:
+def _build(
+    store: Store, registry: Registry, work: Path, review_dir: Path | None, pdf_budget: float
+) -> list:
     members = list(registry.members)
     result = build_reports(store, registry, members, work / PROFILES, ("md", "html", "json"),
                            review_dir=review_dir, keep_profiles=True)  # fmt: skip
@@ -85,39 +82,24 @@ def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None
     reviewed = any(p.review is not None for p in profiles)
     write_text(work / "vergleich.html", render_comparison(comparison, sources, reviewed))
     pages = [work / PROFILES / f"{p.area.slug}.html" for p in profiles] + [work / "vergleich.html"]
-    for page, pdf in zip(pages, _pdfs([p.read_text("utf-8") for p in pages]), strict=True):
-        write_bytes(page.with_suffix(".pdf"), pdf)
+    failed, no_pdf = list(result.failed), set()
+    rendered = render_pdfs([p.read_text("utf-8") for p in pages], pdf_budget)
+    for page, pdf in zip(pages, rendered, strict=True):
+        if pdf.pdf is not None:
+            write_bytes(page.with_suffix(".pdf"), pdf.pdf)
+        else:  # the area's other files stay; its PDF is listed as failed
+            no_pdf.add(page.stem)
+            failed.append((page.stem, f"{page.with_suffix('.pdf').name}: {pdf.error}"))
     records = [profile_record(p) for p in profiles]
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
     write_indicator_xlsx(records, work / TABLES / "indikatoren.xlsx")
     reviews = write_review_state(profiles, work / REVIEW, review_dir or default_review_dir())
     index = environment(True).get_template("meeting_index.html.j2").render(
-        profiles=profiles, failed=result.failed, reviews=reviews,
+        profiles=profiles, failed=failed, no_pdf=no_pdf, reviews=reviews,
         review_rows=review_rows(profiles), synthetic=any(p.synthetic for p in profiles),
     )  # fmt: skip
     write_text(work / "index.html", index)
-    return result.failed
-
-
-def _pdfs(pages: list[str]) -> list[bytes]:
-    """Laying out a report takes seconds, so the PDFs are rendered on every core."""
-    workers = max(1, min(len(pages), os.cpu_count() or 1))
-    try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            return list(pool.map(html_to_pdf, pages))
-    except BrokenProcessPool:
-        raise DwkError("PDF-Ausgabe abgebrochen: ein Prozess ist abgestürzt") from None
-
-
-def _swap_in(work: Path, out: Path) -> None:
-    """Replace `out` by the finished `work` folder; the old bundle is removed only afterwards."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
-        os.replace(out, old / out.name)
-    os.replace(work, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return failed
 
 
 def zip_folder(folder: Path, root: str) -> bytes:

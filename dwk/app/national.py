@@ -16,7 +16,6 @@ import gc
 import io
 import os
 import posixpath
-import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from dwk.app.coverage import Coverage, KeyNote, coverage
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
 from dwk.core.errors import DwkError
+from dwk.core.lifeline import die_with_parent
+from dwk.core.swap import heal
 from dwk.core.write import safe_child
 from dwk.render.profile import render_national_index
 from dwk.store import Store
@@ -97,6 +98,8 @@ def build_national(
     cov = coverage(store, registry, level, land)
     root = out / LEVEL_FOLDERS[level]
     chunks = _chunks(cov, root)
+    for folder in sorted({c.folder for c in chunks}):
+        heal(folder)  # a killed run's areas: all new or all old again
     if jobs > 1:
         store.forget()  # the workers read their own; the parent only writes the indexes
         _give_back_memory(collect=True)
@@ -139,10 +142,10 @@ def _chunks(cov: Coverage, root: Path) -> list[_Chunk]:
 _WORKER: dict[str, ReportBuilder] = {}
 
 
-def _init_worker(formats: tuple[str, ...], review_dir: Path | None) -> None:
+def _init_worker(formats: tuple[str, ...], review_dir: Path | None, parent: int) -> None:
     # Ctrl-C is the parent's to handle: it stops the workers, rather than each one printing
-    # its own traceback
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # its own traceback; a killed parent takes its workers with it
+    die_with_parent(parent)
     store = Store.open()
     _WORKER["builder"] = ReportBuilder(store, Registry.load(store), formats, review_dir)
 
@@ -187,7 +190,7 @@ def _run(chunks, jobs, formats, review_dir, opened):
         return
     workers = min(jobs, len(chunks))
     with ProcessPoolExecutor(workers, get_context("spawn"), _init_worker,
-                             (formats, review_dir)) as pool:  # fmt: skip
+                             (formats, review_dir, os.getpid())) as pool:  # fmt: skip
         futures = [pool.submit(_build_chunk, c) for c in chunks]
         try:
             for future in as_completed(futures):

@@ -25,6 +25,7 @@ from dwk.swot.review_file import (
     load_review,
     merge_review,
 )
+from dwk.swot.review_scope import review_scope
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def update_review(
     path = path or default_review_dir() / f"{area.slug}.toml"
     catalogue = load_catalogue()
     rules = profile_rules(catalogue)
-    old = load_review(path, area, rules)
+    old = load_review(path, area, rules, review_scope(area, catalogue))
     ctx = Context(store, registry.changes)
     profile = build_profile(area, store, registry, catalogue, rules, ctx)
     review, new, gone, notes = merge_review(old, profile.swot, area, path)

@@ -55,11 +55,14 @@ def to_json(r: SurveyResult) -> dict:
         "survey": {"title": book.title, "period": book.period, "source": book.source,
                    "synthetic": book.synthetic, "file": r.file.name, "format": r.format,
                    "codebook": book.path.name},
-        "respondents": {"read": r.n_read, "incomplete_excluded": r.incomplete_excluded,
-                        "unweightable_excluded": r.unweightable_excluded, "analysed": r.n},
+        # fewer unweightable respondents than the minimum cell are a group not to be shown
+        "respondents": {"read": r.n_read if r.excluded_shown else None,
+                        "incomplete_excluded": r.incomplete_excluded,
+                        "unweightable_excluded": r.unweightable_excluded if r.excluded_shown
+                        else None, "analysed": r.n},
         "dropped_columns": list(r.dropped_columns),
         "weighting": None if w is None else {
-            "method": "raking", "by": list(book.weight_by), "table": r.population.table,
+            "method": "raking", "by": list(r.weighted_by), "table": r.population.table,
             "period": r.population.period, "margins": w.margins,
             "design_effect": _num(w.design_effect), "effective_n": _num(w.effective_n),
             "weight_min": _num(w.weights.min()), "weight_max": _num(w.weights.max()),
@@ -108,10 +111,11 @@ def _table(r: SurveyResult, out: TextIO) -> None:
     if book.synthetic:
         out.write("SYNTHETISCHE BEISPIELDATEN\n")
     out.write(
-        f"{book.title} ({book.period}): {r.n} Befragte ausgewertet von {r.n_read} gelesenen\n"
+        f"{book.title} ({book.period}): {r.n} Befragte ausgewertet"
+        + (f" von {r.n_read} gelesenen\n" if r.excluded_shown else "\n")
     )
     if r.weighting:
-        by = " und ".join(FIELD_LABELS[f] for f in book.weight_by)
+        by = " und ".join(FIELD_LABELS[f] for f in r.weighted_by)
         out.write(
             f"gewichtet nach {by} (Tabelle {r.population.table}, {r.population.period}): "
             f"Designeffekt {format_de(r.weighting.design_effect, 2)}, "

@@ -23,13 +23,7 @@ from dwk.indicators.population import (
     population_years,
     tables_text,
 )
-from dwk.indicators.result import (
-    FLAG_MISSING,
-    FLAG_UNCERTAIN,
-    FLAG_ZENSUS,
-    RESULT_COLUMNS,
-    Result,
-)
+from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, FLAG_ZENSUS, RESULT_COLUMNS, Result
 from dwk.inputs import age_estimation as est
 from dwk.inputs import roles
 from dwk.inputs import tables as inputs

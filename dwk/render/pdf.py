@@ -14,6 +14,10 @@ A4, page numbers, a page per main section, figures kept whole. This module only 
   it while writing (and restores the environment after).
 * Nothing is fetched: the reports are self-contained, so any URL (stylesheet, image, font) is
   refused and stops the rendering instead of reaching the network.
+* The fonts ship with dwk (`data/fonts/`, DejaVu Sans, licence beside it): a print stylesheet
+  declares them with `@font-face` and sets them on every element, and the charts' SVG font
+  attribute is pointed at them in the copy WeasyPrint lays out (the HTML report is unchanged).
+  So the PDF embeds only the shipped faces and its bytes do not depend on the machine's fonts.
 * `check_layout` reads WeasyPrint's laid-out boxes and lists what a printed page would spoil:
   a figure split over two pages or reaching past the page's content area, a figure shown without
   its caption and source line, a table wider than the page.
@@ -29,6 +33,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from dwk.core.errors import DwkError
+from dwk.core.paths import data_dir
+from dwk.render.svg import FONT as SVG_FONT
 
 if TYPE_CHECKING:  # pragma: no cover
     from weasyprint import Document
@@ -39,6 +45,16 @@ FONT_EPOCH = "1577836800"
 _MISSING_EXTRA = "PDF-Export braucht das Extra pdf: pip install 'dwk[pdf]'"
 # WeasyPrint measures in CSS px (1/96 in); half a point of slack for rounding.
 _EPS = 0.7
+FONT_FAMILY = "dwk DejaVu Sans"
+_FACES = (("DejaVuSans", 400, "normal"), ("DejaVuSans-Bold", 700, "normal"),
+          ("DejaVuSans-Oblique", 400, "italic"), ("DejaVuSans-BoldOblique", 700, "italic"))  # fmt: skip
+_MARGIN_BOXES = [
+    f"{side}-{where}"
+    for side in ("top", "bottom")
+    for where in ("left-corner", "left", "center", "right", "right-corner")
+]
+_MARGIN_BOXES += [f"{side}-{where}" for side in ("left", "right")
+                  for where in ("top", "middle", "bottom")]  # fmt: skip
 _LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
 
 
@@ -85,30 +101,55 @@ def _quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
+def _font_css() -> tuple[str, set[str]]:
+    """The shipped faces as `@font-face` rules set on every element, and their file URLs."""
+    rules, urls = [], set()
+    for name, weight, style in _FACES:
+        url = (data_dir() / "fonts" / f"{name}.ttf").as_uri()
+        urls.add(url)
+        rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); '
+                     f"font-weight: {weight}; font-style: {style}; }}")  # fmt: skip
+    family = f'font-family: "{FONT_FAMILY}" !important;'
+    rules.append(f"* {{ {family} }}")
+    # the page's margin boxes (running title, page numbers) are no elements: `*` misses them
+    margins = " ".join(f"@{box} {{ {family} }}" for box in _MARGIN_BOXES)
+    rules.append(f"@page {{ {margins} }}")
+    return "\n".join(rules), urls
+
+
 def _render(html: str) -> Document:
     try:
         import weasyprint
     except ImportError as exc:
         raise DwkError(_MISSING_EXTRA) from exc
     try:
+        from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError, URLFetcher
     except ImportError as exc:  # URLFetcher came with WeasyPrint 68
         raise DwkError(
             f"PDF-Export braucht WeasyPrint 68 oder neuer (installiert: {weasyprint.__version__}): "
             "pip install -U 'dwk[pdf]'"
         ) from exc
+    css, fonts = _font_css()
 
     class NoFetch(URLFetcher):
-        """Refuses every URL; with fail_on_errors the refusal stops the rendering."""
+        """Refuses every URL but the shipped fonts; with fail_on_errors the refusal stops the
+        rendering."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url in fonts:
+                return super().fetch(url, headers)
             raise ValueError(f"dwk lädt beim PDF-Export nichts nach: {url}")
 
+    fetcher = NoFetch(fail_on_errors=True)
+    html = html.replace(f'font-family="{SVG_FONT}"', f'font-family="{FONT_FAMILY}"')
     with _quiet():
         try:
-            return weasyprint.HTML(
-                string=html, url_fetcher=NoFetch(fail_on_errors=True), media_type="print"
-            ).render()
+            config = FontConfiguration()
+            sheet = weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=config)
+            return weasyprint.HTML(string=html, url_fetcher=fetcher, media_type="print").render(
+                stylesheets=[sheet], font_config=config
+            )
         except FatalURLFetchingError as exc:
             raise DwkError(
                 f"PDF-Export: der Bericht verweist auf eine externe Ressource ({exc}); "

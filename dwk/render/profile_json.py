@@ -52,7 +52,6 @@ def profile_record(p: Profile) -> dict:
                 "stand": m.stand,
                 "copyright": m.copyright,
                 "licence": m.licence,
-                "source_file": m.source_file,
             }
             for m in p.sources
         ],

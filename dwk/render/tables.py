@@ -25,7 +25,9 @@ from dwk.core.format import format_period
 REFERENCE_LEVELS = {"kreis": "Kreis", "land": "Land", "de": "Deutschland"}
 BASE_COLUMNS = ("Gebiet", "Schlüssel", "Ebene", "Thema", "Indikator", "Kennung", "Einheit",
                 "Wert", "Stichtag", "Kennzeichen", "Tabellen")  # fmt: skip
-SOURCE_COLUMNS = ("Tabelle", "Titel", "Stand", "Urheber", "Lizenz", "Datei")
+# a table is named by its code, never by the local file it came from: a file name can carry
+# personal data (a researcher's e-mail address, a respondent's name)
+SOURCE_COLUMNS = ("Tabelle", "Titel", "Stand", "Urheber", "Lizenz")
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _LEVEL_NAMES = {"gemeinde": "Gemeinde", "kreis": "Kreis", "land": "Land", "de": "Deutschland"}
@@ -160,7 +162,7 @@ def _sources(records: list[dict]) -> list[list[str]]:
     for rec in records:
         for s in rec.get("sources") or []:
             row = [str(s.get(k, "") or "") for k in
-                   ("code", "title", "stand", "copyright", "licence", "source_file")]  # fmt: skip
+                   ("code", "title", "stand", "copyright", "licence")]  # fmt: skip
             seen[tuple(row)] = row
     return [seen[k] for k in sorted(seen)]
 

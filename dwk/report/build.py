@@ -24,6 +24,7 @@ from dwk.survey.summary import SurveyResult
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
 from dwk.swot.review import ReviewedSwot, apply_review
 from dwk.swot.review_file import load_review
+from dwk.swot.review_scope import review_scope
 from dwk.swot.rules import SwotRule
 from dwk.swot.survey import SurveyObservation, evaluate_survey
 
@@ -139,7 +140,8 @@ def build_profile(
     """The profile of `area`; a review file at `review_path`, where one exists, decides which
     SWOT candidates it shows."""
     ctx = ctx or Context(store, registry.changes)
-    review = load_review(review_path, area, rules) if review_path else None
+    scope = review_scope(area, catalogue) if review_path else None
+    review = load_review(review_path, area, rules, scope) if review_path else None
     refs = registry.references(area)
     peers = registry.peers(area)
     shown = [d for d in catalogue if area.level in d.levels]

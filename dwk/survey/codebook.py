@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
+from dwk.core.toml_records import Field, Lines, Schema, check
 
 POLARITIES = ("zustimmung_guenstig", "zustimmung_unguenstig", "neutral")
 AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (
@@ -84,132 +85,172 @@ class Codebook:
         return list(dict.fromkeys(i.handlungsfeld for i in self.items))
 
 
+SURVEY: Schema = {
+    "title": Field(str, required=True, nonempty=True),
+    "source": Field(str, required=True, nonempty=True),
+    "period": Field(str, required=True, nonempty=True),
+    "population": Field(str, nonempty=True),
+    "min_age": Field(int),
+    "synthetic": Field(bool),
+}
+SCALE: Schema = {
+    "labels": Field(list, required=True, of=str),
+    "codes": Field(list, of=(str, int)),
+    "missing": Field(dict, of=str),
+}
+ITEM: Schema = {
+    "id": Field(str, required=True, nonempty=True),
+    "column": Field(str, required=True, nonempty=True),
+    "wording": Field(str, required=True, nonempty=True),
+    "scale": Field(str, required=True),
+    "handlungsfeld": Field(str, required=True, nonempty=True),
+    "polarity": Field(str, required=True),
+    "reverse": Field(bool),
+}
+RESPONDENT: Schema = {
+    "column": Field(str, required=True, nonempty=True),
+    "years": Field(bool),
+    "values": Field(dict, of=str),
+}
+WEIGHTING: Schema = {
+    "by": Field(list, of=str),
+    "unweightable": Field(str, choices=UNWEIGHTABLE),
+}
+OPEN: Schema = {
+    "id": Field(str, required=True, nonempty=True),
+    "column": Field(str, required=True, nonempty=True),
+    "wording": Field(str, required=True, nonempty=True),
+}
+SECTIONS = ("survey", "scale", "item", "respondent", "weighting", "open")
+
+
 def load_codebook(path: Path) -> Codebook:
+    """The codebook at `path`, every field checked by type; errors name the line to fix."""
     raw = load_toml(path)
-    survey = _table(raw, "survey", path)
-    for key in ("title", "source", "period"):
-        if not isinstance(survey.get(key), str) or not survey[key].strip():
-            raise ConfigError(f"[survey] braucht {key} (Text)", file=path)
-    scales = {sid: _scale(sid, s, path) for sid, s in _table(raw, "scale", path).items()}
-    items = tuple(_item(i, r, scales, path) for i, r in enumerate(raw.get("item", []), start=1))
+    lines = Lines(path, path.read_text("utf-8"))
+    if unknown := [k for k in raw if k not in SECTIONS]:
+        raise lines.error(f"unbekannter Abschnitt [{unknown[0]}] (möglich: {', '.join(SECTIONS)})",
+                          (), unknown[0])  # fmt: skip
+    if not isinstance(raw.get("survey"), dict):
+        raise lines.error("Abschnitt [survey] fehlt", (), "survey")
+    survey = check(raw["survey"], SURVEY, lines, ("survey",))
+    min_age = survey.get("min_age", 18)
+    if not 0 <= min_age <= 120:
+        raise lines.error(f"[survey]: min_age {min_age} liegt nicht zwischen 0 und 120",
+                          ("survey",), "min_age")  # fmt: skip
+    scales = {sid: _scale(sid, s, lines) for sid, s in _section(raw, "scale", lines).items()}
+    items = tuple(_item(i, r, scales, lines) for i, r in enumerate(_array(raw, "item", lines)))
     if not items:
-        raise ConfigError("Codebuch ohne [[item]]", file=path)
-    respondents = {
-        f: _respondent(f, r, path) for f, r in raw.get("respondent", {}).items() if _known(f, path)
-    }
-    opens = tuple(
-        OpenQuestion(_text(o, "id", "offene Frage", path), _text(o, "column", o["id"], path),
-                     _text(o, "wording", o["id"], path))
-        for o in raw.get("open", [])
-    )  # fmt: skip
-    weighting = raw.get("weighting", {})
+        raise lines.error("Codebuch ohne [[item]]", ())
+    respondents = {f: _respondent(f, r, lines)
+                   for f, r in _section(raw, "respondent", lines, required=False).items()}  # fmt: skip
+    opens = tuple(OpenQuestion(**check(o, OPEN, lines, ("open", i)))
+                  for i, o in enumerate(_array(raw, "open", lines)))  # fmt: skip
+    weighting = check(raw.get("weighting", {}), WEIGHTING, lines, ("weighting",))
     by = tuple(weighting.get("by", ()))
     for f in by:
         if f not in WEIGHT_BY or f not in respondents:
-            raise ConfigError(f"[weighting] by: {f!r} ist kein Merkmal [respondent.{f}]", file=path)
-    unweightable = weighting.get("unweightable", "fehler")
-    if unweightable not in UNWEIGHTABLE:
-        raise ConfigError(f"[weighting] unweightable: {' oder '.join(UNWEIGHTABLE)}", file=path)
+            raise lines.error(f"[weighting] by: {f!r} ist kein Merkmal [respondent.{f}]",
+                              ("weighting",), "by")  # fmt: skip
     _unique([i.id for i in items] + [o.id for o in opens], "IDs", path)
     columns = [i.column for i in items] + [r.column for r in respondents.values()]
     _unique(columns + [o.column for o in opens], "Spalten", path)
     return Codebook(
         path=path, title=survey["title"], source=survey["source"], period=survey["period"],
         population=survey.get("population", "Einwohnerinnen und Einwohner ab 18 Jahren"),
-        synthetic=bool(survey.get("synthetic", False)), min_age=int(survey.get("min_age", 18)),
-        items=items, respondents=respondents, open_questions=opens, weight_by=by,
-        unweightable=unweightable,
+        synthetic=survey.get("synthetic", False), min_age=min_age, items=items,
+        respondents=respondents, open_questions=opens, weight_by=by,
+        unweightable=weighting.get("unweightable", "fehler"),
     )  # fmt: skip
 
 
-def _table(raw: dict, key: str, path: Path) -> dict:
+def _section(raw: dict, key: str, lines: Lines, required: bool = True) -> dict:
     value = raw.get(key)
+    if value is None and not required:
+        return {}
     if not isinstance(value, dict):
-        raise ConfigError(f"Abschnitt [{key}] fehlt", file=path)
+        raise lines.error(f"Abschnitt [{key}] fehlt" if value is None
+                          else f"{key} muss als Abschnitt [{key}.…] stehen", (), key)  # fmt: skip
     return value
 
 
-def _text(raw: dict, key: str, where: str, path: Path) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}: {key} fehlt oder ist leer", file=path)
+def _array(raw: dict, key: str, lines: Lines) -> list[dict]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise lines.error(f"{key} muss als [[{key}]] stehen", (), key)
     return value
 
 
-def _scale(sid: str, raw: dict, path: Path) -> Scale:
+def _norm(text: str) -> str:
+    """An answer as the coding compares it (see `dwk.survey.responses`)."""
+    return " ".join(text.split()).casefold()
+
+
+def _scale(sid: str, raw: object, lines: Lines) -> Scale:
+    where = ("scale", sid)
     if not isinstance(raw, dict):
-        raise ConfigError(f"Skala {sid}: keine Tabelle [scale.{sid}]", file=path)
-    labels = raw.get("labels", ())
-    if (
-        not isinstance(labels, list)
-        or len(labels) < 2
-        or not all(isinstance(x, str) for x in labels)
-    ):
-        raise ConfigError(f"Skala {sid}: labels braucht mindestens zwei Texte", file=path)
-    labels = tuple(labels)
-    codes = raw.get("codes", list(range(1, len(labels) + 1)))
-    if not isinstance(codes, list):
-        raise ConfigError(f"Skala {sid}: codes muss eine Liste sein", file=path)
-    codes = tuple(str(c) for c in codes)
+        raise lines.error(f"Skala {sid}: keine Tabelle [scale.{sid}]", where)
+    fields = check(raw, SCALE, lines, where)
+    labels = tuple(fields["labels"])
+    if len(labels) < 2:
+        raise lines.error(f"Skala {sid}: labels braucht mindestens zwei Texte", where, "labels")
+    codes = tuple(str(c) for c in fields.get("codes", range(1, len(labels) + 1)))
     if len(codes) != len(labels):
-        raise ConfigError(f"Skala {sid}: {len(codes)} codes für {len(labels)} labels", file=path)
-    missing = raw.get("missing", {})
-    if not isinstance(missing, dict):
-        raise ConfigError(
-            f"Skala {sid}: missing muss eine Tabelle sein (Antwort = Grund)", file=path
-        )
-    missing = {str(k): str(v) for k, v in missing.items()}
-    clash = (set(codes) | set(labels)) & set(missing)
+        raise lines.error(f"Skala {sid}: {len(codes)} codes für {len(labels)} labels", where,
+                          "codes")  # fmt: skip
+    missing = fields.get("missing", {})
+    valid = {_norm(x) for x in (*codes, *labels)}
+    clash = sorted(x for x in missing if _norm(x) in valid)
     if clash:
-        raise ConfigError(f"Skala {sid}: {', '.join(sorted(clash))} gültig und fehlend", file=path)
+        raise lines.error(f"Skala {sid}: {', '.join(clash)} gültig und fehlend", where, "missing")
+    # one answer text, one code: "A1" twice, or a label that is another position's code
+    meaning: dict[str, int] = {}
+    for key, texts in (("codes", codes), ("labels", labels)):
+        for position, text in enumerate(texts, start=1):
+            if meaning.setdefault(_norm(text), position) != position:
+                raise lines.error(f"Skala {sid}: Antwort {text!r} steht für zwei Codes "
+                                  f"({meaning[_norm(text)]} und {position})", where, key)  # fmt: skip
+    if len({_norm(x) for x in missing}) != len(missing):
+        raise lines.error(f"Skala {sid}: eine fehlende Antwort steht doppelt", where, "missing")
     return Scale(sid, labels, codes, missing)
 
 
-def _item(i: int, raw: dict, scales: dict[str, Scale], path: Path) -> Item:
-    where = f"Item Nr. {i} ({raw.get('id', '?')})"
-    unknown = set(raw) - {
-        "id",
-        "column",
-        "wording",
-        "scale",
-        "handlungsfeld",
-        "polarity",
-        "reverse",
-    }
-    if unknown:
-        raise ConfigError(f"{where}: unbekannte Felder {', '.join(sorted(unknown))}", file=path)
-    scale = scales.get(raw.get("scale", ""))
+def _item(i: int, raw: dict, scales: dict[str, Scale], lines: Lines) -> Item:
+    where = ("item", i)
+    fields = check(raw, ITEM, lines, where)
+    name = f"Item Nr. {i + 1} ({fields['id']})"
+    scale = scales.get(fields["scale"])
     if scale is None:
-        raise ConfigError(f"{where}: unbekannte Skala {raw.get('scale')!r}", file=path)
-    if raw.get("polarity") not in POLARITIES:
-        raise ConfigError(f"{where}: polarity muss {' | '.join(POLARITIES)} sein", file=path)
-    return Item(
-        _text(raw, "id", where, path), _text(raw, "column", where, path),
-        _text(raw, "wording", where, path), scale, _text(raw, "handlungsfeld", where, path),
-        raw["polarity"], bool(raw.get("reverse", False)),
-    )  # fmt: skip
+        raise lines.error(f"{name}: unbekannte Skala {fields['scale']!r}", where, "scale")
+    if fields["polarity"] not in POLARITIES:
+        raise lines.error(f"{name}: polarity muss {' | '.join(POLARITIES)} sein", where,
+                          "polarity")  # fmt: skip
+    return Item(fields["id"], fields["column"], fields["wording"], scale,
+                fields["handlungsfeld"], fields["polarity"], fields.get("reverse", False))  # fmt: skip
 
 
-def _known(field: str, path: Path) -> bool:
+def _respondent(field: str, raw: object, lines: Lines) -> Respondent:
+    where = ("respondent", field)
     if field not in RESPONDENT_FIELDS:
-        raise ConfigError(f"[respondent.{field}]: bekannt sind {', '.join(RESPONDENT_FIELDS)}", file=path)  # fmt: skip
-    return True
-
-
-def _respondent(field: str, raw: dict, path: Path) -> Respondent:
-    where = f"[respondent.{field}]"
-    column = _text(raw, "column", where, path)
-    years = field == "age" and raw.get("years", False) is True
-    values = {str(k): str(v) for k, v in raw.get("values", {}).items()}
+        raise lines.error(f"[respondent.{field}]: bekannt sind {', '.join(RESPONDENT_FIELDS)}",
+                          where)  # fmt: skip
+    fields = check(raw, RESPONDENT, lines, where)
+    years = field == "age" and fields.get("years", False)
+    values = fields.get("values", {})
     if not years and not values:
-        raise ConfigError(f"{where}: values fehlt (oder years = true beim Alter)", file=path)
+        raise lines.error(f"[respondent.{field}]: values fehlt (oder years = true beim Alter)",
+                          where)  # fmt: skip
+    if len({_norm(k) for k in values}) != len(values):
+        raise lines.error(f"[respondent.{field}]: eine Antwort steht doppelt in values", where,
+                          "values")  # fmt: skip
     allowed = {"age": [g for g, _, _ in AGE_GROUPS], "sex": list(SEXES)}.get(field)
     if allowed and not years:
         bad = sorted(set(values.values()) - set(allowed))
         if bad:
-            raise ConfigError(f"{where}: {', '.join(bad)} (erlaubt: {', '.join(allowed)})", file=path)  # fmt: skip
+            raise lines.error(f"[respondent.{field}]: {', '.join(bad)} (erlaubt: "
+                              f"{', '.join(allowed)})", where, "values")  # fmt: skip
     order = tuple(allowed) if allowed else tuple(dict.fromkeys(values.values()))
-    return Respondent(field, column, years, values, order)
+    return Respondent(field, fields["column"], years, values, order)
 
 
 def _unique(values: list[str], what: str, path: Path) -> None:

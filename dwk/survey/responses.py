@@ -85,7 +85,7 @@ def _item(raw: RawSurvey, item: Item, keep: list[int]) -> tuple[np.ndarray, list
         elif cell in declared:
             why.append(declared[cell])
         else:
-            raise _unknown(raw, item.column, i, cell, "Antwort")
+            raise _unknown(raw, item.column, i, f"Antwort auf Item {item.id}")
     return out, why
 
 
@@ -102,7 +102,7 @@ def _respondent(raw: RawSurvey, r: Respondent, keep: list[int], min_age: int) ->
         elif _norm(text) in values:
             out.append(values[_norm(text)])
         else:
-            raise _unknown(raw, r.column, i, text, "Angabe")
+            raise _unknown(raw, r.column, i, f"Angabe für [respondent.{r.field}]")
     return out
 
 
@@ -110,18 +110,20 @@ def _age_group(raw: RawSurvey, column: str, i: int, text: str, min_age: int) -> 
     try:
         age = float(text.replace(",", "."))
     except ValueError:
-        raise _unknown(raw, column, i, text, "Altersangabe") from None
+        raise InputError(f"Altersangabe in Spalte {column} ist keine Zahl", file=raw.path,
+                         line=raw.lines[i], column=raw.positions[column]) from None  # fmt: skip
     if math.isnan(age) or age < min_age or age > 120:
         raise InputError(
-            f"Alter {text} außerhalb von {min_age}–120 (Mindestalter laut Codebuch)",
+            f"Altersangabe in Spalte {column} außerhalb von {min_age}–120 (Mindestalter laut Codebuch)",
             file=raw.path, line=raw.lines[i], column=raw.positions[column],
         )  # fmt: skip
     return next(g for g, lo, hi in AGE_GROUPS if age >= lo and (hi is None or age < hi))
 
 
-def _unknown(raw: RawSurvey, column: str, i: int, cell: str, what: str) -> InputError:
-    shown = cell if len(cell) <= 40 else cell[:37] + "…"
+def _unknown(raw: RawSurvey, column: str, i: int, what: str) -> InputError:
+    """The cell's place and question, never its text: a respondent may have written an e-mail
+    address or a phone number there, and messages reach stderr, batch summaries and bundles."""
     return InputError(
-        f"{what} {shown!r} in Spalte {column} steht nicht im Codebuch",
+        f"{what} in Spalte {column} steht nicht im Codebuch",
         file=raw.path, line=raw.lines[i], column=raw.positions[column],
     )  # fmt: skip

@@ -7,7 +7,7 @@ answers are only kept when asked for, and then only redacted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +15,13 @@ import numpy as np
 from dwk.core.errors import SurveyError
 from dwk.sources.surveys.raw import RawSurvey
 from dwk.survey.codebook import Codebook, Item
-from dwk.survey.collapse import collapse_ordered
 from dwk.survey.disclosure import suppress
 from dwk.survey.population import Population
 from dwk.survey.redaction import Redacted, redact
 from dwk.survey.responses import Responses, code_responses
 from dwk.survey.stats import GroupStats, ItemStats, breakdown, item_stats
 from dwk.survey.weighting import Weighting, rake
+from dwk.survey.weighting_cells import weighting_cells
 
 MIN_CELL = 10
 UNCERTAIN_BELOW = 30
@@ -65,6 +65,18 @@ class SurveyResult:
     verbatims: dict[str, list[Redacted]] | None
     min_cell: int
     warnings: list[str] = field(default_factory=list)
+    weighted_by: tuple[str, ...] = ()  # the codebook's variables less those left out
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # merged age groups
+
+    def order(self, field: str) -> tuple[str, ...]:
+        """The groups a breakdown by `field` shows: the codebook's, or the merged age groups."""
+        return self.orders.get(field) or self.codebook.respondents[field].order
+
+    @property
+    def excluded_shown(self) -> bool:
+        """Whether the count of unweightable respondents may be printed: a handful of them
+        (say one person "divers") is a group below the disclosure minimum."""
+        return not 0 < self.unweightable_excluded < self.min_cell
 
     @property
     def n(self) -> int:
@@ -91,21 +103,24 @@ def summarize(
         warnings.append(f"{resp.incomplete_excluded} unvollständige Antworten nicht ausgewertet")
     resp, unweightable = _weightable(resp, book, population)
     if unweightable:
+        many = str(unweightable) if unweightable >= min_cell else f"Weniger als {min_cell}"
         warnings.append(
-            f"{unweightable} Befragte ohne gewichtbare Angabe zu {' und '.join(FIELD_LABELS[f] for f in book.weight_by)} nicht ausgewertet"
+            f"{many} Befragte ohne gewichtbare Angabe zu {' und '.join(FIELD_LABELS[f] for f in book.weight_by)} nicht ausgewertet"
         )
-    weighting, merged = None, []
+    weighting, merged, weighted_by, orders = None, (), (), {}
     if population is not None and book.weight_by and resp.n:
-        groups = {f: resp.respondents[f] for f in book.weight_by}
-        margins = population.margins(book.weight_by)
-        if "age" in groups:
-            groups["age"], margins["age"], merged = collapse_ordered(groups["age"], margins["age"])
+        cells = weighting_cells(resp.respondents, population, book.weight_by, min_cell)
+        merged, weighted_by, orders = cells.merged, tuple(cells.groups), cells.orders
+        resp = replace(resp, respondents={**resp.respondents, **cells.relabelled})
+        warnings += [f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe wäre kleiner als die "
+                     "Mindestfallzahl und ließe sich aus den Gewichten ablesen"
+                     for f in cells.left_out]  # fmt: skip
         try:
-            weighting = rake(groups, margins)
+            weighting = rake(cells.groups, cells.margins) if cells.groups else None
         except SurveyError as exc:
             raise SurveyError(f"Gewichtung nicht möglich: {exc.message}", file=raw.path) from None
     weights = weighting.weights if weighting else np.ones(resp.n)
-    items = [_item(resp, i, weights, book, min_cell) for i in book.items]
+    items = [_item(resp, i, weights, book, min_cell, orders) for i in book.items]
     opens = None
     if verbatims:
         # sorted, so that the order of the file cannot tie an answer to a respondent
@@ -119,8 +134,9 @@ def summarize(
         )
     return SurveyResult(
         book, raw.path, raw.format, raw.n, resp.incomplete_excluded, unweightable, raw.dropped,
-        weighting, tuple(merged), population, _sample(resp, weights, population, book, min_cell), items, opens,
-        min_cell, warnings,
+        weighting, tuple(merged), population,
+        _sample(resp, weights, population, book, min_cell, weighted_by, orders), items, opens,
+        min_cell, warnings, weighted_by, orders,
     )  # fmt: skip
 
 
@@ -149,36 +165,53 @@ def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tupl
     ), bad  # fmt: skip
 
 
-def _item(resp: Responses, item: Item, weights: np.ndarray, book: Codebook, min_cell: int) -> ItemResult:  # fmt: skip
+def _item(resp: Responses, item: Item, weights: np.ndarray, book: Codebook, min_cell: int,
+          orders: dict[str, tuple[str, ...]]) -> ItemResult:  # fmt: skip
     values, reasons = resp.values[item.id], resp.reasons[item.id]
     stats = item_stats(values, weights, item.scale.points, reasons)
     if stats.valid_n < min_cell:
         return ItemResult(item, None, {}, True)
     groups = {
-        f: breakdown(values, weights, item.scale.points, resp.respondents[f], r.order,
+        f: breakdown(values, weights, item.scale.points, resp.respondents[f], orders.get(f, r.order),
                      min_cell=min_cell, uncertain_below=UNCERTAIN_BELOW)
         for f, r in book.respondents.items()
     }  # fmt: skip
     return ItemResult(item, stats, groups, stats.valid_n < UNCERTAIN_BELOW)
 
 
-def _sample(resp, weights, pop: Population | None, book: Codebook, min_cell: int) -> list[SampleRow]:  # fmt: skip
+def _sample(resp, weights, pop: Population | None, book: Codebook, min_cell: int,
+            weighted_by: tuple[str, ...], orders: dict[str, tuple[str, ...]]) -> list[SampleRow]:  # fmt: skip
     rows = []
     total_w = float(weights.sum()) or 1.0
     for f, r in book.respondents.items():
-        cats = resp.respondents[f]
-        counts = {c: sum(1 for x in cats if x == c) for c in r.order}
+        cats, order = resp.respondents[f], orders.get(f, r.order)
+        counts = {c: sum(1 for x in cats if x == c) for c in order}
         hidden = suppress(counts, min_cell)
         known = sum(counts.values()) or 1
         official = pop.margins((f,))[f] if pop is not None and f in ("age", "sex") else {}
+        if f in orders:  # merged age groups: their official counts are the sums
+            official = {c: sum(official[g] for g in _members(c, official)) for c in order}
         pop_total = sum(official.values()) or 1.0
-        for c in r.order:
+        for c in order:
             w = float(sum(weights[i] for i, x in enumerate(cats) if x == c))
             shown = c not in hidden
             rows.append(SampleRow(
                 f, c, counts[c] if shown else None,
                 100 * counts[c] / known if shown else None,
-                100 * w / total_w if shown and f in book.weight_by else None,
+                100 * w / total_w if shown and f in weighted_by else None,
                 100 * official[c] / pop_total if c in official else None,
             ))  # fmt: skip
     return rows
+
+
+def _members(merged: str, official: dict[str, float]) -> list[str]:
+    """The codebook's age groups inside a merged one ('18–44' → 18–29, 30–44)."""
+    from dwk.survey.codebook import AGE_GROUPS
+
+    lo = int(merged.split("–")[0].rstrip("+"))
+    hi = None if merged.endswith("+") else int(merged.split("–")[1]) + 1
+    return [
+        g
+        for g, a, b in AGE_GROUPS
+        if g in official and a >= lo and (hi is None or (b or 999) <= hi)
+    ]

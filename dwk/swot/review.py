@@ -13,6 +13,19 @@ from dwk.swot.engine import NEED, QUADRANTS, SwotItem
 from dwk.swot.review_file import CANDIDATE, EDITED, REJECTED, AddedEntry, Review, ReviewEntry
 
 ADDED = "added"
+# What a report shows of one text a reviewer typed: a 10 MB reason once kept the PDF step busy
+# for more than ten minutes. The review file keeps the whole text.
+CLIP = 2000
+CLIPPED = " … (gekürzt)"
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[:CLIP].rstrip() + CLIPPED
+
+
+def _clip_entry(e):  # ReviewEntry | AddedEntry
+    typed = ("text", "reviewer", "edited", "reason", "mark", "source", "date")
+    return replace(e, **{f: clip(getattr(e, f)) for f in typed if hasattr(e, f)})
 
 
 @dataclass(frozen=True)
@@ -52,7 +65,8 @@ class ReviewedSwot:
 def apply_review(candidates: list[SwotItem], review: Review) -> ReviewedSwot:
     """The candidates under `review`; items the file lacks count as unreviewed, and items the
     file has but the rules no longer produce as gone, whether or not the file says so yet."""
-    entries = review.by_id()
+    entries = {k: _clip_entry(e) for k, e in review.by_id().items()}
+    added = tuple(_clip_entry(a) for a in review.added)
     shown, rejected = [], []
     for c in candidates:
         e = entries.get(c.id) or ReviewEntry(c.id, c.quadrant, c.text)
@@ -64,7 +78,7 @@ def apply_review(candidates: list[SwotItem], review: Review) -> ReviewedSwot:
                                c.rule, c.evidence, c.text if edited else "",
                                reviewer=e.reviewer, date=e.date))  # fmt: skip
     shown += [ShownItem(a.id, a.quadrant, a.text, ADDED, source=a.source, reviewer=a.reviewer,
-                        date=a.date) for a in review.added]  # fmt: skip
+                        date=a.date) for a in added]  # fmt: skip
     current = {c.id for c in candidates}
-    gone = tuple(e for e in review.items if e.id not in current)
-    return ReviewedSwot(review.path.name, tuple(shown), tuple(rejected), gone, review.added)
+    gone = tuple(_clip_entry(e) for e in review.items if e.id not in current)
+    return ReviewedSwot(review.path.name, tuple(shown), tuple(rejected), gone, added)

@@ -22,7 +22,9 @@ from dwk.areas import Area
 from dwk.core import paths
 from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
+from dwk.core.toml_records import Lines
 from dwk.swot.engine import NEED, QUADRANTS, SwotItem
+from dwk.swot.review_scope import ReviewScope
 from dwk.swot.rules import SwotRule
 
 CANDIDATE, ACCEPTED, EDITED, REJECTED = "candidate", "accepted", "edited", "rejected"
@@ -80,8 +82,11 @@ def default_review_dir() -> Path:
     return paths.data_dir() / "reviews"
 
 
-def load_review(path: Path, area: Area, rules: list[SwotRule]) -> Review | None:
-    """The review file at `path`, checked against the area and the rules; None if there is none."""
+def load_review(
+    path: Path, area: Area, rules: list[SwotRule], scope: ReviewScope | None = None
+) -> Review | None:
+    """The review file at `path`, checked against the area and the rules (and, given `scope`,
+    against what the rules can produce for this area); None if there is none."""
     if not path.exists():
         return None
     doc = load_toml(path)
@@ -95,7 +100,8 @@ def load_review(path: Path, area: Area, rules: list[SwotRule]) -> Review | None:
                           f"({area.name})", "", 0, "area")  # fmt: skip
     by_rule = {r.id: r for r in rules}
     items = tuple(
-        _entry(raw, i, where, area, by_rule) for i, raw in enumerate(_tables(doc, "item", where))
+        _entry(raw, i, where, area, by_rule, scope)
+        for i, raw in enumerate(_tables(doc, "item", where))
     )
     added = tuple(_added(raw, i, where) for i, raw in enumerate(_tables(doc, "added", where)))
     seen: dict[str, tuple[str, int]] = {}
@@ -212,11 +218,12 @@ def _tables(doc: dict, key: str, where: _Locator) -> list[dict]:
 
 
 def _entry(
-    raw: dict, i: int, where: _Locator, area: Area, rules: dict[str, SwotRule]
-) -> ReviewEntry:
+    raw: dict, i: int, where: _Locator, area: Area, rules: dict[str, SwotRule],
+    scope: ReviewScope | None = None,
+) -> ReviewEntry:  # fmt: skip
     values = _fields(raw, "item", i, where, ITEM_FIELDS)
     ident = values["id"]
-    _check_id(ident, i, where, area, rules)
+    _check_id(ident, i, where, area, rules, scope)
     if values["quadrant"] not in ("", *ITEM_QUADRANTS):
         raise where.error(f"{ident}: unbekannter Quadrant {values['quadrant']!r}", "item", i,
                           "quadrant")  # fmt: skip
@@ -277,7 +284,9 @@ def _fields(raw: dict, section: str, i: int, where: _Locator, allowed: tuple) ->
     return out
 
 
-def _check_id(ident: str, i: int, where: _Locator, area: Area, rules: dict) -> None:
+def _check_id(
+    ident: str, i: int, where: _Locator, area: Area, rules: dict, scope: ReviewScope | None
+) -> None:
     parts = ident.split(":")
     if len(parts) != 3:
         raise where.error(f"ID {ident!r} hat nicht die Form regel:indikator:gebiet", "item", i,
@@ -292,7 +301,7 @@ def _check_id(ident: str, i: int, where: _Locator, area: Area, rules: dict) -> N
         problem = f"die Umfrageregel {rule_id!r} liest Items umfrage.<item>, nicht {indicator!r}"
     elif rule.kind != SURVEY_KIND and indicator != rule.indicator:
         problem = f"die Regel {rule_id!r} liest {rule.indicator!r}, nicht {indicator!r}"
-    else:
+    elif scope is None or (problem := scope.problem(rule, indicator)) is None:  # type: ignore[assignment]
         return
     raise where.error(f"unbekannte SWOT-Aussage {ident!r}: {problem}", "item", i, "id")
 
@@ -312,41 +321,14 @@ def _check_date(ident: str, value: str, section: str, i: int, where: _Locator) -
         raise where.error(f"{ident}: date {value!r} ist kein Datum JJJJ-MM-TT", section, i, "date")
 
 
-class _Locator:
-    """Lines of the file's `[[item]]`/`[[added]]` entries and their keys, found in the text
-    (tomllib does not tell), so that an error points at the line to fix."""
+class _Locator(Lines):
+    """Lines of the file's `[[item]]`/`[[added]]` entries and their keys (the scanner of
+    `dwk.core.toml_records`); an absent key points at its entry's id, so that an error points
+    at the entry to fix."""
 
-    _ARRAY = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
-    _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]*)")
-    _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines: dict[tuple[str, int], dict[str, int]] = {("", 0): {}}
-        counts: dict[str, int] = {}
-        current: tuple[str, int] | None = ("", 0)
-        in_string = False
-        for n, line in enumerate(text.splitlines(), start=1):
-            quotes = line.count('"""') + line.count("'''")
-            if in_string:
-                in_string = quotes % 2 == 0
-                continue
-            if m := self._ARRAY.match(line):
-                i = counts.get(m[1], 0)
-                counts[m[1]] = i + 1
-                current = (m[1], i)
-                self.lines[current] = {"": n}
-                self.lines[("", 0)].setdefault(m[1], n)
-            elif m := self._TABLE.match(line):
-                current = None
-                self.lines[("", 0)].setdefault(m[1], n)
-            elif (m := self._KEY.match(line)) and current is not None:
-                self.lines[current].setdefault(m[1], n)
-            in_string = quotes % 2 == 1
-
-    def line(self, section: str, index: int, key: str | None = None) -> int | None:
-        keys = self.lines.get((section, index), {})
+    def line(self, section: str, index: int, key: str | None = None) -> int | None:  # type: ignore[override]
+        keys = self._lines.get((section, index) if section else (), {})
         return keys.get(key or "id") or keys.get("id") or keys.get("")
 
-    def error(self, message: str, section: str, index: int, key: str | None = None):
+    def error(self, message: str, section: str, index: int, key: str | None = None):  # type: ignore[override]
         return ConfigError(message, file=self.path, line=self.line(section, index, key))

@@ -29,7 +29,10 @@ def test_json_summary_of_a_demo_survey(cache_dir, store):
     assert out["survey"]["synthetic"] is True and out["dropped_columns"] == ["seed"]
     assert out["weighting"]["table"] == "12411-02-03-5" and out["weighting"]["by"] == ["age", "sex"]
     resp = out["respondents"]
-    assert resp["read"] == 380 == resp["analysed"] + resp["incomplete_excluded"] + resp["unweightable_excluded"]  # fmt: skip
+    # 380 records; fewer than 10 without a weightable age or sex: a group that small is not
+    # counted in print, and neither is the number read, from which it would follow (issue 17)
+    assert resp["read"] is None and resp["unweightable_excluded"] is None
+    assert 380 - 10 < resp["analysed"] + resp["incomplete_excluded"] < 380
     assert len(out["items"]) == 17
     for item in out["items"]:
         for groups in item["groups"].values():

@@ -87,8 +87,7 @@ def test_swot_sources_surveys_warnings(adorf):
     assert first["text"] == adorf.swot[0].text and first["quadrant"] == adorf.swot[0].quadrant
     assert first["evidence"]["value"] == adorf.swot[0].evidence["value"]
     assert [s["code"] for s in record["sources"]] == [m.code for m in adorf.sources]
-    assert set(record["sources"][0]) == {"code", "title", "stand", "copyright", "licence",
-                                         "source_file"}  # fmt: skip
+    assert set(record["sources"][0]) == {"code", "title", "stand", "copyright", "licence"}
     assert record["warnings"] == adorf.warnings
     assert len(record["surveys"]) == len(adorf.surveys) > 0
     assert set(record["surveys"][0]) == {"title", "period", "synthetic", "n"}

@@ -275,14 +275,14 @@ def test_sosci_duplicate_case(tmp_path):
 def test_sosci_case_not_an_integer(tmp_path):
     content = "CASE\tQUESTNNR\tFINISHED\n7\tbase\t1\nacht\tbase\t1\n"
     msg = error(tmp_path / "c.csv", content)
-    assert msg == f"{tmp_path / 'c.csv'}:3:1: CASE 'acht' ist keine ganze Zahl"
+    assert msg == f"{tmp_path / 'c.csv'}:3:1: CASE ist keine ganze Zahl"
 
 
 def test_sosci_bad_finished(tmp_path):
     path = tmp_path / "f.csv"
     content = "CASE\tQUESTNNR\tAB01_01\tFINISHED\n1\tbase\t1\tTRUE\n2\tbase\t2\tja\n"
     msg = error(path, b"\xff\xfe" + content.encode("utf-16-le"))
-    assert msg == f"{path}:3:4: FINISHED 'ja' ist weder 1/0 noch TRUE/FALSE"
+    assert msg == f"{path}:3:4: FINISHED ist weder 1/0 noch TRUE/FALSE"
 
 
 def test_sosci_without_case_column(tmp_path):

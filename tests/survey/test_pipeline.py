@@ -116,7 +116,8 @@ def test_an_answer_the_codebook_does_not_know_is_an_error_with_line_and_column(b
     with pytest.raises(InputError) as err:
         code_responses(read_survey(broken), book)
     assert (
-        str(err.value) == f"{broken}:4:10: Antwort 'A9' in Spalte LO[SQ001] steht nicht im Codebuch"
+        str(err.value)
+        == f"{broken}:4:10: Antwort auf Item lo_gern in Spalte LO[SQ001] steht nicht im Codebuch"
     )
 
 

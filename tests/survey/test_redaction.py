@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dwk.survey.redaction import redact
@@ -63,7 +65,6 @@ def test_phone_numbers(number):
         "Ich wohne seit 2019 hier",
         "Buslinie 12 fährt zu selten",
         "ab 18 Uhr",
-        "PLZ 01067 Dresden",  # a postcode alone names an area, not a person
         "Am Montag 18 Uhr ist zu",
         "Im Jahr 2019 war es besser",
         "Wir sind seit 12 Jahren hier, 4 Personen",
@@ -95,3 +96,33 @@ def test_roles_ask_for_review_and_stay_readable(text):
     r = redact(text)
     assert r.review
     assert r.text == text
+
+
+# --- the corpus (issue 17): tests/fixtures/redaction/*.txt -----------------------------------
+
+CORPUS = Path(__file__).parent.parent / "fixtures" / "redaction"
+
+
+def _lines(name: str) -> list[str]:
+    text = (CORPUS / name).read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+MASKED = [tuple(line.split(" => ")) for line in _lines("masked.txt")]
+
+
+@pytest.mark.parametrize(("text", "expected"), MASKED, ids=[t for t, _ in MASKED])
+def test_corpus_masked(text, expected):
+    r = redact(text)
+    assert r.text == expected
+    assert r.replacements == expected.count("[")
+
+
+@pytest.mark.parametrize("text", _lines("kept.txt"))
+def test_corpus_kept(text):
+    r = redact(text)
+    assert r.text == text and r.replacements == 0
+
+
+def test_corpus_size():
+    assert len(MASKED) >= 40 and len(_lines("kept.txt")) >= 20

@@ -66,9 +66,7 @@ def _check_cases(path: Path, rows: list[Record], case: int) -> None:
     for line, fields in rows:
         value = (fields[case] or "").strip()
         if not _INTEGER.match(value):
-            raise InputError(
-                f"CASE {value!r} ist keine ganze Zahl", file=path, line=line, column=case + 1
-            )
+            raise InputError("CASE ist keine ganze Zahl", file=path, line=line, column=case + 1)
         if value in seen:
             raise InputError(
                 f"CASE {value} doppelt (zuerst in Zeile {seen[value]})",
@@ -85,7 +83,7 @@ def _finished(path: Path, rows: list[Record], column: int) -> list[bool]:
         value = (fields[column] or "").strip()
         if (done := _FINISHED.get(value.casefold())) is None:
             raise InputError(
-                f"FINISHED {value!r} ist weder 1/0 noch TRUE/FALSE",
+                "FINISHED ist weder 1/0 noch TRUE/FALSE",
                 file=path,
                 line=line,
                 column=column + 1,

@@ -7,12 +7,18 @@ from pathlib import Path
 
 from dwk.core.errors import DwkError
 from dwk.sources.surveys.raw import FORMATS, RawSurvey, looks_like_sosci
+from dwk.sources.surveys.response_ids import check_response_ids
 from dwk.sources.text import decode, read_bytes
 
 
 def read_survey(path: Path, format: str | None = None) -> RawSurvey:
     """A survey export read by its format's reader; without `format` the suffix, the SPSS magic
-    bytes or the heading decide, so a SoSci file is never read with LimeSurvey's rules."""
+    bytes or the heading decide, so a SoSci file is never read with LimeSurvey's rules. A
+    response id that repeats is an error (`response_ids`)."""
+    return check_response_ids(_read(path, format))
+
+
+def _read(path: Path, format: str | None) -> RawSurvey:
     data = None
     if format is None:
         format, data = _sniff(path)
