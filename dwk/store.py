@@ -4,18 +4,22 @@ with a manifest that says which file it came from and when to rebuild it.
 Columns (`COLUMNS`): area key and name, level, the key as the file wrote it, table code,
 period (ISO text) and its year, variable, sex, age band, unit, value, flag, census basis
 (`dwk.sources.tables.basis`), source file and line. Where two files give the same cell on
-the same basis, the one with the later Stand wins; the same Stichtag on two bases keeps both.
-
-The manifest keeps each file's `TableMeta`, its reader warnings and census basis per period
-included (schema 6); a manifest of another schema is ignored and the store rebuilt. A file's
+the same basis, the one with the later Stand wins (with a warning; the same Stand and another
+number is an error: `dwk.store_heal`); the same Stichtag on two bases keeps both. A file's
 sidecar (`<file>.meta.toml`) counts as part of it: changing it re-reads the file.
+
+Every file is checked (`dwk.sources.validate`) before it enters. The manifest keeps each file's
+`TableMeta`, its reader warnings included, and the sha256 of the raw file (which decides
+freshness) and of its Parquet file (checked at every open; a damaged file is rebuilt, a damaged
+manifest recovered from the entries' copies: `dwk.store_heal`) (schema 6); a manifest of
+another schema is ignored and the store rebuilt.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -27,8 +31,17 @@ from dwk.core.errors import DwkError
 from dwk.sources.tables import sidecar
 from dwk.sources.tables.meta import TableMeta
 from dwk.sources.text import read_bytes
+from dwk.store_heal import (
+    Other,
+    check_conflicts,
+    file_sha256,
+    read_manifest,
+    recover,
+    sha256,
+    sidecar_name,
+)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
     "variable", "sex", "age", "unit", "value", "flag", "basis", "source", "line",
@@ -47,6 +60,7 @@ class Entry:
     mtime_ns: int
     parquet: str
     meta: dict
+    parquet_sha256: str = field(default="")
 
     @property
     def table(self) -> str:
@@ -69,40 +83,91 @@ class Store:
         self._manifest_path = root / "manifest.json"
         self.entries: dict[str, Entry] = {}
         self._tables: dict[str, pd.DataFrame] = {}
-        if self._manifest_path.exists():
-            raw = json.loads(self._manifest_path.read_text("utf-8"))
-            if raw.get("schema") == SCHEMA_VERSION:
-                self.entries = {k: Entry(**v) for k, v in raw["entries"].items()}
+        self.raw_dir: Path | None = None
+        self.notices: list[str] = []  # what was repaired, one German line each
+        entries, damaged = read_manifest(self._manifest_path, SCHEMA_VERSION)
+        if entries is None and not self._manifest_path.exists():
+            damaged = any((root / "entries").glob("*.json"))  # the manifest alone was lost
+        if damaged:
+            entries = recover(root)
+            self.notices.append(
+                f"Verzeichnis des Datenbestands beschädigt ({self._manifest_path}): aus den "
+                f"Einträgen neu aufgebaut ({len(entries)} Dateien)"
+            )
+        self._dirty = damaged
+        self.entries = {k: Entry(**v) for k, v in (entries or {}).items()}
 
     @classmethod
     def open(cls, raw_dir: Path | None = None, cache: Path | None = None) -> Store:
         store = cls((cache or paths.cache_dir()) / f"store-v{SCHEMA_VERSION}")
         store.sync(raw_dir or paths.raw_dir())
+        for notice in store.notices:
+            print(f"Hinweis: {notice}", file=sys.stderr)
         return store
 
     def sync(self, raw_dir: Path) -> list[str]:
-        """Import new or changed files of the shipped raw folder; forget removed ones."""
-        seen, changed, dirty = set(), [], False
+        """Import new or changed files of the shipped raw folder (the file's sha256 decides, not
+        its size and time: a file read while it was being written is read again), rebuild
+        damaged Parquet files, forget removed files."""
+        self.raw_dir = raw_dir
+        seen, changed, dirty = set(), [], self._dirty
         for path in sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES):
             origin = "raw:" + path.relative_to(raw_dir).as_posix()
             seen.add(origin)
-            entry, (size, mtime) = self.entries.get(origin), _stat(path)
-            stored = entry is not None and (self.root / entry.parquet).exists()
-            if stored and (entry.size, entry.mtime_ns) == (size, mtime):
-                continue
+            entry = self.entries.get(origin)
             data = read_bytes(path)
             sha = _sha(path, data)
-            if stored and entry.sha256 == sha:
-                entry.mtime_ns, dirty = mtime, True
-                continue
-            self._add(origin, path, sha, *_read_file(path, data))
+            if entry is not None and entry.sha256 == sha:
+                if self._intact(entry):
+                    continue
+                self.notices.append(
+                    f"Datenbestand: {entry.parquet} beschädigt, aus {path} neu aufgebaut"
+                )
+            meta, frame = _read_table(path, data)
+            self._check_conflicts(origin, path, meta, frame)
+            self._add(origin, path, sha, meta, frame)
             changed.append(origin)
+        for origin, entry in list(self.entries.items()):
+            if origin.startswith("import:") and not self._intact(entry):
+                self._heal_import(entry)
+                dirty = True
         gone = [o for o in self.entries if o.startswith("raw:") and o not in seen]
         for origin in gone:
-            del self.entries[origin]
+            self._drop(origin)
         if changed or gone or dirty:
             self._save_manifest()
+        self._dirty = False
         return changed
+
+    def _intact(self, entry: Entry) -> bool:
+        """The entry's Parquet file is there and has the bytes that were written."""
+        return bool(entry.parquet_sha256) and (
+            file_sha256(self.root / entry.parquet) == entry.parquet_sha256
+        )
+
+    def _heal_import(self, entry: Entry) -> None:
+        """Rebuild a damaged imported table from its file if that is unchanged, else drop it."""
+        path = Path(entry.origin.removeprefix("import:"))
+        try:
+            data = read_bytes(path)
+        except DwkError:
+            data = None
+        if data is not None and _sha(path, data) == entry.sha256:
+            try:
+                meta, frame = _read_table(path, data)
+            except DwkError:  # a check added since it was imported: import it again to see why
+                meta = None
+            if meta is not None:
+                self._add(entry.origin, path, entry.sha256, meta, frame)
+                self.notices.append(
+                    f"Datenbestand: {entry.parquet} beschädigt, aus {path} neu aufgebaut"
+                )
+                return
+        self._drop(entry.origin)
+        self.notices.append(
+            f"Datenbestand: Tabelle {entry.table} aus {path} war beschädigt und die Datei ist "
+            "nicht mehr dieselbe: bitte neu importieren (dwk data import)"
+        )
 
     def import_files(self, files: list[Path], table: str | None = None) -> list[TableMeta]:
         """Read every file first, then write: one bad file leaves the store untouched. `table`
@@ -112,17 +177,66 @@ class Store:
             if not path.is_file():
                 raise DwkError("Datei nicht gefunden", file=path)
             data = read_bytes(path)
-            parsed.append((path, _sha(path, data), *_read_file(path, data, table=table)))
+            meta, frame = _read_table(path, data, table=table)
+            origin = "import:" + str(path.resolve())
+            self._check_conflicts(origin, path, meta, frame, parsed)
+            parsed.append((path, _sha(path, data), meta, frame))
         for path, sha, meta, frame in parsed:
             self._add("import:" + str(path.resolve()), path, sha, meta, frame)
         self._save_manifest()
         return [meta for _, _, meta, _ in parsed]
 
+    def _check_conflicts(
+        self, origin: str, path: Path, meta: TableMeta, frame: pd.DataFrame, pending=()
+    ) -> None:
+        """Against every other file of the same table in the store and in the same import."""
+        others = [
+            Other(self._source_name(e), e.meta.get("stand", ""), self._reader(e))
+            for e in self._entries_for(meta.code)
+            if e.origin != origin and self._intact(e)
+        ]
+        others += [
+            Other(str(p), m.stand, lambda f=f: f)
+            for p, _, m, f in pending
+            if m.code == meta.code and p.resolve() != path.resolve()
+        ]
+        check_conflicts(path, meta, frame, others)
+
+    def _source_name(self, entry: Entry) -> str:
+        if entry.origin.startswith("raw:") and self.raw_dir is not None:
+            return str(self.raw_dir / entry.origin.removeprefix("raw:"))
+        return entry.origin.split(":", 1)[1]
+
+    def _reader(self, entry: Entry):
+        return lambda: pd.read_parquet(self.root / entry.parquet, columns=[*_CELL, "value", "line"])
+
     def _add(self, origin: str, path: Path, sha: str, meta: TableMeta, frame: pd.DataFrame) -> None:
         name = f"parquet/{meta.code}-{sha[:16]}.parquet"
-        write_bytes(self.root / name, _tidy(frame).to_parquet(index=False, compression="zstd"))
-        self.entries[origin] = Entry(origin, sha, *_stat(path), name, meta.to_dict())
+        data = _tidy(frame).to_parquet(index=False, compression="zstd")
+        write_bytes(self.root / name, data)
+        st = path.stat()
+        old = self.entries.get(origin)
+        self.entries[origin] = Entry(
+            origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict(), sha256(data)
+        )
+        write_bytes(
+            self.root / sidecar_name(origin),
+            json.dumps(vars(self.entries[origin]), ensure_ascii=False).encode("utf-8"),
+        )
+        if old is not None:
+            self._forget_file(old.parquet)
         self._tables.pop(meta.code, None)
+
+    def _drop(self, origin: str) -> None:
+        entry = self.entries.pop(origin)
+        (self.root / sidecar_name(origin)).unlink(missing_ok=True)
+        self._forget_file(entry.parquet)
+        self._tables.pop(entry.table, None)
+
+    def _forget_file(self, parquet: str) -> None:
+        """Remove a Parquet file no entry uses any more."""
+        if all(e.parquet != parquet for e in self.entries.values()):
+            (self.root / parquet).unlink(missing_ok=True)
 
     def _save_manifest(self) -> None:
         body = {
@@ -162,17 +276,25 @@ class Store:
             if not entries:
                 raise DwkError(f"Tabelle {code} ist nicht im Datenbestand")
             columns = [c for c in COLUMNS if c not in PROVENANCE]
-            frames = [pd.read_parquet(self.root / e.parquet, columns=columns) for e in entries]
+            frames = [self._read(e, columns) for e in entries]
             self._tables[code] = frames[0] if len(frames) == 1 else _union(frames)
         return self._tables[code]
 
-
-def _read_file(path: Path, data: bytes, table: str | None = None) -> tuple[TableMeta, pd.DataFrame]:
-    """The readers, imported only when a file is new or changed: a run on a current store
-    never needs them."""
-    from dwk.sources.tables.read import read_file
-
-    return read_file(path, data, table=table)
+    def _read(self, entry: Entry, columns: list[str]) -> pd.DataFrame:
+        """One file's cells; a file damaged since the store opened is rebuilt once."""
+        try:
+            return pd.read_parquet(self.root / entry.parquet, columns=columns)
+        except Exception:  # pyarrow's errors for a damaged file have no common base
+            if self.raw_dir is not None:
+                self.sync(self.raw_dir)
+                current = self.entries.get(entry.origin)
+                if current is not None and self._intact(current):
+                    return pd.read_parquet(self.root / current.parquet, columns=columns)
+            raise DwkError(
+                f"Datenbestand beschädigt: {entry.parquet} nicht lesbar; "
+                "beim nächsten Aufruf wird er neu aufgebaut",
+                file=self.root / entry.parquet,
+            ) from None
 
 
 def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -183,24 +305,25 @@ def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return merged.drop_duplicates(subset=_CELL, keep="last").reset_index(drop=True)
 
 
-def _stat(path: Path) -> tuple[int, int]:
-    """(size, mtime) of a file and its sidecar together: a changed sidecar re-reads the file."""
-    st, side = path.stat(), sidecar.path_for(path)
-    if not side.is_file():
-        return st.st_size, st.st_mtime_ns
-    ss = side.stat()
-    return st.st_size + ss.st_size, max(st.st_mtime_ns, ss.st_mtime_ns)
-
-
-def _sha(path: Path, data: bytes) -> str:
-    """sha256 of the file, or of the file and its sidecar where it has one."""
-    side = sidecar.path_for(path)
-    extra = read_bytes(side) if side.is_file() else b""
-    return hashlib.sha256(data + extra).hexdigest()
-
-
 def _stand_date(stand: str) -> datetime:
     try:
         return datetime.strptime(stand, "%d.%m.%Y")
     except ValueError:
         return datetime.min
+
+
+def _read_table(
+    path: Path, data: bytes, table: str | None = None
+) -> tuple[TableMeta, pd.DataFrame]:
+    """The checked readers, imported only when a file is new or changed: a run on a current
+    store never needs them."""
+    from dwk.sources.validate import read_table
+
+    return read_table(path, data, table=table)
+
+
+def _sha(path: Path, data: bytes) -> str:
+    """sha256 of the file, or of the file and its sidecar where it has one: a changed sidecar
+    re-reads the file."""
+    side = sidecar.path_for(path)
+    return sha256(data + (read_bytes(side) if side.is_file() else b""))

@@ -72,7 +72,7 @@ def built(installed):
 def test_wheel_carries_package_data_and_no_tests(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("dwk/data/raw/SOURCES.md", "dwk/templates/profile.html.j2",
-                 "dwk/data/surveys/buergerbefragung.toml", "dwk/cli.py", "dwk/core/paths.py"):  # fmt: skip
+                 "dwk/data/surveys/buergerbefragung.toml", "dwk/cli/commands.py", "dwk/core/paths.py"):  # fmt: skip
         assert name in names, name
     assert not [n for n in names if n.startswith("tests/") or "/tests/" in n]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]

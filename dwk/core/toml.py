@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 from dwk.core.errors import ConfigError
+from dwk.core.limits import check_size
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
@@ -35,6 +36,7 @@ def _german(message: str) -> str:
 
 
 def load_toml(path: Path) -> dict:
+    check_size(path, "toml")
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

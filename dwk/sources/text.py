@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dwk.core.errors import InputError
+from dwk.core.limits import Kind, read_limited
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
@@ -23,9 +24,10 @@ _UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")  # UTF-8 for À–ÿ: ä ö ü ß
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, kind: Kind = "table") -> bytes:
+    """The file's bytes, refused before reading if larger than the limit for its kind."""
     try:
-        return path.read_bytes()
+        return read_limited(path, kind)
     except OSError as exc:
         raise InputError(f"Datei nicht lesbar: {exc.strerror}", file=path) from None
 

@@ -280,7 +280,10 @@ def genesis_csv(keys, names, male, female, order, eol: str) -> str:
     kreis = ["03459", "Landkreis Osnabrück", np.nansum(male, axis=0), np.nansum(female, axis=0)]
     for key, name, m, f in [kreis, *[(keys[i], names[i], male[i], female[i]) for i in order]]:
         total = m + f
-        blocks = [[*map(cell, sex), cell(np.nansum(sex))] for sex in (total, m, f)]
+        # Insgesamt of all ages: männlich + weiblich, as the offices' totals (a secret cell's
+        # unknown count is left out of all three); dwk refuses a table whose parts miss it
+        sums = (np.nansum(m) + np.nansum(f), np.nansum(m), np.nansum(f))
+        blocks = [[*map(cell, sex), cell(s)] for sex, s in zip((total, m, f), sums, strict=True)]
         indent = " " * (6 if len(key) == 5 else 8)
         rows.append(";".join([key, indent + name, *blocks[0], *blocks[1], *blocks[2]]))
     pad = [line + ";" * (width - 1 - line.count(";")) if ";" in line else line

@@ -30,7 +30,7 @@ _BRACKET = re.compile(r"\[\s*([^\[\]]*?)\s*\]")
 
 def read_limesurvey(path: Path, data: bytes | None = None) -> RawSurvey:
     """One LimeSurvey response export; `data` are its bytes if the caller has them."""
-    text, _ = decode(path, read_bytes(path) if data is None else data)
+    text, _ = decode(path, read_bytes(path, "survey") if data is None else data)
     heading, rows = read_table(path, text)
     names = unique_headings(path, [normalise_heading(h or "") for h in heading])
     answered = [r for r in rows if any(r[1])]

@@ -33,7 +33,7 @@ _INTEGER = re.compile(r"^\d+$")
 
 def read_sosci(path: Path, data: bytes | None = None) -> RawSurvey:
     """One SoSci data download; `data` are its bytes if the caller has them."""
-    text, _ = decode(path, read_bytes(path) if data is None else data)
+    text, _ = decode(path, read_bytes(path, "survey") if data is None else data)
     heading, rows = read_table(path, text)
     names = unique_headings(path, [normalise_heading(h or "") for h in heading])
     if "CASE" not in names:

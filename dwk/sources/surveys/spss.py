@@ -16,6 +16,7 @@ from datetime import date, time
 from pathlib import Path
 
 from dwk.core.errors import DwkError, InputError
+from dwk.core.limits import check_size
 from dwk.sources.surveys.raw import SOSCI_IDENTIFYING, RawSurvey, is_identifying, looks_like_sosci
 
 MISSING = "fehlend (SPSS)"
@@ -115,6 +116,7 @@ def text(value: str | float | date | time | None) -> str | None:
 
 def _check_magic(path: Path) -> None:
     """pyreadstat's message for a non-.sav is "Unable to read from file"; say what it is."""
+    check_size(path, "survey")
     try:
         with path.open("rb") as handle:
             head = handle.read(4)

@@ -40,7 +40,7 @@ def _read(path: Path, format: str | None) -> RawSurvey:
 def _sniff(path: Path) -> tuple[str, bytes | None]:
     if path.suffix.lower() in (".sav", ".zsav"):
         return "spss", None
-    data = read_bytes(path)
+    data = read_bytes(path, "survey")
     if data[:4] in (b"$FL2", b"$FL3"):
         return "spss", None
     text, _ = decode(path, data)

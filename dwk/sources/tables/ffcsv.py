@@ -125,6 +125,7 @@ def _record(
         "flag": flag,
         "period": period,
         "line": line,
+        "column": fields.index("value") + 1,  # for error messages
     }
     geo = 1
     for d in dims:

@@ -189,6 +189,7 @@ def cells(path: Path, rows: _Rows, new_format: bool, meta: TableMeta) -> pd.Data
     frame["source_key"] = raw_keys[frame["row"].to_numpy()]
     frame["area_name"] = names[frame["row"].to_numpy()]
     frame["line"] = np.array([line for line, _, _ in rows.data])[frame["row"].to_numpy()]
+    frame["column"] = np.asarray(value_cols)[frame["col"].to_numpy()] + 1  # for error messages
     before = len(frame)
     frame = _drop_nonexistent(frame)
     meta.warnings = _line_warnings(rows, before - len(frame)) + cell_warnings(

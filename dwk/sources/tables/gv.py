@@ -93,7 +93,7 @@ def read_gv(
                 raise InputError(str(exc), file=path, line=line, column=col) from None
             records.append(
                 (key, row["gemeindename"].strip(), variable, sex, unit, value,
-                 "" if raw else "empty", line)
+                 "" if raw else "empty", line, fields.index(column) + 1)
             )  # fmt: skip
     if not records:
         raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
@@ -108,6 +108,7 @@ def read_gv(
             "value",
             "flag",
             "line",
+            "column",
         ],
     )
     frame = frame.assign(

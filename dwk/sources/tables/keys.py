@@ -34,21 +34,27 @@ def is_key(text: str) -> bool:
     return t[:2] in LAENDER and _ONLY_IN.get(len(t), t[:2]) == t[:2]
 
 
-_KEY_SHAPED = re.compile(r"^(DG|[0-9][0-9A-Za-z]{0,11})$")
+_KEY_SHAPED = re.compile(r"^(DG|[0-9][0-9A-Za-z]{0,11}|[0-9]{1,12}\.0+)$")
+_AS_NUMBER = re.compile(r"^([0-9]{1,12})\.0+$")
 
 
 def looks_like_key(text: str) -> bool:
-    """Meant as a key, well-formed or not (`1051`, `0100100X`): `DG`, or a digit followed by
-    up to eleven letters or digits; labels of other columns have spaces, hyphens or start with
-    a letter."""
+    """Meant as a key, well-formed or not (`1051`, `0100100X`, `1051.0`): `DG`, or a digit
+    followed by up to eleven letters or digits, or digits saved as a number with `.0`; labels of
+    other columns have spaces, hyphens or start with a letter."""
     return bool(_KEY_SHAPED.match(text.strip()))
 
 
 def key_problem(text: str) -> str:
-    """Why a cell of the key column is no key, as the error message says it."""
+    """Why a cell of the key column is no key, as the error message says it. A key saved as a
+    number (`1051.0`) is refused, never repaired: which zero it lost is a guess."""
     t = text.strip()
     hint = ""
-    if t.isdigit() and is_key("0" + t):
+    if m := _AS_NUMBER.match(t):
+        digits = m[1]
+        meant = next((k for k in (digits, "0" + digits) if is_key(k)), None)
+        hint = " (als Zahl gespeichert" + (f"; gemeint wohl '{meant}')" if meant else ")")
+    elif t.isdigit() and is_key("0" + t):
         hint = f" (führende Null verloren? gemeint wohl '0{t}')"
     return f"ungültiger Gebietsschlüssel {t!r}{hint}"
 

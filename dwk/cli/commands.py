@@ -1,6 +1,5 @@
-"""The `dwk` command line: parses arguments, calls one library function per command, and maps
-`DwkError` to one line on stderr with exit code 2. Heavy libraries are imported inside the
-commands so that `dwk --help` stays fast."""
+"""The commands of `dwk`: each parses its arguments and calls one library function. Heavy
+libraries are imported inside the commands so that `dwk --help` stays fast."""
 
 from __future__ import annotations
 
@@ -393,64 +392,3 @@ def survey_summarize(
     result = summarize_file(store, registry, file, codebook, area, min_cell=min_cell,
                             include_incomplete=include_incomplete, verbatims=verbatims)  # fmt: skip
     write_summary(result, fmt, sys.stdout)
-
-
-def main() -> None:
-    from dwk.core.lifeline import terminate_like_interrupt
-
-    terminate_like_interrupt()  # SIGTERM cleans up like Ctrl-C: temporaries go, workers stop
-    try:
-        rc = app(standalone_mode=False)
-        sys.exit(rc if isinstance(rc, int) else 0)
-    except DwkError as exc:
-        if _DEBUG["on"]:
-            raise
-        typer.echo(f"Fehler: {exc}", err=True)
-        sys.exit(2)
-    except OSError as exc:  # read-only, no permission, disk full: the user's to fix
-        if _DEBUG["on"]:
-            raise
-        from dwk.core.oserror import os_error
-
-        typer.echo(f"Fehler: {os_error(exc)}", err=True)
-        sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:
-        # Usage errors of click, which newer typer releases vendor instead of depending on it:
-        # recognised by their interface, not their module.
-        if callable(getattr(exc, "format_message", None)) and isinstance(
-            getattr(exc, "exit_code", None), int
-        ):
-            ctx = getattr(exc, "ctx", None)
-            path = " ".join(["dwk", *ctx.command_path.split()[1:]]) if ctx is not None else ""
-            where = f" (Hilfe: {path} --help)" if ctx is not None else ""
-            typer.echo(f"Fehler: {_german(exc.format_message())}{where}", err=True)
-            sys.exit(2)
-        raise
-
-
-_USAGE = (
-    (r"No such option: (\S+).*", r"unbekannte Option \1"),
-    (r"Missing option '([^']+)'\.?", r"Option \1 fehlt"),
-    (r"Missing argument '([^']+)'\.?", r"Argument \1 fehlt"),
-    (r"No such command '([^']+)'\.?", r"unbekannter Befehl \1"),
-    (r"Option '([^']+)' requires an argument\.?", r"Option \1 braucht einen Wert"),
-    (r"Got unexpected extra argument.*\((.*)\)\.?", r"überzählige Angabe \1"),
-    (r"Invalid value for '([^']+)': .*integer.*", r"Wert für \1 muss eine ganze Zahl sein"),
-    (r"Invalid value for '([^']+)': .*number.*", r"Wert für \1 muss eine Zahl sein"),
-    (r"Invalid value for '([^']+)': (.*)", r"ungültiger Wert für \1: \2"),
-)
-
-
-def _german(message: str) -> str:
-    """Click's usage messages in the CLI's language, on one line."""
-    import re
-
-    message = " ".join(message.split())
-    for pattern, replacement in _USAGE:
-        if re.fullmatch(pattern, message):
-            return re.sub(pattern, replacement, message)
-    return message
