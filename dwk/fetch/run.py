@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dwk.core import paths
@@ -27,10 +28,9 @@ from dwk.fetch.api import (
     post_tablefile,
 )
 from dwk.fetch.plan import Request, first_request, split
-from dwk.fetch.provenance import provenance
+from dwk.fetch.provenance import meta_path, meta_toml, provenance, provenance_path
 from dwk.fetch.source import Source
 from dwk.sources.tables.meta import TableMeta
-from dwk.sources.tables.provenance import sidecar
 from dwk.sources.tables.read import read_file
 
 _FROM_ENV = Credentials("", "")  # marker: read the credentials from the environment
@@ -80,7 +80,7 @@ def fetch_tables(
         parts, forms = _ask(request, url, creds, label, timeout)
         data = _combine(parts, label)
         file = target / _file_name(request)
-        _check(file, data, label)
+        _check(file, data, table, label)
         downloads.append((table, file, data, forms))
     if not downloads:
         raise FetchError("keine Tabelle angegeben")
@@ -144,10 +144,10 @@ def _file_name(request: Request) -> str:
     return "_".join(parts) + "_flat.csv"
 
 
-def _check(file: Path, data: bytes, label: str) -> None:
+def _check(file: Path, data: bytes, table: str, label: str) -> None:
     """Read the answer as the import will, before anything is written."""
     try:
-        read_file(file, data)
+        read_file(file, data, table=table)
     except DwkError as exc:
         where = f" Zeile {exc.line}" if exc.line is not None else ""
         raise FetchError(
@@ -157,12 +157,13 @@ def _check(file: Path, data: bytes, label: str) -> None:
 
 def _keep_and_import(store, source: Source, url: str, downloads: list) -> list[Fetched]:
     written: list[tuple[Path, bytes | None]] = []
+    now = datetime.now(UTC)
     try:
         for table, file, data, forms in downloads:
-            side = sidecar(file)
             for path, content in (
+                (meta_path(file), meta_toml(source, table, now)),
+                (provenance_path(file), provenance(source, url, table, forms, data, file, now)),
                 (file, data),
-                (side, provenance(source, url, table, forms, data, file)),
             ):
                 written.append((path, path.read_bytes() if path.is_file() else None))
                 write_bytes(path, content)

@@ -120,9 +120,7 @@ def run_cli(args: list[str], env: dict[str, str]):
     )  # fmt: skip
 
 
-KREISE_2020_2024 = (
-    paths.data_dir().parent / "tests" / "fixtures" / "fetch" / "12411-0015_kreise_2020-2024.csv"
-)
+KREISE_2020_2024 = paths.raw_dir() / "cartogram-12411-0015" / "12411-0015_kreise_2020-2024.csv"
 FLAT_HEADER = (
     "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;"
     "1_variable_attribute_code;1_variable_attribute_label;value;value_unit;value_variable_code;"
@@ -132,9 +130,11 @@ FLAT_HEADER = (
 
 def kreise_as_flat_file(years: range | None = None) -> bytes:
     """GENESIS-Online's answer for 12411-0015 in `ffcsv`: the real values of the table as
-    downloaded (tests/fixtures/fetch/12411-0015_kreise_2020-2024.csv, every Kreis, 31.12.2020–
-    2024), one line per Kreis and Stichtag in the flat-file layout of the API (statistic 12411,
-    regional variable KREISE, value variable BEVSTD). Only the layout is rewritten here."""
+    downloaded (data/raw/cartogram-12411-0015/12411-0015_kreise_2020-2024.csv, every Kreis,
+    31.12.2020–2024), one line per Kreis and Stichtag in the flat-file layout of the API
+    (statistic 12411, regional variable KREISE, value variable BEVSTD). Only the layout is
+    rewritten here, no value."""
+
     import csv
 
     with KREISE_2020_2024.open(encoding="utf-8", newline="") as fh:

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dwk.core import paths
-from dwk.dynamics import components
+from dwk.dynamics import series
 from dwk.fetch.api import Credentials, FetchError
 from dwk.fetch.run import fetch_tables
 from dwk.inputs.context import Context
@@ -74,24 +74,42 @@ def test_fetched_zensus_table_is_stored_and_used(api, local):
     assert side["sha256"] == hashlib.sha256(FLAT.read_bytes()).hexdigest()
     assert (side["source"], side["table"], side["requests"]) == ("zensus2022", TABLE, [seen.form])
     assert side["retrieved_utc"].endswith("Z")
+    # the readers' sidecar: the table code the flat file lacks, © (the file's own wins) and origin
+    meta_toml = got.file.with_name(got.file.name + ".meta.toml").read_text("utf-8")
+    year = side["retrieved_utc"][:4]
+    assert 'table = "1000A-0000"' in meta_toml
+    assert (
+        f'copyright = "© Statistische Ämter des Bundes und der Länder, Deutschland, {year}"'
+        in meta_toml
+    )
+    origin = f"Herkunft der Datei: Zensusdatenbank 2022, REST-API 2020, abgerufen {side['retrieved_utc']}"
+    assert f"{origin} (dwk data fetch)" in got.meta.footnotes
     store = local["open_store"]()
     frame = store.table(TABLE)
     assert frame.loc[frame["area_key"] == "14523010", "value"].tolist() == [ADORF]
     # the profile's census figure reads the fetched table: Adorf and its Kreis summed by hand
-    ctx = Context(store, [])
-    assert components._census_2022(ctx, "14523010").value == ADORF
-    census = components._census_2022(ctx, "14523")
+    ctx = Context(store, [], persist=False)
+    assert series._census_2022(ctx, "14523010").value == ADORF
+    census = series._census_2022(ctx, "14523")
     assert census.table == TABLE and census.value == vogtlandkreis_by_hand()
 
 
-def test_the_next_indicators_use_the_fetched_table(api, store, cache_dir, tmp_path):
+def test_the_next_indicators_use_the_fetched_table(api, store, cache_dir, tmp_path, monkeypatch):
     """Done when of issue 13: `dwk data fetch 12411-0015` against the stand-in, then
-    `dwk indicators dortmund` shows the newest Stichtag it brought, each in its own process.
-    12411-0015_kreise_2020-2024.csv line 116:
+    `dwk indicators dortmund` shows the newest Stichtag it brought. The shipped copy of
+    12411-0015 (2020–2024) is left out of the raw folder, so only the fetched file has it;
+    data/raw/cartogram-12411-0015/12411-0015_kreise_2020-2024.csv line 116:
     05913;Dortmund, kreisfreie Stadt;587696;e;586852;e;599370;e;601343;e;603462;e"""
     import shutil
 
+    from dwk.cli import app
+
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.raw_dir(), raw, ignore=shutil.ignore_patterns("cartogram-12411-0015"))
     shutil.copytree(cache_dir, tmp_path / "cache")  # the session's store, so it is not rebuilt
+    monkeypatch.setattr(paths, "raw_dir", lambda: raw)
+    monkeypatch.setenv("DWK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DWK_GENESIS_TOKEN", "t0k3n")
 
     def answer(seen):
         years = range(int(seen.form["startyear"]), int(seen.form["endyear"]) + 1)
@@ -102,22 +120,23 @@ def test_the_next_indicators_use_the_fetched_table(api, store, cache_dir, tmp_pa
         )
 
     api.answer = answer
-    env = {"DWK_CACHE_DIR": str(tmp_path / "cache"), "DWK_GENESIS_TOKEN": "t0k3n"}
 
     def population(*extra):
-        done = run_cli(["indicators", "dortmund", "--format", "csv", *extra], env)
-        assert done.returncode == 0, done.stderr
-        [row] = [r for r in csv.DictReader(done.stdout.splitlines()) if r["id"] == "bevoelkerung"]
-        return row["value"], row["period"]
+        done = CliRunner().invoke(app, ["indicators", "dortmund", "--format", "csv", *extra])
+        assert done.exit_code == 0, done.output
+        [row] = [r for r in csv.DictReader(done.output.splitlines()) if r["id"] == "bevoelkerung"]
+        return row["value"], row["period"], row["tables"], row["basis"]
 
-    assert population() == ("587696.0", "2020-12-31")  # the shipped 12411-0015 ends in 2020
-    done = run_cli(
-        ["data", "fetch", "12411-0015", "--from", "2020", "--to", "2024", "--api-url", api.url], env
-    )
-    assert done.returncode == 0, done.stderr
+    # without the table: the Gemeindeverzeichnis of 31.12.2023, and 2020 for --year 2022
+    assert population() == ("595471.0", "2023-12-31", "GV-ISys", "zensus2011")
+    assert population("--year", "2022") == ("587696.0", "2020-12-31", "12411-0015", "zensus2011")
+    args = ["data", "fetch", "12411-0015", "--from", "2020", "--to", "2024", "--api-url", api.url]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
     assert [s.form["startyear"] + "-" + s.form["endyear"] for s in api.seen] == ["2020-2024"]
-    assert population() == ("603462.0", "2024-12-31")
-    assert population("--year", "2022") == ("599370.0", "2022-12-31")
+    # on the Zensus 2022 basis by the README's rule (12411-*, Stichtag from 31.12.2022)
+    assert population() == ("603462.0", "2024-12-31", "12411-0015", "zensus2022")
+    assert population("--year", "2022") == ("599370.0", "2022-12-31", "12411-0015", "zensus2022")
 
 
 def test_zipped_answer_with_token(api, local):
