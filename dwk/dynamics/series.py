@@ -117,7 +117,10 @@ def _census_2022_cells(ctx: Context) -> tuple:
 
 
 def _census_2022_read(ctx: Context) -> tuple:
+    """One count per area: the same table from two files (a download and a flat file fetched
+    later) names its variable differently, so the cells would otherwise be summed twice."""
     f = ctx.store.table(CENSUS_2022)
+    f = f.loc[f["sex"] == "total"].drop_duplicates(["area_key", "level", "period"], keep="last")
     keys = as_strings(f["area_key"]).astype(str)
     values = f["value"].to_numpy(dtype=float)
     g = (f["level"] == "gemeinde").to_numpy()
