@@ -101,7 +101,7 @@ def summarize(
     warnings = []
     if resp.incomplete_excluded:
         warnings.append(f"{resp.incomplete_excluded} unvollständige Antworten nicht ausgewertet")
-    resp, unweightable = _weightable(resp, book, population)
+    resp, unweightable = _weightable(resp, book, population, min_cell)
     if unweightable:
         many = str(unweightable) if unweightable >= min_cell else f"Weniger als {min_cell}"
         warnings.append(
@@ -140,7 +140,9 @@ def summarize(
     )  # fmt: skip
 
 
-def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tuple[Responses, int]:
+def _weightable(
+    resp: Responses, book: Codebook, pop: Population | None, min_cell: int
+) -> tuple[Responses, int]:
     """Drop respondents the weighting cannot place, if the codebook allows it; else stop."""
     if pop is None or not book.weight_by:
         return resp, 0
@@ -151,7 +153,7 @@ def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tupl
         return resp, 0
     if book.unweightable != "ausschliessen":
         raise SurveyError(
-            f"{bad} Befragte ohne gewichtbare Angabe zu {', '.join(book.weight_by)} (fehlend oder divers); "
+            f"{bad if bad >= min_cell else f'Weniger als {min_cell}'} Befragte ohne gewichtbare Angabe zu {', '.join(book.weight_by)} (fehlend oder divers); "
             'im Codebuch [weighting] unweightable = "ausschliessen" setzen, um sie auszuschließen',
             file=book.path,
         )

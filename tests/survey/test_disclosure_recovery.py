@@ -230,3 +230,17 @@ def test_the_profiles_print_no_count_of_a_small_group(profile_texts, surveys):
         text = profile_texts[f"grabow.{ext}"]
         survey = text[text.index("Bürgerbefragung") :]
         assert "18–44" in survey and "18–29" not in survey
+
+
+def test_the_error_for_unweightable_respondents_gives_no_small_count(ctx, tmp_path):
+    from dwk.core.errors import SurveyError
+
+    file = tmp_path / "geschlecht.csv"
+    assert few_men(file)["unweightable"] == 1  # the one person "divers"
+    book = codebook(tmp_path / "codebook.toml", "sex")
+    text = book.read_text("utf-8")
+    book.write_text(text.replace('unweightable = "ausschliessen"', 'unweightable = "fehler"'))
+    with pytest.raises(SurveyError) as err:
+        analyse_survey(ctx, "14523010", file, book, min_cell=MIN_CELL)
+    assert "Weniger als 10 Befragte ohne gewichtbare Angabe zu sex" in str(err.value)
+    assert "1 Befragte" not in str(err.value)
