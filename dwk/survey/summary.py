@@ -112,8 +112,8 @@ def summarize(
         cells = weighting_cells(resp.respondents, population, book.weight_by, min_cell)
         merged, weighted_by, orders = cells.merged, tuple(cells.groups), cells.orders
         resp = replace(resp, respondents={**resp.respondents, **cells.relabelled})
-        warnings += [f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe wäre kleiner als die "
-                     "Mindestfallzahl und ließe sich aus den Gewichten ablesen"
+        warnings += [f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe hat zu wenige Befragte "
+                     "für eine eigene Gewichtungszelle, ihre Zahl ließe sich aus den Gewichten ablesen"
                      for f in cells.left_out]  # fmt: skip
         try:
             weighting = rake(cells.groups, cells.margins) if cells.groups else None
