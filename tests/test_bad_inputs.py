@@ -468,12 +468,12 @@ def _config_error(exc: DwkError, path: Path, where: str, message: str | None) ->
         assert text == f"{path}{where}: {message}"
 
 
-RULE_ERRORS = {
-    "rules_unknown_indicator.toml": "Regel Nr. 1 (alter-land): unbekannter Indikator 'durchschnittsalter_neu'",
-    "rules_bad_template.toml": "Regel Nr. 1 (alter-land): unbekannte Platzhalter gemeinde",
-    "rules_unbalanced_brace.toml": "Regel Nr. 1 (alter-land): Satzvorlage fehlerhaft (expected '}' before end of string)",
-    "rules_negative_threshold.toml": "Regel Nr. 1 (alter-land): Schwelle muss eine Zahl ≥ 0 sein",
-    "rules_duplicate_id.toml": "Regel-IDs sind nicht eindeutig",
+RULE_ERRORS = {  # (line of the offending key, message)
+    "rules_unknown_indicator.toml": (":5", "Regel Nr. 1 (alter-land): unbekannter Indikator 'durchschnittsalter_neu'"),
+    "rules_bad_template.toml": (":8", "Regel Nr. 1 (alter-land): unbekannte Platzhalter gemeinde"),
+    "rules_unbalanced_brace.toml": (":8", "Regel Nr. 1 (alter-land): Satzvorlage fehlerhaft (expected '}' before end of string)"),
+    "rules_negative_threshold.toml": (":7", "Regel Nr. 1 (alter-land): Schwelle muss eine Zahl ≥ 0 sein"),
+    "rules_duplicate_id.toml": (":11", "Regel-IDs sind nicht eindeutig"),
 }  # fmt: skip
 # Loader bugs the corpus found outside dwk/sources, now errors: each was a traceback instead of
 # an error, or a file silently misread.
@@ -502,7 +502,7 @@ def _rules(path: Path):
 def test_rule_files(name):
     with pytest.raises(ConfigError) as err:
         _rules(BAD / name)
-    _config_error(err.value, BAD / name, "", RULE_ERRORS[name])
+    _config_error(err.value, BAD / name, *RULE_ERRORS[name])
 
 
 CATALOGUE_ERRORS = {

@@ -13,6 +13,7 @@ from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
 from dwk.report.build import build_profile
 from dwk.store import Store
+from dwk.swot import review_file
 from dwk.swot.review_file import (
     ACCEPTED,
     CANDIDATE,
@@ -20,7 +21,6 @@ from dwk.swot.review_file import (
     GONE,
     REJECTED,
     Review,
-    default_review_dir,
     dump_review,
     load_review,
     merge_review,
@@ -57,7 +57,8 @@ def update_review(
 ) -> ReviewUpdate:
     """Write the area's candidates into its review file, keeping every verdict already there."""
     area = registry.resolve(query)
-    path = path or default_review_dir() / f"{area.slug}.toml"
+    # looked up on the module, so that a test (or a caller) can point it elsewhere
+    path = path or review_file.default_review_dir() / f"{area.slug}.toml"
     catalogue = load_catalogue()
     rules = profile_rules(catalogue)
     old = load_review(path, area, rules, review_scope(area, catalogue))

@@ -12,8 +12,8 @@ import numpy as np
 
 from dwk.areas import Area
 from dwk.core import paths
-from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
+from dwk.core.toml_records import Field, Lines, Schema, check
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
@@ -81,14 +81,36 @@ class Outlook:
         }
 
 
+GROUP: Schema = {
+    "id": Field(str, required=True, nonempty=True),
+    "label": Field(str, required=True, nonempty=True),
+    "age_from": Field(int, required=True),
+    "age_to": Field(int),
+    "table": Field(bool),
+}
+
+
 def load_groups(path: Path | None = None) -> list[OutlookGroup]:
+    """The age groups of `data/outlook.toml`, checked by type (`dwk.core.toml_records`): an
+    age of "drei" or 2.5 or an upper bound below the lower is an error at its line."""
     path = path or paths.data_dir() / "outlook.toml"
-    groups = []
-    for i, raw in enumerate(load_toml(path).get("group", []), start=1):
-        try:
-            groups.append(OutlookGroup(**raw))
-        except TypeError as exc:
-            raise ConfigError(f"Altersgruppe Nr. {i}: {exc}", file=path) from None
+    doc = load_toml(path)
+    lines = Lines(path, path.read_text("utf-8"))
+    entries = doc.get("group", [])
+    if not isinstance(entries, list):
+        raise lines.error("group muss als [[group]] stehen", (), "group")
+    groups: list[OutlookGroup] = []
+    for i, raw in enumerate(entries):
+        fields = check(raw, GROUP, lines, ("group", i))
+        lo, hi = fields["age_from"], fields.get("age_to")
+        if not 0 <= lo <= 120 or (hi is not None and not lo < hi <= 121):
+            raise lines.error(f"[[group]] Nr. {i + 1}: Alter von {lo} bis unter {hi} ist kein "
+                              "Altersbereich in 0–120", ("group", i), "age_to" if hi is not None else "age_from")  # fmt: skip
+        if any(g.id == fields["id"] for g in groups):
+            raise lines.error(
+                f"[[group]] Nr. {i + 1}: id {fields['id']!r} doppelt", ("group", i), "id"
+            )
+        groups.append(OutlookGroup(**fields))
     return groups
 
 

@@ -101,7 +101,7 @@ def summarize(
     warnings = []
     if resp.incomplete_excluded:
         warnings.append(f"{resp.incomplete_excluded} unvollständige Antworten nicht ausgewertet")
-    resp, unweightable = _weightable(resp, book, population)
+    resp, unweightable = _weightable(resp, book, population, min_cell)
     if unweightable:
         many = str(unweightable) if unweightable >= min_cell else f"Weniger als {min_cell}"
         warnings.append(
@@ -112,8 +112,8 @@ def summarize(
         cells = weighting_cells(resp.respondents, population, book.weight_by, min_cell)
         merged, weighted_by, orders = cells.merged, tuple(cells.groups), cells.orders
         resp = replace(resp, respondents={**resp.respondents, **cells.relabelled})
-        warnings += [f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe wäre kleiner als die "
-                     "Mindestfallzahl und ließe sich aus den Gewichten ablesen"
+        warnings += [f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe hat zu wenige Befragte "
+                     "für eine eigene Gewichtungszelle, ihre Zahl ließe sich aus den Gewichten ablesen"
                      for f in cells.left_out]  # fmt: skip
         try:
             weighting = rake(cells.groups, cells.margins) if cells.groups else None
@@ -140,7 +140,9 @@ def summarize(
     )  # fmt: skip
 
 
-def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tuple[Responses, int]:
+def _weightable(
+    resp: Responses, book: Codebook, pop: Population | None, min_cell: int
+) -> tuple[Responses, int]:
     """Drop respondents the weighting cannot place, if the codebook allows it; else stop."""
     if pop is None or not book.weight_by:
         return resp, 0
@@ -151,7 +153,7 @@ def _weightable(resp: Responses, book: Codebook, pop: Population | None) -> tupl
         return resp, 0
     if book.unweightable != "ausschliessen":
         raise SurveyError(
-            f"{bad} Befragte ohne gewichtbare Angabe zu {', '.join(book.weight_by)} (fehlend oder divers); "
+            f"{bad if bad >= min_cell else f'Weniger als {min_cell}'} Befragte ohne gewichtbare Angabe zu {', '.join(book.weight_by)} (fehlend oder divers); "
             'im Codebuch [weighting] unweightable = "ausschliessen" setzen, um sie auszuschließen',
             file=book.path,
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 from dwk.core import paths
 from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
+from dwk.core.toml_records import Lines
 from dwk.survey.codebook import POLARITIES as SURVEY_POLARITIES
 
 COMPARISONS = ("kreis", "land", "de", "members", "absolut")
@@ -45,15 +46,21 @@ def load_rules(
     path = path or paths.data_dir() / "swot_rules.toml"
     out = []
     entries = load_toml(path).get("rule", [])
+    lines = Lines(path, path.read_text("utf-8"))  # the offending key's line (toml_records)
     if not isinstance(entries, list):
-        raise ConfigError("rule muss eine Liste von [[rule]]-Tabellen sein", file=path)
+        raise lines.error("rule muss eine Liste von [[rule]]-Tabellen sein", (), "rule")
     for i, raw in enumerate(entries, start=1):
+        at = ("rule", i - 1)
         if not isinstance(raw, dict):
-            raise ConfigError(f"Regel Nr. {i}: keine Tabelle [[rule]]", file=path)
+            raise lines.error(f"Regel Nr. {i}: keine Tabelle [[rule]]", at)
         where = f"Regel Nr. {i} ({raw.get('id', '?')})"
+
+        def fail(problem: str, key: str | None = None) -> ConfigError:
+            return lines.error(f"{where}: {problem}", at, key)  # noqa: B023 (raised at once)
+
         missing = [f for f in _REQUIRED if f not in raw]
         if missing:
-            raise ConfigError(f"{where}: es fehlen {', '.join(missing)}", file=path)
+            raise fail(f"es fehlen {', '.join(missing)}")
         texts = (
             "id",
             "kind",
@@ -66,37 +73,39 @@ def load_rules(
         )
         wrong = [f for f in texts if f in raw and not isinstance(raw[f], str)]
         if wrong:
-            raise ConfigError(f"{where}: {', '.join(wrong)} muss Text sein", file=path)
+            raise fail(f"{', '.join(wrong)} muss Text sein", wrong[0])
         if raw["kind"] not in kinds:
-            raise ConfigError(f"{where}: unbekannte Regelart {raw['kind']!r}", file=path)
+            raise fail(f"unbekannte Regelart {raw['kind']!r}", "kind")
         if (raw["kind"] == "survey") != (raw["indicator"] in SURVEY_STATISTICS):
-            raise ConfigError(
-                f"{where}: Umfrageregeln (kind survey) lesen {', '.join(SURVEY_STATISTICS)}, andere nicht",
-                file=path,
-            )
+            raise fail(f"Umfrageregeln (kind survey) lesen {', '.join(SURVEY_STATISTICS)}, andere nicht", "indicator")  # fmt: skip
         if raw["kind"] != "survey" and raw["indicator"] not in indicators:
-            raise ConfigError(f"{where}: unbekannter Indikator {raw['indicator']!r}", file=path)
+            raise fail(f"unbekannter Indikator {raw['indicator']!r}", "indicator")
         if raw["comparison"] not in COMPARISONS:
-            raise ConfigError(f"{where}: unbekannter Vergleich {raw['comparison']!r}", file=path)
-        if not isinstance(raw["threshold"], int | float) or raw["threshold"] < 0:
-            raise ConfigError(f"{where}: Schwelle muss eine Zahl ≥ 0 sein", file=path)
+            raise fail(f"unbekannter Vergleich {raw['comparison']!r}", "comparison")
+        threshold = raw["threshold"]  # true is an int to Python, not a threshold
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0:
+            raise fail("Schwelle muss eine Zahl ≥ 0 sein", "threshold")
         if raw.get("sign", "") not in SIGNS:
-            raise ConfigError(f"{where}: Richtung muss '+' oder '-' sein", file=path)
+            raise fail("Richtung muss '+' oder '-' sein", "sign")
         if raw.get("quadrant", "") not in RULE_QUADRANTS:
-            raise ConfigError(f"{where}: unbekannter Quadrant {raw['quadrant']!r}", file=path)
+            raise fail(f"unbekannter Quadrant {raw['quadrant']!r}", "quadrant")
         if raw.get("polarity", "") not in ("", *SURVEY_POLARITIES) or (
             raw.get("polarity") and raw["kind"] != "survey"
         ):
-            raise ConfigError(f"{where}: polarity nur für Umfrageregeln: {', '.join(SURVEY_POLARITIES)}", file=path)  # fmt: skip
+            raise fail(f"polarity nur für Umfrageregeln: {', '.join(SURVEY_POLARITIES)}", "polarity")  # fmt: skip
         unknown = set(raw) - set(SwotRule.__dataclass_fields__)
         if unknown:
-            raise ConfigError(f"{where}: unbekannte Felder {', '.join(sorted(unknown))}", file=path)
+            raise fail(f"unbekannte Felder {', '.join(sorted(unknown))}", sorted(unknown)[0])
         allowed = SURVEY_PLACEHOLDERS if raw["kind"] == "survey" else PLACEHOLDERS
-        _check_template(str(raw["template"]), where, path, allowed)
+        try:
+            _check_template(str(raw["template"]), where, path, allowed)
+        except ConfigError as exc:
+            raise lines.error(exc.message, at, "template") from None
         out.append(SwotRule(**raw))
     ids = [r.id for r in out]
     if len(set(ids)) != len(ids):
-        raise ConfigError("Regel-IDs sind nicht eindeutig", file=path)
+        second = next(i for i, x in enumerate(ids) if x in ids[:i])
+        raise lines.error("Regel-IDs sind nicht eindeutig", ("rule", second), "id")
     return out
 
 

@@ -230,3 +230,31 @@ def test_the_profiles_print_no_count_of_a_small_group(profile_texts, surveys):
         text = profile_texts[f"grabow.{ext}"]
         survey = text[text.index("Bürgerbefragung") :]
         assert "18–44" in survey and "18–29" not in survey
+
+
+def test_the_error_for_unweightable_respondents_gives_no_small_count(ctx, tmp_path):
+    from dwk.core.errors import SurveyError
+
+    file = tmp_path / "geschlecht.csv"
+    assert few_men(file)["unweightable"] == 1  # the one person "divers"
+    book = codebook(tmp_path / "codebook.toml", "sex")
+    text = book.read_text("utf-8")
+    book.write_text(text.replace('unweightable = "ausschliessen"', 'unweightable = "fehler"'))
+    with pytest.raises(SurveyError) as err:
+        analyse_survey(ctx, "14523010", file, book, min_cell=MIN_CELL)
+    assert "Weniger als 10 Befragte ohne gewichtbare Angabe zu sex" in str(err.value)
+    assert "1 Befragte" not in str(err.value)
+
+
+def test_what_the_weighting_does_instead(surveys):
+    # 4 men: sex is left out of the weighting (the only variable here), with a note
+    _, record, _, _, _ = surveys["geschlecht"]
+    assert record["weighting"] is None
+    assert any(w.startswith("nicht nach Geschlecht gewichtet") for w in record["warnings"])
+    # 3 aged 18–29 merged with the 41 aged 30–44 (the export's complete records: 20 under 30,
+    # 17 of them made 50; 41 of 30–44, 103 + 17 of 45–64, 40 of 65–74, 26 of 75+, 3 without
+    # an age), and the sample table shows the merged group the weights describe
+    _, record, _, _, _ = surveys["alter"]
+    assert record["weighting"]["merged_age_groups"] == ["18–44"]
+    ages = {s["category"]: s["n"] for s in record["sample"] if s["field"] == "age"}
+    assert ages == {"18–44": 44, "45–64": 120, "65–74": 40, "75+": 26}

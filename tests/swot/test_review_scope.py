@@ -74,3 +74,24 @@ def test_cli_refuses_a_review_with_an_item_of_another_level(store, cache_dir, tm
                        capture_output=True, text=True, env=env)  # fmt: skip
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().count("\n") == 0 and f"{path}:7: unbekannte SWOT-Aussage" in r.stderr
+
+
+def test_a_rule_with_threshold_true_is_an_error_at_its_line(tmp_path, catalogue):
+    """`threshold = true` was read as 1 (a bool is an int to Python): a silent wrong mark."""
+    from dwk.core.paths import data_dir
+    from dwk.projection.outlook import load_groups
+    from dwk.swot import survey as survey_rules
+    from dwk.swot.engine import KINDS
+    from dwk.swot.rules import load_rules
+
+    text = (data_dir() / "swot_rules.toml").read_text("utf-8")
+    old = "threshold = 1.0"  # the first rule with that threshold
+    edited = text.replace(old, "threshold = true", 1)
+    line = edited.split("\n").index("threshold = true") + 1
+    path = tmp_path / "swot_rules.toml"
+    path.write_text(edited, "utf-8")
+    known = {d.id for d in catalogue} | {g.id for g in load_groups()}
+    with pytest.raises(ConfigError) as err:
+        load_rules(frozenset(KINDS) | {survey_rules.KIND}, known, path)
+    assert str(err.value).startswith(f"{path}:{line}: Regel Nr. ")
+    assert str(err.value).endswith(": Schwelle muss eine Zahl ≥ 0 sein")
