@@ -26,7 +26,7 @@ from dwk.sources.tables.meta import TableMeta
 from dwk.sources.tables.read import read_file
 from dwk.sources.text import read_bytes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: reader warnings count with thousands separators; GV keeps kind and Verstädterung
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
     "variable", "sex", "age", "unit", "value", "flag", "source", "line",
