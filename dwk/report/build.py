@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from dwk.area_phrases import area_phrase
 from dwk.areas import Area, Registry
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
@@ -21,6 +23,7 @@ from dwk.store import Store
 from dwk.survey.area import area_surveys
 from dwk.survey.summary import SurveyResult
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
+from dwk.swot.merge import MergeRule, load_merges, merge_items
 from dwk.swot.review import ReviewedSwot, apply_review
 from dwk.swot.review_file import load_review
 from dwk.swot.rules import SwotRule
@@ -165,7 +168,8 @@ def build_profile(
     outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
     surveys = area_surveys(area, ctx)
     outcomes += evaluate_survey(rules, area.key, area.name, _survey_observations(surveys))
-    swot = [o.item for o in outcomes if o.item is not None]
+    swot = merge_items([o.item for o in outcomes if o.item is not None],
+                       _merges(frozenset(d.id for d in catalogue)), subject)  # fmt: skip
     reviewed = apply_review(swot, review) if review else None
 
     pyramid = _pyramid(ctx, area, refs)
@@ -189,6 +193,11 @@ def build_profile(
         pyramid=pyramid, dynamics=dynamics, outlook=outlook,
         sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
     )  # fmt: skip
+
+
+@cache
+def _merges(indicators: frozenset[str]) -> dict[str, MergeRule]:
+    return load_merges(set(indicators))
 
 
 def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]:
@@ -234,7 +243,9 @@ def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
         for m, row in peer_rows
         if m.key != area.key
     ]
-    return Subject(area.key, area.name, all_obs(area.key), references, peers)
+    phrases = {r.level: (area_phrase(r.name, r.type, "in"), area_phrase(r.name, r.type, "for"))
+               for r in refs}  # fmt: skip
+    return Subject(area.key, area.name, all_obs(area.key), references, peers, phrases)
 
 
 def _table_codes(texts: list[str]) -> list[str]:
