@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from dwk.area_phrases import area_phrase, end_sentence
 from dwk.core import paths
 from dwk.core.toml import load_toml
 from dwk.render.profile import render_html, render_markdown
@@ -106,6 +105,8 @@ def test_every_one_sided_sentence_has_a_direction():
     ],
 )
 def test_areas_are_named_with_their_article(name, type_, case, phrase):
+    from dwk.area_phrases import area_phrase
+
     assert area_phrase(name, type_, case) == phrase
 
 
@@ -115,6 +116,8 @@ def test_reports_name_the_area_with_its_article_and_one_full_stop(build):
     adorf_md, adorf_html = render_markdown(build("adorf")), render_html(build("adorf"))
     assert "lebten in der Stadt Adorf/Vogtl. **5.078** Menschen" in adorf_md
     assert "Vogtl.." not in adorf_md and "Vogtl.." not in adorf_html
+    from dwk.area_phrases import end_sentence
+
     assert end_sentence("Adorf/Vogtl.") == "Adorf/Vogtl." and end_sentence("Riesa") == "Riesa."
 
 
