@@ -15,7 +15,25 @@ def extra_record(p: Profile) -> dict:
         "pyramid": _pyramid(p),
         "population_series": _series(p),
         "projection": _projection(p),
+        "peer_group": _peer_group(p),
     }
+
+
+def _peer_group(p: Profile) -> dict | None:
+    """The Vergleichsgruppe: who counts as similar, how many, and median and range per figure."""
+    g = p.similar
+    if g is None:
+        return None
+    return {
+        "label": g.label, "size_class": g.size, "urbanisation": g.urbanisation,
+        "urbanisation_source": g.urbanisation_source, "region": g.region or None,
+        "widened_to_germany": g.widened, "n": g.n, "stichtag": g.period, "keys": list(g.keys),
+        "indicators": [
+            {"id": i, "unit": s.definition.unit, "median": _num(s.median), "min": _num(s.low),
+             "max": _num(s.high), "n": s.n}
+            for i, s in g.stats.items()
+        ],
+    }  # fmt: skip
 
 
 def _synthetic(p: Profile) -> dict:

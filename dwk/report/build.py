@@ -18,6 +18,7 @@ from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import age_source, age_years, compute
 from dwk.inputs.context import Context
 from dwk.projection.outlook import Outlook, outlook_for
+from dwk.report.similar import PeerGroup, peer_group
 from dwk.sources.tables.meta import TableMeta
 from dwk.store import Store
 from dwk.survey.area import area_surveys
@@ -91,6 +92,7 @@ class Profile:
     surveys: list[SurveyResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     review: ReviewedSwot | None = None
+    similar: PeerGroup | None = None  # the Vergleichsgruppe of similar areas
 
     @property
     def notes(self) -> list[str]:
@@ -147,6 +149,7 @@ def build_profile(
     by_id = {d.id: d for d in shown}
     key_figures = [row(by_id[i]) for i in KEY_FIGURES if i in by_id]
     age_groups = [row(d) for d in shown if d.age_from is not None]
+    similar = peer_group(ctx, registry, area, [r.definition for r in key_figures])
 
     peer_defs = [d for d in catalogue if d.id in PEER_FIGURES]
     peer_rows: list[tuple[Area, dict[str, Cell]]] = []
@@ -192,6 +195,7 @@ def build_profile(
         peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
         pyramid=pyramid, dynamics=dynamics, outlook=outlook,
         sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
+        similar=similar,
     )  # fmt: skip
 
 
