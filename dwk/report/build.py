@@ -149,7 +149,8 @@ def build_profile(
     by_id = {d.id: d for d in shown}
     key_figures = [row(by_id[i]) for i in KEY_FIGURES if i in by_id]
     age_groups = [row(d) for d in shown if d.age_from is not None]
-    similar = peer_group(ctx, registry, area, [r.definition for r in key_figures])
+    similar = peer_group(ctx, registry, area, [r.definition for r in key_figures],
+                         tuple(r.own.period for r in key_figures))  # fmt: skip
 
     peer_defs = [d for d in catalogue if d.id in PEER_FIGURES]
     peer_rows: list[tuple[Area, dict[str, Cell]]] = []

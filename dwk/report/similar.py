@@ -100,6 +100,7 @@ class _Class:
     urbanisation: int
     source: str
     region: str
+    period: str  # Stichtag of the population it is classed by
 
 
 def _size_label(bounds: list[int], i: int) -> str:
@@ -110,16 +111,20 @@ def _size_label(bounds: list[int], i: int) -> str:
     return f"{format_de(bounds[i - 1], 0)} bis unter {format_de(bounds[i], 0)} Einwohnern"
 
 
-def _classes(ctx: Context, registry: Registry, level: str, anchor: str) -> dict[str, _Class]:
-    """Size class, degree of urbanisation and region of every inhabited area of the level, at
-    the anchor's Stichtag (Gemeinden 31.12.2015, Kreise 31.12.2020)."""
+def _classes(ctx: Context, registry: Registry, level: str) -> dict[str, _Class]:
+    """Size class, degree of urbanisation and region of every inhabited area of the level, each
+    at its latest Stichtag (Gemeinden 31.12.2015, Kreise 31.12.2020)."""
     from dwk.indicators.catalogue import load_catalogue
 
     rules = peer_rules()
     defs = [d for d in load_catalogue() if d.id in CLASSIFY]
     keys = sorted(k for (k, lvl) in registry.names if lvl == level)
-    values = compute(ctx, defs, keys, anchor=anchor)
+    values = compute(
+        ctx, defs, keys
+    )  # each at its own latest Stichtag: independent of who asks first
     by = {(k, i): v for k, i, v in values[["area_key", "id", "value"]].itertuples(index=False)}
+    when = {k: p for k, i, p in values[["area_key", "id", "period"]].itertuples(index=False)
+            if i == CLASSIFY[0]}  # fmt: skip
     region_of = {land: rid for rid, _, lands in rules.regions for land in lands}
     out = {}
     for k in keys:
@@ -134,34 +139,36 @@ def _classes(ctx: Context, registry: Registry, level: str, anchor: str) -> dict[
                 continue
             urb = 1 if density >= rules.dense else 2 if density >= rules.medium else 3
             source = SOURCE_DENSITY
-        out[k] = _Class(size, urb, source, region_of[k[:2]])
+        out[k] = _Class(size, urb, source, region_of[k[:2]], when[k])
     return out
 
 
 def peer_group(
-    ctx: Context, registry: Registry, area: Area, defs: list[IndicatorDef]
+    ctx: Context, registry: Registry, area: Area, defs: list[IndicatorDef], periods: tuple = ()
 ) -> PeerGroup | None:
-    """The area's Vergleichsgruppe with median and range per indicator of `defs`; None where
-    the area cannot be classed (no population, a level without size classes)."""
+    """The area's Vergleichsgruppe with median and range per indicator of `defs` (`periods`: the
+    area's own Stichtage of them); None where the area cannot be classed."""
     if area.level not in LEVEL_PLURAL:
         return None
     rules = peer_rules()
     classes = ctx.lookup(("peer-classes", area.level),
-                         lambda: _classes(ctx, registry, area.level, area.key))  # fmt: skip
+                         lambda: _classes(ctx, registry, area.level))  # fmt: skip
     own = classes.get(area.key)
     if own is None:
         return None
 
     def members(same_region: bool) -> tuple[str, ...]:
         return tuple(sorted(k for k, c in classes.items() if k != area.key
-                            and (c.size, c.urbanisation) == (own.size, own.urbanisation)
+                            and (c.size, c.urbanisation, c.period) == (own.size, own.urbanisation, own.period)
                             and (not same_region or c.region == own.region)))  # fmt: skip
 
     keys, widened = members(True), False
     if len(keys) < rules.min_peers:
         keys, widened = members(False), True
-    group = (area.level, own.size, own.urbanisation, "" if widened else own.region)
-    values = ctx.lookup(("peer-values", *group, tuple(d.id for d in defs)),
+    group = (area.level, own.size, own.urbanisation, own.period, "" if widened else own.region)
+    # keyed by the area's own Stichtage too: the values are read at the asking area's periods,
+    # so a profile is the same whether built alone or after others of its group
+    values = ctx.lookup(("peer-values", *group, tuple(d.id for d in defs), periods),
                         lambda: compute(ctx, defs, [area.key, *keys], anchor=area.key))  # fmt: skip
     stats, peers = {}, set(keys)
     rows = values[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)
