@@ -5,7 +5,7 @@ Columns (`COLUMNS`): area key and name, level, the key as the file wrote it, tab
 period (ISO text) and its year, variable, sex, age band, unit, value, flag, source file and
 line. Where two files give the same cell, the one with the later Stand wins.
 
-The manifest keeps each file's `TableMeta`, its reader warnings included (schema 5); a
+The manifest keeps each file's `TableMeta`, its reader warnings included (schema 5 on); a
 manifest of another schema is ignored and the store rebuilt.
 """
 
@@ -26,7 +26,8 @@ from dwk.sources.tables.meta import TableMeta
 from dwk.sources.tables.read import read_file
 from dwk.sources.text import read_bytes
 
-SCHEMA_VERSION = 6  # 6: reader warnings count with thousands separators; GV keeps kind and Verstädterung
+# 6: reader warnings count with thousands separators; the GV keeps kind and Verstädterung
+SCHEMA_VERSION = 6
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
     "variable", "sex", "age", "unit", "value", "flag", "source", "line",
