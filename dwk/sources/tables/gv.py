@@ -40,7 +40,7 @@ _VALUES = (
 # Gemeinde …; names in data/gv_kinds.toml) and Grad der Verstädterung (1 dicht, 2 mittel,
 # 3 gering besiedelt, Eurostat DEGURBA)
 _CODES = (
-    ("textkennzeichen", "Textkennzeichen"),
+    ("textkennzeichen", "Gemeindeart (Textkennzeichen)"),  # as the GV XLSX reader names it
     ("verstaedterungschluessel", "Grad der Verstädterung"),
 )
 KIND, URBANISATION = (variable for _, variable in _CODES)
@@ -103,7 +103,8 @@ def read_gv(path: Path, text: str, encoding: str) -> tuple[TableMeta, pd.DataFra
             # extracts without these columns simply give none
             raw = (row.get(column) or "").strip()
             if raw.isdigit():
-                records.append((key, row["gemeindename"].strip(), variable, "total", "Schlüssel",
+                unit = "Textkennzeichen" if variable == KIND else "Schlüssel"
+                records.append((key, row["gemeindename"].strip(), variable, "total", unit,
                                 float(raw), "", line))  # fmt: skip
     if not records:
         raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
