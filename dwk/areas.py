@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dwk.area_kinds import GvFacts, gv_facts
 from dwk.core import paths
 from dwk.core.errors import ConfigError, UnknownAreaError
 from dwk.core.toml import load_toml
@@ -81,14 +82,20 @@ class Registry:
     members: list[Area]
     changes: list[KeyChange]
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    gv: GvFacts = field(default_factory=GvFacts)  # names, kinds, Verstädterung of Gemeinden
 
     @classmethod
     def load(cls, store: Store, data: Path | None = None) -> Registry:
         data = data or paths.data_dir()
         members = _read_members(data / "areas.toml")
         changes = _read_changes(data / "key_changes.toml")
-        names = DerivedCache(store).get(("area_names",), lambda: _names(store))
-        return cls(members, changes, names)
+        derived = DerivedCache(store)
+        names = dict(derived.get(("area_names",), lambda: _names(store)))
+        gv = derived.get(("gv_facts",), lambda: gv_facts(store))
+        for key, name in gv.names.items():  # the newer spelling ("Großrosseln", "St. Ingbert")
+            if (key, "gemeinde") in names:
+                names[(key, "gemeinde")] = name
+        return cls(members, changes, names, gv)
 
     def member_by_slug(self, slug: str) -> Area | None:
         return next((a for a in self.members if a.slug == slug), None)
@@ -104,7 +111,8 @@ class Registry:
             raise UnknownAreaError(
                 f"kein Gebiet mit Schlüssel {key} ({level or 'unbekannte Ebene'})"
             )
-        return _official_area(key, level, name)
+        kind = self.gv.kinds.get(key) if level == "gemeinde" else None
+        return _official_area(key, level, name, kind)
 
     def resolve(self, query: str) -> Area:
         """An area by slug, official key in any form, or name."""
@@ -119,7 +127,7 @@ class Registry:
         folded = q.casefold()
         hits = [a for a in self.members if a.name.casefold() == folded]
         hits += [
-            _official_area(k, lvl, n)
+            _official_area(k, lvl, n, self.gv.kinds.get(k) if lvl == "gemeinde" else None)
             for (k, lvl), n in self.names.items()
             if lvl in ("kreis", "gemeinde") and n.split(",")[0].strip().casefold() == folded
         ]
@@ -183,13 +191,14 @@ def area_type(name: str, level: str) -> str:
     return "Gemeinde"
 
 
-def _official_area(key: str, level: str, name: str) -> Area:
+def _official_area(key: str, level: str, name: str, kind: str | None = None) -> Area:
+    """`kind` from the Gemeindeverzeichnis where it knows the area; else guessed from the name."""
     short = name.split(",")[0].strip()
     return Area(
         key=key,
         level=level,
         name=name,
-        type=area_type(name, level),
+        type=kind or area_type(name, level),
         land=key[:2] if key != "DG" else "",
         kreis=key[:5] if level == "gemeinde" else (key if level == "kreis" else None),
         slug=key if level in ("de", "land") else f"{key}-{slugify(short)}",

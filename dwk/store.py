@@ -41,7 +41,8 @@ from dwk.store_heal import (
     sidecar_name,
 )
 
-SCHEMA_VERSION = 7
+# 8: reader warnings count with thousands separators; the GV keeps kind and Verstädterung
+SCHEMA_VERSION = 8
 COLUMNS = [
     "area_key", "area_name", "level", "source_key", "table", "period", "year",
     "variable", "sex", "age", "unit", "value", "flag", "basis", "source", "line",

@@ -270,4 +270,4 @@ def _summary_csv(result: NationalResult) -> str:
         rows.append([o.area.key, o.area.name, o.area.land, outcome, o.notes, "; ".join(detail)])
     rows += [[n.key, n.name, n.land, "kein Profil", "", n.note] for n in notes.values()]
     w.writerows(sorted(rows, key=lambda r: r[0]))
-    return buf.getvalue()
+    return "\ufeff" + buf.getvalue()  # with a BOM, Excel reads it as UTF-8 (umlauts intact)

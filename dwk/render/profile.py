@@ -9,6 +9,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
+from dwk.area_phrases import area_phrase, end_sentence
 from dwk.core import paths
 from dwk.core.errors import UnknownAreaError
 from dwk.core.format import format_basis, format_de, format_period
@@ -19,7 +20,16 @@ from dwk.render import charts
 from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.maps import area_map, choropleth, germany_kreise
 from dwk.render.projection_charts import projection_fan_svg
+from dwk.render.rules_view import rule_rows
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
+from dwk.render.swot_view import (
+    LEGEND,
+    MARKER,
+    ONLY_SYNTHETIC,
+    any_synthetic,
+    is_synthetic,
+    only_synthetic,
+)
 from dwk.render.template_cache import bytecode_cache
 from dwk.report.build import Cell, Profile
 from dwk.swot.engine import NEED, QUADRANTS
@@ -69,6 +79,10 @@ def environment(autoescape: bool) -> jinja2.Environment:
     )
     env.filters.update(num=_num, cell=_cell, period=format_period, basis=format_basis, mdcell=_md_cell, share=share,
                        uncertain=uncertain, field_label=field_label)  # fmt: skip
+    env.filters.update(in_area=lambda a: area_phrase(a.name, a.type, "in"), sentence=end_sentence,
+                       synthetic=is_synthetic, only_synthetic=only_synthetic,
+                       any_synthetic=any_synthetic)  # fmt: skip
+    env.globals.update(demo_marker=MARKER, demo_legend=LEGEND, only_synthetic_note=ONLY_SYNTHETIC)
     return env
 
 
@@ -210,6 +224,7 @@ def _context(p: Profile, with_charts: bool) -> dict:
         "outlook_charts": _outlook_charts(p) if with_charts else [],
         "dynamics_charts": _dynamics_charts(p) if with_charts else [],
         "survey_charts": survey_charts(p) if with_charts else [],
+        "rule_rows": rule_rows(p),
         "min_group": MIN_GROUP,
         "min_events": MIN_EVENTS,
         "life_phase_note": LIFE_PHASE_NOTE,

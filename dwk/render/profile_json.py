@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from dwk.areas import Area
+from dwk.render.profile_json_extra import extra_record
+from dwk.render.swot_view import is_synthetic
 from dwk.report.build import Cell, IndicatorRow, Profile
 
 SCHEMA = "dwk-profil/1"
@@ -42,6 +44,7 @@ def profile_record(p: Profile) -> dict:
                 "indicator": s.indicator,
                 "area": s.area,
                 "evidence": plain(s.evidence),
+                "synthetic": is_synthetic(s),
             }
             for s in p.swot
         ],
@@ -66,6 +69,7 @@ def profile_record(p: Profile) -> dict:
         ],
         "warnings": [str(w) for w in p.warnings],
     }
+    record.update(extra_record(p))
     review = _review(getattr(p, "review", None))
     if review is not None:
         record["review"] = review

@@ -3,8 +3,8 @@ area and indicator (the profile's own area), the reference areas' values as extr
 (Kreis, Land, Deutschland), as CSV for Excel (`;`, decimal comma, UTF-8 with BOM) and as XLSX
 with one sheet per catalogue topic and a sheet of sources.
 
-The XLSX cells hold the records' numbers unrounded; a number format per indicator shows its
-decimals. Both files are byte-identical for the same records.
+The CSV holds the numbers as the catalogue shows them (rounded to its decimals); the XLSX cells
+hold them unrounded, with a number format per indicator showing its decimals. Both files are byte-identical for the same records.
 """
 
 from __future__ import annotations
@@ -35,13 +35,16 @@ _LEVEL_NAMES = {"gemeinde": "Gemeinde", "kreis": "Kreis", "land": "Land", "de": 
 
 def write_indicator_csv(records: list[dict], path: Path) -> Path:
     """`;`-separated, decimal comma, UTF-8 with BOM and CRLF: what Excel in a German locale
-    opens by double-click. Numbers unrounded (the shortest exact form), missing values empty."""
+    opens by double-click. Numbers rounded to the decimals the catalogue shows (the XLSX keeps
+    them exact), missing values empty."""
     columns = _columns(records)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow([c for c, _ in columns])
-    for row in _rows(records, columns):
-        writer.writerow([_csv_cell(v) for v in row])
+    decimals = [_decimals(ind) for _, ind in _indicators(records)]
+    for row, dec in zip(_rows(records, columns), decimals, strict=True):
+        writer.writerow([_rounded(v, dec) if kind == "number" else _csv_cell(v)
+                         for v, (_, kind) in zip(row, columns, strict=True)])  # fmt: skip
     path = Path(path)
     write_bytes(path, buf.getvalue().encode("utf-8-sig"))
     return path
@@ -188,6 +191,16 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, float | int) and not isinstance(value, bool):
         return _decimal_comma(value)
     return str(value)
+
+
+def _rounded(value: object, decimals: int) -> str:
+    """A number as the reports show it, without grouping: 49,6 and 5078, not 49,61053127528602."""
+    if value is None:
+        return ""
+    text = f"{value:.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0."):
+        text = text[1:]  # −0,0 reads as 0,0
+    return text.replace(".", ",")
 
 
 def _decimal_comma(value: float | int) -> str:

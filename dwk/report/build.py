@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from dwk.area_phrases import area_phrase
 from dwk.areas import Area, Registry
 from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
@@ -17,11 +19,13 @@ from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import age_source, age_years, compute
 from dwk.inputs.context import Context
 from dwk.projection.outlook import Outlook, outlook_for
+from dwk.report.similar import PeerGroup, peer_group
 from dwk.sources.tables.meta import TableMeta
 from dwk.store import Store
 from dwk.survey.area import area_surveys
 from dwk.survey.summary import SurveyResult
 from dwk.swot.engine import Observation, RuleOutcome, Subject, SwotItem, evaluate
+from dwk.swot.merge import MergeRule, load_merges, merge_items
 from dwk.swot.review import ReviewedSwot, apply_review
 from dwk.swot.review_file import load_review
 from dwk.swot.review_scope import review_scope
@@ -105,6 +109,7 @@ class Profile:
     gemeinde_map: GemeindeMap | None = None
     map_names: dict[str, str] = field(default_factory=dict)
     """Names of the area's neighbours in the registry's spelling, for the map labels."""
+    similar: PeerGroup | None = None  # the Vergleichsgruppe of similar areas
 
     @property
     def notes(self) -> list[str]:
@@ -162,6 +167,8 @@ def build_profile(
     by_id = {d.id: d for d in shown}
     key_figures = [row(by_id[i]) for i in KEY_FIGURES if i in by_id]
     age_groups = [row(d) for d in shown if d.age_from is not None]
+    similar = peer_group(ctx, registry, area, [r.definition for r in key_figures],
+                         tuple(r.own.period for r in key_figures))  # fmt: skip
 
     peer_defs = [d for d in catalogue if d.id in PEER_FIGURES]
     peer_rows: list[tuple[Area, dict[str, Cell]]] = []
@@ -183,7 +190,8 @@ def build_profile(
     outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
     surveys = area_surveys(area, ctx)
     outcomes += evaluate_survey(rules, area.key, area.name, _survey_observations(surveys))
-    swot = [o.item for o in outcomes if o.item is not None]
+    swot = merge_items([o.item for o in outcomes if o.item is not None],
+                       _merges(frozenset(d.id for d in catalogue)), subject)  # fmt: skip
     reviewed = apply_review(swot, review) if review else None
 
     pyramid = _pyramid(ctx, area, refs)
@@ -208,7 +216,13 @@ def build_profile(
         sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
         gemeinde_map=_gemeinde_map(ctx, registry, area, catalogue),
         map_names=_map_names(registry, area),
+        similar=similar,
     )  # fmt: skip
+
+
+@cache
+def _merges(indicators: frozenset[str]) -> dict[str, MergeRule]:
+    return load_merges(set(indicators))
 
 
 MAP_INDICATOR = "durchschnittsalter"
@@ -288,7 +302,9 @@ def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
         for m, row in peer_rows
         if m.key != area.key
     ]
-    return Subject(area.key, area.name, all_obs(area.key), references, peers)
+    phrases = {r.level: (area_phrase(r.name, r.type, "in"), area_phrase(r.name, r.type, "for"))
+               for r in refs}  # fmt: skip
+    return Subject(area.key, area.name, all_obs(area.key), references, peers, phrases)
 
 
 def _table_codes(texts: list[str]) -> list[str]:

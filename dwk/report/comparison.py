@@ -54,6 +54,11 @@ class ProjectedRow:
     target: int
     changes: dict[str, float | None]  # group id -> change in %, None where the group is small
 
+    @property
+    def period(self) -> tuple[int, int]:
+        """Base and target year: the comparison shows each period in a table of its own."""
+        return (self.base_year, self.target)
+
 
 @dataclass(frozen=True)
 class SharedItem:

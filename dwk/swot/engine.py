@@ -58,6 +58,8 @@ class Subject:
     observations: dict[str, Observation]
     references: dict[str, tuple[str, dict[str, Observation]]]  # comparison -> (name, obs)
     peers: list[dict[str, Observation]]
+    # comparison -> the reference named after "in" and after "für" ("im Landkreis Emsland")
+    phrases: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def evaluate(rules: list[SwotRule], subject: Subject) -> list[RuleOutcome]:
@@ -84,7 +86,10 @@ def _evaluate(rule: SwotRule, s: Subject) -> RuleOutcome:
             f"Abstand {format_de(diff, 2, sign=True)} unter der Schwelle {format_de(rule.threshold, 2)}",
         )
     if rule.sign and (diff > 0) != (rule.sign == "+"):
-        return RuleOutcome(rule, False, "Veränderung in die andere Richtung")
+        if rule.kind == "projection":
+            return RuleOutcome(rule, False, "Veränderung in die andere Richtung")
+        side, wanted = ("unter", "darüber") if rule.sign == "+" else ("über", "darunter")
+        return RuleOutcome(rule, False, f"{side} dem Vergleichswert; die Regel gilt nur {wanted}")
     quadrant = rule.quadrant or _quadrant(rule.kind, own.polarity, diff)
     text = _sentence(rule, s, own, ref_value, ref_name, diff)
     item = SwotItem(
@@ -149,8 +154,13 @@ def _sentence(
     rule: SwotRule, s: Subject, own: Observation, ref: float, ref_name: str, diff: float
 ) -> str:
     d = own.decimals
+    in_, for_ = s.phrases.get(rule.comparison, (f"in {ref_name}", f"für {ref_name}"))
     return rule.template.format(
         area=s.name,
+        reference_in=in_,
+        reference_for=for_,
+        amount=format_de(abs(own.value), d),
+        change=_change(own.value),
         label=own.label,
         value=format_de(own.value, d),
         reference=format_de(ref, d),
@@ -160,6 +170,11 @@ def _sentence(
         direction="über" if diff > 0 else "unter",
         period=format_period(own.period),
     )
+
+
+def _change(value: float) -> str:
+    """A change said in words, so that "um −4,2 % verändert" reads "um 4,2 % gesunken"."""
+    return "gestiegen" if value > 0 else "gesunken" if value < 0 else "unverändert geblieben"
 
 
 KINDS: dict[str, Callable] = dict.fromkeys(KIND_QUADRANTS, _evaluate)

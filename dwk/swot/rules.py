@@ -15,7 +15,7 @@ from dwk.survey.codebook import POLARITIES as SURVEY_POLARITIES
 COMPARISONS = ("kreis", "land", "de", "members", "absolut")
 PLACEHOLDERS = frozenset(
     {"area", "label", "value", "reference", "reference_name", "difference", "unit", "direction",
-     "period"}
+     "period", "reference_in", "reference_for", "amount", "change"}
 )  # fmt: skip
 SURVEY_PLACEHOLDERS = frozenset(
     {"area", "label", "value", "low", "high", "n", "reference", "period", "survey"}

@@ -50,20 +50,20 @@ def evaluate_survey(
 
 def _outcome(rule: SwotRule, key: str, name: str, o: SurveyObservation) -> RuleOutcome:
     if o.n == 0:
-        return RuleOutcome(rule, False, f"{o.item}: zu wenige Antworten, nicht ausgewiesen")
+        return RuleOutcome(rule, False, f"„{o.wording}“: zu wenige Antworten, nicht ausgewiesen")
     if o.uncertain:
-        return RuleOutcome(rule, False, f"{o.item}: unsicher (n = {o.n}), keine Aussage")
+        return RuleOutcome(rule, False, f"„{o.wording}“: unsicher (n = {o.n}), keine Aussage")
     above = rule.sign != "-"
     beyond = o.low >= rule.threshold if above else o.high <= rule.threshold
     if not beyond:
         return RuleOutcome(
             rule, False,
-            f"{o.item}: {format_de(o.value, 0)} % [{format_de(o.low, 0)}–{format_de(o.high, 0)}] nicht klar {'über' if above else 'unter'} {format_de(rule.threshold, 0)} %",
+            f"„{o.wording}“: {format_de(o.value, 0)} % [{format_de(o.low, 0)}–{format_de(o.high, 0)}] nicht klar {'über' if above else 'unter'} {format_de(rule.threshold, 0)} %",
         )  # fmt: skip
     quadrant = rule.quadrant or _quadrant(o.polarity, above)
     if not quadrant:
         return RuleOutcome(
-            rule, False, f"{o.item}: neutrale Aussage, geringe Zustimmung ohne Befund"
+            rule, False, f"„{o.wording}“: neutrale Aussage, geringe Zustimmung ohne Befund"
         )
     text = rule.template.format(
         area=name, label=o.wording, value=format_de(o.value, 0), low=format_de(o.low, 0),
@@ -80,7 +80,7 @@ def _outcome(rule: SwotRule, key: str, name: str, o: SurveyObservation) -> RuleO
             "synthetic": o.synthetic,
         },
     )  # fmt: skip
-    return RuleOutcome(rule, True, f"{o.item}: {quadrant}, {format_de(o.value, 0)} %", item)
+    return RuleOutcome(rule, True, f"„{o.wording}“: {quadrant}, {format_de(o.value, 0)} %", item)
 
 
 def _quadrant(polarity: str, above: bool) -> str:

@@ -4,6 +4,7 @@ profiles are byte-identical to the same profiles built alone."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -106,10 +107,15 @@ def test_a_land_is_built_in_worker_processes_with_its_index(bremen):
     index = (land / "index.html").read_text("utf-8")
     for href in re.findall(r'href="([^"]+)"', index):
         assert (land / href).exists(), href
-    rows = list(csv.reader((root / "zusammenfassung.csv").open(encoding="utf-8"), delimiter=";"))
+    summary = (root / "zusammenfassung.csv").read_bytes()
+    assert summary.startswith(b"\xef\xbb\xbf")  # a BOM: Excel shows the umlauts (issue 15)
+    rows = list(csv.reader(io.StringIO(summary.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Schlüssel"
+    # names as the Gemeindeverzeichnis 31.12.2019 has them (AuszugGV4QAktuell.csv:
+    # 60,61,04,0,11,0000,000,"Bremen, Stadt",…), kind 61 = kreisfreie Stadt
     assert [row[:4] for row in rows[1:]] == [
-        ["04011000", "Bremen, Kreisfreie Stadt", "04", "Profil"],
-        ["04012000", "Bremerhaven, Kreisfreie Stadt", "04", "Profil"],
+        ["04011000", "Bremen, Stadt", "04", "Profil"],
+        ["04012000", "Bremerhaven, Stadt", "04", "Profil"],
     ]
     assert "Gemeinden: 2 von 2 Profilen gebaut, 0 fehlgeschlagen" in r.stderr
     assert str(root / "index.html") in r.stdout

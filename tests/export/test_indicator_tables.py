@@ -111,8 +111,9 @@ def test_csv_for_german_excel(tmp_path, records):
         if ind["value"] is None:
             assert row["Wert"] == ""
         else:
+            # rounded as the catalogue shows it (issue 15): 49,6, not 49,61053127528602
             assert "." not in row["Wert"]
-            assert float(row["Wert"].replace(",", ".")) == ind["value"]
+            assert row["Wert"] == f"{ind['value']:.{ind['decimals']}f}".replace(".", ",")
     adorf = next(r for r in rows if r["Schlüssel"] == "14523010" and r["Kennung"] == "bevoelkerung")
     assert (adorf["Wert"], adorf["Stichtag"], adorf["Wert Kreis"]) == (
         "5078",
@@ -120,6 +121,11 @@ def test_csv_for_german_excel(tmp_path, records):
         "232318",
     )
     assert adorf["Gebiet"] == "Adorf/Vogtl." and adorf["Ebene"] == "Gemeinde"
+    # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;…;5302;…" (2015, 2011):
+    # (5078 − 5302) / 5302 = −4,2248 %; Sachsen "14;  Sachsen;4084851;…;4054182;…" = +0,7565 %
+    change = next(r for r in rows if r["Schlüssel"] == "14523010"
+                  and r["Kennung"] == "bevoelkerungsentwicklung_seit_2011")  # fmt: skip
+    assert (change["Wert"], change["Wert Land"]) == ("-4,2", "0,8")
 
 
 def test_sheet_names():

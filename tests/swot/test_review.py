@@ -27,8 +27,9 @@ from dwk.swot.review_file import default_review_dir, load_review
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "reviews" / "adorf.toml"
 KEY = "14523010"
 ACCEPTED = f"alter-land:durchschnittsalter:{KEY}"
-EDITED = f"alter-kreis:durchschnittsalter:{KEY}"
-REJECTED = f"alter-mitglieder:durchschnittsalter:{KEY}"
+# mean age against Kreis, Land and members is one item (alter-land); these are facts of their own
+EDITED = f"jugendquotient-land:jugendquotient:{KEY}"
+REJECTED = f"wanderung-land:wanderungssaldo_je_1000:{KEY}"
 SURVEY = f"umfrage-zufriedenheit-hoch:umfrage.lo_gern:{KEY}"
 GONE = f"kita-wachstum:vorausberechnung_unter_6:{KEY}"  # adorf's children decline: never fires
 
@@ -78,7 +79,10 @@ def test_html_shows_the_reviewed_swot(reviewed, candidates):
     assert f"<li>{escape(candidates[EDITED].text)}" not in swot
     assert "<li>Der alte Bahnhof wird zum Bürgertreff umgebaut." in swot
     assert "Ergänzung aus der Werkstatt: Zukunftswerkstatt 12.03.2026" in swot
-    assert f'<li>{escape(candidates[SURVEY].text)}<span class="evidence"><em>ungeprüft</em>' in swot
+    assert (
+        f'<li class="demo-item"><span class="demo" title="synthetische Demo-Befragung">Demo</span> {escape(candidates[SURVEY].text)}<span class="evidence"><em>ungeprüft</em>'
+        in swot
+    )
     assert escape(candidates[REJECTED].text) not in swot
     rejected = section(appendix, "Abgelehnte Aussagen", "</table>")
     assert escape(candidates[REJECTED].text) in rejected
@@ -97,7 +101,7 @@ def test_markdown_shows_the_reviewed_swot(reviewed, candidates):
     assert "- Adorf ist im Mittel älter als der übrige Vogtlandkreis. _(bearbeitet: " in swot
     assert f"Regeltext: „{candidates[EDITED].text}“" in swot
     assert "- Der alte Bahnhof wird zum Bürgertreff umgebaut. _(Ergänzung aus der Werkstatt: Zukunftswerkstatt 12.03.2026" in swot  # fmt: skip
-    assert f"- {candidates[SURVEY].text} _(**ungeprüft**; " in swot
+    assert f"- **[Demo]** {candidates[SURVEY].text} _(**ungeprüft**; " in swot
     assert candidates[REJECTED].text not in swot
     rejected = section(appendix, "### Abgelehnte Aussagen", "### Entfallene Aussagen")
     assert candidates[REJECTED].text in rejected

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import re
 
+from dwk.core.format import format_de
+
 SYMBOLS: dict[str, str] = {
     "-": "nichts vorhanden (genau null)",
     ".": "Zahlenwert unbekannt oder geheim zu halten",
@@ -108,7 +110,8 @@ _NOTES = (
 
 
 def counted(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
+    """ "147.582 Zellen …": the count grouped like every other number a reader sees."""
+    return f"{format_de(n, 0)} {singular if n == 1 else plural}"
 
 
 def cell_warnings(flags: dict[str, int], thousands: int = 0, sentinels: int = 0) -> list[str]:

@@ -39,6 +39,15 @@ VALUES = (
     ("weiblich", "Bevölkerung", "female", "Anzahl", ","),
 )
 
+# coded columns kept as numbers: Textkennzeichen (what kind of Gemeinde: 63 Stadt, 64
+# Gemeinde …; names in data/gv_kinds.toml) and Grad der Verstädterung (1 dicht, 2 mittel,
+# 3 gering besiedelt, Eurostat DEGURBA)
+_CODES = (
+    ("textkennzeichen", "Gemeindeart (Textkennzeichen)"),  # as the GV XLSX reader names it
+    ("verstaedterungschluessel", "Grad der Verstädterung"),
+)
+KIND, URBANISATION = (variable for _, variable in _CODES)
+
 
 def looks_like(first_line: str) -> bool:
     return first_line.lstrip("\ufeff").startswith("satzart,")
@@ -95,6 +104,14 @@ def read_gv(
                 (key, row["gemeindename"].strip(), variable, sex, unit, value,
                  "" if raw else "empty", line, fields.index(column) + 1)
             )  # fmt: skip
+        for column, variable in _CODES:
+            # the kind (Textkennzeichen 63 = Stadt …) and the degree of urbanisation; older
+            # extracts without these columns simply give none
+            raw = (row.get(column) or "").strip()
+            if raw.isdigit():
+                unit = "Textkennzeichen" if variable == KIND else "Schlüssel"
+                records.append((key, row["gemeindename"].strip(), variable, "total", unit,
+                                float(raw), "", line))  # fmt: skip
     if not records:
         raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
     frame = pd.DataFrame.from_records(

@@ -1,0 +1,107 @@
+"""The parts of the profile record beyond indicators and SWOT: how the SWOT's synthetic items are
+marked, the pyramid (age × sex), the population series and the projection per variant and year,
+each with its unit and Stichtag or base, so that a reader of the JSON can redraw every chart."""
+
+from __future__ import annotations
+
+from dwk.render.swot_view import LEGEND, ONLY_SYNTHETIC, is_synthetic, only_synthetic
+from dwk.report.build import Profile
+from dwk.swot.engine import NEED, QUADRANTS
+
+
+def extra_record(p: Profile) -> dict:
+    return {
+        "swot_synthetic": _synthetic(p),
+        "pyramid": _pyramid(p),
+        "population_series": _series(p),
+        "projection": _projection(p),
+        "peer_group": _peer_group(p),
+    }
+
+
+def _peer_group(p: Profile) -> dict | None:
+    """The Vergleichsgruppe: who counts as similar, how many, and median and range per figure."""
+    g = p.similar
+    if g is None:
+        return None
+    return {
+        "label": g.label, "size_class": g.size, "urbanisation": g.urbanisation,
+        "urbanisation_source": g.urbanisation_source, "region": g.region or None,
+        "widened_to_germany": g.widened, "n": g.n, "stichtag": g.period, "keys": list(g.keys),
+        "indicators": [
+            {"id": i, "unit": s.definition.unit, "median": _num(s.median), "min": _num(s.low),
+             "max": _num(s.high), "n": s.n}
+            for i, s in g.stats.items()
+        ],
+    }  # fmt: skip
+
+
+def _synthetic(p: Profile) -> dict:
+    """The legend, and the quadrants that rest on synthetic survey items alone."""
+    quadrants = {q: [i for i in p.swot if i.quadrant == q] for q in (*QUADRANTS, NEED)}
+    return {
+        "legend": LEGEND if any(is_synthetic(i) for i in p.swot) else None,
+        "only_synthetic": [q for q, items in quadrants.items() if only_synthetic(items)],
+        "note": ONLY_SYNTHETIC,
+    }
+
+
+def _num(v: float) -> float | None:
+    return None if v != v else float(v)
+
+
+def _pyramid(p: Profile) -> dict | None:
+    py = p.pyramid
+    if py is None:
+        return None
+    return {
+        "stichtag": py.period,
+        "unit": "Personen",
+        "table": py.table,
+        "bands": [{"from": a, "to_below": b} for a, b in py.bands],
+        "male": [_num(v) for v in py.male],
+        "female": [_num(v) for v in py.female],
+        "reference": None if py.reference_name is None else {
+            "name": py.reference_name,
+            "male": [_num(v) for v in py.reference_male or []],
+            "female": [_num(v) for v in py.reference_female or []],
+        },
+    }  # fmt: skip
+
+
+def _series(p: Profile) -> list[dict]:
+    """Population on 31.12. of each year, for the area and its references (Fortschreibung)."""
+    return [
+        {
+            "name": name,
+            "unit": "Personen",
+            "stichtag": "31.12.",
+            "tables": p.dynamics.series_tables,
+            "census_break_year": int(s.break_year),
+            "values": [{"year": int(y), "value": _num(v)} for y, v in zip(s.years, s.values, strict=True)],
+        }
+        for name, s in p.dynamics.series
+    ]  # fmt: skip
+
+
+def _projection(p: Profile) -> dict | None:
+    o = p.outlook
+    if o is None:
+        return None
+    return {
+        "basis": f"{o.base_year}-12-31",
+        "target_year": int(o.target),
+        "unit": "Personen",
+        "tables": o.tables,
+        "variants": [
+            {"name": name, "values": [{"year": int(y), "value": _num(v)}
+                                      for y, v in zip(o.years, values, strict=True)]}
+            for name, values in o.totals.items()
+        ],
+        "age_groups": [
+            {"id": r.group.id, "label": r.group.label,
+             "main": [{"year": int(y), "value": _num(v)} for y, v in zip(o.shown, r.values, strict=True)],
+             "target_low": _num(r.low), "target_high": _num(r.high)}
+            for r in o.rows
+        ],
+    }  # fmt: skip

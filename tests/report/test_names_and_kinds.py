@@ -1,0 +1,45 @@
+"""Issue 15, point 9: Gemeinden named and typed as the newest Gemeindeverzeichnis has them."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+from dwk.core import paths
+
+GV = paths.raw_dir() / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv"
+
+
+def _gv_rows():
+    with GV.open(encoding="utf-8-sig", newline="") as f:
+        return [r for r in csv.DictReader(f) if r["satzart"] == "60"]
+
+
+def test_saarland_staedte_are_staedte(registry):
+    # AuszugGV4QAktuell.csv line 12527: 60,63,10,0,41,0511,511,"Friedrichsthal, Stadt",…
+    # Textkennzeichen 63 = Stadt, 64 = Gemeinde; 66 = unbewohntes gemeindefreies Gebiet
+    raw = Counter(r["textkennzeichen"] for r in _gv_rows() if r["land"] == "10")
+    assert raw == {"63": 17, "64": 35, "66": 1}
+    saarland = [a for a in registry.at_level("gemeinde") if a.land == "10"]
+    assert len(saarland) == 52
+    assert Counter(a.type for a in saarland) == {"Stadt": 17, "Gemeinde": 35}
+    assert registry.get("10041511").type == "Stadt"  # Friedrichsthal
+    assert registry.get("10041512").type == "Gemeinde"  # Großrosseln
+
+
+def test_names_follow_the_gemeindeverzeichnis(registry):
+    # 12411-01-01-5_00.csv: "10041512;        Grossrosseln;…", "10045117;        St.Ingbert;…"
+    # GV line 12529: 60,64,10,0,41,0512,512,Großrosseln,…; line 12617: …,"St. Ingbert, Stadt",…
+    assert registry.get("10041512").name == "Großrosseln"
+    ingbert = registry.get("10045117")
+    assert ingbert.name == "St. Ingbert, Stadt" and ingbert.slug == "10045117-st-ingbert"
+    assert registry.resolve("Großrosseln").key == "10041512"
+
+
+def test_urbanisation_is_kept(registry):
+    # GV line 12525: Saarbrücken …,01,dicht besiedelt; line 12552: Mettlach …,03,gering besiedelt
+    assert registry.gv.urbanisation["10041100"] == 1
+    assert registry.gv.urbanisation["10042114"] == 3
+    assert len(registry.gv.urbanisation) == sum(
+        1 for r in _gv_rows() if r["verstaedterungschluessel"]
+    )

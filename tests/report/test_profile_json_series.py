@@ -1,0 +1,56 @@
+"""Issue 15, point 11: the profile JSON carries the pyramid (age × sex), the population series
+and the projection per variant and year, with units and Stichtag or basis."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dwk.render.profile_json import render_json
+from dwk.report.build import build_profile
+
+
+@pytest.fixture(scope="module")
+def adorf(store, registry, ctx, catalogue):
+    from dwk.app.build import profile_rules
+
+    p = build_profile(registry.resolve("adorf"), store, registry, catalogue,
+                      profile_rules(catalogue), ctx)  # fmt: skip
+    return json.loads(render_json(p))
+
+
+def test_pyramid(adorf):
+    # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;2445;2633;…" (31.12.2015)
+    py = adorf["pyramid"]
+    assert py["stichtag"] == "2015-12-31" and py["unit"] == "Personen"
+    assert len(py["bands"]) == len(py["male"]) == len(py["female"]) == 17
+    assert py["bands"][0] == {"from": 0, "to_below": 3} and py["bands"][-1]["to_below"] is None
+    assert (sum(py["male"]), sum(py["female"])) == (2445, 2633)
+    assert py["reference"]["name"] == "Sachsen"
+
+
+def test_population_series(adorf):
+    # same line: 31.12.2011 5302, 31.12.2008 5474
+    own = adorf["population_series"][0]
+    assert own["name"] == "Adorf/Vogtl." and own["unit"] == "Personen"
+    values = {v["year"]: v["value"] for v in own["values"]}
+    assert (values[2008], values[2011], values[2015]) == (5474, 5302, 5078)
+    assert [s["name"] for s in adorf["population_series"][1:]] == [
+        "Vogtlandkreis",
+        "Sachsen",
+        "Deutschland",
+    ]
+
+
+def test_projection(adorf):
+    pr = adorf["projection"]
+    assert pr["basis"] == "2015-12-31" and pr["target_year"] == 2040 and pr["unit"] == "Personen"
+    assert len(pr["variants"]) == 3
+    for v in pr["variants"]:
+        assert v["values"][0] == {"year": 2015, "value": 5078.0}
+        assert v["values"][-1]["year"] == 2040
+    total = next(g for g in pr["age_groups"] if g["id"] == "vorausberechnung_insgesamt")
+    assert total["main"][0] == {"year": 2015, "value": 5078.0}
+    low, high = total["target_low"], total["target_high"]
+    assert min(low, high) <= total["main"][-1]["value"] <= max(low, high)
