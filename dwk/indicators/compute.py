@@ -25,7 +25,6 @@ from dwk.indicators.population import (
 )
 from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, FLAG_ZENSUS, RESULT_COLUMNS, Result
 from dwk.inputs import age_estimation as est
-from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 
@@ -56,20 +55,7 @@ def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
 
 
 def _age_tables(ctx: Context) -> dict[str, list[int]]:
-    """The age tables the store holds (single years first, then groups: `data/roles.toml`)
-    with the years of their 31.12. Stichtage: a later download is used as soon as it is in."""
-
-    def build() -> dict[str, list[int]]:
-        present = set(ctx.store.tables())
-        out = {}
-        for table in (*roles.tables("age_single_years"), *roles.tables("age_groups")):
-            if table in present:
-                f = ctx.store.table(table)
-                periods = f["period"].astype(str)
-                out[table] = sorted({int(p[:4]) for p in periods.unique() if p.endswith("12-31")})
-        return out
-
-    return ctx.lookup(("age_tables",), build)
+    return ctx.age_tables()
 
 
 def age_years(ctx: Context, key: str) -> list[int]:

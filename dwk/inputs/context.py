@@ -19,6 +19,7 @@ import pandas as pd
 
 from dwk.areas import KeyChange
 from dwk.derived import DerivedCache, Name
+from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.population import Line, PopulationLine, population_line
 from dwk.inputs.single_years import SingleYears, life_table_standard
@@ -62,6 +63,22 @@ class Context:
         if ck not in self._cache:
             self._cache[ck] = build()
         return self._cache[ck]
+
+    def age_tables(self) -> dict[str, list[int]]:
+        """The age tables the store holds (single years first, then groups, as
+        `data/roles.toml` orders them) with the years of their 31.12. Stichtage: a later
+        download is used as soon as it is in."""
+
+        def build() -> dict[str, list[int]]:
+            present = set(self.store.tables())
+            out = {}
+            for table in (*roles.tables("age_single_years"), *roles.tables("age_groups")):
+                if table in present:
+                    periods = self.store.table(table)["period"].astype(str).unique()
+                    out[table] = sorted({int(p[:4]) for p in periods if p.endswith("12-31")})
+            return out
+
+        return self.lookup(("age_tables",), build)
 
     def age(self, table: str, year: int) -> inputs.AgeData | None:
         """Population by age and sex of `table` on 31.12. of `year` (None: no such Stichtag)."""

@@ -35,9 +35,9 @@ def test_all_members_are_built(built):
 
 
 def test_html_shows_population_in_german_format(built):
-    # 12411-01-01-5_00.csv Adorf 31.12.2015 = 5078; 12411-0015.csv Dortmund 31.12.2020 = 587696
-    assert "<strong>5.078</strong>" in (built / "adorf.html").read_text("utf-8")
-    assert "<strong>587.696</strong>" in (built / "dortmund.html").read_text("utf-8")
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx: Adorf 31.12.2023 = 4694; 12411-0015_kreise_2020-2024.csv: Dortmund 2024 = 603462
+    assert "<strong>4.694</strong>" in (built / "adorf.html").read_text("utf-8")
+    assert "<strong>603.462</strong>" in (built / "dortmund.html").read_text("utf-8")
     html = (built / "vrees.html").read_text("utf-8")
     assert "dl-de/by-2-0" in html and "© Statistische Ämter des Bundes und der Länder" in html
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
@@ -83,7 +83,8 @@ def test_indicators_json(cache_dir, store):
     assert r.returncode == 0, r.stderr
     records = {x["id"]: x for x in json.loads(r.stdout)}
     assert records["bevoelkerung"]["area"] == "03454055"
-    assert records["bevoelkerung"]["value"] == 1767
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx row 2514: Vrees; 37.55; 1916 (31.12.2023)
+    assert records["bevoelkerung"]["value"] == 1916
 
 
 def test_bad_import_exits_2_and_changes_nothing(cache_dir, store, tmp_path):

@@ -115,17 +115,20 @@ def test_csv_for_german_excel(tmp_path, records):
             assert "." not in row["Wert"]
             assert row["Wert"] == f"{ind['value']:.{ind['decimals']}f}".replace(".", ",")
     adorf = next(r for r in rows if r["Schlüssel"] == "14523010" and r["Kennung"] == "bevoelkerung")
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx: Adorf row 14317 = 4694; the Vogtlandkreis as the sum of its Gemeinden there
+    # (221953, on the Zensus 2011 line like Adorf; 12411-0015's 2022-based value is 221088)
     assert (adorf["Wert"], adorf["Stichtag"], adorf["Wert Kreis"]) == (
-        "5078",
-        "31.12.2015",
-        "232318",
+        "4694",
+        "31.12.2023",
+        "221953",
     )
     assert adorf["Gebiet"] == "Adorf/Vogtl." and adorf["Ebene"] == "Gemeinde"
-    # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;…;5302;…" (2015, 2011):
-    # (5078 − 5302) / 5302 = −4,2248 %; Sachsen "14;  Sachsen;4084851;…;4054182;…" = +0,7565 %
+    # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;…;5302;…" (2011: 5302);
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx: 4694 on 31.12.2023: (4694 − 5302) / 5302 = −11,47 %; Sachsen
+    # "14;  Sachsen;4084851;…;4054182;…" (2011) and 4089467 (the GV's sum, 2023) = +0,87 %
     change = next(r for r in rows if r["Schlüssel"] == "14523010"
                   and r["Kennung"] == "bevoelkerungsentwicklung_seit_2011")  # fmt: skip
-    assert (change["Wert"], change["Wert Land"]) == ("-4,2", "0,8")
+    assert (change["Wert"], change["Wert Land"]) == ("-11,5", "0,9")
 
 
 def test_sheet_names():

@@ -18,8 +18,8 @@ from dwk.render.profile_json import dumps, render_json
 from dwk.report.build import build_profile
 from dwk.store import Store
 
-GV = "grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"
-ADORF_GV = '"Adorf/Vogtl., Stadt", 42.97,'
+AREA = "mmelchger-covid19-1092/11111-01-01-4.csv"
+DORTMUND_AREA = "31.12.2018;05913;      Dortmund, Kreisfreie Stadt;280,71"
 
 
 def _rules(catalogue):
@@ -63,50 +63,54 @@ def _ind(record: dict, ident: str) -> dict:
 def test_changed_table_reports_exactly_the_dependent_indicators(
     tmp_path, shipped, store, catalogue
 ):
-    """The shipped raw data with one cell of the Gemeindeverzeichnis changed (Adorf's area
-    42.97 → 52.97 km²): a second store synced from it gives a build whose diff names Fläche and
-    Bevölkerungsdichte of Adorf, nothing else."""
+    """The shipped raw data with one cell of a Gebietsfläche table changed (Dortmund's area on
+    31.12.2018, 280,71 → 290,71 km²): a second store synced from it gives a build whose diff
+    names Fläche and Bevölkerungsdichte of Dortmund, nothing else."""
     raw = tmp_path / "raw"
     for path in sorted(paths.raw_dir().rglob("*")):
-        if path.is_file() and path.suffix == ".csv":
+        if path.is_file():
             target = raw / path.relative_to(paths.raw_dir())
             target.parent.mkdir(parents=True, exist_ok=True)
-            if path.relative_to(paths.raw_dir()).as_posix() == GV:
-                text = path.read_text("utf-8")
-                assert text.count(ADORF_GV) == 1
-                target.write_text(
-                    text.replace(ADORF_GV, ADORF_GV.replace("42.97", "52.97")), "utf-8"
+            if path.relative_to(paths.raw_dir()).as_posix() == AREA:
+                text = path.read_bytes().decode("latin-1")
+                assert text.count(DORTMUND_AREA) == 1
+                target.write_bytes(
+                    text.replace(DORTMUND_AREA, DORTMUND_AREA.replace("280,71", "290,71")).encode(
+                        "latin-1"
+                    )
                 )
             else:
-                target.symlink_to(path)  # same size and mtime: the store keeps its import
+                target.symlink_to(path)  # the same bytes: the store keeps its import
     shutil.copytree(store.root, tmp_path / "cache" / store.root.name)
     changed_store = Store(tmp_path / "cache" / store.root.name)
-    assert changed_store.sync(raw) == [f"raw:{GV}"]
+    assert changed_store.sync(raw) == [f"raw:{AREA}"]
     registry = Registry.load(changed_store)
-    ctx = Context(changed_store, registry.changes)
-    before = json.loads((shipped / "adorf.json").read_text("utf-8"))
-    after = _build(changed_store, registry, ctx, catalogue, "adorf", tmp_path / "b")
+    ctx = Context(changed_store, registry.changes, persist=False)
+    before = json.loads((shipped / "dortmund.json").read_text("utf-8"))
+    after = _build(changed_store, registry, ctx, catalogue, "dortmund", tmp_path / "b")
 
     d = diff_builds(shipped, tmp_path / "b")
-    assert (d.added, d.removed, d.compared) == ([], [("dortmund", "Dortmund")], 1)
-    assert [p.slug for p in d.profiles] == ["adorf"]
+    assert (d.added, d.removed, d.compared) == ([], [("adorf", "Adorf/Vogtl.")], 1)
+    assert [p.slug for p in d.profiles] == ["dortmund"]
     changes = d.profiles[0].values
     assert [(v.indicator, v.reference, v.kind) for v in changes] == [
         ("flaeche", False, "geändert"), ("bevoelkerungsdichte", False, "geändert"),
     ]  # fmt: skip
     assert d.profiles[0].swot == []
-    assert changes[0].old["value"] == pytest.approx(42.97)
-    assert changes[0].new["value"] == pytest.approx(52.97)
-    assert changes[1].new["value"] == pytest.approx(5078 / 52.97)
-    assert "GV-ISys" in _ind(before, "flaeche")["tables"]
+    assert changes[0].old["value"] == pytest.approx(280.71)
+    assert changes[0].new["value"] == pytest.approx(290.71)
+    # 12411-0015_kreise_2020-2024.csv: Dortmund 31.12.2024 = 603462
+    assert changes[1].new["value"] == pytest.approx(603462 / 290.71)
+    assert "11111-01-01-4" in _ind(before, "flaeche")["tables"]
     assert _ind(after, "bevoelkerungsdichte")["value"] == changes[1].new["value"]
     assert d.lines()[0].startswith("1 Profil(e) verglichen, 0 neu, 1 entfallen")
+    # 603462 / 280.71 = 2149,8; 603462 / 290.71 = 2075,8
     assert d.lines()[1:] == [
-        "Profil entfallen: dortmund (Dortmund)",
-        "adorf: Fläche: 43,0 km² → 53,0 km² (+10,0)",
-        "adorf: Bevölkerungsdichte: 118 Ew./km² → 96 Ew./km² (−22)",
+        "Profil entfallen: adorf (Adorf/Vogtl.)",
+        "dortmund: Fläche: 280,7 km² → 290,7 km² (+10,0)",
+        "dortmund: Bevölkerungsdichte: 2.150 Ew./km² → 2.076 Ew./km² (−74)",
     ]
-    # in the indicator's unit: a 10 km² change is below 20, the density's 22 above
+    # in the indicator's unit: a 10 km² change is below 20, the density's 74 above
     d20 = diff_builds(shipped, tmp_path / "b", threshold=20)
     assert [v.indicator for v in d20.profiles[0].values] == ["bevoelkerungsdichte"]
 
@@ -157,7 +161,7 @@ def test_edited_records(tmp_path, shipped):
     ]  # fmt: skip
     lines = d.lines()
     assert "Profil entfallen: dortmund (Dortmund)" in lines
-    assert any(line.startswith("adorf: Bevölkerung (Sachsen): 4.084.851 Personen → 4.085.851")
+    assert any(line.startswith("adorf: Bevölkerung (Sachsen): 4.089.467 Personen → 4.090.467")
                for line in lines)  # fmt: skip
     assert any("Durchschnittsalter" in line and "(+0,5)" in line for line in lines)
     assert any(line.startswith("adorf: Medianalter:") and "Stichtag 31.12.2015 → 31.12.2016"
@@ -185,7 +189,7 @@ def test_small_change_shows_more_decimals(tmp_path, shipped):
     _ind(rec, "bevoelkerung")["value"] += 0.004
     _save(new, "adorf", rec)
     (line,) = diff_builds(shipped, new).lines()[1:]
-    assert line == "adorf: Bevölkerung: 5.078,000 Personen → 5.078,004 Personen (+0,004)"
+    assert line == "adorf: Bevölkerung: 4.694,000 Personen → 4.694,004 Personen (+0,004)"
 
 
 def test_errors_name_the_file(tmp_path, shipped):

@@ -49,10 +49,12 @@ def test_adorf_population_and_shape(adorf):
     assert record["schema"] == SCHEMA
     assert record["area"] == {"slug": "adorf", "key": "14523010", "name": "Adorf/Vogtl.",
                               "type": "Stadt", "level": "gemeinde", "land": "14"}  # fmt: skip
-    assert record["headline_period"] == "2015-12-31"
+    assert record["headline_period"] == "2023-12-31"
     pop = _indicator(record, "bevoelkerung")
-    assert pop["value"] == 5078 and isinstance(pop["value"], float)
-    assert (pop["period"], pop["flag"], pop["tables"]) == ("2015-12-31", "", ["12411-01-01-5"])
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx row 14317: Adorf/Vogtl., Stadt; 42.97; 4694 (Zensus 2011 basis)
+    assert pop["value"] == 4694 and isinstance(pop["value"], float)
+    assert (pop["period"], pop["flag"], pop["tables"]) == ("2023-12-31", "", ["GV-ISys"])
+    assert pop["basis"] == "zensus2011"
     assert pop["unit"] == "Personen" and pop["decimals"] == 0
     assert pop["topic"] == "Bevölkerungsstand und -entwicklung"
     assert [r["key"] for r in pop["references"]] == [a.key for a in adorf.references]
@@ -74,7 +76,8 @@ def test_adorf_population_and_shape(adorf):
 def test_dortmund_population(dortmund):
     record = json.loads(render_json(dortmund))
     pop = _indicator(record, "bevoelkerung")
-    assert (pop["value"], pop["period"]) == (587696, "2020-12-31")
+    # data/raw/cartogram-12411-0015/12411-0015_kreise_2020-2024.csv: Dortmund 2024 = 603462
+    assert (pop["value"], pop["period"], pop["basis"]) == (603462, "2024-12-31", "zensus2022")
     assert record["area"]["level"] == "kreis" and record["area"]["key"] == "05913"
     assert [r["level"] for r in pop["references"]] == ["land", "de"]
 

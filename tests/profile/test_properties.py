@@ -86,6 +86,9 @@ class AgeOnly:
     def age(self, table: str, year: int) -> inputs.AgeData | None:
         return self.data if (table, year) == (self.data.table, YEAR) else None
 
+    def age_tables(self) -> dict[str, list[int]]:
+        return {self.data.table: [YEAR]}
+
     def lookup(self, name: tuple, build):
         if name not in self.lookups:
             self.lookups[name] = build()

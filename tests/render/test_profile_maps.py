@@ -9,7 +9,7 @@ ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 
 
 def _maps(html: str) -> list[str]:
-    return re.findall(r'<svg class="karte".*?</svg>', html, flags=re.S)
+    return re.findall(r'<svg[^>]*class="karte".*?</svg>', html, flags=re.S)
 
 
 def test_every_member_has_a_map(member_reports):
