@@ -69,6 +69,12 @@ class Built:
     files: list[Path]
     notes: int
     gaps: list[str]
+    population: float | None = None  # the headline figure, for the indexes' sortable list
+
+
+def headline_population(profile: Profile) -> float | None:
+    row = next((r for r in profile.key_figures if r.definition.id == "bevoelkerung"), None)
+    return None if row is None or row.own.missing else row.own.value
 
 
 def check_formats(formats: tuple[str, ...]) -> None:
@@ -127,7 +133,9 @@ class ReportBuilder:
         targets = {name: safe_child(out_dir, name) for name in files}
         for name, text in files.items():
             write_text(targets[name], text)
-        return Built(list(targets.values()), len(profile.notes), profile_gaps(profile)), profile
+        built = Built(list(targets.values()), len(profile.notes), profile_gaps(profile),
+                      headline_population(profile))  # fmt: skip
+        return built, profile
 
 
 def build_reports(
@@ -139,9 +147,11 @@ def build_reports(
     progress: Callable[[Area], None] | None = None,
     review_dir: Path | None = None,
     keep_profiles: bool = False,
+    index_up: tuple[tuple[str, str], ...] = (),
 ) -> BatchResult:
     """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
-    (default `data/reviews/`) is applied where one exists."""
+    (default `data/reviews/`) is applied where one exists. `index_up`: (label, href) links from
+    the index of several reports to the pages above it (the meeting bundle's)."""
     builder = ReportBuilder(store, registry, formats, review_dir)
     result = BatchResult()
     done: list[Area] = []
@@ -165,7 +175,8 @@ def build_reports(
         ]  # fmt: skip
         target = safe_child(out_dir, "index.html")
         write_text(
-            target, render_index(entries, "Kommunalprofile der Demografiewerkstatt Kommunen")
+            target,
+            render_index(entries, "Kommunalprofile der Demografiewerkstatt Kommunen", index_up),
         )
         result.written.append(target)
     return result

@@ -27,6 +27,7 @@ from dwk.core.errors import DwkError
 from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
 from dwk.render.comparison import render_comparison
+from dwk.render.navigation import add_contents
 from dwk.render.pdf import html_to_pdf
 from dwk.render.profile import _env
 from dwk.render.profile_json import profile_record
@@ -37,6 +38,11 @@ from dwk.swot.review_file import default_review_dir
 
 PROFILES, TABLES, REVIEW = "profile", "tabellen", "swot-review"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# The profiles' index links up to the bundle's pages (the profiles link to their index).
+INDEX_UP = (
+    ("Übersicht des Treffens", "../index.html"),
+    ("Vergleich der Mitglieder", "../vergleich.html"),
+)
 
 
 @dataclass
@@ -76,7 +82,7 @@ def export_meeting(
 def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None) -> list:
     members = list(registry.members)
     result = build_reports(store, registry, members, work / PROFILES, ("md", "html", "json"),
-                           review_dir=review_dir, keep_profiles=True)  # fmt: skip
+                           review_dir=review_dir, keep_profiles=True, index_up=INDEX_UP)  # fmt: skip
     profiles = result.profiles
     if not profiles:
         raise DwkError("kein Profil gebaut: " + "; ".join(f"{s}: {w}" for s, w in result.failed))
@@ -91,10 +97,10 @@ def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
     write_indicator_xlsx(records, work / TABLES / "indikatoren.xlsx")
     reviews = write_review_state(profiles, work / REVIEW, review_dir or default_review_dir())
-    index = _env(True).get_template("meeting_index.html.j2").render(
+    index = add_contents(_env(True).get_template("meeting_index.html.j2").render(
         profiles=profiles, failed=result.failed, reviews=reviews,
         review_rows=review_rows(profiles), synthetic=any(p.synthetic for p in profiles),
-    )  # fmt: skip
+    ))  # fmt: skip
     write_text(work / "index.html", index)
     return result.failed
 

@@ -16,6 +16,7 @@ from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
 from dwk.render import charts
 from dwk.render.component_charts import components_svg, population_series_svg
+from dwk.render.navigation import add_contents, soft_hyphens
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
 from dwk.render.template_cache import bytecode_cache
@@ -66,7 +67,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(num=_num, cell=_cell, period=format_period, mdcell=_md_cell, share=share,
-                       uncertain=uncertain, field_label=field_label)  # fmt: skip
+                       uncertain=uncertain, field_label=field_label, shy=soft_hyphens)  # fmt: skip
     return env
 
 
@@ -187,15 +188,18 @@ def _context(p: Profile, with_charts: bool) -> dict:
 
 
 def render_html(p: Profile) -> str:
-    return _env(True).get_template("profile.html.j2").render(**_context(p, True))
+    return add_contents(_env(True).get_template("profile.html.j2").render(**_context(p, True)))
 
 
 def render_markdown(p: Profile) -> str:
     return _env(False).get_template("profile.md.j2").render(**_context(p, False))
 
 
-def render_index(entries: list[dict], title: str) -> str:
-    return _env(True).get_template("index.html.j2").render(entries=entries, title=title)
+def render_index(entries: list[dict], title: str, up: list[tuple[str, str]] = ()) -> str:
+    """The list of built profiles; `up` are (label, href) links to the pages above it."""
+    return add_contents(
+        _env(True).get_template("index.html.j2").render(entries=entries, title=title, up=up)
+    )
 
 
 def render_national_index(
@@ -203,7 +207,7 @@ def render_national_index(
 ) -> str:
     """The index of a national run: its Länder (on the level's page), its areas with their
     gaps, and the keys that changed."""
-    return (
+    return add_contents(
         _env(True)
         .get_template("national_index.html.j2")
         .render(title=title, entries=entries, key_notes=key_notes, lands=lands, up=up)
