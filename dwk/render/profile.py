@@ -112,18 +112,20 @@ def _dynamics_charts(p: Profile) -> list[dict]:
     base = next((y for y, v in zip(own.years, own.values, strict=True) if v == v), None)
     if base is not None:
         series, census = [], []
-        for name, s in d.series:
+        for j, (name, s) in enumerate(d.series):
             values, points = s.indexed(base) if base in s.years else ([], [])
             by_year = dict(zip(s.years, values, strict=False))
             series.append((name, [_none(by_year.get(y, math.nan)) for y in own.years]))
-            census += [(c.label, c.position, v) for c, v in zip(s.census, points, strict=False)]
+            census += [(f"{c.label} ({format_period(c.date)})", c.position, v, j)
+                       for c, v in zip(s.census, points, strict=False)]  # fmt: skip
         cut = own.break_year if own.years[0] < own.break_year else None
         svg = population_series_svg(
             f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {base} = 100", own.years, series,
             census, cut, base,
         )  # fmt: skip
         when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus 09.05.2011 und 15.05.2022"
-        caption = "Fortschreibung; Zensuszählungen als eigene Punkte, 2011 Bruch durch den Zensus"
+        caption = ("Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets, "
+                   "2011 Bruch durch den Zensus")  # fmt: skip
         out.append(_figure(p, "entwicklung", svg, d.series_tables, when, caption))
     if d.components:
         years = d.components.years

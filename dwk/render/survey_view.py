@@ -46,10 +46,14 @@ def _charts(p: Profile, index: int, s: SurveyResult) -> dict[str, list[dict]]:
         shown = [r for r in s.section(hf) if r.stats]
         out[hf] = []
         for scale in {r.item.scale.id: r.item.scale for r in shown}.values():
+            items = [r for r in shown if r.item.scale.id == scale.id]
             rows = [(r.item.wording, list(r.stats.shares), r.stats.valid_n, r.uncertain)
-                    for r in shown if r.item.scale.id == scale.id]  # fmt: skip
+                    for r in items]  # fmt: skip
+            bad = frozenset(i for i, r in enumerate(items)
+                            if r.item.polarity == "zustimmung_unguenstig")  # fmt: skip
             chart_id = f"{p.area.slug}-befragung{index + 1}-{n + 1}-{scale.id}"
-            svg = likert_svg(chart_id, f"{hf}: Antworten in %{synthetic}", list(scale.labels), rows)
+            svg = likert_svg(chart_id, f"{hf}: Antworten in %{synthetic}", list(scale.labels), rows,
+                             bad)  # fmt: skip
             out[hf].append({
                 "id": chart_id, "svg": Markup(svg),
                 "caption": f"{s.codebook.title}; Anteile an den gültigen Antworten, (Aussage) = weniger als 30 Antworten",
