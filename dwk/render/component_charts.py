@@ -93,7 +93,7 @@ def population_series_svg(
     styles = [AREA_LINE if j == 0 else REF_LINES[(j - 1) % len(REF_LINES)]
               for j in range(len(series))]  # fmt: skip
     entries = [(label, _line_entry(st)) for (label, _), st in zip(series, styles, strict=True)]
-    names = list(dict.fromkeys(name for name, _, _ in census_points))
+    names = list(dict.fromkeys(p[0] for p in census_points))
     census = CENSUS_STYLE
     for i, name in enumerate(names):
         if name not in [label for label, _ in series]:
@@ -134,9 +134,9 @@ def population_series_svg(
     for name, x, value, *owner in census_points:
         if not missing(value):
             mk = CENSUS_MARKERS[names.index(name) % len(CENSUS_MARKERS)]
-            # the areas' points of one census side by side, a quarter year apart, not on top
-            dodge = (owner[0] - (len(series) - 1) / 2) * 0.25 if owner else 0.0
-            d = svg.marker(mk, sx(float(x) + dodge), sy(float(value)), census["size"])
+            # the areas' points of one census side by side, a marker's width apart, not on top
+            dodge = (owner[0] - (len(series) - 1) / 2) * census["size"] * 1.25 if owner else 0.0
+            d = svg.marker(mk, sx(float(x)) + dodge, sy(float(value)), census["size"])
             stroke = styles[owner[0]]["stroke"] if owner else census["stroke"]
             cls = f"census s{owner[0]}" if owner else "census"
             markers.append(Shape(d, census["fill"], stroke, census["width"], cls=cls))
