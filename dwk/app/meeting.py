@@ -27,6 +27,8 @@ from dwk.core.errors import DwkError
 from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
 from dwk.render.comparison import render_comparison
+from dwk.render.kurzprofil import SUFFIX as KURZ
+from dwk.render.kurzprofil import render_kurzprofil
 from dwk.render.navigation import add_contents
 from dwk.render.pdf import html_to_pdf
 from dwk.render.profile import _env
@@ -91,7 +93,9 @@ def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None
     reviewed = any(p.review is not None for p in profiles)
     write_text(work / "vergleich.html", render_comparison(comparison, sources, reviewed))
     pages = [work / PROFILES / f"{p.area.slug}.html" for p in profiles] + [work / "vergleich.html"]
-    for page, pdf in zip(pages, _pdfs([p.read_text("utf-8") for p in pages]), strict=True):
+    html = [p.read_text("utf-8") for p in pages] + [render_kurzprofil(p) for p in profiles]
+    pages += [work / PROFILES / f"{p.area.slug}{KURZ}.html" for p in profiles]  # PDF only
+    for page, pdf in zip(pages, _pdfs(html), strict=True):
         write_bytes(page.with_suffix(".pdf"), pdf)
     records = [profile_record(p) for p in profiles]
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
