@@ -14,7 +14,8 @@ from dwk.core.write import safe_child
 from dwk.indicators.catalogue import IndicatorDef, load_catalogue
 from dwk.inputs.context import Context
 from dwk.projection.outlook import load_groups
-from dwk.render.profile import render_html, render_index, render_markdown
+from dwk.render.chart_data import FOLDER as DATA_FOLDER
+from dwk.render.profile import chart_csvs, render_html, render_index, render_markdown
 from dwk.render.profile_json import render_json
 from dwk.report.build import Profile, build_profile
 from dwk.store import Store
@@ -131,6 +132,11 @@ class ReportBuilder:
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
         targets = {name: safe_child(out_dir, name) for name in files}
+        if "html" in self.formats:  # the charts' numbers, linked from the HTML
+            folder = safe_child(out_dir, f"{area.slug}{DATA_FOLDER}")
+            for name, text in chart_csvs(profile).items():
+                files[name] = text
+                targets[name] = safe_child(folder, name)
         for name, text in files.items():
             write_text(targets[name], text)
         built = Built(list(targets.values()), len(profile.notes), profile_gaps(profile),

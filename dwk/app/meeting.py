@@ -26,12 +26,13 @@ from dwk.core.atomic import write_bytes, write_text
 from dwk.core.errors import DwkError
 from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
+from dwk.render.chart_data import FOLDER as DATA_FOLDER
 from dwk.render.comparison import render_comparison
 from dwk.render.kurzprofil import SUFFIX as KURZ
 from dwk.render.kurzprofil import render_kurzprofil
 from dwk.render.navigation import add_contents
 from dwk.render.pdf import html_to_pdf
-from dwk.render.profile import _env
+from dwk.render.profile import _env, chart_csvs
 from dwk.render.profile_json import profile_record
 from dwk.render.tables import write_indicator_csv, write_indicator_xlsx
 from dwk.report.comparison import compare
@@ -97,6 +98,9 @@ def _build(store: Store, registry: Registry, work: Path, review_dir: Path | None
     pages += [work / PROFILES / f"{p.area.slug}{KURZ}.html" for p in profiles]  # PDF only
     for page, pdf in zip(pages, _pdfs(html), strict=True):
         write_bytes(page.with_suffix(".pdf"), pdf)
+    for p in profiles:  # the charts' numbers, beside the indicator tables too
+        for name, text in chart_csvs(p).items():
+            write_text(work / TABLES / f"{p.area.slug}{DATA_FOLDER}" / name, text)
     records = [profile_record(p) for p in profiles]
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
     write_indicator_xlsx(records, work / TABLES / "indikatoren.xlsx")

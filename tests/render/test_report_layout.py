@@ -142,3 +142,38 @@ def test_every_member_page_has_contents_and_a_way_back(pages):
         assert {"swot", "kennzahlen", "quellen"} <= set(anchors), slug
         for a in anchors:
             assert html.count(f'id="{a}"') == 1, (slug, a)
+
+
+def test_every_chart_links_its_numbers_as_csv(member_reports, pages):
+    out, _ = member_reports
+    for slug, html in pages.items():
+        figures = re.findall(r'<figure id="abb-([^"]+)" class="chart">.*?</figure>', html, re.S)
+        links = re.findall(r'<a class="daten" href="([^"]+)">', html)
+        assert len(links) == len(figures) >= 3, slug
+        for link in links:
+            raw = (out / link).read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf"), link  # BOM: Excel reads the umlauts
+            header, *rows = raw.decode("utf-8-sig").splitlines()
+            assert rows and all(r.count(";") == header.count(";") for r in rows), link
+
+
+def test_the_pyramids_numbers_add_up_to_the_population(member_reports, pages):
+    """Adorf/Vogtl. on 31.12.2015: 5.078 inhabitants; data/raw/genesapi-data/
+    12411-02-03-5_00.csv: '14523010;        Adorf/Vogtl., Stadt;96;102;…;840;5078;49;…' (the
+    age groups, then the total). The pyramid's CSV holds the same people."""
+    out, _ = member_reports
+    text = (out / "adorf-daten" / "pyramide.csv").read_text("utf-8-sig")
+    header, *rows = [line.split(";") for line in text.splitlines()]
+    assert header[:4] == ["Alter von", "Alter bis unter", "Männer", "Frauen"]
+    total = sum(float(r[2].replace(",", ".")) + float(r[3].replace(",", ".")) for r in rows)
+    assert round(total) == 5078
+    svg_title = re.search(r'<title id="adorf-pyramide-title">(.*?)</title>', pages["adorf"], re.S)
+    assert f"Männer: {rows[0][2]}" in svg_title.group(1)  # the values on hover
+
+
+def test_the_index_series_starts_at_100(member_reports):
+    out, _ = member_reports
+    lines = (out / "adorf-daten" / "entwicklung.csv").read_text("utf-8-sig").splitlines()
+    assert lines[0].startswith("Stichtag (Index, 2008 = 100);Adorf/Vogtl.")
+    assert lines[1] == "2008;100,0;100,0;100,0;100,0"
+    assert lines[-1].startswith("Zensus 2022 (15.05.2022);")
