@@ -102,8 +102,10 @@ def test_a_land_is_built_in_worker_processes_with_its_index(bremen):
     for key in ("04011000-bremen", "04012000-bremerhaven"):
         assert all((land / f"{key}.{f}").stat().st_size > 1000 for f in ("md", "html", "json"))
     index = (land / "index.html").read_text("utf-8")
-    for href in re.findall(r'href="([^"]+)"', index):
+    for href in re.findall(r'href="([^"#][^"]*)"', index):  # files; in-page anchors below
         assert (land / href).exists(), href
+    for anchor in re.findall(r'href="#([^"]+)"', index):  # the contents
+        assert index.count(f'id="{anchor}"') == 1, anchor
     rows = list(csv.reader((root / "zusammenfassung.csv").open(encoding="utf-8"), delimiter=";"))
     assert [row[:4] for row in rows[1:]] == [
         ["04011000", "Bremen, Kreisfreie Stadt", "04", "Profil"],
