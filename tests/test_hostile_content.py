@@ -223,9 +223,13 @@ def test_templates_and_python_in_data_are_not_run(built, fmt):
 def test_names_never_become_paths(built):
     root, out, _ = built
     assert sorted(p.name for p in out.iterdir()) == [
-        "hostile.html", "hostile.json", "hostile.md", "index.html",
-        "other.html", "other.json", "other.md",
+        "hostile-daten", "hostile.html", "hostile.json", "hostile.md", "index.html",
+        "other-daten", "other.html", "other.json", "other.md",
     ]  # fmt: skip
+    # the charts' CSV files are named by the slug and the chart, never by the area's name
+    for folder in ("hostile-daten", "other-daten"):
+        names = [p.name for p in (out / folder).iterdir()]
+        assert names and all(re.fullmatch(r"[a-z0-9-]+\.csv", n) for n in names), names
     assert sorted(p.name for p in root.iterdir()) == ["data", "out", "reviews"]
 
 

@@ -18,7 +18,8 @@ from dwk.core.write import safe_child
 from dwk.indicators.catalogue import IndicatorDef, load_catalogue
 from dwk.inputs.context import Context
 from dwk.projection.outlook import load_groups
-from dwk.render.profile import render_html, render_index, render_markdown
+from dwk.render.chart_data import FOLDER as DATA_FOLDER
+from dwk.render.profile import chart_csvs, render_html, render_index, render_markdown
 from dwk.render.profile_json import render_json
 from dwk.report.build import Profile, build_profile
 from dwk.store import Store
@@ -73,6 +74,12 @@ class Built:
     files: list[Path]
     notes: int
     gaps: list[str]
+    population: float | None = None  # the headline figure, for the indexes' sortable list
+
+
+def headline_population(profile: Profile) -> float | None:
+    row = next((r for r in profile.key_figures if r.definition.id == "bevoelkerung"), None)
+    return None if row is None or row.own.missing else row.own.value
 
 
 def check_formats(formats: tuple[str, ...]) -> None:
@@ -128,9 +135,14 @@ class ReportBuilder:
             files[f"{area.slug}.html"] = render_html(profile)
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
-        targets = [safe_child(out_dir, name) for name in files]
+        if "html" in self.formats:  # the charts' numbers, linked from the HTML
+            for name, text in chart_csvs(profile).items():
+                files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
+        targets = [_target(out_dir, name) for name in files]
         commit_files(out_dir, area.slug, {n: t.encode("utf-8") for n, t in files.items()})
-        return Built(targets, len(profile.notes), profile_gaps(profile)), profile
+        built = Built(targets, len(profile.notes), profile_gaps(profile),
+                      headline_population(profile))  # fmt: skip
+        return built, profile
 
 
 def build_reports(
@@ -142,9 +154,11 @@ def build_reports(
     progress: Callable[[Area], None] | None = None,
     review_dir: Path | None = None,
     keep_profiles: bool = False,
+    index_up: tuple[tuple[str, str], ...] = (),
 ) -> BatchResult:
     """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
-    (default `data/reviews/`) is applied where one exists."""
+    (default `data/reviews/`) is applied where one exists. `index_up`: (label, href) links from
+    the index of several reports to the pages above it (the meeting bundle's)."""
     builder = ReportBuilder(store, registry, formats, review_dir)
     heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
@@ -174,7 +188,14 @@ def build_reports(
         ]  # fmt: skip
         target = safe_child(out_dir, "index.html")
         write_text(
-            target, render_index(entries, "Kommunalprofile der Demografiewerkstatt Kommunen")
+            target,
+            render_index(entries, "Kommunalprofile der Demografiewerkstatt Kommunen", index_up),
         )
         result.written.append(target)
     return result
+
+
+def _target(out_dir: Path, name: str) -> Path:
+    """Where `name` ("x.html" or "x-daten/chart.csv") lands in `out_dir`, never outside it."""
+    folder, _, file = name.rpartition("/")
+    return safe_child(safe_child(out_dir, folder), file) if folder else safe_child(out_dir, name)

@@ -23,9 +23,13 @@ from dwk.core.oserror import output_error
 from dwk.core.swap import abandon, heal_bundle, swap_bundle, temp_path
 from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
+from dwk.render.chart_data import FOLDER as DATA_FOLDER
 from dwk.render.comparison import render_comparison
+from dwk.render.kurzprofil import SUFFIX as KURZ
+from dwk.render.kurzprofil import render_kurzprofil
+from dwk.render.navigation import add_contents
 from dwk.render.pdf_pool import DEFAULT_BUDGET, render_pdfs
-from dwk.render.profile import environment
+from dwk.render.profile import chart_csvs, environment
 from dwk.render.profile_json import profile_record
 from dwk.render.tables import write_indicator_csv, write_indicator_xlsx
 from dwk.report.comparison import compare
@@ -34,6 +38,11 @@ from dwk.swot.review_file import default_review_dir
 
 PROFILES, TABLES, REVIEW = "profile", "tabellen", "swot-review"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# The profiles' index links up to the bundle's pages (the profiles link to their index).
+INDEX_UP = (
+    ("Übersicht des Treffens", "../index.html"),
+    ("Vergleich der Mitglieder", "../vergleich.html"),
+)
 
 
 @dataclass
@@ -73,7 +82,7 @@ def _build(
 ) -> list:
     members = list(registry.members)
     result = build_reports(store, registry, members, work / PROFILES, ("md", "html", "json"),
-                           review_dir=review_dir, keep_profiles=True)  # fmt: skip
+                           review_dir=review_dir, keep_profiles=True, index_up=INDEX_UP)  # fmt: skip
     profiles = result.profiles
     if not profiles:
         raise DwkError("kein Profil gebaut: " + "; ".join(f"{s}: {w}" for s, w in result.failed))
@@ -83,21 +92,26 @@ def _build(
     write_text(work / "vergleich.html", render_comparison(comparison, sources, reviewed))
     pages = [work / PROFILES / f"{p.area.slug}.html" for p in profiles] + [work / "vergleich.html"]
     failed, no_pdf = list(result.failed), set()
-    rendered = render_pdfs([p.read_text("utf-8") for p in pages], pdf_budget)
+    html = [p.read_text("utf-8") for p in pages] + [render_kurzprofil(p) for p in profiles]
+    pages += [work / PROFILES / f"{p.area.slug}{KURZ}.html" for p in profiles]  # PDF only
+    rendered = render_pdfs(html, pdf_budget)
     for page, pdf in zip(pages, rendered, strict=True):
         if pdf.pdf is not None:
             write_bytes(page.with_suffix(".pdf"), pdf.pdf)
         else:  # the area's other files stay; its PDF is listed as failed
             no_pdf.add(page.stem)
             failed.append((page.stem, f"{page.with_suffix('.pdf').name}: {pdf.error}"))
+    for p in profiles:  # the charts' numbers, beside the indicator tables too
+        for name, text in chart_csvs(p).items():
+            write_text(work / TABLES / f"{p.area.slug}{DATA_FOLDER}" / name, text)
     records = [profile_record(p) for p in profiles]
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
     write_indicator_xlsx(records, work / TABLES / "indikatoren.xlsx")
     reviews = write_review_state(profiles, work / REVIEW, review_dir or default_review_dir())
-    index = environment(True).get_template("meeting_index.html.j2").render(
+    index = add_contents(environment(True).get_template("meeting_index.html.j2").render(
         profiles=profiles, failed=failed, no_pdf=no_pdf, reviews=reviews,
         review_rows=review_rows(profiles), synthetic=any(p.synthetic for p in profiles),
-    )  # fmt: skip
+    ))  # fmt: skip
     write_text(work / "index.html", index)
     return failed
 

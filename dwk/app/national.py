@@ -47,6 +47,8 @@ class Outcome:
     notes: int = 0
     gaps: tuple[str, ...] = ()
     error: str | None = None
+    population: float | None = None
+    kreis: str = ""  # the Kreis's name, for a Gemeinde
 
 
 @dataclass
@@ -170,7 +172,9 @@ def _build_chunk(chunk: _Chunk, builder: ReportBuilder | None = None) -> list[Ou
     for area in chunk.areas:
         try:
             built, _ = builder.write(area, chunk.folder)
-            out.append(Outcome(area, chunk.relative, built.notes, tuple(built.gaps)))
+            kreis = builder.registry.names.get((area.kreis, "kreis"), area.kreis or "")
+            out.append(Outcome(area, chunk.relative, built.notes, tuple(built.gaps),
+                               population=built.population, kreis=kreis))  # fmt: skip
         except DwkError as exc:
             out.append(Outcome(area, chunk.relative, error=str(exc)))
         except Exception as exc:  # a bug for one area must not cost the other 11,000
@@ -213,7 +217,8 @@ def _entry(o: Outcome, formats: tuple[str, ...], page: str) -> dict:
         for f in formats
     ]  # fmt: skip
     return {"name": o.area.name, "type": o.area.type, "key": o.area.key, "links": links,
-            "status": status, "member": o.area.is_member}  # fmt: skip
+            "status": status, "member": o.area.is_member, "population": o.population,
+            "kreis": o.kreis}  # fmt: skip
 
 
 def _note(n: KeyNote) -> dict:

@@ -106,7 +106,14 @@ def heal(folder: Path) -> None:
 
 def _move_in(ready: Path, folder: Path) -> None:
     for n, item in enumerate(sorted(ready.iterdir())):
-        os.replace(item, folder / item.name)
+        target = folder / item.name
+        if item.is_dir() and target.is_dir():  # a folder of the area (its charts' data): swap
+            old = temp_path(folder, item.name, "old")
+            os.rename(target, old)
+            os.rename(item, target)
+            _remove(old)
+        else:
+            os.replace(item, target)
         if n == 0:
             _pause("area:half-moved")
     ready.rmdir()
@@ -120,7 +127,8 @@ def commit_files(folder: Path, stem: str, files: dict[str, bytes]) -> list[Path]
     work = temp_path(folder, stem, "tmp")
     try:
         work.mkdir()
-        for name, data in files.items():
+        for name, data in files.items():  # a name may lie in a subfolder ("x-daten/a.csv")
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
             (work / name).write_bytes(data)
             os.chmod(work / name, file_mode())
         _pause("area:written")

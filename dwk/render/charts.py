@@ -18,16 +18,17 @@ from dwk.render.svg import Shape, Text, fmt_de, missing
 Band = tuple[int, int | None]  # age_from inclusive, age_to exclusive; None = open top band
 
 # The area is a strong blue; references are greys/muted tones with clearly different
-# lightness (and, for lines, different dashes/markers) so they survive greyscale printing.
+# lightness (and, for lines, different dashes/markers) so they survive greyscale printing;
+# every fill that carries meaning has at least 3:1 against white (WCAG 1.4.11).
 PALETTE: dict[str, Any] = {
     "area": "#1764ab",
     "reference_outline": "#1a1a1a",
-    "ref_fills": ("#8c8c8c", "#bdbdbd", "#e3e3e3", "#8a6d45"),  # greys 140, 189, 227, 113
+    "ref_fills": ("#8c8c8c", "#3c3c3c", "#8a6d45", "#b07a2a"),  # 3.4, 11, 4.8, 3.7 : 1
     "ref_lines": (  # (colour, dash pattern in line widths, marker)
         ("#4d4d4d", (5, 2), "s"),
         ("#8a8a8a", (1.2, 1.5), "^"),
         ("#a0734a", (6, 2, 1.2, 2), "D"),
-        ("#b3b3b3", (2, 2), "v"),
+        ("#7a5c99", (2, 2), "v"),
     ),
     "edge": "#404040",
     "baseline": "#777777",

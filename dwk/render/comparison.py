@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from dwk.core.format import format_period
 from dwk.render.comparison_charts import small_pyramids_svg
+from dwk.render.navigation import add_contents
 from dwk.render.profile import environment
 from dwk.report.comparison import PYRAMID_BANDS, Comparison
 from dwk.sources.tables.meta import TableMeta
@@ -14,11 +15,14 @@ from dwk.sources.tables.meta import TableMeta
 TITLE = "Die DWK-Mitglieder im Vergleich"
 
 
-def render_comparison(c: Comparison, sources: list[TableMeta], reviewed: bool = False) -> str:
-    return environment(True).get_template("comparison.html.j2").render(
+def render_comparison(
+    c: Comparison, sources: list[TableMeta], reviewed: bool = False, profile_dir: str = "profile/"
+) -> str:
+    """`profile_dir`: where the members' profiles lie relative to the page, for the links."""
+    return add_contents(environment(True).get_template("comparison.html.j2").render(
         title=TITLE, c=c, sources=sources, pyramids=_pyramids(c, sources), reviewed=reviewed,
-        synthetic=any(s.synthetic for s in c.shared),
-    )  # fmt: skip
+        synthetic=any(s.synthetic for s in c.shared), profile_dir=profile_dir,
+    ))  # fmt: skip
 
 
 def _pyramids(c: Comparison, sources: list[TableMeta]) -> dict | None:

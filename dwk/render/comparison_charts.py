@@ -11,7 +11,7 @@ from dwk.render.svg import Shape, Text, missing
 
 Band = tuple[int, int | None]
 OPEN_TOP = 90
-FEMALE = "#7fa7cf"
+FEMALE = "#5b8cc0"  # 3.5:1 on white
 XLABEL = "Anteil an der Bevölkerung je Altersjahr in % (links Männer, rechts Frauen)"
 YLABEL = "Alter in Jahren"
 _SIZE = 6.0  # tick labels

@@ -17,8 +17,10 @@ from dwk.dynamics.components import LIFE_PHASE_NOTE
 from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
 from dwk.render import charts
+from dwk.render.chart_data import ChartData, chart_files, titled
 from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.maps import area_map, choropleth, germany_kreise
+from dwk.render.navigation import add_contents, soft_hyphens
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.rules_view import rule_rows
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
@@ -78,7 +80,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(num=_num, cell=_cell, period=format_period, basis=format_basis, mdcell=_md_cell, share=share,
-                       uncertain=uncertain, field_label=field_label)  # fmt: skip
+                       uncertain=uncertain, field_label=field_label, shy=soft_hyphens)  # fmt: skip
     env.filters.update(in_area=lambda a: area_phrase(a.name, a.type, "in"), sentence=end_sentence,
                        synthetic=is_synthetic, only_synthetic=only_synthetic,
                        any_synthetic=any_synthetic)  # fmt: skip
@@ -86,11 +88,15 @@ def environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-def _figure(p: Profile, name: str, svg: str, tables: str, when: str, caption: str) -> dict:
-    """A chart with its source line: the tables, their Stichtag and the © line each states."""
+def _figure(
+    p: Profile, name: str, svg: str, tables: str, when: str, caption: str,
+    data: ChartData | None = None,
+) -> dict:  # fmt: skip
+    """A chart with its source line (the tables, their Stichtag and the © line each states) and
+    its numbers (`data`: in the SVG's hover title and, by the build, as a CSV file)."""
     codes = [c.strip() for c in tables.split(",") if c.strip()]
     rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
-    return {"id": name, "svg": Markup(svg), "caption": caption,
+    return {"id": name, "svg": Markup(titled(svg, data)), "caption": caption, "data": data,
             "source": f"Tabelle {', '.join(codes)}, {when}", "attribution": "; ".join(rights)}  # fmt: skip
 
 
@@ -105,7 +111,14 @@ def _charts(p: Profile) -> list[dict]:
             p.area.name,
         )  # fmt: skip
         caption = "Balken: Anteil je Altersjahr; Linie: Form der Landesbevölkerung"
-        out.append(_figure(p, "pyramide", svg, py.table, f"Stichtag {when}", caption))
+        ref = py.reference_name or "Vergleichsgebiet"
+        data = ChartData(
+            ["Alter von", "Alter bis unter", "Männer", "Frauen", f"Männer {ref}", f"Frauen {ref}"],
+            [[lo, hi, m, f, rm, rf] for (lo, hi), m, f, rm, rf in zip(
+                py.bands, py.male, py.female, py.reference_male or [None] * len(py.bands),
+                py.reference_female or [None] * len(py.bands), strict=True)], 0,
+        )  # fmt: skip
+        out.append(_figure(p, "pyramide", svg, py.table, f"Stichtag {when}", caption, data))
     if p.age_groups:
         cats = [r.definition.label.replace("Anteil ", "") for r in p.age_groups]
         series = [(p.area.name, [None if r.own.missing else r.own.value for r in p.age_groups])]
@@ -116,8 +129,10 @@ def _charts(p: Profile) -> list[dict]:
         svg = charts.grouped_bars_svg(
             f"{slug}-altersgruppen", f"Funktionale Altersgruppen, {when}", cats, series, "%"
         )
+        data = ChartData(["Altersgruppe in %", *(name for name, _ in series)],
+                         [[cat, *(vals[i] for _, vals in series)] for i, cat in enumerate(cats)])  # fmt: skip
         out.append(_figure(p, "altersgruppen", svg, p.age_groups[0].tables, f"Stichtag {when}",
-                           "Anteile an der Bevölkerung in %"))  # fmt: skip
+                           "Anteile an der Bevölkerung in %", data))  # fmt: skip
     return out
 
 
@@ -127,19 +142,26 @@ def _dynamics_charts(p: Profile) -> list[dict]:
     base = next((y for y, v in zip(own.years, own.values, strict=True) if v == v), None)
     if base is not None:
         series, census = [], []
-        for name, s in d.series:
+        for j, (name, s) in enumerate(d.series):
             values, points = s.indexed(base) if base in s.years else ([], [])
             by_year = dict(zip(s.years, values, strict=False))
             series.append((name, [_none(by_year.get(y, math.nan)) for y in own.years]))
-            census += [(c.label, c.position, v) for c, v in zip(s.census, points, strict=False)]
+            census += [(f"{c.label} ({format_period(c.date)})", c.position, v, j)
+                       for c, v in zip(s.census, points, strict=False)]  # fmt: skip
         cut = own.break_year if own.years[0] < own.break_year else None
         svg = population_series_svg(
             f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {base} = 100", own.years, series,
             census, cut, base,
         )  # fmt: skip
         when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus 09.05.2011 und 15.05.2022"
-        caption = "Fortschreibung; Zensuszählungen als eigene Punkte, 2011 Bruch durch den Zensus"
-        out.append(_figure(p, "entwicklung", svg, d.series_tables, when, caption))
+        caption = ("Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets, "
+                   "2011 Bruch durch den Zensus")  # fmt: skip
+        rows = [[str(y), *(vals[i] for _, vals in series)] for i, y in enumerate(own.years)]
+        for label in dict.fromkeys(c[0] for c in census):
+            by_series = {j: v for name, _, v, j in census if name == label}
+            rows.append([label, *(by_series.get(j) for j in range(len(series)))])
+        data = ChartData([f"Stichtag (Index, {base} = 100)", *(n for n, _ in series)], rows)
+        out.append(_figure(p, "entwicklung", svg, d.series_tables, when, caption, data))
     if d.components:
         years = d.components.years
         svg = components_svg(
@@ -150,7 +172,12 @@ def _dynamics_charts(p: Profile) -> list[dict]:
         caption = ("je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der "
                    "Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)")  # fmt: skip
         when = f"{years[0].year}–{years[-1].year}"
-        out.append(_figure(p, "komponenten", svg, ", ".join(d.components.tables), when, caption))
+        data = ChartData(["Jahr", "Natürlicher Saldo je 1.000", "Wanderungssaldo je 1.000",
+                          "Wanderungssaldo geschätzt"],
+                         [[str(y.year), _none(y.natural_rate), _none(y.migration_rate),
+                           y.estimated] for y in years])  # fmt: skip
+        out.append(_figure(p, "komponenten", svg, ", ".join(d.components.tables), when, caption,
+                           data))  # fmt: skip
     return out
 
 
@@ -172,15 +199,25 @@ def _outlook_charts(p: Profile) -> list[dict]:
         history, o.years, main, low, high, labels,
     )  # fmt: skip
     when = f"Basis 31.12.{o.base_year}"
+    data = ChartData(["Jahr (31.12.)", "Fortschreibung", *labels],
+                     [[str(y), v, None, None, None] for y, v in history]
+                     + [[str(y), None, main[i], low[i], high[i]] for i, y in enumerate(o.years)],
+                     0)  # fmt: skip
     out = [_figure(p, "vorausberechnung", svg, o.tables, when,
-                   "Linie: Hauptvariante; Fläche: zwischen niedriger und hoher Zuwanderung")]  # fmt: skip
+                   "Linie: Hauptvariante; Fläche: zwischen niedriger und hoher Zuwanderung", data)]  # fmt: skip
     bands = [(a, a + 1) for a in range(90)] + [(90, None)]
     svg = charts.population_pyramid_svg(
         f"{slug}-pyramide-{o.target}", f"Altersaufbau {o.target} (Hauptvariante) und {o.base_year}",
         bands, *o.pyramid_target, *o.pyramid_base, f"31.12.{o.base_year}", f"{o.target}",
     )  # fmt: skip
+    (mt, ft), (mb, fb) = o.pyramid_target, o.pyramid_base
+    data = ChartData(["Alter", f"Männer {o.target}", f"Frauen {o.target}",
+                      f"Männer {o.base_year}", f"Frauen {o.base_year}"],
+                     [[f"{lo}" if hi else f"{lo} und älter", *v]
+                      for (lo, hi), *v in zip(bands, mt, ft, mb, fb, strict=True)], 0)  # fmt: skip
     out.append(_figure(p, "pyramide-vorausberechnung", svg, o.tables, when,
-                       f"Balken: Anteil je Altersjahr {o.target}; Linie: Form am 31.12.{o.base_year}"))  # fmt: skip
+                       f"Balken: Anteil je Altersjahr {o.target}; Linie: Form am 31.12.{o.base_year}",
+                       data))  # fmt: skip
     return out
 
 
@@ -232,15 +269,27 @@ def _context(p: Profile, with_charts: bool) -> dict:
 
 
 def render_html(p: Profile) -> str:
-    return environment(True).get_template("profile.html.j2").render(**_context(p, True))
+    return add_contents(
+        environment(True).get_template("profile.html.j2").render(**_context(p, True))
+    )
+
+
+def chart_csvs(p: Profile) -> dict[str, str]:
+    """`<chart id>.csv` → the chart's numbers, for `<slug>-daten/` beside the HTML report."""
+    c = _context(p, True)
+    survey = [f for s in c["survey_charts"] for charts in s.values() for f in charts]
+    return chart_files(c["charts"] + c["dynamics_charts"] + c["outlook_charts"] + survey)
 
 
 def render_markdown(p: Profile) -> str:
     return environment(False).get_template("profile.md.j2").render(**_context(p, False))
 
 
-def render_index(entries: list[dict], title: str) -> str:
-    return environment(True).get_template("index.html.j2").render(entries=entries, title=title)
+def render_index(entries: list[dict], title: str, up: list[tuple[str, str]] = ()) -> str:
+    """The list of built profiles; `up` are (label, href) links to the pages above it."""
+    return add_contents(
+        environment(True).get_template("index.html.j2").render(entries=entries, title=title, up=up)
+    )
 
 
 def render_national_index(
@@ -254,7 +303,7 @@ def render_national_index(
     """The index of a national run: its Länder (on the level's page, with a map of all Kreise,
     the `highlight` ones framed), its areas with their gaps, and the keys that changed."""
     karte = Markup(germany_kreise(highlight=highlight, map_id="karte-deutschland")) if lands else ""
-    return (
+    return add_contents(
         environment(True)
         .get_template("national_index.html.j2")
         .render(

@@ -17,15 +17,18 @@ from dwk.render.charts import (
 )
 from dwk.render.svg import Shape, Text, missing
 
-# brown to teal (ColorBrewer BrBG), readable for the common colour-vision deficiencies
+# brown (against) to teal (for), after ColorBrewer BrBG, readable for the common colour-vision
+# deficiencies; BrBG's pale middle tones are darkened so that every answer has at least 3:1
+# against white (WCAG 1.4.11), the middle answer a grey.
 _COLOURS = {
-    2: ("#a6611a", "#018571"),
-    3: ("#a6611a", "#e0e0e0", "#018571"),
-    4: ("#a6611a", "#dfc27d", "#80cdc1", "#018571"),
-    5: ("#a6611a", "#dfc27d", "#e0e0e0", "#80cdc1", "#018571"),
-    6: ("#8c510a", "#d8b365", "#f6e8c3", "#c7eae5", "#5ab4ac", "#01665e"),
-    7: ("#8c510a", "#d8b365", "#f6e8c3", "#e0e0e0", "#c7eae5", "#5ab4ac", "#01665e"),
+    2: ("#8c510a", "#01665e"),
+    3: ("#8c510a", "#8a8a8a", "#01665e"),
+    4: ("#8c510a", "#c27c28", "#35978f", "#01665e"),
+    5: ("#8c510a", "#c27c28", "#8a8a8a", "#35978f", "#01665e"),
+    6: ("#6b3d07", "#8c510a", "#c27c28", "#35978f", "#01665e", "#004940"),
+    7: ("#6b3d07", "#8c510a", "#c27c28", "#8a8a8a", "#35978f", "#01665e", "#004940"),
 }
+UNFAVOURABLE = "Zustimmung ungünstig"
 XLABEL = "Anteil der gültigen Antworten in % (links Ablehnung, rechts Zustimmung)"
 LINE = 9.0  # pt between the lines of a wording
 
@@ -35,17 +38,21 @@ def likert_svg(
     title: str,
     scale_labels: list[str],
     rows: list[tuple[str, list[float], int, bool]],
+    unfavourable: frozenset[int] = frozenset(),
 ) -> str:
     """`rows`: (wording, % per answer code 1..k of the valid answers, valid n, uncertain).
 
-    Uncertain rows (few answers) get their wording in parentheses, as in the tables.
+    Uncertain rows (few answers) get their wording in parentheses, as in the tables. Rows whose
+    index is in `unfavourable` are items where agreeing is bad (codebook polarity): their
+    colours run the other way, agreement in brown, and their `n =` line says so.
     """
     k = len(scale_labels)
     colours = _COLOURS.get(k) or _COLOURS[5]
     names = []
     for wording, _, n, uncertain in rows:
         lines = textwrap.wrap(f"({wording})" if uncertain else wording, 38) or [""]
-        names.append([*lines, f"n = {n}"])
+        names.append([*lines, f"n = {n}" + (f" · {UNFAVOURABLE}" if len(names) in unfavourable
+                                            else "")])  # fmt: skip
     row_h = max([0.42 * 72, *(len(lines) * LINE + 8 for lines in names)])
     c, y0 = frame(chart_id, title, 0.0, [])
     y0 = 24.0
@@ -70,8 +77,8 @@ def likert_svg(
             if not missing(shares[code]) and vals[code] > 0:
                 d = svg.rect(sx(left), cy - row_h * 0.31, sx(left + vals[code]) - sx(left),
                              row_h * 0.62)  # fmt: skip
-                bars.append(Shape(d, colours[code % len(colours)], "#ffffff", 0.4,
-                                  cls=f"bar a{code + 1}"))  # fmt: skip
+                colour = colours[(k - 1 - code if r in unfavourable else code) % len(colours)]
+                bars.append(Shape(d, colour, "#ffffff", 0.4, cls=f"bar a{code + 1}"))
             left += vals[code]
         top = cy - (len(lines) - 1) * LINE / 2 + TICK_SIZE * 0.35
         a.texts += [Text(x0 - 5, top + i * LINE, line, "end", TICK_SIZE, cls="wording")

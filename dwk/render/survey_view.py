@@ -8,6 +8,7 @@ import math
 from markupsafe import Markup
 
 from dwk.core.format import format_de, format_period
+from dwk.render.chart_data import ChartData, titled
 from dwk.render.survey_charts import likert_svg
 from dwk.report.build import Profile
 from dwk.survey.summary import FIELD_LABELS, SurveyResult
@@ -46,12 +47,18 @@ def _charts(p: Profile, index: int, s: SurveyResult) -> dict[str, list[dict]]:
         shown = [r for r in s.section(hf) if r.stats]
         out[hf] = []
         for scale in {r.item.scale.id: r.item.scale for r in shown}.values():
+            items = [r for r in shown if r.item.scale.id == scale.id]
             rows = [(r.item.wording, list(r.stats.shares), r.stats.valid_n, r.uncertain)
-                    for r in shown if r.item.scale.id == scale.id]  # fmt: skip
+                    for r in items]  # fmt: skip
+            bad = frozenset(i for i, r in enumerate(items)
+                            if r.item.polarity == "zustimmung_unguenstig")  # fmt: skip
             chart_id = f"{p.area.slug}-befragung{index + 1}-{n + 1}-{scale.id}"
-            svg = likert_svg(chart_id, f"{hf}: Antworten in %{synthetic}", list(scale.labels), rows)
+            data = ChartData(["Aussage (Anteile in %)", *scale.labels, "gültige Antworten"],
+                             [[w, *shares, n] for w, shares, n, _ in rows], 0)  # fmt: skip
+            svg = likert_svg(chart_id, f"{hf}: Antworten in %{synthetic}", list(scale.labels), rows,
+                             bad)  # fmt: skip
             out[hf].append({
-                "id": chart_id, "svg": Markup(svg),
+                "id": chart_id, "svg": Markup(titled(svg, data)), "data": data,
                 "caption": f"{s.codebook.title}; Anteile an den gültigen Antworten, (Aussage) = weniger als 30 Antworten",
                 "source": f"{s.codebook.source}, {s.codebook.period}{weighting}",
                 "attribution": rights,

@@ -105,8 +105,10 @@ def test_a_land_is_built_in_worker_processes_with_its_index(bremen):
     for key in ("04011000-bremen", "04012000-bremerhaven"):
         assert all((land / f"{key}.{f}").stat().st_size > 1000 for f in ("md", "html", "json"))
     index = (land / "index.html").read_text("utf-8")
-    for href in re.findall(r'href="([^"]+)"', index):
+    for href in re.findall(r'href="([^"#][^"]*)"', index):  # files; in-page anchors below
         assert (land / href).exists(), href
+    for anchor in re.findall(r'href="#([^"]+)"', index):  # the contents
+        assert index.count(f'id="{anchor}"') == 1, anchor
     summary = (root / "zusammenfassung.csv").read_bytes()
     assert summary.startswith(b"\xef\xbb\xbf")  # a BOM: Excel shows the umlauts (issue 15)
     rows = list(csv.reader(io.StringIO(summary.decode("utf-8-sig")), delimiter=";"))

@@ -122,3 +122,35 @@ def test_a_failed_export_keeps_the_previous_bundle(bundle, store, registry, monk
         meeting.export_meeting(store, registry, folder, review_dir=reviews)
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_every_member_has_a_kurzprofil_of_two_to_four_pages(bundle):
+    """Issue 15: key figures, pyramid, SWOT on one page and projection, 2–4 A4 pages."""
+    from tests.render.pdf_pages import page_texts
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext fehlt: apt-get install poppler-utils")
+    folder, _, _ = bundle
+    for slug in SLUGS:
+        pdf = folder / "profile" / f"{slug}-kurzprofil.pdf"
+        pages = page_texts(pdf)
+        assert 2 <= len(pages) <= 4, (slug, len(pages))
+        text = "\f".join(pages)
+        assert "Kennzahlen im Vergleich" in text and "Risiken" in text, slug
+        swot = [i for i, p in enumerate(pages) if "Stärken" in p and "Risiken" in p]
+        assert swot, f"{slug}: SWOT nicht auf einer Seite"
+
+
+def test_pages_of_the_bundle_link_each_other(bundle):
+    """The comparison links the profiles, the profiles their index, the index the bundle."""
+    folder, _, _ = bundle
+    for page in ["vergleich.html", "profile/index.html", *(f"profile/{s}.html" for s in SLUGS)]:
+        html = (folder / page).read_text("utf-8")
+        links = [h for h in re.findall(r'href="([^"#]+)"', html) if "://" not in h]
+        assert links, page
+        for link in links:
+            assert ((folder / page).parent / link).is_file(), (page, link)
+    comparison = (folder / "vergleich.html").read_text("utf-8")
+    assert all(f'href="profile/{s}.html"' in comparison for s in SLUGS)
+    index = (folder / "profile" / "index.html").read_text("utf-8")
+    assert 'href="../index.html"' in index and 'href="../vergleich.html"' in index

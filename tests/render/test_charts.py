@@ -377,7 +377,7 @@ def test_length_mismatch_raises():
 
 def test_index_lines_labels_and_integer_years():
     texts = _texts(_lines())
-    assert "2008 = 100" in texts and any("Zensus 2011" in t for t in texts)
+    assert "Index, 2008 = 100" in texts and any("Zensus 2011" in t for t in texts)
     years = [t for t in texts if re.fullmatch(r"20\d\d", t)]
     assert len(years) >= 3
     assert not any(re.fullmatch(r"20\d\d[,.]\d+|2\.0\d\d", t) for t in texts)

@@ -72,7 +72,7 @@ def test_series_chart_is_valid_svg_with_german_legend():
     assert root.tag == f"{SVG_NS}svg" and root.get("id") == "dith-entwicklung"
     texts = _texts(svg)
     for label in ("Dithmarschen", "Schleswig-Holstein", "Deutschland", "Zensus 2011",
-                  "Zensus 2022", BREAK_LABEL, "2008 = 100", "Index"):  # fmt: skip
+                  "Zensus 2022", BREAK_LABEL, "Index, 2008 = 100"):  # fmt: skip
         assert label in texts, label
     assert not any(re.fullmatch(r"\d+\.\d+", t) for t in texts)
 

@@ -146,3 +146,100 @@ def test_missing_extra_names_the_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(DwkError, match=r"pip install 'dwk\[pdf\]'"):
         html_to_pdf(PAGE.format("<p>x</p>"))
+
+
+# --- issue 15: the SWOT on one page, no page under a third full but a chapter's last, the
+# comparison's numbers whole -----------------------------------------------------------------
+
+THIRD = 1 / 3
+
+
+def _words(html_fragment: str, n: int) -> str:
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", html_fragment))
+    return " ".join(text.split()[:n])
+
+
+def _chapter_titles(html: str) -> list[str]:
+    from dwk.render.navigation import chapters
+
+    return [htmllib.unescape(t) for _, t in chapters(html)]
+
+
+def test_the_swot_is_printed_on_one_page(reports):
+    """Before: Adorf's SWOT ran over pages 1–3, Dortmund's over 1–2."""
+    for slug, (html, pdf, _) in reports.items():
+        out = subprocess.run([_poppler("pdftotext"), "-", "-"], input=pdf, capture_output=True,
+                             check=True)  # fmt: skip
+        pages = [" ".join(p.split()) for p in out.stdout.decode("utf-8").split("\f")[:-1]]
+        swot = re.search(r'<section id="swot">.*?</section>', html, re.S).group(0)
+        starts = [_words(li, 5) for li in re.findall(r"<li>(.*?)</li>", swot, re.S)]
+        headings = [htmllib.unescape(h) for h in re.findall(r"<h3>(.*?)</h3>", swot)]
+        assert len(starts) >= 4 and "Risiken" in headings, slug
+        # the page of the first statement (page 1 names the chapter in its contents too)
+        page = next(i for i, p in enumerate(pages) if starts[0] in p)
+        missing = [s for s in starts + headings if s not in pages[page]]
+        assert missing == [], f"{slug}: nicht auf Seite {page + 1}: {missing}"
+
+
+def test_no_page_is_under_a_third_full_but_a_chapters_last(reports):
+    """Fill = how far down the content area the page is drawn (tests/render/pdf_pages.py)."""
+    from tests.render.pdf_pages import page_fill, page_texts
+
+    for slug, (html, pdf, _) in reports.items():
+        titles = _chapter_titles(html)
+        title = htmllib.unescape(re.search(r"<h1>(.*?)</h1>", html).group(1))
+        firsts = []
+        for text in page_texts(pdf):
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            body = lines[1:] if lines and lines[0] == title else lines
+            firsts.append(body[0] if body else "")
+        starts = {i for i, first in enumerate(firsts) if first in titles}
+        fills = page_fill(pdf)
+        thin = [(i + 1, round(f, 2)) for i, f in enumerate(fills)
+                if f < THIRD and i + 1 < len(fills) and i + 1 not in starts]  # fmt: skip
+        assert thin == [], slug
+
+
+@pytest.fixture(scope="module")
+def comparison_print(member_reports, store, registry):
+    from dwk.indicators.catalogue import load_catalogue
+    from dwk.inputs.context import Context
+    from dwk.render.comparison import render_comparison
+    from dwk.report.comparison import compare
+
+    _, profiles = member_reports
+    c = compare(Context(store, registry.changes), registry, load_catalogue(), profiles)
+    html = render_comparison(c, [m for code in c.tables for m in store.metas(code)[-1:]])
+    pdf = html_to_pdf(html)
+    out = subprocess.run([_poppler("pdftotext"), "-layout", "-", "-"], input=pdf,
+                         capture_output=True, check=True)  # fmt: skip
+    return html, c, out.stdout.decode("utf-8")
+
+
+def test_every_grouped_number_of_the_comparison_prints_whole(comparison_print):
+    """Before: '132.91 / 7', '4.084.8 / 51' in vergleich.pdf."""
+    html, _, text = comparison_print
+    matrix = re.search(r'<table class="matrix">.*?</table>', html, re.S).group(0)
+    numbers = re.findall(r"<td[^>]*>\(?(−?\d{1,3}(?:\.\d{3})+)", matrix)
+    assert len(numbers) >= 12  # the members' and the Länder's populations at least
+    broken = [n for n in numbers if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d.])", text)]
+    assert broken == []
+
+
+def test_the_comparisons_headers_break_only_at_hyphenation_points(comparison_print):
+    """Before: 'Fraue / nan- / teil', 'Durch- / schnit / tsalter'. Every piece of a header word
+    in the printed header rows must lie between two of pyphen's hyphenation points."""
+    import pyphen
+
+    html, c, text = comparison_print
+    hyph = pyphen.Pyphen(lang="de_DE")
+    pieces: set[str] = set()
+    words = {w for d in c.definitions for w in re.findall(r"[A-Za-zÄÖÜäöüß]+", d.label)}
+    for word in words:
+        cuts = [0, *hyph.positions(word), len(word)]
+        pieces |= {word[a:b] for i, a in enumerate(cuts) for b in cuts[i + 1 :]}
+    page = next(p for p in text.split("\f") if "Kennzahlen am" in p and "Gebiet" in p)
+    header = page[page.index("Gebiet") : page.index(c.rows[0].area.name[:10])]
+    tokens = re.findall(r"[A-Za-zÄÖÜäöüß]+", header)
+    bad = [t for t in tokens if t not in pieces and t not in ("Gebiet", "je", "ab", "seit", "Jahren", "Personen", "Jahre")]  # fmt: skip
+    assert bad == []
