@@ -176,6 +176,7 @@ def test_a_later_stand_wins_with_a_warning(cache, tmp_path):
         "ab: es gilt der spätere Stand (dieser Datei)",
         f"  Hinweis: 2 Zellen weichen von {shipped / '12411-01-01-4.csv'} (Stand 14.12.2017) "
         "ab: es gilt der spätere Stand (dieser Datei)",
+        "  Zensus-Basis: 31.12.2015 Zensus 2011 (nach Regel)",
     ]
     t = Store(root(cache)).table("12411-01-01-4")
     cell = t.loc[(t["area_key"] == "01001") & (t["period"] == "2015-12-31") & (t["sex"] == "total")]

@@ -4,7 +4,7 @@ page and the projection. The full profile stays the reference for sources and me
 
 from __future__ import annotations
 
-from dwk.render.profile import _context, _env
+from dwk.render.profile import environment, page_context
 from dwk.report.build import Profile
 
 SUFFIX = "-kurzprofil"
@@ -12,4 +12,4 @@ SUFFIX = "-kurzprofil"
 
 def render_kurzprofil(p: Profile) -> str:
     """Self-contained HTML of the Kurzprofil, meant for `html_to_pdf`."""
-    return _env(True).get_template("kurzprofil.html.j2").render(**_context(p, True))
+    return environment(True).get_template("kurzprofil.html.j2").render(**page_context(p, True))

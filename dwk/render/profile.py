@@ -247,7 +247,7 @@ def _maps(p: Profile) -> list[dict]:
     return out
 
 
-def _context(p: Profile, with_charts: bool) -> dict:
+def page_context(p: Profile, with_charts: bool) -> dict:
     quadrants = {q: [i for i in p.swot if i.quadrant == q] for q in (*QUADRANTS, NEED)}
     return {
         "p": p,
@@ -270,19 +270,19 @@ def _context(p: Profile, with_charts: bool) -> dict:
 
 def render_html(p: Profile) -> str:
     return add_contents(
-        environment(True).get_template("profile.html.j2").render(**_context(p, True))
+        environment(True).get_template("profile.html.j2").render(**page_context(p, True))
     )
 
 
 def chart_csvs(p: Profile) -> dict[str, str]:
     """`<chart id>.csv` → the chart's numbers, for `<slug>-daten/` beside the HTML report."""
-    c = _context(p, True)
+    c = page_context(p, True)
     survey = [f for s in c["survey_charts"] for charts in s.values() for f in charts]
     return chart_files(c["charts"] + c["dynamics_charts"] + c["outlook_charts"] + survey)
 
 
 def render_markdown(p: Profile) -> str:
-    return environment(False).get_template("profile.md.j2").render(**_context(p, False))
+    return environment(False).get_template("profile.md.j2").render(**page_context(p, False))
 
 
 def render_index(entries: list[dict], title: str, up: list[tuple[str, str]] = ()) -> str:

@@ -58,7 +58,7 @@ def test_every_gemeinde_once_and_the_rest_counted(gv):
     # 10,981 rows of Satzart 60, counted with openpyxl alone
     assert f["area_key"].nunique() == 10981
     assert (
-        "5054 Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)"
+        "5.054 Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)"
         in meta.warnings
     )
     # rows 16043–16053: "Quelle: …", footnotes 1)–3), © lines

@@ -145,6 +145,7 @@ def test_excel_formula_keys_are_read_as_text_with_a_warning(cache):
     assert out.splitlines()[1:] == [
         "  Hinweis: 5 Fußzeilen übersprungen (Fußnoten, ©, Stand)",
         '  Hinweis: 3 Zellen als Excel-Formel ="…" geschrieben, als Text gelesen',
+        "  Zensus-Basis: 31.12.2015 Zensus 2011 (nach Regel)",
     ]
     store = Store(cache / f"store-v{SCHEMA_VERSION}")
     entry = store.entries["import:" + str((BAD / name).resolve())]

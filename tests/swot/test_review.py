@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from dwk.app import review as app_review
 from dwk.app.build import build_reports, profile_rules
 from dwk.app.review import update_review
 from dwk.core import paths
@@ -162,7 +161,7 @@ def test_first_run_writes_every_candidate(store, registry, adorf, candidates, ru
 
 
 def test_default_location(store, registry, tmp_path, monkeypatch):
-    monkeypatch.setattr(app_review, "default_review_dir", lambda: tmp_path)
+    monkeypatch.setattr(review_file, "default_review_dir", lambda: tmp_path)
     assert update_review(store, registry, "adorf").path == tmp_path / "adorf.toml"
 
 
