@@ -127,6 +127,13 @@ def records(raw: dict, key: str, lines: Lines) -> list[dict]:
     return value
 
 
+def record_name(what: str, i: int, raw: object) -> str:
+    """ "Indikator bevoelkerung" where the record has a text id, else "Indikator Nr. 3" (`i`
+    counted from 0)."""
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    return f"{what} {ident}" if isinstance(ident, str) and ident.strip() else f"{what} Nr. {i + 1}"
+
+
 def check(raw: object, schema: Schema, lines: Lines, where: Where, name: str | None = None) -> dict:
     """The record at `where`, every field checked against `schema`; absent optional fields are
     left out, so the caller states its defaults. Messages start with `name` ("Gebiet Nr. 3"),
