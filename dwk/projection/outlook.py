@@ -12,8 +12,7 @@ import numpy as np
 
 from dwk.areas import Area
 from dwk.core import paths
-from dwk.core.errors import ConfigError
-from dwk.core.toml import load_toml
+from dwk.core.toml_records import Field, Schema, check, load, records, sections
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
@@ -81,14 +80,30 @@ class Outlook:
         }
 
 
+GROUP: Schema = {
+    "id": Field(str, required=True, nonempty=True),
+    "label": Field(str, required=True, nonempty=True),
+    "age_from": Field(int, required=True),
+    "age_to": Field(int),
+    "table": Field(bool),
+}
+
+
 def load_groups(path: Path | None = None) -> list[OutlookGroup]:
     path = path or paths.data_dir() / "outlook.toml"
+    raw, lines = load(path)
+    sections(raw, ("group",), lines)
     groups = []
-    for i, raw in enumerate(load_toml(path).get("group", []), start=1):
-        try:
-            groups.append(OutlookGroup(**raw))
-        except TypeError as exc:
-            raise ConfigError(f"Altersgruppe Nr. {i}: {exc}", file=path) from None
+    for i, entry in enumerate(records(raw, "group", lines)):
+        where, name = ("group", i), f"Altersgruppe Nr. {i + 1}"
+        group = OutlookGroup(**check(entry, GROUP, lines, where, name))
+        # an empty range would sum to 0 persons and read as a change of 0/0
+        if group.age_from < 0:
+            raise lines.error(f"{name}: age_from muss ≥ 0 sein", where, "age_from")
+        if group.age_to is not None and group.age_to <= group.age_from:
+            raise lines.error(f"{name}: age_to muss größer als age_from sein (das Alter age_to "
+                              f"gehört nicht mehr zur Gruppe)", where, "age_to")  # fmt: skip
+        groups.append(group)
     return groups
 
 
