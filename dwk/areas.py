@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from dwk.area_kinds import GvFacts, gv_facts
 from dwk.core import paths
-from dwk.core.errors import ConfigError, UnknownAreaError
-from dwk.core.toml import load_toml
-from dwk.core.types import Level, level_of
+from dwk.core.errors import UnknownAreaError
+from dwk.core.toml_records import Field, Lines, Schema, check, load, records, sections
+from dwk.core.types import LEVELS, Level, level_of
 from dwk.derived import DerivedCache
 from dwk.store import Store
 
@@ -205,64 +206,97 @@ def _official_area(key: str, level: str, name: str, kind: str | None = None) -> 
     )
 
 
-_MEMBER_FIELDS = ("slug", "name", "type", "key", "level", "land", "kreis", "member", "references")
+AREA: Schema = {
+    "slug": Field(str, required=True),
+    "name": Field(str, required=True),
+    "type": Field(str, required=True),
+    "key": Field(str, required=True),
+    "level": Field(str, required=True, choices=("gemeinde", "kreis")),
+    "land": Field(str, required=True),
+    "kreis": Field(str, required=True),
+    "member": Field(str, required=True),
+    "references": Field(list, required=True, of=str),
+    "description": Field(str),
+    "survey": Field(list, of=dict),
+}
+SURVEY: Schema = {
+    "file": Field(str, required=True, nonempty=True),
+    "codebook": Field(str, required=True, nonempty=True),
+    "verbatims": Field(bool),
+    "min_cell": Field(int),
+}
+CHANGE: Schema = {
+    "new": Field(str, required=True, nonempty=True),
+    "old": Field(list, required=True, of=str, nonempty=True),
+    "level": Field(str, required=True, choices=LEVELS),
+    "date": Field(date, required=True),
+    "kind": Field(str, required=True, nonempty=True),
+    "note": Field(str),
+    "source": Field(str),
+}
 
 
 def _read_members(path: Path) -> list[Area]:
+    raw, lines = load(path)
+    sections(raw, ("area",), lines)
     out = []
-    for i, raw in enumerate(load_toml(path).get("area", []), start=1):
-        missing = [f for f in _MEMBER_FIELDS if f not in raw]
-        if missing:
-            raise ConfigError(f"Gebiet Nr. {i}: es fehlen {', '.join(missing)}", file=path)
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", raw["slug"]):
-            raise ConfigError(f"Gebiet Nr. {i}: ungültiger Slug {raw['slug']!r}", file=path)
+    for i, entry in enumerate(records(raw, "area", lines)):
+        where, name = ("area", i), f"Gebiet Nr. {i + 1}"
+        fields = check(entry, AREA, lines, where, name)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", fields["slug"]):
+            raise lines.error(f"{name}: ungültiger Slug {fields['slug']!r}", where, "slug")
         out.append(
             Area(
-                key=str(raw["key"]),
-                level=raw["level"],
-                name=raw["name"],
-                type=raw["type"],
-                land=str(raw["land"]),
-                kreis=str(raw["kreis"]),
-                slug=raw["slug"],
-                member=raw["member"],
-                references=tuple(str(r) for r in raw["references"]),
-                description=raw.get("description", ""),
-                surveys=tuple(_survey(path, i, s) for s in raw.get("survey", [])),
+                key=fields["key"],
+                level=fields["level"],
+                name=fields["name"],
+                type=fields["type"],
+                land=fields["land"],
+                kreis=fields["kreis"],
+                slug=fields["slug"],
+                member=fields["member"],
+                references=tuple(fields["references"]),
+                description=fields.get("description", ""),
+                surveys=tuple(
+                    _survey(path, lines, i, j, s) for j, s in enumerate(fields.get("survey", []))
+                ),
             )
         )
-    slugs = [a.slug for a in out]
-    if len(set(slugs)) != len(slugs):
-        raise ConfigError("Slugs sind nicht eindeutig", file=path)
+    seen: set[str] = set()
+    for i, area in enumerate(out):
+        if area.slug in seen:
+            raise lines.error(f"Slugs sind nicht eindeutig: {area.slug}", ("area", i), "slug")
+        seen.add(area.slug)
     return out
 
 
-def _survey(path: Path, i: int, raw: dict) -> SurveySource:
-    if not isinstance(raw, dict) or not all(
-        isinstance(raw.get(k), str) for k in ("file", "codebook")
-    ):
-        raise ConfigError(f"Gebiet Nr. {i}: [[area.survey]] braucht file und codebook", file=path)
-    if not isinstance(raw.get("verbatims", False), bool):
-        raise ConfigError(f"Gebiet Nr. {i}: verbatims muss true oder false sein", file=path)
-    min_cell = raw.get("min_cell", 10)
-    if not isinstance(min_cell, int) or isinstance(min_cell, bool) or min_cell < 1:
-        raise ConfigError(f"Gebiet Nr. {i}: min_cell muss eine ganze Zahl ≥ 1 sein", file=path)
+def _survey(path: Path, lines: Lines, i: int, j: int, raw: dict) -> SurveySource:
+    where, name = ("area", i, "survey", j), f"Gebiet Nr. {i + 1}, [[area.survey]] Nr. {j + 1}"
+    fields = check(raw, SURVEY, lines, where, name)
+    min_cell = fields.get("min_cell", 10)
+    if min_cell < 1:
+        raise lines.error(f"{name}: min_cell muss eine ganze Zahl ≥ 1 sein", where, "min_cell")
     return SurveySource(
-        path.parent / raw["file"], path.parent / raw["codebook"], raw.get("verbatims", False),
-        min_cell,
+        path.parent / fields["file"], path.parent / fields["codebook"],
+        fields.get("verbatims", False), min_cell,
     )  # fmt: skip
 
 
 def _read_changes(path: Path) -> list[KeyChange]:
-    return [
-        KeyChange(
-            new=str(c["new"]),
-            old=tuple(str(o) for o in c["old"]),
-            level=c["level"],
-            date=str(c["date"]),
-            kind=c["kind"],
-            note=c.get("note", ""),
-            source=c.get("source", ""),
+    raw, lines = load(path)
+    sections(raw, ("change",), lines)
+    out = []
+    for i, entry in enumerate(records(raw, "change", lines)):
+        fields = check(entry, CHANGE, lines, ("change", i), f"Schlüsseländerung Nr. {i + 1}")
+        out.append(
+            KeyChange(
+                new=fields["new"],
+                old=tuple(fields["old"]),
+                level=fields["level"],
+                date=fields["date"].isoformat(),
+                kind=fields["kind"],
+                note=fields.get("note", ""),
+                source=fields.get("source", ""),
+            )
         )
-        for c in load_toml(path).get("change", [])
-    ]
+    return out

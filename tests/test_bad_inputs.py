@@ -435,14 +435,16 @@ def test_warnings_reach_the_store_metadata(imported):
 
 # --- area, rule and catalogue files: their loaders ------------------------------------------
 
+# the line of the offending key, or of the record's [[area]] (dwk.core.toml_records)
 AREA_ERRORS = {
-    "areas_missing_field.toml": ("", "Gebiet Nr. 1: es fehlen key"),
-    "areas_bad_slug.toml": ("", "Gebiet Nr. 1: ungültiger Slug 'Adorf Vogtland'"),
-    "areas_duplicate_slug.toml": ("", "Slugs sind nicht eindeutig"),
-    "areas_survey_bad_min_cell.toml": ("", "Gebiet Nr. 1: min_cell muss eine ganze Zahl ≥ 1 sein"),
-    "areas_not_a_table.toml": (
-        "", "Gebiet Nr. 1: es fehlen slug, name, type, key, level, land, kreis, member, references"
+    "areas_missing_field.toml": (":2", "Gebiet Nr. 1: key fehlt"),
+    "areas_bad_slug.toml": (":3", "Gebiet Nr. 1: ungültiger Slug 'Adorf Vogtland'"),
+    "areas_duplicate_slug.toml": (":14", "Slugs sind nicht eindeutig: adorf"),
+    "areas_survey_bad_min_cell.toml": (
+        ":16", "Gebiet Nr. 1, [[area.survey]] Nr. 1: min_cell muss eine ganze Zahl ≥ 1 sein"
     ),
+    # was "Gebiet Nr. 1: es fehlen slug, name, …": the text's letters read as areas
+    "areas_not_a_table.toml": (":2", "area muss als [[area]] stehen"),
     # tomllib's own message (English) after the position: see dwk/core/toml.py
     "areas_key_leading_zero.toml": (":6:8", None),
 }  # fmt: skip
@@ -506,11 +508,18 @@ def test_rule_files(name):
 
 
 CATALOGUE_ERRORS = {
-    "catalogue_bad_polarity.toml": "Indikator bevoelkerung: Polarität 'gut' unbekannt",
-    "catalogue_missing_field.toml": "Indikator Nr. 1: es fehlen formula",
-    "catalogue_unknown_field.toml": "Indikator bevoelkerung: unbekannte Felder dezimalen",
-    "catalogue_duplicate_id.toml": "Indikator-IDs sind nicht eindeutig",
-}
+    "catalogue_bad_polarity.toml": (
+        ":8", "Indikator bevoelkerung: polarity 'gut' ist nicht erlaubt (möglich: hoeher_guenstig, "
+        "niedriger_guenstig, neutral)",
+    ),
+    "catalogue_missing_field.toml": (":2", "Indikator bevoelkerung: formula fehlt"),
+    "catalogue_unknown_field.toml": (
+        ":10", "Indikator bevoelkerung: unbekanntes Feld 'dezimalen' (möglich: id, label, topic, "
+        "unit, formula, polarity, min_count, source, levels, decimals, age_from, age_to, "
+        "wegweiser, purpose)",
+    ),
+    "catalogue_duplicate_id.toml": (":15", "Indikator-IDs sind nicht eindeutig: bevoelkerung"),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE_ERRORS))
@@ -519,7 +528,7 @@ def test_catalogue_files(name):
 
     with pytest.raises(ConfigError) as err:
         load_catalogue(BAD / name)
-    _config_error(err.value, BAD / name, "", CATALOGUE_ERRORS[name])
+    _config_error(err.value, BAD / name, *CATALOGUE_ERRORS[name])
 
 
 # --- survey codebooks: `load_codebook`, and `dwk survey summarize --codebook` ---------------

@@ -2,9 +2,10 @@
 allowed values), checked field by field, with the line of the offending key in the error.
 
 tomllib gives values without positions, so `Lines` finds each key's line by scanning the text
-within its table (`[a.b]`, `[[a]]` counted per array). That costs no new dependency and is
-enough for the flat files dwk reads (codebook, review files); `tomlkit` keeps positions too,
-but only on its own document objects, and dwk reads every file through tomllib already.
+within its table (`[a.b]`, `[[a]]` counted per array, `[[a.b]]` per entry of `[[a]]`). That
+costs no new dependency and is enough for the files dwk reads (areas, catalogue, codebook,
+review files …); `tomlkit` keeps positions too, but only on its own document objects, and dwk
+reads every file through tomllib already.
 
 The types are strict on purpose: `"false"` is not a boolean, `18.9` is not a whole number and
 `"achtzehn"` not a number at all; each is refused rather than converted, since a converted
@@ -19,8 +20,10 @@ from datetime import date
 from pathlib import Path
 
 from dwk.core.errors import ConfigError
+from dwk.core.toml import load_toml
 
-Where = tuple[str | int, ...]  # ("survey",), ("item", 3), ("respondent", "age")
+# ("survey",), ("item", 3), ("respondent", "age"), ("area", 2, "survey", 0) for [[area.survey]]
+Where = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Lines:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self._lines: dict[Where, dict[str, int]] = {(): {}}
-        counts: dict[tuple[str, ...], int] = {}
+        counts: dict[Where, int] = {}  # entries so far of each array of tables
         current: Where = ()
         in_string = False
         for n, line in enumerate(text.splitlines(), start=1):
@@ -61,15 +64,22 @@ class Lines:
             in_string = quotes % 2 == 1
             if m := self._HEADER.match(line):
                 names = tuple(_unquote(p) for p in _split_dotted(m[2]))
+                # a name that is an array of tables stands for its latest entry: [[area.survey]]
+                # after the third [[area]] is ("area", 2, "survey", i), i counted in that area
+                table: Where = ()
+                for name in names[:-1]:
+                    table = (*table, name)
+                    if table in counts:
+                        table = (*table, counts[table] - 1)
+                table = (*table, names[-1])
                 if m[1] == "[[":
-                    i = counts.get(names, 0)
-                    counts[names] = i + 1
-                    current = (*names, i)
+                    i = counts.get(table, 0)
+                    counts[table] = i + 1
+                    current = (*table, i)
                 else:
-                    current = names
+                    current = table
                 self._lines.setdefault(current, {}).setdefault("", n)
-                parent = current[:-1] if m[1] == "[" else names[:-1]
-                self._lines.setdefault(parent, {}).setdefault(str(names[-1]), n)
+                self._lines.setdefault(table[:-1], {}).setdefault(str(names[-1]), n)
             elif m := self._KEY.match(line):
                 self._lines.setdefault(current, {}).setdefault(_unquote(m[1]), n)
 
@@ -94,30 +104,62 @@ def label(where: Where) -> str:
     return f"[{'.'.join(map(str, where))}]" if where else "Datei"
 
 
-def check(raw: object, schema: Schema, lines: Lines, where: Where) -> dict:
+def load(path: Path) -> tuple[dict, Lines]:
+    """A TOML file's content (syntax errors as `ConfigError` with line and column) and the
+    lines of its tables and keys."""
+    raw = load_toml(path)
+    return raw, Lines(path, path.read_text("utf-8"))
+
+
+def sections(raw: dict, allowed: tuple[str, ...], lines: Lines) -> None:
+    """Refuses a top-level key that is not in `allowed`: a misspelt `[[areas]]` would otherwise
+    leave the records silently empty."""
+    if unknown := [k for k in raw if k not in allowed]:
+        raise lines.error(f"unbekannter Abschnitt [{unknown[0]}] (möglich: {', '.join(allowed)})",
+                          (), unknown[0])  # fmt: skip
+
+
+def records(raw: dict, key: str, lines: Lines) -> list[dict]:
+    """The `[[key]]` tables of a file (none if absent); anything else under `key` is an error."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise lines.error(f"{key} muss als [[{key}]] stehen", (), key)
+    return value
+
+
+def record_name(what: str, i: int, raw: object) -> str:
+    """ "Indikator bevoelkerung" where the record has a text id, else "Indikator Nr. 3" (`i`
+    counted from 0)."""
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    return f"{what} {ident}" if isinstance(ident, str) and ident.strip() else f"{what} Nr. {i + 1}"
+
+
+def check(raw: object, schema: Schema, lines: Lines, where: Where, name: str | None = None) -> dict:
     """The record at `where`, every field checked against `schema`; absent optional fields are
-    left out, so the caller states its defaults."""
+    left out, so the caller states its defaults. Messages start with `name` ("Gebiet Nr. 3"),
+    by default with the table as `label` writes it."""
+    name = name or label(where)
     if not isinstance(raw, dict):
-        raise lines.error(f"{label(where)} muss eine Tabelle sein", where)
+        raise lines.error(f"{name} muss eine Tabelle sein", where)
     for key in raw:
         if key not in schema:
             raise lines.error(
-                f"{label(where)}: unbekanntes Feld {key!r} (möglich: {', '.join(schema)})",
-                where, key,
-            )  # fmt: skip
-    out = {}
-    for key, spec in schema.items():
-        if key not in raw:
-            if spec.required:
-                raise lines.error(f"{label(where)}: {key} fehlt", where)
-            continue
-        out[key] = _value(raw[key], spec, lines, where, key)
-    return out
+                f"{name}: unbekanntes Feld {key!r} (möglich: {', '.join(schema)})", where, key
+            )
+    missing = [key for key, spec in schema.items() if spec.required and key not in raw]
+    if missing:
+        what = f"{missing[0]} fehlt" if len(missing) == 1 else f"es fehlen {', '.join(missing)}"
+        raise lines.error(f"{name}: {what}", where)
+    return {
+        key: _value(raw[key], spec, lines, where, key, name)
+        for key, spec in schema.items()
+        if key in raw
+    }
 
 
-def _value(value: object, spec: Field, lines: Lines, where: Where, key: str) -> object:
+def _value(value: object, spec: Field, lines: Lines, where: Where, key: str, name: str) -> object:
     def fail(problem: str) -> ConfigError:
-        return lines.error(f"{label(where)}: {key} {problem}", where, key)
+        return lines.error(f"{name}: {key} {problem}", where, key)
 
     if not _is(value, spec.type):
         raise fail(f"muss {_TYPE_NAMES[spec.type]} sein, nicht {_shown(value)}")

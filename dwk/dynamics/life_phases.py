@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dwk.core import paths
-from dwk.core.errors import ConfigError
-from dwk.core.toml import load_toml
+from dwk.core.toml_records import Field, Schema, check, load, record_name, records, sections
 from dwk.core.types import level_of
 from dwk.dynamics.components import (
     BIRTHS,
@@ -41,21 +40,31 @@ class LifePhase:
     mapping: str
 
 
+PHASE: Schema = {
+    "id": Field(str, required=True, nonempty=True),
+    "label": Field(str, required=True, nonempty=True),
+    "age_label": Field(str, required=True, nonempty=True),
+    "bands": Field(list, required=True, of=str, nonempty=True),
+    "wegweiser": Field(str, required=True),
+    "mapping": Field(str, required=True),
+}
+
+
 def load_life_phases(path: Path | None = None) -> list[LifePhase]:
     path = path or paths.data_dir() / "life_phases.toml"
+    raw, lines = load(path)
+    sections(raw, ("phase",), lines)
     out = []
-    for i, raw in enumerate(load_toml(path).get("phase", []), start=1):
-        missing = [f for f in LifePhase.__dataclass_fields__ if f not in raw]
-        if missing:
-            raise ConfigError(f"Lebensphase Nr. {i}: es fehlen {', '.join(missing)}", file=path)
-        unknown = [b for b in raw["bands"] if b not in inputs.MOVE_LABELS]
+    for i, entry in enumerate(records(raw, "phase", lines)):
+        name = record_name("Lebensphase", i, entry)
+        fields = check(entry, PHASE, lines, ("phase", i), name)
+        unknown = [b for b in fields["bands"] if b not in inputs.MOVE_LABELS]
         if unknown:
-            raise ConfigError(
-                f"Lebensphase {raw['id']}: Altersgruppen {', '.join(unknown)} gibt es in den "
-                f"Wanderungstabellen nicht",
-                file=path,
-            )
-        out.append(LifePhase(**{**raw, "bands": tuple(raw["bands"])}))
+            raise lines.error(
+                f"{name}: Altersgruppen {', '.join(unknown)} gibt es in den "
+                f"Wanderungstabellen nicht", ("phase", i), "bands",
+            )  # fmt: skip
+        out.append(LifePhase(**{**fields, "bands": tuple(fields["bands"])}))
     return out
 
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dwk.core import paths
-from dwk.core.errors import ConfigError
-from dwk.core.toml import load_toml
+from dwk.core.toml_records import Field, Schema, check, load, record_name, records, sections
+from dwk.core.types import LEVELS
 
 POLARITIES = ("hoeher_guenstig", "niedriger_guenstig", "neutral")
-_REQUIRED = ("id", "label", "topic", "unit", "formula", "polarity", "min_count", "source", "levels")
 
 
 @dataclass(frozen=True)
@@ -31,24 +30,36 @@ class IndicatorDef:
     purpose: str = ""
 
 
+INDICATOR: Schema = {
+    "id": Field(str, required=True, nonempty=True),
+    "label": Field(str, required=True),
+    "topic": Field(str, required=True),
+    "unit": Field(str, required=True),
+    "formula": Field(str, required=True),
+    "polarity": Field(str, required=True, choices=POLARITIES),
+    "min_count": Field(int, required=True),
+    "source": Field(str, required=True),
+    "levels": Field(list, required=True, of=str, choices=LEVELS),
+    "decimals": Field(int),
+    "age_from": Field(int),
+    "age_to": Field(int),
+    "wegweiser": Field(str),
+    "purpose": Field(str),
+}
+
+
 def load_catalogue(path: Path | None = None) -> list[IndicatorDef]:
     path = path or paths.data_dir() / "catalogue.toml"
+    raw, lines = load(path)
+    sections(raw, ("indicator",), lines)
     out = []
-    for i, raw in enumerate(load_toml(path).get("indicator", []), start=1):
-        missing = [f for f in _REQUIRED if f not in raw]
-        if missing:
-            raise ConfigError(f"Indikator Nr. {i}: es fehlen {', '.join(missing)}", file=path)
-        if raw["polarity"] not in POLARITIES:
-            raise ConfigError(
-                f"Indikator {raw['id']}: Polarität {raw['polarity']!r} unbekannt", file=path
-            )
-        unknown = set(raw) - set(IndicatorDef.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(
-                f"Indikator {raw['id']}: unbekannte Felder {', '.join(sorted(unknown))}", file=path
-            )
-        out.append(IndicatorDef(**{**raw, "levels": tuple(raw["levels"])}))
-    ids = [d.id for d in out]
-    if len(set(ids)) != len(ids):
-        raise ConfigError("Indikator-IDs sind nicht eindeutig", file=path)
+    for i, entry in enumerate(records(raw, "indicator", lines)):
+        name = record_name("Indikator", i, entry)
+        fields = check(entry, INDICATOR, lines, ("indicator", i), name)
+        out.append(IndicatorDef(**{**fields, "levels": tuple(fields["levels"])}))
+    seen: set[str] = set()
+    for i, d in enumerate(out):
+        if d.id in seen:
+            raise lines.error(f"Indikator-IDs sind nicht eindeutig: {d.id}", ("indicator", i), "id")
+        seen.add(d.id)
     return out

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dwk.core import paths
 from dwk.core.errors import ConfigError
-from dwk.core.toml import load_toml
+from dwk.core.toml_records import Field, Schema, check, load
 from dwk.core.types import LEVELS
 
 __all__ = ["Role", "load_roles", "role", "tables"]
@@ -30,28 +30,27 @@ class Registry:
     roles: dict[str, Role]
 
 
+ROLE: Schema = {
+    "label": Field(str),
+    "tables": Field(list, required=True, of=str, nonempty=True),
+    "levels": Field(list, of=str, choices=LEVELS),
+}
+
+
 @cache
 def load_roles(path: Path | None = None) -> Registry:
     path = path or paths.data_dir() / "roles.toml"
-    doc = load_toml(path)
+    raw, lines = load(path)
     roles: dict[str, Role] = {}
-    for name, body in doc.items():
+    for name, body in raw.items():
         if name == "basis":
             continue
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("tables"), list)
-            or not body["tables"]
-        ):
-            raise ConfigError(
-                f"Rolle {name!r}: 'tables' muss eine nicht leere Liste sein", file=path
-            )
-        levels = tuple(body.get("levels", ()))
-        bad = [lv for lv in levels if lv not in LEVELS]
-        if bad:
-            raise ConfigError(f"Rolle {name!r}: unbekannte Ebene {bad[0]!r}", file=path)
+        fields = check(body, ROLE, lines, (name,), f"Rolle {name!r}")
         roles[name] = Role(
-            name, str(body.get("label", name)), tuple(map(str, body["tables"])), levels
+            name,
+            fields.get("label", name),
+            tuple(fields["tables"]),
+            tuple(fields.get("levels", ())),
         )
     return Registry(roles)
 

@@ -12,8 +12,7 @@ import numpy as np
 
 from dwk.areas import Area
 from dwk.core import paths
-from dwk.core.toml import load_toml
-from dwk.core.toml_records import Field, Lines, Schema, check
+from dwk.core.toml_records import Field, Schema, check, load, records, sections
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
@@ -94,23 +93,23 @@ def load_groups(path: Path | None = None) -> list[OutlookGroup]:
     """The age groups of `data/outlook.toml`, checked by type (`dwk.core.toml_records`): an
     age of "drei" or 2.5 or an upper bound below the lower is an error at its line."""
     path = path or paths.data_dir() / "outlook.toml"
-    doc = load_toml(path)
-    lines = Lines(path, path.read_text("utf-8"))
-    entries = doc.get("group", [])
-    if not isinstance(entries, list):
-        raise lines.error("group muss als [[group]] stehen", (), "group")
-    groups: list[OutlookGroup] = []
-    for i, raw in enumerate(entries):
-        fields = check(raw, GROUP, lines, ("group", i))
-        lo, hi = fields["age_from"], fields.get("age_to")
-        if not 0 <= lo <= 120 or (hi is not None and not lo < hi <= 121):
-            raise lines.error(f"[[group]] Nr. {i + 1}: Alter von {lo} bis unter {hi} ist kein "
-                              "Altersbereich in 0–120", ("group", i), "age_to" if hi is not None else "age_from")  # fmt: skip
-        if any(g.id == fields["id"] for g in groups):
-            raise lines.error(
-                f"[[group]] Nr. {i + 1}: id {fields['id']!r} doppelt", ("group", i), "id"
-            )
-        groups.append(OutlookGroup(**fields))
+    raw, lines = load(path)
+    sections(raw, ("group",), lines)
+    groups = []
+    for i, entry in enumerate(records(raw, "group", lines)):
+        where, name = ("group", i), f"Altersgruppe Nr. {i + 1}"
+        group = OutlookGroup(**check(entry, GROUP, lines, where, name))
+        # an empty range would sum to 0 persons and read as a change of 0/0
+        if group.age_from < 0:
+            raise lines.error(f"{name}: age_from muss ≥ 0 sein", where, "age_from")
+        if group.age_to is not None and group.age_to <= group.age_from:
+            raise lines.error(f"{name}: age_to muss größer als age_from sein (das Alter age_to "
+                              f"gehört nicht mehr zur Gruppe)", where, "age_to")  # fmt: skip
+        if group.age_to is not None and group.age_to > 121 or group.age_from > 120:
+            raise lines.error(f"{name}: Alter über 120", where, "age_to")
+        if any(g.id == group.id for g in groups):
+            raise lines.error(f"{name}: id {group.id!r} doppelt", where, "id")
+        groups.append(group)
     return groups
 
 

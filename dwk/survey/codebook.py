@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dwk.core.errors import ConfigError
-from dwk.core.toml import load_toml
-from dwk.core.toml_records import Field, Lines, Schema, check
+from dwk.core.toml_records import Field, Lines, Schema, check, load, records, sections
 
 POLARITIES = ("zustimmung_guenstig", "zustimmung_unguenstig", "neutral")
 AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (
@@ -126,11 +125,8 @@ SECTIONS = ("survey", "scale", "item", "respondent", "weighting", "open")
 
 def load_codebook(path: Path) -> Codebook:
     """The codebook at `path`, every field checked by type; errors name the line to fix."""
-    raw = load_toml(path)
-    lines = Lines(path, path.read_text("utf-8"))
-    if unknown := [k for k in raw if k not in SECTIONS]:
-        raise lines.error(f"unbekannter Abschnitt [{unknown[0]}] (möglich: {', '.join(SECTIONS)})",
-                          (), unknown[0])  # fmt: skip
+    raw, lines = load(path)
+    sections(raw, SECTIONS, lines)
     if not isinstance(raw.get("survey"), dict):
         raise lines.error("Abschnitt [survey] fehlt", (), "survey")
     survey = check(raw["survey"], SURVEY, lines, ("survey",))
@@ -139,13 +135,13 @@ def load_codebook(path: Path) -> Codebook:
         raise lines.error(f"[survey]: min_age {min_age} liegt nicht zwischen 0 und 120",
                           ("survey",), "min_age")  # fmt: skip
     scales = {sid: _scale(sid, s, lines) for sid, s in _section(raw, "scale", lines).items()}
-    items = tuple(_item(i, r, scales, lines) for i, r in enumerate(_array(raw, "item", lines)))
+    items = tuple(_item(i, r, scales, lines) for i, r in enumerate(records(raw, "item", lines)))
     if not items:
         raise lines.error("Codebuch ohne [[item]]", ())
     respondents = {f: _respondent(f, r, lines)
                    for f, r in _section(raw, "respondent", lines, required=False).items()}  # fmt: skip
     opens = tuple(OpenQuestion(**check(o, OPEN, lines, ("open", i)))
-                  for i, o in enumerate(_array(raw, "open", lines)))  # fmt: skip
+                  for i, o in enumerate(records(raw, "open", lines)))  # fmt: skip
     weighting = check(raw.get("weighting", {}), WEIGHTING, lines, ("weighting",))
     by = tuple(weighting.get("by", ()))
     for f in by:
@@ -171,13 +167,6 @@ def _section(raw: dict, key: str, lines: Lines, required: bool = True) -> dict:
     if not isinstance(value, dict):
         raise lines.error(f"Abschnitt [{key}] fehlt" if value is None
                           else f"{key} muss als Abschnitt [{key}.…] stehen", (), key)  # fmt: skip
-    return value
-
-
-def _array(raw: dict, key: str, lines: Lines) -> list[dict]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-        raise lines.error(f"{key} muss als [[{key}]] stehen", (), key)
     return value
 
 
