@@ -113,7 +113,7 @@ def _size_label(bounds: list[int], i: int) -> str:
 
 def _classes(ctx: Context, registry: Registry, level: str) -> dict[str, _Class]:
     """Size class, degree of urbanisation and region of every inhabited area of the level, each
-    at its latest Stichtag (Gemeinden 31.12.2015, Kreise 31.12.2020)."""
+    at its latest Stichtag."""
     from dwk.indicators.catalogue import load_catalogue
 
     rules = peer_rules()

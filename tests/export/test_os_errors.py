@@ -143,7 +143,7 @@ def test_cli_batch_with_a_full_disk_half_way_exits_1(store, tmp_path, monkeypatc
                                 "--out", str(out), "--format", "md,html")  # fmt: skip
     monkeypatch.undo()
     assert code == 1
-    assert sorted(os.listdir(out)) == ["adorf.html", "adorf.md", "index.html"]
+    assert sorted(os.listdir(out)) == ["adorf-daten", "adorf.html", "adorf.md", "index.html"]
     failed = [line for line in stderr.splitlines() if line.startswith("fehlgeschlagen")]
     assert failed == [
         f"fehlgeschlagen: grabow: {out}/grabow.md: kann nicht geschrieben werden: "

@@ -148,6 +148,8 @@ def test_every_chart_links_its_numbers_as_csv(member_reports, pages):
     out, _ = member_reports
     for slug, html in pages.items():
         figures = re.findall(r'<figure id="abb-([^"]+)" class="chart">.*?</figure>', html, re.S)
+        # maps carry each area's value in its path's <title>; the charts their CSV
+        figures = [f for f in figures if not f.startswith("karte-")]
         links = re.findall(r'<a class="daten" href="([^"]+)">', html)
         assert len(links) == len(figures) >= 3, slug
         for link in links:

@@ -40,6 +40,14 @@ def test_urbanisation_is_kept(registry):
     # GV line 12525: Saarbrücken …,01,dicht besiedelt; line 12552: Mettlach …,03,gering besiedelt
     assert registry.gv.urbanisation["10041100"] == 1
     assert registry.gv.urbanisation["10042114"] == 3
-    assert len(registry.gv.urbanisation) == sum(
-        1 for r in _gv_rows() if r["verstaedterungschluessel"]
-    )
+    # every Gemeinde with a Grad der Verstädterung in either edition: the 2019 CSV (11,004)
+    # and the 2023 XLSX (10,981, column T), 11,009 keys together, the newer edition's first
+    import openpyxl
+
+    xlsx = paths.raw_dir() / "destatis-gv-2023" / "31122023_Auszug_GV.xlsx"
+    sheet = openpyxl.load_workbook(xlsx, read_only=True).worksheets[1]
+    newer = {r[2] + r[3] + r[4] + r[6] for r in sheet.iter_rows(values_only=True)
+             if r and r[0] == "60" and r[19]}  # fmt: skip
+    older = {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"] for r in _gv_rows()
+             if r["verstaedterungschluessel"]}  # fmt: skip
+    assert len(registry.gv.urbanisation) == len(newer | older) == 11009

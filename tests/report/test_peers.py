@@ -3,7 +3,6 @@ Grad der Verstädterung, same part of Germany — and shows median, range and co
 
 from __future__ import annotations
 
-import csv
 import json
 import statistics
 
@@ -26,68 +25,52 @@ def adorf(store, registry, ctx, catalogue):
                          profile_rules(catalogue), ctx)  # fmt: skip
 
 
-def _raw_population_2015() -> dict[str, int]:
-    # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;…": key, name, 2015 total
-    out = {}
-    with (RAW / "genesapi-data" / "12411-01-01-5_00.csv").open(encoding="utf-8") as f:
-        for row in csv.reader(f, delimiter=";"):
-            if len(row) > 2 and len(row[0]) == 8 and row[0].isdigit() and row[2].isdigit():
-                out[row[0]] = int(row[2])
-    return out
+def _raw_gv_2023() -> dict[str, tuple[int, str]]:
+    """Satzart-60 rows of the Gemeindeverzeichnis of 31.12.2023 (XLSX): key → (population,
+    Grad der Verstädterung), e.g. row 14317: '60','63','14','5','23','0010','010',
+    'Adorf/Vogtl., Stadt', 42.97, 4694, …, '03', 'gering besiedelt'."""
+    import openpyxl
 
-
-def _raw_urbanisation() -> dict[str, str]:
-    # AuszugGV4QAktuell.csv, Satzart 60: …,K01,Nordsaarland,03,gering besiedelt
-    with (RAW / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv").open(
-        encoding="utf-8-sig"
-    ) as f:
-        return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: r["verstaedterungschluessel"]
-                for r in csv.DictReader(f) if r["satzart"] == "60"}  # fmt: skip
+    sheet = openpyxl.load_workbook(RAW / "destatis-gv-2023" / "31122023_Auszug_GV.xlsx",
+                                   read_only=True).worksheets[1]  # fmt: skip
+    return {r[2] + r[3] + r[4] + r[6]: (int(r[9]), r[18]) for r in sheet.iter_rows(values_only=True)
+            if r and r[0] == "60" and r[9] is not None}  # fmt: skip
 
 
 def test_adorf_is_compared_with_small_rural_towns_of_the_east(adorf):
-    population, urbanisation = _raw_population_2015(), _raw_urbanisation()
-    assert population["14523010"] == 5078 and urbanisation["14523010"] == "03"
-    peers = sorted(k for k, n in population.items() if 5000 <= n < 10000 and k[:2] in EAST
-                   and urbanisation.get(k) == "03" and k != "14523010")  # fmt: skip
+    gv = _raw_gv_2023()
+    assert gv["14523010"] == (4694, "03")
+    peers = sorted(k for k, (n, u) in gv.items()
+                   if 2000 <= n < 5000 and k[:2] in EAST and u == "03" and k != "14523010")  # fmt: skip
     g = adorf.similar
     assert (
         g.label
-        == "Gemeinden mit 5.000 bis unter 10.000 Einwohnern, gering besiedelt, Ostdeutschland"
+        == "Gemeinden mit 2.000 bis unter 5.000 Einwohnern, gering besiedelt, Ostdeutschland"
     )
-    # Drei Gleichen (16067086, 5065 people in 2015) is not in the GV of 31.12.2019 under that key
-    # (GV line "60,64,16,0,67,5052,089,Drei Gleichen,…": 16067089 since a merger), so it takes
-    # the density stand-in: below 150 Ew./km², gering besiedelt
-    assert set(g.keys) - set(peers) == {"16067086"} and set(peers) <= set(g.keys)
-    assert g.n == 163 and not g.widened
-    peers = list(g.keys)
+    assert sorted(g.keys) == peers and g.n == len(peers) == 378 and not g.widened
     pop = g.stats["bevoelkerung"]
-    assert pop.n == 163 and pop.median == statistics.median(population[k] for k in peers)
-    assert (pop.low, pop.high) == (
-        min(population[k] for k in peers),
-        max(population[k] for k in peers),
-    )
+    assert pop.n == 378 and pop.median == statistics.median(gv[k][0] for k in peers)
+    assert (pop.low, pop.high) == (min(gv[k][0] for k in peers), max(gv[k][0] for k in peers))
 
 
 def test_reports_show_the_peer_group(adorf):
     g, pop = adorf.similar, adorf.similar.stats["bevoelkerung"]
-    median = f"{pop.median:,.0f}".replace(",", ".")
     md = render_markdown(adorf)
     section = md[md.index("### Vergleichsgruppe") : md.index("## Funktionale Altersgruppen")]
-    assert f"{g.label}: 163 Gebiete ohne Adorf/Vogtl." in section
-    assert f"| Bevölkerung | 5.078 | {median} |" in section
+    assert f"{g.label}: 378 Gebiete ohne Adorf/Vogtl." in section
+    assert "| Bevölkerung | 4.694 |" in section
     html = render_html(adorf)
     kennzahlen = html[html.index('<section id="kennzahlen">') :]
     kennzahlen = kennzahlen[: kennzahlen.index("</section>")]
     assert (
         "Vergleichsgruppe: ähnliche Gebiete" in kennzahlen
-        and "<strong>163</strong> Gebiete" in kennzahlen
+        and "<strong>378</strong> Gebiete" in kennzahlen
     )
     record = json.loads(render_json(adorf))["peer_group"]
-    assert record["n"] == 163 and record["region"] == "Ostdeutschland"
-    assert record["urbanisation"] == "gering besiedelt" and record["stichtag"] == "2015-12-31"
+    assert record["n"] == 378 and record["region"] == "Ostdeutschland"
+    assert record["urbanisation"] == "gering besiedelt" and record["stichtag"] == "2023-12-31"
     ind = next(i for i in record["indicators"] if i["id"] == "bevoelkerung")
-    assert ind["median"] == pop.median and ind["n"] == 163
+    assert ind["median"] == pop.median and ind["n"] == 378
 
 
 def test_a_small_group_is_widened_and_says_so(store, registry, ctx, catalogue):
@@ -95,6 +78,10 @@ def test_a_small_group_is_widened_and_says_so(store, registry, ctx, catalogue):
 
     emsland = registry.resolve("emsland")
     g = peer_group(ctx, registry, emsland, [d for d in catalogue if d.id == "bevoelkerung"])
-    # fewer than five Kreise of 250.000–500.000 people below 150 Ew./km² in the north
+    # fewer than five Kreise of 250.000–500.000 people below 150 Ew./km² in the north, so the
+    # group is widened to Germany, where four are left on 31.12.2024 (12411-0015_kreise_2020-
+    # 2024.csv; areas of 11111-01-01-4): Rendsburg-Eckernförde 278058, Hochsauerlandkreis
+    # 260843 / 1960,17 km², Mittelsachsen 296431 / 2116,85 km², Bautzen 292608 / 2395,61 km²
     assert g.widened and g.region == "" and g.label.endswith("ganz Deutschland")
-    assert g.n >= 5 and "Bevölkerungsdichte" in g.urbanisation_source
+    assert g.keys == ("01058", "05958", "14522", "14625")
+    assert "Bevölkerungsdichte" in g.urbanisation_source

@@ -36,17 +36,18 @@ def _texts(p, indicator=None):
 
 
 def test_population_change_is_said_in_words_once(build):
-    # data/raw/genesapi-data/12411-01-01-5_00.csv:
-    # 14523010;        Adorf/Vogtl., Stadt;5078;…;5302;… (31.12.2015 and 31.12.2011)
-    # 14;  Sachsen;4084851;…;4054182;…
-    # (5078 − 5302) / 5302 = −4,22 %; Sachsen +0,76 %; difference −4,98 Prozentpunkte
+    # data/raw/genesapi-data/12411-01-01-5_00.csv (31.12.2011):
+    # 14523010;        Adorf/Vogtl., Stadt;5078;…;5302;…  and  14;  Sachsen;4084851;…;4054182;…
+    # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx (31.12.2023): Adorf 4694, Sachsen as the
+    # sum of its Gemeinden 4089467 (both on the Zensus 2011 basis, like 2011)
+    # (4694 − 5302) / 5302 = −11,47 %; Sachsen +0,87 %; difference −12,34 Prozentpunkte
     p = build("adorf")
     [text] = _texts(p, "bevoelkerungsentwicklung_seit_2011")
     assert text == (
-        "Die Einwohnerzahl ist seit 2011 um 4,2 % gesunken (2011–2015), "
-        "5,0 Prozentpunkte unter der Entwicklung in Sachsen (0,8 %)."
+        "Die Einwohnerzahl ist seit 2011 um 11,5 % gesunken (2011–2023), "
+        "12,3 Prozentpunkte unter der Entwicklung in Sachsen (0,9 %)."
     )
-    assert not any("verändert" in t or "−4,2 %" in t for t in _texts(p))
+    assert not any("verändert" in t or "−11,5 %" in t for t in _texts(p))
 
 
 def test_mean_age_is_one_item_that_names_every_reference(build):
@@ -114,7 +115,7 @@ def test_reports_name_the_area_with_its_article_and_one_full_stop(build):
     emsland = render_markdown(build("emsland"))
     assert "lebten im Landkreis Emsland **" in emsland and "in Landkreis" not in emsland
     adorf_md, adorf_html = render_markdown(build("adorf")), render_html(build("adorf"))
-    assert "lebten in der Stadt Adorf/Vogtl. **5.078** Menschen" in adorf_md
+    assert "lebten in der Stadt Adorf/Vogtl. **4.694** Menschen" in adorf_md
     assert "Vogtl.." not in adorf_md and "Vogtl.." not in adorf_html
     from dwk.area_phrases import end_sentence
 
