@@ -46,15 +46,19 @@ def gv_codes(path: Path | None = None) -> tuple[list[str], dict[int, str], dict[
 
 
 def gv_facts(store: Store) -> GvFacts:
-    """From the first GV table of `data/gv_kinds.toml` the store holds; empty without one."""
+    """From the first GV table of `data/gv_kinds.toml` the store holds, each key as its newest
+    edition has it; empty without one."""
     tables, kinds, _ = gv_codes()
     code = next((t for t in tables if t in store.tables()), None)
     if code is None:
         return GvFacts()
     frame = store.table(code)
     frame = frame.loc[frame["level"] == "gemeinde"]
+    # the table may hold several editions (31.12.2019, 31.12.2023): oldest first, so that each
+    # key ends with its newest name, kind and Verstädterung
+    frame = frame.sort_values("period", kind="stable")
     names = dict(zip(frame["area_key"].astype(str), frame["area_name"].astype(str), strict=True))
-    out = GvFacts(code, str(frame["period"].iloc[0]) if len(frame) else "", names)
+    out = GvFacts(code, str(frame["period"].iloc[-1]) if len(frame) else "", names)
     for variable, target in ((KIND, out.kinds), (URBANISATION, out.urbanisation)):
         rows = frame.loc[frame["variable"] == variable]
         for key, value in zip(rows["area_key"].astype(str), rows["value"], strict=True):

@@ -17,16 +17,17 @@ FIRST = (
 
 CASES = {
     "age_as_word": ("age_to = 3", 'age_to = "drei"',
-                    "[[group]] Nr. 2: age_to muss eine ganze Zahl sein, nicht der Text 'drei'"),
+                    "Altersgruppe Nr. 2: age_to muss eine ganze Zahl sein, nicht der Text 'drei'"),
     "age_as_float": ("age_to = 3", "age_to = 2.5",
-                     "[[group]] Nr. 2: age_to muss eine ganze Zahl sein, nicht 2.5"),
+                     "Altersgruppe Nr. 2: age_to muss eine ganze Zahl sein, nicht 2.5"),
     "bool_as_text": ("age_to = 3", 'age_to = 3\ntable = "false"',
-                     "[[group]] Nr. 2: table muss true oder false (ohne Anführungszeichen) sein, "
+                     "Altersgruppe Nr. 2: table muss true oder false (ohne Anführungszeichen) sein, "
                      "nicht der Text 'false'"),
     "upper_below_lower": ("age_to = 3", "age_to = 0",
-                          "[[group]] Nr. 2: Alter von 0 bis unter 0 ist kein Altersbereich in 0–120"),
+                          "Altersgruppe Nr. 2: age_to muss größer als age_from sein (das Alter age_to "
+                          "gehört nicht mehr zur Gruppe)"),
     "unknown_field": ("age_to = 3", "age_to = 3\nalter_bis = 3",
-                      "[[group]] Nr. 2: unbekanntes Feld 'alter_bis' (möglich: id, label, "
+                      "Altersgruppe Nr. 2: unbekanntes Feld 'alter_bis' (möglich: id, label, "
                       "age_from, age_to, table)"),
 }  # fmt: skip
 

@@ -45,17 +45,17 @@ def test_a_short_reason_is_shown_whole():
 
 
 SMALL = "<html><body><p>Adorf</p></body></html>"
-# 100,000 words in one paragraph: WeasyPrint lays this out for minutes (20,000 take ~20 s).
-HUGE = "<html><body><p>" + " ".join(f"Wort{i}" for i in range(100_000)) + "</p></body></html>"
+# 200,000 words in one paragraph: WeasyPrint lays this out for minutes (20,000 take seconds).
+HUGE = "<html><body><p>" + " ".join(f"Wort{i}" for i in range(200_000)) + "</p></body></html>"
 
 
 def test_a_document_over_its_budget_fails_alone():
     pytest.importorskip("weasyprint")
     from dwk.render.pdf_pool import render_pdfs
 
-    small, huge, again = render_pdfs([SMALL, HUGE, SMALL], budget=20, workers=2)
+    small, huge, again = render_pdfs([SMALL, HUGE, SMALL], budget=8, workers=2)
     assert huge.pdf is None
-    assert huge.error == "PDF-Ausgabe nach 20 s abgebrochen (Zeitlimit je Dokument)"
+    assert huge.error == "PDF-Ausgabe nach 8 s abgebrochen (Zeitlimit je Dokument)"
     assert small.error is None and small.pdf.startswith(b"%PDF-")
     assert again.pdf == small.pdf  # a fresh worker took over, same bytes
 
@@ -69,8 +69,12 @@ def test_the_meeting_lists_a_pdf_over_budget_as_failed(store, registry, tmp_path
     from dwk.app import meeting
 
     real = meeting.render_pdfs
-    monkeypatch.setattr(meeting, "render_pdfs",
-                        lambda pages, budget: real([SMALL] * (len(pages) - 1) + [HUGE], budget))  # fmt: skip
+
+    def small_but_the_comparison(pages, budget):
+        return real([HUGE if "<title>Die DWK-Mitglieder im Vergleich" in p else SMALL
+                     for p in pages], budget)  # fmt: skip
+
+    monkeypatch.setattr(meeting, "render_pdfs", small_but_the_comparison)
     result = meeting.export_meeting(store, registry, tmp_path / "treffen", pdf_budget=20)
     folder = tmp_path / "treffen"
     assert result.failed == [
