@@ -3,6 +3,7 @@ as CSV, JSON or a short table, with the assumptions it rests on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TextIO
 
 import numpy as np
@@ -23,6 +24,7 @@ from dwk.render.output import write_result
 from dwk.store import Store
 
 CSV_COLUMNS = ["area", "variant", "year", "sex", "age_from", "age_to", "value"]
+TOTAL_COLUMNS = ["area", "variant", "year", "value"]
 OUT_SEXES = (*SEXES, "total")
 
 
@@ -31,22 +33,26 @@ def projection_for(
     base_year: int | None, to: int, variants: list[str] | None,
 ) -> tuple[Projection, dict[str, str]]:  # fmt: skip
     """The projection `dwk project` prints, and the names of its areas."""
-    unknown = [v for v in variants or [] if v not in VARIANTS]
-    if unknown:
-        raise DwkError(f"unbekannte Variante {unknown[0]!r} (möglich: {', '.join(VARIANTS)})")
+    _check_variants(variants)
     ctx = Context(store, registry.changes)
     if level == "kreis":
         keys = kreis_keys(ctx, base_year or fc.KREIS_BASES[-1])
     elif level is not None:
-        raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis)")
+        raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis, gemeinde)")
     elif not queries:
-        raise DwkError("AREA… oder --level kreis angeben")
+        raise DwkError("AREA… oder --level kreis|gemeinde angeben")
     else:
         keys = list(dict.fromkeys(registry.resolve(q).key for q in queries))
     # NoProjection is a DwkError: the CLI prints it as one line with exit code 2
     proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
     names = {k: registry.get(k).name for k in keys}
     return proj, names
+
+
+def _check_variants(variants: list[str] | None) -> None:
+    unknown = [v for v in variants or [] if v not in VARIANTS]
+    if unknown:
+        raise DwkError(f"unbekannte Variante {unknown[0]!r} (möglich: {', '.join(VARIANTS)})")
 
 
 def _cube(proj: Projection, variant: str) -> np.ndarray:
@@ -78,6 +84,110 @@ def frame(proj: Projection) -> pd.DataFrame:
         )
     out = pd.concat(parts, ignore_index=True)[CSV_COLUMNS]
     return out.sort_values("area", kind="stable", ignore_index=True)
+
+
+def run_project(
+    store: Store, registry: Registry, queries: list[str], level: str | None,
+    base_year: int | None, to: int, variants: list[str] | None, fmt: str, *,
+    totals: bool = False, backtest: bool = False, out: TextIO, err: TextIO,
+) -> None:  # fmt: skip
+    """`dwk project`: the backtest, the totals or the full projection, in `fmt`."""
+    if backtest:
+        from dwk.projection.backtest import run_backtest
+
+        write_backtest(run_backtest(Context(store, registry.changes)), fmt, out)
+        return
+    if level == "gemeinde":
+        _write_gemeinden(store, registry, base_year, to, variants, fmt, totals, out, err)
+        return
+    proj, names = projection_for(store, registry, queries, level, base_year, to, variants)
+    (write_totals if totals else write_projection)(proj, names, fmt, out, err)
+
+
+def gemeinde_batches(
+    ctx: Context, base_year: int | None, to: int, variants: list[str] | None
+) -> Iterator[Projection]:
+    """Every Gemeinde of the base year with an age structure, one projection per Kreis (the
+    batch `model.project_gemeinden` computes anyway), in key order."""
+    _check_variants(variants)
+    for kreis in kreis_keys(ctx, fc.GEMEINDE_BASE):
+        members = fc.gemeinde_members(ctx, kreis)
+        if members:
+            yield fc.project_areas(ctx, members, base_year, to, tuple(variants or VARIANTS))
+
+
+def _write_gemeinden(
+    store: Store, registry: Registry, base_year: int | None, to: int,
+    variants: list[str] | None, fmt: str, totals: bool, out: TextIO, err: TextIO,
+) -> None:  # fmt: skip
+    """`--level gemeinde`: Kreis by Kreis, so memory stays flat; CSV is streamed, the totals
+    can also be JSON or a table."""
+    ctx = Context(store, registry.changes)
+    batches = gemeinde_batches(ctx, base_year, to, variants)
+    if fmt == "csv":
+        last = None
+        for i, proj in enumerate(batches):
+            rows = totals_frame(proj) if totals else frame(proj)
+            rows.to_csv(out, index=False, header=i == 0, lineterminator="\n", float_format="%.1f")
+            last = proj
+        for a in last.assumptions if last is not None else []:
+            err.write(f"# {a.topic}: {a.text} [{a.tables}]\n")
+        return
+    if not totals:
+        raise DwkError("--level gemeinde ohne --totals nur mit --format csv")
+    parts = list(batches)
+    proj = fc.joined(parts)
+    names = {k: registry.get(k).name for k in proj.keys}
+    write_totals(proj, names, fmt, out, err)
+
+
+def totals_frame(proj: Projection) -> pd.DataFrame:
+    """One row per area, variant and year: the total population, the sum of the `total` rows
+    of `frame` over the ages (so a file of totals adds up with the full one)."""
+    parts = []
+    for variant in proj.runs:
+        total = _cube(proj, variant)[:, :, 2].sum(axis=2).round(1)  # (years, areas)
+        idx = np.indices(total.shape).reshape(2, -1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area": np.array(proj.keys)[idx[1]],
+                    "variant": variant,
+                    "year": np.array(proj.years)[idx[0]],
+                    "value": total.reshape(-1),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)[TOTAL_COLUMNS]
+    return out.sort_values("area", kind="stable", ignore_index=True)
+
+
+def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
+                 err: TextIO) -> None:  # fmt: skip
+    """`--totals`: `area,variant,year,value`, small enough for every Gemeinde in one file."""
+    rows = totals_frame(proj)
+
+    def as_csv(stream: TextIO) -> None:
+        rows.to_csv(stream, index=False, lineterminator="\n", float_format="%.1f")
+        for a in proj.assumptions:
+            err.write(f"# {a.topic}: {a.text} [{a.tables}]\n")
+
+    def body() -> dict:
+        return {
+            "base_year": proj.base_year,
+            "base_table": proj.base_table,
+            "assumptions": [vars(a) for a in proj.assumptions],
+            "totals": [
+                {"area": r.area, "name": names.get(r.area, ""), "variant": r.variant,
+                 "year": int(r.year), "value": float(r.value)}
+                for r in rows.itertuples(index=False)
+            ],
+        }  # fmt: skip
+
+    write_result(
+        fmt, out, table=lambda stream: _table(proj, names, stream, every_year=True), body=body,
+        csv=as_csv,
+    )  # fmt: skip
 
 
 def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
@@ -124,12 +234,15 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
     }
 
 
-def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
+def _table(proj: Projection, names: dict[str, str], out: TextIO, every_year: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=out, width=140)
-    shown = [y for y in proj.years if (y - proj.base_year) % 5 == 0 or y == proj.years[-1]]
+    shown = [
+        y for y in proj.years
+        if every_year or (y - proj.base_year) % 5 == 0 or y == proj.years[-1]
+    ]  # fmt: skip
     for i, key in enumerate(proj.keys):
         table = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
         table.add_column("Jahr")

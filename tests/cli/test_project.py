@@ -114,10 +114,51 @@ def test_project_gemeinde_and_json(cache_dir, store):
     }
 
 
+def _csv(*args, cache_dir):
+    r = dwk("project", *args, "--format", "csv", env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout)))
+
+
+@pytest.mark.parametrize(
+    ("area", "to", "key", "base", "observed"),
+    [
+        # untergeekDE-scrape-covid19/12411-0015.csv line 118:
+        # "05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696" (2016–2020)
+        ("dortmund", "2023", "05913", "2020", 587696),
+        # 12411-02-03-5: Vrees 31.12.2015, 1767 (as in test_project_gemeinde_and_json)
+        ("vrees", "2018", "03454055", "2015", 1767),
+    ],
+)
+def test_totals_add_up_with_the_full_csv(cache_dir, store, area, to, key, base, observed):
+    full = _csv(area, "--to", to, cache_dir=cache_dir)
+    totals = _csv(area, "--to", to, "--totals", cache_dir=cache_dir)
+    assert list(totals[0]) == ["area", "variant", "year", "value"]
+    years = range(int(base), int(to) + 1)
+    assert len(totals) == 3 * len(years)
+    summed: dict[tuple[str, str, str], float] = {}
+    by_sex: dict[tuple[str, str, str], float] = {}
+    for row in full:
+        k = (row["area"], row["variant"], row["year"])
+        if row["sex"] == "total":
+            summed[k] = summed.get(k, 0.0) + float(row["value"])
+        else:
+            by_sex[k] = by_sex.get(k, 0.0) + float(row["value"])
+    assert {(r["area"], r["variant"], r["year"]) for r in totals} == set(summed)
+    for row in totals:
+        k = (row["area"], row["variant"], row["year"])
+        assert float(row["value"]) == pytest.approx(summed[k], abs=0.051), k
+        assert float(row["value"]) == pytest.approx(by_sex[k], abs=10), k  # rounding to 0.1
+        if row["year"] == base:
+            assert row["area"] == key
+            assert float(row["value"]) == pytest.approx(observed, abs=1)
+
+
 @pytest.mark.parametrize(
     "args",
     [("dortmund", "--variant", "medium"), ("vrees", "--base-year", "2020"),
-     ("dortmund", "--base-year", "2017"), ("--level", "gemeinde"), ("14",),
+     ("dortmund", "--base-year", "2017"), ("--level", "land"), ("14",),
+     ("--level", "gemeinde", "--format", "json"), ("--level", "gemeinde", "--base-year", "2020"),
      ("dortmund", "--to", "2020"), ("vrees", "--to", "2100")],
 )  # fmt: skip
 def test_project_bad_input_exits_2(cache_dir, store, args):
