@@ -14,7 +14,7 @@ from dwk.core.errors import DwkError
 from dwk.core.format import format_de
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
-from dwk.projection.backtest import Backtest
+from dwk.projection.backtest import CHECK_GROUPS, GEMEINDE_CHECK, TOTAL, Backtest
 from dwk.projection.describe import area_levels
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_keys
@@ -260,9 +260,10 @@ def _table(proj: Projection, names: dict[str, str], out: TextIO, every_year: boo
 def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
     body = {
         "areas": bt.areas,
+        "years": bt.years,
         "gemeinden": bt.gemeinde_areas,
         "persistence": bt.persistence,
-        "mape": bt.records(),
+        "scores": bt.records(),
     }
     write_result(
         fmt,
@@ -275,33 +276,49 @@ def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
     )
 
 
+STATS = {
+    "mape": "mittlerer absoluter prozentualer Fehler (MAPE, %)",
+    "bias": "mittlerer Fehler mit Vorzeichen (%, negativ: zu niedrig)",
+    "too_low": "Anteil der zu niedrig vorausberechneten Kreise (%)",
+}
+
+
 def _backtest_table(bt: Backtest, out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    title = (f"Rückrechnung: {bt.areas} Kreise ab 31.12.2015, mittlerer absoluter "
-             "prozentualer Fehler (MAPE, %)")  # fmt: skip
-    table = Table(title=title)
-    table.add_column("Verfahren")
-    for y in bt.years:
-        table.add_column(f"{y} ({y - 2015} J.)", justify="right")
-    groups = next(iter(bt.groups.values()))
-    for g in groups:
-        table.add_column(f"{g} {bt.groups_year}", justify="right")
-    for method, values in bt.totals.items():
-        cells = [format_de(v, 2) for v in values] + [
-            format_de(v, 2) for v in bt.groups[method].values()
-        ]
-        table.add_row(method, *cells)
     console = Console(file=out, width=160)
-    console.print(table)
-    lines = Table(
-        title="Gemeinden ab 31.12.2015, Fehler 31.12.2019 in %",
-        caption=f"{bt.gemeinde_areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
+    methods = bt.methods()
+    groups = [g for g, _, _ in CHECK_GROUPS
+              if any(s.measure == g for s in bt.scores if s.level == "kreis")]  # fmt: skip
+    counts = {y: bt.score("kreis", methods[0], TOTAL, y).areas for y in bt.years}
+    kreise = f"{counts[bt.years[0]]} Kreise" + "".join(
+        f" ({y}: {n})" for y, n in counts.items() if n != counts[bt.years[0]]
     )
-    lines.add_column("Verfahren")
-    lines.add_column("MAPE", justify="right")
-    lines.add_column("Median", justify="right")
-    for method, (mape, median) in bt.gemeinden.items():
-        lines.add_row(method, format_de(mape, 2), format_de(median, 2))
-    console.print(lines)
+    for stat, label in STATS.items():
+        table = Table(title=f"Rückrechnung: {kreise} ab 31.12.2015, {label}")
+        table.add_column("Verfahren")
+        for y in bt.years:
+            table.add_column(f"{y} ({y - 2015} J.)", justify="right")
+        for g in groups:
+            table.add_column(f"{g} {bt.groups_year}", justify="right")
+        for method in methods:
+            cells = [getattr(bt.score("kreis", method, TOTAL, y), stat) for y in bt.years]
+            cells += [getattr(bt.score("kreis", method, g, bt.groups_year), stat) for g in groups]
+            table.add_row(method, *(format_de(v, 2 if stat != "too_low" else 0) for v in cells))
+        console.print(table)
+    measures = list(dict.fromkeys(s.measure for s in bt.scores if s.level == "gemeinde"))
+    for measure in measures:
+        first = bt.score("gemeinde", methods[0], measure, GEMEINDE_CHECK)
+        lines = Table(
+            title=f"{measure} ab 31.12.2015, Fehler 31.12.{GEMEINDE_CHECK} in %",
+            caption=f"{first.areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
+        )
+        lines.add_column("Verfahren")
+        for head in ("MAPE", "Median", "mittl. Fehler", "zu niedrig"):
+            lines.add_column(head, justify="right")
+        for method in methods:
+            sc = bt.score("gemeinde", method, measure, GEMEINDE_CHECK)
+            lines.add_row(method, format_de(sc.mape, 2), format_de(sc.median, 2),
+                          format_de(sc.bias, 2), format_de(sc.too_low, 0))  # fmt: skip
+        console.print(lines)
