@@ -135,10 +135,23 @@ def _write_gemeinden(
         return
     if not totals:
         raise DwkError("--level gemeinde ohne --totals nur mit --format csv")
-    parts = list(batches)
-    proj = fc.joined(parts)
-    names = {k: registry.get(k).name for k in proj.keys}
-    write_totals(proj, names, fmt, out, err)
+    first, parts = None, []
+    for proj in batches:  # keep only the totals of each batch
+        first = first or fc.subset(proj, proj.keys[:1])
+        parts.append(totals_frame(proj))
+    if first is None:
+        raise DwkError("keine Gemeinde mit Altersstruktur")
+    rows = pd.concat(parts, ignore_index=True)
+    names = {k: _name(registry, k) for k in rows["area"].unique()}
+    write_totals(first, names, fmt, out, err, rows=rows)
+
+
+def _name(registry: Registry, key: str) -> str:
+    """The area's name; empty for keys of 2015 the registry does not list (since merged)."""
+    try:
+        return registry.get(key).name
+    except DwkError:
+        return ""
 
 
 def totals_frame(proj: Projection) -> pd.DataFrame:
@@ -162,10 +175,11 @@ def totals_frame(proj: Projection) -> pd.DataFrame:
     return out.sort_values("area", kind="stable", ignore_index=True)
 
 
-def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
-                 err: TextIO) -> None:  # fmt: skip
-    """`--totals`: `area,variant,year,value`, small enough for every Gemeinde in one file."""
-    rows = totals_frame(proj)
+def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO, err: TextIO,
+                 rows: pd.DataFrame | None = None) -> None:  # fmt: skip
+    """`--totals`: `area,variant,year,value`, small enough for every Gemeinde in one file.
+    `rows` are the totals when `proj` holds only the assumptions (`--level gemeinde`)."""
+    rows = totals_frame(proj) if rows is None else rows
 
     def as_csv(stream: TextIO) -> None:
         rows.to_csv(stream, index=False, lineterminator="\n", float_format="%.1f")
@@ -184,10 +198,25 @@ def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
             ],
         }  # fmt: skip
 
-    write_result(
-        fmt, out, table=lambda stream: _table(proj, names, stream, every_year=True), body=body,
-        csv=as_csv,
-    )  # fmt: skip
+    def table(stream: TextIO) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=stream, width=140)
+        for key, part in rows.groupby("area", sort=False):
+            wide = part.pivot(index="year", columns="variant", values="value")
+            wide = wide[list(dict.fromkeys(part["variant"]))]
+            t = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
+            t.add_column("Jahr")
+            for variant in wide.columns:
+                t.add_column(variant, justify="right")
+            for year, values in wide.iterrows():
+                t.add_row(str(year), *(format_de(v, 0) for v in values))
+            console.print(t)
+        for a in proj.assumptions:
+            console.print(f"[bold]{a.topic}[/bold]: {a.text} [dim]({a.tables})[/dim]")
+
+    write_result(fmt, out, table=table, body=body, csv=as_csv)
 
 
 def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
@@ -234,15 +263,12 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
     }
 
 
-def _table(proj: Projection, names: dict[str, str], out: TextIO, every_year: bool = False) -> None:
+def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=out, width=140)
-    shown = [
-        y for y in proj.years
-        if every_year or (y - proj.base_year) % 5 == 0 or y == proj.years[-1]
-    ]  # fmt: skip
+    shown = [y for y in proj.years if (y - proj.base_year) % 5 == 0 or y == proj.years[-1]]
     for i, key in enumerate(proj.keys):
         table = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
         table.add_column("Jahr")
