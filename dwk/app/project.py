@@ -122,6 +122,8 @@ def _write_gemeinden(
 ) -> None:  # fmt: skip
     """`--level gemeinde`: Kreis by Kreis, so memory stays flat; CSV is streamed, the totals
     can also be JSON or a table."""
+    if fmt not in ("table", "json", "csv"):  # before a run of half a minute
+        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
     ctx = Context(store, registry.changes)
     batches = gemeinde_batches(ctx, base_year, to, variants)
     if fmt == "csv":
@@ -147,7 +149,7 @@ def _write_gemeinden(
 
 
 def _name(registry: Registry, key: str) -> str:
-    """The area's name; empty for keys of 2015 the registry does not list (since merged)."""
+    """The area's name; empty for keys of 2015 the area list does not have."""
     try:
         return registry.get(key).name
     except DwkError:
