@@ -331,7 +331,9 @@ def indicators(
 @app.command()
 def project(
     area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
-    level: Annotated[str | None, typer.Option(help="kreis: alle Kreise")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="kreis | gemeinde: alle Kreise bzw. Gemeinden")
+    ] = None,
     base_year: Annotated[
         int | None, typer.Option(help="Basisjahr (Kreise 2015 oder 2020, Gemeinden 2015)")
     ] = None,
