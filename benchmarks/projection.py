@@ -73,8 +73,10 @@ def main() -> None:
         bias = bt.score("gemeinde", method, "Gemeinden", 2019).bias
         print(f"  {method:18s} MAPE {mape:5.2f}  median {median:5.2f}  signed {bias:5.2f}")
 
-    print("\nSensitivity of the main variant (recent years / convergence): 5-year MAPE,"
-          " 6-year mean signed error")
+    print(
+        "\nSensitivity of the main variant (recent years / convergence): 5-year MAPE,"
+        " 6-year mean signed error"
+    )
     shipped = (mg.RECENT, mg.CONVERGENCE)
     for recent, convergence in [(3, 10), (2, 10), (4, 10), (3, 5), (3, 20)]:
         mg.RECENT, mg.CONVERGENCE = recent, convergence
