@@ -3,6 +3,7 @@ as CSV, JSON or a short table, with the assumptions it rests on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TextIO
 
 import numpy as np
@@ -13,7 +14,7 @@ from dwk.core.errors import DwkError
 from dwk.core.format import format_de
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
-from dwk.projection.backtest import Backtest
+from dwk.projection.backtest import CHECK_GROUPS, GEMEINDE_CHECK, TOTAL, Backtest
 from dwk.projection.describe import area_levels
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_keys
@@ -23,6 +24,7 @@ from dwk.render.output import write_result
 from dwk.store import Store
 
 CSV_COLUMNS = ["area", "variant", "year", "sex", "age_from", "age_to", "value"]
+TOTAL_COLUMNS = ["area", "variant", "year", "value"]
 OUT_SEXES = (*SEXES, "total")
 
 
@@ -31,22 +33,26 @@ def projection_for(
     base_year: int | None, to: int, variants: list[str] | None,
 ) -> tuple[Projection, dict[str, str]]:  # fmt: skip
     """The projection `dwk project` prints, and the names of its areas."""
-    unknown = [v for v in variants or [] if v not in VARIANTS]
-    if unknown:
-        raise DwkError(f"unbekannte Variante {unknown[0]!r} (möglich: {', '.join(VARIANTS)})")
+    _check_variants(variants)
     ctx = Context(store, registry.changes)
     if level == "kreis":
         keys = kreis_keys(ctx, base_year or fc.KREIS_BASES[-1])
     elif level is not None:
-        raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis)")
+        raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis, gemeinde)")
     elif not queries:
-        raise DwkError("AREA… oder --level kreis angeben")
+        raise DwkError("AREA… oder --level kreis|gemeinde angeben")
     else:
         keys = list(dict.fromkeys(registry.resolve(q).key for q in queries))
     # NoProjection is a DwkError: the CLI prints it as one line with exit code 2
     proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
     names = {k: registry.get(k).name for k in keys}
     return proj, names
+
+
+def _check_variants(variants: list[str] | None) -> None:
+    unknown = [v for v in variants or [] if v not in VARIANTS]
+    if unknown:
+        raise DwkError(f"unbekannte Variante {unknown[0]!r} (möglich: {', '.join(VARIANTS)})")
 
 
 def _cube(proj: Projection, variant: str) -> np.ndarray:
@@ -78,6 +84,141 @@ def frame(proj: Projection) -> pd.DataFrame:
         )
     out = pd.concat(parts, ignore_index=True)[CSV_COLUMNS]
     return out.sort_values("area", kind="stable", ignore_index=True)
+
+
+def run_project(
+    store: Store, registry: Registry, queries: list[str], level: str | None,
+    base_year: int | None, to: int, variants: list[str] | None, fmt: str, *,
+    totals: bool = False, backtest: bool = False, out: TextIO, err: TextIO,
+) -> None:  # fmt: skip
+    """`dwk project`: the backtest, the totals or the full projection, in `fmt`."""
+    if backtest:
+        from dwk.projection.backtest import run_backtest
+
+        write_backtest(run_backtest(Context(store, registry.changes)), fmt, out)
+        return
+    if level == "gemeinde":
+        _write_gemeinden(store, registry, base_year, to, variants, fmt, totals, out, err)
+        return
+    proj, names = projection_for(store, registry, queries, level, base_year, to, variants)
+    (write_totals if totals else write_projection)(proj, names, fmt, out, err)
+
+
+def gemeinde_batches(
+    ctx: Context, base_year: int | None, to: int, variants: list[str] | None
+) -> Iterator[Projection]:
+    """Every Gemeinde of the base year with an age structure, one projection per Kreis (the
+    batch `model.project_gemeinden` computes anyway), in key order."""
+    _check_variants(variants)
+    for kreis in kreis_keys(ctx, fc.GEMEINDE_BASE):
+        members = fc.gemeinde_members(ctx, kreis)
+        if members:
+            yield fc.project_areas(ctx, members, base_year, to, tuple(variants or VARIANTS))
+
+
+def _write_gemeinden(
+    store: Store, registry: Registry, base_year: int | None, to: int,
+    variants: list[str] | None, fmt: str, totals: bool, out: TextIO, err: TextIO,
+) -> None:  # fmt: skip
+    """`--level gemeinde`: Kreis by Kreis, so memory stays flat; CSV is streamed, the totals
+    can also be JSON or a table."""
+    if fmt not in ("table", "json", "csv"):  # before a run of half a minute
+        raise DwkError(f"unbekanntes Format {fmt!r} (möglich: table, json, csv)")
+    ctx = Context(store, registry.changes)
+    batches = gemeinde_batches(ctx, base_year, to, variants)
+    if fmt == "csv":
+        last = None
+        for i, proj in enumerate(batches):
+            rows = totals_frame(proj) if totals else frame(proj)
+            rows.to_csv(out, index=False, header=i == 0, lineterminator="\n", float_format="%.1f")
+            last = proj
+        for a in last.assumptions if last is not None else []:
+            err.write(f"# {a.topic}: {a.text} [{a.tables}]\n")
+        return
+    if not totals:
+        raise DwkError("--level gemeinde ohne --totals nur mit --format csv")
+    first, parts = None, []
+    for proj in batches:  # keep only the totals of each batch
+        first = first or fc.subset(proj, proj.keys[:1])
+        parts.append(totals_frame(proj))
+    if first is None:
+        raise DwkError("keine Gemeinde mit Altersstruktur")
+    rows = pd.concat(parts, ignore_index=True)
+    names = {k: _name(registry, k) for k in rows["area"].unique()}
+    write_totals(first, names, fmt, out, err, rows=rows)
+
+
+def _name(registry: Registry, key: str) -> str:
+    """The area's name; empty for keys of 2015 the area list does not have."""
+    try:
+        return registry.get(key).name
+    except DwkError:
+        return ""
+
+
+def totals_frame(proj: Projection) -> pd.DataFrame:
+    """One row per area, variant and year: the total population, the sum of the `total` rows
+    of `frame` over the ages (so a file of totals adds up with the full one)."""
+    parts = []
+    for variant in proj.runs:
+        total = _cube(proj, variant)[:, :, 2].sum(axis=2).round(1)  # (years, areas)
+        idx = np.indices(total.shape).reshape(2, -1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area": np.array(proj.keys)[idx[1]],
+                    "variant": variant,
+                    "year": np.array(proj.years)[idx[0]],
+                    "value": total.reshape(-1),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)[TOTAL_COLUMNS]
+    return out.sort_values("area", kind="stable", ignore_index=True)
+
+
+def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO, err: TextIO,
+                 rows: pd.DataFrame | None = None) -> None:  # fmt: skip
+    """`--totals`: `area,variant,year,value`, small enough for every Gemeinde in one file.
+    `rows` are the totals when `proj` holds only the assumptions (`--level gemeinde`)."""
+    rows = totals_frame(proj) if rows is None else rows
+
+    def as_csv(stream: TextIO) -> None:
+        rows.to_csv(stream, index=False, lineterminator="\n", float_format="%.1f")
+        for a in proj.assumptions:
+            err.write(f"# {a.topic}: {a.text} [{a.tables}]\n")
+
+    def body() -> dict:
+        return {
+            "base_year": proj.base_year,
+            "base_table": proj.base_table,
+            "assumptions": [vars(a) for a in proj.assumptions],
+            "totals": [
+                {"area": r.area, "name": names.get(r.area, ""), "variant": r.variant,
+                 "year": int(r.year), "value": float(r.value)}
+                for r in rows.itertuples(index=False)
+            ],
+        }  # fmt: skip
+
+    def table(stream: TextIO) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=stream, width=140)
+        for key, part in rows.groupby("area", sort=False):
+            wide = part.pivot(index="year", columns="variant", values="value")
+            wide = wide[list(dict.fromkeys(part["variant"]))]
+            t = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
+            t.add_column("Jahr")
+            for variant in wide.columns:
+                t.add_column(variant, justify="right")
+            for year, values in wide.iterrows():
+                t.add_row(str(year), *(format_de(v, 0) for v in values))
+            console.print(t)
+        for a in proj.assumptions:
+            console.print(f"[bold]{a.topic}[/bold]: {a.text} [dim]({a.tables})[/dim]")
+
+    write_result(fmt, out, table=table, body=body, csv=as_csv)
 
 
 def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
@@ -147,9 +288,10 @@ def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
 def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
     body = {
         "areas": bt.areas,
+        "years": bt.years,
         "gemeinden": bt.gemeinde_areas,
         "persistence": bt.persistence,
-        "mape": bt.records(),
+        "scores": bt.records(),
     }
     write_result(
         fmt,
@@ -162,33 +304,49 @@ def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
     )
 
 
+STATS = {
+    "mape": "mittlerer absoluter prozentualer Fehler (MAPE, %)",
+    "bias": "mittlerer Fehler mit Vorzeichen (%, negativ: zu niedrig)",
+    "too_low": "Anteil der zu niedrig vorausberechneten Kreise (%)",
+}
+
+
 def _backtest_table(bt: Backtest, out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    title = (f"Rückrechnung: {bt.areas} Kreise ab 31.12.2015, mittlerer absoluter "
-             "prozentualer Fehler (MAPE, %)")  # fmt: skip
-    table = Table(title=title)
-    table.add_column("Verfahren")
-    for y in bt.years:
-        table.add_column(f"{y} ({y - 2015} J.)", justify="right")
-    groups = next(iter(bt.groups.values()))
-    for g in groups:
-        table.add_column(f"{g} {bt.groups_year}", justify="right")
-    for method, values in bt.totals.items():
-        cells = [format_de(v, 2) for v in values] + [
-            format_de(v, 2) for v in bt.groups[method].values()
-        ]
-        table.add_row(method, *cells)
     console = Console(file=out, width=160)
-    console.print(table)
-    lines = Table(
-        title="Gemeinden ab 31.12.2015, Fehler 31.12.2019 in %",
-        caption=f"{bt.gemeinde_areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
+    methods = bt.methods()
+    groups = [g for g, _, _ in CHECK_GROUPS
+              if any(s.measure == g for s in bt.scores if s.level == "kreis")]  # fmt: skip
+    counts = {y: bt.score("kreis", methods[0], TOTAL, y).areas for y in bt.years}
+    kreise = f"{counts[bt.years[0]]} Kreise" + "".join(
+        f" ({y}: {n})" for y, n in counts.items() if n != counts[bt.years[0]]
     )
-    lines.add_column("Verfahren")
-    lines.add_column("MAPE", justify="right")
-    lines.add_column("Median", justify="right")
-    for method, (mape, median) in bt.gemeinden.items():
-        lines.add_row(method, format_de(mape, 2), format_de(median, 2))
-    console.print(lines)
+    for stat, label in STATS.items():
+        table = Table(title=f"Rückrechnung: {kreise} ab 31.12.2015, {label}")
+        table.add_column("Verfahren")
+        for y in bt.years:
+            table.add_column(f"{y} ({y - 2015} J.)", justify="right")
+        for g in groups:
+            table.add_column(f"{g} {bt.groups_year}", justify="right")
+        for method in methods:
+            cells = [getattr(bt.score("kreis", method, TOTAL, y), stat) for y in bt.years]
+            cells += [getattr(bt.score("kreis", method, g, bt.groups_year), stat) for g in groups]
+            table.add_row(method, *(format_de(v, 2 if stat != "too_low" else 0) for v in cells))
+        console.print(table)
+    measures = list(dict.fromkeys(s.measure for s in bt.scores if s.level == "gemeinde"))
+    for measure in measures:
+        first = bt.score("gemeinde", methods[0], measure, GEMEINDE_CHECK)
+        lines = Table(
+            title=f"{measure} ab 31.12.2015, Fehler 31.12.{GEMEINDE_CHECK} in %",
+            caption=f"{first.areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
+        )
+        lines.add_column("Verfahren")
+        for head in ("MAPE", "Median", "mittl. Fehler", "zu niedrig"):
+            lines.add_column(head, justify="right")
+        for method in methods:
+            sc = bt.score("gemeinde", method, measure, GEMEINDE_CHECK)
+            lines.add_row(method, format_de(sc.mape, 2), format_de(sc.median, 2),
+                          format_de(sc.bias, 2), format_de(sc.too_low, 0))  # fmt: skip
+        console.print(lines)

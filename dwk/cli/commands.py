@@ -331,7 +331,9 @@ def indicators(
 @app.command()
 def project(
     area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
-    level: Annotated[str | None, typer.Option(help="kreis: alle Kreise")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="kreis | gemeinde: alle Kreise bzw. Gemeinden")
+    ] = None,
     base_year: Annotated[
         int | None, typer.Option(help="Basisjahr (Kreise 2015 oder 2020, Gemeinden 2015)")
     ] = None,
@@ -343,8 +345,12 @@ def project(
     backtest: Annotated[
         bool,
         typer.Option(
-            "--backtest", help="Rückrechnung ab 2015: Kreise gegen 2016–2020, Gemeinden gegen 2019"
+            "--backtest", help="Rückrechnung ab 2015: Kreise gegen 2016–2021, Gemeinden gegen 2019"
         ),
+    ] = False,
+    totals: Annotated[
+        bool,
+        typer.Option("--totals", help="Nur die Gesamtbevölkerung: area,variant,year,value"),
     ] = False,
 ) -> None:
     """Bevölkerungsvorausberechnung nach Alter und Geschlecht (Kohorten-Komponenten-Methode).
@@ -354,14 +360,8 @@ def project(
     from dwk.app import project as pe
 
     store, registry = _open()
-    if backtest:
-        from dwk.inputs.context import Context
-        from dwk.projection.backtest import run_backtest
-
-        pe.write_backtest(run_backtest(Context(store, registry.changes)), fmt, sys.stdout)
-        return
-    proj, names = pe.projection_for(store, registry, area or [], level, base_year, to, variant)
-    pe.write_projection(proj, names, fmt, sys.stdout, sys.stderr)
+    pe.run_project(store, registry, area or [], level, base_year, to, variant, fmt,
+                   totals=totals, backtest=backtest, out=sys.stdout, err=sys.stderr)  # fmt: skip
 
 
 @survey_app.command("summarize")

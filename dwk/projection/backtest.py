@@ -1,20 +1,25 @@
 """How good the projection has been: every Kreis projected from 31.12.2015 and compared with
-what was later observed (totals 2016–2020, age groups 2020), next to two naive forecasts:
-a constant population, and the linear trend of 2011–2015 (both on the Zensus 2011 basis).
+what was later observed on the Zensus 2011 line (totals 2016–2021 from 12411-0015, broad age
+groups in 2020, the last year with Kreis ages), next to two naive forecasts: a constant
+population, and the linear trend of 2011–2015. Each comparison gives the error (mean absolute
+percentage error, median) and the bias: the mean signed error, (projected − observed) /
+observed, and the share of areas projected too low. Years from 2022 on are not compared: the
+official figures from 31.12.2022 rest on the Zensus 2022, the projection's base on the 2011 one.
 
-Kreise merged after 2015 (Göttingen and Osterode am Harz → 03159) are compared as the sum of
-their parts. Gemeinden are checked too, against the Gemeindeverzeichnis of 31.12.2019 (the only
-later Gemeinde population shipped): every Gemeinde with its full 2015 age structure and the
-same key in 2019. Where a Gemeinde absorbed another after 2015 its 2019 area is larger; that
-counts against every method alike.
+Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
+Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
+(`LATER_MERGERS`). Gemeinden are checked against the Gemeindeverzeichnis of 31.12.2019: every
+Gemeinde with its full 2015 age structure and the same key in 2019. Where a Gemeinde absorbed
+another after 2015 its 2019 area is larger; that counts against every method alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -23,92 +28,183 @@ from dwk.projection import model as fc
 from dwk.sources.tables.gv import CODE as GV_CODE
 
 BASE = 2015
-CHECK_GROUPS: list[tuple[str, int, int | None]] = [
-    ("unter 18", 0, 18), ("18–64", 18, 65), ("65–79", 65, 80), ("80+", 80, None),
-]  # fmt: skip
+CENSUS_BREAK = 2022
+"""The first Stichtag on the Zensus 2022 basis: no later year is compared."""
+CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 18", 0, 18), ("18–64", 18, 65),
+                                                   ("65+", 65, None)]  # fmt: skip
 GEMEINDE_CHECK = 2019
+GEMEINDE_LARGE = 1000
+"""Gemeinden with at least this many inhabitants on 31.12.2015 are also scored on their own."""
+LATER_MERGERS = {"16056": "16063"}
+"""Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
+the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
+Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
+NAIVE = ("konstant", "linear 2011–2015")
+TOTAL = "insgesamt"
+GEMEINDEN = "Gemeinden"
+GEMEINDEN_LARGE = f"Gemeinden ab {GEMEINDE_LARGE:,} Ew.".replace(",", ".")
+
+
+@dataclass(frozen=True)
+class Score:
+    """One method against one observation: `level` kreis or gemeinde, `measure` the total, an
+    age group or a set of Gemeinden; errors in %."""
+
+    level: str
+    method: str
+    measure: str
+    year: int
+    areas: int
+    mape: float
+    median: float
+    bias: float  # mean signed error
+    too_low: float  # share of areas projected too low
+
+    def record(self) -> dict:
+        out = dict(vars(self))
+        for k in ("mape", "median", "bias", "too_low"):
+            out[k] = round(out[k], 4)
+        return out
 
 
 @dataclass(frozen=True)
 class Backtest:
     years: list[int]
-    areas: int
-    totals: dict[str, list[float]]  # method -> MAPE in % per year
+    areas: int  # Kreise in the last year compared
     groups_year: int
-    groups: dict[str, dict[str, float]]  # method -> group -> MAPE in %
     persistence: tuple[float, ...]
-    gemeinden: dict[str, tuple[float, float]]  # method -> (MAPE, median APE) in %
     gemeinde_areas: int
+    scores: list[Score]
+    errors: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
+    """(method, year) -> Kreis -> signed error of its total in %."""
 
-    def records(self) -> list[dict]:
-        out = []
-        for m, values in self.totals.items():
-            for y, v in zip(self.years, values, strict=True):
-                out.append({"method": m, "measure": "insgesamt", "year": y, "mape": round(v, 4)})
-        for m, values in self.groups.items():
-            for g, v in values.items():
-                out.append({"method": m, "measure": g, "year": self.groups_year,
-                            "mape": round(v, 4)})  # fmt: skip
-        for m, (mape, median) in self.gemeinden.items():
-            out.append({"method": m, "measure": "Gemeinden", "year": GEMEINDE_CHECK,
-                        "mape": round(mape, 4), "median": round(median, 4)})  # fmt: skip
+    def _of(self, level: str, measure: str | None = None) -> list[Score]:
+        return [s for s in self.scores if s.level == level and measure in (None, s.measure)]
+
+    def methods(self) -> list[str]:
+        return list(dict.fromkeys(s.method for s in self.scores))
+
+    def score(self, level: str, method: str, measure: str, year: int) -> Score:
+        return next(s for s in self.scores if (s.level, s.method, s.measure, s.year)
+                    == (level, method, measure, year))  # fmt: skip
+
+    @property
+    def totals(self) -> dict[str, list[float]]:
+        """Method -> MAPE of the Kreis totals per year."""
+        out: dict[str, list[float]] = {}
+        for s in self._of("kreis", TOTAL):
+            out.setdefault(s.method, []).append(s.mape)
         return out
 
+    @property
+    def groups(self) -> dict[str, dict[str, float]]:
+        """Method -> age group -> MAPE of the Kreise in `groups_year`."""
+        out: dict[str, dict[str, float]] = {}
+        for s in self._of("kreis"):
+            if s.measure != TOTAL:
+                out.setdefault(s.method, {})[s.measure] = s.mape
+        return out
 
-def _ape(forecast: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    @property
+    def gemeinden(self) -> dict[str, tuple[float, float]]:
+        """Method -> (MAPE, median APE) of the Gemeinden."""
+        return {s.method: (s.mape, s.median) for s in self._of("gemeinde", GEMEINDEN)}
+
+    def records(self) -> list[dict]:
+        return [s.record() for s in self.scores]
+
+
+def _score(level: str, method: str, measure: str, year: int, forecast: np.ndarray,
+           observed: np.ndarray) -> Score:  # fmt: skip
     ok = np.isfinite(observed) & (observed > 0)
-    return np.abs(forecast[ok] / observed[ok] - 1) * 100
+    rel = (forecast[ok] / observed[ok] - 1) * 100
+    return Score(level, method, measure, year, int(ok.sum()), float(np.mean(np.abs(rel))),
+                 float(np.median(np.abs(rel))), float(np.mean(rel)),
+                 float(np.mean(rel < 0) * 100))  # fmt: skip
 
 
-def _mape(forecast: np.ndarray, observed: np.ndarray) -> float:
-    return float(np.mean(_ape(forecast, observed)))
+def check_years(ctx: Context) -> list[int]:
+    """The years after the base with Kreis totals on the Zensus 2011 line, before 2022."""
+    t = ctx.population("zensus2011").observed
+    kreise = [k for k in t.index if level_of(k) == "kreis"]
+    return [int(y) for y in t.columns
+            if BASE < y < CENSUS_BREAK and t.loc[kreise, y].notna().any()]  # fmt: skip
+
+
+def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
+    """The Kreise observed on 31.12.`year` (from those of 2020) and, for each Kreis of 2015,
+    the one it belongs to then."""
+    t = ctx.population("zensus2011").observed
+    of2020 = ki.kreis_keys(ctx, 2020)
+    there = [k for k in of2020 if np.isfinite(t.at[k, year])]
+    gone = [k for k in of2020 if k not in there]
+    unknown = [k for k in gone if LATER_MERGERS.get(k) not in there]
+    if unknown:
+        raise NoProjection(f"Kreise {unknown} fehlen am 31.12.{year}, ohne bekannten Nachfolger")
+    succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, BASE), of2020)
+    return there, [LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
 
 
 def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     keys = ki.kreis_keys(ctx, BASE)
-    proj = fc.project_kreise_2015(ctx, keys, 2020)
-    later = ki.kreis_keys(ctx, 2020)
-    succ = ki.successors(ctx.changes, keys, later)
-    years = proj.years[1:]
-    observed = {y: np.array([ctx.observed_totals.at[k, y] for k in later]) for y in years}
-    p15 = np.array([ctx.observed_totals.at[k, BASE] for k in keys])
-    p11 = np.array([ctx.observed_totals.at[k, 2011] for k in keys])
+    years = check_years(ctx)
+    proj = fc.project_kreise_2015(ctx, keys, years[-1])
+    t = ctx.population("zensus2011").observed
+    p15 = np.array([t.at[k, BASE] for k in keys])
+    p11 = np.array([t.at[k, 2011] for k in keys])
+    forecasts = {v: (lambda y, run=run: run.totals()[run.years.index(y)])
+                 for v, run in proj.runs.items()}  # fmt: skip
+    forecasts["konstant"] = lambda y: p15
+    forecasts["linear 2011–2015"] = lambda y: p15 + (p15 - p11) / 4 * (y - BASE)
+    scores = []
+    errors = {}
+    for y in years:
+        there, succ = kreise_of(ctx, y)
+        observed = np.array([t.at[k, y] for k in there])
+        for method, of in forecasts.items():
+            got = ki.sum_to(of(y), succ, there)
+            scores.append(_score("kreis", method, TOTAL, y, got, observed))
+            errors[(method, y)] = dict(zip(there, (got / observed - 1) * 100, strict=True))
+    ages = [y for y in ctx.age_tables().get(inputs.SINGLE_YEARS, []) if y in years]
+    groups_year = ages[-1] if ages else years[-1]
+    if ages:
+        scores += _group_scores(ctx, proj, p11, p15, groups_year)
+    n = 0
+    if gemeinden:
+        more, n = gemeinde_scores(ctx)
+        scores += more
+    return Backtest(years, len(kreise_of(ctx, years[-1])[0]), groups_year, proj.plan.persistence,
+                    n, scores, errors)  # fmt: skip
 
-    def merged(values: np.ndarray) -> np.ndarray:
-        return ki.sum_to(values, succ, later)
 
-    totals: dict[str, list[float]] = {}
-    for v, run in proj.runs.items():
-        totals[v] = [_mape(merged(run.totals()[run.years.index(y)]), observed[y]) for y in years]
-    totals["konstant"] = [_mape(merged(p15), observed[y]) for y in years]
-    totals["linear 2011–2015"] = [
-        _mape(merged(p15 + (p15 - p11) / 4 * (y - BASE)), observed[y]) for y in years
-    ]
-    last = years[-1]
-    src = ctx.age(inputs.SINGLE_YEARS, last)
-    rows = src.rows(later)
-    groups: dict[str, dict[str, float]] = {}
+def _group_scores(ctx: Context, proj: fc.Projection, p11: np.ndarray, p15: np.ndarray,
+                  year: int) -> list[Score]:  # fmt: skip
+    there, succ = kreise_of(ctx, year)
+    src = ctx.age(inputs.SINGLE_YEARS, year)
+    rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
-    for method in (*proj.runs, "konstant", "linear 2011–2015"):
+    out = []
+    for method in (*proj.runs, *NAIVE):
         if method in proj.runs:
-            pop = proj.runs[method].population[-1].sum(axis=1)
+            run = proj.runs[method]
+            pop = run.population[run.years.index(year)].sum(axis=1)
         elif method == "konstant":
             pop = base_pop
         else:
-            pop = base_pop * ((p15 + (p15 - p11) / 4 * (last - BASE)) / p15)[:, None]
-        groups[method] = {}
+            pop = base_pop * ((p15 + (p15 - p11) / 4 * (year - BASE)) / p15)[:, None]
         for label, lo, hi in CHECK_GROUPS:
             obs = src.between(lo, hi)[rows]
-            got = merged(pop[:, lo : None if hi is None else hi].sum(axis=1))
-            groups[method][label] = _mape(got, obs)
-    by_gemeinde, n = gemeinde_backtest(ctx) if gemeinden else ({}, 0)
-    return Backtest(years, len(later), totals, last, groups, proj.plan.persistence, by_gemeinde, n)
+            got = ki.sum_to(pop[:, lo : None if hi is None else hi].sum(axis=1), succ, there)
+            out.append(_score("kreis", method, label, year, got, obs))
+    return out
 
 
-def gemeinde_backtest(ctx: Context) -> tuple[dict[str, tuple[float, float]], int]:
-    """MAPE and median APE of the Gemeinden, 31.12.2015 → 31.12.2019 (see the docstring)."""
+def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
+    """Every Gemeinde, and those of at least `GEMEINDE_LARGE` inhabitants, 31.12.2015 →
+    31.12.2019 (see the docstring)."""
     gv = ctx.store.table(GV_CODE)
-    gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
+    gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")
+                & (gv["period"].astype(str) == f"{GEMEINDE_CHECK}-12-31")]  # fmt: skip
     later = dict(zip(gv["area_key"].astype(str), gv["value"].astype(float), strict=True))
     src = ctx.age(inputs.AGE_GROUPS, BASE)
     t = ctx.observed_totals
@@ -123,8 +219,10 @@ def gemeinde_backtest(ctx: Context) -> tuple[dict[str, tuple[float, float]], int
     forecasts = {v: r.totals()[-1] for v, r in proj.runs.items()}
     forecasts["konstant"] = p15
     forecasts["linear 2011–2015"] = p15 + (p15 - p11) / 4 * (GEMEINDE_CHECK - BASE)
-    out = {}
-    for method, values in forecasts.items():
-        ape = _ape(values, observed)
-        out[method] = (float(ape.mean()), float(np.median(ape)))
+    large = p15 >= GEMEINDE_LARGE
+    out = []
+    for measure, which in ((GEMEINDEN, slice(None)), (GEMEINDEN_LARGE, large)):
+        for method, values in forecasts.items():
+            out.append(_score("gemeinde", method, measure, GEMEINDE_CHECK, values[which],
+                              observed[which]))  # fmt: skip
     return out, len(keys)

@@ -106,8 +106,10 @@ def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIAN
     parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants)) for k in keys}
     if len(parts) == 1:
         return subset(next(iter(parts.values())), keys)
-    joined = _joined([subset(b, [k for k in keys if k[:5] == kreis]) for kreis, b in parts.items()])
-    return subset(joined, keys)
+    together = joined(
+        [subset(b, [k for k in keys if k[:5] == kreis]) for kreis, b in parts.items()]
+    )
+    return subset(together, keys)
 
 
 BATCHES_KEPT = 4
@@ -122,13 +124,14 @@ def _check_base(ctx: Context, keys: list[str]) -> None:
     if src is None:
         raise NoProjection(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
     missing = [k for k in keys if k not in src.row]
-    bad = missing or [k for k in keys if k not in _members(ctx, k[:5])]
+    bad = missing or [k for k in keys if k not in gemeinde_members(ctx, k[:5])]
     if bad:
         raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
 
 
-def _members(ctx: Context, kreis: str) -> list[str]:
-    """The Gemeinden of `kreis` with an age structure for both sexes in 2015."""
+def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
+    """The Gemeinden of `kreis` with an age structure for both sexes in 2015: the ones
+    `project_gemeinden` projects."""
     return ctx.memo(("gemeinden_of", kreis), lambda: _with_age(ctx, kreis))
 
 
@@ -146,7 +149,7 @@ def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -
     if ck in batches:
         batches.move_to_end(ck)
         return batches[ck]
-    batches[ck] = _project_gemeinden(ctx, _members(ctx, kreis), to, variants)
+    batches[ck] = _project_gemeinden(ctx, gemeinde_members(ctx, kreis), to, variants)
     while len(batches) > BATCHES_KEPT:
         batches.popitem(last=False)
     return batches[ck]
@@ -235,7 +238,7 @@ def subset(proj: Projection, keys: list[str]) -> Projection:
     return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
 
 
-def _joined(parts: list[Projection]) -> Projection:
+def joined(parts: list[Projection]) -> Projection:
     """Projections of the same assumptions for different areas, as one."""
     first = parts[0]
     runs = {

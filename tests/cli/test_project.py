@@ -14,8 +14,9 @@ from dwk.core import paths
 
 
 def _raw_totals():
-    """Kreis totals on 31.12.2015 (12411-01-01-4_00.csv, first value column) and 31.12.2020
-    (12411-0015.csv, last column), read with nothing but the csv module."""
+    """Kreis totals on 31.12.2015 (12411-01-01-4_00.csv, first value column), 31.12.2020
+    (12411-0015.csv, last column) and 31.12.2021 (cartogram 12411-0015, fifth column), read
+    with nothing but the csv module."""
     raw = paths.raw_dir()
     p15 = {}
     with open(raw / "genesapi-data/12411-01-01-4_00.csv", encoding="utf-8") as f:
@@ -29,7 +30,13 @@ def _raw_totals():
         for row in csv.reader(f, delimiter=";"):
             if row and re.fullmatch(r"\d{5}", row[0]) and row[-1].isdigit():
                 p20[row[0]] = int(row[-1])
-    return p15, p20
+    p21 = {}
+    path = raw / "cartogram-12411-0015/12411-0015_kreise_2020-2024.csv"
+    with open(path, encoding="utf-8") as f:
+        for row in csv.reader(f, delimiter=";"):
+            if row and re.fullmatch(r"\d{5}", row[0]) and row[4].isdigit():
+                p21[row[0]] = int(row[4])
+    return p15, p20, p21
 
 
 @pytest.fixture(scope="module")
@@ -39,31 +46,94 @@ def backtest(cache_dir, store):
     return json.loads(r.stdout)
 
 
+def _score(backtest, method, measure, year, level="kreis"):
+    return next(s for s in backtest["scores"] if (s["level"], s["method"], s["measure"], s["year"])
+                == (level, method, measure, year))  # fmt: skip
+
+
 def test_backtest_constant_forecast_matches_the_raw_files(backtest):
-    p15, p20 = _raw_totals()
+    p15, p20, p21 = _raw_totals()
     p15["03159"] = p15.pop("03152") + p15.pop("03156")  # merged on 01.11.2016
-    errors = [abs(p15[k] / p20[k] - 1) for k in p20]
-    assert len(errors) == backtest["areas"] == 401
-    got = next(m for m in backtest["mape"]
-               if m["method"] == "konstant" and m["measure"] == "insgesamt" and m["year"] == 2020)  # fmt: skip
-    assert got["mape"] == pytest.approx(sum(errors) / len(errors) * 100, abs=1e-4)
+    assert backtest["years"] == [2016, 2017, 2018, 2019, 2020, 2021]  # none on the 2022 basis
+    for year, observed, n in ((2020, p20, 401), (2021, p21, 400)):
+        if year == 2021:  # Eisenach in the Wartburgkreis from 01.07.2021
+            p15 = {**p15, "16063": p15["16063"] + p15["16056"]}
+        signed = [(p15[k] / observed[k] - 1) * 100 for k in observed]
+        got = _score(backtest, "konstant", "insgesamt", year)
+        assert len(signed) == got["areas"] == n
+        assert got["mape"] == pytest.approx(sum(map(abs, signed)) / n, abs=1e-4)
+        assert got["bias"] == pytest.approx(sum(signed) / n, abs=1e-4)
+        assert got["too_low"] == pytest.approx(sum(e < 0 for e in signed) / n * 100, abs=1e-4)
+    assert backtest["areas"] == 400
+
+
+@pytest.fixture(scope="module")
+def backtest_in_process(cache_dir, store, registry):
+    from dwk.inputs.context import Context
+    from dwk.projection.backtest import run_backtest
+
+    return run_backtest(Context(store, registry.changes), gemeinden=False)
+
+
+def test_signed_errors_of_three_kreise_by_hand(cache_dir, store, backtest_in_process):
+    """Signed error = (projected − observed) / observed; projected from `dwk project --totals
+    --base-year 2015`, observed from the raw files."""
+    rows = _csv("01051", "05913", "14523", "--base-year", "2015", "--to", "2021", "--variant",
+                "main", "--totals", cache_dir=cache_dir)  # fmt: skip
+    projected = {(r["area"], int(r["year"])): float(r["value"]) for r in rows}
+    observed = {
+        # untergeekDE-scrape-covid19/12411-0015.csv, 31.12.2016–2020:
+        # line 11:  "01051;Dithmarschen, Landkreis;133560;133447;133210;133193;133251"
+        # line 118: "05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696"
+        # line 412: "14523;Vogtlandkreis;231051;229584;227796;225997;223905"
+        ("01051", 2020): 133251, ("05913", 2020): 587696, ("14523", 2020): 223905,
+        # cartogram-12411-0015/12411-0015_kreise_2020-2024.csv, 31.12.2021 (fifth column):
+        # line 9:   "01051;Dithmarschen, Landkreis;133251;e;133969;e;..."
+        # line 116: "05913;Dortmund, kreisfreie Stadt;587696;e;586852;e;..."
+        # line 410: "14523;Vogtlandkreis;223905;e;221376;e;..."
+        ("01051", 2021): 133969, ("05913", 2021): 586852, ("14523", 2021): 221376,
+    }  # fmt: skip
+    # with the model of December 2026: Dithmarschen 2021 130370.1 (−2.69 %), Dortmund
+    # 597884.9 (+1.88 %), Vogtlandkreis 220473.4 (−0.41 %)
+    for (key, year), obs in observed.items():
+        by_hand = (projected[(key, year)] - obs) / obs * 100
+        got = backtest_in_process.errors[("main", year)][key]
+        assert got == pytest.approx(by_hand, abs=0.002), (key, year)
+    # the constant forecast: 31.12.2015, 12411-01-01-4_00.csv line 15
+    # "01051;      Dithmarschen, Landkreis;132917;..." against 133969 in 2021
+    constant = backtest_in_process.errors[("konstant", 2021)]["01051"]
+    assert constant == pytest.approx((132917 - 133969) / 133969 * 100, abs=1e-9)
 
 
 def test_projection_beats_both_naive_forecasts_five_years_out(backtest):
-    mape = {(m["method"], m["year"]): m["mape"] for m in backtest["mape"]
-            if m["measure"] == "insgesamt"}  # fmt: skip
-    main = mape[("main", 2020)]
-    assert main < mape[("konstant", 2020)] and main < mape[("linear 2011–2015", 2020)]
+    main = _score(backtest, "main", "insgesamt", 2020)["mape"]
+    assert main < _score(backtest, "konstant", "insgesamt", 2020)["mape"]
+    assert main < _score(backtest, "linear 2011–2015", "insgesamt", 2020)["mape"]
     assert main < 1.5
 
 
+def test_backtest_shows_bias_by_age_group(backtest):
+    for group in ("unter 18", "18–64", "65+"):
+        s = _score(backtest, "main", group, 2020)
+        assert s["areas"] == 401 and 0 <= s["too_low"] <= 100
+        assert abs(s["bias"]) <= s["mape"]
+
+
+def test_backtest_csv_has_bias_columns(cache_dir, store):
+    rows = _csv("--backtest", cache_dir=cache_dir)
+    assert list(rows[0]) == ["level", "method", "measure", "year", "areas", "mape", "median",
+                             "bias", "too_low"]  # fmt: skip
+    assert {r["level"] for r in rows} == {"kreis", "gemeinde"}
+
+
 def test_gemeinde_backtest_beats_both_naive_forecasts(backtest):
-    gemeinden = {m["method"]: m for m in backtest["mape"] if m["measure"] == "Gemeinden"}
     assert backtest["gemeinden"] > 10_000
-    main = gemeinden["main"]
-    for naive in ("konstant", "linear 2011–2015"):
-        assert main["mape"] < gemeinden[naive]["mape"]
-        assert main["median"] < gemeinden[naive]["median"]
+    for measure in ("Gemeinden", "Gemeinden ab 1.000 Ew."):
+        main = _score(backtest, "main", measure, 2019, "gemeinde")
+        for naive in ("konstant", "linear 2011–2015"):
+            other = _score(backtest, naive, measure, 2019, "gemeinde")
+            assert main["mape"] < other["mape"]
+            assert main["median"] < other["median"]
 
 
 def test_project_csv_shape_and_totals(cache_dir, store):
@@ -114,10 +184,51 @@ def test_project_gemeinde_and_json(cache_dir, store):
     }
 
 
+def _csv(*args, cache_dir):
+    r = dwk("project", *args, "--format", "csv", env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout)))
+
+
+@pytest.mark.parametrize(
+    ("area", "to", "key", "base", "observed"),
+    [
+        # untergeekDE-scrape-covid19/12411-0015.csv line 118:
+        # "05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696" (2016–2020)
+        ("dortmund", "2023", "05913", "2020", 587696),
+        # 12411-02-03-5: Vrees 31.12.2015, 1767 (as in test_project_gemeinde_and_json)
+        ("vrees", "2018", "03454055", "2015", 1767),
+    ],
+)
+def test_totals_add_up_with_the_full_csv(cache_dir, store, area, to, key, base, observed):
+    full = _csv(area, "--to", to, cache_dir=cache_dir)
+    totals = _csv(area, "--to", to, "--totals", cache_dir=cache_dir)
+    assert list(totals[0]) == ["area", "variant", "year", "value"]
+    years = range(int(base), int(to) + 1)
+    assert len(totals) == 3 * len(years)
+    summed: dict[tuple[str, str, str], float] = {}
+    by_sex: dict[tuple[str, str, str], float] = {}
+    for row in full:
+        k = (row["area"], row["variant"], row["year"])
+        if row["sex"] == "total":
+            summed[k] = summed.get(k, 0.0) + float(row["value"])
+        else:
+            by_sex[k] = by_sex.get(k, 0.0) + float(row["value"])
+    assert {(r["area"], r["variant"], r["year"]) for r in totals} == set(summed)
+    for row in totals:
+        k = (row["area"], row["variant"], row["year"])
+        assert float(row["value"]) == pytest.approx(summed[k], abs=0.051), k
+        assert float(row["value"]) == pytest.approx(by_sex[k], abs=10), k  # rounding to 0.1
+        if row["year"] == base:
+            assert row["area"] == key
+            assert float(row["value"]) == pytest.approx(observed, abs=1)
+
+
 @pytest.mark.parametrize(
     "args",
     [("dortmund", "--variant", "medium"), ("vrees", "--base-year", "2020"),
-     ("dortmund", "--base-year", "2017"), ("--level", "gemeinde"), ("14",),
+     ("dortmund", "--base-year", "2017"), ("--level", "land"), ("14",),
+     ("--level", "gemeinde", "--format", "json"), ("--level", "gemeinde", "--base-year", "2020"),
      ("dortmund", "--to", "2020"), ("vrees", "--to", "2100")],
 )  # fmt: skip
 def test_project_bad_input_exits_2(cache_dir, store, args):
@@ -133,3 +244,13 @@ def test_every_member_profile_shows_the_projection(member_reports, registry):
         html = page.read_text("utf-8")
         assert 'id="vorausberechnung"' in html and 'id="abb-vorausberechnung"' in html, page.name
         assert 'id="dynamik"' in html, page.name
+
+
+@pytest.mark.slow
+def test_level_gemeinde_totals_is_one_file_of_every_gemeinde(cache_dir, store):
+    rows = _csv("--level", "gemeinde", "--to", "2020", "--totals", cache_dir=cache_dir)
+    areas = {r["area"] for r in rows}
+    assert len(areas) > 11_000 and all(len(a) == 8 for a in areas)
+    assert len(rows) == len(areas) * 3 * 6  # one header; variants × years 2015–2020
+    alone = _csv("vrees", "--to", "2020", "--totals", cache_dir=cache_dir)
+    assert [r for r in rows if r["area"] == "03454055"] == alone  # same batch, same numbers
