@@ -50,8 +50,9 @@ def estimators(std: dict[str, np.ndarray]) -> dict:
 
     def split(**kw):
         def f(g: dict[str, np.ndarray]) -> float:
-            return pooled({s: ae.split_to_single_years(g[s], ae.GEMEINDE_BANDS, std[s], **kw)
-                           for s in SEXES})  # fmt: skip
+            return pooled(
+                {s: ae.split_to_single_years(g[s], ae.GEMEINDE_BANDS, std[s], **kw) for s in SEXES}
+            )
 
         return f
 
@@ -114,8 +115,10 @@ def main() -> None:
         if len(k) == 8 and k[:5] in single and groups.total()[i] >= 1000
     ]
     rng = np.random.default_rng(2015)
-    print("\n== Synthetic Gemeinden: each Gemeinde with >= 1,000 inh. redrawn from its Kreis;"
-          " standard = the Land")  # fmt: skip
+    print(
+        "\n== Synthetic Gemeinden: each Gemeinde with >= 1,000 inh. redrawn from its Kreis;"
+        " standard = the Land"
+    )
     for alpha in (None, 1500.0):
         t_list, res = [], {}
         for n, k in sizes:

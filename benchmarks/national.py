@@ -124,8 +124,13 @@ def main() -> None:
 
     def line(what: str, r: dict, n: int = 1) -> None:
         per = f"; CPU {r['cpu'] / n * 1000:.0f} ms je Profil" if n > 1 else ""
-        rows.append((what, f"{r['wall']:.2f} s wall, CPU {r['cpu']:.1f} s{per}, "
-                           f"Spitze {r['peak'] / mib:.0f} MiB"))  # fmt: skip
+        rows.append(
+            (
+                what,
+                f"{r['wall']:.2f} s wall, CPU {r['cpu']:.1f} s{per}, "
+                f"Spitze {r['peak'] / mib:.0f} MiB",
+            )
+        )
         print(f"{what}: {rows[-1][1]}", file=sys.stderr)
 
     run(["areas"])  # the store is built and warm
@@ -133,40 +138,59 @@ def main() -> None:
         out = Path(tmp)
         helps = [run(["--help"])["wall"] for _ in range(5)]
         rows.append(("`dwk --help` (Median von 5)", f"{statistics.median(helps):.3f} s"))
-        line("ein Profil, Gemeinde (`dwk profile build 09162000`, Median von 3)",
-             median_wall(["profile", "build", "09162000", "--out", str(out / "one")], 3))  # fmt: skip
-        line("ein Profil, Mitglied mit Befragung (`dwk profile build adorf`, Median von 3)",
-             median_wall(["profile", "build", "adorf", "--out", str(out / "one")], 3))  # fmt: skip
-        line("neun DWK-Profile (`--all`)",
-             run(["profile", "build", "--all", "--out", str(out / "all")]), 9)  # fmt: skip
-        kreise = run(["profile", "build", "--level", "kreis", "--jobs", jobs,
-                      "--out", str(out / "nat")])  # fmt: skip
+        line(
+            "ein Profil, Gemeinde (`dwk profile build 09162000`, Median von 3)",
+            median_wall(["profile", "build", "09162000", "--out", str(out / "one")], 3),
+        )
+        line(
+            "ein Profil, Mitglied mit Befragung (`dwk profile build adorf`, Median von 3)",
+            median_wall(["profile", "build", "adorf", "--out", str(out / "one")], 3),
+        )
+        line(
+            "neun DWK-Profile (`--all`)",
+            run(["profile", "build", "--all", "--out", str(out / "all")]),
+            9,
+        )
+        kreise = run(
+            ["profile", "build", "--level", "kreis", "--jobs", jobs, "--out", str(out / "nat")]
+        )
         n_kreise = profiles_in(out / "nat" / "kreise")
         line(f"alle Kreise ({n_kreise}, `--level kreis --jobs {jobs}`)", kreise, n_kreise)
         naive = [run(["profile", "build", k, "--out", str(out / "naive")]) for k in NAIVE_KREISE]
         naive_total = sum(r["wall"] for r in naive) / len(naive) * n_kreise
-        rows.append((f"naiv: ein Prozess je Kreis ({len(NAIVE_KREISE)} gemessen, hochgerechnet)",
-                     f"{naive_total:.0f} s, also {naive_total / kreise['wall']:.1f}-mal so lang"))  # fmt: skip
+        rows.append(
+            (
+                f"naiv: ein Prozess je Kreis ({len(NAIVE_KREISE)} gemessen, hochgerechnet)",
+                f"{naive_total:.0f} s, also {naive_total / kreise['wall']:.1f}-mal so lang",
+            )
+        )
         gemeinden_args = ["profile", "build", "--level", "gemeinde", "--jobs", jobs]
         if opts.sample_land:
             sample = run([*gemeinden_args, "--land", opts.sample_land, "--out", str(out / "nat")])
             n = profiles_in(out / "nat" / "gemeinden")
             line(f"Gemeinden des Landes {opts.sample_land} ({n}, Stichprobe)", sample, n)
             total = gemeinden_in_germany()
-            rows.append((f"alle {total} Gemeinden, aus der Stichprobe hochgerechnet",
-                         f"{sample['wall'] / n * total:.0f} s"))  # fmt: skip
+            rows.append(
+                (
+                    f"alle {total} Gemeinden, aus der Stichprobe hochgerechnet",
+                    f"{sample['wall'] / n * total:.0f} s",
+                )
+            )
         else:
             gemeinden = run([*gemeinden_args, "--out", str(out / "nat")])
             n = profiles_in(out / "nat" / "gemeinden")
             line(f"alle Gemeinden ({n}, `--level gemeinde --jobs {jobs}`)", gemeinden, n)
     seconds, n_keys = indicators_for_germany()
-    rows.append((f"Indikatoren für alle {n_keys} Gebiete Deutschlands (ein Aufruf)",
-                 f"{seconds:.2f} s"))  # fmt: skip
+    rows.append(
+        (f"Indikatoren für alle {n_keys} Gebiete Deutschlands (ein Aufruf)", f"{seconds:.2f} s")
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("Benchmark-Prozess selbst (Indikatoren), Spitze", f"{peak:.0f} MiB"))
     cpu = os.cpu_count()
-    print(f"Rechner: {platform.processor() or platform.machine()}, {cpu} Kerne, "
-          f"Python {platform.python_version()}, --jobs {jobs}\n")  # fmt: skip
+    print(
+        f"Rechner: {platform.processor() or platform.machine()}, {cpu} Kerne, "
+        f"Python {platform.python_version()}, --jobs {jobs}\n"
+    )
     print("| Messung | Ergebnis |\n|---|---|")
     for what, result in rows:
         print(f"| {what} | {result} |")

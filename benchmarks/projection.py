@@ -38,8 +38,12 @@ def wall_time(args: list[str], runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()", *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -55,18 +59,27 @@ def main() -> None:
     lams = ", ".join(f"{v:.2f}" for v in bt.persistence)
     print(f"\nBacktest: {bt.areas} Kreise from 31.12.2015, MAPE in %; λ(h) = {lams}")
     groups = list(next(iter(bt.groups.values())))
-    print(f"  {'method':18s}" + "".join(f"{y:>7d}" for y in bt.years)
-          + "".join(f"{g:>10s}" for g in groups))  # fmt: skip
+    print(
+        f"  {'method':18s}"
+        + "".join(f"{y:>7d}" for y in bt.years)
+        + "".join(f"{g:>10s}" for g in groups)
+    )
     for method, values in bt.totals.items():
-        print(f"  {method:18s}" + "".join(f"{v:7.2f}" for v in values)
-              + "".join(f"{bt.groups[method][g]:10.2f}" for g in groups))  # fmt: skip
+        print(
+            f"  {method:18s}"
+            + "".join(f"{v:7.2f}" for v in values)
+            + "".join(f"{bt.groups[method][g]:10.2f}" for g in groups)
+        )
 
     print("  mean signed error in % (negative: projected too low)")
     for method in bt.methods():
         cells = [bt.score("kreis", method, "insgesamt", y).bias for y in bt.years]
         cells += [bt.score("kreis", method, g, bt.groups_year).bias for g in groups]
-        print(f"  {method:18s}" + "".join(f"{v:7.2f}" for v in cells[: len(bt.years)])
-              + "".join(f"{v:10.2f}" for v in cells[len(bt.years) :]))  # fmt: skip
+        print(
+            f"  {method:18s}"
+            + "".join(f"{v:7.2f}" for v in cells[: len(bt.years)])
+            + "".join(f"{v:10.2f}" for v in cells[len(bt.years) :])
+        )
 
     print(f"\nGemeinden ({bt.gemeinde_areas}), 31.12.2015 → 31.12.2019 (Gemeindeverzeichnis)")
     for method, (mape, median) in bt.gemeinden.items():
@@ -85,8 +98,10 @@ def main() -> None:
         mark = "  (shipped)" if (recent, convergence) == shipped else ""
         mape = result.score("kreis", "main", "insgesamt", 2020).mape
         bias = result.score("kreis", "main", "insgesamt", result.years[-1]).bias
-        print(f"  {recent} / {convergence:2d}: {mape:.3f}, {bias:+.3f} "
-              f"(λ(1) = {result.persistence[0]:.2f}, λ(5) = {result.persistence[4]:.2f}){mark}")  # fmt: skip
+        print(
+            f"  {recent} / {convergence:2d}: {mape:.3f}, {bias:+.3f} "
+            f"(λ(1) = {result.persistence[0]:.2f}, λ(5) = {result.persistence[4]:.2f}){mark}"
+        )
     mg.RECENT, mg.CONVERGENCE = shipped
 
 

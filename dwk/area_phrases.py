@@ -36,8 +36,9 @@ def area_types(path: Path | None = None) -> dict[str, AreaType]:
         missing = [f for f in _FIELDS if not isinstance(raw.get(f), str)]
         if missing:
             raise ConfigError(f"Gebietsart Nr. {i}: es fehlen {', '.join(missing)}", file=path)
-        out[raw["type"]] = AreaType(raw["type"], raw["noun"], raw["in"], raw["in_bare"],
-                                    raw["for"], raw["for_bare"])  # fmt: skip
+        out[raw["type"]] = AreaType(
+            raw["type"], raw["noun"], raw["in"], raw["in_bare"], raw["for"], raw["for_bare"]
+        )
     return out
 
 

@@ -277,9 +277,11 @@ def _survey(path: Path, lines: Lines, i: int, j: int, raw: dict) -> SurveySource
     if min_cell < 1:
         raise lines.error(f"{name}: min_cell muss eine ganze Zahl ≥ 1 sein", where, "min_cell")
     return SurveySource(
-        path.parent / fields["file"], path.parent / fields["codebook"],
-        fields.get("verbatims", False), min_cell,
-    )  # fmt: skip
+        path.parent / fields["file"],
+        path.parent / fields["codebook"],
+        fields.get("verbatims", False),
+        min_cell,
+    )
 
 
 def _read_changes(path: Path) -> list[KeyChange]:

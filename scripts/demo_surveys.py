@@ -120,8 +120,11 @@ def _export(rows: list[dict[str, str | None]]) -> bytes:
     heading = list(rows[0])
     lines = [",".join(f'"{h}"' for h in heading)]
     for row in rows:
-        lines.append(",".join("" if row[h] is None else '"' + row[h].replace('"', '""') + '"'
-                              for h in heading))  # fmt: skip
+        lines.append(
+            ",".join(
+                "" if row[h] is None else '"' + row[h].replace('"', '""') + '"' for h in heading
+            )
+        )
     return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
 
 

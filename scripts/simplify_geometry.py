@@ -190,10 +190,16 @@ def gv_points(gv2019: Path, gv2023: Path | None) -> dict[str, tuple[str, float, 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--src", type=Path, default=Path("../shared/data/geo/bkg-vg5000-2021"))
-    ap.add_argument("--gv2019", type=Path,
-                    default=Path("data/raw/grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"))  # fmt: skip
-    ap.add_argument("--gv2023", type=Path,
-                    default=Path("../shared/data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx"))  # fmt: skip
+    ap.add_argument(
+        "--gv2019",
+        type=Path,
+        default=Path("data/raw/grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"),
+    )
+    ap.add_argument(
+        "--gv2023",
+        type=Path,
+        default=Path("../shared/data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx"),
+    )
     ap.add_argument("--out", type=Path, default=Path("data/geo/vg5000-2021.json"))
     ap.add_argument("--tolerance", type=float, default=120.0, help="Douglas–Peucker, metres")
     ap.add_argument("--grid", type=int, default=20, help="coordinate grid, metres")
@@ -257,8 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     write_text(args.out, text)
     counts = {lvl: sum(1 for v in areas.values() if v[0] == lvl) for lvl in LEVELS.values()}
-    print(f"{args.out}: {len(text.encode()):,} bytes; {counts}; {len(points)} points; "
-          f"{len(arcs)} arcs, {n_in:,} → {n_out:,} vertices", file=sys.stderr)  # fmt: skip
+    print(
+        f"{args.out}: {len(text.encode()):,} bytes; {counts}; {len(points)} points; "
+        f"{len(arcs)} arcs, {n_in:,} → {n_out:,} vertices",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -41,8 +41,11 @@ def cli(*args: object, cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     return subprocess.run(
         [sys.executable, "-c", "from dwk.cli import main; main()", *map(str, args)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
 
 
 # one process, many commands: each as `dwk ARGS…` would run it
@@ -69,8 +72,14 @@ json.dump(out, sys.stdout)
 def cli_batch(jobs: dict[str, list[object]], cache: Path) -> dict[str, subprocess.CompletedProcess]:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     payload = json.dumps({name: [str(a) for a in args] for name, args in jobs.items()})
-    r = subprocess.run([sys.executable, "-c", _DRIVER], input=payload, capture_output=True,
-                       text=True, env=env, check=False)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-c", _DRIVER],
+        input=payload,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     return {
         name: subprocess.CompletedProcess(jobs[name], rc, out, err)
@@ -310,8 +319,19 @@ def import_cache(store, cache_dir, tmp_path_factory) -> Path:
 
 def _survey_args(name: str) -> list[object]:
     book = CODEBOOK if name.startswith("limesurvey") else SOSCI_CODEBOOK
-    return ["survey", "summarize", BAD / name, "--codebook", book, "--area", "adorf",
-            "--format", "json", "--min-cell", "1"]  # fmt: skip
+    return [
+        "survey",
+        "summarize",
+        BAD / name,
+        "--codebook",
+        book,
+        "--area",
+        "adorf",
+        "--format",
+        "json",
+        "--min-cell",
+        "1",
+    ]
 
 
 @dataclass
@@ -330,8 +350,10 @@ def runs(import_cache) -> Runs:
     before = manifest.read_bytes()
     jobs: dict[str, list[object]] = {n: ["data", "import", BAD / n] for n in TABLE_ERRORS}
     jobs |= {n: _survey_args(n) for n in [*SURVEY_ERRORS, *SURVEY_HANDLED]}
-    jobs |= {n: ["survey", "summarize", ADORF_EXPORT, "--codebook", BAD / n, "--area", "adorf"]
-             for n in CODEBOOK_CLI}  # fmt: skip
+    jobs |= {
+        n: ["survey", "summarize", ADORF_EXPORT, "--codebook", BAD / n, "--area", "adorf"]
+        for n in CODEBOOK_CLI
+    }
     done = cli_batch(jobs, import_cache)
     return Runs(done, manifest.read_bytes() == before)
 
@@ -348,8 +370,9 @@ def test_table_errors(runs, name):
 
 def test_table_error_in_a_process_of_its_own(import_cache):
     name = "genesis_key_lost_zero.csv"
-    one_line_error(cli("data", "import", BAD / name, cache=import_cache), BAD / name,
-                   *TABLE_ERRORS[name])  # fmt: skip
+    one_line_error(
+        cli("data", "import", BAD / name, cache=import_cache), BAD / name, *TABLE_ERRORS[name]
+    )
 
 
 # each job with a store of its own and no shipped tables
@@ -376,14 +399,17 @@ def imported(runs: Runs, tmp_path_factory) -> dict[str, tuple[subprocess.Complet
     jobs = {n: [root / n, "data", "import", BAD / n] for n in TABLE_HANDLED}
     jobs["__raw__"] = [root / "raw"]
     payload = json.dumps({name: [str(a) for a in args] for name, args in jobs.items()})
-    r = subprocess.run([sys.executable, "-c", _ALONE], input=payload, capture_output=True,
-                       text=True, check=False)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-c", _ALONE], input=payload, capture_output=True, text=True, check=False
+    )
     assert r.returncode == 0, r.stderr
     return {
-        name: (subprocess.CompletedProcess(jobs[name], rc, out, err),
-               Store(root / name / f"store-v{SCHEMA_VERSION}"))
+        name: (
+            subprocess.CompletedProcess(jobs[name], rc, out, err),
+            Store(root / name / f"store-v{SCHEMA_VERSION}"),
+        )
         for name, (rc, out, err) in json.loads(r.stdout).items()
-    }  # fmt: skip
+    }
 
 
 def _printed(stdout: str) -> dict[str, list[str]]:
@@ -740,11 +766,22 @@ def test_broken_review_changes_no_file_and_no_earlier_report(import_cache, tmp_p
     earlier = out / "adorf.md"
     earlier.write_text("Profil eines früheren Laufs\n", "utf-8")
     where, message = REVIEW_ERRORS["review_bad_status.toml"]
-    one_line_error(cli("swot", "review", "adorf", "--file", path, cache=import_cache), path,
-                   where, message)  # fmt: skip
+    one_line_error(
+        cli("swot", "review", "adorf", "--file", path, cache=import_cache), path, where, message
+    )
     assert path.read_bytes() == original
-    r = cli("profile", "build", "adorf", "--reviews", reviews, "--out", out, "--format", "md",
-            cache=import_cache)  # fmt: skip
+    r = cli(
+        "profile",
+        "build",
+        "adorf",
+        "--reviews",
+        reviews,
+        "--out",
+        out,
+        "--format",
+        "md",
+        cache=import_cache,
+    )
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.splitlines()[-1] == f"fehlgeschlagen: adorf: {path}{where}: {message}"
     assert earlier.read_text("utf-8") == "Profil eines früheren Laufs\n"
@@ -770,7 +807,19 @@ def test_readme_lists_every_fixture():
     }
     files = {p.name for p in BAD.iterdir() if p.name != "README.md"}
     assert listed == files
-    tested = {*TABLE_ERRORS, *TABLE_HANDLED, *AREA_ERRORS, *RULE_ERRORS, *CATALOGUE_ERRORS,
-              *CODEBOOK_ERRORS, *CODEBOOK_CLI, *LOADER_BUGS, *SURVEY_ERRORS, *SURVEY_HANDLED,
-              *REVIEW_ERRORS, *VALIDATED, "sosci_codebook.toml"}  # fmt: skip
+    tested = {
+        *TABLE_ERRORS,
+        *TABLE_HANDLED,
+        *AREA_ERRORS,
+        *RULE_ERRORS,
+        *CATALOGUE_ERRORS,
+        *CODEBOOK_ERRORS,
+        *CODEBOOK_CLI,
+        *LOADER_BUGS,
+        *SURVEY_ERRORS,
+        *SURVEY_HANDLED,
+        *REVIEW_ERRORS,
+        *VALIDATED,
+        "sosci_codebook.toml",
+    }
     assert files == tested

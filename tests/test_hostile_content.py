@@ -141,18 +141,31 @@ def built(store, tmp_path_factory):
         first, second, *rest = review.items
         payload = python_payload(sentinel)
         signed = {"reviewer": hostile("reviewer"), "date": "2026-03-12"}
-        review = replace(review, items=(
-            replace(first, status="edited", edited=hostile("edited") + " " + JINJA, **signed),
-            replace(second, status="rejected", reason=hostile("reason") + " " + payload, **signed),
-            *rest,
-        ), added=(
-            AddedEntry("werkstatt-1", "Chance", hostile("added") + " " + JINJA, payload,
-                       **signed),
-        ))  # fmt: skip
+        review = replace(
+            review,
+            items=(
+                replace(first, status="edited", edited=hostile("edited") + " " + JINJA, **signed),
+                replace(
+                    second, status="rejected", reason=hostile("reason") + " " + payload, **signed
+                ),
+                *rest,
+            ),
+            added=(
+                AddedEntry(
+                    "werkstatt-1", "Chance", hostile("added") + " " + JINJA, payload, **signed
+                ),
+            ),
+        )
         review_file.write_text(dump_review(review, area), "utf-8")
         out = root / "out"
-        result = build_reports(store, registry, [area, registry.resolve("other")], out,
-                               review_dir=reviews, keep_profiles=True)  # fmt: skip
+        result = build_reports(
+            store,
+            registry,
+            [area, registry.resolve("other")],
+            out,
+            review_dir=reviews,
+            keep_profiles=True,
+        )
     assert not result.failed, result.failed
     return root, out, sentinel
 
@@ -168,8 +181,9 @@ class Tags(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
-        self.handlers += [(tag, a) for a, v in attrs
-                          if a.startswith("on") or "javascript:" in (v or "").lower()]  # fmt: skip
+        self.handlers += [
+            (tag, a) for a, v in attrs if a.startswith("on") or "javascript:" in (v or "").lower()
+        ]
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
@@ -223,9 +237,16 @@ def test_templates_and_python_in_data_are_not_run(built, fmt):
 def test_names_never_become_paths(built):
     root, out, _ = built
     assert sorted(p.name for p in out.iterdir()) == [
-        "hostile-daten", "hostile.html", "hostile.json", "hostile.md", "index.html",
-        "other-daten", "other.html", "other.json", "other.md",
-    ]  # fmt: skip
+        "hostile-daten",
+        "hostile.html",
+        "hostile.json",
+        "hostile.md",
+        "index.html",
+        "other-daten",
+        "other.html",
+        "other.json",
+        "other.md",
+    ]
     # the charts' CSV files are named by the slug and the chart, never by the area's name
     for folder in ("hostile-daten", "other-daten"):
         names = [p.name for p in (out / folder).iterdir()]
@@ -254,7 +275,8 @@ def registry_with_slug(store, tmp_path: Path, slug: str, name: str = "Adorf") ->
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(REAL_DATA / "key_changes.toml", data)
-    (data / "areas.toml").write_text(f"""
+    (data / "areas.toml").write_text(
+        f"""
 [[area]]
 slug = {toml_str(slug)}
 name = {toml_str(name)}
@@ -265,15 +287,33 @@ land = "14"
 kreis = "14523"
 member = "adorf"
 references = []
-""", "utf-8")  # fmt: skip
+""",
+        "utf-8",
+    )
     return Registry.load(store, data)
 
 
 @pytest.mark.parametrize(
     "slug",
-    ["../../x", "..", ".", "a/b", "a\\b", "/etc/passwd", ".hidden", "", "a.html", "A", "a b",
-     "-a", "x\n", "adorf/../../x", "ä", "a\x00b"],
-)  # fmt: skip
+    [
+        "../../x",
+        "..",
+        ".",
+        "a/b",
+        "a\\b",
+        "/etc/passwd",
+        ".hidden",
+        "",
+        "a.html",
+        "A",
+        "a b",
+        "-a",
+        "x\n",
+        "adorf/../../x",
+        "ä",
+        "a\x00b",
+    ],
+)
 def test_slugs_that_could_be_paths_are_refused(store, tmp_path, slug):
     with pytest.raises(ConfigError, match="ungültiger Slug"):
         registry_with_slug(store, tmp_path, slug)
@@ -354,7 +394,8 @@ def test_zip_refuses_backslash_names(tmp_path):
 
 def rules_file(tmp_path: Path, template: str) -> Path:
     path = tmp_path / "rules.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 [[rule]]
 id = "r"
 kind = "vergleich"
@@ -362,7 +403,9 @@ indicator = "altenquotient"
 comparison = "land"
 threshold = 1.0
 template = {toml_str(template)}
-""", "utf-8")  # fmt: skip
+""",
+        "utf-8",
+    )
     return path
 
 

@@ -32,9 +32,13 @@ def dwk(
     *args: object, cache: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     full = {**os.environ, "DWK_CACHE_DIR": str(cache), **(env or {})}
-    return subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()",
-                           *map(str, args)], capture_output=True, text=True, env=full,
-                          check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", "from dwk.cli import main; main()", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -72,8 +76,10 @@ def test_truncated_parquet_is_rebuilt_with_one_notice(cache):
     os.truncate(root(cache) / entry.parquet, 1000)
     r = dwk("data", "import", GOOD, cache=cache)
     assert r.returncode == 0 and "Traceback" not in r.stderr
-    assert r.stderr == (f"Hinweis: Datenbestand: {entry.parquet} beschädigt, aus "
-                        f"{RAW / 'genesapi-data/12411-01-01-4.csv'} neu aufgebaut\n")  # fmt: skip
+    assert r.stderr == (
+        f"Hinweis: Datenbestand: {entry.parquet} beschädigt, aus "
+        f"{RAW / 'genesapi-data/12411-01-01-4.csv'} neu aufgebaut\n"
+    )
     assert_whole(cache, n + 1)
 
 
@@ -83,8 +89,10 @@ def test_damaged_manifest_is_recovered_with_the_imported_tables(cache):
     os.truncate(manifest, 500)
     r = dwk("data", "import", BAD / "genesis_latin1.csv", cache=cache)
     assert r.returncode == 0, r.stderr
-    assert r.stderr == (f"Hinweis: Verzeichnis des Datenbestands beschädigt ({manifest}): aus "
-                        f"den Einträgen neu aufgebaut ({n} Dateien)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Hinweis: Verzeichnis des Datenbestands beschädigt ({manifest}): aus "
+        f"den Einträgen neu aufgebaut ({n} Dateien)\n"
+    )
     store = assert_whole(cache, n + 1)
     assert "import:" + str(GOOD.resolve()) in store.entries
 
@@ -108,9 +116,11 @@ def test_damaged_import_whose_file_changed_is_dropped_with_a_notice(cache, tmp_p
     own.write_bytes(GOOD.read_bytes().replace(b"132917", b"132918"))
     r = dwk("data", "import", BAD / "genesis_latin1.csv", cache=cache)
     assert r.returncode == 0, r.stderr
-    assert r.stderr == (f"Hinweis: Datenbestand: Tabelle 12411-01-01-4 aus {own.resolve()} war "
-                        "beschädigt und die Datei ist nicht mehr dieselbe: bitte neu importieren "
-                        "(dwk data import)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Hinweis: Datenbestand: Tabelle 12411-01-01-4 aus {own.resolve()} war "
+        "beschädigt und die Datei ist nicht mehr dieselbe: bitte neu importieren "
+        "(dwk data import)\n"
+    )
     assert_whole(cache, n)  # without the dropped one, with genesis_latin1.csv
 
 
@@ -142,9 +152,11 @@ def test_same_table_and_stand_with_another_number_names_both_files(cache):
     name = BAD / "genesis_conflicts_shipped.csv"
     r = dwk("data", "import", name, cache=cache)
     assert (r.returncode, r.stdout) == (2, "")
-    assert r.stderr == (f"Fehler: {name}:9:3: widerspricht {RAW / 'genesapi-data/12411-01-01-4.csv'} "
-                        "(Tabelle 12411-01-01-4, gleicher Stand 14.12.2017): Gebiet 01001, "
-                        "2015-12-31 hier 85943, dort 85942 (Zeile 11)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Fehler: {name}:9:3: widerspricht {RAW / 'genesapi-data/12411-01-01-4.csv'} "
+        "(Tabelle 12411-01-01-4, gleicher Stand 14.12.2017): Gebiet 01001, "
+        "2015-12-31 hier 85943, dort 85942 (Zeile 11)\n"
+    )
     assert (root(cache) / "manifest.json").read_bytes() == manifest
 
 
@@ -157,16 +169,21 @@ def test_two_files_of_one_import_that_disagree(cache, tmp_path):
     b.write_bytes(text.replace(b"132917;65512", b"132918;65513"))
     r = dwk("data", "import", a, b, cache=cache)
     assert r.returncode == 2
-    assert r.stderr == (f"Fehler: {b}:10:3: widerspricht {a} (Tabelle 12411-01-01-4, gleicher "
-                        "Stand 01.03.2018): Gebiet 01051, 2015-12-31 hier 132918, dort 132917 "
-                        "(Zeile 10)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Fehler: {b}:10:3: widerspricht {a} (Tabelle 12411-01-01-4, gleicher "
+        "Stand 01.03.2018): Gebiet 01051, 2015-12-31 hier 132918, dort 132917 "
+        "(Zeile 10)\n"
+    )
     assert (root(cache) / "manifest.json").read_bytes() == manifest
 
 
 def test_a_later_stand_wins_with_a_warning(cache, tmp_path):
     newer = tmp_path / "neuer.csv"
-    newer.write_bytes(GOOD.read_bytes().replace(b"Stand: 14.12.2017", b"Stand: 01.03.2018")
-                      .replace(b"85942;42767", b"85952;42777"))  # fmt: skip
+    newer.write_bytes(
+        GOOD.read_bytes()
+        .replace(b"Stand: 14.12.2017", b"Stand: 01.03.2018")
+        .replace(b"85942;42767", b"85952;42777")
+    )
     r = dwk("data", "import", newer, cache=cache)
     assert (r.returncode, r.stderr) == (0, "")
     shipped = RAW / "genesapi-data"
@@ -192,8 +209,10 @@ def test_a_5_gib_table_is_refused_before_reading(cache, tmp_path):
         fh.truncate(5 * 1024**3)  # sparse: takes no disk space
     r = dwk("data", "import", big, cache=cache)
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert r.stderr == (f"Fehler: {big}: Datei zu groß (5,0 GiB, Grenze für Tabellen: 256,0 MiB; "
-                        "DWK_LIMIT_TABLE_MIB setzt sie in MiB)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Fehler: {big}: Datei zu groß (5,0 GiB, Grenze für Tabellen: 256,0 MiB; "
+        "DWK_LIMIT_TABLE_MIB setzt sie in MiB)\n"
+    )
 
 
 def test_limits_for_surveys_and_toml(cache, tmp_path):
@@ -203,16 +222,20 @@ def test_limits_for_surveys_and_toml(cache, tmp_path):
     book = paths.data_dir() / "surveys" / "buergerbefragung.toml"
     r = dwk("survey", "summarize", survey, "--codebook", book, "--area", "adorf", cache=cache)
     assert r.returncode == 2
-    assert r.stderr == (f"Fehler: {survey}: Datei zu groß (64,0 MiB, Grenze für "
-                        "Befragungsdateien: 64,0 MiB; DWK_LIMIT_SURVEY_MIB setzt sie in MiB)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Fehler: {survey}: Datei zu groß (64,0 MiB, Grenze für "
+        "Befragungsdateien: 64,0 MiB; DWK_LIMIT_SURVEY_MIB setzt sie in MiB)\n"
+    )
     codebook = tmp_path / "codebook.toml"
     with codebook.open("wb") as fh:
         fh.truncate(1024**2 + 1)
     export = paths.data_dir() / "surveys" / "adorf-buergerbefragung.csv"
     r = dwk("survey", "summarize", export, "--codebook", codebook, "--area", "adorf", cache=cache)
     assert r.returncode == 2
-    assert r.stderr == (f"Fehler: {codebook}: Datei zu groß (1,0 MiB, Grenze für TOML-Dateien: "
-                        "1,0 MiB; DWK_LIMIT_TOML_MIB setzt sie in MiB)\n")  # fmt: skip
+    assert r.stderr == (
+        f"Fehler: {codebook}: Datei zu groß (1,0 MiB, Grenze für TOML-Dateien: "
+        "1,0 MiB; DWK_LIMIT_TOML_MIB setzt sie in MiB)\n"
+    )
 
 
 def test_a_limit_can_be_set(cache):
@@ -223,8 +246,9 @@ def test_a_limit_can_be_set(cache):
     r = dwk(*args, cache=cache, env={"DWK_LIMIT_SURVEY_MIB": "0.001"})
     assert r.returncode == 2
     assert r.stderr.startswith(f"Fehler: {export}: Datei zu groß (")
-    assert r.stderr.endswith("Grenze für Befragungsdateien: 1,0 KiB; DWK_LIMIT_SURVEY_MIB setzt "
-                             "sie in MiB)\n")  # fmt: skip
+    assert r.stderr.endswith(
+        "Grenze für Befragungsdateien: 1,0 KiB; DWK_LIMIT_SURVEY_MIB setzt sie in MiB)\n"
+    )
     r = dwk(*args, cache=cache, env={"DWK_LIMIT_SURVEY_MIB": "viel"})
     assert (r.returncode, r.stderr) == (
         2,

@@ -30,8 +30,9 @@ TIMEOUT = 900
 
 
 def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None):
-    r = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
-                       text=True, timeout=TIMEOUT)  # fmt: skip
+    r = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert r.returncode == 0, f"{args}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     return r
 
@@ -52,8 +53,11 @@ def installed(wheel, tmp_path_factory):
     base = getattr(sys, "_base_executable", None) or shutil.which("python3") or sys.executable
     run([base, "-m", "venv", venv], root)
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DWK_CACHE_DIR")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DWK_CACHE_DIR")
+    }
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel], root, env)
     work = root / "work"
@@ -71,8 +75,13 @@ def built(installed):
 
 def test_wheel_carries_package_data_and_no_tests(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("dwk/data/raw/SOURCES.md", "dwk/templates/profile.html.j2",
-                 "dwk/data/surveys/buergerbefragung.toml", "dwk/cli/commands.py", "dwk/core/paths.py"):  # fmt: skip
+    for name in (
+        "dwk/data/raw/SOURCES.md",
+        "dwk/templates/profile.html.j2",
+        "dwk/data/surveys/buergerbefragung.toml",
+        "dwk/cli/commands.py",
+        "dwk/core/paths.py",
+    ):
         assert name in names, name
     assert not [n for n in names if n.startswith("tests/") or "/tests/" in n]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
@@ -82,8 +91,13 @@ def test_wheel_carries_package_data_and_no_tests(wheel):
 def test_wheel_carries_every_tracked_data_and_template_file(wheel):
     if not (REPO / ".git").exists() or shutil.which("git") is None:
         pytest.skip("no git checkout")
-    tracked = subprocess.run(["git", "ls-files", "data", "templates"], cwd=REPO,
-                             capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    tracked = subprocess.run(
+        ["git", "ls-files", "data", "templates"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert len(tracked) > 40
     names = set(zipfile.ZipFile(wheel).namelist())
     assert [f for f in tracked if (REPO / f).exists() and f"dwk/{f}" not in names] == []

@@ -122,8 +122,15 @@ class ReportBuilder:
 
     def profile(self, area: Area) -> Profile:
         review = self.review_dir / f"{area.slug}.toml"
-        return build_profile(area, self.store, self.registry, self.catalogue, self.rules,
-                             self.ctx, review_path=review)  # fmt: skip
+        return build_profile(
+            area,
+            self.store,
+            self.registry,
+            self.catalogue,
+            self.rules,
+            self.ctx,
+            review_path=review,
+        )
 
     def write(self, area: Area, out_dir: Path) -> tuple[Built, Profile]:
         """Render everything in memory first, then swap the area's files in together."""
@@ -140,8 +147,9 @@ class ReportBuilder:
                 files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
         targets = [_target(out_dir, name) for name in files]
         commit_files(out_dir, area.slug, {n: t.encode("utf-8") for n, t in files.items()})
-        built = Built(targets, len(profile.notes), profile_gaps(profile),
-                      headline_population(profile))  # fmt: skip
+        built = Built(
+            targets, len(profile.notes), profile_gaps(profile), headline_population(profile)
+        )
         return built, profile
 
 
@@ -182,10 +190,14 @@ def build_reports(
             progress(area)
     if len(areas) > 1 and done:
         entries = [
-            {"name": a.name, "type": a.type, "key": a.key,
-             "links": [(f.upper(), f"{a.slug}.{f}") for f in formats]}
+            {
+                "name": a.name,
+                "type": a.type,
+                "key": a.key,
+                "links": [(f.upper(), f"{a.slug}.{f}") for f in formats],
+            }
             for a in done
-        ]  # fmt: skip
+        ]
         target = safe_child(out_dir, "index.html")
         write_text(
             target,

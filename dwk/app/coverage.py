@@ -81,14 +81,26 @@ def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]
     for key in sorted(set(before) - set(now)):
         change = successor.get(key)
         where = f"aufgegangen in {change.new} ({change.date}, {change.kind})" if change else ""
-        notes.append(KeyNote(key, registry.names.get((key, "kreis"), key), key[:2], False,
-                             f"Schlüssel nach 31.12.{before_year} entfallen; {where or 'Nachfolger unbekannt'}; "
-                             f"kein eigenes Profil, die Reihe gehört zum Nachfolger"))  # fmt: skip
+        notes.append(
+            KeyNote(
+                key,
+                registry.names.get((key, "kreis"), key),
+                key[:2],
+                False,
+                f"Schlüssel nach 31.12.{before_year} entfallen; {where or 'Nachfolger unbekannt'}; "
+                f"kein eigenes Profil, die Reihe gehört zum Nachfolger",
+            )
+        )
     notes += [
-        KeyNote(key, registry.names.get((key, "kreis"), key), key[:2], True,
-                f"Schlüssel neu nach 31.12.{before_year}; Reihen davor über die Vorgänger")
+        KeyNote(
+            key,
+            registry.names.get((key, "kreis"), key),
+            key[:2],
+            True,
+            f"Schlüssel neu nach 31.12.{before_year}; Reihen davor über die Vorgänger",
+        )
         for key in sorted(set(now) - set(before))
-    ]  # fmt: skip
+    ]
     return now, sorted(notes, key=lambda n: n.key)
 
 
@@ -104,10 +116,17 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             continue
         change = successor.get(key)
         where = f"; neuer Schlüssel {change.new} ({change.date})" if change else ""
-        notes.append(KeyNote(key, registry.names[(key, "gemeinde")], key[:2], True,
-                             f"Schlüssel im Gemeindeverzeichnis 31.12.2019 nicht mehr vorhanden "
-                             f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
-                             f"ohne Fläche 2019 und Zensus 2022"))  # fmt: skip
+        notes.append(
+            KeyNote(
+                key,
+                registry.names[(key, "gemeinde")],
+                key[:2],
+                True,
+                f"Schlüssel im Gemeindeverzeichnis 31.12.2019 nicht mehr vorhanden "
+                f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
+                f"ohne Fläche 2019 und Zensus 2022",
+            )
+        )
     people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     for key in sorted(listed - set(keys)):
@@ -116,6 +135,13 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             if key in inhabited
             else "im Gemeindeverzeichnis 31.12.2019 ohne Einwohner (gemeindefreies Gebiet)"
         )
-        notes.append(KeyNote(key, names[key], key[:2], False,
-                             f"{why}: keine Fortschreibung in den Tabellen, kein Profil"))  # fmt: skip
+        notes.append(
+            KeyNote(
+                key,
+                names[key],
+                key[:2],
+                False,
+                f"{why}: keine Fortschreibung in den Tabellen, kein Profil",
+            )
+        )
     return keys, sorted(notes, key=lambda n: n.key)

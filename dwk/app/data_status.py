@@ -78,7 +78,7 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
                     role.name,
                     by_key.get(area.key, ""),
                     by_level[area.level][0],
-                )  # fmt: skip
+                )
             )
     return roles, members
 
@@ -91,16 +91,28 @@ def write_status(
     def body() -> dict:
         return {
             "roles": [
-                {"role": r.role.name, "label": r.role.label, "tables": list(r.role.tables),
-                 "newest": r.newest, "table": r.table, "basis": r.basis, "by_level": r.by_level}
+                {
+                    "role": r.role.name,
+                    "label": r.role.label,
+                    "tables": list(r.role.tables),
+                    "newest": r.newest,
+                    "table": r.table,
+                    "basis": r.basis,
+                    "by_level": r.by_level,
+                }
                 for r in roles
             ],
             "members": [
-                {"slug": m.slug, "role": m.role, "newest": m.newest,
-                 "level_newest": m.level_newest, "current": m.current}
+                {
+                    "slug": m.slug,
+                    "role": m.role,
+                    "newest": m.newest,
+                    "level_newest": m.level_newest,
+                    "current": m.current,
+                }
                 for m in members
             ],
-        }  # fmt: skip
+        }
 
     write_result(fmt, out, table=lambda stream: _table(roles, members, stream), body=body)
 
@@ -121,10 +133,19 @@ def _table(roles: list[RoleStatus], members: list[MemberStatus], out: TextIO) ->
     if not older:
         console.print("Alle Mitglieder haben den neuesten Stand ihrer Ebene.")
         return
-    table = Table("Mitglied", "Rolle", "Stand", "neuester Stand der Ebene",
-                  title="Älter als der neueste Stand der Ebene")  # fmt: skip
+    table = Table(
+        "Mitglied",
+        "Rolle",
+        "Stand",
+        "neuester Stand der Ebene",
+        title="Älter als der neueste Stand der Ebene",
+    )
     labels = {r.role.name: r.role.label for r in roles}
     for m in older:
-        table.add_row(m.name, labels[m.role], format_period(m.newest) if m.newest else "fehlt",
-                      format_period(m.level_newest))  # fmt: skip
+        table.add_row(
+            m.name,
+            labels[m.role],
+            format_period(m.newest) if m.newest else "fehlt",
+            format_period(m.level_newest),
+        )
     console.print(table)

@@ -296,8 +296,11 @@ def _value_changes(old: dict, new: dict, threshold: float) -> list[ValueChange]:
 def _plain_cell(cell: dict | None) -> dict | None:
     if cell is None:
         return None
-    return {"value": _value(cell), "flag": str(cell.get("flag", "")),
-            "period": str(cell.get("period", ""))}  # fmt: skip
+    return {
+        "value": _value(cell),
+        "flag": str(cell.get("flag", "")),
+        "period": str(cell.get("period", "")),
+    }
 
 
 def _swot_changes(old: dict, new: dict) -> list[SwotChange]:
@@ -390,10 +393,16 @@ def _context(d: BuildDiff) -> dict:
             for v in p.values
         ]
         swot = [
-            {"id": s.id, "kind": s.kind, "quadrant": s.quadrant,
-             "old_quadrant": s.old_quadrant or s.quadrant, "old": s.old_text, "new": s.new_text}
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "quadrant": s.quadrant,
+                "old_quadrant": s.old_quadrant or s.quadrant,
+                "old": s.old_text,
+                "new": s.new_text,
+            }
             for s in p.swot
-        ]  # fmt: skip
+        ]
         profiles.append({"slug": p.slug, "name": p.name, "rows": rows, "swot": swot})
     return {
         "title": "Änderungen zwischen zwei Builds",

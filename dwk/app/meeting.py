@@ -57,9 +57,13 @@ class MeetingExport:
 
 
 def export_meeting(
-    store: Store, registry: Registry, out: Path, as_zip: bool = False,
-    review_dir: Path | None = None, pdf_budget: float = DEFAULT_BUDGET,
-) -> MeetingExport:  # fmt: skip
+    store: Store,
+    registry: Registry,
+    out: Path,
+    as_zip: bool = False,
+    review_dir: Path | None = None,
+    pdf_budget: float = DEFAULT_BUDGET,
+) -> MeetingExport:
     out = out.resolve()
     make_dirs(out.parent)
     heal_bundle(out)  # finish or undo what a killed export left
@@ -81,8 +85,16 @@ def _build(
     store: Store, registry: Registry, work: Path, review_dir: Path | None, pdf_budget: float
 ) -> list:
     members = list(registry.members)
-    result = build_reports(store, registry, members, work / PROFILES, ("md", "html", "json"),
-                           review_dir=review_dir, keep_profiles=True, index_up=INDEX_UP)  # fmt: skip
+    result = build_reports(
+        store,
+        registry,
+        members,
+        work / PROFILES,
+        ("md", "html", "json"),
+        review_dir=review_dir,
+        keep_profiles=True,
+        index_up=INDEX_UP,
+    )
     profiles = result.profiles
     if not profiles:
         raise DwkError("kein Profil gebaut: " + "; ".join(f"{s}: {w}" for s, w in result.failed))
@@ -108,10 +120,18 @@ def _build(
     write_indicator_csv(records, work / TABLES / "indikatoren.csv")
     write_indicator_xlsx(records, work / TABLES / "indikatoren.xlsx")
     reviews = write_review_state(profiles, work / REVIEW, review_dir or default_review_dir())
-    index = add_contents(environment(True).get_template("meeting_index.html.j2").render(
-        profiles=profiles, failed=failed, no_pdf=no_pdf, reviews=reviews,
-        review_rows=review_rows(profiles), synthetic=any(p.synthetic for p in profiles),
-    ))  # fmt: skip
+    index = add_contents(
+        environment(True)
+        .get_template("meeting_index.html.j2")
+        .render(
+            profiles=profiles,
+            failed=failed,
+            no_pdf=no_pdf,
+            reviews=reviews,
+            review_rows=review_rows(profiles),
+            synthetic=any(p.synthetic for p in profiles),
+        )
+    )
     write_text(work / "index.html", index)
     return failed
 

@@ -173,8 +173,16 @@ def _build_chunk(chunk: _Chunk, builder: ReportBuilder | None = None) -> list[Ou
         try:
             built, _ = builder.write(area, chunk.folder)
             kreis = builder.registry.names.get((area.kreis, "kreis"), area.kreis or "")
-            out.append(Outcome(area, chunk.relative, built.notes, tuple(built.gaps),
-                               population=built.population, kreis=kreis))  # fmt: skip
+            out.append(
+                Outcome(
+                    area,
+                    chunk.relative,
+                    built.notes,
+                    tuple(built.gaps),
+                    population=built.population,
+                    kreis=kreis,
+                )
+            )
         except DwkError as exc:
             out.append(Outcome(area, chunk.relative, error=str(exc)))
         except Exception as exc:  # a bug for one area must not cost the other 11,000
@@ -193,8 +201,9 @@ def _run(chunks, jobs, formats, review_dir, opened):
             yield _build_chunk(chunk, builder)
         return
     workers = min(jobs, len(chunks))
-    with ProcessPoolExecutor(workers, get_context("spawn"), _init_worker,
-                             (formats, review_dir, os.getpid())) as pool:  # fmt: skip
+    with ProcessPoolExecutor(
+        workers, get_context("spawn"), _init_worker, (formats, review_dir, os.getpid())
+    ) as pool:
         futures = [pool.submit(_build_chunk, c) for c in chunks]
         try:
             for future in as_completed(futures):
@@ -212,13 +221,27 @@ def default_jobs() -> int:
 def _entry(o: Outcome, formats: tuple[str, ...], page: str) -> dict:
     """An index row; `page` is the index's folder relative to the level folder."""
     status = f"fehlgeschlagen: {o.error}" if o.error else "; ".join(o.gaps)
-    links = [] if o.error else [
-        (f.upper(), posixpath.relpath(posixpath.join(o.folder, f"{o.area.slug}.{f}"), page or "."))
-        for f in formats
-    ]  # fmt: skip
-    return {"name": o.area.name, "type": o.area.type, "key": o.area.key, "links": links,
-            "status": status, "member": o.area.is_member, "population": o.population,
-            "kreis": o.kreis}  # fmt: skip
+    links = (
+        []
+        if o.error
+        else [
+            (
+                f.upper(),
+                posixpath.relpath(posixpath.join(o.folder, f"{o.area.slug}.{f}"), page or "."),
+            )
+            for f in formats
+        ]
+    )
+    return {
+        "name": o.area.name,
+        "type": o.area.type,
+        "key": o.area.key,
+        "links": links,
+        "status": status,
+        "member": o.area.is_member,
+        "population": o.population,
+        "kreis": o.kreis,
+    }
 
 
 def _note(n: KeyNote) -> dict:
@@ -241,10 +264,14 @@ def _write_indexes(result: NationalResult, formats: tuple[str, ...]) -> list[Pat
         write_text(target, html)
         written.append(target)
     lands = [
-        {"name": name, "key": land, "href": f"{cov.land_folder(land)}/index.html",
-         "count": sum(1 for o in result.outcomes if o.area.land == land)}
+        {
+            "name": name,
+            "key": land,
+            "href": f"{cov.land_folder(land)}/index.html",
+            "count": sum(1 for o in result.outcomes if o.area.land == land),
+        }
         for land, name in cov.lands.items()
-    ]  # fmt: skip
+    ]
     html = render_national_index(
         f"Kommunalprofile: {title}",
         [_entry(o, formats, "") for o in result.outcomes if o.area.is_member or o.error or o.gaps],

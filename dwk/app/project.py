@@ -29,9 +29,14 @@ OUT_SEXES = (*SEXES, "total")
 
 
 def projection_for(
-    store: Store, registry: Registry, queries: list[str], level: str | None,
-    base_year: int | None, to: int, variants: list[str] | None,
-) -> tuple[Projection, dict[str, str]]:  # fmt: skip
+    store: Store,
+    registry: Registry,
+    queries: list[str],
+    level: str | None,
+    base_year: int | None,
+    to: int,
+    variants: list[str] | None,
+) -> tuple[Projection, dict[str, str]]:
     """The projection `dwk project` prints, and the names of its areas."""
     _check_variants(variants)
     ctx = Context(store, registry.changes)
@@ -87,10 +92,20 @@ def frame(proj: Projection) -> pd.DataFrame:
 
 
 def run_project(
-    store: Store, registry: Registry, queries: list[str], level: str | None,
-    base_year: int | None, to: int, variants: list[str] | None, fmt: str, *,
-    totals: bool = False, backtest: bool = False, out: TextIO, err: TextIO,
-) -> None:  # fmt: skip
+    store: Store,
+    registry: Registry,
+    queries: list[str],
+    level: str | None,
+    base_year: int | None,
+    to: int,
+    variants: list[str] | None,
+    fmt: str,
+    *,
+    totals: bool = False,
+    backtest: bool = False,
+    out: TextIO,
+    err: TextIO,
+) -> None:
     """`dwk project`: the backtest, the totals or the full projection, in `fmt`."""
     if backtest:
         from dwk.projection.backtest import run_backtest
@@ -117,9 +132,16 @@ def gemeinde_batches(
 
 
 def _write_gemeinden(
-    store: Store, registry: Registry, base_year: int | None, to: int,
-    variants: list[str] | None, fmt: str, totals: bool, out: TextIO, err: TextIO,
-) -> None:  # fmt: skip
+    store: Store,
+    registry: Registry,
+    base_year: int | None,
+    to: int,
+    variants: list[str] | None,
+    fmt: str,
+    totals: bool,
+    out: TextIO,
+    err: TextIO,
+) -> None:
     """`--level gemeinde`: Kreis by Kreis, so memory stays flat; CSV is streamed, the totals
     can also be JSON or a table."""
     if fmt not in ("table", "json", "csv"):  # before a run of half a minute
@@ -177,8 +199,14 @@ def totals_frame(proj: Projection) -> pd.DataFrame:
     return out.sort_values("area", kind="stable", ignore_index=True)
 
 
-def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO, err: TextIO,
-                 rows: pd.DataFrame | None = None) -> None:  # fmt: skip
+def write_totals(
+    proj: Projection,
+    names: dict[str, str],
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    rows: pd.DataFrame | None = None,
+) -> None:
     """`--totals`: `area,variant,year,value`, small enough for every Gemeinde in one file.
     `rows` are the totals when `proj` holds only the assumptions (`--level gemeinde`)."""
     rows = totals_frame(proj) if rows is None else rows
@@ -194,11 +222,16 @@ def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
             "base_table": proj.base_table,
             "assumptions": [vars(a) for a in proj.assumptions],
             "totals": [
-                {"area": r.area, "name": names.get(r.area, ""), "variant": r.variant,
-                 "year": int(r.year), "value": float(r.value)}
+                {
+                    "area": r.area,
+                    "name": names.get(r.area, ""),
+                    "variant": r.variant,
+                    "year": int(r.year),
+                    "value": float(r.value),
+                }
                 for r in rows.itertuples(index=False)
             ],
-        }  # fmt: skip
+        }
 
     def table(stream: TextIO) -> None:
         from rich.console import Console
@@ -221,8 +254,9 @@ def write_totals(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
     write_result(fmt, out, table=table, body=body, csv=as_csv)
 
 
-def write_projection(proj: Projection, names: dict[str, str], fmt: str, out: TextIO,
-                     err: TextIO) -> None:  # fmt: skip
+def write_projection(
+    proj: Projection, names: dict[str, str], fmt: str, out: TextIO, err: TextIO
+) -> None:
     def as_csv(stream: TextIO) -> None:
         frame(proj).to_csv(stream, index=False, lineterminator="\n", float_format="%.1f")
         for a in proj.assumptions:
@@ -247,8 +281,14 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
             for j, year in enumerate(proj.years)
             for s, sex in enumerate(OUT_SEXES)
         ]
-        areas.append({"area": key, "name": names.get(key, ""), "assumptions": area_levels(proj, i),
-                      "series": series})  # fmt: skip
+        areas.append(
+            {
+                "area": key,
+                "name": names.get(key, ""),
+                "assumptions": area_levels(proj, i),
+                "series": series,
+            }
+        )
     fert = proj.fertility
     return {
         "base_year": proj.base_year,
@@ -317,8 +357,11 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
 
     console = Console(file=out, width=160)
     methods = bt.methods()
-    groups = [g for g, _, _ in CHECK_GROUPS
-              if any(s.measure == g for s in bt.scores if s.level == "kreis")]  # fmt: skip
+    groups = [
+        g
+        for g, _, _ in CHECK_GROUPS
+        if any(s.measure == g for s in bt.scores if s.level == "kreis")
+    ]
     counts = {y: bt.score("kreis", methods[0], TOTAL, y).areas for y in bt.years}
     kreise = f"{counts[bt.years[0]]} Kreise" + "".join(
         f" ({y}: {n})" for y, n in counts.items() if n != counts[bt.years[0]]
@@ -347,6 +390,11 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
             lines.add_column(head, justify="right")
         for method in methods:
             sc = bt.score("gemeinde", method, measure, GEMEINDE_CHECK)
-            lines.add_row(method, format_de(sc.mape, 2), format_de(sc.median, 2),
-                          format_de(sc.bias, 2), format_de(sc.too_low, 0))  # fmt: skip
+            lines.add_row(
+                method,
+                format_de(sc.mape, 2),
+                format_de(sc.median, 2),
+                format_de(sc.bias, 2),
+                format_de(sc.too_low, 0),
+            )
         console.print(lines)

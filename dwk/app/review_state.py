@@ -22,12 +22,17 @@ def review_rows(profiles: list[Profile]) -> list[dict]:
         r = p.review
         shown = r.shown if r else ()
         count = {s: sum(1 for i in shown if i.status == s) for s in (CANDIDATE, ACCEPTED, EDITED)}
-        out.append({
-            "name": p.area.name, "file": f"{p.area.slug}.toml" if r else "",
-            "candidate": count[CANDIDATE] if r else len(p.swot), "accepted": count[ACCEPTED],
-            "edited": count[EDITED], "rejected": len(r.rejected) if r else 0,
-            "added": len(r.added) if r else 0,
-        })  # fmt: skip
+        out.append(
+            {
+                "name": p.area.name,
+                "file": f"{p.area.slug}.toml" if r else "",
+                "candidate": count[CANDIDATE] if r else len(p.swot),
+                "accepted": count[ACCEPTED],
+                "edited": count[EDITED],
+                "rejected": len(r.rejected) if r else 0,
+                "added": len(r.added) if r else 0,
+            }
+        )
     return out
 
 
@@ -40,18 +45,66 @@ def write_review_state(profiles: list[Profile], folder: Path, review_dir: Path) 
         r = p.review
         if r is None:
             for i in p.swot:
-                writer.writerow((p.area.name, p.area.key, i.id, i.quadrant, "ohne Review-Datei",
-                                 i.text, "", "", "", ""))  # fmt: skip
+                writer.writerow(
+                    (
+                        p.area.name,
+                        p.area.key,
+                        i.id,
+                        i.quadrant,
+                        "ohne Review-Datei",
+                        i.text,
+                        "",
+                        "",
+                        "",
+                        "",
+                    )
+                )
             continue
         for i in r.shown:
-            writer.writerow((p.area.name, p.area.key, i.id, i.quadrant, i.status, i.text,
-                             i.original, i.reviewer, i.date, i.source))  # fmt: skip
+            writer.writerow(
+                (
+                    p.area.name,
+                    p.area.key,
+                    i.id,
+                    i.quadrant,
+                    i.status,
+                    i.text,
+                    i.original,
+                    i.reviewer,
+                    i.date,
+                    i.source,
+                )
+            )
         for e in r.rejected:
-            writer.writerow((p.area.name, p.area.key, e.id, e.quadrant, e.status, e.text, "",
-                             e.reviewer, e.date, e.reason))  # fmt: skip
+            writer.writerow(
+                (
+                    p.area.name,
+                    p.area.key,
+                    e.id,
+                    e.quadrant,
+                    e.status,
+                    e.text,
+                    "",
+                    e.reviewer,
+                    e.date,
+                    e.reason,
+                )
+            )
         for e in r.gone:
-            writer.writerow((p.area.name, p.area.key, e.id, e.quadrant, f"{e.status}, entfallen",
-                             e.text, "", e.reviewer, e.date, e.reason))  # fmt: skip
+            writer.writerow(
+                (
+                    p.area.name,
+                    p.area.key,
+                    e.id,
+                    e.quadrant,
+                    f"{e.status}, entfallen",
+                    e.text,
+                    "",
+                    e.reviewer,
+                    e.date,
+                    e.reason,
+                )
+            )
         applied = review_dir / f"{p.area.slug}.toml"
         write_bytes(folder / applied.name, applied.read_bytes())
     write_text(folder / OVERVIEW, "\ufeff" + buf.getvalue())

@@ -20,9 +20,16 @@ from dwk.survey.summary import FIELD_LABELS, SurveyResult
 
 
 def summarize_file(
-    store: Store, registry: Registry, file: Path, codebook: Path, area: str, *,
-    min_cell: int, include_incomplete: bool, verbatims: bool,
-) -> SurveyResult:  # fmt: skip
+    store: Store,
+    registry: Registry,
+    file: Path,
+    codebook: Path,
+    area: str,
+    *,
+    min_cell: int,
+    include_incomplete: bool,
+    verbatims: bool,
+) -> SurveyResult:
     return analyse_survey(
         Context(store, registry.changes),
         registry.resolve(area).key,
@@ -52,53 +59,105 @@ def to_json(r: SurveyResult) -> dict:
     book = r.codebook
     w = r.weighting
     return {
-        "survey": {"title": book.title, "period": book.period, "source": book.source,
-                   "synthetic": book.synthetic, "file": r.file.name, "format": r.format,
-                   "codebook": book.path.name},
+        "survey": {
+            "title": book.title,
+            "period": book.period,
+            "source": book.source,
+            "synthetic": book.synthetic,
+            "file": r.file.name,
+            "format": r.format,
+            "codebook": book.path.name,
+        },
         # fewer unweightable respondents than the minimum cell are a group not to be shown
-        "respondents": {"read": r.n_read if r.excluded_shown else None,
-                        "incomplete_excluded": r.incomplete_excluded,
-                        "unweightable_excluded": r.unweightable_excluded if r.excluded_shown
-                        else None, "analysed": r.n},
+        "respondents": {
+            "read": r.n_read if r.excluded_shown else None,
+            "incomplete_excluded": r.incomplete_excluded,
+            "unweightable_excluded": r.unweightable_excluded if r.excluded_shown else None,
+            "analysed": r.n,
+        },
         "dropped_columns": list(r.dropped_columns),
-        "weighting": None if w is None else {
-            "method": "raking", "by": list(r.weighted_by), "table": r.population.table,
-            "period": r.population.period, "margins": w.margins,
-            "design_effect": _num(w.design_effect), "effective_n": _num(w.effective_n),
-            "weight_min": _num(w.weights.min()), "weight_max": _num(w.weights.max()),
-            "iterations": w.iterations, "merged_age_groups": list(r.merged_age_groups),
+        "weighting": None
+        if w is None
+        else {
+            "method": "raking",
+            "by": list(r.weighted_by),
+            "table": r.population.table,
+            "period": r.population.period,
+            "margins": w.margins,
+            "design_effect": _num(w.design_effect),
+            "effective_n": _num(w.effective_n),
+            "weight_min": _num(w.weights.min()),
+            "weight_max": _num(w.weights.max()),
+            "iterations": w.iterations,
+            "merged_age_groups": list(r.merged_age_groups),
         },
         "min_cell": r.min_cell,
-        "sample": [{"field": s.field, "category": s.category, "n": s.n,
-                    "sample_share": s.sample_share, "weighted_share": s.weighted_share,
-                    "population_share": s.population_share} for s in r.sample],
+        "sample": [
+            {
+                "field": s.field,
+                "category": s.category,
+                "n": s.n,
+                "sample_share": s.sample_share,
+                "weighted_share": s.weighted_share,
+                "population_share": s.population_share,
+            }
+            for s in r.sample
+        ],
         "items": [_item_json(i) for i in r.items],
-        "verbatims": None if r.verbatims is None else {
+        "verbatims": None
+        if r.verbatims is None
+        else {
             q: [{"text": v.text, "review": v.review} for v in vs] for q, vs in r.verbatims.items()
         },
         "warnings": r.warnings,
-    }  # fmt: skip
+    }
 
 
 def _item_json(i) -> dict:
-    base = {"id": i.item.id, "wording": i.item.wording, "handlungsfeld": i.item.handlungsfeld,
-            "polarity": i.item.polarity, "reverse": i.item.reverse}  # fmt: skip
+    base = {
+        "id": i.item.id,
+        "wording": i.item.wording,
+        "handlungsfeld": i.item.handlungsfeld,
+        "polarity": i.item.polarity,
+        "reverse": i.item.reverse,
+    }
     if i.stats is None:
         return {**base, "suppressed": True}
     s = i.stats
     return {
-        **base, "suppressed": False, "uncertain": i.uncertain, "valid_n": s.valid_n,
-        "effective_n": _num(s.effective_n), "labels": list(i.item.scale.labels),
-        "counts": list(s.counts), "shares": [_num(x) for x in s.shares],
-        "top2": _num(s.top2), "top2_ci": [_num(x) for x in s.top2_ci], "bottom2": _num(s.bottom2),
-        "mean": _num(s.mean), "mean_ci": [_num(x) for x in s.mean_ci],
-        "missing": s.missing, "nonresponse": _num(s.nonresponse),
-        "groups": {f: [{"group": g.group, "suppressed": True} if g.suppressed else
-                       {"group": g.group, "suppressed": False, "n": g.n, "top2": _num(g.top2),
-                        "top2_ci": [_num(x) for x in g.top2_ci], "mean": _num(g.mean),
-                        "uncertain": g.uncertain} for g in gs]
-                   for f, gs in i.groups.items()},
-    }  # fmt: skip
+        **base,
+        "suppressed": False,
+        "uncertain": i.uncertain,
+        "valid_n": s.valid_n,
+        "effective_n": _num(s.effective_n),
+        "labels": list(i.item.scale.labels),
+        "counts": list(s.counts),
+        "shares": [_num(x) for x in s.shares],
+        "top2": _num(s.top2),
+        "top2_ci": [_num(x) for x in s.top2_ci],
+        "bottom2": _num(s.bottom2),
+        "mean": _num(s.mean),
+        "mean_ci": [_num(x) for x in s.mean_ci],
+        "missing": s.missing,
+        "nonresponse": _num(s.nonresponse),
+        "groups": {
+            f: [
+                {"group": g.group, "suppressed": True}
+                if g.suppressed
+                else {
+                    "group": g.group,
+                    "suppressed": False,
+                    "n": g.n,
+                    "top2": _num(g.top2),
+                    "top2_ci": [_num(x) for x in g.top2_ci],
+                    "mean": _num(g.mean),
+                    "uncertain": g.uncertain,
+                }
+                for g in gs
+            ]
+            for f, gs in i.groups.items()
+        },
+    }
 
 
 def _pct(value: float, uncertain: bool = False) -> str:

@@ -208,11 +208,17 @@ def _national(
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("Profile", total=None)
         result = build_national(
-            store, registry, level, out, land=land, jobs=jobs or default_jobs(),
-            formats=formats, review_dir=reviews,
+            store,
+            registry,
+            level,
+            out,
+            land=land,
+            jobs=jobs or default_jobs(),
+            formats=formats,
+            review_dir=reviews,
             started=lambda total: progress.update(task, total=total),
             progress=lambda n: progress.advance(task, n),
-        )  # fmt: skip
+        )
     for path in result.written:
         typer.echo(str(path))
     for line in result.lines():
@@ -360,8 +366,20 @@ def project(
     from dwk.app import project as pe
 
     store, registry = _open()
-    pe.run_project(store, registry, area or [], level, base_year, to, variant, fmt,
-                   totals=totals, backtest=backtest, out=sys.stdout, err=sys.stderr)  # fmt: skip
+    pe.run_project(
+        store,
+        registry,
+        area or [],
+        level,
+        base_year,
+        to,
+        variant,
+        fmt,
+        totals=totals,
+        backtest=backtest,
+        out=sys.stdout,
+        err=sys.stderr,
+    )
 
 
 @survey_app.command("summarize")
@@ -389,6 +407,14 @@ def survey_summarize(
     from dwk.app.survey import summarize_file, write_summary
 
     store, registry = _open()
-    result = summarize_file(store, registry, file, codebook, area, min_cell=min_cell,
-                            include_incomplete=include_incomplete, verbatims=verbatims)  # fmt: skip
+    result = summarize_file(
+        store,
+        registry,
+        file,
+        codebook,
+        area,
+        min_cell=min_cell,
+        include_incomplete=include_incomplete,
+        verbatims=verbatims,
+    )
     write_summary(result, fmt, sys.stdout)

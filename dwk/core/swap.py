@@ -281,8 +281,13 @@ def heal_bundle(out: Path) -> None:
         for journal, _, _ in (x for x in leftovers(out.parent, out.name) if x[2] == "journal"):
             new_id = journal.read_text("ascii").strip()
             stem = journal.name[: -len(".journal")]
-            _finish(journal.with_name(stem + ".tmp"), out, journal.with_name(stem + ".zip"),
-                    journal, new_id)  # fmt: skip
+            _finish(
+                journal.with_name(stem + ".tmp"),
+                out,
+                journal.with_name(stem + ".zip"),
+                journal,
+                new_id,
+            )
         for path, _, _ in leftovers(out.parent, out.name):
             _remove(path)
     except OSError as exc:

@@ -115,8 +115,9 @@ def sections(raw: dict, allowed: tuple[str, ...], lines: Lines) -> None:
     """Refuses a top-level key that is not in `allowed`: a misspelt `[[areas]]` would otherwise
     leave the records silently empty."""
     if unknown := [k for k in raw if k not in allowed]:
-        raise lines.error(f"unbekannter Abschnitt [{unknown[0]}] (möglich: {', '.join(allowed)})",
-                          (), unknown[0])  # fmt: skip
+        raise lines.error(
+            f"unbekannter Abschnitt [{unknown[0]}] (möglich: {', '.join(allowed)})", (), unknown[0]
+        )
 
 
 def records(raw: dict, key: str, lines: Lines) -> list[dict]:

@@ -167,9 +167,18 @@ def _year(
     natural = b - d
     note = ZENSUS_NOTE if year == ZENSUS_BREAK else ESTIMATED_NOTE if estimated else ""
     return ComponentYear(
-        year, float(b), float(d), float(natural), float(m), float(r), estimated, float(mean),
-        float(natural / mean * 1000), float(m / mean * 1000), note,
-    )  # fmt: skip
+        year,
+        float(b),
+        float(d),
+        float(natural),
+        float(m),
+        float(r),
+        estimated,
+        float(mean),
+        float(natural / mean * 1000),
+        float(m / mean * 1000),
+        note,
+    )
 
 
 def _four_year_means(rows: list[ComponentYear]) -> list[FourYearMean]:
@@ -303,12 +312,12 @@ def _moves(ctx: Context, table: str) -> Moves:
     codes, labels = {}, {}
     for col in ("area_key", "variable", "age", "sex"):
         codes[col], labels[col] = _factorized(f[col])
-    is_in = np.array([str(v).split("|")[-1].strip().startswith("Zuzüge")
-                      for v in labels["variable"]], dtype=bool)  # fmt: skip
+    is_in = np.array(
+        [str(v).split("|")[-1].strip().startswith("Zuzüge") for v in labels["variable"]], dtype=bool
+    )
     direction = np.where(is_in[codes["variable"]], 0, 1)
     shape = (len(labels["area_key"]), 2, len(labels["age"]), len(labels["sex"]))
-    flat = np.ravel_multi_index((codes["area_key"], direction, codes["age"], codes["sex"]),
-                                shape)  # fmt: skip
+    flat = np.ravel_multi_index((codes["area_key"], direction, codes["age"], codes["sex"]), shape)
     value = f["value"].where(~f["flag"].isin(HIDDEN)).to_numpy(dtype=float)
     _, first = np.unique(flat, return_index=True)
     values = np.full(int(np.prod(shape)), np.nan)
@@ -321,8 +330,9 @@ def _moves(ctx: Context, table: str) -> Moves:
 
 def _factorized(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Integer codes of a column and the text of each code."""
-    codes, uniques = pd.factorize(column.astype(object) if not isinstance(
-        column.dtype, pd.CategoricalDtype) else column)  # fmt: skip
+    codes, uniques = pd.factorize(
+        column.astype(object) if not isinstance(column.dtype, pd.CategoricalDtype) else column
+    )
     return codes, [str(u) for u in uniques]
 
 

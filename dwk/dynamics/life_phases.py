@@ -62,8 +62,10 @@ def load_life_phases(path: Path | None = None) -> list[LifePhase]:
         if unknown:
             raise lines.error(
                 f"{name}: Altersgruppen {', '.join(unknown)} gibt es in den "
-                f"Wanderungstabellen nicht", ("phase", i), "bands",
-            )  # fmt: skip
+                f"Wanderungstabellen nicht",
+                ("phase", i),
+                "bands",
+            )
         out.append(LifePhase(**{**fields, "bands": tuple(fields["bands"])}))
     return out
 
@@ -96,7 +98,7 @@ def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
         {
             c: (columns[c][order].tolist() if columns[c].dtype == object else columns[c][order])
             for c in LIFE_PHASE_COLUMNS
-        }  # fmt: skip
+        }
     )
 
 
@@ -127,17 +129,30 @@ def _phases(
             [FLAG_NOT_MEANINGFUL, FLAG_MISSING, FLAG_UNCERTAIN],
             "",
         )
-        texts = {"area_key": keys, "level": [level] * n, "id": [p.id] * n,
-                 "label": [p.label] * n, "age_label": [p.age_label] * n,
-                 "flag": flag.tolist(), "tables": [f"{flow_table}, {age_table}"] * n}  # fmt: skip
+        texts = {
+            "area_key": keys,
+            "level": [level] * n,
+            "id": [p.id] * n,
+            "label": [p.label] * n,
+            "age_label": [p.age_label] * n,
+            "flag": flag.tolist(),
+            "tables": [f"{flow_table}, {age_table}"] * n,
+        }
         for c, v in texts.items():
             cols[c].append(np.array(v, dtype=object))
-        for c, v in (("year", np.full(n, MIGRATION_YEAR, dtype=np.int64)), ("value", value),
-                     ("in", moves_in), ("out", moves_out), ("population", population)):  # fmt: skip
+        for c, v in (
+            ("year", np.full(n, MIGRATION_YEAR, dtype=np.int64)),
+            ("value", value),
+            ("in", moves_in),
+            ("out", moves_out),
+            ("population", population),
+        ):
             cols[c].append(v)
     empty = {"year": np.int64, "value": float, "in": float, "out": float, "population": float}
-    return {c: np.concatenate(v) if v else np.array([], dtype=empty.get(c, object))
-            for c, v in cols.items()}  # fmt: skip
+    return {
+        c: np.concatenate(v) if v else np.array([], dtype=empty.get(c, object))
+        for c, v in cols.items()
+    }
 
 
 def _population(ages: inputs.AgeData | None, keys: list[str], bands: tuple[str, ...]) -> np.ndarray:
@@ -186,7 +201,13 @@ def general_fertility_rate(ctx: Context, keys: list[str]) -> dict[str, GFR]:
         pooled = float(births.loc[k].sum(min_count=last - first + 1))
         latest = float(births.at[k, last])
         out[k] = GFR(
-            k, pooled, latest, w, pooled / ((last - first + 1) * w) * 1000, latest / w * 1000,
-            (first, last), (BIRTHS, inputs.SINGLE_YEARS),
-        )  # fmt: skip
+            k,
+            pooled,
+            latest,
+            w,
+            pooled / ((last - first + 1) * w) * 1000,
+            latest / w * 1000,
+            (first, last),
+            (BIRTHS, inputs.SINGLE_YEARS),
+        )
     return out

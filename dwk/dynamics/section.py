@@ -41,14 +41,17 @@ class Dynamics:
     def phase_rows(self) -> list[tuple[str, str, list[tuple[float, str]]]]:
         """(label, ages, [(value, flag) per area]) per life phase, areas as in the names."""
         f = self.life_phases
-        cells = {(i, k): (float(v), str(flag))
-                 for i, k, v, flag in zip(f["id"], f["area_key"], f["value"], f["flag"],
-                                          strict=True)}  # fmt: skip
+        cells = {
+            (i, k): (float(v), str(flag))
+            for i, k, v, flag in zip(f["id"], f["area_key"], f["value"], f["flag"], strict=True)
+        }
         phases: dict[str, tuple[str, str]] = {}
         for i, label, ages in zip(f["id"], f["label"], f["age_label"], strict=True):
             phases.setdefault(i, (str(label), str(ages)))
-        return [(label, ages, [cells[(i, k)] for k in self.life_phase_names])
-                for i, (label, ages) in phases.items()]  # fmt: skip
+        return [
+            (label, ages, [cells[(i, k)] for k in self.life_phase_names])
+            for i, (label, ages) in phases.items()
+        ]
 
     @property
     def census_2022(self) -> float | None:
@@ -103,11 +106,17 @@ def _german_schedules(ctx: Context) -> list[GermanSchedule]:
     out = []
     for year in sc.fertility_years_in(ctx):
         f = sc.fertility_in(ctx, year)
-        out.append(GermanSchedule(f"Zusammengefasste Geburtenziffer {year}", f.tfr,
-                                  f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}"))  # fmt: skip
+        out.append(
+            GermanSchedule(
+                f"Zusammengefasste Geburtenziffer {year}",
+                f.tfr,
+                f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}",
+            )
+        )
     for period in sc.life_table_periods_in(ctx):
         for sex, word in (("male", "Männer"), ("female", "Frauen")):
             e0 = sc.life_table_in(ctx, period, sex).e0
-            out.append(GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0,
-                                      sc.LIFE_TABLE))  # fmt: skip
+            out.append(
+                GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0, sc.LIFE_TABLE)
+            )
     return out

@@ -37,9 +37,14 @@ def meta_path(file: Path) -> Path:
 
 
 def provenance(
-    source: Source, api_url: str, table: str, forms: list[dict[str, str]], data: bytes,
-    file: Path, now: datetime,
-) -> bytes:  # fmt: skip
+    source: Source,
+    api_url: str,
+    table: str,
+    forms: list[dict[str, str]],
+    data: bytes,
+    file: Path,
+    now: datetime,
+) -> bytes:
     body = {
         "source": source.value,
         "database": source.label,

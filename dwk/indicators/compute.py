@@ -128,8 +128,10 @@ def _area(ctx: Context, keys: list[str], year: int) -> Result:
     period = np.full(len(keys), "", dtype=object)
     used = set()
     for table, variable, factor, not_after in AREA_SOURCES:
-        cells = ctx.lookup(("open", table, variable),
-                           lambda t=table, v=variable: inputs.open_cells(ctx.store, t, v))  # fmt: skip
+        cells = ctx.lookup(
+            ("open", table, variable),
+            lambda t=table, v=variable: inputs.open_cells(ctx.store, t, v),
+        )
         for i, k in enumerate(keys):
             if not np.isnan(value[i]) or k not in cells:
                 continue
@@ -153,8 +155,10 @@ def _first_value(
     and the Stichtag the tables give for it."""
     out, period = np.full(len(keys), np.nan), str(year)
     for table in tables:
-        cells = ctx.lookup(("cells", table, variable),
-                           lambda t=table: inputs.variable_cells(ctx.store, t, variable))  # fmt: skip
+        cells = ctx.lookup(
+            ("cells", table, variable),
+            lambda t=table: inputs.variable_cells(ctx.store, t, variable),
+        )
         at = cells.get(year, {})
         found = [at[k] for k in keys if k in at]
         got = np.array([at[k][1] if k in at else np.nan for k in keys], dtype=float)

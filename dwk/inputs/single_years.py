@@ -141,8 +141,9 @@ def _split_old_age(counts: np.ndarray, bands: list, standard: np.ndarray) -> np.
     rest = [i for i, (lo, _) in enumerate(bands) if lo >= KEEP]
     head = counts[keep]
     tail_bands = [(0, KEEP), *(bands[i] for i in rest)]
-    split = est.split_to_single_years(np.concatenate([[head.sum()], counts[rest]]), tail_bands,
-                                      standard)  # fmt: skip
+    split = est.split_to_single_years(
+        np.concatenate([[head.sum()], counts[rest]]), tail_bands, standard
+    )
     split[:KEEP] = head
     return split
 

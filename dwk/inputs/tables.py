@@ -189,8 +189,12 @@ def open_cells(store: Store, table: str, variable: str) -> dict[str, list[tuple[
     f = store.table(table)
     f = f.loc[(f["variable"] == variable) & ~f["flag"].isin(HIDDEN)]
     f = f.sort_values("year", kind="stable")
-    rows = zip(f["year"].to_numpy().tolist(), f["value"].to_numpy(dtype=float).tolist(),
-               _strings(f["period"]).tolist(), strict=True)  # fmt: skip
+    rows = zip(
+        f["year"].to_numpy().tolist(),
+        f["value"].to_numpy(dtype=float).tolist(),
+        _strings(f["period"]).tolist(),
+        strict=True,
+    )
     out: dict[str, list[tuple[int, float, str]]] = {}
     for key, row in zip(_strings(f["area_key"]).tolist(), rows, strict=True):
         out.setdefault(key, []).append(row)

@@ -90,9 +90,12 @@ class Levels:
 
 
 def levels(
-    ctx: Context, keys: list[str], pop: np.ndarray, tables: dict[str, sc.LifeTable],
+    ctx: Context,
+    keys: list[str],
+    pop: np.ndarray,
+    tables: dict[str, sc.LifeTable],
     fert: sc.Fertility,
-) -> Levels:  # fmt: skip
+) -> Levels:
     """Indirect standardisation against Germany, for Kreise (5-digit keys) and DG."""
     all_keys = [*keys, "DG"]
     d_obs = events(ctx, inputs.DEATHS, all_keys, LEVEL_YEARS)
@@ -137,9 +140,13 @@ def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def migration_by_age(
-    level: np.ndarray, moves_in: np.ndarray, moves_out: np.ndarray, aged: np.ndarray,
-    base: np.ndarray, profile: np.ndarray,
-) -> np.ndarray:  # fmt: skip
+    level: np.ndarray,
+    moves_in: np.ndarray,
+    moves_out: np.ndarray,
+    aged: np.ndarray,
+    base: np.ndarray,
+    profile: np.ndarray,
+) -> np.ndarray:
     """Yearly net migration (areas, 2, AGES) that sums to `level`.
 
     Out-movers leave at the 2015 rates of their age group and sex (out-moves over the group's

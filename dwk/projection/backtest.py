@@ -85,8 +85,11 @@ class Backtest:
         return list(dict.fromkeys(s.method for s in self.scores))
 
     def score(self, level: str, method: str, measure: str, year: int) -> Score:
-        return next(s for s in self.scores if (s.level, s.method, s.measure, s.year)
-                    == (level, method, measure, year))  # fmt: skip
+        return next(
+            s
+            for s in self.scores
+            if (s.level, s.method, s.measure, s.year) == (level, method, measure, year)
+        )
 
     @property
     def totals(self) -> dict[str, list[float]]:
@@ -114,21 +117,29 @@ class Backtest:
         return [s.record() for s in self.scores]
 
 
-def _score(level: str, method: str, measure: str, year: int, forecast: np.ndarray,
-           observed: np.ndarray) -> Score:  # fmt: skip
+def _score(
+    level: str, method: str, measure: str, year: int, forecast: np.ndarray, observed: np.ndarray
+) -> Score:
     ok = np.isfinite(observed) & (observed > 0)
     rel = (forecast[ok] / observed[ok] - 1) * 100
-    return Score(level, method, measure, year, int(ok.sum()), float(np.mean(np.abs(rel))),
-                 float(np.median(np.abs(rel))), float(np.mean(rel)),
-                 float(np.mean(rel < 0) * 100))  # fmt: skip
+    return Score(
+        level,
+        method,
+        measure,
+        year,
+        int(ok.sum()),
+        float(np.mean(np.abs(rel))),
+        float(np.median(np.abs(rel))),
+        float(np.mean(rel)),
+        float(np.mean(rel < 0) * 100),
+    )
 
 
 def check_years(ctx: Context) -> list[int]:
     """The years after the base with Kreis totals on the Zensus 2011 line, before 2022."""
     t = ctx.population("zensus2011").observed
     kreise = [k for k in t.index if level_of(k) == "kreis"]
-    return [int(y) for y in t.columns
-            if BASE < y < CENSUS_BREAK and t.loc[kreise, y].notna().any()]  # fmt: skip
+    return [int(y) for y in t.columns if BASE < y < CENSUS_BREAK and t.loc[kreise, y].notna().any()]
 
 
 def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
@@ -152,8 +163,9 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     t = ctx.population("zensus2011").observed
     p15 = np.array([t.at[k, BASE] for k in keys])
     p11 = np.array([t.at[k, 2011] for k in keys])
-    forecasts = {v: (lambda y, run=run: run.totals()[run.years.index(y)])
-                 for v, run in proj.runs.items()}  # fmt: skip
+    forecasts = {
+        v: (lambda y, run=run: run.totals()[run.years.index(y)]) for v, run in proj.runs.items()
+    }
     forecasts["konstant"] = lambda y: p15
     forecasts["linear 2011–2015"] = lambda y: p15 + (p15 - p11) / 4 * (y - BASE)
     scores = []
@@ -173,12 +185,20 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     if gemeinden:
         more, n = gemeinde_scores(ctx)
         scores += more
-    return Backtest(years, len(kreise_of(ctx, years[-1])[0]), groups_year, proj.plan.persistence,
-                    n, scores, errors)  # fmt: skip
+    return Backtest(
+        years,
+        len(kreise_of(ctx, years[-1])[0]),
+        groups_year,
+        proj.plan.persistence,
+        n,
+        scores,
+        errors,
+    )
 
 
-def _group_scores(ctx: Context, proj: fc.Projection, p11: np.ndarray, p15: np.ndarray,
-                  year: int) -> list[Score]:  # fmt: skip
+def _group_scores(
+    ctx: Context, proj: fc.Projection, p11: np.ndarray, p15: np.ndarray, year: int
+) -> list[Score]:
     there, succ = kreise_of(ctx, year)
     src = ctx.age(inputs.SINGLE_YEARS, year)
     rows = src.rows(there)
@@ -203,16 +223,23 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     """Every Gemeinde, and those of at least `GEMEINDE_LARGE` inhabitants, 31.12.2015 →
     31.12.2019 (see the docstring)."""
     gv = ctx.store.table(GV_CODE)
-    gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")
-                & (gv["period"].astype(str) == f"{GEMEINDE_CHECK}-12-31")]  # fmt: skip
+    gv = gv.loc[
+        (gv["variable"] == "Bevölkerung")
+        & (gv["sex"] == "total")
+        & (gv["period"].astype(str) == f"{GEMEINDE_CHECK}-12-31")
+    ]
     later = dict(zip(gv["area_key"].astype(str), gv["value"].astype(float), strict=True))
     src = ctx.age(inputs.AGE_GROUPS, BASE)
     t = ctx.observed_totals
     keys = [
-        k for k in src.keys
-        if level_of(k) == "gemeinde" and k in later and k in t.index and np.isfinite(t.at[k, 2011])
+        k
+        for k in src.keys
+        if level_of(k) == "gemeinde"
+        and k in later
+        and k in t.index
+        and np.isfinite(t.at[k, 2011])
         and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
-    ]  # fmt: skip
+    ]
     observed = np.array([later[k] for k in keys])
     proj = fc.project_gemeinden(ctx, keys, GEMEINDE_CHECK)
     p15, p11 = t.reindex(keys)[BASE].to_numpy(float), t.reindex(keys)[2011].to_numpy(float)
@@ -223,6 +250,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     out = []
     for measure, which in ((GEMEINDEN, slice(None)), (GEMEINDEN_LARGE, large)):
         for method, values in forecasts.items():
-            out.append(_score("gemeinde", method, measure, GEMEINDE_CHECK, values[which],
-                              observed[which]))  # fmt: skip
+            out.append(
+                _score("gemeinde", method, measure, GEMEINDE_CHECK, values[which], observed[which])
+            )
     return out, len(keys)

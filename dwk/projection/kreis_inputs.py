@@ -88,9 +88,14 @@ def _inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
     pop, table, period = asm.base_population(ctx, keys, year)
     standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
     return Inputs(
-        pop, table, period, life_tables(ctx, year), sc.fertility_for_in(ctx, year),
-        asm.levels(ctx, keys, pop, *standard), *asm.flows(ctx, keys),
-    )  # fmt: skip
+        pop,
+        table,
+        period,
+        life_tables(ctx, year),
+        sc.fertility_for_in(ctx, year),
+        asm.levels(ctx, keys, pop, *standard),
+        *asm.flows(ctx, keys),
+    )
 
 
 def aged(pop: np.ndarray) -> np.ndarray:
@@ -179,10 +184,12 @@ def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
     net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
     start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
     return mg.History(
-        early.years + late_years, net, start,
+        early.years + late_years,
+        net,
+        start,
         np.concatenate([early.de_net, net_late.sum(axis=1)]),
         np.concatenate([early.de_start, start_late.sum(axis=0)]),
-    )  # fmt: skip
+    )
 
 
 def merge_levels(lv: asm.Levels, succ: list[str], keys: list[str]) -> asm.Levels:

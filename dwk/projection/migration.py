@@ -125,6 +125,12 @@ def plan(history: History, base_year: int, persistence_from: History | None = No
     lam, origins = persistence(persistence_from or history, base_year)
     deviation = np.nan_to_num(history.deviation(recent))
     return Plan(
-        base_year, recent, regular, history.de_rate(recent), history.de_rate(regular), lam,
-        origins, deviation,
-    )  # fmt: skip
+        base_year,
+        recent,
+        regular,
+        history.de_rate(recent),
+        history.de_rate(regular),
+        lam,
+        origins,
+        deviation,
+    )

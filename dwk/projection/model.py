@@ -51,9 +51,15 @@ class Projection:
 
 
 def _projected(
-    ctx: Context, keys: list[str], base: int, inp: ki.Inputs, plan: mg.Plan, to: int, variants,
+    ctx: Context,
+    keys: list[str],
+    base: int,
+    inp: ki.Inputs,
+    plan: mg.Plan,
+    to: int,
+    variants,
     within: tuple[float, ...] = (),
-) -> Projection:  # fmt: skip
+) -> Projection:
     sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     runs = {
         v: project(inp.population, sched, ki.migration(ctx, inp, ki.planned(plan, v)), base, to)
@@ -61,9 +67,17 @@ def _projected(
     }
     life_table = inp.life_tables["male"].period
     out = Projection(
-        keys, base, inp.table, inp.period, runs, plan, inp.levels, inp.fertility, life_table,
+        keys,
+        base,
+        inp.table,
+        inp.period,
+        runs,
+        plan,
+        inp.levels,
+        inp.fertility,
+        life_table,
         within,
-    )  # fmt: skip
+    )
     out.assumptions = describe(out, inp.life_tables, inp.fertility)
     return out
 
@@ -82,10 +96,15 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
     before = ki.kreis_inputs(ctx, old, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2020)
     inp = ki.Inputs(
-        pop, table, period, ki.life_tables(ctx, 2020), sc.fertility_for_in(ctx, 2020),
-        ki.merge_levels(before.levels, succ, keys), ki.sum_to(before.moves_in, succ, keys),
+        pop,
+        table,
+        period,
+        ki.life_tables(ctx, 2020),
+        sc.fertility_for_in(ctx, 2020),
+        ki.merge_levels(before.levels, succ, keys),
+        ki.sum_to(before.moves_in, succ, keys),
         ki.sum_to(before.moves_out, succ, keys),
-    )  # fmt: skip
+    )
     plan = mg.plan(ki.kreis_history_to(ctx, keys, 2020), 2020)
     return _projected(ctx, keys, 2020, inp, plan, to, variants)
 
@@ -172,9 +191,14 @@ def _project_gemeinden(
     kreis = ki.kreis_inputs(ctx, kreise, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2015)
     inp = ki.Inputs(
-        pop, table, period, kreis.life_tables, kreis.fertility,
-        kreis.levels.take([kreise.index(k[:5]) for k in keys]), *asm.flows(ctx, keys),
-    )  # fmt: skip
+        pop,
+        table,
+        period,
+        kreis.life_tables,
+        kreis.fertility,
+        kreis.levels.take([kreise.index(k[:5]) for k in keys]),
+        *asm.flows(ctx, keys),
+    )
     kplan = kreis_plan_2015(ctx)
     sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
     natural = project(pop, sched, ki.no_migration, 2015, 2016)
@@ -242,12 +266,21 @@ def joined(parts: list[Projection]) -> Projection:
     """Projections of the same assumptions for different areas, as one."""
     first = parts[0]
     runs = {
-        v: Run(r.years, *(np.concatenate([getattr(p.runs[v], f) for p in parts], axis=1)
-                          for f in ("population", "births", "deaths")))
+        v: Run(
+            r.years,
+            *(
+                np.concatenate([getattr(p.runs[v], f) for p in parts], axis=1)
+                for f in ("population", "births", "deaths")
+            ),
+        )
         for v, r in first.runs.items()
-    }  # fmt: skip
+    }
     plan = replace(first.plan, deviation=np.concatenate([p.plan.deviation for p in parts]))
-    levels = asm.Levels(*(np.concatenate([getattr(p.levels, f) for p in parts])
-                          for f in asm.Levels.__dataclass_fields__))  # fmt: skip
+    levels = asm.Levels(
+        *(
+            np.concatenate([getattr(p.levels, f) for p in parts])
+            for f in asm.Levels.__dataclass_fields__
+        )
+    )
     keys = [k for p in parts for k in p.keys]
     return replace(first, keys=keys, runs=runs, plan=plan, levels=levels)

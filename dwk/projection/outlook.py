@@ -75,7 +75,7 @@ class Outlook:
                 "%",
                 "neutral",
                 1,
-            )  # fmt: skip
+            )
             for r in self.rows
         }
 
@@ -103,8 +103,12 @@ def load_groups(path: Path | None = None) -> list[OutlookGroup]:
         if group.age_from < 0:
             raise lines.error(f"{name}: age_from muss ≥ 0 sein", where, "age_from")
         if group.age_to is not None and group.age_to <= group.age_from:
-            raise lines.error(f"{name}: age_to muss größer als age_from sein (das Alter age_to "
-                              f"gehört nicht mehr zur Gruppe)", where, "age_to")  # fmt: skip
+            raise lines.error(
+                f"{name}: age_to muss größer als age_from sein (das Alter age_to "
+                f"gehört nicht mehr zur Gruppe)",
+                where,
+                "age_to",
+            )
         if group.age_to is not None and group.age_to > 121 or group.age_from > 120:
             raise lines.error(f"{name}: Alter über 120", where, "age_to")
         if any(g.id == group.id for g in groups):
@@ -139,12 +143,16 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         rows.append(OutlookRow(g, values, low, high))
     bands = output_bands(main)
     out = Outlook(
-        proj.base_year, target, years, shown,
+        proj.base_year,
+        target,
+        years,
+        shown,
         {VARIANT_LABELS[v]: runs[v].totals()[:, 0].tolist() for v in VARIANTS},
         rows,
         (bands[0, 0].tolist(), bands[0, 1].tolist()),
         (bands[-1, 0].tolist(), bands[-1, 1].tolist()),
-        proj.assumptions, area_levels(proj, 0),
+        proj.assumptions,
+        area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
-    )  # fmt: skip
+    )
     return out

@@ -50,13 +50,19 @@ def titled(svg: str, data: ChartData | None) -> str:
     if data is None:
         return svg
     lines = [
-        "; ".join(f"{h}: {_cell(v, data.decimals) or 'k. A.'}"
-                  for h, v in zip(data.header, row, strict=False))
+        "; ".join(
+            f"{h}: {_cell(v, data.decimals) or 'k. A.'}"
+            for h, v in zip(data.header, row, strict=False)
+        )
         for row in data.rows
-    ]  # fmt: skip
+    ]
     extra = str(escape("\n" + "\n".join(lines)))
-    return re.sub(r"(<title id=\"[^\"]+\">)(.*?)(</title>)",
-                  lambda m: m.group(1) + m.group(2) + extra + m.group(3), svg, count=1)  # fmt: skip
+    return re.sub(
+        r"(<title id=\"[^\"]+\">)(.*?)(</title>)",
+        lambda m: m.group(1) + m.group(2) + extra + m.group(3),
+        svg,
+        count=1,
+    )
 
 
 def chart_files(figures: list[dict]) -> dict[str, str]:

@@ -57,8 +57,15 @@ _id_prefix = svg.id_prefix
 
 def chart_note(x: float, y: float, text: str, anchor: str = "end", **kw: Any) -> Text:
     """Small muted annotation."""
-    return Text(x, y, text, anchor, kw.pop("size", NOTE_SIZE),
-                fill=kw.pop("fill", PALETTE["muted_text"]), **kw)  # fmt: skip
+    return Text(
+        x,
+        y,
+        text,
+        anchor,
+        kw.pop("size", NOTE_SIZE),
+        fill=kw.pop("fill", PALETTE["muted_text"]),
+        **kw,
+    )
 
 
 def frame(
@@ -68,9 +75,15 @@ def frame(
     title top left, legend in rows between title and plot."""
     lg = svg.legend(entries, 8.0, 19.0, WIDTH - 16, ncols)
     ctx = {
-        "id": svg.id_prefix(chart_id), "w": WIDTH, "h": height, "title": title, "font": svg.FONT,
-        "legend": lg, "axes": [], "notes": [],
-    }  # fmt: skip
+        "id": svg.id_prefix(chart_id),
+        "w": WIDTH,
+        "h": height,
+        "title": title,
+        "font": svg.FONT,
+        "legend": lg,
+        "axes": [],
+        "notes": [],
+    }
     return ctx, 19.0 + lg.height + 7.0
 
 
@@ -83,9 +96,17 @@ def label_width(labels: Sequence[str], size: float = TICK_SIZE) -> float:
 
 
 def value_axes(
-    c: dict, x0: float, y0: float, x1: float, y1: float, xticks: list, yticks: list,
-    grid: str, xlabel: str | None, ylabel: str | None,
-) -> svg.Axes:  # fmt: skip
+    c: dict,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    xticks: list,
+    yticks: list,
+    grid: str,
+    xlabel: str | None,
+    ylabel: str | None,
+) -> svg.Axes:
     """Axes with the x label centred below the tick labels and the y label rotated left."""
     a = svg.axes(x0, y0, x1, y1, xticks, yticks, grid, TICK_SIZE)
     if xlabel:
@@ -131,8 +152,9 @@ def _outline(bands: list[Band], shares: list[float], sign: float) -> tuple[list,
 
 
 def _line_entry(style: dict) -> Callable:
-    return svg.line_swatch(style["stroke"], style["width"], style.get("dash"), style["marker"],
-                           style["size"])  # fmt: skip
+    return svg.line_swatch(
+        style["stroke"], style["width"], style.get("dash"), style["marker"], style["size"]
+    )
 
 
 def population_pyramid_svg(
@@ -182,10 +204,13 @@ def population_pyramid_svg(
         xs, ys = _outline(bands, shares, sign)
         return [(sx(x), sy(y)) for x, y in zip(xs, ys, strict=True)]
 
-    area = [Shape(svg.path(poly(s, sign), close=True), PALETTE["area"], cls="area")
-            for s, sign in ((m, -1.0), (f, 1.0))]  # fmt: skip
-    ref_shapes = [Shape(svg.path(poly(s, sign)), "none", outline, 1.1, cls="reference")
-                  for s, sign in refs]  # fmt: skip
+    area = [
+        Shape(svg.path(poly(s, sign), close=True), PALETTE["area"], cls="area")
+        for s, sign in ((m, -1.0), (f, 1.0))
+    ]
+    ref_shapes = [
+        Shape(svg.path(poly(s, sign)), "none", outline, 1.1, cls="reference") for s, sign in refs
+    ]
     centre = Shape(svg.path([(sx(0), y0), (sx(0), y1)]), "none", PALETTE["edge"], 0.6)
     c["notes"] += [
         Text(x0, y1 + 26, "◂ Männer", "start", 8, bold=True),
@@ -236,8 +261,9 @@ def grouped_bars_svg(
         for i, v in enumerate(vals):
             y = y0 + band * (i + 0.1) + j * bar_h
             if missing(v):
-                c["notes"].append(chart_note(sx(0) + 2, y + bar_h / 2 + 2.2, "k. A.", "start",
-                                        cls="missing"))  # fmt: skip
+                c["notes"].append(
+                    chart_note(sx(0) + 2, y + bar_h / 2 + 2.2, "k. A.", "start", cls="missing")
+                )
             else:
                 d = svg.rect(sx(0), y + bar_h * 0.05, sx(float(v)) - sx(0), bar_h * 0.9)
                 bars.append(Shape(d, fill, stroke, width, cls=f"bar s{j}"))

@@ -34,8 +34,12 @@ def small_pyramids_svg(
     if reference:
         entries.append((reference[0], svg.line_swatch(outline, 0.7)))
     c["legend"] = svg.legend(entries, 8.0, c["h"] - 17, WIDTH - 16, 3, 7.0, center=True)
-    present = [v for _, m, f in shapes + ([reference] if reference else []) for v in m + f
-               if not missing(v)]  # fmt: skip
+    present = [
+        v
+        for _, m, f in shapes + ([reference] if reference else [])
+        for v in m + f
+        if not missing(v)
+    ]
     top = max(present, default=1.0) * 1.08 or 1.0
     lows = [lo for lo, _ in bands]
     highs = [hi or OPEN_TOP for _, hi in bands]
@@ -52,29 +56,44 @@ def small_pyramids_svg(
         sx, sy = svg.Scale(-top, top, x0, x1), svg.Scale(0, OPEN_TOP, y1, y0)
         xticks = list(zip([sx(v) for v in xt], labels, strict=True))
         yticks = [(sy(v), str(v)) for v in range(0, OPEN_TOP + 1, 10)]
-        a = svg.axes(x0, y0, x1, y1, xticks, yticks, "", _SIZE, xlabels=i + cols >= len(shapes),
-                     ylabels=col == 0)  # fmt: skip
+        a = svg.axes(
+            x0,
+            y0,
+            x1,
+            y1,
+            xticks,
+            yticks,
+            "",
+            _SIZE,
+            xlabels=i + cols >= len(shapes),
+            ylabels=col == 0,
+        )
         a.texts.append(Text(x0, y0 - 4, name, "start", 7.5, cls="panel-title"))
         c["axes"].append(a)
         for vals, sign, out in ((m, -1, male), (f, 1, female)):
             d = " ".join(
                 svg.rect(sx(0), sy(hi), sx(sign * float(v)) - sx(0), sy(lo) - sy(hi))
-                for lo, hi, v in zip(lows, highs, vals, strict=True) if not missing(v)
-            )  # fmt: skip
+                for lo, hi, v in zip(lows, highs, vals, strict=True)
+                if not missing(v)
+            )
             if d:
                 out.append(Shape(d, PALETTE["area"] if sign < 0 else FEMALE, "#ffffff", 0.3))
         if reference:
             for vals, sign in ((reference[1], -1), (reference[2], 1)):
-                pts = [(None if missing(v) else sx(sign * float(v)), sy(y))
-                       for lo, hi, v in zip(lows, highs, vals, strict=True) for y in (lo, hi)]  # fmt: skip
+                pts = [
+                    (None if missing(v) else sx(sign * float(v)), sy(y))
+                    for lo, hi, v in zip(lows, highs, vals, strict=True)
+                    for y in (lo, hi)
+                ]
                 parts: list[list] = [[]]
                 for x, y in pts:
                     if x is None:
                         parts.append([])
                     else:
                         parts[-1].append((x, y))
-                refs.append(Shape(svg.path(*[p for p in parts if p]), "none", outline, 0.7,
-                                  cls="reference"))  # fmt: skip
+                refs.append(
+                    Shape(svg.path(*[p for p in parts if p]), "none", outline, 0.7, cls="reference")
+                )
         refs.append(Shape(svg.path([(sx(0), y0), (sx(0), y1)]), "none", PALETTE["baseline"], 0.5))
     c["notes"] += [
         Text(WIDTH / 2, c["h"] - 21, XLABEL, "middle", 7.0),

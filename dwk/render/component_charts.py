@@ -90,21 +90,36 @@ def population_series_svg(
     for label, vals in series:
         if len(vals) != len(years):
             raise ValueError(f"series {label!r} has {len(vals)} values, expected {len(years)}")
-    styles = [AREA_LINE if j == 0 else REF_LINES[(j - 1) % len(REF_LINES)]
-              for j in range(len(series))]  # fmt: skip
+    styles = [
+        AREA_LINE if j == 0 else REF_LINES[(j - 1) % len(REF_LINES)] for j in range(len(series))
+    ]
     entries = [(label, _line_entry(st)) for (label, _), st in zip(series, styles, strict=True)]
     names = list(dict.fromkeys(p[0] for p in census_points))
     census = CENSUS_STYLE
     for i, name in enumerate(names):
         if name not in [label for label, _ in series]:
             mk = CENSUS_MARKERS[i % len(CENSUS_MARKERS)]
-            entries.append((name, svg.line_swatch(census["stroke"], 0, None, mk, census["size"],
-                                                  census["fill"], census["stroke"],
-                                                  census["width"], line=False)))  # fmt: skip
+            entries.append(
+                (
+                    name,
+                    svg.line_swatch(
+                        census["stroke"],
+                        0,
+                        None,
+                        mk,
+                        census["size"],
+                        census["fill"],
+                        census["stroke"],
+                        census["width"],
+                        line=False,
+                    ),
+                )
+            )
     broken = break_year is not None and years[0] < break_year <= years[-1]
     if broken:
-        entries.append((BREAK_LABEL, svg.line_swatch(PALETTE["edge"], 0.9, svg.dash((1, 2), 0.9),
-                                                     None, 0)))  # fmt: skip
+        entries.append(
+            (BREAK_LABEL, svg.line_swatch(PALETTE["edge"], 0.9, svg.dash((1, 2), 0.9), None, 0))
+        )
     c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=3)
     values = [float(v) for _, vals in series for v in vals if not missing(v)]
     values += [float(p[2]) for p in census_points if not missing(p[2])] + [100.0]
@@ -116,8 +131,18 @@ def population_series_svg(
     x1, y1 = WIDTH - 8, c["h"] - 22
     sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
     base = years[0] if base_year is None else base_year
-    value_axes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
-           f"Index, {base} = 100")  # fmt: skip
+    value_axes(
+        c,
+        x0,
+        y0,
+        x1,
+        y1,
+        year_ticks(xlo, xhi, sx),
+        value_ticks(ylo, yhi, sy),
+        "y",
+        None,
+        f"Index, {base} = 100",
+    )
     lines: list[Shape] = []
     markers: list[Shape] = []
     cut = years.index(break_year) if broken else len(years)
@@ -126,8 +151,16 @@ def population_series_svg(
         ys = [None if missing(v) else sy(float(v)) for v in vals]
         parts = runs(xs[:cut], ys[:cut]) + runs(xs[cut:], ys[cut:])
         if parts:
-            lines.append(Shape(svg.path(*parts), "none", st["stroke"], st["width"],
-                               st.get("dash"), cls=f"line s{j}"))  # fmt: skip
+            lines.append(
+                Shape(
+                    svg.path(*parts),
+                    "none",
+                    st["stroke"],
+                    st["width"],
+                    st.get("dash"),
+                    cls=f"line s{j}",
+                )
+            )
         d = " ".join(svg.marker(st["marker"], x, y, st["size"]) for p in parts for x, y in p)
         if d:
             markers.append(Shape(d, st["stroke"], cls=f"marker s{j}"))
@@ -140,12 +173,27 @@ def population_series_svg(
             stroke = styles[owner[0]]["stroke"] if owner else census["stroke"]
             cls = f"census s{owner[0]}" if owner else "census"
             markers.append(Shape(d, census["fill"], stroke, census["width"], cls=cls))
-    guides = [Shape(svg.path([(x0, sy(100)), (x1, sy(100))]), "none", PALETTE["baseline"], 0.8,
-                    cls="baseline")]  # fmt: skip
+    guides = [
+        Shape(
+            svg.path([(x0, sy(100)), (x1, sy(100))]),
+            "none",
+            PALETTE["baseline"],
+            0.8,
+            cls="baseline",
+        )
+    ]
     if broken:
         x = sx(break_year - 0.5)
-        guides.append(Shape(svg.path([(x, y0), (x, y1)]), "none", PALETTE["edge"], 0.9,
-                            svg.dash((1, 2), 0.9), cls="break"))  # fmt: skip
+        guides.append(
+            Shape(
+                svg.path([(x, y0), (x, y1)]),
+                "none",
+                PALETTE["edge"],
+                0.9,
+                svg.dash((1, 2), 0.9),
+                cls="break",
+            )
+        )
     return render_chart("lines.svg.j2", c, guides=guides, lines=lines, markers=markers, patterns=[])
 
 
@@ -163,15 +211,20 @@ def components_svg(
     no bar but a "k. A." (2011: the Zensus correction is not migration).
     """
     n = len(years)
-    for name, vals in (("natural", natural_per_1000), ("migration", migration_per_1000),
-                       ("estimated", estimated)):  # fmt: skip
+    for name, vals in (
+        ("natural", natural_per_1000),
+        ("migration", migration_per_1000),
+        ("estimated", estimated),
+    ):
         if len(vals) != n:
             raise ValueError(f"{name} has {len(vals)} values, expected {n}")
     prefix = svg.id_prefix(chart_id)
     hatch = f"url(#{prefix}-hatch)"
     estimated_style = (hatch, PALETTE["area"], 0.6)
-    entries = [(NATURAL_LABEL, svg.rect_swatch(*_NATURAL)),
-               (MIGRATION_LABEL, svg.rect_swatch(*_MIGRATION))]  # fmt: skip
+    entries = [
+        (NATURAL_LABEL, svg.rect_swatch(*_NATURAL)),
+        (MIGRATION_LABEL, svg.rect_swatch(*_MIGRATION)),
+    ]
     if any(estimated):
         entries.append((ESTIMATED_LABEL, svg.rect_swatch(*estimated_style)))
     c, y0 = frame(chart_id, title, 3.5 * 72, entries, ncols=2)
@@ -184,8 +237,18 @@ def components_svg(
     x1, y1 = WIDTH - 8, c["h"] - 22
     xlo, xhi = years[0] - 0.7, years[-1] + 0.7
     sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
-    value_axes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy, 9), "y", None,
-           "je 1.000 Einwohner")  # fmt: skip
+    value_axes(
+        c,
+        x0,
+        y0,
+        x1,
+        y1,
+        year_ticks(xlo, xhi, sx),
+        value_ticks(ylo, yhi, sy, 9),
+        "y",
+        None,
+        "je 1.000 Einwohner",
+    )
     width = 0.4
     bars: list[Shape] = []
     for year, nat, mig, est in zip(
@@ -193,18 +256,33 @@ def components_svg(
     ):
         for x, v, (kind, style) in (
             (year - width / 2, nat, ("natural", _NATURAL)),
-            (year + width / 2, mig, ("estimated", estimated_style) if est
-             else ("migration", _MIGRATION)),
-        ):  # fmt: skip
+            (
+                year + width / 2,
+                mig,
+                ("estimated", estimated_style) if est else ("migration", _MIGRATION),
+            ),
+        ):
             if missing(v):
-                c["notes"].append(chart_note(sx(x) + NOTE_SIZE * 0.35, sy(0) - 2, MISSING_LABEL,
-                                        "start", rotate=True, cls="missing"))  # fmt: skip
+                c["notes"].append(
+                    chart_note(
+                        sx(x) + NOTE_SIZE * 0.35,
+                        sy(0) - 2,
+                        MISSING_LABEL,
+                        "start",
+                        rotate=True,
+                        cls="missing",
+                    )
+                )
             else:
                 left, right = sx(x - width * 0.46), sx(x + width * 0.46)
                 d = svg.rect(left, sy(0), right - left, sy(float(v)) - sy(0))
                 bars.append(Shape(d, style[0], style[1], style[2], cls=f"bar {kind}"))
-    guides = [Shape(svg.path([(x0, sy(0)), (x1, sy(0))]), "none", PALETTE["edge"], 0.7,
-                    cls="zero")]  # fmt: skip
+    guides = [Shape(svg.path([(x0, sy(0)), (x1, sy(0))]), "none", PALETTE["edge"], 0.7, cls="zero")]
     patterns = [{"id": f"{prefix}-hatch", "fill": ESTIMATED_FILL, "stroke": PALETTE["area"]}]
-    return render_chart("components.svg.j2", c, bars=bars, guides=guides,
-                   patterns=patterns if any(estimated) else [])  # fmt: skip
+    return render_chart(
+        "components.svg.j2",
+        c,
+        bars=bars,
+        guides=guides,
+        patterns=patterns if any(estimated) else [],
+    )

@@ -39,8 +39,9 @@ def class_of(value: float, breaks: list[float], decimals: int = 1) -> int:
     return bisect.bisect_right(breaks, round(value, decimals))
 
 
-def class_labels(breaks: list[float], decimals: int = 1, unit: str = "",
-                 values: Iterable[float] = ()) -> list[str]:  # fmt: skip
+def class_labels(
+    breaks: list[float], decimals: int = 1, unit: str = "", values: Iterable[float] = ()
+) -> list[str]:
     """German class labels: "unter 44,5", "44,5 bis unter 46,0", "48,0 und mehr"."""
     f = lambda v: fmt_de(v, decimals)  # noqa: E731
     u = f" {unit}" if unit else ""

@@ -119,8 +119,9 @@ class Geometry:
 
     def children(self, parent: str, level: Level) -> list[GeoArea]:
         """The areas of `level` whose key starts with `parent` ("" for all), sorted by key."""
-        return [a for k, a in sorted(self.areas.items())
-                if a.level == level and k.startswith(parent)]  # fmt: skip
+        return [
+            a for k, a in sorted(self.areas.items()) if a.level == level and k.startswith(parent)
+        ]
 
     def place(self, key: str, merged: bool = False) -> Placement | None:
         """The outline of `key`, else the outline of its one successor, else a point; with
@@ -129,8 +130,9 @@ class Geometry:
             return Placement(key, area=self.areas[key])
         new = self.successors.get(key)
         if new is not None and new.key in self.areas and (new.sole or merged):
-            return Placement(key, area=self.areas[new.key], via=new.key,
-                             merged_on=None if new.sole else new.date)  # fmt: skip
+            return Placement(
+                key, area=self.areas[new.key], via=new.key, merged_on=None if new.sole else new.date
+            )
         if key in self.points:
             return Placement(key, point=self.points[key])
         return None
@@ -165,8 +167,9 @@ def load(path: Path | None = None) -> Geometry:
             "Kartengrundlage fehlt (dwk ohne data/geo installiert)", file=path
         ) from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"Kartengrundlage beschädigt: {exc.msg}", file=path, line=exc.lineno,
-                          column=exc.colno) from None  # fmt: skip
+        raise ConfigError(
+            f"Kartengrundlage beschädigt: {exc.msg}", file=path, line=exc.lineno, column=exc.colno
+        ) from None
     finally:
         if paused:
             gc.enable()

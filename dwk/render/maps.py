@@ -13,14 +13,15 @@ the map. Keys that have no outline of 01.01.2021 are drawn through `data/key_cha
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from dwk.core.errors import UnknownAreaError
 from dwk.render import svg
 from dwk.render.charts import NOTE_SIZE, PALETTE, WIDTH
 from dwk.render.map_classes import NO_DATA, class_breaks, class_colours, class_labels, class_of
-from dwk.render.map_geometry import XY, GeoArea, Geometry, Level, Placement, load
+from dwk.render.map_geometry import GeoArea, Geometry, Level, Placement, load
+from dwk.render.map_projection import MapArea, Projection, bounds, point_path
 from dwk.render.svg import Shape, Text, fmt_de, missing
+from dwk.render.text_metrics import wrap
 
 MAP_PALETTE = {
     "area": PALETTE["area"],
@@ -34,91 +35,6 @@ MAP_PALETTE = {
 }
 BKG_URL = "https://www.bkg.bund.de"
 _LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
-MIN_STEP = 0.5  # pt: the grid that vertices snap to (Germany: 1 pt)
-POINT_SIZE = 6.0
-
-
-def n1(v: float) -> str:
-    s = f"{v:.1f}"
-    return "0.0" if s == "-0.0" else s
-
-
-@dataclass(slots=True)
-class MapArea:
-    """One area's `<path>`: `key` is the profile's key (`data-ags`), `hover` its `<title>`."""
-
-    key: str
-    d: str
-    fill: str
-    hover: str
-    cls: str | None = None
-
-
-class _Projection:
-    """Metres → pt: fit the bounds into a box, flip y, snap to a grid of `step` pt."""
-
-    def __init__(self, geo: Geometry, bounds: tuple[float, float, float, float],
-                 max_w: float, max_h: float, top: float, step: float = MIN_STEP) -> None:  # fmt: skip
-        x0, y0, x1, y1 = bounds
-        self.k = min(max_w / max(x1 - x0, 1.0), max_h / max(y1 - y0, 1.0))
-        self.w, self.h = (x1 - x0) * self.k, (y1 - y0) * self.k
-        self.left = (WIDTH - self.w) / 2
-        self.x0, self.y1, self.top, self.geo, self.step = x0, y1, top, geo, step
-        self._arcs: dict[int, list[tuple[int, int]]] = {}
-
-    def xy(self, x: float, y: float) -> XY:
-        return self.left + (x - self.x0) * self.k, self.top + (self.y1 - y) * self.k
-
-    def _arc(self, i: int) -> list[tuple[int, int]]:
-        """Arc i in grid units. Snapping does not depend on the direction an arc is walked,
-        so neighbours keep one border, and vertices closer than the grid merge (a Kreis's
-        border is made of many short Gemeinde arcs)."""
-        j = ~i if i < 0 else i
-        if j not in self._arcs:
-            cells: list[tuple[int, int]] = []
-            for x, y in self.geo.arc(j):
-                px, py = self.xy(x, y)
-                c = (round(px / self.step), round(py / self.step))
-                if not cells or c != cells[-1]:
-                    cells.append(c)
-            self._arcs[j] = cells
-        return self._arcs[j][::-1] if i < 0 else self._arcs[j]
-
-    def path(self, area: GeoArea) -> str:
-        """Path data, relative after each ring's first point (the map's largest cost in bytes)."""
-        out, st = [], self.step
-        for refs in area.rings:
-            ring: list[tuple[int, int]] = []
-            for r in refs:
-                cells = self._arc(r)
-                ring += cells[1:] if ring and ring[-1] == cells[0] else cells
-            if ring and ring[0] == ring[-1]:
-                ring.pop()
-            if len(ring) < 3:
-                continue
-            (x, y), moves = ring[0], []
-            for (ax, ay), (bx, by) in zip(ring, ring[1:], strict=False):
-                moves.append(f"{_num((bx - ax) * st)} {_num((by - ay) * st)}")
-            out.append(f"M{n1(x * st)} {n1(y * st)}l" + " ".join(moves) + "z")
-        return "".join(out)
-
-
-def _num(v: float) -> str:
-    """A short decimal: 1.5, 2, -0.5 (grid steps are multiples of 0.5 pt)."""
-    s = f"{v:.1f}".removesuffix(".0")
-    return "0" if s == "-0" else s
-
-
-def _bounds(geo: Geometry, areas: Iterable[GeoArea], points: Iterable[XY] = ()) -> tuple:
-    xs, ys = [], []
-    for a in areas:
-        for ring in geo.rings(a):
-            xs += [p[0] for p in ring]
-            ys += [p[1] for p in ring]
-    for x, y in points:
-        xs.append(x)
-        ys.append(y)
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 def display_name(area: GeoArea) -> str:
@@ -152,13 +68,23 @@ def _name(key: str, geo: Geometry, names: Mapping[str, str] | None) -> str:
 # --- assembling a map -------------------------------------------------------------------------
 
 
-def _frame(map_id: str, title: str, proj: _Projection) -> dict:
+def _frame(map_id: str, title: str, proj: Projection) -> dict:
     return {
-        "id": svg.id_prefix(map_id), "title": title, "font": svg.FONT, "w": WIDTH,
-        "palette": MAP_PALETTE, "areas": [], "outlines": [], "overlays": [], "points": [],
-        "notes": [], "legend": svg.Legend(), "legend_title": None, "bkg_url": BKG_URL,
+        "id": svg.id_prefix(map_id),
+        "title": title,
+        "font": svg.FONT,
+        "w": WIDTH,
+        "palette": MAP_PALETTE,
+        "areas": [],
+        "outlines": [],
+        "overlays": [],
+        "points": [],
+        "notes": [],
+        "legend": svg.Legend(),
+        "legend_title": None,
+        "bkg_url": BKG_URL,
         "map_h": proj.top + proj.h,
-    }  # fmt: skip
+    }
 
 
 def _finish(k: dict, entries: list, geo: Geometry, legend_title: str | None = None) -> dict:
@@ -172,21 +98,18 @@ def _finish(k: dict, entries: list, geo: Geometry, legend_title: str | None = No
     notes = list(k["notes"])
     k["notes"] = []
     for line in notes:
-        for part in svg.wrap(line, WIDTH - 16, NOTE_SIZE):
+        for part in wrap(line, WIDTH - 16, NOTE_SIZE):
             y += NOTE_SIZE + 2.5
             k["notes"].append(Text(8.0, y, part, size=NOTE_SIZE, fill=PALETTE["muted_text"]))
     source = geo.attribution
     if k["points"]:
         source += "; Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
     y += NOTE_SIZE + 4
-    k["attribution"] = Text(8.0, y, source, size=NOTE_SIZE, fill=PALETTE["muted_text"],
-                            cls="quelle")  # fmt: skip
+    k["attribution"] = Text(
+        8.0, y, source, size=NOTE_SIZE, fill=PALETTE["muted_text"], cls="quelle"
+    )
     k["h"] = y + 5
     return k
-
-
-def _point_path(proj: _Projection, x: float, y: float) -> str:
-    return svg.marker("o", *proj.xy(x, y), POINT_SIZE)
 
 
 def _render(template: str, k: dict) -> str:
@@ -207,8 +130,14 @@ def _context(geo: Geometry, key: str) -> tuple[str, Level, GeoArea | None]:
     return "", "land", None
 
 
-def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
-             names: Mapping[str, str] | None = None, max_height: float = 300.0) -> str:  # fmt: skip
+def area_map(
+    key: str,
+    *,
+    map_id: str | None = None,
+    title: str | None = None,
+    names: Mapping[str, str] | None = None,
+    max_height: float = 300.0,
+) -> str:
     """The area `key` (Gemeinde, Kreis or Land; 8, 5 or 2 digits) highlighted among the
     Gemeinden of its Kreis, the Kreise of its Land or the Länder; a kreisfreie Stadt or a
     Stadtstaat is shown one level up, where it has neighbours."""
@@ -222,8 +151,13 @@ def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
     if target is not None and target.level != level:  # a kreisfreie Stadt among the Kreise
         siblings = [a for a in siblings if a.key != target.key[: len(a.key)]] + [target]
     pts = [(place.point.x, place.point.y)] if place and place.point else []
-    proj = _Projection(geo, _bounds(geo, siblings + ([outline] if outline else []), pts),
-                       WIDTH - 16, max_height, 22.0)  # fmt: skip
+    proj = Projection(
+        geo,
+        bounds(geo, siblings + ([outline] if outline else []), pts),
+        WIDTH - 16,
+        max_height,
+        22.0,
+    )
     name = _name(key, geo, names)
     parent = _name(outline.key, geo, names) if outline else "Deutschland"
     k = _frame(map_id or f"karte-{key}", title or f"Lage: {name} {_in(parent)} {parent}", proj)
@@ -233,35 +167,64 @@ def area_map(key: str, *, map_id: str | None = None, title: str | None = None,
         hover = _name(shown, geo, names)
         if mine and place.via:
             hover += f" (Gebiet von 2021: {display_name(a)}, {a.key})"
-        k["areas"].append(MapArea(shown, proj.path(a), MAP_PALETTE["area"] if mine
-                                  else MAP_PALETTE["context"], hover, "gebiet" if mine else None))  # fmt: skip
+        k["areas"].append(
+            MapArea(
+                shown,
+                proj.path(a),
+                MAP_PALETTE["area"] if mine else MAP_PALETTE["context"],
+                hover,
+                "gebiet" if mine else None,
+            )
+        )
         if mine:
             k["overlays"].append(Shape(k["areas"][-1].d, "none", MAP_PALETTE["highlight"], 1.2))
     if outline is not None:
         k["outlines"].append(Shape(proj.path(outline), "none", MAP_PALETTE["outline"], 0.9))
     if place and place.point:
-        k["points"].append(MapArea(key, _point_path(proj, place.point.x, place.point.y),
-                                   MAP_PALETTE["area"], f"{name} (Lage laut {place.point.source})"))  # fmt: skip
-        k["notes"].append(f"{name} hat keinen Umriss von 2021 (Gebietsänderung); der Punkt zeigt "
-                          f"die Lage laut {place.point.source}.")  # fmt: skip
+        k["points"].append(
+            MapArea(
+                key,
+                point_path(proj, place.point.x, place.point.y),
+                MAP_PALETTE["area"],
+                f"{name} (Lage laut {place.point.source})",
+            )
+        )
+        k["notes"].append(
+            f"{name} hat keinen Umriss von 2021 (Gebietsänderung); der Punkt zeigt "
+            f"die Lage laut {place.point.source}."
+        )
     elif place and place.merged_on:
         day = ".".join(reversed(place.merged_on.split("-")))
-        k["notes"].append(f"{name} ist seit dem {day} Teil von {display_name(place.area)}; "
-                          "hervorgehoben ist dieses Gebiet.")  # fmt: skip
+        k["notes"].append(
+            f"{name} ist seit dem {day} Teil von {display_name(place.area)}; "
+            "hervorgehoben ist dieses Gebiet."
+        )
     elif place is None:
-        k["notes"].append(f"Für {name} ({key}) gibt es weder einen Umriss von 2021 noch eine "
-                          "Lage im Gemeindeverzeichnis; gezeigt ist der Kreis.")  # fmt: skip
+        k["notes"].append(
+            f"Für {name} ({key}) gibt es weder einen Umriss von 2021 noch eine "
+            "Lage im Gemeindeverzeichnis; gezeigt ist der Kreis."
+        )
     others = {"gemeinde": "übrige Gemeinden", "kreis": "übrige Kreise", "land": "übrige Länder"}
-    entries = [(name, svg.rect_swatch(MAP_PALETTE["area"], MAP_PALETTE["highlight"], 0.8)),
-               (others[level], svg.rect_swatch(MAP_PALETTE["context"], MAP_PALETTE["outline"], 0.5))]  # fmt: skip
+    entries = [
+        (name, svg.rect_swatch(MAP_PALETTE["area"], MAP_PALETTE["highlight"], 0.8)),
+        (others[level], svg.rect_swatch(MAP_PALETTE["context"], MAP_PALETTE["outline"], 0.5)),
+    ]
     return _render("area_map.svg.j2", _finish(k, entries, geo))
 
 
 def _coloured(
-    geo: Geometry, proj: _Projection, k: dict, shapes: list[GeoArea],
-    values: Mapping[str, float | None], decimals: int, unit: str, n_classes: int,
-    names: Mapping[str, str] | None, prefix: str, level: Level,
-) -> list:  # fmt: skip
+    geo: Geometry,
+    proj: Projection,
+    k: dict,
+    shapes: list[GeoArea],
+    values: Mapping[str, float | None],
+    decimals: int,
+    unit: str,
+    n_classes: int,
+    names: Mapping[str, str] | None,
+    prefix: str,
+    level: Level,
+) -> list:
     """Fill `shapes` by the class of their value; values for keys without a shape of their
     own go to their successor's outline or to a point. Returns the legend entries."""
     by_shape: dict[str, tuple[str, float | None]] = {
@@ -297,19 +260,33 @@ def _coloured(
         k["areas"].append(MapArea(key, proj.path(a), fill, hover))
     for key, place in points:
         fill, hover = fill_hover(key, values[key])
-        k["points"].append(MapArea(key, _point_path(proj, place.point.x, place.point.y), fill,
-                                   f"{hover} (Lage laut {place.point.source})"))  # fmt: skip
+        k["points"].append(
+            MapArea(
+                key,
+                point_path(proj, place.point.x, place.point.y),
+                fill,
+                f"{hover} (Lage laut {place.point.source})",
+            )
+        )
     if points:
-        k["notes"].append(f"Punkte: {len(points)} Gemeinde(n) ohne Umriss von 2021, an ihrer Lage "
-                          "laut Gemeindeverzeichnis.")  # fmt: skip
+        k["notes"].append(
+            f"Punkte: {len(points)} Gemeinde(n) ohne Umriss von 2021, an ihrer Lage "
+            "laut Gemeindeverzeichnis."
+        )
     if lost:
         more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""
-        k["notes"].append(f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: "
-                          f"{', '.join(lost[:12])}{more}.")  # fmt: skip
+        k["notes"].append(
+            f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: {', '.join(lost[:12])}{more}."
+        )
     used = {class_of(v, breaks, decimals) for v in present}
-    entries = [(f"{lb} ({sum(1 for v in present if class_of(v, breaks, decimals) == i)})",
-                svg.rect_swatch(c, MAP_PALETTE["outline"], 0.5))
-               for i, (lb, c) in enumerate(zip(labels, colours, strict=True)) if i in used or breaks]  # fmt: skip
+    entries = [
+        (
+            f"{lb} ({sum(1 for v in present if class_of(v, breaks, decimals) == i)})",
+            svg.rect_swatch(c, MAP_PALETTE["outline"], 0.5),
+        )
+        for i, (lb, c) in enumerate(zip(labels, colours, strict=True))
+        if i in used or breaks
+    ]
     n_missing = sum(1 for _, v in by_shape.values() if missing(v))
     n_missing += sum(1 for key, _ in points if missing(values[key]))
     if n_missing or not present:
@@ -320,10 +297,18 @@ def _coloured(
 
 
 def choropleth(
-    kreis_key: str, values: Mapping[str, float | None], indicator_label: str, *,
-    unit: str = "", decimals: int = 1, classes: int = 5, map_id: str | None = None,
-    title: str | None = None, names: Mapping[str, str] | None = None, max_height: float = 300.0,
-) -> str:  # fmt: skip
+    kreis_key: str,
+    values: Mapping[str, float | None],
+    indicator_label: str,
+    *,
+    unit: str = "",
+    decimals: int = 1,
+    classes: int = 5,
+    map_id: str | None = None,
+    title: str | None = None,
+    names: Mapping[str, str] | None = None,
+    max_height: float = 300.0,
+) -> str:
     """The Gemeinden of Kreis `kreis_key` coloured by `values` (Gemeinde key → value; None or
     NaN = keine Daten) in up to `classes` quantile classes, with a German legend."""
     geo = load()
@@ -333,9 +318,12 @@ def choropleth(
     if kreis is None or kreis.level != "kreis":
         raise UnknownAreaError(f"keine Kartengrundlage für den Kreis {kreis_key}")
     shapes = geo.children(kreis.key, "gemeinde")
-    point_xy = [(p.point.x, p.point.y) for key in values if key.startswith(kreis.key)
-                and (p := geo.place(key)) and p.point]  # fmt: skip
-    proj = _Projection(geo, _bounds(geo, [kreis], point_xy), WIDTH - 16, max_height, 22.0)
+    point_xy = [
+        (p.point.x, p.point.y)
+        for key in values
+        if key.startswith(kreis.key) and (p := geo.place(key)) and p.point
+    ]
+    proj = Projection(geo, bounds(geo, [kreis], point_xy), WIDTH - 16, max_height, 22.0)
     name = _name(kreis_key, geo, names)
     k = _frame(
         map_id or f"karte-{kreis_key}-{indicator_label}",
@@ -350,19 +338,34 @@ def choropleth(
 
 
 def germany_kreise(
-    values: Mapping[str, float | None] | None = None, indicator_label: str | None = None, *,
-    unit: str = "", decimals: int = 1, classes: int = 5, highlight: Iterable[str] = (),
-    map_id: str = "karte-deutschland", title: str | None = None,
-    names: Mapping[str, str] | None = None, max_height: float = 560.0,
-) -> str:  # fmt: skip
+    values: Mapping[str, float | None] | None = None,
+    indicator_label: str | None = None,
+    *,
+    unit: str = "",
+    decimals: int = 1,
+    classes: int = 5,
+    highlight: Iterable[str] = (),
+    map_id: str = "karte-deutschland",
+    title: str | None = None,
+    names: Mapping[str, str] | None = None,
+    max_height: float = 560.0,
+) -> str:
     """All 401 Kreise of 01.01.2021 with the Länder borders; coloured by `values` (Kreis key →
     value) if given, else plain with the `highlight` keys (e.g. the members) in blue."""
     geo = load()
     kreise = geo.children("", "kreis")
     laender = geo.children("", "land")
-    proj = _Projection(geo, _bounds(geo, laender), WIDTH - 16, max_height, 22.0, 1.0)
-    k = _frame(map_id, title or (f"{indicator_label}: Kreise in Deutschland" if values is not None
-                                 else "Kreise in Deutschland"), proj)  # fmt: skip
+    proj = Projection(geo, bounds(geo, laender), WIDTH - 16, max_height, 22.0, 1.0)
+    k = _frame(
+        map_id,
+        title
+        or (
+            f"{indicator_label}: Kreise in Deutschland"
+            if values is not None
+            else "Kreise in Deutschland"
+        ),
+        proj,
+    )
     marked = set(highlight)
     if values is not None:
         entries = _coloured(
@@ -371,12 +374,23 @@ def germany_kreise(
     else:
         for a in kreise:
             mine = a.key in marked
-            k["areas"].append(MapArea(a.key, proj.path(a), MAP_PALETTE["area"] if mine
-                                      else MAP_PALETTE["plain"], _name(a.key, geo, names)))  # fmt: skip
+            k["areas"].append(
+                MapArea(
+                    a.key,
+                    proj.path(a),
+                    MAP_PALETTE["area"] if mine else MAP_PALETTE["plain"],
+                    _name(a.key, geo, names),
+                )
+            )
         entries = [("Kreise", svg.rect_swatch(MAP_PALETTE["plain"], MAP_PALETTE["outline"], 0.5))]
         if marked:
-            entries.insert(0, ("ausgewählte Kreise", svg.rect_swatch(MAP_PALETTE["area"],
-                                                                     MAP_PALETTE["outline"], 0.5)))  # fmt: skip
+            entries.insert(
+                0,
+                (
+                    "ausgewählte Kreise",
+                    svg.rect_swatch(MAP_PALETTE["area"], MAP_PALETTE["outline"], 0.5),
+                ),
+            )
     for a in kreise:
         if a.key in marked:  # a frame shows the chosen Kreise whatever their colour
             k["overlays"].append(Shape(proj.path(a), "none", MAP_PALETTE["highlight"], 1.2))

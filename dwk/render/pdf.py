@@ -53,8 +53,9 @@ _MARGIN_BOXES = [
     for side in ("top", "bottom")
     for where in ("left-corner", "left", "center", "right", "right-corner")
 ]
-_MARGIN_BOXES += [f"{side}-{where}" for side in ("left", "right")
-                  for where in ("top", "middle", "bottom")]  # fmt: skip
+_MARGIN_BOXES += [
+    f"{side}-{where}" for side in ("left", "right") for where in ("top", "middle", "bottom")
+]
 _LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
 
 
@@ -107,8 +108,10 @@ def _font_css() -> tuple[str, set[str]]:
     for name, weight, style in _FACES:
         url = (data_dir() / "fonts" / f"{name}.ttf").as_uri()
         urls.add(url)
-        rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); '
-                     f"font-weight: {weight}; font-style: {style}; }}")  # fmt: skip
+        rules.append(
+            f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{url}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
     family = f'font-family: "{FONT_FAMILY}" !important;'
     rules.append(f"* {{ {family} }}")
     # the page's margin boxes (running title, page numbers) are no elements: `*` misses them

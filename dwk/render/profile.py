@@ -11,16 +11,17 @@ from markupsafe import Markup
 
 from dwk.area_phrases import area_phrase, end_sentence
 from dwk.core import paths
-from dwk.core.errors import UnknownAreaError
 from dwk.core.format import format_basis, format_de, format_period
 from dwk.dynamics.components import LIFE_PHASE_NOTE
 from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
 from dwk.render import charts
-from dwk.render.chart_data import ChartData, chart_files, titled
+from dwk.render.chart_data import ChartData, chart_files
 from dwk.render.component_charts import components_svg, population_series_svg
-from dwk.render.maps import area_map, choropleth, germany_kreise
+from dwk.render.figures import figure
+from dwk.render.maps import germany_kreise
 from dwk.render.navigation import add_contents, soft_hyphens
+from dwk.render.profile_maps import GEOMETRY_ATTRIBUTION, profile_maps
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.rules_view import rule_rows
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
@@ -79,25 +80,26 @@ def environment(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, cell=_cell, period=format_period, basis=format_basis, mdcell=_md_cell, share=share,
-                       uncertain=uncertain, field_label=field_label, shy=soft_hyphens)  # fmt: skip
-    env.filters.update(in_area=lambda a: area_phrase(a.name, a.type, "in"), sentence=end_sentence,
-                       synthetic=is_synthetic, only_synthetic=only_synthetic,
-                       any_synthetic=any_synthetic)  # fmt: skip
+    env.filters.update(
+        num=_num,
+        cell=_cell,
+        period=format_period,
+        basis=format_basis,
+        mdcell=_md_cell,
+        share=share,
+        uncertain=uncertain,
+        field_label=field_label,
+        shy=soft_hyphens,
+    )
+    env.filters.update(
+        in_area=lambda a: area_phrase(a.name, a.type, "in"),
+        sentence=end_sentence,
+        synthetic=is_synthetic,
+        only_synthetic=only_synthetic,
+        any_synthetic=any_synthetic,
+    )
     env.globals.update(demo_marker=MARKER, demo_legend=LEGEND, only_synthetic_note=ONLY_SYNTHETIC)
     return env
-
-
-def _figure(
-    p: Profile, name: str, svg: str, tables: str, when: str, caption: str,
-    data: ChartData | None = None,
-) -> dict:  # fmt: skip
-    """A chart with its source line (the tables, their Stichtag and the © line each states) and
-    its numbers (`data`: in the SVG's hover title and, by the build, as a CSV file)."""
-    codes = [c.strip() for c in tables.split(",") if c.strip()]
-    rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
-    return {"id": name, "svg": Markup(titled(svg, data)), "caption": caption, "data": data,
-            "source": f"Tabelle {', '.join(codes)}, {when}", "attribution": "; ".join(rights)}  # fmt: skip
 
 
 def _charts(p: Profile) -> list[dict]:
@@ -106,33 +108,66 @@ def _charts(p: Profile) -> list[dict]:
     if p.pyramid:
         py, when = p.pyramid, format_period(p.pyramid.period)
         svg = charts.population_pyramid_svg(
-            f"{slug}-pyramide", f"Bevölkerung nach Alter und Geschlecht, {when}", py.bands,
-            py.male, py.female, py.reference_male, py.reference_female, py.reference_name,
+            f"{slug}-pyramide",
+            f"Bevölkerung nach Alter und Geschlecht, {when}",
+            py.bands,
+            py.male,
+            py.female,
+            py.reference_male,
+            py.reference_female,
+            py.reference_name,
             p.area.name,
-        )  # fmt: skip
+        )
         caption = "Balken: Anteil je Altersjahr; Linie: Form der Landesbevölkerung"
         ref = py.reference_name or "Vergleichsgebiet"
         data = ChartData(
             ["Alter von", "Alter bis unter", "Männer", "Frauen", f"Männer {ref}", f"Frauen {ref}"],
-            [[lo, hi, m, f, rm, rf] for (lo, hi), m, f, rm, rf in zip(
-                py.bands, py.male, py.female, py.reference_male or [None] * len(py.bands),
-                py.reference_female or [None] * len(py.bands), strict=True)], 0,
-        )  # fmt: skip
-        out.append(_figure(p, "pyramide", svg, py.table, f"Stichtag {when}", caption, data))
+            [
+                [lo, hi, m, f, rm, rf]
+                for (lo, hi), m, f, rm, rf in zip(
+                    py.bands,
+                    py.male,
+                    py.female,
+                    py.reference_male or [None] * len(py.bands),
+                    py.reference_female or [None] * len(py.bands),
+                    strict=True,
+                )
+            ],
+            0,
+        )
+        out.append(figure(p, "pyramide", svg, py.table, f"Stichtag {when}", caption, data))
     if p.age_groups:
         cats = [r.definition.label.replace("Anteil ", "") for r in p.age_groups]
         series = [(p.area.name, [None if r.own.missing else r.own.value for r in p.age_groups])]
         for i, ref in enumerate(p.references):
-            series.append((ref.name, [None if r.references[i].missing else r.references[i].value
-                                      for r in p.age_groups]))  # fmt: skip
+            series.append(
+                (
+                    ref.name,
+                    [
+                        None if r.references[i].missing else r.references[i].value
+                        for r in p.age_groups
+                    ],
+                )
+            )
         when = format_period(p.age_groups[0].own.period)
         svg = charts.grouped_bars_svg(
             f"{slug}-altersgruppen", f"Funktionale Altersgruppen, {when}", cats, series, "%"
         )
-        data = ChartData(["Altersgruppe in %", *(name for name, _ in series)],
-                         [[cat, *(vals[i] for _, vals in series)] for i, cat in enumerate(cats)])  # fmt: skip
-        out.append(_figure(p, "altersgruppen", svg, p.age_groups[0].tables, f"Stichtag {when}",
-                           "Anteile an der Bevölkerung in %", data))  # fmt: skip
+        data = ChartData(
+            ["Altersgruppe in %", *(name for name, _ in series)],
+            [[cat, *(vals[i] for _, vals in series)] for i, cat in enumerate(cats)],
+        )
+        out.append(
+            figure(
+                p,
+                "altersgruppen",
+                svg,
+                p.age_groups[0].tables,
+                f"Stichtag {when}",
+                "Anteile an der Bevölkerung in %",
+                data,
+            )
+        )
     return out
 
 
@@ -146,38 +181,61 @@ def _dynamics_charts(p: Profile) -> list[dict]:
             values, points = s.indexed(base) if base in s.years else ([], [])
             by_year = dict(zip(s.years, values, strict=False))
             series.append((name, [_none(by_year.get(y, math.nan)) for y in own.years]))
-            census += [(f"{c.label} ({format_period(c.date)})", c.position, v, j)
-                       for c, v in zip(s.census, points, strict=False)]  # fmt: skip
+            census += [
+                (f"{c.label} ({format_period(c.date)})", c.position, v, j)
+                for c, v in zip(s.census, points, strict=False)
+            ]
         cut = own.break_year if own.years[0] < own.break_year else None
         svg = population_series_svg(
-            f"{slug}-entwicklung", f"Bevölkerungsentwicklung, {base} = 100", own.years, series,
-            census, cut, base,
-        )  # fmt: skip
+            f"{slug}-entwicklung",
+            f"Bevölkerungsentwicklung, {base} = 100",
+            own.years,
+            series,
+            census,
+            cut,
+            base,
+        )
         when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus 09.05.2011 und 15.05.2022"
-        caption = ("Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets, "
-                   "2011 Bruch durch den Zensus")  # fmt: skip
+        caption = (
+            "Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets, "
+            "2011 Bruch durch den Zensus"
+        )
         rows = [[str(y), *(vals[i] for _, vals in series)] for i, y in enumerate(own.years)]
         for label in dict.fromkeys(c[0] for c in census):
             by_series = {j: v for name, _, v, j in census if name == label}
             rows.append([label, *(by_series.get(j) for j in range(len(series)))])
         data = ChartData([f"Stichtag (Index, {base} = 100)", *(n for n, _ in series)], rows)
-        out.append(_figure(p, "entwicklung", svg, d.series_tables, when, caption, data))
+        out.append(figure(p, "entwicklung", svg, d.series_tables, when, caption, data))
     if d.components:
         years = d.components.years
         svg = components_svg(
-            f"{slug}-komponenten", "Natürlicher Saldo und Wanderungssaldo je 1.000 Einwohner",
-            [y.year for y in years], [_none(y.natural_rate) for y in years],
-            [_none(y.migration_rate) for y in years], [y.estimated for y in years],
-        )  # fmt: skip
-        caption = ("je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der "
-                   "Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)")  # fmt: skip
+            f"{slug}-komponenten",
+            "Natürlicher Saldo und Wanderungssaldo je 1.000 Einwohner",
+            [y.year for y in years],
+            [_none(y.natural_rate) for y in years],
+            [_none(y.migration_rate) for y in years],
+            [y.estimated for y in years],
+        )
+        caption = (
+            "je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der "
+            "Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)"
+        )
         when = f"{years[0].year}–{years[-1].year}"
-        data = ChartData(["Jahr", "Natürlicher Saldo je 1.000", "Wanderungssaldo je 1.000",
-                          "Wanderungssaldo geschätzt"],
-                         [[str(y.year), _none(y.natural_rate), _none(y.migration_rate),
-                           y.estimated] for y in years])  # fmt: skip
-        out.append(_figure(p, "komponenten", svg, ", ".join(d.components.tables), when, caption,
-                           data))  # fmt: skip
+        data = ChartData(
+            [
+                "Jahr",
+                "Natürlicher Saldo je 1.000",
+                "Wanderungssaldo je 1.000",
+                "Wanderungssaldo geschätzt",
+            ],
+            [
+                [str(y.year), _none(y.natural_rate), _none(y.migration_rate), y.estimated]
+                for y in years
+            ],
+        )
+        out.append(
+            figure(p, "komponenten", svg, ", ".join(d.components.tables), when, caption, data)
+        )
     return out
 
 
@@ -191,59 +249,76 @@ def _outlook_charts(p: Profile) -> list[dict]:
         return []
     slug, labels = p.area.slug, tuple(o.totals)
     own = p.dynamics.series[0][1]
-    history = [(y, v) for y, v in zip(own.years, own.values, strict=True)
-               if own.break_year <= y <= o.base_year and v == v]  # fmt: skip
+    history = [
+        (y, v)
+        for y, v in zip(own.years, own.values, strict=True)
+        if own.break_year <= y <= o.base_year and v == v
+    ]
     main, low, high = (o.totals[k] for k in labels)
     svg = projection_fan_svg(
-        f"{slug}-vorausberechnung", f"Bevölkerung bis {o.target}: Varianten der Vorausberechnung",
-        history, o.years, main, low, high, labels,
-    )  # fmt: skip
+        f"{slug}-vorausberechnung",
+        f"Bevölkerung bis {o.target}: Varianten der Vorausberechnung",
+        history,
+        o.years,
+        main,
+        low,
+        high,
+        labels,
+    )
     when = f"Basis 31.12.{o.base_year}"
-    data = ChartData(["Jahr (31.12.)", "Fortschreibung", *labels],
-                     [[str(y), v, None, None, None] for y, v in history]
-                     + [[str(y), None, main[i], low[i], high[i]] for i, y in enumerate(o.years)],
-                     0)  # fmt: skip
-    out = [_figure(p, "vorausberechnung", svg, o.tables, when,
-                   "Linie: Hauptvariante; Fläche: zwischen niedriger und hoher Zuwanderung", data)]  # fmt: skip
+    data = ChartData(
+        ["Jahr (31.12.)", "Fortschreibung", *labels],
+        [[str(y), v, None, None, None] for y, v in history]
+        + [[str(y), None, main[i], low[i], high[i]] for i, y in enumerate(o.years)],
+        0,
+    )
+    out = [
+        figure(
+            p,
+            "vorausberechnung",
+            svg,
+            o.tables,
+            when,
+            "Linie: Hauptvariante; Fläche: zwischen niedriger und hoher Zuwanderung",
+            data,
+        )
+    ]
     bands = [(a, a + 1) for a in range(90)] + [(90, None)]
     svg = charts.population_pyramid_svg(
-        f"{slug}-pyramide-{o.target}", f"Altersaufbau {o.target} (Hauptvariante) und {o.base_year}",
-        bands, *o.pyramid_target, *o.pyramid_base, f"31.12.{o.base_year}", f"{o.target}",
-    )  # fmt: skip
+        f"{slug}-pyramide-{o.target}",
+        f"Altersaufbau {o.target} (Hauptvariante) und {o.base_year}",
+        bands,
+        *o.pyramid_target,
+        *o.pyramid_base,
+        f"31.12.{o.base_year}",
+        f"{o.target}",
+    )
     (mt, ft), (mb, fb) = o.pyramid_target, o.pyramid_base
-    data = ChartData(["Alter", f"Männer {o.target}", f"Frauen {o.target}",
-                      f"Männer {o.base_year}", f"Frauen {o.base_year}"],
-                     [[f"{lo}" if hi else f"{lo} und älter", *v]
-                      for (lo, hi), *v in zip(bands, mt, ft, mb, fb, strict=True)], 0)  # fmt: skip
-    out.append(_figure(p, "pyramide-vorausberechnung", svg, o.tables, when,
-                       f"Balken: Anteil je Altersjahr {o.target}; Linie: Form am 31.12.{o.base_year}",
-                       data))  # fmt: skip
-    return out
-
-
-GEOMETRY_SOURCE = "BKG, Verwaltungsgebiete 1:5 000 000 (VG5000), Stand 01.01.2021"
-GEOMETRY_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
-
-
-def _maps(p: Profile) -> list[dict]:
-    """Where the area lies, and for a Kreis its Gemeinden coloured by one indicator."""
-    slug, out = p.area.slug, []
-    try:
-        svg = area_map(p.area.key, map_id=f"{slug}-lage", names=p.map_names)
-    except UnknownAreaError:
-        return out
-    out.append({"id": "karte-lage", "svg": Markup(svg), "caption": f"Lage von {p.area.name}",
-                "source": GEOMETRY_SOURCE, "attribution": GEOMETRY_ATTRIBUTION})  # fmt: skip
-    m = p.gemeinde_map
-    if m is not None:
-        d = m.indicator
-        svg = choropleth(p.area.key, m.values, d.label, unit=d.unit, decimals=d.decimals,
-                         map_id=f"{slug}-karte-{d.id}", names=p.map_names)  # fmt: skip
-        fig = _figure(p, f"karte-{d.id}", svg, m.tables, format_period(m.period),
-                      f"{d.label} der Gemeinden")  # fmt: skip
-        fig["source"] += f"; {GEOMETRY_SOURCE}"
-        fig["attribution"] = "; ".join(a for a in (fig["attribution"], GEOMETRY_ATTRIBUTION) if a)
-        out.append(fig)
+    data = ChartData(
+        [
+            "Alter",
+            f"Männer {o.target}",
+            f"Frauen {o.target}",
+            f"Männer {o.base_year}",
+            f"Frauen {o.base_year}",
+        ],
+        [
+            [f"{lo}" if hi else f"{lo} und älter", *v]
+            for (lo, hi), *v in zip(bands, mt, ft, mb, fb, strict=True)
+        ],
+        0,
+    )
+    out.append(
+        figure(
+            p,
+            "pyramide-vorausberechnung",
+            svg,
+            o.tables,
+            when,
+            f"Balken: Anteil je Altersjahr {o.target}; Linie: Form am 31.12.{o.base_year}",
+            data,
+        )
+    )
     return out
 
 
@@ -256,7 +331,7 @@ def page_context(p: Profile, with_charts: bool) -> dict:
         "quadrant_names": QUADRANTS,
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
-        "maps": _maps(p) if with_charts else [],
+        "maps": profile_maps(p) if with_charts else [],
         "geometry_attribution": GEOMETRY_ATTRIBUTION,
         "outlook_charts": _outlook_charts(p) if with_charts else [],
         "dynamics_charts": _dynamics_charts(p) if with_charts else [],
@@ -314,5 +389,5 @@ def render_national_index(
             up=up,
             karte=karte,
             geometry_attribution=GEOMETRY_ATTRIBUTION,
-        )  # fmt: skip
+        )
     )

@@ -25,15 +25,27 @@ def _peer_group(p: Profile) -> dict | None:
     if g is None:
         return None
     return {
-        "label": g.label, "size_class": g.size, "urbanisation": g.urbanisation,
-        "urbanisation_source": g.urbanisation_source, "region": g.region or None,
-        "widened_to_germany": g.widened, "n": g.n, "stichtag": g.period, "keys": list(g.keys),
+        "label": g.label,
+        "size_class": g.size,
+        "urbanisation": g.urbanisation,
+        "urbanisation_source": g.urbanisation_source,
+        "region": g.region or None,
+        "widened_to_germany": g.widened,
+        "n": g.n,
+        "stichtag": g.period,
+        "keys": list(g.keys),
         "indicators": [
-            {"id": i, "unit": s.definition.unit, "median": _num(s.median), "min": _num(s.low),
-             "max": _num(s.high), "n": s.n}
+            {
+                "id": i,
+                "unit": s.definition.unit,
+                "median": _num(s.median),
+                "min": _num(s.low),
+                "max": _num(s.high),
+                "n": s.n,
+            }
             for i, s in g.stats.items()
         ],
-    }  # fmt: skip
+    }
 
 
 def _synthetic(p: Profile) -> dict:
@@ -61,12 +73,14 @@ def _pyramid(p: Profile) -> dict | None:
         "bands": [{"from": a, "to_below": b} for a, b in py.bands],
         "male": [_num(v) for v in py.male],
         "female": [_num(v) for v in py.female],
-        "reference": None if py.reference_name is None else {
+        "reference": None
+        if py.reference_name is None
+        else {
             "name": py.reference_name,
             "male": [_num(v) for v in py.reference_male or []],
             "female": [_num(v) for v in py.reference_female or []],
         },
-    }  # fmt: skip
+    }
 
 
 def _series(p: Profile) -> list[dict]:
@@ -78,10 +92,12 @@ def _series(p: Profile) -> list[dict]:
             "stichtag": "31.12.",
             "tables": p.dynamics.series_tables,
             "census_break_year": int(s.break_year),
-            "values": [{"year": int(y), "value": _num(v)} for y, v in zip(s.years, s.values, strict=True)],
+            "values": [
+                {"year": int(y), "value": _num(v)} for y, v in zip(s.years, s.values, strict=True)
+            ],
         }
         for name, s in p.dynamics.series
-    ]  # fmt: skip
+    ]
 
 
 def _projection(p: Profile) -> dict | None:
@@ -94,14 +110,25 @@ def _projection(p: Profile) -> dict | None:
         "unit": "Personen",
         "tables": o.tables,
         "variants": [
-            {"name": name, "values": [{"year": int(y), "value": _num(v)}
-                                      for y, v in zip(o.years, values, strict=True)]}
+            {
+                "name": name,
+                "values": [
+                    {"year": int(y), "value": _num(v)} for y, v in zip(o.years, values, strict=True)
+                ],
+            }
             for name, values in o.totals.items()
         ],
         "age_groups": [
-            {"id": r.group.id, "label": r.group.label,
-             "main": [{"year": int(y), "value": _num(v)} for y, v in zip(o.shown, r.values, strict=True)],
-             "target_low": _num(r.low), "target_high": _num(r.high)}
+            {
+                "id": r.group.id,
+                "label": r.group.label,
+                "main": [
+                    {"year": int(y), "value": _num(v)}
+                    for y, v in zip(o.shown, r.values, strict=True)
+                ],
+                "target_low": _num(r.low),
+                "target_high": _num(r.high),
+            }
             for r in o.rows
         ],
-    }  # fmt: skip
+    }

@@ -27,10 +27,13 @@ def projection_fan_svg(
     edge, area = PALETTE["edge"], PALETTE["area"]
     entries = []
     if observed:
-        entries.append((f"beobachtet ab {observed[0][0]}",
-                        svg.line_swatch(edge, 1.6, None, "o", 2.5)))  # fmt: skip
-    entries += [(labels[0], svg.line_swatch(area, 2.2)),
-                (BAND_LABEL, svg.rect_swatch(area, opacity=BAND_OPACITY))]  # fmt: skip
+        entries.append(
+            (f"beobachtet ab {observed[0][0]}", svg.line_swatch(edge, 1.6, None, "o", 2.5))
+        )
+    entries += [
+        (labels[0], svg.line_swatch(area, 2.2)),
+        (BAND_LABEL, svg.rect_swatch(area, opacity=BAND_OPACITY)),
+    ]
     c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=min(len(entries), 4))
     values = [float(v) for v in (*main, *low, *high, *(v for _, v in observed)) if not missing(v)]
     xs_all = [float(y) for y in years] + [float(x) for x, _ in observed]
@@ -39,8 +42,18 @@ def projection_fan_svg(
     x0 = y_axis_left(svg.tick_labels(svg.nice_ticks(ylo, yhi, 8)))
     x1, y1 = WIDTH - 8, c["h"] - 22
     sx, sy = svg.Scale(xlo, xhi, x0, x1), svg.Scale(ylo, yhi, y1, y0)
-    value_axes(c, x0, y0, x1, y1, year_ticks(xlo, xhi, sx), value_ticks(ylo, yhi, sy), "y", None,
-           "Personen")  # fmt: skip
+    value_axes(
+        c,
+        x0,
+        y0,
+        x1,
+        y1,
+        year_ticks(xlo, xhi, sx),
+        value_ticks(ylo, yhi, sy),
+        "y",
+        None,
+        "Personen",
+    )
     xs = [sx(y) for y in years]
     both = [None if missing(lo) or missing(hi) else 0.0 for lo, hi in zip(low, high, strict=True)]
     band = []
@@ -48,12 +61,15 @@ def projection_fan_svg(
         idx = [xs.index(x) for x, _ in part]
         upper = [(xs[i], sy(float(high[i]))) for i in idx]
         lower = [(xs[i], sy(float(low[i]))) for i in reversed(idx)]
-        band.append(Shape(svg.path(upper + lower, close=True), area, opacity=BAND_OPACITY,
-                          cls="band"))  # fmt: skip
+        band.append(
+            Shape(svg.path(upper + lower, close=True), area, opacity=BAND_OPACITY, cls="band")
+        )
     lines = []
     if observed:
-        pts = runs([sx(x) for x, _ in observed], [None if missing(v) else sy(float(v))
-                                                  for _, v in observed])  # fmt: skip
+        pts = runs(
+            [sx(x) for x, _ in observed],
+            [None if missing(v) else sy(float(v)) for _, v in observed],
+        )
         if pts:
             lines.append(Shape(svg.path(*pts), "none", edge, 1.6, cls="observed"))
             d = " ".join(svg.marker("o", x, y, 2.5) for p in pts for x, y in p)
@@ -62,7 +78,15 @@ def projection_fan_svg(
     if main_pts:
         lines.append(Shape(svg.path(*main_pts), "none", area, 2.2, cls="main"))
     xb = sx(years[0])
-    guides = [Shape(svg.path([(xb, y0), (xb, y1)]), "none", PALETTE["baseline"], 0.8,
-                    svg.dash((4, 3), 0.8), cls="base")]  # fmt: skip
+    guides = [
+        Shape(
+            svg.path([(xb, y0), (xb, y1)]),
+            "none",
+            PALETTE["baseline"],
+            0.8,
+            svg.dash((4, 3), 0.8),
+            cls="base",
+        )
+    ]
     c["notes"].append(svg.boxed(chart_note(xb - 3, y0 + 3, f"Basis {years[0]}", rotate=True)))
     return render_chart("fan.svg.j2", c, band=band, lines=lines, guides=guides)

@@ -14,8 +14,13 @@ def rule_rows(p: Profile) -> list[dict]:
         names |= {k: f"Vorausberechnung: {o.label}" for k, o in p.outlook.observations().items()}
     names |= statistics
     return [
-        {"rule": o.rule.id, "indicator": names.get(o.rule.indicator, o.rule.indicator),
-         "comparison": comparisons.get(o.rule.comparison, o.rule.comparison),
-         "threshold": o.rule.threshold, "reason": o.reason, "fired": o.fired}
+        {
+            "rule": o.rule.id,
+            "indicator": names.get(o.rule.indicator, o.rule.indicator),
+            "comparison": comparisons.get(o.rule.comparison, o.rule.comparison),
+            "threshold": o.rule.threshold,
+            "reason": o.reason,
+            "fired": o.fired,
+        }
         for o in p.outcomes
-    ]  # fmt: skip
+    ]

@@ -51,14 +51,17 @@ def likert_svg(
     names = []
     for wording, _, n, uncertain in rows:
         lines = textwrap.wrap(f"({wording})" if uncertain else wording, 38) or [""]
-        names.append([*lines, f"n = {n}" + (f" · {UNFAVOURABLE}" if len(names) in unfavourable
-                                            else "")])  # fmt: skip
+        names.append(
+            [*lines, f"n = {n}" + (f" · {UNFAVOURABLE}" if len(names) in unfavourable else "")]
+        )
     row_h = max([0.42 * 72, *(len(lines) * LINE + 8 for lines in names)])
     c, y0 = frame(chart_id, title, 0.0, [])
     y0 = 24.0
     y1 = y0 + row_h * len(rows)
-    entries = [(label, svg.rect_swatch(colours[i % len(colours)], "#ffffff", 0.4))
-               for i, label in enumerate(scale_labels)]  # fmt: skip
+    entries = [
+        (label, svg.rect_swatch(colours[i % len(colours)], "#ffffff", 0.4))
+        for i, label in enumerate(scale_labels)
+    ]
     lg = svg.legend(entries, 8.0, y1 + 33, WIDTH - 16, None, 6.5, center=True, swatch=12.0)
     c["legend"], c["h"] = lg, y1 + 33 + lg.height + 4
     x0 = 6 + label_width([line for lines in names for line in lines]) + 6
@@ -75,13 +78,16 @@ def likert_svg(
         left = -sum(vals[:mid]) - (vals[mid] / 2 if k % 2 else 0.0)
         for code in range(k):
             if not missing(shares[code]) and vals[code] > 0:
-                d = svg.rect(sx(left), cy - row_h * 0.31, sx(left + vals[code]) - sx(left),
-                             row_h * 0.62)  # fmt: skip
+                d = svg.rect(
+                    sx(left), cy - row_h * 0.31, sx(left + vals[code]) - sx(left), row_h * 0.62
+                )
                 colour = colours[(k - 1 - code if r in unfavourable else code) % len(colours)]
                 bars.append(Shape(d, colour, "#ffffff", 0.4, cls=f"bar a{code + 1}"))
             left += vals[code]
         top = cy - (len(lines) - 1) * LINE / 2 + TICK_SIZE * 0.35
-        a.texts += [Text(x0 - 5, top + i * LINE, line, "end", TICK_SIZE, cls="wording")
-                    for i, line in enumerate(lines)]  # fmt: skip
+        a.texts += [
+            Text(x0 - 5, top + i * LINE, line, "end", TICK_SIZE, cls="wording")
+            for i, line in enumerate(lines)
+        ]
     centre = Shape(svg.path([(sx(0), y0), (sx(0), y1)]), "none", PALETTE["baseline"], 0.8)
     return render_chart("likert.svg.j2", c, bars=bars, centre=centre)

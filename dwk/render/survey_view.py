@@ -37,30 +37,46 @@ def survey_charts(p: Profile) -> list[dict[str, list[dict]]]:
 def _charts(p: Profile, index: int, s: SurveyResult) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     rights = "; ".join(
-        dict.fromkeys(m.copyright for m in p.sources
-                      if s.population and m.code == s.population.table and m.copyright)
-    )  # fmt: skip
-    weighting = (f"; gewichtet mit Tabelle {s.population.table}, {format_period(s.population.period)}"
-                 if s.weighting and s.population else "; ungewichtet")  # fmt: skip
+        dict.fromkeys(
+            m.copyright
+            for m in p.sources
+            if s.population and m.code == s.population.table and m.copyright
+        )
+    )
+    weighting = (
+        f"; gewichtet mit Tabelle {s.population.table}, {format_period(s.population.period)}"
+        if s.weighting and s.population
+        else "; ungewichtet"
+    )
     synthetic = " (synthetische Beispieldaten)" if s.codebook.synthetic else ""
     for n, hf in enumerate(s.codebook.handlungsfelder):
         shown = [r for r in s.section(hf) if r.stats]
         out[hf] = []
         for scale in {r.item.scale.id: r.item.scale for r in shown}.values():
             items = [r for r in shown if r.item.scale.id == scale.id]
-            rows = [(r.item.wording, list(r.stats.shares), r.stats.valid_n, r.uncertain)
-                    for r in items]  # fmt: skip
-            bad = frozenset(i for i, r in enumerate(items)
-                            if r.item.polarity == "zustimmung_unguenstig")  # fmt: skip
+            rows = [
+                (r.item.wording, list(r.stats.shares), r.stats.valid_n, r.uncertain) for r in items
+            ]
+            bad = frozenset(
+                i for i, r in enumerate(items) if r.item.polarity == "zustimmung_unguenstig"
+            )
             chart_id = f"{p.area.slug}-befragung{index + 1}-{n + 1}-{scale.id}"
-            data = ChartData(["Aussage (Anteile in %)", *scale.labels, "gültige Antworten"],
-                             [[w, *shares, n] for w, shares, n, _ in rows], 0)  # fmt: skip
-            svg = likert_svg(chart_id, f"{hf}: Antworten in %{synthetic}", list(scale.labels), rows,
-                             bad)  # fmt: skip
-            out[hf].append({
-                "id": chart_id, "svg": Markup(titled(svg, data)), "data": data,
-                "caption": f"{s.codebook.title}; Anteile an den gültigen Antworten, (Aussage) = weniger als 30 Antworten",
-                "source": f"{s.codebook.source}, {s.codebook.period}{weighting}",
-                "attribution": rights,
-            })  # fmt: skip
+            data = ChartData(
+                ["Aussage (Anteile in %)", *scale.labels, "gültige Antworten"],
+                [[w, *shares, n] for w, shares, n, _ in rows],
+                0,
+            )
+            svg = likert_svg(
+                chart_id, f"{hf}: Antworten in %{synthetic}", list(scale.labels), rows, bad
+            )
+            out[hf].append(
+                {
+                    "id": chart_id,
+                    "svg": Markup(titled(svg, data)),
+                    "data": data,
+                    "caption": f"{s.codebook.title}; Anteile an den gültigen Antworten, (Aussage) = weniger als 30 Antworten",
+                    "source": f"{s.codebook.source}, {s.codebook.period}{weighting}",
+                    "attribution": rights,
+                }
+            )
     return out

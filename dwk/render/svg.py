@@ -14,52 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dwk.core.format import format_de
+from dwk.render.text_metrics import text_width
 
 WIDTH = round(16 / 2.54 * 72, 2)  # 16 cm in pt: the A4 text column
 MAX_HEIGHT = round(10 / 2.54 * 72, 2)
 FONT = "DejaVu Sans, Verdana, sans-serif"
-
-# DejaVu Sans advance widths in 1/1000 em (regular, bold), from the font's hmtx table.
-_CHARS = (
-    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz"
-    "{|}~ÄÖÜäöüßéèáà–—−…„“”‚‘’«»°²³€§◂▸·×"
-)
-_REGULAR = (
-    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636,
-    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
-    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685,
-    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579,
-    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
-    684, 787, 732, 613, 612, 634, 630, 615, 615, 613, 613, 500, 1000, 838, 1000, 518, 518, 518, 318,
-    318, 318, 612, 612, 500, 401, 401, 636, 500, 502, 502, 318, 838,
-)  # fmt: skip
-_BOLD = (
-    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696, 696,
-    696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734, 830, 683,
-    683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774, 1103, 771,
-    724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665,
-    343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
-    774, 850, 812, 675, 687, 712, 719, 678, 678, 675, 675, 500, 1000, 838, 1000, 657, 657, 657, 380,
-    380, 380, 646, 646, 500, 438, 438, 696, 500, 502, 502, 380, 838,
-)  # fmt: skip
-_WIDTHS = (dict(zip(_CHARS, _REGULAR, strict=True)), dict(zip(_CHARS, _BOLD, strict=True)))
-
-
-def text_width(text: str, size: float = 8.0, bold: bool = False) -> float:
-    """Estimated width in pt of `text` in DejaVu Sans (unknown characters count as 'M'-ish)."""
-    table = _WIDTHS[bold]
-    return sum(table.get(ch, 700) for ch in text) * size / 1000
-
-
-def wrap(text: str, width: float, size: float = 8.0) -> list[str]:
-    """Greedy word wrap to `width` pt; a single over-long word stays whole on its line."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines or [""]
 
 
 def fmt_de(value: float, decimals: int = 0, unit: str = "") -> str:
@@ -82,9 +41,12 @@ def tick_labels(ticks: list[float], absolute: bool = False) -> list[str]:
 
 
 def nice_ticks(
-    lo: float, hi: float, target: int = 6, steps: tuple[float, ...] = (1, 2, 2.5, 5, 10),
+    lo: float,
+    hi: float,
+    target: int = 6,
+    steps: tuple[float, ...] = (1, 2, 2.5, 5, 10),
     integer: bool = False,
-) -> list[float]:  # fmt: skip
+) -> list[float]:
     """Round tick values inside [lo, hi], about `target` intervals (like MaxNLocator)."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return [lo] if math.isfinite(lo) else []
@@ -152,25 +114,56 @@ def marker(kind: str, x: float, y: float, size: float) -> str:
     """
     r = size / 2
     if kind == "o":
-        return (f"M{n2(x - r)} {n2(y)} a{n2(r)} {n2(r)} 0 1 0 {n2(2 * r)} 0 "
-                f"a{n2(r)} {n2(r)} 0 1 0 {n2(-2 * r)} 0 Z")  # fmt: skip
+        return (
+            f"M{n2(x - r)} {n2(y)} a{n2(r)} {n2(r)} 0 1 0 {n2(2 * r)} 0 "
+            f"a{n2(r)} {n2(r)} 0 1 0 {n2(-2 * r)} 0 Z"
+        )
     if kind == "s":
         return rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r)
     shapes = {
         "^": [(0, -1.1), (0.95, 0.65), (-0.95, 0.65)],
         "v": [(0, 1.1), (0.95, -0.65), (-0.95, -0.65)],
         "D": [(0, -1.1), (0.8, 0), (0, 1.1), (-0.8, 0)],
-        "*": [(math.sin(i * math.pi / 5) * (1.15 if i % 2 == 0 else 0.48),
-               -math.cos(i * math.pi / 5) * (1.15 if i % 2 == 0 else 0.48)) for i in range(10)],
-    }  # fmt: skip
+        "*": [
+            (
+                math.sin(i * math.pi / 5) * (1.15 if i % 2 == 0 else 0.48),
+                -math.cos(i * math.pi / 5) * (1.15 if i % 2 == 0 else 0.48),
+            )
+            for i in range(10)
+        ],
+    }
     if kind == "P":
         t = 0.35
-        pts = [(t, -1), (t, -t), (1, -t), (1, t), (t, t), (t, 1), (-t, 1), (-t, t), (-1, t),
-               (-1, -t), (-t, -t), (-t, -1)]  # fmt: skip
+        pts = [
+            (t, -1),
+            (t, -t),
+            (1, -t),
+            (1, t),
+            (t, t),
+            (t, 1),
+            (-t, 1),
+            (-t, t),
+            (-1, t),
+            (-1, -t),
+            (-t, -t),
+            (-t, -1),
+        ]
     elif kind == "X":
         t = 0.3
-        pts = [(0, -t), (0.75, -1), (1, -0.75), (t, 0), (1, 0.75), (0.75, 1), (0, t),
-               (-0.75, 1), (-1, 0.75), (-t, 0), (-1, -0.75), (-0.75, -1)]  # fmt: skip
+        pts = [
+            (0, -t),
+            (0.75, -1),
+            (1, -0.75),
+            (t, 0),
+            (1, 0.75),
+            (0.75, 1),
+            (0, t),
+            (-0.75, 1),
+            (-1, 0.75),
+            (-t, 0),
+            (-1, -0.75),
+            (-0.75, -1),
+        ]
     else:
         pts = shapes[kind]
     return path([(x + a * r, y + b * r) for a, b in pts], close=True)
@@ -258,9 +251,15 @@ SWATCH_W = 22.0
 
 
 def legend(
-    entries: list[tuple[str, Any]], x0: float, y0: float, width: float, ncols: int | None = None,
-    size: float = 7.5, center: bool = False, swatch: float = SWATCH_W,
-) -> Legend:  # fmt: skip
+    entries: list[tuple[str, Any]],
+    x0: float,
+    y0: float,
+    width: float,
+    ncols: int | None = None,
+    size: float = 7.5,
+    center: bool = False,
+    swatch: float = SWATCH_W,
+) -> Legend:
     """Place legend entries in rows from (x0, y0) (top edge). `entries`: (label, swatch
     factory ``f(x, y, w) -> list[Shape]`` drawing a w × 8 pt swatch centred on height y).
     With `ncols`, entries go into that many columns (matplotlib-like); else they flow.
@@ -272,8 +271,7 @@ def legend(
     col_w: list[float] = []
     if ncols:  # column by column, as matplotlib fills a legend with several columns
         n_rows = math.ceil(len(entries) / ncols)
-        cols = [list(range(c * n_rows, min((c + 1) * n_rows, len(entries))))
-                for c in range(ncols)]  # fmt: skip
+        cols = [list(range(c * n_rows, min((c + 1) * n_rows, len(entries)))) for c in range(ncols)]
         cols = [col for col in cols if col]
         col_w = [max(widths[i] for i in col) for col in cols]
         rows = [[col[r] for col in cols if r < len(col)] for r in range(n_rows)] or [[]]
@@ -296,25 +294,39 @@ def legend(
     return Legend(items, size, len(rows) * row_h if entries else 0.0)
 
 
-def rect_swatch(fill: str, stroke: str | None = None, width: float | None = None,
-                opacity: float | None = None):  # fmt: skip
+def rect_swatch(
+    fill: str, stroke: str | None = None, width: float | None = None, opacity: float | None = None
+):
     def factory(x: float, y: float, w: float) -> list[Shape]:
         return [Shape(rect(x + 2, y - 3.5, w - 4, 7), fill, stroke, width, None, opacity)]
 
     return factory
 
 
-def line_swatch(stroke: str, width: float, dash_array: str | None = None,
-                mark: str | None = None, mark_size: float = 0.0, mark_fill: str | None = None,
-                mark_stroke: str | None = None, mark_width: float | None = None,
-                line: bool = True):  # fmt: skip
+def line_swatch(
+    stroke: str,
+    width: float,
+    dash_array: str | None = None,
+    mark: str | None = None,
+    mark_size: float = 0.0,
+    mark_fill: str | None = None,
+    mark_stroke: str | None = None,
+    mark_width: float | None = None,
+    line: bool = True,
+):
     def factory(x: float, y: float, w: float) -> list[Shape]:
         out = []
         if line:
             out.append(Shape(path([(x, y), (x + w, y)]), "none", stroke, width, dash_array))
         if mark:
-            out.append(Shape(marker(mark, x + w / 2, y, mark_size), mark_fill or stroke,
-                             mark_stroke, mark_width))  # fmt: skip
+            out.append(
+                Shape(
+                    marker(mark, x + w / 2, y, mark_size),
+                    mark_fill or stroke,
+                    mark_stroke,
+                    mark_width,
+                )
+            )
         return out
 
     return factory
@@ -337,10 +349,18 @@ class Axes:
 
 
 def axes(
-    x0: float, y0: float, x1: float, y1: float, xticks: list[tuple[float, str]],
-    yticks: list[tuple[float, str]], grid: str = "", size: float = 7.5, xlabels: bool = True,
-    ylabels: bool = True, ytick_marks: bool = True,
-) -> Axes:  # fmt: skip
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    xticks: list[tuple[float, str]],
+    yticks: list[tuple[float, str]],
+    grid: str = "",
+    size: float = 7.5,
+    xlabels: bool = True,
+    ylabels: bool = True,
+    ytick_marks: bool = True,
+) -> Axes:
     """Ticks are (position in drawing units, label); `grid` "x" or "y" draws lines at them."""
     a = Axes(x0, y0, x1, y1, xticks, yticks)
     a.spines = path([(x0, y0), (x0, y1), (x1, y1)])

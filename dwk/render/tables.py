@@ -43,8 +43,12 @@ def write_indicator_csv(records: list[dict], path: Path) -> Path:
     writer.writerow([c for c, _ in columns])
     decimals = [_decimals(ind) for _, ind in _indicators(records)]
     for row, dec in zip(_rows(records, columns), decimals, strict=True):
-        writer.writerow([_rounded(v, dec) if kind == "number" else _csv_cell(v)
-                         for v, (_, kind) in zip(row, columns, strict=True)])  # fmt: skip
+        writer.writerow(
+            [
+                _rounded(v, dec) if kind == "number" else _csv_cell(v)
+                for v, (_, kind) in zip(row, columns, strict=True)
+            ]
+        )
     path = Path(path)
     write_bytes(path, buf.getvalue().encode("utf-8-sig"))
     return path
@@ -164,8 +168,9 @@ def _sources(records: list[dict]) -> list[list[str]]:
     seen = {}
     for rec in records:
         for s in rec.get("sources") or []:
-            row = [str(s.get(k, "") or "") for k in
-                   ("code", "title", "stand", "copyright", "licence")]  # fmt: skip
+            row = [
+                str(s.get(k, "") or "") for k in ("code", "title", "stand", "copyright", "licence")
+            ]
             seen[tuple(row)] = row
     return [seen[k] for k in sorted(seen)]
 

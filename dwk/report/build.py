@@ -114,8 +114,11 @@ class Profile:
     @property
     def notes(self) -> list[str]:
         """Every warning of the profile and of the tables it reads, for its appendix."""
-        tables = [f"Tabelle {m.code} (ganze Datei): {'; '.join(m.warnings)}"
-                  for m in self.sources if m.warnings]  # fmt: skip
+        tables = [
+            f"Tabelle {m.code} (ganze Datei): {'; '.join(m.warnings)}"
+            for m in self.sources
+            if m.warnings
+        ]
         return self.warnings + tables
 
     @property
@@ -167,8 +170,13 @@ def build_profile(
     by_id = {d.id: d for d in shown}
     key_figures = [row(by_id[i]) for i in KEY_FIGURES if i in by_id]
     age_groups = [row(d) for d in shown if d.age_from is not None]
-    similar = peer_group(ctx, registry, area, [r.definition for r in key_figures],
-                         tuple(r.own.period for r in key_figures))  # fmt: skip
+    similar = peer_group(
+        ctx,
+        registry,
+        area,
+        [r.definition for r in key_figures],
+        tuple(r.own.period for r in key_figures),
+    )
 
     peer_defs = [d for d in catalogue if d.id in PEER_FIGURES]
     peer_rows: list[tuple[Area, dict[str, Cell]]] = []
@@ -190,15 +198,25 @@ def build_profile(
     outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
     surveys = area_surveys(area, ctx)
     outcomes += evaluate_survey(rules, area.key, area.name, _survey_observations(surveys))
-    swot = merge_items([o.item for o in outcomes if o.item is not None],
-                       _merges(frozenset(d.id for d in catalogue)), subject)  # fmt: skip
+    swot = merge_items(
+        [o.item for o in outcomes if o.item is not None],
+        _merges(frozenset(d.id for d in catalogue)),
+        subject,
+    )
     reviewed = apply_review(swot, review) if review else None
 
     pyramid = _pyramid(ctx, area, refs)
     dynamics = dynamics_for(ctx, area, refs)
     weighted_by = [sv.population.table for sv in surveys if sv.population]
-    used = _table_codes([*tables.values(), pyramid.table if pyramid else "", dynamics.tables,
-                         outlook.tables if outlook else "", *weighted_by])  # fmt: skip
+    used = _table_codes(
+        [
+            *tables.values(),
+            pyramid.table if pyramid else "",
+            dynamics.tables,
+            outlook.tables if outlook else "",
+            *weighted_by,
+        ]
+    )
     sources = [m for code in used for m in store.metas(code)[-1:]]
     warnings = (
         no_outlook
@@ -210,14 +228,27 @@ def build_profile(
         ]
     )
     return Profile(
-        area=area, references=refs, peers=peers, key_figures=key_figures, age_groups=age_groups,
-        peer_rows=peer_rows, peer_definitions=peer_defs, swot=swot, outcomes=outcomes,
-        pyramid=pyramid, dynamics=dynamics, outlook=outlook,
-        sources=sources, catalogue=shown, surveys=surveys, warnings=warnings, review=reviewed,
+        area=area,
+        references=refs,
+        peers=peers,
+        key_figures=key_figures,
+        age_groups=age_groups,
+        peer_rows=peer_rows,
+        peer_definitions=peer_defs,
+        swot=swot,
+        outcomes=outcomes,
+        pyramid=pyramid,
+        dynamics=dynamics,
+        outlook=outlook,
+        sources=sources,
+        catalogue=shown,
+        surveys=surveys,
+        warnings=warnings,
+        review=reviewed,
         gemeinde_map=_gemeinde_map(ctx, registry, area, catalogue),
         map_names=_map_names(registry, area),
         similar=similar,
-    )  # fmt: skip
+    )
 
 
 @cache
@@ -262,16 +293,23 @@ def _map_names(registry: Registry, area: Area) -> dict[str, str]:
 def _survey_observations(surveys: list[SurveyResult]) -> list[SurveyObservation]:
     return [
         SurveyObservation(
-            r.item.id, r.item.wording, r.item.handlungsfeld, r.item.polarity,
+            r.item.id,
+            r.item.wording,
+            r.item.handlungsfeld,
+            r.item.polarity,
             r.stats.top2 if r.stats else math.nan,
             r.stats.top2_ci[0] if r.stats else math.nan,
             r.stats.top2_ci[1] if r.stats else math.nan,
-            r.stats.valid_n if r.stats else 0, r.uncertain, s.codebook.title, s.codebook.period,
-            s.codebook.source, s.codebook.synthetic,
+            r.stats.valid_n if r.stats else 0,
+            r.uncertain,
+            s.codebook.title,
+            s.codebook.period,
+            s.codebook.source,
+            s.codebook.synthetic,
         )
         for s in surveys
         for r in s.items
-    ]  # fmt: skip
+    ]
 
 
 def _cells(values) -> dict[tuple[str, str], Cell]:
@@ -283,8 +321,16 @@ def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
     def obs(d: IndicatorDef, cell: Cell | None) -> Observation | None:
         if cell is None:
             return None
-        return Observation(cell.value, cell.flag, cell.period, tables.get(d.id, ""), d.label,
-                           d.unit, d.polarity, d.decimals)  # fmt: skip
+        return Observation(
+            cell.value,
+            cell.flag,
+            cell.period,
+            tables.get(d.id, ""),
+            d.label,
+            d.unit,
+            d.polarity,
+            d.decimals,
+        )
 
     def all_obs(key: str) -> dict[str, Observation]:
         out = {}
@@ -302,8 +348,10 @@ def _subject(area, refs, defs, cells, tables, peer_rows) -> Subject:
         for m, row in peer_rows
         if m.key != area.key
     ]
-    phrases = {r.level: (area_phrase(r.name, r.type, "in"), area_phrase(r.name, r.type, "for"))
-               for r in refs}  # fmt: skip
+    phrases = {
+        r.level: (area_phrase(r.name, r.type, "in"), area_phrase(r.name, r.type, "for"))
+        for r in refs
+    }
     return Subject(area.key, area.name, all_obs(area.key), references, peers, phrases)
 
 
@@ -325,6 +373,12 @@ def _pyramid(ctx: Context, area: Area, refs: list[Area]) -> Pyramid | None:
     if np.isnan(src.counts["male"][i]).any():
         return None
     return Pyramid(
-        src.bands, src.counts["male"][i].tolist(), src.counts["female"][i].tolist(), ref_m, ref_f,
-        land.name if land and j is not None else None, src.period, src.table,
-    )  # fmt: skip
+        src.bands,
+        src.counts["male"][i].tolist(),
+        src.counts["female"][i].tolist(),
+        ref_m,
+        ref_f,
+        land.name if land and j is not None else None,
+        src.period,
+        src.table,
+    )

@@ -90,8 +90,12 @@ def compare(
     lands = list(dict.fromkeys(registry.resolve(a.land) for a in members))
     germany = registry.resolve("DG")
     values = compute(ctx, defs, [a.key for a in [*members, *lands, germany]], year=YEAR)
-    cells = {(k, i): Cell(v, f, p) for k, i, v, f, p in
-             values[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+    cells = {
+        (k, i): Cell(v, f, p)
+        for k, i, v, f, p in values[["area_key", "id", "value", "flag", "period"]].itertuples(
+            index=False
+        )
+    }
     missing = Cell(math.nan, ".", "")
 
     def row(a: Area, reference: bool) -> dict[str, Cell]:
@@ -102,12 +106,21 @@ def compare(
     rows = [MatrixRow(a, c, m, False) for a, c, m in zip(members, member_cells, marks, strict=True)]
     rows += [MatrixRow(a, row(a, True), {}, True) for a in [*lands, germany]]
     shapes = [s for a in members if (s := _shape(ctx, a)) is not None]
-    tables = sorted({t.strip() for t in values["tables"] for t in t.split(",") if t.strip()}
-                    | {s.table for s in shapes})  # fmt: skip
+    tables = sorted(
+        {t.strip() for t in values["tables"] for t in t.split(",") if t.strip()}
+        | {s.table for s in shapes}
+    )
     return Comparison(
-        YEAR, defs, rows, shapes, _shape(ctx, germany), _projected(profiles),
-        _projected_labels(profiles), _shared(profiles), tables,
-    )  # fmt: skip
+        YEAR,
+        defs,
+        rows,
+        shapes,
+        _shape(ctx, germany),
+        _projected(profiles),
+        _projected_labels(profiles),
+        _shared(profiles),
+        tables,
+    )
 
 
 def _marks(defs: list[IndicatorDef], rows: list[dict[str, Cell]]) -> list[dict[str, str]]:
@@ -117,8 +130,11 @@ def _marks(defs: list[IndicatorDef], rows: list[dict[str, Cell]]) -> list[dict[s
     for d in defs:
         if d.unit in NOT_COMPARED_UNITS:
             continue
-        usable = [(i, r[d.id].value) for i, r in enumerate(rows)
-                  if not r[d.id].missing and not r[d.id].flag]  # fmt: skip
+        usable = [
+            (i, r[d.id].value)
+            for i, r in enumerate(rows)
+            if not r[d.id].missing and not r[d.id].flag
+        ]
         if len(usable) < 3:
             continue
         mean = statistics.fmean(v for _, v in usable)
@@ -184,7 +200,9 @@ def _shared(profiles: list[Profile]) -> list[SharedItem]:
                 groups[key] = SharedItem(quadrant, rule or "Werkstatt", label, [], synthetic)
             if p.area.name not in groups[key].members:
                 groups[key].members.append(p.area.name)
-    order = {q: i for i, q in enumerate(("Stärke", "Schwäche", "Chance", "Risiko", "Handlungsbedarf"))}  # fmt: skip
+    order = {
+        q: i for i, q in enumerate(("Stärke", "Schwäche", "Chance", "Risiko", "Handlungsbedarf"))
+    }
     return sorted(
         groups.values(), key=lambda s: (-len(s.members), order.get(s.quadrant, 9), s.rule)
     )
@@ -193,8 +211,10 @@ def _shared(profiles: list[Profile]) -> list[SharedItem]:
 def _statements(p: Profile) -> list[tuple[str, str, str, str, dict]]:
     if p.review is None:
         return [(i.quadrant, i.rule, i.indicator, i.text, i.evidence) for i in p.swot]
-    return [(i.quadrant, i.rule, i.id.split(":")[1] if i.rule else "", i.text, i.evidence)
-            for i in p.review.shown]  # fmt: skip
+    return [
+        (i.quadrant, i.rule, i.id.split(":")[1] if i.rule else "", i.text, i.evidence)
+        for i in p.review.shown
+    ]
 
 
 def _label(p: Profile, indicator: str) -> str:

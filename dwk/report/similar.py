@@ -51,8 +51,9 @@ def peer_rules(path: Path | None = None) -> PeerRules:
         bounds = {lvl: [int(b) for b in raw["size"][lvl]] for lvl in LEVEL_PLURAL}
         urb = raw["urbanisation"]
         regions = [(r["id"], r["label"], tuple(str(x) for x in r["lands"])) for r in raw["region"]]
-        rules = PeerRules(int(raw["min_peers"]), bounds, float(urb["dense"]), float(urb["medium"]),
-                          regions)  # fmt: skip
+        rules = PeerRules(
+            int(raw["min_peers"]), bounds, float(urb["dense"]), float(urb["medium"]), regions
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
             f"Vergleichsgruppen unvollständig oder falsch ({exc})", file=path
@@ -123,8 +124,11 @@ def _classes(ctx: Context, registry: Registry, level: str) -> dict[str, _Class]:
         ctx, defs, keys
     )  # each at its own latest Stichtag: independent of who asks first
     by = {(k, i): v for k, i, v in values[["area_key", "id", "value"]].itertuples(index=False)}
-    when = {k: p for k, i, p in values[["area_key", "id", "period"]].itertuples(index=False)
-            if i == CLASSIFY[0]}  # fmt: skip
+    when = {
+        k: p
+        for k, i, p in values[["area_key", "id", "period"]].itertuples(index=False)
+        if i == CLASSIFY[0]
+    }
     region_of = {land: rid for rid, _, lands in rules.regions for land in lands}
     out = {}
     for k in keys:
@@ -151,16 +155,21 @@ def peer_group(
     if area.level not in LEVEL_PLURAL:
         return None
     rules = peer_rules()
-    classes = ctx.lookup(("peer-classes", area.level),
-                         lambda: _classes(ctx, registry, area.level))  # fmt: skip
+    classes = ctx.lookup(("peer-classes", area.level), lambda: _classes(ctx, registry, area.level))
     own = classes.get(area.key)
     if own is None:
         return None
 
     def members(same_region: bool) -> tuple[str, ...]:
-        return tuple(sorted(k for k, c in classes.items() if k != area.key
-                            and (c.size, c.urbanisation, c.period) == (own.size, own.urbanisation, own.period)
-                            and (not same_region or c.region == own.region)))  # fmt: skip
+        return tuple(
+            sorted(
+                k
+                for k, c in classes.items()
+                if k != area.key
+                and (c.size, c.urbanisation, c.period) == (own.size, own.urbanisation, own.period)
+                and (not same_region or c.region == own.region)
+            )
+        )
 
     keys, widened = members(True), False
     if len(keys) < rules.min_peers:
@@ -168,8 +177,10 @@ def peer_group(
     group = (area.level, own.size, own.urbanisation, own.period, "" if widened else own.region)
     # keyed by the area's own Stichtage too: the values are read at the asking area's periods,
     # so a profile is the same whether built alone or after others of its group
-    values = ctx.lookup(("peer-values", *group, tuple(d.id for d in defs), periods),
-                        lambda: compute(ctx, defs, [area.key, *keys], anchor=area.key))  # fmt: skip
+    values = ctx.lookup(
+        ("peer-values", *group, tuple(d.id for d in defs), periods),
+        lambda: compute(ctx, defs, [area.key, *keys], anchor=area.key),
+    )
     stats, peers = {}, set(keys)
     rows = values[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)
     own_period = {i: p for k, i, _, _, p in rows if k == area.key}
@@ -186,5 +197,14 @@ def peer_group(
     period = own_period.get(CLASSIFY[0], "")
     region = next(label for rid, label, _ in rules.regions if rid == own.region)
     urbanisation = gv_codes()[2].get(own.urbanisation, str(own.urbanisation))
-    return PeerGroup(area.level, _size_label(rules.bounds[area.level], own.size), urbanisation,
-                     own.source, "" if widened else region, widened, keys, period, stats)  # fmt: skip
+    return PeerGroup(
+        area.level,
+        _size_label(rules.bounds[area.level], own.size),
+        urbanisation,
+        own.source,
+        "" if widened else region,
+        widened,
+        keys,
+        period,
+        stats,
+    )

@@ -143,6 +143,8 @@ class DelimitedRows:
             if len(cells) != len(self.fields):
                 raise InputError(
                     f"Zeile hat {len(cells)} Felder, die Kopfzeile hat {len(self.fields)}",
-                    file=self.path, line=line, column=min(len(cells), len(self.fields)) + 1,
-                )  # fmt: skip
+                    file=self.path,
+                    line=line,
+                    column=min(len(cells), len(self.fields)) + 1,
+                )
             yield line, dict(zip(self.fields, cells, strict=True))

@@ -72,9 +72,12 @@ def read_table(path: Path, data: bytes, table: str | None = None) -> tuple[Table
     meta, frame = read_file(path, cleaned, table=table)
     if formulas:
         meta.warnings.append(
-            counted(formulas, 'Zelle als Excel-Formel ="…" geschrieben, als Text gelesen',
-                    'Zellen als Excel-Formel ="…" geschrieben, als Text gelesen')
-        )  # fmt: skip
+            counted(
+                formulas,
+                'Zelle als Excel-Formel ="…" geschrieben, als Text gelesen',
+                'Zellen als Excel-Formel ="…" geschrieben, als Text gelesen',
+            )
+        )
     where = _Where(path, cleaned)
     check_level(where, meta, frame)
     check_dates(where, meta, frame)
@@ -150,8 +153,9 @@ def check_dates(where: _Where, meta: TableMeta, frame: pd.DataFrame) -> None:
     if meta.stand and _DMY.match(meta.stand):
         d, m, y = meta.stand.split(".")
         if not _is_date(f"{y}-{m}-{d}"):
-            raise where.error(f"Stand ist kein Kalenderdatum: {meta.stand}",
-                              *where.find(meta.stand))  # fmt: skip
+            raise where.error(
+                f"Stand ist kein Kalenderdatum: {meta.stand}", *where.find(meta.stand)
+            )
 
 
 def _is_date(iso: str) -> bool:
@@ -185,9 +189,12 @@ def one_value_per_cell(where: _Where, meta: TableMeta, frame: pd.DataFrame) -> p
         keep = with_number.index[0] if len(with_number) else group.index[0]
         drop.extend(i for i in group.index if i != keep)
     meta.warnings.append(
-        counted(len(drop), "Zelle doppelt (Gebiet unter zwei Schlüsseln), der Wert einmal übernommen",
-                "Zellen doppelt (Gebiet unter zwei Schlüsseln), der Wert je einmal übernommen")
-    )  # fmt: skip
+        counted(
+            len(drop),
+            "Zelle doppelt (Gebiet unter zwei Schlüsseln), der Wert einmal übernommen",
+            "Zellen doppelt (Gebiet unter zwei Schlüsseln), der Wert je einmal übernommen",
+        )
+    )
     return frame.drop(index=drop)
 
 
@@ -215,8 +222,9 @@ def check_parts(where: _Where, meta: TableMeta, frame: pd.DataFrame) -> None:
     _check_dimension(where, meta, counts, "sex", ["male", "female"], "männlich + weiblich")
     ages = sorted({str(a) for a in counts["age"].unique()} - {"total"})
     if ages:
-        _check_dimension(where, meta, counts, "age", ages if _partition(ages) else [],
-                         "die Altersgruppen")  # fmt: skip
+        _check_dimension(
+            where, meta, counts, "age", ages if _partition(ages) else [], "die Altersgruppen"
+        )
 
 
 def _partition(ages: list[str]) -> bool:
@@ -264,8 +272,11 @@ def _check_dimension(
     else:
         message = f"{what} ergeben {_n(row['sum'])}, Insgesamt ist {_n(row['total'])}"
     at = f"Gebiet {cell['area_key']}, {cell['period']}"
-    raise where.error(f"Teile passen nicht zur Summe: {message} ({at}; erlaubt ±{_n(tol[i])})",
-                      int(cell["line"]), _column(cell))  # fmt: skip
+    raise where.error(
+        f"Teile passen nicht zur Summe: {message} ({at}; erlaubt ±{_n(tol[i])})",
+        int(cell["line"]),
+        _column(cell),
+    )
 
 
 def _group_ids(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:

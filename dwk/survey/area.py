@@ -15,20 +15,32 @@ from dwk.survey.summary import MIN_CELL, SurveyResult, summarize
 
 
 def analyse_survey(
-    ctx: Context, key: str, file: Path, codebook: Path, *, min_cell: int = MIN_CELL,
-    include_incomplete: bool = False, verbatims: bool = False,
-) -> SurveyResult:  # fmt: skip
+    ctx: Context,
+    key: str,
+    file: Path,
+    codebook: Path,
+    *,
+    min_cell: int = MIN_CELL,
+    include_incomplete: bool = False,
+    verbatims: bool = False,
+) -> SurveyResult:
     book = load_codebook(codebook)
     raw = read_survey(file)
     population = official_population(ctx, key, book.min_age) if book.weight_by else None
-    return summarize(raw, book, population, min_cell=min_cell,
-                     include_incomplete=include_incomplete, verbatims=verbatims)  # fmt: skip
+    return summarize(
+        raw,
+        book,
+        population,
+        min_cell=min_cell,
+        include_incomplete=include_incomplete,
+        verbatims=verbatims,
+    )
 
 
 def area_surveys(area: Area, ctx: Context) -> list[SurveyResult]:
     return [
         analyse_survey(
             ctx, area.key, s.file, s.codebook, min_cell=s.min_cell, verbatims=s.verbatims
-        )  # fmt: skip
+        )
         for s in area.surveys
     ]

@@ -132,32 +132,45 @@ def load_codebook(path: Path) -> Codebook:
     survey = check(raw["survey"], SURVEY, lines, ("survey",))
     min_age = survey.get("min_age", 18)
     if not 0 <= min_age <= 120:
-        raise lines.error(f"[survey]: min_age {min_age} liegt nicht zwischen 0 und 120",
-                          ("survey",), "min_age")  # fmt: skip
+        raise lines.error(
+            f"[survey]: min_age {min_age} liegt nicht zwischen 0 und 120", ("survey",), "min_age"
+        )
     scales = {sid: _scale(sid, s, lines) for sid, s in _section(raw, "scale", lines).items()}
     items = tuple(_item(i, r, scales, lines) for i, r in enumerate(records(raw, "item", lines)))
     if not items:
         raise lines.error("Codebuch ohne [[item]]", ())
-    respondents = {f: _respondent(f, r, lines)
-                   for f, r in _section(raw, "respondent", lines, required=False).items()}  # fmt: skip
-    opens = tuple(OpenQuestion(**check(o, OPEN, lines, ("open", i)))
-                  for i, o in enumerate(records(raw, "open", lines)))  # fmt: skip
+    respondents = {
+        f: _respondent(f, r, lines)
+        for f, r in _section(raw, "respondent", lines, required=False).items()
+    }
+    opens = tuple(
+        OpenQuestion(**check(o, OPEN, lines, ("open", i)))
+        for i, o in enumerate(records(raw, "open", lines))
+    )
     weighting = check(raw.get("weighting", {}), WEIGHTING, lines, ("weighting",))
     by = tuple(weighting.get("by", ()))
     for f in by:
         if f not in WEIGHT_BY or f not in respondents:
-            raise lines.error(f"[weighting] by: {f!r} ist kein Merkmal [respondent.{f}]",
-                              ("weighting",), "by")  # fmt: skip
+            raise lines.error(
+                f"[weighting] by: {f!r} ist kein Merkmal [respondent.{f}]", ("weighting",), "by"
+            )
     _unique([i.id for i in items] + [o.id for o in opens], "IDs", path)
     columns = [i.column for i in items] + [r.column for r in respondents.values()]
     _unique(columns + [o.column for o in opens], "Spalten", path)
     return Codebook(
-        path=path, title=survey["title"], source=survey["source"], period=survey["period"],
+        path=path,
+        title=survey["title"],
+        source=survey["source"],
+        period=survey["period"],
         population=survey.get("population", "Einwohnerinnen und Einwohner ab 18 Jahren"),
-        synthetic=survey.get("synthetic", False), min_age=min_age, items=items,
-        respondents=respondents, open_questions=opens, weight_by=by,
+        synthetic=survey.get("synthetic", False),
+        min_age=min_age,
+        items=items,
+        respondents=respondents,
+        open_questions=opens,
+        weight_by=by,
         unweightable=weighting.get("unweightable", "fehler"),
-    )  # fmt: skip
+    )
 
 
 def _section(raw: dict, key: str, lines: Lines, required: bool = True) -> dict:
@@ -165,8 +178,13 @@ def _section(raw: dict, key: str, lines: Lines, required: bool = True) -> dict:
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
-        raise lines.error(f"Abschnitt [{key}] fehlt" if value is None
-                          else f"{key} muss als Abschnitt [{key}.…] stehen", (), key)  # fmt: skip
+        raise lines.error(
+            f"Abschnitt [{key}] fehlt"
+            if value is None
+            else f"{key} muss als Abschnitt [{key}.…] stehen",
+            (),
+            key,
+        )
     return value
 
 
@@ -185,8 +203,9 @@ def _scale(sid: str, raw: object, lines: Lines) -> Scale:
         raise lines.error(f"Skala {sid}: labels braucht mindestens zwei Texte", where, "labels")
     codes = tuple(str(c) for c in fields.get("codes", range(1, len(labels) + 1)))
     if len(codes) != len(labels):
-        raise lines.error(f"Skala {sid}: {len(codes)} codes für {len(labels)} labels", where,
-                          "codes")  # fmt: skip
+        raise lines.error(
+            f"Skala {sid}: {len(codes)} codes für {len(labels)} labels", where, "codes"
+        )
     missing = fields.get("missing", {})
     valid = {_norm(x) for x in (*codes, *labels)}
     clash = sorted(x for x in missing if _norm(x) in valid)
@@ -197,8 +216,12 @@ def _scale(sid: str, raw: object, lines: Lines) -> Scale:
     for key, texts in (("codes", codes), ("labels", labels)):
         for position, text in enumerate(texts, start=1):
             if meaning.setdefault(_norm(text), position) != position:
-                raise lines.error(f"Skala {sid}: Antwort {text!r} steht für zwei Codes "
-                                  f"({meaning[_norm(text)]} und {position})", where, key)  # fmt: skip
+                raise lines.error(
+                    f"Skala {sid}: Antwort {text!r} steht für zwei Codes "
+                    f"({meaning[_norm(text)]} und {position})",
+                    where,
+                    key,
+                )
     if len({_norm(x) for x in missing}) != len(missing):
         raise lines.error(f"Skala {sid}: eine fehlende Antwort steht doppelt", where, "missing")
     return Scale(sid, labels, codes, missing)
@@ -212,32 +235,44 @@ def _item(i: int, raw: dict, scales: dict[str, Scale], lines: Lines) -> Item:
     if scale is None:
         raise lines.error(f"{name}: unbekannte Skala {fields['scale']!r}", where, "scale")
     if fields["polarity"] not in POLARITIES:
-        raise lines.error(f"{name}: polarity muss {' | '.join(POLARITIES)} sein", where,
-                          "polarity")  # fmt: skip
-    return Item(fields["id"], fields["column"], fields["wording"], scale,
-                fields["handlungsfeld"], fields["polarity"], fields.get("reverse", False))  # fmt: skip
+        raise lines.error(f"{name}: polarity muss {' | '.join(POLARITIES)} sein", where, "polarity")
+    return Item(
+        fields["id"],
+        fields["column"],
+        fields["wording"],
+        scale,
+        fields["handlungsfeld"],
+        fields["polarity"],
+        fields.get("reverse", False),
+    )
 
 
 def _respondent(field: str, raw: object, lines: Lines) -> Respondent:
     where = ("respondent", field)
     if field not in RESPONDENT_FIELDS:
-        raise lines.error(f"[respondent.{field}]: bekannt sind {', '.join(RESPONDENT_FIELDS)}",
-                          where)  # fmt: skip
+        raise lines.error(
+            f"[respondent.{field}]: bekannt sind {', '.join(RESPONDENT_FIELDS)}", where
+        )
     fields = check(raw, RESPONDENT, lines, where)
     years = field == "age" and fields.get("years", False)
     values = fields.get("values", {})
     if not years and not values:
-        raise lines.error(f"[respondent.{field}]: values fehlt (oder years = true beim Alter)",
-                          where)  # fmt: skip
+        raise lines.error(
+            f"[respondent.{field}]: values fehlt (oder years = true beim Alter)", where
+        )
     if len({_norm(k) for k in values}) != len(values):
-        raise lines.error(f"[respondent.{field}]: eine Antwort steht doppelt in values", where,
-                          "values")  # fmt: skip
+        raise lines.error(
+            f"[respondent.{field}]: eine Antwort steht doppelt in values", where, "values"
+        )
     allowed = {"age": [g for g, _, _ in AGE_GROUPS], "sex": list(SEXES)}.get(field)
     if allowed and not years:
         bad = sorted(set(values.values()) - set(allowed))
         if bad:
-            raise lines.error(f"[respondent.{field}]: {', '.join(bad)} (erlaubt: "
-                              f"{', '.join(allowed)})", where, "values")  # fmt: skip
+            raise lines.error(
+                f"[respondent.{field}]: {', '.join(bad)} (erlaubt: {', '.join(allowed)})",
+                where,
+                "values",
+            )
     order = tuple(allowed) if allowed else tuple(dict.fromkeys(values.values()))
     return Respondent(field, fields["column"], years, values, order)
 

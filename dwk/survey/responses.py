@@ -110,13 +110,19 @@ def _age_group(raw: RawSurvey, column: str, i: int, text: str, min_age: int) -> 
     try:
         age = float(text.replace(",", "."))
     except ValueError:
-        raise InputError(f"Altersangabe in Spalte {column} ist keine Zahl", file=raw.path,
-                         line=raw.lines[i], column=raw.positions[column]) from None  # fmt: skip
+        raise InputError(
+            f"Altersangabe in Spalte {column} ist keine Zahl",
+            file=raw.path,
+            line=raw.lines[i],
+            column=raw.positions[column],
+        ) from None
     if math.isnan(age) or age < min_age or age > 120:
         raise InputError(
             f"Altersangabe in Spalte {column} außerhalb von {min_age}–120 (Mindestalter laut Codebuch)",
-            file=raw.path, line=raw.lines[i], column=raw.positions[column],
-        )  # fmt: skip
+            file=raw.path,
+            line=raw.lines[i],
+            column=raw.positions[column],
+        )
     return next(g for g, lo, hi in AGE_GROUPS if age >= lo and (hi is None or age < hi))
 
 
@@ -125,5 +131,7 @@ def _unknown(raw: RawSurvey, column: str, i: int, what: str) -> InputError:
     address or a phone number there, and messages reach stderr, batch summaries and bundles."""
     return InputError(
         f"{what} in Spalte {column} steht nicht im Codebuch",
-        file=raw.path, line=raw.lines[i], column=raw.positions[column],
-    )  # fmt: skip
+        file=raw.path,
+        line=raw.lines[i],
+        column=raw.positions[column],
+    )

@@ -112,9 +112,11 @@ def summarize(
         cells = weighting_cells(resp.respondents, population, book.weight_by, min_cell)
         merged, weighted_by, orders = cells.merged, tuple(cells.groups), cells.orders
         resp = replace(resp, respondents={**resp.respondents, **cells.relabelled})
-        warnings += [f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe hat zu wenige Befragte "
-                     "für eine eigene Gewichtungszelle, ihre Zahl ließe sich aus den Gewichten ablesen"
-                     for f in cells.left_out]  # fmt: skip
+        warnings += [
+            f"nicht nach {FIELD_LABELS[f]} gewichtet: eine Gruppe hat zu wenige Befragte "
+            "für eine eigene Gewichtungszelle, ihre Zahl ließe sich aus den Gewichten ablesen"
+            for f in cells.left_out
+        ]
         try:
             weighting = rake(cells.groups, cells.margins) if cells.groups else None
         except SurveyError as exc:
@@ -124,8 +126,12 @@ def summarize(
     opens = None
     if verbatims:
         # sorted, so that the order of the file cannot tie an answer to a respondent
-        opens = {q: sorted((redact(t) for t in texts), key=lambda r: r.text)
-                 if len(texts) >= min_cell else [] for q, texts in resp.open_text.items()}  # fmt: skip
+        opens = {
+            q: sorted((redact(t) for t in texts), key=lambda r: r.text)
+            if len(texts) >= min_cell
+            else []
+            for q, texts in resp.open_text.items()
+        }
     if opens:
         shown = [v for vs in opens.values() for v in vs]
         warnings.append(
@@ -133,11 +139,24 @@ def summarize(
             f"{sum(v.review for v in shown)} Antworten vor Veröffentlichung prüfen"
         )
     return SurveyResult(
-        book, raw.path, raw.format, raw.n, resp.incomplete_excluded, unweightable, raw.dropped,
-        weighting, tuple(merged), population,
-        _sample(resp, weights, population, book, min_cell, weighted_by, orders), items, opens,
-        min_cell, warnings, weighted_by, orders,
-    )  # fmt: skip
+        book,
+        raw.path,
+        raw.format,
+        raw.n,
+        resp.incomplete_excluded,
+        unweightable,
+        raw.dropped,
+        weighting,
+        tuple(merged),
+        population,
+        _sample(resp, weights, population, book, min_cell, weighted_by, orders),
+        items,
+        opens,
+        min_cell,
+        warnings,
+        weighted_by,
+        orders,
+    )
 
 
 def _weightable(
@@ -159,30 +178,51 @@ def _weightable(
         )
     idx = [i for i in range(resp.n) if ok[i]]
     return Responses(
-        len(idx), resp.incomplete_excluded,
+        len(idx),
+        resp.incomplete_excluded,
         {k: v[idx] for k, v in resp.values.items()},
         {k: [v[i] for i in idx] for k, v in resp.reasons.items()},
         {k: [v[i] for i in idx] for k, v in resp.respondents.items()},
         resp.open_text,
-    ), bad  # fmt: skip
+    ), bad
 
 
-def _item(resp: Responses, item: Item, weights: np.ndarray, book: Codebook, min_cell: int,
-          orders: dict[str, tuple[str, ...]]) -> ItemResult:  # fmt: skip
+def _item(
+    resp: Responses,
+    item: Item,
+    weights: np.ndarray,
+    book: Codebook,
+    min_cell: int,
+    orders: dict[str, tuple[str, ...]],
+) -> ItemResult:
     values, reasons = resp.values[item.id], resp.reasons[item.id]
     stats = item_stats(values, weights, item.scale.points, reasons)
     if stats.valid_n < min_cell:
         return ItemResult(item, None, {}, True)
     groups = {
-        f: breakdown(values, weights, item.scale.points, resp.respondents[f], orders.get(f, r.order),
-                     min_cell=min_cell, uncertain_below=UNCERTAIN_BELOW)
+        f: breakdown(
+            values,
+            weights,
+            item.scale.points,
+            resp.respondents[f],
+            orders.get(f, r.order),
+            min_cell=min_cell,
+            uncertain_below=UNCERTAIN_BELOW,
+        )
         for f, r in book.respondents.items()
-    }  # fmt: skip
+    }
     return ItemResult(item, stats, groups, stats.valid_n < UNCERTAIN_BELOW)
 
 
-def _sample(resp, weights, pop: Population | None, book: Codebook, min_cell: int,
-            weighted_by: tuple[str, ...], orders: dict[str, tuple[str, ...]]) -> list[SampleRow]:  # fmt: skip
+def _sample(
+    resp,
+    weights,
+    pop: Population | None,
+    book: Codebook,
+    min_cell: int,
+    weighted_by: tuple[str, ...],
+    orders: dict[str, tuple[str, ...]],
+) -> list[SampleRow]:
     rows = []
     total_w = float(weights.sum()) or 1.0
     for f, r in book.respondents.items():
@@ -197,12 +237,16 @@ def _sample(resp, weights, pop: Population | None, book: Codebook, min_cell: int
         for c in order:
             w = float(sum(weights[i] for i, x in enumerate(cats) if x == c))
             shown = c not in hidden
-            rows.append(SampleRow(
-                f, c, counts[c] if shown else None,
-                100 * counts[c] / known if shown else None,
-                100 * w / total_w if shown and f in weighted_by else None,
-                100 * official[c] / pop_total if c in official else None,
-            ))  # fmt: skip
+            rows.append(
+                SampleRow(
+                    f,
+                    c,
+                    counts[c] if shown else None,
+                    100 * counts[c] / known if shown else None,
+                    100 * w / total_w if shown and f in weighted_by else None,
+                    100 * official[c] / pop_total if c in official else None,
+                )
+            )
     return rows
 
 

@@ -72,16 +72,23 @@ def _merged(group: list[SwotItem], m: MergeRule, s: Subject) -> SwotItem:
     first = group[0]
     own = s.observations[first.indicator]
     d, ev = own.decimals, first.evidence
-    compared = sorted((i for i in group if i.evidence["comparison"] != "absolut"),
-                      key=lambda i: COMPARISONS.index(i.evidence["comparison"]))  # fmt: skip
+    compared = sorted(
+        (i for i in group if i.evidence["comparison"] != "absolut"),
+        key=lambda i: COMPARISONS.index(i.evidence["comparison"]),
+    )
     parts = [_part(m.reference, i, s, d) for i in compared]
     references = ", ".join(parts[:-1]) + " und " + parts[-1] if len(parts) > 1 else "".join(parts)
     diff = compared[0].evidence["difference"] if compared else own.value
     text = m.template.format(
-        area=s.name, value=format_de(own.value, d), amount=format_de(abs(own.value), d),
-        change=_change(own.value), direction=_direction(diff), period=format_period(ev["period"]),
-        references=references, unit=own.unit,
-    )  # fmt: skip
+        area=s.name,
+        value=format_de(own.value, d),
+        amount=format_de(abs(own.value), d),
+        change=_change(own.value),
+        direction=_direction(diff),
+        period=format_period(ev["period"]),
+        references=references,
+        unit=own.unit,
+    )
     rules = [i.rule for i in group]
     return replace(first, text=text, evidence={**ev, "rules": rules})
 
@@ -89,13 +96,20 @@ def _merged(group: list[SwotItem], m: MergeRule, s: Subject) -> SwotItem:
 def _part(template: str, item: SwotItem, s: Subject, d: int) -> str:
     ev = item.evidence
     name = ev["reference"]
-    in_, for_ = MEMBERS if ev["comparison"] == "members" else s.phrases.get(
-        ev["comparison"], (f"in {name}", f"für {name}"))  # fmt: skip
+    in_, for_ = (
+        MEMBERS
+        if ev["comparison"] == "members"
+        else s.phrases.get(ev["comparison"], (f"in {name}", f"für {name}"))
+    )
     return template.format(
-        reference=format_de(ev["reference_value"], d), reference_name=name, reference_in=in_,
-        reference_for=for_, difference=format_de(abs(ev["difference"]), d),
-        direction=_direction(ev["difference"]), unit=ev["unit"],
-    )  # fmt: skip
+        reference=format_de(ev["reference_value"], d),
+        reference_name=name,
+        reference_in=in_,
+        reference_for=for_,
+        difference=format_de(abs(ev["difference"]), d),
+        direction=_direction(ev["difference"]),
+        unit=ev["unit"],
+    )
 
 
 def _direction(diff: float) -> str:

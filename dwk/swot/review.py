@@ -74,11 +74,25 @@ def apply_review(candidates: list[SwotItem], review: Review) -> ReviewedSwot:
             rejected.append(replace(e, quadrant=c.quadrant, text=c.text))
             continue
         edited = e.status == EDITED
-        shown.append(ShownItem(c.id, c.quadrant, e.edited if edited else c.text, e.status,
-                               c.rule, c.evidence, c.text if edited else "",
-                               reviewer=e.reviewer, date=e.date))  # fmt: skip
-    shown += [ShownItem(a.id, a.quadrant, a.text, ADDED, source=a.source, reviewer=a.reviewer,
-                        date=a.date) for a in added]  # fmt: skip
+        shown.append(
+            ShownItem(
+                c.id,
+                c.quadrant,
+                e.edited if edited else c.text,
+                e.status,
+                c.rule,
+                c.evidence,
+                c.text if edited else "",
+                reviewer=e.reviewer,
+                date=e.date,
+            )
+        )
+    shown += [
+        ShownItem(
+            a.id, a.quadrant, a.text, ADDED, source=a.source, reviewer=a.reviewer, date=a.date
+        )
+        for a in added
+    ]
     current = {c.id for c in candidates}
     gone = tuple(_clip_entry(e) for e in review.items if e.id not in current)
     return ReviewedSwot(review.path.name, tuple(shown), tuple(rejected), gone, added)

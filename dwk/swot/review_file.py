@@ -93,11 +93,19 @@ def load_review(
     where = _Locator(path, path.read_text("utf-8"))
     unknown = sorted(set(doc) - {"area", "item", "added"})
     if unknown:
-        raise where.error(f"unbekanntes Feld {unknown[0]!r} (möglich: area, [[item]], [[added]])",
-                          "", 0, unknown[0])  # fmt: skip
+        raise where.error(
+            f"unbekanntes Feld {unknown[0]!r} (möglich: area, [[item]], [[added]])",
+            "",
+            0,
+            unknown[0],
+        )
     if doc.get("area", area.key) != area.key:
-        raise where.error(f"Review-Datei für Gebiet {doc['area']!r}, nicht für {area.key} "
-                          f"({area.name})", "", 0, "area")  # fmt: skip
+        raise where.error(
+            f"Review-Datei für Gebiet {doc['area']!r}, nicht für {area.key} ({area.name})",
+            "",
+            0,
+            "area",
+        )
     by_rule = {r.id: r for r in rules}
     items = tuple(
         _entry(raw, i, where, area, by_rule, scope)
@@ -109,8 +117,9 @@ def load_review(
         for i, e in enumerate(entries):
             if e.id in seen:
                 first = where.line(*seen[e.id], "id")
-                raise where.error(f"ID {e.id!r} steht doppelt (zuerst in Zeile {first})",
-                                  section, i, "id")  # fmt: skip
+                raise where.error(
+                    f"ID {e.id!r} steht doppelt (zuerst in Zeile {first})", section, i, "id"
+                )
             seen[e.id] = (section, i)
     return Review(path, area.key, items, added)
 
@@ -127,15 +136,25 @@ def merge_review(
         prev = before.get(c.id)
         if prev is None:
             mark = NEW if old is not None else ""
-            items.append(ReviewEntry(c.id, c.quadrant, c.text, mark=mark,
-                                     evidence=_evidence(c.evidence)))  # fmt: skip
+            items.append(
+                ReviewEntry(c.id, c.quadrant, c.text, mark=mark, evidence=_evidence(c.evidence))
+            )
         else:
             mark = NEW if prev.mark == GONE else ""
             if prev.quadrant and prev.quadrant != c.quadrant and prev.status != CANDIDATE:
-                notes.append(f"{c.id}: jetzt {c.quadrant} statt {prev.quadrant}, "
-                             f"Review ({prev.status}) prüfen")  # fmt: skip
-            items.append(replace(prev, quadrant=c.quadrant, text=c.text, mark=mark,
-                                 evidence=_evidence(c.evidence)))  # fmt: skip
+                notes.append(
+                    f"{c.id}: jetzt {c.quadrant} statt {prev.quadrant}, "
+                    f"Review ({prev.status}) prüfen"
+                )
+            items.append(
+                replace(
+                    prev,
+                    quadrant=c.quadrant,
+                    text=c.text,
+                    mark=mark,
+                    evidence=_evidence(c.evidence),
+                )
+            )
         new += mark == NEW
     ids = {c.id for c in candidates}
     gone = [replace(e, mark=GONE) for e in before.values() if e.id not in ids]
@@ -144,12 +163,23 @@ def merge_review(
 
 
 def dump_review(review: Review, area: Area) -> str:
-    out = [_HEADER.format(name=area.name, key=area.key, slug=area.slug).rstrip("\n"), "",
-           f"area = {_value(area.key)}"]  # fmt: skip
+    out = [
+        _HEADER.format(name=area.name, key=area.key, slug=area.slug).rstrip("\n"),
+        "",
+        f"area = {_value(area.key)}",
+    ]
     for e in review.items:
-        values = {"id": e.id, "mark": e.mark, "quadrant": e.quadrant, "text": e.text,
-                  "status": e.status, "reviewer": e.reviewer, "date": e.date, "edited": e.edited,
-                  "reason": e.reason}  # fmt: skip
+        values = {
+            "id": e.id,
+            "mark": e.mark,
+            "quadrant": e.quadrant,
+            "text": e.text,
+            "status": e.status,
+            "reviewer": e.reviewer,
+            "date": e.date,
+            "edited": e.edited,
+            "reason": e.reason,
+        }
         if not e.mark:
             del values["mark"]
         out += ["", "[[item]]", *(f"{k} = {_value(v)}" for k, v in values.items())]
@@ -190,8 +220,10 @@ def _value(v: object) -> str:
 
 
 def _inline(evidence: dict) -> str:
-    parts = [f"{k if re.fullmatch(r'[A-Za-z0-9_-]+', k) else _value(k)} = {_value(v)}"
-             for k, v in evidence.items()]  # fmt: skip
+    parts = [
+        f"{k if re.fullmatch(r'[A-Za-z0-9_-]+', k) else _value(k)} = {_value(v)}"
+        for k, v in evidence.items()
+    ]
     return "{ " + ", ".join(parts) + " }" if parts else "{}"
 
 
@@ -218,25 +250,39 @@ def _tables(doc: dict, key: str, where: _Locator) -> list[dict]:
 
 
 def _entry(
-    raw: dict, i: int, where: _Locator, area: Area, rules: dict[str, SwotRule],
+    raw: dict,
+    i: int,
+    where: _Locator,
+    area: Area,
+    rules: dict[str, SwotRule],
     scope: ReviewScope | None = None,
-) -> ReviewEntry:  # fmt: skip
+) -> ReviewEntry:
     values = _fields(raw, "item", i, where, ITEM_FIELDS)
     ident = values["id"]
     _check_id(ident, i, where, area, rules, scope)
     if values["quadrant"] not in ("", *ITEM_QUADRANTS):
-        raise where.error(f"{ident}: unbekannter Quadrant {values['quadrant']!r}", "item", i,
-                          "quadrant")  # fmt: skip
+        raise where.error(
+            f"{ident}: unbekannter Quadrant {values['quadrant']!r}", "item", i, "quadrant"
+        )
     if values["mark"] not in MARKS:
-        raise where.error(f"{ident}: unbekannte Markierung {values['mark']!r} (möglich: new, "
-                          "gone)", "item", i, "mark")  # fmt: skip
+        raise where.error(
+            f"{ident}: unbekannte Markierung {values['mark']!r} (möglich: new, gone)",
+            "item",
+            i,
+            "mark",
+        )
     status = values["status"] or CANDIDATE
     if status not in STATUSES:
-        raise where.error(f"{ident}: unbekannter Status {status!r} (möglich: "
-                          f"{', '.join(STATUSES)})", "item", i, "status")  # fmt: skip
+        raise where.error(
+            f"{ident}: unbekannter Status {status!r} (möglich: {', '.join(STATUSES)})",
+            "item",
+            i,
+            "status",
+        )
     if status == EDITED and not values["edited"].strip():
-        raise where.error(f"{ident}: Status edited ohne neue Formulierung (edited)", "item", i,
-                          "status")  # fmt: skip
+        raise where.error(
+            f"{ident}: Status edited ohne neue Formulierung (edited)", "item", i, "status"
+        )
     if status == REJECTED and not values["reason"].strip():
         raise where.error(f"{ident}: abgelehnt ohne Begründung (reason)", "item", i, "status")
     if status != CANDIDATE:
@@ -246,17 +292,31 @@ def _entry(
     evidence = raw.get("evidence", {})
     if not isinstance(evidence, dict):
         raise where.error(f"{ident}: evidence muss eine Tabelle sein", "item", i, "evidence")
-    return ReviewEntry(ident, values["quadrant"], values["text"], status, values["reviewer"],
-                       values["date"], values["edited"], values["reason"], values["mark"],
-                       evidence)  # fmt: skip
+    return ReviewEntry(
+        ident,
+        values["quadrant"],
+        values["text"],
+        status,
+        values["reviewer"],
+        values["date"],
+        values["edited"],
+        values["reason"],
+        values["mark"],
+        evidence,
+    )
 
 
 def _added(raw: dict, i: int, where: _Locator) -> AddedEntry:
     values = _fields(raw, "added", i, where, ADDED_FIELDS)
     ident = values["id"]
     if values["quadrant"] not in ITEM_QUADRANTS:
-        raise where.error(f"{ident}: unbekannter Quadrant {values['quadrant']!r} (möglich: "
-                          f"{', '.join(ITEM_QUADRANTS)})", "added", i, "quadrant")  # fmt: skip
+        raise where.error(
+            f"{ident}: unbekannter Quadrant {values['quadrant']!r} (möglich: "
+            f"{', '.join(ITEM_QUADRANTS)})",
+            "added",
+            i,
+            "quadrant",
+        )
     for name, label in (("text", "Text"), ("source", "Quelle (source)")):
         if not values[name].strip():
             raise where.error(f"{ident}: Ergänzung ohne {label}", "added", i, name)
@@ -267,8 +327,12 @@ def _added(raw: dict, i: int, where: _Locator) -> AddedEntry:
 def _fields(raw: dict, section: str, i: int, where: _Locator, allowed: tuple) -> dict[str, str]:
     unknown = [k for k in raw if k not in allowed]
     if unknown:
-        raise where.error(f"unbekanntes Feld {unknown[0]!r} (möglich: {', '.join(allowed)})",
-                          section, i, unknown[0])  # fmt: skip
+        raise where.error(
+            f"unbekanntes Feld {unknown[0]!r} (möglich: {', '.join(allowed)})",
+            section,
+            i,
+            unknown[0],
+        )
     if not raw.get("id"):
         raise where.error(f"[[{section}]] ohne id", section, i)
     out = {}
@@ -289,8 +353,9 @@ def _check_id(
 ) -> None:
     parts = ident.split(":")
     if len(parts) != 3:
-        raise where.error(f"ID {ident!r} hat nicht die Form regel:indikator:gebiet", "item", i,
-                          "id")  # fmt: skip
+        raise where.error(
+            f"ID {ident!r} hat nicht die Form regel:indikator:gebiet", "item", i, "id"
+        )
     rule_id, indicator, key = parts
     rule = rules.get(rule_id)
     if rule is None:

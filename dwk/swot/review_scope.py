@@ -40,7 +40,7 @@ class ReviewScope:
                 return "für dieses Gebiet ist keine Umfrage eingetragen"
             return f"keine Umfrage dieses Gebiets fragt das Item {item!r}"
         if rule.polarity and rule.polarity != polarity:
-            return f"die Regel {rule.id!r} liest nur Items mit polarity {rule.polarity}, {item!r} ist {polarity}"  # fmt: skip
+            return f"die Regel {rule.id!r} liest nur Items mit polarity {rule.polarity}, {item!r} ist {polarity}"
         return None
 
 

@@ -77,7 +77,10 @@ def load_rules(
         if raw["kind"] not in kinds:
             raise fail(f"unbekannte Regelart {raw['kind']!r}", "kind")
         if (raw["kind"] == "survey") != (raw["indicator"] in SURVEY_STATISTICS):
-            raise fail(f"Umfrageregeln (kind survey) lesen {', '.join(SURVEY_STATISTICS)}, andere nicht", "indicator")  # fmt: skip
+            raise fail(
+                f"Umfrageregeln (kind survey) lesen {', '.join(SURVEY_STATISTICS)}, andere nicht",
+                "indicator",
+            )
         if raw["kind"] != "survey" and raw["indicator"] not in indicators:
             raise fail(f"unbekannter Indikator {raw['indicator']!r}", "indicator")
         if raw["comparison"] not in COMPARISONS:
@@ -92,7 +95,9 @@ def load_rules(
         if raw.get("polarity", "") not in ("", *SURVEY_POLARITIES) or (
             raw.get("polarity") and raw["kind"] != "survey"
         ):
-            raise fail(f"polarity nur für Umfrageregeln: {', '.join(SURVEY_POLARITIES)}", "polarity")  # fmt: skip
+            raise fail(
+                f"polarity nur für Umfrageregeln: {', '.join(SURVEY_POLARITIES)}", "polarity"
+            )
         unknown = set(raw) - set(SwotRule.__dataclass_fields__)
         if unknown:
             raise fail(f"unbekannte Felder {', '.join(sorted(unknown))}", sorted(unknown)[0])

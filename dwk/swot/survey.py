@@ -57,29 +57,50 @@ def _outcome(rule: SwotRule, key: str, name: str, o: SurveyObservation) -> RuleO
     beyond = o.low >= rule.threshold if above else o.high <= rule.threshold
     if not beyond:
         return RuleOutcome(
-            rule, False,
+            rule,
+            False,
             f"„{o.wording}“: {format_de(o.value, 0)} % [{format_de(o.low, 0)}–{format_de(o.high, 0)}] nicht klar {'über' if above else 'unter'} {format_de(rule.threshold, 0)} %",
-        )  # fmt: skip
+        )
     quadrant = rule.quadrant or _quadrant(o.polarity, above)
     if not quadrant:
         return RuleOutcome(
             rule, False, f"„{o.wording}“: neutrale Aussage, geringe Zustimmung ohne Befund"
         )
     text = rule.template.format(
-        area=name, label=o.wording, value=format_de(o.value, 0), low=format_de(o.low, 0),
-        high=format_de(o.high, 0), n=format_de(o.n, 0), reference=format_de(rule.threshold, 0),
-        period=o.period, survey=o.survey,
-    )  # fmt: skip
+        area=name,
+        label=o.wording,
+        value=format_de(o.value, 0),
+        low=format_de(o.low, 0),
+        high=format_de(o.high, 0),
+        n=format_de(o.n, 0),
+        reference=format_de(rule.threshold, 0),
+        period=o.period,
+        survey=o.survey,
+    )
     item = SwotItem(
-        id=f"{rule.id}:umfrage.{o.item}:{key}", quadrant=quadrant, text=text, rule=rule.id,
-        indicator=f"umfrage.{o.item}", area=key,
+        id=f"{rule.id}:umfrage.{o.item}:{key}",
+        quadrant=quadrant,
+        text=text,
+        rule=rule.id,
+        indicator=f"umfrage.{o.item}",
+        area=key,
         evidence={
-            "value": o.value, "low": o.low, "high": o.high, "n": o.n, "threshold": rule.threshold,
-            "comparison": "absolut", "period": o.period, "unit": "%", "survey": o.survey,
-            "item": o.item, "wording": o.wording, "source": o.source, "tables": "",
+            "value": o.value,
+            "low": o.low,
+            "high": o.high,
+            "n": o.n,
+            "threshold": rule.threshold,
+            "comparison": "absolut",
+            "period": o.period,
+            "unit": "%",
+            "survey": o.survey,
+            "item": o.item,
+            "wording": o.wording,
+            "source": o.source,
+            "tables": "",
             "synthetic": o.synthetic,
         },
-    )  # fmt: skip
+    )
     return RuleOutcome(rule, True, f"„{o.wording}“: {quadrant}, {format_de(o.value, 0)} %", item)
 
 

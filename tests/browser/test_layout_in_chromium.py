@@ -77,8 +77,11 @@ def phone(browser, site):  # noqa: F811
         context, tab = _open(browser, file, PHONE)
         charts = tab.locator("figure svg text").count()
         font = tab.evaluate(CHART_FONT) if charts else None
-        seen[slug] = (tab.evaluate("document.documentElement.scrollWidth"), font,
-                      tab.evaluate(TABLES_OUTSIDE_BOX))  # fmt: skip
+        seen[slug] = (
+            tab.evaluate("document.documentElement.scrollWidth"),
+            font,
+            tab.evaluate(TABLES_OUTSIDE_BOX),
+        )
         context.close()
     return seen
 

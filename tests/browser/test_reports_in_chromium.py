@@ -157,7 +157,9 @@ def _open(context, file: Path, screenshot: Path) -> Page:
 
     tab = context.new_page()
     tab.route("**/*", route)
-    tab.on("console", lambda m: page.errors.append(f"console: {m.text}") if m.type == "error" else None)  # fmt: skip
+    tab.on(
+        "console", lambda m: page.errors.append(f"console: {m.text}") if m.type == "error" else None
+    )
     tab.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
     tab.goto(url, wait_until="load")
 

@@ -14,8 +14,13 @@ import pytest
 
 def dwk(*args, cwd=None, env_cache):
     env = {**os.environ, "DWK_CACHE_DIR": str(env_cache)}
-    return subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=cwd, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +32,17 @@ def built(store, cache_dir, tmp_path_factory):
 
 
 def test_all_members_are_built(built):
-    slugs = ["adorf", "dithmarschen", "emsland", "vrees", "riesa", "saarbruecken", "dortmund",
-             "dueren", "grabow"]  # fmt: skip
+    slugs = [
+        "adorf",
+        "dithmarschen",
+        "emsland",
+        "vrees",
+        "riesa",
+        "saarbruecken",
+        "dortmund",
+        "dueren",
+        "grabow",
+    ]
     for slug in slugs:
         assert (built / f"{slug}.md").exists() and (built / f"{slug}.html").exists()
     assert (built / "index.html").exists()
@@ -114,13 +128,25 @@ def test_help_does_not_import_pandas():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("survey", "summarize", "x.csv"), "Fehler: Option --codebook fehlt (Hilfe: dwk survey summarize --help)"),
-        (("profile", "build", "--nope"), "Fehler: unbekannte Option --nope (Hilfe: dwk profile build --help)"),
-        (("indicators", "--year", "abc"), "Fehler: Wert für --year muss eine ganze Zahl sein (Hilfe: dwk indicators --help)"),
+        (
+            ("survey", "summarize", "x.csv"),
+            "Fehler: Option --codebook fehlt (Hilfe: dwk survey summarize --help)",
+        ),
+        (
+            ("profile", "build", "--nope"),
+            "Fehler: unbekannte Option --nope (Hilfe: dwk profile build --help)",
+        ),
+        (
+            ("indicators", "--year", "abc"),
+            "Fehler: Wert für --year muss eine ganze Zahl sein (Hilfe: dwk indicators --help)",
+        ),
         (("nosuch",), "Fehler: unbekannter Befehl nosuch (Hilfe: dwk --help)"),
-        (("profile", "diff", "a", "b", "c"), "Fehler: überzählige Angabe c (Hilfe: dwk profile diff --help)"),
+        (
+            ("profile", "diff", "a", "b", "c"),
+            "Fehler: überzählige Angabe c (Hilfe: dwk profile diff --help)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_usage_errors_are_one_german_line(cache_dir, args, message):
     r = dwk(*args, env_cache=cache_dir)
     assert r.returncode == 2 and r.stderr == message + "\n"

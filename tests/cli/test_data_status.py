@@ -21,8 +21,10 @@ def test_status_json(cache_dir, store):
     # basis (its sidecar); the Gemeindeverzeichnis of 31.12.2023 gives the Gemeinden
     population = roles["population"]
     assert (population["newest"], population["table"], population["basis"]) == (
-        "2024-12-31", "12411-0015", "zensus2022",
-    )  # fmt: skip
+        "2024-12-31",
+        "12411-0015",
+        "zensus2022",
+    )
     assert population["by_level"]["gemeinde"] == "2023-12-31"
     assert roles["census_2022"]["newest"] == "2022-05-15"
     members = {(m["slug"], m["role"]): m for m in body["members"]}

@@ -26,10 +26,22 @@ def test_killed_build_leaves_old_or_complete_reports(store, cache_dir, tmp_path)
             old[path] = path.read_bytes()
     env = {**os.environ, "DWK_CACHE_DIR": str(cache_dir)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from dwk.cli import main; main()", "profile", "build", "--all",
-         "--out", str(tmp_path), "--format", "md,html"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from dwk.cli import main; main()",
+            "profile",
+            "build",
+            "--all",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "md,html",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if any(p.read_bytes() != b for p, b in old.items()):

@@ -30,8 +30,11 @@ def _raw_plain_gemeinden() -> set[str]:
     31.12.2015 (third column). Samtgemeinden share the 8-digit form but are Gemeindeverbände;
     Gemeinden written with a 12-digit regional key are not read here."""
     with (RAW / "genesapi-data" / "12411-01-01-5_00.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.reader(fh, delimiter=";")
-                if r and re.fullmatch(r"\d{8}", r[0]) and "Samtgemeinde" not in r[1]]  # fmt: skip
+        rows = [
+            r
+            for r in csv.reader(fh, delimiter=";")
+            if r and re.fullmatch(r"\d{8}", r[0]) and "Samtgemeinde" not in r[1]
+        ]
     return {r[0] for r in rows if r[2].isdigit()}
 
 
@@ -40,15 +43,25 @@ def _raw_gemeindeverzeichnis() -> dict[str, int]:
     population, read by hand."""
     path = RAW / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv"
     with path.open(encoding="utf-8-sig") as fh:
-        return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: int(r["bevoelkerung"].replace(" ", ""))
-                for r in csv.DictReader(fh) if r["satzart"] == "60"}  # fmt: skip
+        return {
+            r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: int(
+                r["bevoelkerung"].replace(" ", "")
+            )
+            for r in csv.DictReader(fh)
+            if r["satzart"] == "60"
+        }
 
 
 def test_kreise_are_those_of_2020_and_the_merged_ones_are_listed(store, registry):
     cov = coverage(store, registry, "kreis")
     assert {a.key for a in cov.areas} == _raw_kreise_2020() and len(cov.areas) == 401
     assert [a.slug for a in cov.areas if a.is_member] == [
-        "dithmarschen", "emsland", "dueren", "dortmund", "saarbruecken"]  # fmt: skip
+        "dithmarschen",
+        "emsland",
+        "dueren",
+        "dortmund",
+        "saarbruecken",
+    ]
     notes = {n.key: n for n in cov.key_notes}
     assert sorted(notes) == ["03152", "03156", "03159"]
     assert not notes["03152"].profiled and "aufgegangen in 03159 (2016-11-01" in notes["03152"].note
@@ -93,8 +106,19 @@ def test_unknown_level_or_land_is_one_error_line(cache_dir, tmp_path):
 @pytest.fixture(scope="module")
 def bremen(store, cache_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("national")
-    r = dwk("profile", "build", "--level", "gemeinde", "--land", "04", "--jobs", "2",
-            "--out", str(out), env_cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "profile",
+        "build",
+        "--level",
+        "gemeinde",
+        "--land",
+        "04",
+        "--jobs",
+        "2",
+        "--out",
+        str(out),
+        env_cache=cache_dir,
+    )
     assert r.returncode == 0, r.stderr
     return out / "gemeinden", r
 

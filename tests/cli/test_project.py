@@ -47,8 +47,11 @@ def backtest(cache_dir, store):
 
 
 def _score(backtest, method, measure, year, level="kreis"):
-    return next(s for s in backtest["scores"] if (s["level"], s["method"], s["measure"], s["year"])
-                == (level, method, measure, year))  # fmt: skip
+    return next(
+        s
+        for s in backtest["scores"]
+        if (s["level"], s["method"], s["measure"], s["year"]) == (level, method, measure, year)
+    )
 
 
 def test_backtest_constant_forecast_matches_the_raw_files(backtest):
@@ -78,21 +81,36 @@ def backtest_in_process(cache_dir, store, registry):
 def test_signed_errors_of_three_kreise_by_hand(cache_dir, store, backtest_in_process):
     """Signed error = (projected − observed) / observed; projected from `dwk project --totals
     --base-year 2015`, observed from the raw files."""
-    rows = _csv("01051", "05913", "14523", "--base-year", "2015", "--to", "2021", "--variant",
-                "main", "--totals", cache_dir=cache_dir)  # fmt: skip
+    rows = _csv(
+        "01051",
+        "05913",
+        "14523",
+        "--base-year",
+        "2015",
+        "--to",
+        "2021",
+        "--variant",
+        "main",
+        "--totals",
+        cache_dir=cache_dir,
+    )
     projected = {(r["area"], int(r["year"])): float(r["value"]) for r in rows}
     observed = {
         # untergeekDE-scrape-covid19/12411-0015.csv, 31.12.2016–2020:
         # line 11:  "01051;Dithmarschen, Landkreis;133560;133447;133210;133193;133251"
         # line 118: "05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696"
         # line 412: "14523;Vogtlandkreis;231051;229584;227796;225997;223905"
-        ("01051", 2020): 133251, ("05913", 2020): 587696, ("14523", 2020): 223905,
+        ("01051", 2020): 133251,
+        ("05913", 2020): 587696,
+        ("14523", 2020): 223905,
         # cartogram-12411-0015/12411-0015_kreise_2020-2024.csv, 31.12.2021 (fifth column):
         # line 9:   "01051;Dithmarschen, Landkreis;133251;e;133969;e;..."
         # line 116: "05913;Dortmund, kreisfreie Stadt;587696;e;586852;e;..."
         # line 410: "14523;Vogtlandkreis;223905;e;221376;e;..."
-        ("01051", 2021): 133969, ("05913", 2021): 586852, ("14523", 2021): 221376,
-    }  # fmt: skip
+        ("01051", 2021): 133969,
+        ("05913", 2021): 586852,
+        ("14523", 2021): 221376,
+    }
     # with the model of December 2026: Dithmarschen 2021 130370.1 (−2.69 %), Dortmund
     # 597884.9 (+1.88 %), Vogtlandkreis 220473.4 (−0.41 %)
     for (key, year), obs in observed.items():
@@ -121,8 +139,17 @@ def test_backtest_shows_bias_by_age_group(backtest):
 
 def test_backtest_csv_has_bias_columns(cache_dir, store):
     rows = _csv("--backtest", cache_dir=cache_dir)
-    assert list(rows[0]) == ["level", "method", "measure", "year", "areas", "mape", "median",
-                             "bias", "too_low"]  # fmt: skip
+    assert list(rows[0]) == [
+        "level",
+        "method",
+        "measure",
+        "year",
+        "areas",
+        "mape",
+        "median",
+        "bias",
+        "too_low",
+    ]
     assert {r["level"] for r in rows} == {"kreis", "gemeinde"}
 
 
@@ -158,8 +185,20 @@ def test_project_csv_shape_and_totals(cache_dir, store):
 
 
 def test_project_keeps_base_year_keys_for_city_states(cache_dir, store):
-    r = dwk("project", "11000", "02000", "--base-year", "2015", "--to", "2016",
-            "--variant", "main", "--format", "csv", env_cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "project",
+        "11000",
+        "02000",
+        "--base-year",
+        "2015",
+        "--to",
+        "2016",
+        "--variant",
+        "main",
+        "--format",
+        "csv",
+        env_cache=cache_dir,
+    )
     assert r.returncode == 0, r.stderr
     areas = {row["area"] for row in csv.DictReader(io.StringIO(r.stdout))}
     assert areas == {"11000", "02000"}
@@ -226,11 +265,18 @@ def test_totals_add_up_with_the_full_csv(cache_dir, store, area, to, key, base, 
 
 @pytest.mark.parametrize(
     "args",
-    [("dortmund", "--variant", "medium"), ("vrees", "--base-year", "2020"),
-     ("dortmund", "--base-year", "2017"), ("--level", "land"), ("14",),
-     ("--level", "gemeinde", "--format", "json"), ("--level", "gemeinde", "--base-year", "2020"),
-     ("dortmund", "--to", "2020"), ("vrees", "--to", "2100")],
-)  # fmt: skip
+    [
+        ("dortmund", "--variant", "medium"),
+        ("vrees", "--base-year", "2020"),
+        ("dortmund", "--base-year", "2017"),
+        ("--level", "land"),
+        ("14",),
+        ("--level", "gemeinde", "--format", "json"),
+        ("--level", "gemeinde", "--base-year", "2020"),
+        ("dortmund", "--to", "2020"),
+        ("vrees", "--to", "2100"),
+    ],
+)
 def test_project_bad_input_exits_2(cache_dir, store, args):
     r = dwk("project", *args, env_cache=cache_dir)
     assert r.returncode == 2

@@ -22,8 +22,17 @@ def summarize(cache_dir, *args):
 
 
 def test_json_summary_of_a_demo_survey(cache_dir, store):
-    r = summarize(cache_dir, str(SURVEYS / "riesa-buergerbefragung.csv"), "--codebook",
-                  str(CODEBOOK), "--area", "riesa", "--format", "json", "--verbatims")  # fmt: skip
+    r = summarize(
+        cache_dir,
+        str(SURVEYS / "riesa-buergerbefragung.csv"),
+        "--codebook",
+        str(CODEBOOK),
+        "--area",
+        "riesa",
+        "--format",
+        "json",
+        "--verbatims",
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["survey"]["synthetic"] is True and out["dropped_columns"] == ["seed"]
@@ -46,8 +55,14 @@ def test_json_summary_of_a_demo_survey(cache_dir, store):
 
 
 def test_table_says_synthetic_and_open_answers_stay_out(cache_dir, store):
-    r = summarize(cache_dir, str(SURVEYS / "riesa-buergerbefragung.csv"), "--codebook",
-                  str(CODEBOOK), "--area", "riesa")  # fmt: skip
+    r = summarize(
+        cache_dir,
+        str(SURVEYS / "riesa-buergerbefragung.csv"),
+        "--codebook",
+        str(CODEBOOK),
+        "--area",
+        "riesa",
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("SYNTHETISCHE BEISPIELDATEN\n")
     assert "Ich lebe gern in meinem Ort." in r.stdout
@@ -74,8 +89,14 @@ def test_broken_exports_exit_2_with_one_line(cache_dir, store, tmp_path, content
 def test_broken_codebook_exits_2(cache_dir, store, tmp_path):
     bad = tmp_path / "codebook.toml"
     bad.write_text(CODEBOOK.read_text("utf-8").replace("\n[survey]\n", "\n[survey\n", 1), "utf-8")
-    r = summarize(cache_dir, str(SURVEYS / "adorf-buergerbefragung.csv"), "--codebook", str(bad),
-                  "--area", "adorf")  # fmt: skip
+    r = summarize(
+        cache_dir,
+        str(SURVEYS / "adorf-buergerbefragung.csv"),
+        "--codebook",
+        str(bad),
+        "--area",
+        "adorf",
+    )
     assert (
         r.returncode == 2 and r.stderr.startswith(f"Fehler: {bad}:") and "Traceback" not in r.stderr
     )
@@ -86,8 +107,14 @@ def test_unweightable_respondents_stop_the_analysis_unless_the_codebook_allows(
 ):
     strict = tmp_path / "codebook.toml"
     strict.write_text(CODEBOOK.read_text("utf-8").replace('"ausschliessen"', '"fehler"'), "utf-8")
-    r = summarize(cache_dir, str(SURVEYS / "adorf-buergerbefragung.csv"), "--codebook",
-                  str(strict), "--area", "adorf")  # fmt: skip
+    r = summarize(
+        cache_dir,
+        str(SURVEYS / "adorf-buergerbefragung.csv"),
+        "--codebook",
+        str(strict),
+        "--area",
+        "adorf",
+    )
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert f"{strict}: " in r.stderr and "ohne gewichtbare Angabe" in r.stderr
 
@@ -122,8 +149,18 @@ polarity = "zustimmung_guenstig"
 def test_sosci_negative_codes_are_missing_with_their_reason(cache_dir, store, tmp_path):
     book = tmp_path / "sosci.toml"
     book.write_text(SOSCI_CODEBOOK, "utf-8")
-    r = summarize(cache_dir, str(FIXTURES / "sosci_utf16.csv"), "--codebook", str(book),
-                  "--area", "adorf", "--format", "json", "--min-cell", "1")  # fmt: skip
+    r = summarize(
+        cache_dir,
+        str(FIXTURES / "sosci_utf16.csv"),
+        "--codebook",
+        str(book),
+        "--area",
+        "adorf",
+        "--format",
+        "json",
+        "--min-cell",
+        "1",
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["dropped_columns"] == ["SERIAL", "REF", "MAILSENT"]
@@ -145,12 +182,26 @@ def test_spss_user_missing_is_missing_with_its_label(cache_dir, store, tmp_path)
 
     sav = tmp_path / "befragung.sav"
     frame = pd.DataFrame({"AB01_01": [1.0, 5.0, -9.0, 4.0], "AB01_02": [2.0, 2.0, 3.0, -9.0]})
-    pyreadstat.write_sav(frame, str(sav), missing_ranges={"AB01_01": [-9], "AB01_02": [-9]},
-                         variable_value_labels={"AB01_01": {-9: "keine Angabe"}})  # fmt: skip
+    pyreadstat.write_sav(
+        frame,
+        str(sav),
+        missing_ranges={"AB01_01": [-9], "AB01_02": [-9]},
+        variable_value_labels={"AB01_01": {-9: "keine Angabe"}},
+    )
     book = tmp_path / "spss.toml"
     book.write_text(SOSCI_CODEBOOK, "utf-8")
-    r = summarize(cache_dir, str(sav), "--codebook", str(book), "--area", "adorf",
-                  "--format", "json", "--min-cell", "1")  # fmt: skip
+    r = summarize(
+        cache_dir,
+        str(sav),
+        "--codebook",
+        str(book),
+        "--area",
+        "adorf",
+        "--format",
+        "json",
+        "--min-cell",
+        "1",
+    )
     assert r.returncode == 0, r.stderr
     first, second = json.loads(r.stdout)["items"]
     assert first["counts"] == [1, 0, 0, 1, 1] and first["missing"] == {"keine Angabe": 1}

@@ -152,8 +152,9 @@ def test_the_areas_file_reads_as_before(tmp_path):
     adorf, riesa = _read_members(path)
     assert adorf.key == "14523010" and adorf.references == ("14523", "14", "DG", "members")
     assert [(s.file.name, s.verbatims, s.min_cell) for s in adorf.surveys] == [
-        ("a.csv", False, 10), ("b.csv", True, 10)
-    ]  # fmt: skip
+        ("a.csv", False, 10),
+        ("b.csv", True, 10),
+    ]
     assert riesa.description == "" and riesa.surveys[0].file == tmp_path / "r.csv"
 
 
@@ -362,9 +363,13 @@ def test_life_phase_errors_name_file_line_and_phase(tmp_path, case):
 def test_life_phase_reads_as_before(tmp_path):
     [phase] = load_life_phases(_write(tmp_path, "life_phases.toml", PHASES))
     assert phase == LifePhase(
-        "bildungswanderung", "Bildungswanderung", "18 bis 24 Jahre", ("18-25",),
-        "Wanderungssaldo der 18- bis 24-Jährigen", "deckungsgleich",
-    )  # fmt: skip
+        "bildungswanderung",
+        "Bildungswanderung",
+        "18 bis 24 Jahre",
+        ("18-25",),
+        "Wanderungssaldo der 18- bis 24-Jährigen",
+        "deckungsgleich",
+    )
 
 
 # --- data/roles.toml ------------------------------------------------------------------------
@@ -421,5 +426,7 @@ def test_roles_read_as_before(tmp_path):
     roles = load_roles(_write(tmp_path, "roles.toml", ROLES)).roles
     assert roles["population"].levels == ("kreis", "gemeinde")
     assert (roles["births"].label, roles["births"].tables, roles["births"].levels) == (
-        "births", ("12612-01-01-4",), ()
-    )  # fmt: skip
+        "births",
+        ("12612-01-01-4",),
+        (),
+    )

@@ -26,12 +26,18 @@ def test_bundle_modes_follow_the_umask(tmp_path, monkeypatch, umask, folders, fi
     finally:
         os.umask(old)
     out = tmp_path / "treffen"
-    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
-             for p in [out, *out.rglob("*"), out.with_suffix(".zip")]}  # fmt: skip
+    modes = {
+        p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
+        for p in [out, *out.rglob("*"), out.with_suffix(".zip")]
+    }
     assert modes == {
-        "treffen": folders, "treffen/profile": folders, "treffen/profile/adorf.html": files,
-        "treffen/index.html": files, "treffen/build-id.txt": files, "treffen.zip": files,
-    }  # fmt: skip
+        "treffen": folders,
+        "treffen/profile": folders,
+        "treffen/profile/adorf.html": files,
+        "treffen/index.html": files,
+        "treffen/build-id.txt": files,
+        "treffen.zip": files,
+    }
 
 
 def test_report_files_follow_the_umask(tmp_path):

@@ -52,10 +52,27 @@ def test_xlsx_numbers_equal_json(tmp_path, records):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         header = [c.value for c in ws[1]]
-        assert header[:11] == ["Gebiet", "Schlüssel", "Ebene", "Thema", "Indikator", "Kennung",
-                               "Einheit", "Wert", "Stichtag", "Kennzeichen", "Tabellen"]  # fmt: skip
-        assert header[11:] == ["Vergleich Kreis", "Wert Kreis", "Vergleich Land", "Wert Land",
-                               "Vergleich Deutschland", "Wert Deutschland"]  # fmt: skip
+        assert header[:11] == [
+            "Gebiet",
+            "Schlüssel",
+            "Ebene",
+            "Thema",
+            "Indikator",
+            "Kennung",
+            "Einheit",
+            "Wert",
+            "Stichtag",
+            "Kennzeichen",
+            "Tabellen",
+        ]
+        assert header[11:] == [
+            "Vergleich Kreis",
+            "Wert Kreis",
+            "Vergleich Land",
+            "Wert Land",
+            "Vergleich Deutschland",
+            "Wert Deutschland",
+        ]
         col = {h: i for i, h in enumerate(header)}
         for row in ws.iter_rows(min_row=2):
             key, ident = row[col["Schlüssel"]].value, row[col["Kennung"]].value
@@ -126,8 +143,11 @@ def test_csv_for_german_excel(tmp_path, records):
     # 12411-01-01-5_00.csv: "14523010;        Adorf/Vogtl., Stadt;5078;…;5302;…" (2011: 5302);
     # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx: 4694 on 31.12.2023: (4694 − 5302) / 5302 = −11,47 %; Sachsen
     # "14;  Sachsen;4084851;…;4054182;…" (2011) and 4089467 (the GV's sum, 2023) = +0,87 %
-    change = next(r for r in rows if r["Schlüssel"] == "14523010"
-                  and r["Kennung"] == "bevoelkerungsentwicklung_seit_2011")  # fmt: skip
+    change = next(
+        r
+        for r in rows
+        if r["Schlüssel"] == "14523010" and r["Kennung"] == "bevoelkerungsentwicklung_seit_2011"
+    )
     assert (change["Wert"], change["Wert Land"]) == ("-11,5", "0,9")
 
 

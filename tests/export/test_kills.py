@@ -45,8 +45,13 @@ def _run(script: str, *args: str, pause: str | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "DWK_TEST_PAUSE_AT"}
     if pause:
         env["DWK_TEST_PAUSE_AT"] = pause
-    return subprocess.Popen([sys.executable, "-c", script, *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _kill_at(proc: subprocess.Popen, step: str, sig: int = signal.SIGKILL) -> None:
@@ -74,7 +79,12 @@ def _whole(out: Path) -> str:
     """The bundle at `out` is complete and its build id is its content's: its label."""
     assert read_build_id(out) == build_id(out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        BUILD_ID, "index.html", "profile/adorf.html", "profile/adorf.pdf", "vergleich.html"]  # fmt: skip
+        BUILD_ID,
+        "index.html",
+        "profile/adorf.html",
+        "profile/adorf.pdf",
+        "vergleich.html",
+    ]
     labels = {p.read_text().split()[0] for p in out.rglob("*.*") if p.name != BUILD_ID}
     assert len(labels) == 1, labels
     return labels.pop()
@@ -119,8 +129,11 @@ def test_a_killed_swap_leaves_a_whole_bundle_and_the_next_run_heals(
 def test_sigterm_in_the_swap_finishes_or_drops_it(tmp_path):
     out = tmp_path / "treffen"
     _export(out, "alt")
-    _kill_at(_run(EXPORT, str(out), "neu", "exchange", pause="bundle:built"), "bundle:built",
-             signal.SIGTERM)  # fmt: skip
+    _kill_at(
+        _run(EXPORT, str(out), "neu", "exchange", pause="bundle:built"),
+        "bundle:built",
+        signal.SIGTERM,
+    )
     assert _together(out) == "alt"  # cleaned up by the process itself, no heal needed
 
 
@@ -154,7 +167,10 @@ def test_a_killed_area_is_all_old_or_all_new_after_heal(tmp_path, step, healed):
         assert sorted(now.values()) == [b"alt", b"alt", b"neu"]
     heal(tmp_path)  # what the next build does first
     assert {p.name: p.read_bytes() for p in tmp_path.glob("adorf.*")} == {
-        "adorf.html": healed, "adorf.json": healed, "adorf.md": healed}  # fmt: skip
+        "adorf.html": healed,
+        "adorf.json": healed,
+        "adorf.md": healed,
+    }
     assert list(tmp_path.glob(".*")) == []
 
 
@@ -183,8 +199,12 @@ def _children(pid: int) -> set[int]:
 def _gone(pids: set[int], within: float = 30) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        alive = {p for p in pids if Path(f"/proc/{p}").exists()
-                 and "Z" not in (Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[:1])}  # fmt: skip
+        alive = {
+            p
+            for p in pids
+            if Path(f"/proc/{p}").exists()
+            and "Z" not in (Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[:1])
+        }
         if not alive:
             return True
         time.sleep(0.2)
@@ -196,9 +216,21 @@ def _gone(pids: set[int], within: float = 30) -> bool:
 def test_a_killed_export_takes_its_pdf_workers_along(store, cache_dir, tmp_path, sig):
     out = tmp_path / "treffen"
     env = {**os.environ, "DWK_CACHE_DIR": str(cache_dir)}
-    proc = subprocess.Popen([sys.executable, "-c", "from dwk.cli import main; main()", "export",
-                             "meeting", "--out", str(out), "--zip"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from dwk.cli import main; main()",
+            "export",
+            "meeting",
+            "--out",
+            str(out),
+            "--zip",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline, workers = time.monotonic() + 300, set()
     while time.monotonic() < deadline and proc.poll() is None and not workers:
         workers = _children(proc.pid)  # the PDF step has started its workers

@@ -23,8 +23,16 @@ SLUGS = ("adorf", "dithmarschen", "emsland", "vrees", "riesa", "saarbruecken", "
 def bundle(store, cache_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("meeting") / "treffen"
     reviews = tmp_path_factory.mktemp("reviews")  # none: every profile as its rules say
-    r = dwk("export", "meeting", "--out", str(out), "--zip", "--reviews", str(reviews),
-            env_cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "export",
+        "meeting",
+        "--out",
+        str(out),
+        "--zip",
+        "--reviews",
+        str(reviews),
+        env_cache=cache_dir,
+    )
     assert r.returncode == 0, r.stderr
     return out, out.with_suffix(".zip"), reviews
 
@@ -32,9 +40,14 @@ def bundle(store, cache_dir, tmp_path_factory):
 def test_zip_holds_the_whole_bundle(bundle):
     _, archive, _ = bundle
     names = zipfile.ZipFile(archive).namelist()
-    expected = {"treffen/index.html", "treffen/vergleich.html", "treffen/vergleich.pdf",
-                "treffen/tabellen/indikatoren.csv", "treffen/tabellen/indikatoren.xlsx",
-                "treffen/swot-review/uebersicht.csv"}  # fmt: skip
+    expected = {
+        "treffen/index.html",
+        "treffen/vergleich.html",
+        "treffen/vergleich.pdf",
+        "treffen/tabellen/indikatoren.csv",
+        "treffen/tabellen/indikatoren.xlsx",
+        "treffen/swot-review/uebersicht.csv",
+    }
     expected |= {f"treffen/profile/{s}.{f}" for s in SLUGS for f in ("html", "md", "pdf", "json")}
     assert expected <= set(names)
     assert names == sorted(names)
@@ -100,8 +113,16 @@ def test_comparison_report(bundle):
 def test_a_second_export_is_byte_identical(bundle, cache_dir, tmp_path):
     folder, archive, reviews = bundle
     out = tmp_path / "treffen"
-    r = dwk("export", "meeting", "--out", str(out), "--zip", "--reviews", str(reviews),
-            env_cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "export",
+        "meeting",
+        "--out",
+        str(out),
+        "--zip",
+        "--reviews",
+        str(reviews),
+        env_cache=cache_dir,
+    )
     assert r.returncode == 0, r.stderr
     assert out.with_suffix(".zip").read_bytes() == archive.read_bytes()
 

@@ -30,8 +30,14 @@ def read_only(monkeypatch, folder, code=errno.EROFS, when=lambda path: True):
     def refuse(path):
         raise OSError(code, os.strerror(code), os.fspath(path))
 
-    for name, writes in (("mkdir", None), ("rename", 2), ("replace", 2), ("unlink", None),
-                         ("rmdir", None), ("open", "flags")):  # fmt: skip
+    for name, writes in (
+        ("mkdir", None),
+        ("rename", 2),
+        ("replace", 2),
+        ("unlink", None),
+        ("rmdir", None),
+        ("open", "flags"),
+    ):
         real = getattr(os, name)
 
         def guard(*args, _real=real, _writes=writes, _name=name, **kw):
@@ -56,10 +62,14 @@ def read_only(monkeypatch, folder, code=errno.EROFS, when=lambda path: True):
 
 @pytest.mark.parametrize(
     "code, german",
-    [(errno.EROFS, "schreibgeschützt"), (errno.EACCES, "keine Berechtigung"),
-     (errno.EPERM, "nicht erlaubt"), (errno.EDQUOT, "Quota"),
-     (errno.ENAMETOOLONG, "Dateiname zu lang")],
-)  # fmt: skip
+    [
+        (errno.EROFS, "schreibgeschützt"),
+        (errno.EACCES, "keine Berechtigung"),
+        (errno.EPERM, "nicht erlaubt"),
+        (errno.EDQUOT, "Quota"),
+        (errno.ENAMETOOLONG, "Dateiname zu lang"),
+    ],
+)
 def test_an_unwritable_folder_is_one_line_and_keeps_the_old_file(
     tmp_path, monkeypatch, code, german
 ):
@@ -139,8 +149,18 @@ def test_cli_batch_with_a_full_disk_half_way_exits_1(store, tmp_path, monkeypatc
     """Adorf is written, then the disk is full: Adorf stays built, Grabow is listed as failed."""
     out = tmp_path / "out"
     read_only(monkeypatch, out, errno.ENOSPC, when=lambda path: "grabow" in path)
-    code, stdout, stderr = _cli(monkeypatch, capsys, "profile", "build", "adorf", "grabow",
-                                "--out", str(out), "--format", "md,html")  # fmt: skip
+    code, stdout, stderr = _cli(
+        monkeypatch,
+        capsys,
+        "profile",
+        "build",
+        "adorf",
+        "grabow",
+        "--out",
+        str(out),
+        "--format",
+        "md,html",
+    )
     monkeypatch.undo()
     assert code == 1
     assert sorted(os.listdir(out)) == ["adorf-daten", "adorf.html", "adorf.md", "index.html"]

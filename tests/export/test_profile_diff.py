@@ -94,8 +94,9 @@ def test_changed_table_reports_exactly_the_dependent_indicators(
     assert [p.slug for p in d.profiles] == ["dortmund"]
     changes = d.profiles[0].values
     assert [(v.indicator, v.reference, v.kind) for v in changes] == [
-        ("flaeche", False, "geändert"), ("bevoelkerungsdichte", False, "geändert"),
-    ]  # fmt: skip
+        ("flaeche", False, "geändert"),
+        ("bevoelkerungsdichte", False, "geändert"),
+    ]
     assert d.profiles[0].swot == []
     assert changes[0].old["value"] == pytest.approx(280.71)
     assert changes[0].new["value"] == pytest.approx(290.71)
@@ -153,19 +154,27 @@ def test_edited_records(tmp_path, shipped):
         ("jugendquotient", "Adorf/Vogtl.", "geändert"),
         ("altenquotient", "Adorf/Vogtl.", "geändert"),
         *[("neu_x", n, "neu") for n in ("Adorf/Vogtl.", "Vogtlandkreis", "Sachsen", "Deutschland")],
-        *[("gesamtquotient", n, "entfallen")
-          for n in ("Adorf/Vogtl.", "Vogtlandkreis", "Sachsen", "Deutschland")],
-    ]  # fmt: skip
+        *[
+            ("gesamtquotient", n, "entfallen")
+            for n in ("Adorf/Vogtl.", "Vogtlandkreis", "Sachsen", "Deutschland")
+        ],
+    ]
     assert [(s.id, s.kind) for s in d.profiles[0].swot] == [
-        (reworded["id"], "geändert"), ("neue-regel:x:14523010", "neu"), (gone["id"], "entfallen"),
-    ]  # fmt: skip
+        (reworded["id"], "geändert"),
+        ("neue-regel:x:14523010", "neu"),
+        (gone["id"], "entfallen"),
+    ]
     lines = d.lines()
     assert "Profil entfallen: dortmund (Dortmund)" in lines
-    assert any(line.startswith("adorf: Bevölkerung (Sachsen): 4.089.467 Personen → 4.090.467")
-               for line in lines)  # fmt: skip
+    assert any(
+        line.startswith("adorf: Bevölkerung (Sachsen): 4.089.467 Personen → 4.090.467")
+        for line in lines
+    )
     assert any("Durchschnittsalter" in line and "(+0,5)" in line for line in lines)
-    assert any(line.startswith("adorf: Medianalter:") and "Stichtag 31.12.2015 → 31.12.2016"
-               in line for line in lines)  # fmt: skip
+    assert any(
+        line.startswith("adorf: Medianalter:") and "Stichtag 31.12.2015 → 31.12.2016" in line
+        for line in lines
+    )
     assert any("Jugendquotient" in line and "Kennzeichen – → „unsicher“" in line for line in lines)
     assert any(line.startswith("adorf: Altenquotient:") and line.endswith("→ –") for line in lines)
     assert not any("Frauenanteil" in line for line in lines)

@@ -47,8 +47,14 @@ def test_adorf_population_and_shape(adorf):
     text = render_json(adorf)
     record = json.loads(text)
     assert record["schema"] == SCHEMA
-    assert record["area"] == {"slug": "adorf", "key": "14523010", "name": "Adorf/Vogtl.",
-                              "type": "Stadt", "level": "gemeinde", "land": "14"}  # fmt: skip
+    assert record["area"] == {
+        "slug": "adorf",
+        "key": "14523010",
+        "name": "Adorf/Vogtl.",
+        "type": "Stadt",
+        "level": "gemeinde",
+        "land": "14",
+    }
     assert record["headline_period"] == "2023-12-31"
     pop = _indicator(record, "bevoelkerung")
     # data/raw/destatis-gv-2023/31122023_Auszug_GV.xlsx row 14317: Adorf/Vogtl., Stadt; 42.97; 4694 (Zensus 2011 basis)
@@ -104,16 +110,29 @@ def test_byte_identical_on_rebuild(adorf, build):
 def test_nan_and_numpy_become_plain_json(adorf):
     row = adorf.key_figures[0]
     missing = dataclasses.replace(row, own=Cell(np.float64("nan"), ".", ""))
-    item = dataclasses.replace(adorf.swot[0], evidence={
-        "value": np.float64(1.5), "n": np.int64(7), "low": float("nan"), "band": (1, np.int32(2)),
-        "ok": np.bool_(True), "inf": float("inf"),
-    })  # fmt: skip
+    item = dataclasses.replace(
+        adorf.swot[0],
+        evidence={
+            "value": np.float64(1.5),
+            "n": np.int64(7),
+            "low": float("nan"),
+            "band": (1, np.int32(2)),
+            "ok": np.bool_(True),
+            "inf": float("inf"),
+        },
+    )
     p = dataclasses.replace(adorf, key_figures=[missing, *adorf.key_figures[1:]], swot=[item])
     record = json.loads(render_json(p))
     assert record["indicators"][0]["value"] is None
     assert record["indicators"][0]["flag"] == "."
-    assert record["swot"][0]["evidence"] == {"value": 1.5, "n": 7, "low": None, "band": [1, 2],
-                                             "ok": True, "inf": None}  # fmt: skip
+    assert record["swot"][0]["evidence"] == {
+        "value": 1.5,
+        "n": 7,
+        "low": None,
+        "band": [1, 2],
+        "ok": True,
+        "inf": None,
+    }
     assert plain({"a": np.array([1.0, np.nan])}) == {"a": [1.0, None]}
 
 

@@ -116,8 +116,11 @@ def run_cli(args: list[str], env: dict[str, str]):
     base = {k: v for k, v in os.environ.items() if k not in PROXY_VARS and "GENESIS" not in k}
     return subprocess.run(
         [sys.executable, "-c", "from dwk.cli import main; main()", *args],
-        capture_output=True, text=True, env=base | env, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=base | env,
+        timeout=120,
+    )
 
 
 KREISE_2020_2024 = paths.raw_dir() / "cartogram-12411-0015" / "12411-0015_kreise_2020-2024.csv"

@@ -163,9 +163,13 @@ def test_overlap_with_a_shipped_file_is_named(api, tmp_path):
     shutil.copy(FLAT.with_name("1000A-0000_de.csv"), raw)
     api.answer = lambda seen: (200, {}, FLAT.read_bytes())
     [got] = fetch_tables(
-        [TABLE], "zensus2022", api_url=api.url, credentials=None, folder=tmp_path / "fetched",
+        [TABLE],
+        "zensus2022",
+        api_url=api.url,
+        credentials=None,
+        folder=tmp_path / "fetched",
         open_store=lambda: Store.open(raw_dir=raw, cache=tmp_path / "cache"),
-    )  # fmt: skip
+    )
     assert got.also_from == ("1000A-0000_de.csv",)
 
 

@@ -63,8 +63,10 @@ def test_kreise_stand_on_the_2022_line_and_their_changes_on_one_line(ctx):
     rows = compute(ctx, defs, ["05913"], anchor="05913").set_index("id")
     # data/raw/cartogram-12411-0015/12411-0015_kreise_2020-2024.csv: Dortmund 603462 e (2024)
     assert rows.loc["bevoelkerung", ["period", "value", "basis"]].tolist() == [
-        "2024-12-31", 603462, "zensus2022",
-    ]  # fmt: skip
+        "2024-12-31",
+        603462,
+        "zensus2022",
+    ]
     # the 2022 line has no 2019: the change ends on the 2011 line, 31.12.2023 (Gemeindeverzeichnis)
     change = rows.loc["bevoelkerungsentwicklung_5j"]
     assert (change["period"], change["basis"], change["flag"]) == ("2018/2023", "zensus2011", "")
@@ -82,8 +84,15 @@ def test_change_within_one_line(ctx):
 
 @pytest.mark.parametrize(
     ("key", "level"),
-    [("DG", "de"), ("01", "land"), ("014", "rb"), ("01051", "kreis"), ("0105101", "verband"),
-     ("01051011", "gemeinde"), ("010510", None)],
-)  # fmt: skip
+    [
+        ("DG", "de"),
+        ("01", "land"),
+        ("014", "rb"),
+        ("01051", "kreis"),
+        ("0105101", "verband"),
+        ("01051011", "gemeinde"),
+        ("010510", None),
+    ],
+)
 def test_level_of(key, level):
     assert level_of(key) == level

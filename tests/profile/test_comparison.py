@@ -14,8 +14,9 @@ def _def(id_: str, unit: str) -> IndicatorDef:
 def test_a_member_stands_out_beyond_one_standard_deviation():
     defs = [_def("alter", "Jahre"), _def("bevoelkerung", "Personen")]
     values = [40.0, 42.0, 44.0, 50.0]  # mean 44, sd = sqrt((16+4+0+36)/3) = 4.32
-    rows = [{"alter": Cell(v, "", "2015"), "bevoelkerung": Cell(v * 1000, "", "2015")}
-            for v in values]  # fmt: skip
+    rows = [
+        {"alter": Cell(v, "", "2015"), "bevoelkerung": Cell(v * 1000, "", "2015")} for v in values
+    ]
     marks = _marks(defs, rows)
     assert marks == [{}, {}, {}, {"alter": "hoch"}]  # 40 is 4.0 below: inside one sd
     rows[0] = {"alter": Cell(30.0, "", "2015"), "bevoelkerung": Cell(1.0, "", "2015")}
@@ -25,6 +26,8 @@ def test_a_member_stands_out_beyond_one_standard_deviation():
 
 def test_flagged_or_missing_values_are_never_marked():
     defs = [_def("alter", "Jahre")]
-    rows = [{"alter": Cell(v, f, "2015")} for v, f in
-            ((30.0, "unsicher"), (42.0, ""), (44.0, ""), (math.nan, "."), (43.0, ""))]  # fmt: skip
+    rows = [
+        {"alter": Cell(v, f, "2015")}
+        for v, f in ((30.0, "unsicher"), (42.0, ""), (44.0, ""), (math.nan, "."), (43.0, ""))
+    ]
     assert _marks(defs, rows) == [{}, {}, {}, {}, {}]

@@ -132,9 +132,17 @@ def test_webb_types_of_kreise(comp):
 
 @pytest.mark.parametrize(
     ("n", "m", "code"),
-    [(3, -1, "A"), (3, 1, "B"), (1, 3, "C"), (-1, 3, "D"), (-3, 1, "E"), (-3, -1, "F"),
-     (-1, -3, "G"), (1, -3, "H")],
-)  # fmt: skip
+    [
+        (3, -1, "A"),
+        (3, 1, "B"),
+        (1, 3, "C"),
+        (-1, 3, "D"),
+        (-3, 1, "E"),
+        (-3, -1, "F"),
+        (-1, -3, "G"),
+        (1, -3, "H"),
+    ],
+)
 def test_webb_type_sectors(n, m, code):
     w = webb_type(FourYearMean(2012, 2015, n, m, False))
     assert w.code == code

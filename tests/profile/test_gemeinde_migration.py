@@ -23,5 +23,7 @@ def test_persistence_grows_with_size_and_stays_below_one(ctx):
     assert all(0 <= f < 1 for f in wp.factors)
     assert wp.factors[0] < wp.factors[-1]
     assert wp.factor(np.array([500.0, 1_000.0, 25_000.0])).tolist() == [
-        wp.factors[0], wp.factors[1], wp.factors[-1],
-    ]  # fmt: skip
+        wp.factors[0],
+        wp.factors[1],
+        wp.factors[-1],
+    ]

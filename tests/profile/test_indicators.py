@@ -9,8 +9,12 @@ from dwk.indicators.compute import compute
 
 def values(ctx, catalogue, keys, year=None, anchor=None):
     r = compute(ctx, catalogue, keys, year=year, anchor=anchor)
-    return {(k, i): (v, f, p) for k, i, v, f, p in
-            r[["area_key", "id", "value", "flag", "period"]].itertuples(index=False)}  # fmt: skip
+    return {
+        (k, i): (v, f, p)
+        for k, i, v, f, p in r[["area_key", "id", "value", "flag", "period"]].itertuples(
+            index=False
+        )
+    }
 
 
 def test_published_anchors_2015(ctx, catalogue):

@@ -75,8 +75,10 @@ def test_migration_by_age_meets_the_level_and_leaves_by_rates():
     # out-movers of 0-17 leave at 3 / 180 per person of the group, from the aged population
     assert net[0, 0, 5] == pytest.approx(6 / 18 - 3 / 180 * 20)
     # men 18-24 take the difference: level − (in − out) = 25 − (72 − Σ out)
-    out_total = sum(3 / (10 * (hi or sc.AGES) - 10 * lo) * 20 * ((hi or sc.AGES) - lo) * 2
-                    for lo, hi in inputs.MOVE_BANDS)  # fmt: skip
+    out_total = sum(
+        3 / (10 * (hi or sc.AGES) - 10 * lo) * 20 * ((hi or sc.AGES) - lo) * 2
+        for lo, hi in inputs.MOVE_BANDS
+    )
     gap = 25 - (72 - out_total)
     assert net[0, 0, 18:25].sum() == pytest.approx(6 + gap - 3 / 70 * 20 * 7)
 
@@ -108,8 +110,9 @@ def test_persistence_decays_with_the_horizon():
 
 
 def test_main_variant_converges_to_the_long_run_level():
-    plan = mg.Plan(2015, [2012, 2013, 2014], [1996], 0.006, 0.002, (0.5, 0.25), [2000],
-                   np.array([0.004]))  # fmt: skip
+    plan = mg.Plan(
+        2015, [2012, 2013, 2014], [1996], 0.006, 0.002, (0.5, 0.25), [2000], np.array([0.004])
+    )
     assert plan.rate("main", 2016)[0] == pytest.approx(0.006 - 0.0004 + 0.002)
     assert plan.rate("main", 2030)[0] == pytest.approx(0.002 + 0.001)
     assert plan.rate("low-migration", 2016)[0] == pytest.approx(0.004)

@@ -72,7 +72,9 @@ def shares(level: str) -> list:
 
 
 def defs(level: str) -> list:
-    return [d for d in CATALOGUE if level in d.levels and (d.id in RATIO_IDS or d.age_from is not None)]  # fmt: skip
+    return [
+        d for d in CATALOGUE if level in d.levels and (d.id in RATIO_IDS or d.age_from is not None)
+    ]
 
 
 class AgeOnly:
@@ -98,14 +100,17 @@ class AgeOnly:
 def age_data(level: str, keys: list[str], male: np.ndarray, female: np.ndarray) -> inputs.AgeData:
     table, bands = LEVELS[level]
     counts = {"male": male, "female": female, "total": male + female}
-    return inputs.AgeData(table, f"{YEAR}-12-31", keys, bands, counts,
-                          {k: i for i, k in enumerate(keys)})  # fmt: skip
+    return inputs.AgeData(
+        table, f"{YEAR}-12-31", keys, bands, counts, {k: i for i, k in enumerate(keys)}
+    )
 
 
 def results(data: inputs.AgeData, level: str, keys: list[str] | None = None) -> dict:
     frame = compute(AgeOnly(data), defs(level), keys or data.keys, year=YEAR)
-    return {(k, i): (v, f) for k, i, v, f in
-            frame[["area_key", "id", "value", "flag"]].itertuples(index=False)}  # fmt: skip
+    return {
+        (k, i): (v, f)
+        for k, i, v, f in frame[["area_key", "id", "value", "flag"]].itertuples(index=False)
+    }
 
 
 def assert_same(got: dict, expected: dict, rel: float = 1e-12) -> None:
@@ -118,8 +123,11 @@ def assert_same(got: dict, expected: dict, rel: float = 1e-12) -> None:
 
 def people(data: inputs.AgeData, lo: int, hi: int | None, sex: str = "total") -> np.ndarray:
     """Counted here from the bands' bounds, not with `AgeData.between`."""
-    cols = [j for j, (a, b) in enumerate(data.bands)
-            if a >= lo and (hi is None or (b is not None and b <= hi))]  # fmt: skip
+    cols = [
+        j
+        for j, (a, b) in enumerate(data.bands)
+        if a >= lo and (hi is None or (b is not None and b <= hi))
+    ]
     return data.counts[sex][:, cols].sum(axis=1)
 
 
@@ -210,8 +218,13 @@ def test_values_are_finite_or_flagged_and_small_counts_are_uncertain(level, data
     src = age_data(level, keys, male, female)
     r = results(src, level)
     work, young, everyone = people(src, 20, 65), people(src, 0, 20), people(src, 0, None)
-    base = {"jugendquotient": work, "altenquotient": work, "gesamtquotient": work,
-            "alterungsindex": young, "frauenanteil": everyone}  # fmt: skip
+    base = {
+        "jugendquotient": work,
+        "altenquotient": work,
+        "gesamtquotient": work,
+        "alterungsindex": young,
+        "frauenanteil": everyone,
+    }
     by_id = {d.id: d for d in CATALOGUE}
     for (k, ident), (value, flag) in r.items():
         assert np.isfinite(value) or (np.isnan(value) and flag == FLAG_MISSING), (k, ident)
@@ -289,8 +302,7 @@ def genesis_csv(keys, names, male, female, order, eol: str) -> str:
         blocks = [[*map(cell, sex), cell(s)] for sex, s in zip((total, m, f), sums, strict=True)]
         indent = " " * (6 if len(key) == 5 else 8)
         rows.append(";".join([key, indent + name, *blocks[0], *blocks[1], *blocks[2]]))
-    pad = [line + ";" * (width - 1 - line.count(";")) if ";" in line else line
-           for line in FOOTER]  # fmt: skip
+    pad = [line + ";" * (width - 1 - line.count(";")) if ";" in line else line for line in FOOTER]
     return eol.join([*_groups_header(), *rows, *pad]) + eol
 
 
@@ -303,8 +315,9 @@ def test_imported_counts_do_not_depend_on_encoding_eol_or_row_order(data):
     secret = data.draw(st.booleans())
     if secret:
         female[0, data.draw(st.integers(0, 16))] = np.nan
-    names = data.draw(st.lists(st.sampled_from(NAMES), min_size=len(keys), max_size=len(keys),
-                               unique=True))  # fmt: skip
+    names = data.draw(
+        st.lists(st.sampled_from(NAMES), min_size=len(keys), max_size=len(keys), unique=True)
+    )
     truth = age_data("gemeinde", keys, male, female)
     expected = results(truth, "gemeinde")
     for encoding in ("utf-8", "utf-8-sig", "latin-1"):
@@ -318,8 +331,9 @@ def test_imported_counts_do_not_depend_on_encoding_eol_or_row_order(data):
             [meta] = store.import_files([path])
             read = inputs.age_data(store, inputs.AGE_GROUPS, YEAR)
             frame = store.table(inputs.AGE_GROUPS)
-            stored_names = dict(zip(frame["area_key"].astype(str), frame["area_name"].astype(str),
-                                    strict=True))  # fmt: skip
+            stored_names = dict(
+                zip(frame["area_key"].astype(str), frame["area_name"].astype(str), strict=True)
+            )
         assert meta.code == inputs.AGE_GROUPS and meta.encoding == encoding
         assert read.bands == GROUP_BANDS and read.period == f"{YEAR}-12-31"
         assert {k: stored_names[k] for k in keys} == dict(zip(keys, names, strict=True))

@@ -16,8 +16,9 @@ DPI = 30
 def page_texts(pdf: Path | bytes) -> list[str]:
     """The text of each page, `pdftotext -layout` (a form feed ends each page)."""
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                         check=True)  # fmt: skip
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
     return out.stdout.decode("utf-8").split("\f")[:-1]
 
 
@@ -30,8 +31,7 @@ def page_fill(pdf: Path | bytes) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(data)
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(source), f"{tmp}/p"],
-                       check=True)  # fmt: skip
+        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(source), f"{tmp}/p"], check=True)
         for png in sorted(Path(tmp).glob("p-*.pgm"), key=lambda p: int(p.stem.split("-")[1])):
             width, height, pixels = _read_pgm(png.read_bytes())
             margin = round(MARGIN_MM / 25.4 * DPI)

@@ -30,8 +30,9 @@ BANDS = [(0, 5), (5, 15), (15, None)]
 HOSTILE = "Adorf & <Umland> kostet $5"
 
 
-def _pyramid(chart_id="adorf-pyramide", bands=BANDS, ref=True, title="Altersaufbau Adorf",
-             area="Adorf"):  # fmt: skip
+def _pyramid(
+    chart_id="adorf-pyramide", bands=BANDS, ref=True, title="Altersaufbau Adorf", area="Adorf"
+):
     n = len(bands)
     return population_pyramid_svg(
         chart_id,
@@ -67,19 +68,28 @@ def _lines(chart_id="adorf-index", series=None, marks=True, title="Entwicklung")
 
 def _components(chart_id="adorf-komponenten", title="Komponenten"):
     return components_svg(
-        chart_id, title, [2014, 2015, 2016], [-0.6, None, -0.9], [0.4, 1.1, None],
+        chart_id,
+        title,
+        [2014, 2015, 2016],
+        [-0.6, None, -0.9],
+        [0.4, 1.1, None],
         [True, False, False],
-    )  # fmt: skip
+    )
 
 
 def _fan(chart_id="adorf-voraus", title="Bevölkerung bis 2040", observed=None):
     observed = [(2011, 5300.0), (2012, 5210.0), (2013, 5180.0)] if observed is None else observed
     years = [2013, 2020, 2030, 2040]
     return projection_fan_svg(
-        chart_id, title, observed, years, [5180.0, 4800.0, 4100.0, 3200.0],
-        [5180.0, 4750.0, 3950.0, 3100.0], [5180.0, 4850.0, 4300.0, 3550.0],
+        chart_id,
+        title,
+        observed,
+        years,
+        [5180.0, 4800.0, 4100.0, 3200.0],
+        [5180.0, 4750.0, 3950.0, 3100.0],
+        [5180.0, 4850.0, 4300.0, 3550.0],
         ("Hauptvariante", "niedrig", "hoch"),
-    )  # fmt: skip
+    )
 
 
 SCALE = ["gar nicht", "eher nicht", "teils/teils", "eher", "voll"]
@@ -88,9 +98,13 @@ SCALE = ["gar nicht", "eher nicht", "teils/teils", "eher", "voll"]
 def _likert(chart_id="adorf-befragung", title="Leben im Ort", rows=None):
     rows = rows or [
         ("Ich lebe gern in meinem Ort.", [2.0, 5.0, 20.0, 40.0, 33.0], 212, False),
-        (HOSTILE + " und noch viel mehr Text, der umbrochen wird", [10.0, 10.0, 20.0, 30.0,
-                                                                    30.0], 9, True),
-    ]  # fmt: skip
+        (
+            HOSTILE + " und noch viel mehr Text, der umbrochen wird",
+            [10.0, 10.0, 20.0, 30.0, 30.0],
+            9,
+            True,
+        ),
+    ]
     return likert_svg(chart_id, title, SCALE, rows)
 
 
@@ -98,8 +112,9 @@ def _small(chart_id="vergleich", title="Altersaufbau der Mitglieder", n=4):
     bands = [(0, 20), (20, 65), (65, None)]
     shapes = [(f"Gebiet {i}", [0.5, 0.6, 0.4], [0.5, 0.6, 0.5]) for i in range(n - 1)]
     shapes.append((HOSTILE, [0.4, float("nan"), 0.3], [0.5, 0.7, 0.6]))
-    return small_pyramids_svg(chart_id, title, bands, shapes, ("Deutschland", [0.5] * 3,
-                                                                [0.55] * 3))  # fmt: skip
+    return small_pyramids_svg(
+        chart_id, title, bands, shapes, ("Deutschland", [0.5] * 3, [0.55] * 3)
+    )
 
 
 ALL_CHARTS = [_pyramid, _bars, _lines, _components, _fan, _likert, _small]
@@ -118,8 +133,11 @@ def _ids(svg: str) -> set[str]:
 
 
 def _by_class(svg: str, cls: str, tag: str = "path") -> list[ET.Element]:
-    return [el for el in _root(svg).iter(f"{SVG_NS}{tag}")
-            if f"dwk-{cls}" in (el.get("class") or "").split()]  # fmt: skip
+    return [
+        el
+        for el in _root(svg).iter(f"{SVG_NS}{tag}")
+        if f"dwk-{cls}" in (el.get("class") or "").split()
+    ]
 
 
 def _subpaths(d: str) -> list[list[tuple[float, float]]]:
@@ -175,7 +193,9 @@ def test_text_width_estimate_for_dejavu_sans():
     assert svgmod.text_width("0", 10) == pytest.approx(6.36)
     assert svgmod.text_width("Männer", 8, bold=True) > svgmod.text_width("Männer", 8)
     assert svgmod.wrap("eins zwei drei vier", svgmod.text_width("eins zwei", 8)) == [
-        "eins zwei", "drei vier"]  # fmt: skip
+        "eins zwei",
+        "drei vier",
+    ]
 
 
 def test_per_year_shares_by_hand():
@@ -300,8 +320,16 @@ def test_pyramid_german_ticks_and_labels():
     assert any(re.fullmatch(r"\d+,\d+", t) for t in texts), texts
     assert not any(re.fullmatch(r"\d+\.\d+", t) for t in texts), texts
     assert not any(t.startswith(("-", "\u2212")) for t in texts)  # mirrored axis: abs values
-    for label in ("% der Bevölkerung je Altersjahr", "Alter", "Adorf", "Landkreis",
-                  "◂ Männer", "Frauen ▸", "0", "80"):  # fmt: skip
+    for label in (
+        "% der Bevölkerung je Altersjahr",
+        "Alter",
+        "Adorf",
+        "Landkreis",
+        "◂ Männer",
+        "Frauen ▸",
+        "0",
+        "80",
+    ):
         assert label in texts, label
 
 
@@ -330,8 +358,9 @@ def test_pyramid_bar_sizes_follow_per_year_shares():
 def test_pyramid_reference_outline_drawn_and_optional():
     refs = _by_class(_pyramid(), "reference")
     assert len(refs) == 2  # men and women side
-    assert all(el.get("stroke") == PALETTE["reference_outline"] and el.get("fill") == "none"
-               for el in refs)  # fmt: skip
+    assert all(
+        el.get("stroke") == PALETTE["reference_outline"] and el.get("fill") == "none" for el in refs
+    )
     svg = _pyramid(ref=False)
     assert not _by_class(svg, "reference") and "Landkreis" not in _texts(svg)
 
@@ -442,7 +471,10 @@ def test_small_pyramids_contents_and_gaps():
         assert label in texts, label
     assert any(re.fullmatch(r"0,\d", t) for t in texts)
     # the missing middle band of the last member is a gap: two men's bars, not three
-    men = [el.get("d") for el in _root(svg).iter(f"{SVG_NS}path")
-           if el.get("fill") == AREA and el.get("stroke") == "#ffffff"]  # fmt: skip
+    men = [
+        el.get("d")
+        for el in _root(svg).iter(f"{SVG_NS}path")
+        if el.get("fill") == AREA and el.get("stroke") == "#ffffff"
+    ]
     assert [d.count("M") for d in men] == [3, 3, 3, 2]
     assert len(_by_class(svg, "reference")) == 8

@@ -53,8 +53,11 @@ def _texts(svg: str) -> list[str]:
 
 
 def _by_class(svg: str, cls: str) -> list[ET.Element]:
-    return [el for el in ET.fromstring(svg).iter(f"{SVG_NS}path")
-            if f"dwk-{cls}" in (el.get("class") or "").split()]  # fmt: skip
+    return [
+        el
+        for el in ET.fromstring(svg).iter(f"{SVG_NS}path")
+        if f"dwk-{cls}" in (el.get("class") or "").split()
+    ]
 
 
 def _area_line(svg: str) -> ET.Element:
@@ -71,8 +74,15 @@ def test_series_chart_is_valid_svg_with_german_legend():
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG_NS}svg" and root.get("id") == "dith-entwicklung"
     texts = _texts(svg)
-    for label in ("Dithmarschen", "Schleswig-Holstein", "Deutschland", "Zensus 2011",
-                  "Zensus 2022", BREAK_LABEL, "Index, 2008 = 100"):  # fmt: skip
+    for label in (
+        "Dithmarschen",
+        "Schleswig-Holstein",
+        "Deutschland",
+        "Zensus 2011",
+        "Zensus 2022",
+        BREAK_LABEL,
+        "Index, 2008 = 100",
+    ):
         assert label in texts, label
     assert not any(re.fullmatch(r"\d+\.\d+", t) for t in texts)
 

@@ -41,8 +41,11 @@ def density_dueren() -> dict[str, float]:
     """Einwohner je km² (column jekm2) of Kreis Düren's Gemeinden, 31.12.2019."""
     with GV2019.open(encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["satzart"] == "60"]
-    return {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: float(r["jekm2"].replace(" ", ""))
-            for r in rows if (r["land"], r["rb"], r["kreis"]) == ("05", "3", "58")}  # fmt: skip
+    return {
+        r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: float(r["jekm2"].replace(" ", ""))
+        for r in rows
+        if (r["land"], r["rb"], r["kreis"]) == ("05", "3", "58")
+    }
 
 
 def luminance(hex_colour: str) -> float:
@@ -100,8 +103,9 @@ def test_choropleth_classes_from_the_gemeindeverzeichnis():
     # 60,63,05,3,58,0008,008,"Düren, Stadt", 85.00, 91 216, 45 165, 46 051, 1 073,52349,…
     # 60,63,05,3,58,0012,012,"Heimbach, Stadt", 64.96, 4 328, 2 193, 2 135,  67,52396,…
     assert values["05358008"] == 1073 and values["05358012"] == 67 and len(values) == 15
-    svg = maps.choropleth("05358", values, "Bevölkerungsdichte", unit="Einwohner je km²",
-                          decimals=0)  # fmt: skip
+    svg = maps.choropleth(
+        "05358", values, "Bevölkerungsdichte", unit="Einwohner je km²", decimals=0
+    )
     drawn = areas(svg)
     assert sorted(drawn) == DUEREN
     # Sorted: 67 99 113 123 154 160 194 206 222 261 312 338 361 418 1073; quintile limits at
@@ -111,8 +115,11 @@ def test_choropleth_classes_from_the_gemeindeverzeichnis():
     assert drawn["05358008"][:2] == ("#253494", "Düren: 1.073 Einwohner je km²")
     assert drawn["05358012"][:2] == ("#c7e9b4", "Heimbach: 67 Einwohner je km²")
     assert drawn["05358044"][0] == "#7fcdbb"  # Nideggen 154: 121 bis unter 180
-    for label in ("unter 121 Einwohner je km² (3)", "121 bis unter 180 Einwohner je km² (3)",
-                  "343 und mehr Einwohner je km² (3)"):  # fmt: skip
+    for label in (
+        "unter 121 Einwohner je km² (3)",
+        "121 bis unter 180 Einwohner je km² (3)",
+        "343 und mehr Einwohner je km² (3)",
+    ):
         assert f">{label}</text>" in svg
     assert "keine Daten" not in svg
     # two values make two classes, split halfway: 42,3 + (45,1 − 42,3) / 2 = 43,7
@@ -162,8 +169,10 @@ def test_colours_are_readable_against_white():
     assert contrast_to_white(maps.MAP_PALETTE["area"]) >= 3
     assert contrast_to_white(maps.MAP_PALETTE["outline"]) >= 3  # every swatch's frame
     assert map_classes.class_labels([44.5, 46.0], 1, "Jahre") == [
-        "unter 44,5 Jahre", "44,5 bis unter 46,0 Jahre", "46,0 und mehr Jahre",
-    ]  # fmt: skip
+        "unter 44,5 Jahre",
+        "44,5 bis unter 46,0 Jahre",
+        "46,0 und mehr Jahre",
+    ]
 
 
 @pytest.mark.skipif(

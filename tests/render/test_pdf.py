@@ -40,9 +40,11 @@ def _representatives(registry, html: dict[str, str]) -> list[str]:
     kreis = next(
         s
         for s, t in html.items()
-        if level[s] == "kreis" and s != longest
-        and 'id="abb-komponenten"' in t and 'id="abb-vorausberechnung"' in t
-    )  # fmt: skip
+        if level[s] == "kreis"
+        and s != longest
+        and 'id="abb-komponenten"' in t
+        and 'id="abb-vorausberechnung"' in t
+    )
     return [gemeinde, kreis, longest]
 
 
@@ -73,9 +75,11 @@ def test_every_report_prints_without_layout_problems(reports):
 def test_every_page_has_title_and_number(reports):
     for slug, (_, pdf, _) in reports.items():
         out = subprocess.run(
-            [_poppler("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True,
+            [_poppler("pdftotext"), "-layout", "-", "-"],
+            input=pdf,
+            capture_output=True,
             check=True,
-        )  # fmt: skip
+        )
         pages = out.stdout.decode("utf-8").split("\f")[:-1]
         assert len(pages) > 5, slug
         title = htmllib.unescape(re.search(r"<h1>(.*?)</h1>", reports[slug][0]).group(1))
@@ -92,8 +96,9 @@ def test_pdftoppm_renders_every_page(reports, tmp_path):
         source.write_bytes(pdf)
         out = subprocess.run(
             [pdftoppm, "-png", "-r", "20", str(source), str(tmp_path / slug)],
-            capture_output=True, text=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+        )
         assert out.returncode == 0 and "Error" not in out.stderr, (slug, out.stderr)
         info = subprocess.run(
             [_poppler("pdfinfo"), str(source)], capture_output=True, text=True, check=True
@@ -168,8 +173,9 @@ def _chapter_titles(html: str) -> list[str]:
 def test_the_swot_is_printed_on_one_page(reports):
     """Before: Adorf's SWOT ran over pages 1–3, Dortmund's over 1–2."""
     for slug, (html, pdf, _) in reports.items():
-        out = subprocess.run([_poppler("pdftotext"), "-", "-"], input=pdf, capture_output=True,
-                             check=True)  # fmt: skip
+        out = subprocess.run(
+            [_poppler("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True
+        )
         pages = [" ".join(p.split()) for p in out.stdout.decode("utf-8").split("\f")[:-1]]
         swot = re.search(r'<section id="swot">.*?</section>', html, re.S).group(0)
         starts = [_words(li, 5) for li in re.findall(r"<li>(.*?)</li>", swot, re.S)]
@@ -195,8 +201,11 @@ def test_no_page_is_under_a_third_full_but_a_chapters_last(reports):
             firsts.append(body[0] if body else "")
         starts = {i for i, first in enumerate(firsts) if first in titles}
         fills = page_fill(pdf)
-        thin = [(i + 1, round(f, 2)) for i, f in enumerate(fills)
-                if f < THIRD and i + 1 < len(fills) and i + 1 not in starts]  # fmt: skip
+        thin = [
+            (i + 1, round(f, 2))
+            for i, f in enumerate(fills)
+            if f < THIRD and i + 1 < len(fills) and i + 1 not in starts
+        ]
         assert thin == [], slug
 
 
@@ -211,8 +220,9 @@ def comparison_print(member_reports, store, registry):
     c = compare(Context(store, registry.changes), registry, load_catalogue(), profiles)
     html = render_comparison(c, [m for code in c.tables for m in store.metas(code)[-1:]])
     pdf = html_to_pdf(html)
-    out = subprocess.run([_poppler("pdftotext"), "-layout", "-", "-"], input=pdf,
-                         capture_output=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [_poppler("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    )
     return html, c, out.stdout.decode("utf-8")
 
 
@@ -241,5 +251,10 @@ def test_the_comparisons_headers_break_only_at_hyphenation_points(comparison_pri
     page = next(p for p in text.split("\f") if "Kennzahlen am" in p and "Gebiet" in p)
     header = page[page.index("Gebiet") : page.index(c.rows[0].area.name[:10])]
     tokens = re.findall(r"[A-Za-zÄÖÜäöüß]+", header)
-    bad = [t for t in tokens if t not in pieces and t not in ("Gebiet", "je", "ab", "seit", "Jahren", "Personen", "Jahre")]  # fmt: skip
+    bad = [
+        t
+        for t in tokens
+        if t not in pieces
+        and t not in ("Gebiet", "je", "ab", "seit", "Jahren", "Personen", "Jahre")
+    ]
     assert bad == []

@@ -47,7 +47,10 @@ def test_the_shipped_font_has_its_licence():
 
     fonts = data_dir() / "fonts"
     assert sorted(p.name for p in fonts.glob("*.ttf")) == [
-        "DejaVuSans-Bold.ttf", "DejaVuSans-BoldOblique.ttf", "DejaVuSans-Oblique.ttf",
-        "DejaVuSans.ttf"]  # fmt: skip
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSans-BoldOblique.ttf",
+        "DejaVuSans-Oblique.ttf",
+        "DejaVuSans.ttf",
+    ]
     licence = (fonts / "LICENSE-DejaVu.txt").read_text("utf-8")
     assert "Bitstream Vera" in licence and "Permission is hereby granted" in licence

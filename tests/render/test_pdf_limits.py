@@ -24,8 +24,14 @@ def test_a_ten_megabyte_reason_is_clipped_in_the_reports(store, registry, tmp_pa
     reviews.mkdir()
     text = FIXTURE.read_text("utf-8").replace(SHORT, reason)
     (reviews / "adorf.toml").write_text(text, "utf-8")
-    result = build_reports(store, registry, [registry.resolve("adorf")], tmp_path / "out",
-                           ("md", "html"), review_dir=reviews)  # fmt: skip
+    result = build_reports(
+        store,
+        registry,
+        [registry.resolve("adorf")],
+        tmp_path / "out",
+        ("md", "html"),
+        review_dir=reviews,
+    )
     assert result.failed == []
     shown = reason[:CLIP].rstrip() + " … (gekürzt)"
     for ext in ("md", "html"):
@@ -71,8 +77,10 @@ def test_the_meeting_lists_a_pdf_over_budget_as_failed(store, registry, tmp_path
     real = meeting.render_pdfs
 
     def small_but_the_comparison(pages, budget):
-        return real([HUGE if "<title>Die DWK-Mitglieder im Vergleich" in p else SMALL
-                     for p in pages], budget)  # fmt: skip
+        return real(
+            [HUGE if "<title>Die DWK-Mitglieder im Vergleich" in p else SMALL for p in pages],
+            budget,
+        )
 
     monkeypatch.setattr(meeting, "render_pdfs", small_but_the_comparison)
     result = meeting.export_meeting(store, registry, tmp_path / "treffen", pdf_budget=20)

@@ -81,18 +81,27 @@ def test_zensus_points_are_dated_in_their_areas_colour_and_nothing_covers_them(p
         plot_top = min(b[1] for b in boxes) - 50
         covering = [_text_box(t) for t in root.iter(f"{SVG_NS}text")]
         covering += [
-            (float(r.get("x")), float(r.get("y")), float(r.get("x")) + float(r.get("width")),
-             float(r.get("y")) + float(r.get("height")))
-            for r in root.iter(f"{SVG_NS}rect") if r.get("fill-opacity")
-        ]  # fmt: skip
+            (
+                float(r.get("x")),
+                float(r.get("y")),
+                float(r.get("x")) + float(r.get("width")),
+                float(r.get("y")) + float(r.get("height")),
+            )
+            for r in root.iter(f"{SVG_NS}rect")
+            if r.get("fill-opacity")
+        ]
         for box in boxes:
             hits = [c for c in covering if c and c[1] > plot_top and _overlap(c, box)]
             assert hits == [], f"{slug}: ein Zensuspunkt liegt unter {hits}"
 
 
 def test_fills_that_carry_meaning_have_three_to_one_against_white():
-    palette = [*charts.PALETTE["ref_fills"], charts.PALETTE["area"], comparison_charts.FEMALE,
-               component_charts.ESTIMATED_FILL]  # fmt: skip
+    palette = [
+        *charts.PALETTE["ref_fills"],
+        charts.PALETTE["area"],
+        comparison_charts.FEMALE,
+        component_charts.ESTIMATED_FILL,
+    ]
     palette += [c for colours in survey_charts._COLOURS.values() for c in colours]
     weak = {c: round(contrast(c), 2) for c in palette if contrast(c) < NON_TEXT}
     assert weak == {}
@@ -115,8 +124,10 @@ def test_every_bar_in_the_reports_has_three_to_one(pages):
 
 def test_items_where_agreeing_is_bad_show_agreement_in_brown():
     scale = ["lehne ab", "eher nicht", "teils/teils", "eher", "stimme zu"]
-    rows = [("Gut", [10.0, 10.0, 20.0, 30.0, 30.0], 100, False),
-            ("Schlecht", [10.0, 10.0, 20.0, 30.0, 30.0], 100, False)]  # fmt: skip
+    rows = [
+        ("Gut", [10.0, 10.0, 20.0, 30.0, 30.0], 100, False),
+        ("Schlecht", [10.0, 10.0, 20.0, 30.0, 30.0], 100, False),
+    ]
     root = ET.fromstring(survey_charts.likert_svg("t", "T", scale, rows, frozenset({1})))
     agree = [p.get("fill") for p in root.iter(f"{SVG_NS}path") if "dwk-a5" in _classes(p)]
     assert agree == [survey_charts._COLOURS[5][4], survey_charts._COLOURS[5][0]]

@@ -18,8 +18,10 @@ def profiles(store, registry, ctx, catalogue):
     from dwk.app.build import profile_rules
 
     rules = profile_rules(catalogue)
-    return {s: build_profile(registry.resolve(s), store, registry, catalogue, rules, ctx)
-            for s in ("adorf", "dortmund", "vrees")}  # fmt: skip
+    return {
+        s: build_profile(registry.resolve(s), store, registry, catalogue, rules, ctx)
+        for s in ("adorf", "dortmund", "vrees")
+    }
 
 
 def test_each_period_has_its_own_table(ctx, registry, catalogue, profiles):

@@ -46,8 +46,14 @@ def test_urbanisation_is_kept(registry):
 
     xlsx = paths.raw_dir() / "destatis-gv-2023" / "31122023_Auszug_GV.xlsx"
     sheet = openpyxl.load_workbook(xlsx, read_only=True).worksheets[1]
-    newer = {r[2] + r[3] + r[4] + r[6] for r in sheet.iter_rows(values_only=True)
-             if r and r[0] == "60" and r[19]}  # fmt: skip
-    older = {r["land"] + r["rb"] + r["kreis"] + r["gemeinde"] for r in _gv_rows()
-             if r["verstaedterungschluessel"]}  # fmt: skip
+    newer = {
+        r[2] + r[3] + r[4] + r[6]
+        for r in sheet.iter_rows(values_only=True)
+        if r and r[0] == "60" and r[19]
+    }
+    older = {
+        r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]
+        for r in _gv_rows()
+        if r["verstaedterungschluessel"]
+    }
     assert len(registry.gv.urbanisation) == len(newer | older) == 11009

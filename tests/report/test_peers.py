@@ -21,8 +21,9 @@ EAST = {"11", "12", "13", "14", "15", "16"}
 def adorf(store, registry, ctx, catalogue):
     from dwk.app.build import profile_rules
 
-    return build_profile(registry.resolve("adorf"), store, registry, catalogue,
-                         profile_rules(catalogue), ctx)  # fmt: skip
+    return build_profile(
+        registry.resolve("adorf"), store, registry, catalogue, profile_rules(catalogue), ctx
+    )
 
 
 def _raw_gv_2023() -> dict[str, tuple[int, str]]:
@@ -31,10 +32,14 @@ def _raw_gv_2023() -> dict[str, tuple[int, str]]:
     'Adorf/Vogtl., Stadt', 42.97, 4694, …, '03', 'gering besiedelt'."""
     import openpyxl
 
-    sheet = openpyxl.load_workbook(RAW / "destatis-gv-2023" / "31122023_Auszug_GV.xlsx",
-                                   read_only=True).worksheets[1]  # fmt: skip
-    return {r[2] + r[3] + r[4] + r[6]: (int(r[9]), r[18]) for r in sheet.iter_rows(values_only=True)
-            if r and r[0] == "60" and r[9] is not None}  # fmt: skip
+    sheet = openpyxl.load_workbook(
+        RAW / "destatis-gv-2023" / "31122023_Auszug_GV.xlsx", read_only=True
+    ).worksheets[1]
+    return {
+        r[2] + r[3] + r[4] + r[6]: (int(r[9]), r[18])
+        for r in sheet.iter_rows(values_only=True)
+        if r and r[0] == "60" and r[9] is not None
+    }
 
 
 def test_adorf_is_compared_with_small_rural_towns_of_the_east(adorf, registry):
@@ -42,8 +47,11 @@ def test_adorf_is_compared_with_small_rural_towns_of_the_east(adorf, registry):
     assert gv["14523010"] == (4694, "03")
     # the Gemeinden the registry knows (keys of the population tables; newer keys have no series)
     known = {k for k, level in registry.names if level == "gemeinde"}
-    peers = sorted(k for k, (n, u) in gv.items() if k in known
-                   and 2000 <= n < 5000 and k[:2] in EAST and u == "03" and k != "14523010")  # fmt: skip
+    peers = sorted(
+        k
+        for k, (n, u) in gv.items()
+        if k in known and 2000 <= n < 5000 and k[:2] in EAST and u == "03" and k != "14523010"
+    )
     g = adorf.similar
     assert (
         g.label

@@ -15,8 +15,9 @@ from dwk.report.build import build_profile
 def adorf(store, registry, ctx, catalogue):
     from dwk.app.build import profile_rules
 
-    p = build_profile(registry.resolve("adorf"), store, registry, catalogue,
-                      profile_rules(catalogue), ctx)  # fmt: skip
+    p = build_profile(
+        registry.resolve("adorf"), store, registry, catalogue, profile_rules(catalogue), ctx
+    )
     return json.loads(render_json(p))
 
 

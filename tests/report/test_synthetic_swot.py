@@ -16,8 +16,9 @@ from dwk.report.build import build_profile
 def dortmund(store, registry, ctx, catalogue):
     from dwk.app.build import profile_rules
 
-    return build_profile(registry.resolve("dortmund"), store, registry, catalogue,
-                         profile_rules(catalogue), ctx)  # fmt: skip
+    return build_profile(
+        registry.resolve("dortmund"), store, registry, catalogue, profile_rules(catalogue), ctx
+    )
 
 
 def test_markdown_marks_synthetic_items_and_the_quadrant(dortmund):

@@ -123,17 +123,36 @@ def test_kreisfreie_stadt_and_city_states_get_deeper_keys():
     ],
 )
 def test_key_levels_follow_structure(raw, expected):
-    keys = ["DG", "14", "031", "05913", "0713101", "03454409", "03454409055", "0713100007",
-            "14523010", "034545409055"]  # fmt: skip
+    keys = [
+        "DG",
+        "14",
+        "031",
+        "05913",
+        "0713101",
+        "03454409",
+        "03454409055",
+        "0713100007",
+        "14523010",
+        "034545409055",
+    ]
     assert classify(keys)[raw] == expected
 
 
 @pytest.mark.parametrize(
     ("text", "value", "flag"),
-    [("-", 0.0, "-"), (".", math.nan, "."), ("...", math.nan, "..."), ("x", math.nan, "x"),
-     ("/", math.nan, "/"), ("(12)", 12.0, "()"), ("1428,17", 1428.17, ""), ("-5", -5.0, ""),
-     ("95015e", 95015.0, "e"), ("1.234,5", 1234.5, "")],
-)  # fmt: skip
+    [
+        ("-", 0.0, "-"),
+        (".", math.nan, "."),
+        ("...", math.nan, "..."),
+        ("x", math.nan, "x"),
+        ("/", math.nan, "/"),
+        ("(12)", 12.0, "()"),
+        ("1428,17", 1428.17, ""),
+        ("-5", -5.0, ""),
+        ("95015e", 95015.0, "e"),
+        ("1.234,5", 1234.5, ""),
+    ],
+)
 def test_cells_are_value_plus_flag(text, value, flag):
     v, f = parse_cell(text)
     assert f == flag

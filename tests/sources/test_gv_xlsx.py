@@ -99,14 +99,40 @@ def _workbook(path: Path, *, sheet: str, stichtag: str, drop: str | None = None)
         None,
         None,
     ]
-    sub = [None, None, "Land", "RB", "Kreis", "VB", "Gem", None, None, "insgesamt", "männlich",
-           "weiblich", "je km2"]  # fmt: skip
+    sub = [
+        None,
+        None,
+        "Land",
+        "RB",
+        "Kreis",
+        "VB",
+        "Gem",
+        None,
+        None,
+        "insgesamt",
+        "männlich",
+        "weiblich",
+        "je km2",
+    ]
     rows = [
         ["10", None, "01", None, None, None, None, "Schleswig-Holstein"] + [None] * 5,
-        ["60", "61", "01", "0", "01", "0000", "000", "Flensburg, Stadt", 56.73, 91113, 45000,
-         46113, 1606],
+        [
+            "60",
+            "61",
+            "01",
+            "0",
+            "01",
+            "0000",
+            "000",
+            "Flensburg, Stadt",
+            56.73,
+            91113,
+            45000,
+            46113,
+            1606,
+        ],
         ["60", "64", "01", "0", "51", "5163", "003", "Averlak", 9.06, 580, 297, 283, 64],
-    ]  # fmt: skip
+    ]
     if drop:
         j = sub.index(drop)
         for r in (top, sub, *rows):

@@ -85,9 +85,16 @@ def test_limesurvey_code_headings():
     s = read_survey(FIX / "limesurvey_codes.csv")
     assert s.format == "limesurvey"
     assert list(s.columns) == [
-        "id", "submitdate", "lastpage", "startlanguage",
-        "Q1[SQ001]", "Q1[SQ002]", "Q2", "Q3[other]", "Q4",
-    ]  # fmt: skip
+        "id",
+        "submitdate",
+        "lastpage",
+        "startlanguage",
+        "Q1[SQ001]",
+        "Q1[SQ002]",
+        "Q2",
+        "Q3[other]",
+        "Q4",
+    ]
     assert s.dropped == ("seed", "token", "ipaddr")
     assert s.positions["Q1[SQ001]"] == 8
     assert s.complete == [True, False, True]

@@ -92,8 +92,11 @@ def dwk(*args: object, cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     return subprocess.run(
         [sys.executable, "-c", "from dwk.cli import main; main()", *map(str, args)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
 
 
 def test_cli_import(bare, cache):

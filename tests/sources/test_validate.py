@@ -95,8 +95,14 @@ def dwk_batch(jobs: dict[str, list[object]], cache: Path) -> dict[str, tuple[int
     """Each job as `dwk ARGS…` would run it, all in one child process (to keep this fast)."""
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     payload = json.dumps({k: [str(a) for a in v] for k, v in jobs.items()})
-    r = subprocess.run([sys.executable, "-c", _DRIVER], input=payload, capture_output=True,
-                       text=True, env=env, check=False)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-c", _DRIVER],
+        input=payload,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     return {k: tuple(v) for k, v in json.loads(r.stdout).items()}
 
@@ -197,8 +203,12 @@ def test_a_hidden_part_leaves_only_the_upper_bound(tmp_path):
 def test_a_balance_may_be_negative(tmp_path):
     text = (BAD / "genesis_negative_count.csv").read_text("utf-8")
     path = tmp_path / "saldo.csv"
-    path.write_text(text.replace("Bevölkerungsstand (Anzahl)", "Wanderungssaldo (Anzahl)")
-                    .replace("-132917;65512;67405", "-1;-2;1"), "utf-8")  # fmt: skip
+    path.write_text(
+        text.replace("Bevölkerungsstand (Anzahl)", "Wanderungssaldo (Anzahl)").replace(
+            "-132917;65512;67405", "-1;-2;1"
+        ),
+        "utf-8",
+    )
     _, frame = validate.read_table(path, path.read_bytes())
     assert frame.loc[frame["area_key"] == "01051", "value"].tolist() == [-1.0, -2.0, 1.0]
 
@@ -209,8 +219,9 @@ def test_shipped_gemeinde_under_two_verband_keys_keeps_its_number():
     #           line 1724 "03256410016;        Husum;-;-;.;-;-;-;-"
     path = RAW / "genesapi-data/13211-01-03-5_00.csv"
     meta, frame = validate.read_table(path, path.read_bytes())
-    husum = frame.loc[(frame["area_key"] == "03256016")
-                      & (frame["variable"] == "Arbeitslose insgesamt")]  # fmt: skip
+    husum = frame.loc[
+        (frame["area_key"] == "03256016") & (frame["variable"] == "Arbeitslose insgesamt")
+    ]
     assert husum[["value", "line"]].values.tolist() == [[43.0, 1690]]
     assert "63 Zellen doppelt (Gebiet unter zwei Schlüsseln), der Wert je einmal übernommen" in (
         meta.warnings

@@ -84,8 +84,12 @@ def test_codebook_field_of_the_wrong_type_is_an_error_at_its_line(tmp_path, case
     edited = text.replace(old, new)
     path = tmp_path / "codebook.toml"
     path.write_text(edited, "utf-8")
-    line = _line(edited, new.split("\n")[1] if new.startswith("min_age = 18\n") else
-                 next(x for x in new.split("\n") if x and x not in text.split("\n")))  # fmt: skip
+    line = _line(
+        edited,
+        new.split("\n")[1]
+        if new.startswith("min_age = 18\n")
+        else next(x for x in new.split("\n") if x and x not in text.split("\n")),
+    )
     with pytest.raises(ConfigError) as err:
         load_codebook(path)
     assert str(err.value) == f"{path}:{line}: {message}"

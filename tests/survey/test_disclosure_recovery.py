@@ -147,8 +147,11 @@ def from_design_effect(record: dict) -> dict[tuple[str, str], int]:
         return {}
     matches = []
     for k in range(1, rest):
-        counts = {**{g: shown.get((field, g), 0) for g in groups}, hidden[0]: k,
-                  hidden[1]: rest - k}  # fmt: skip
+        counts = {
+            **{g: shown.get((field, g), 0) for g in groups},
+            hidden[0]: k,
+            hidden[1]: rest - k,
+        }
         cells = {c: sum(counts[g] for g in _members(c)) for c in margins}
         if min(cells.values()) == 0:
             continue
@@ -202,16 +205,23 @@ def profile_texts(store, surveys, tmp_path_factory):
         _, _, _, file, book = surveys[name]
         shutil.copy(file, data / "surveys" / file.name)
         shutil.copy(book, data / "surveys" / book.name)
-        areas = areas.replace(f'file = "surveys/{old}-buergerbefragung.csv"\ncodebook = '
-                              '"surveys/buergerbefragung.toml"',
-                              f'file = "surveys/{file.name}"\ncodebook = "surveys/{book.name}"')  # fmt: skip
+        areas = areas.replace(
+            f'file = "surveys/{old}-buergerbefragung.csv"\ncodebook = '
+            '"surveys/buergerbefragung.toml"',
+            f'file = "surveys/{file.name}"\ncodebook = "surveys/{book.name}"',
+        )
     (data / "areas.toml").write_text(areas, "utf-8")
     out = root / "out"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(paths, "data_dir", lambda: data)
         registry = Registry.load(store)
-        result = build_reports(store, registry, [registry.resolve("adorf"),
-                               registry.resolve("grabow")], out, ("md", "html", "json"))  # fmt: skip
+        result = build_reports(
+            store,
+            registry,
+            [registry.resolve("adorf"), registry.resolve("grabow")],
+            out,
+            ("md", "html", "json"),
+        )
     assert not result.failed, result.failed
     return {p.name: p.read_text("utf-8") for p in sorted(out.iterdir()) if p.is_file()}
 
@@ -219,8 +229,10 @@ def profile_texts(store, surveys, tmp_path_factory):
 def test_the_profiles_print_no_count_of_a_small_group(profile_texts, surveys):
     _, record, truth, _, _ = surveys["geschlecht"]
     texts = [profile_texts[f"adorf.{ext}"] for ext in ("md", "html", "json")]
-    assert from_counts({**record, "respondents": {"read": None, "incomplete_excluded": None}},
-                       texts) == {}  # fmt: skip
+    assert (
+        from_counts({**record, "respondents": {"read": None, "incomplete_excluded": None}}, texts)
+        == {}
+    )
     # the one person "divers" is not given away by "N Antworten gelesen" beside N − 1 analysed
     result = surveys["geschlecht"][0]
     for text in texts:

@@ -41,8 +41,12 @@ def with_answer(text: str) -> bytes:
 
 def dwk(*args: str, cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
-    return subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 # --- duplicate response ids -------------------------------------------------------------------
@@ -104,8 +108,9 @@ def data_copy(tmp_path_factory):
 
 
 def texts(folder: Path) -> str:
-    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(folder.rglob("*"))
-                     if p.is_file())  # fmt: skip
+    return "\n".join(
+        p.read_bytes().decode("utf-8", "replace") for p in sorted(folder.rglob("*")) if p.is_file()
+    )
 
 
 def test_no_personal_data_in_the_batch_or_its_files(store, data_copy, tmp_path):
@@ -136,8 +141,16 @@ def test_no_personal_data_in_the_batch_or_its_files(store, data_copy, tmp_path):
 
 
 def test_no_personal_data_on_stderr(store, cache_dir, data_copy):
-    r = dwk("survey", "summarize", str(data_copy / "surveys" / "kontakt.csv"), "--codebook",
-            str(CODEBOOK), "--area", "adorf", cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "survey",
+        "summarize",
+        str(data_copy / "surveys" / "kontakt.csv"),
+        "--codebook",
+        str(CODEBOOK),
+        "--area",
+        "adorf",
+        cache=cache_dir,
+    )
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert ":4:10: Antwort auf Item lo_gern in Spalte LO[SQ001]" in r.stderr
     for secret in (EMAIL, PHONE, "mustermann"):

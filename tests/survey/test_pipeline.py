@@ -49,8 +49,13 @@ def test_official_margins_are_the_sums_of_whole_bands(ctx):
 
 
 def _age_group(age: int) -> str:
-    for label, lo, hi in (("18–29", 18, 30), ("30–44", 30, 45), ("45–64", 45, 65),
-                          ("65–74", 65, 75), ("75+", 75, 200)):  # fmt: skip
+    for label, lo, hi in (
+        ("18–29", 18, 30),
+        ("30–44", 30, 45),
+        ("45–64", 45, 65),
+        ("65–74", 65, 75),
+        ("75+", 75, 200),
+    ):
         if lo <= age < hi:
             return label
     raise AssertionError(age)
@@ -64,8 +69,10 @@ def test_weighted_shares_recomputed_by_hand(ctx, book):
     )
     age = [_age_group(int(r["S1"])) for r in rows]
     sex = ["männlich" if r["S2"] == "A1" else "weiblich" for r in rows]
-    targets = {"age": {"18–29": 407, "30–44": 813, "45–64": 1620, "65–74": 746, "75+": 840},
-               "sex": {"männlich": 2114, "weiblich": 2312}}  # fmt: skip
+    targets = {
+        "age": {"18–29": 407, "30–44": 813, "45–64": 1620, "65–74": 746, "75+": 840},
+        "sex": {"männlich": 2114, "weiblich": 2312},
+    }
     w = [1.0] * len(rows)
     for _ in range(100):  # plain IPF, one margin after the other
         for var, cats in (("age", age), ("sex", sex)):
@@ -75,8 +82,11 @@ def test_weighted_shares_recomputed_by_hand(ctx, book):
     assert sum(w) == pytest.approx(4426)
     assert list(result.weighting.weights) == pytest.approx(w, rel=1e-6)
     # "Ich lebe gern in meinem Ort.": share of A4/A5 among the valid answers A1..A5, weighted
-    valid = [(wi, r["LO[SQ001]"]) for wi, r in zip(w, rows, strict=True)
-             if r["LO[SQ001]"] in ("A1", "A2", "A3", "A4", "A5")]  # fmt: skip
+    valid = [
+        (wi, r["LO[SQ001]"])
+        for wi, r in zip(w, rows, strict=True)
+        if r["LO[SQ001]"] in ("A1", "A2", "A3", "A4", "A5")
+    ]
     top2 = 100 * sum(wi for wi, a in valid if a in ("A4", "A5")) / sum(wi for wi, _ in valid)
     item = next(i for i in result.items if i.item.id == "lo_gern")
     assert item.stats.valid_n == len(valid)
@@ -163,8 +173,10 @@ def test_thin_age_groups_are_merged_with_their_smaller_neighbour():
 def test_vrees_is_weighted_on_merged_age_groups(ctx, book):
     vrees = SURVEYS / "vrees-buergerbefragung.csv"
     rows = [r for r in _records(vrees) if r["submitdate"] and r["S1"] and r["S2"] in ("A1", "A2")]
-    n = {g: sum(1 for r in rows if _age_group(int(r["S1"])) == g)
-         for g in ("18–29", "30–44", "45–64", "65–74", "75+")}  # fmt: skip
+    n = {
+        g: sum(1 for r in rows if _age_group(int(r["S1"])) == g)
+        for g in ("18–29", "30–44", "45–64", "65–74", "75+")
+    }
     # the raw file: the youngest and the oldest group are thin, each merges with its only
     # neighbour, and the merged groups and 45–64 carry at least 20 respondents
     assert n["18–29"] < 20 and n["75+"] < 20 and n["45–64"] >= 20
@@ -175,8 +187,11 @@ def test_vrees_is_weighted_on_merged_age_groups(ctx, book):
 
 
 def test_no_group_under_ten_carries_a_number(ctx, book):
-    result = summarize(read_survey(SURVEYS / "vrees-buergerbefragung.csv"), book,
-                       official_population(ctx, "03454055"))  # fmt: skip
+    result = summarize(
+        read_survey(SURVEYS / "vrees-buergerbefragung.csv"),
+        book,
+        official_population(ctx, "03454055"),
+    )
     groups = [g for i in result.items if i.stats for gs in i.groups.values() for g in gs]
     hidden = [g for g in groups if g.suppressed]
     assert hidden and all(g.top2 != g.top2 for g in hidden)  # NaN, never the real value

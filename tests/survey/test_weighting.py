@@ -73,19 +73,41 @@ def test_kish():
 @pytest.mark.parametrize(
     "groups, margins, words",
     [
-        (None, {"sex": {"m": 4800, "w": 5200}, "age": {"<65": 7500, "65+": 1500}},
-         ["passen nicht", "'sex'", "10.000", "'age'", "9.000"]),
-        ({"sex": ["m", "w", "d"], "age": ["<65", "65+", "<65"]}, None, ["'sex'", "'d'", "1 Befragte", "keine Randsumme"]),
+        (
+            None,
+            {"sex": {"m": 4800, "w": 5200}, "age": {"<65": 7500, "65+": 1500}},
+            ["passen nicht", "'sex'", "10.000", "'age'", "9.000"],
+        ),
+        (
+            {"sex": ["m", "w", "d"], "age": ["<65", "65+", "<65"]},
+            None,
+            ["'sex'", "'d'", "1 Befragte", "keine Randsumme"],
+        ),
         ({"sex": ["m", "w", "m"], "age": ["<65"] * 3}, None, ["Leere Zelle", "'age'", "'65+'"]),
-        ({"sex": ["m", None, float("nan"), "", "w"], "age": ["<65", "65+"] * 2 + ["<65"]}, None,
-         ["'sex'", "3 Befragte ohne Wert"]),
-        ({"sex": ["m", "w"], "age": ["<65", "65+"], "bezirk": ["a", "b"]}, None, ["'bezirk'", "keine Randsummen"]),
+        (
+            {"sex": ["m", None, float("nan"), "", "w"], "age": ["<65", "65+"] * 2 + ["<65"]},
+            None,
+            ["'sex'", "3 Befragte ohne Wert"],
+        ),
+        (
+            {"sex": ["m", "w"], "age": ["<65", "65+"], "bezirk": ["a", "b"]},
+            None,
+            ["'bezirk'", "keine Randsummen"],
+        ),
         ({"sex": ["m", "w"]}, None, ["'age'", "keine solche"]),
-        ({"sex": ["m", "w"], "age": ["<65", "65+", "<65"]}, None, ["ungleich lang", "'age' 3", "'sex' 2"]),
-        (None, {"sex": {"m": 10_000, "w": 0}, "age": {"<65": 7500, "65+": 2500}}, ["'sex'", "'w'", "nicht positiv"]),
+        (
+            {"sex": ["m", "w"], "age": ["<65", "65+", "<65"]},
+            None,
+            ["ungleich lang", "'age' 3", "'sex' 2"],
+        ),
+        (
+            None,
+            {"sex": {"m": 10_000, "w": 0}, "age": {"<65": 7500, "65+": 2500}},
+            ["'sex'", "'w'", "nicht positiv"],
+        ),
         ({"sex": [], "age": []}, None, ["ohne Befragte"]),
     ],
-)  # fmt: skip
+)
 def test_refusals_name_the_variable_and_category(groups, margins, words):
     with pytest.raises(SurveyError) as err:
         rake(groups or hand_sample(), margins or SEX_AGE)
@@ -107,8 +129,10 @@ def samples(draw):
     cells = np.indices(sizes).reshape(len(sizes), -1).T
     counts = draw(st.lists(st.integers(1, 12), min_size=len(cells), max_size=len(cells)))
     names = [f"v{i}" for i in range(len(sizes))]
-    groups = {n: [f"c{cell[i]}" for cell, k in zip(cells, counts, strict=True) for _ in range(k)]
-              for i, n in enumerate(names)}  # fmt: skip
+    groups = {
+        n: [f"c{cell[i]}" for cell, k in zip(cells, counts, strict=True) for _ in range(k)]
+        for i, n in enumerate(names)
+    }
     total = draw(st.floats(100, 1e6))
     margins = {}
     for n, size in zip(names, sizes, strict=True):

@@ -21,8 +21,13 @@ RULE = SwotRule(
 
 
 def subject(own, ref):
-    return Subject("14523", "Vogtlandkreis", {"altenquotient": own},
-                   {"land": ("Sachsen", {"altenquotient": ref})}, [])  # fmt: skip
+    return Subject(
+        "14523",
+        "Vogtlandkreis",
+        {"altenquotient": own},
+        {"land": ("Sachsen", {"altenquotient": ref})},
+        [],
+    )
 
 
 def test_weakness_when_higher_is_unfavourable():

@@ -99,7 +99,10 @@ def test_markdown_shows_the_reviewed_swot(reviewed, candidates):
     assert f"- {candidates[ACCEPTED].text} _(geprüft: A. Muster, 12.03.2026; " in swot
     assert "- Adorf ist im Mittel älter als der übrige Vogtlandkreis. _(bearbeitet: " in swot
     assert f"Regeltext: „{candidates[EDITED].text}“" in swot
-    assert "- Der alte Bahnhof wird zum Bürgertreff umgebaut. _(Ergänzung aus der Werkstatt: Zukunftswerkstatt 12.03.2026" in swot  # fmt: skip
+    assert (
+        "- Der alte Bahnhof wird zum Bürgertreff umgebaut. _(Ergänzung aus der Werkstatt: Zukunftswerkstatt 12.03.2026"
+        in swot
+    )
     assert f"- **[Demo]** {candidates[SURVEY].text} _(**ungeprüft**; " in swot
     assert candidates[REJECTED].text not in swot
     rejected = section(appendix, "### Abgelehnte Aussagen", "### Entfallene Aussagen")
@@ -138,8 +141,9 @@ def set_fields(doc: str, ident: str, **fields: str) -> str:
     end = doc.index("evidence =", start)
     block = doc[start:end]
     for k, v in fields.items():
-        block = re.sub(rf"^{k} = .*$", f"{k} = {json.dumps(v, ensure_ascii=False)}", block,
-                       flags=re.M)  # fmt: skip
+        block = re.sub(
+            rf"^{k} = .*$", f"{k} = {json.dumps(v, ensure_ascii=False)}", block, flags=re.M
+        )
     return doc[:start] + block + doc[end:]
 
 
@@ -169,15 +173,35 @@ def test_verdicts_survive_a_rerun(store, registry, candidates, tmp_path):
     path = tmp_path / "adorf.toml"
     update_review(store, registry, "adorf", path)
     text = path.read_text("utf-8")
-    text = set_fields(text, ACCEPTED, status="accepted", reviewer="A. Muster",
-                      date="2026-03-12", text="ein alter Wortlaut")  # fmt: skip
-    text = set_fields(text, REJECTED, status="rejected", reviewer="B. Beispiel",
-                      date="2026-03-13", reason="passt nicht")  # fmt: skip
-    text = set_fields(text, SURVEY, status="edited", reviewer="A. Muster", date="2026-03-12",
-                      edited="Die meisten leben gern hier.")  # fmt: skip
-    path.write_text(text + '\n[[added]]\nid = "w1"\nquadrant = "Risiko"\ntext = "Der Arzt geht."\n'
-                    'source = "Zukunftswerkstatt 12.03.2026"\nreviewer = "C"\ndate = "2026-03-12"\n',
-                    "utf-8")  # fmt: skip
+    text = set_fields(
+        text,
+        ACCEPTED,
+        status="accepted",
+        reviewer="A. Muster",
+        date="2026-03-12",
+        text="ein alter Wortlaut",
+    )
+    text = set_fields(
+        text,
+        REJECTED,
+        status="rejected",
+        reviewer="B. Beispiel",
+        date="2026-03-13",
+        reason="passt nicht",
+    )
+    text = set_fields(
+        text,
+        SURVEY,
+        status="edited",
+        reviewer="A. Muster",
+        date="2026-03-12",
+        edited="Die meisten leben gern hier.",
+    )
+    path.write_text(
+        text + '\n[[added]]\nid = "w1"\nquadrant = "Risiko"\ntext = "Der Arzt geht."\n'
+        'source = "Zukunftswerkstatt 12.03.2026"\nreviewer = "C"\ndate = "2026-03-12"\n',
+        "utf-8",
+    )
     update = update_review(store, registry, "adorf", path)
     items = entries(path)
     assert items[ACCEPTED]["status"] == "accepted" and items[ACCEPTED]["reviewer"] == "A. Muster"
@@ -195,8 +219,10 @@ def test_data_update_marks_new_and_gone(store, registry, candidates, tmp_path):
     text = path.read_text("utf-8")
     start = text.index("[[item]]", text.index(f'id = "{SURVEY}"') - 20)
     text = text[:start] + text[text.index("\n[[item]]", start) + 1 :]  # as if SURVEY were new
-    text += (f'\n[[item]]\nid = "{GONE}"\nstatus = "accepted"\nreviewer = "A. Muster"\n'
-             'date = "2026-03-12"\n')  # fmt: skip
+    text += (
+        f'\n[[item]]\nid = "{GONE}"\nstatus = "accepted"\nreviewer = "A. Muster"\n'
+        'date = "2026-03-12"\n'
+    )
     path.write_text(text, "utf-8")
     update = update_review(store, registry, "adorf", path)
     items = entries(path)
@@ -218,8 +244,9 @@ GOOD = f'area = "{KEY}"\n\n[[item]]\nid = "{ACCEPTED}"\nstatus = "accepted"\nrev
 
 
 def item(**fields) -> str:
-    return "\n[[item]]\n" + "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n"
-                                    for k, v in fields.items())  # fmt: skip
+    return "\n[[item]]\n" + "".join(
+        f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()
+    )
 
 
 def added(**fields) -> str:
@@ -300,8 +327,12 @@ def test_valid_files_load(adorf, rules, tmp_path):
 
 def dwk(*args, env_cache):
     env = {**os.environ, "DWK_CACHE_DIR": str(env_cache)}
-    return subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def test_cli_writes_a_review_and_builds_with_it(store, cache_dir, tmp_path):
@@ -310,8 +341,18 @@ def test_cli_writes_a_review_and_builds_with_it(store, cache_dir, tmp_path):
     assert r.returncode == 0, r.stderr
     assert str(path) in r.stdout and "Kandidaten" in r.stdout and path.exists()
     shutil.copy(FIXTURE, path)
-    r = dwk("profile", "build", "adorf", "--reviews", str(path.parent), "--out",
-            str(tmp_path / "out"), "--format", "md,html", env_cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "profile",
+        "build",
+        "adorf",
+        "--reviews",
+        str(path.parent),
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "md,html",
+        env_cache=cache_dir,
+    )
     assert r.returncode == 0, r.stderr
     assert "Der alte Bahnhof" in (tmp_path / "out" / "adorf.md").read_text("utf-8")
 
@@ -323,8 +364,18 @@ def test_cli_broken_review_file(store, cache_dir, tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and f"{path}:11: " in r.stderr
     assert "vielleicht" in path.read_text("utf-8")  # left as it was
-    r = dwk("profile", "build", "adorf", "--reviews", str(tmp_path), "--out",
-            str(tmp_path / "out"), "--format", "md,html", env_cache=cache_dir)  # fmt: skip
+    r = dwk(
+        "profile",
+        "build",
+        "adorf",
+        "--reviews",
+        str(tmp_path),
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "md,html",
+        env_cache=cache_dir,
+    )
     assert r.returncode == 1
     assert r.stderr.strip().count("\n") == 0
     assert r.stderr.startswith(f"fehlgeschlagen: adorf: {path}:11: ")

@@ -69,9 +69,21 @@ def test_cli_refuses_a_review_with_an_item_of_another_level(store, cache_dir, tm
     path = tmp_path / "adorf.toml"
     path.write_text(GOOD + f'\n[[item]]\nid = "{ident}"\n', "utf-8")
     env = {**os.environ, "DWK_CACHE_DIR": str(cache_dir)}
-    r = subprocess.run([sys.executable, "-c", "from dwk.cli import main; main()", "swot",
-                        "review", "adorf", "--file", str(path)],
-                       capture_output=True, text=True, env=env)  # fmt: skip
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dwk.cli import main; main()",
+            "swot",
+            "review",
+            "adorf",
+            "--file",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().count("\n") == 0 and f"{path}:7: unbekannte SWOT-Aussage" in r.stderr
 

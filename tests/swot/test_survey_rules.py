@@ -14,8 +14,21 @@ LOW = SwotRule("gering", "survey", "top2", "absolut", 40.0, "nur {value} %: {lab
 
 
 def obs(value, low, high, n=200, polarity="zustimmung_guenstig", uncertain=False):
-    return SurveyObservation("lo_gern", "Ich lebe gern hier.", "Leben im Ort", polarity, value,
-                             low, high, n, uncertain, "Befragung", "2026", "Quelle", True)  # fmt: skip
+    return SurveyObservation(
+        "lo_gern",
+        "Ich lebe gern hier.",
+        "Leben im Ort",
+        polarity,
+        value,
+        low,
+        high,
+        n,
+        uncertain,
+        "Befragung",
+        "2026",
+        "Quelle",
+        True,
+    )
 
 
 def test_high_agreement_with_a_favourable_item_is_a_strength():
@@ -64,15 +77,19 @@ def test_broken_survey_rules(tmp_path, rule, message):
     path = tmp_path / "rules.toml"
     path.write_text(
         f'[[rule]]\nid = "r"\n{rule}\ncomparison = "absolut"\nthreshold = 60.0\n'
-        'template = "{value} %"\n', "utf-8",
-    )  # fmt: skip
+        'template = "{value} %"\n',
+        "utf-8",
+    )
     with pytest.raises(ConfigError, match=message):
         load_rules(frozenset({"status", "survey"}), {"altenquotient"}, path)
 
 
 def test_survey_placeholders_only_in_survey_rules(tmp_path):
     path = tmp_path / "rules.toml"
-    path.write_text('[[rule]]\nid = "r"\nkind = "status"\nindicator = "altenquotient"\n'
-                    'comparison = "land"\nthreshold = 1.0\ntemplate = "{n}"\n', "utf-8")  # fmt: skip
+    path.write_text(
+        '[[rule]]\nid = "r"\nkind = "status"\nindicator = "altenquotient"\n'
+        'comparison = "land"\nthreshold = 1.0\ntemplate = "{n}"\n',
+        "utf-8",
+    )
     with pytest.raises(ConfigError, match="unbekannte Platzhalter n"):
         load_rules(frozenset({"status", "survey"}), {"altenquotient"}, path)

@@ -33,7 +33,9 @@ def check_response_ids(raw: RawSurvey) -> RawSurvey:
             raise InputError(
                 f"Antwort-ID {column} = {value} doppelt (zuerst in Zeile {first[value]}): "
                 "jeder Datensatz darf nur einmal vorkommen",
-                file=raw.path, line=line, column=raw.positions.get(column),
-            )  # fmt: skip
+                file=raw.path,
+                line=line,
+                column=raw.positions.get(column),
+            )
         first[value] = line
     return raw

@@ -118,9 +118,19 @@ def cell_warnings(flags: dict[str, int], thousands: int = 0, sentinels: int = 0)
     """One counted German line per kind of handled cell, in a fixed order."""
     out = [counted(flags[f], one, many) for f, one, many in _NOTES if flags.get(f)]
     if thousands:
-        out.append(counted(thousands, "Zahl mit Tausendertrennzeichen gelesen (216.253 = 216253)",
-                           "Zahlen mit Tausendertrennzeichen gelesen (216.253 = 216253)"))  # fmt: skip
+        out.append(
+            counted(
+                thousands,
+                "Zahl mit Tausendertrennzeichen gelesen (216.253 = 216253)",
+                "Zahlen mit Tausendertrennzeichen gelesen (216.253 = 216253)",
+            )
+        )
     if sentinels:
-        out.append(counted(sentinels, "Regionalatlas-Platzhalter als Zeichen gelesen (5555555555 = .)",
-                           "Regionalatlas-Platzhalter als Zeichen gelesen (5555555555 = .)"))  # fmt: skip
+        out.append(
+            counted(
+                sentinels,
+                "Regionalatlas-Platzhalter als Zeichen gelesen (5555555555 = .)",
+                "Regionalatlas-Platzhalter als Zeichen gelesen (5555555555 = .)",
+            )
+        )
     return out

@@ -109,9 +109,11 @@ def _record(
     period = labels.period(row["time"].strip())
     if not period:
         raise InputError(
-            f"keine Zeitangabe: {row['time']!r}", file=path, line=line,
+            f"keine Zeitangabe: {row['time']!r}",
+            file=path,
+            line=line,
             column=fields.index("time") + 1,
-        )  # fmt: skip
+        )
     rec = {
         "table": row["statistics_code"].strip(),
         "title": row["statistics_label"].strip(),

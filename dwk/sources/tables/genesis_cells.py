@@ -203,16 +203,31 @@ def _line_warnings(rows: _Rows, dropped: int) -> list[str]:
     if rows.blank:
         out.append(counted(rows.blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
     if rows.stray:
-        out.append(counted(rows.stray, "Textzeile ohne Werte zwischen den Daten übersprungen",
-                           "Textzeilen ohne Werte zwischen den Daten übersprungen"))  # fmt: skip
+        out.append(
+            counted(
+                rows.stray,
+                "Textzeile ohne Werte zwischen den Daten übersprungen",
+                "Textzeilen ohne Werte zwischen den Daten übersprungen",
+            )
+        )
     if rows.footer_lines:
-        out.append(counted(rows.footer_lines, "Fußzeile übersprungen (Fußnoten, ©, Stand)",
-                           "Fußzeilen übersprungen (Fußnoten, ©, Stand)"))  # fmt: skip
+        out.append(
+            counted(
+                rows.footer_lines,
+                "Fußzeile übersprungen (Fußnoten, ©, Stand)",
+                "Fußzeilen übersprungen (Fußnoten, ©, Stand)",
+            )
+        )
     else:
         out.append("keine Fußzeile mit © und Stand: Datei womöglich unvollständig")
     if dropped:
-        out.append(counted(dropped, "Zelle weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)",
-                           "Zellen weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)"))  # fmt: skip
+        out.append(
+            counted(
+                dropped,
+                "Zelle weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)",
+                "Zellen weggelassen: Gebiet im Zeitraum nur mit „-“ (bestand nicht)",
+            )
+        )
     return out
 
 

@@ -101,17 +101,36 @@ def read_gv(
                 col = fields.index(column) + 1
                 raise InputError(str(exc), file=path, line=line, column=col) from None
             records.append(
-                (key, row["gemeindename"].strip(), variable, sex, unit, value,
-                 "" if raw else "empty", line, fields.index(column) + 1)
-            )  # fmt: skip
+                (
+                    key,
+                    row["gemeindename"].strip(),
+                    variable,
+                    sex,
+                    unit,
+                    value,
+                    "" if raw else "empty",
+                    line,
+                    fields.index(column) + 1,
+                )
+            )
         for column, variable in _CODES:
             # the kind (Textkennzeichen 63 = Stadt …) and the degree of urbanisation; older
             # extracts without these columns simply give none
             raw = (row.get(column) or "").strip()
             if raw.isdigit():
                 unit = "Textkennzeichen" if variable == KIND else "Schlüssel"
-                records.append((key, row["gemeindename"].strip(), variable, "total", unit,
-                                float(raw), "", line))  # fmt: skip
+                records.append(
+                    (
+                        key,
+                        row["gemeindename"].strip(),
+                        variable,
+                        "total",
+                        unit,
+                        float(raw),
+                        "",
+                        line,
+                    )
+                )
     if not records:
         raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
     frame = pd.DataFrame.from_records(
@@ -153,8 +172,11 @@ def read_gv(
         notes.append(counted(rows.blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
     if skipped:
         notes.append(
-            counted(skipped, "Zeile für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
-                    "Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)")
-        )  # fmt: skip
+            counted(
+                skipped,
+                "Zeile für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
+                "Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
+            )
+        )
     meta.warnings = notes + cell_warnings(dict(Counter(frame["flag"])))
     return meta, frame

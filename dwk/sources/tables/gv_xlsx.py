@@ -255,22 +255,35 @@ def _cells(
         columns=["area_key", "area_name", "variable", "sex", "unit", "value", "flag", "line"],
     )
     frame = frame.assign(
-        source_key=frame["area_key"], level="gemeinde", age="total", period=period,
-        year=int(period[:4]), table=CODE, source=path.name,
-    )  # fmt: skip
+        source_key=frame["area_key"],
+        level="gemeinde",
+        age="total",
+        period=period,
+        year=int(period[:4]),
+        table=CODE,
+        source=path.name,
+    )
     frame["year"] = frame["year"].astype("int16")
     notes = []
     if blank:
         notes.append(counted(blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
     if skipped:
         notes.append(
-            counted(skipped, "Zeile für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
-                    "Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)")
-        )  # fmt: skip
+            counted(
+                skipped,
+                "Zeile für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
+                "Zeilen für Land, Bezirk, Region, Kreis oder Verband übersprungen (Satzart 10–50)",
+            )
+        )
     if footer_at is not None:
         n = len(rows) - footer_at
-        notes.append(counted(n, "Fußzeile übersprungen (Quelle, Fußnoten, ©)",
-                             "Fußzeilen übersprungen (Quelle, Fußnoten, ©)"))  # fmt: skip
+        notes.append(
+            counted(
+                n,
+                "Fußzeile übersprungen (Quelle, Fußnoten, ©)",
+                "Fußzeilen übersprungen (Quelle, Fußnoten, ©)",
+            )
+        )
     return frame, notes
 
 

@@ -60,8 +60,12 @@ def load(data_file: Path) -> Sidecar | None:
         if key == "basis":
             continue
         if key not in _TEXT_KEYS:
-            raise _error(path, text, key, f"unbekannter Schlüssel {key!r} (bekannt: "
-                         f"{', '.join(_TEXT_KEYS)}, basis)")  # fmt: skip
+            raise _error(
+                path,
+                text,
+                key,
+                f"unbekannter Schlüssel {key!r} (bekannt: {', '.join(_TEXT_KEYS)}, basis)",
+            )
         if not isinstance(value, str) or not value.strip():
             raise _error(path, text, key, f"{key} muss ein nicht leerer Text sein")
         values[key] = value.strip()
@@ -74,8 +78,12 @@ def load(data_file: Path) -> Sidecar | None:
         if period(p) != p:
             raise _error(path, text, p, f"Zeitraum {p!r} nicht in ISO-Form (2022-12-31, 2022)")
         if b not in BASES or not b:
-            raise _error(path, text, p, f"unbekannte Basis {b!r} (bekannt: "
-                         f"{', '.join(x for x in BASES if x)})")  # fmt: skip
+            raise _error(
+                path,
+                text,
+                p,
+                f"unbekannte Basis {b!r} (bekannt: {', '.join(x for x in BASES if x)})",
+            )
     return Sidecar(path=path, basis=dict(basis), **values)
 
 

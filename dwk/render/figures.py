@@ -1,0 +1,34 @@
+"""A report figure as the templates take it: the SVG, its caption, its source line with the
+tables' own © lines, and its numbers for the hover title and the CSV beside the report."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from dwk.render.chart_data import ChartData, titled
+from dwk.report.build import Profile
+
+__all__ = ["figure"]
+
+
+def figure(
+    p: Profile,
+    name: str,
+    svg: str,
+    tables: str,
+    when: str,
+    caption: str,
+    data: ChartData | None = None,
+) -> dict:
+    """A chart with its source line (the tables, their Stichtag and the © line each states) and
+    its numbers (`data`: in the SVG's hover title and, by the build, as a CSV file)."""
+    codes = [c.strip() for c in tables.split(",") if c.strip()]
+    rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
+    return {
+        "id": name,
+        "svg": Markup(titled(svg, data)),
+        "caption": caption,
+        "data": data,
+        "source": f"Tabelle {', '.join(codes)}, {when}",
+        "attribution": "; ".join(rights),
+    }
