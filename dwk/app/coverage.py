@@ -107,6 +107,9 @@ def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]
 def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]:
     keys, year = _latest_keys(store, GEMEINDEN, "gemeinde")
     gv = store.table(GEMEINDEVERZEICHNIS)
+    edition = str(gv["period"].astype(str).max())  # the newest Gemeindeverzeichnis
+    gv = gv.loc[gv["period"].astype(str) == edition]
+    stand = f"{edition[8:10]}.{edition[5:7]}.{edition[:4]}"
     listed = {str(k) for k in gv["area_key"].unique()}
     names = dict(zip(gv["area_key"].astype(str), gv["area_name"].astype(str), strict=True))
     successor = {o: c for c in registry.changes if c.level == "gemeinde" for o in c.old}
@@ -122,9 +125,9 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 registry.names[(key, "gemeinde")],
                 key[:2],
                 True,
-                f"Schlüssel im Gemeindeverzeichnis 31.12.2019 nicht mehr vorhanden "
+                f"Schlüssel im Gemeindeverzeichnis {stand} nicht mehr vorhanden "
                 f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
-                f"ohne Fläche 2019 und Zensus 2022",
+                f"ohne Fläche des Gemeindeverzeichnisses und Zensus 2022",
             )
         )
     people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
@@ -133,7 +136,7 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
         why = (
             f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
             if key in inhabited
-            else "im Gemeindeverzeichnis 31.12.2019 ohne Einwohner (gemeindefreies Gebiet)"
+            else f"im Gemeindeverzeichnis {stand} ohne Einwohner (gemeindefreies Gebiet)"
         )
         notes.append(
             KeyNote(

@@ -12,4 +12,8 @@ SUFFIX = "-kurzprofil"
 
 def render_kurzprofil(p: Profile) -> str:
     """Self-contained HTML of the Kurzprofil, meant for `html_to_pdf`."""
-    return environment(True).get_template("kurzprofil.html.j2").render(**page_context(p, True))
+    return (
+        environment(True)
+        .get_template("kurzprofil.html.j2")
+        .render(**{**page_context(p, True), "kurzprofil": True})
+    )

@@ -332,6 +332,7 @@ def page_context(p: Profile, with_charts: bool) -> dict:
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
         "maps": profile_maps(p) if with_charts else [],
+        "kurzprofil": False,
         "geometry_attribution": GEOMETRY_ATTRIBUTION,
         "outlook_charts": _outlook_charts(p) if with_charts else [],
         "dynamics_charts": _dynamics_charts(p) if with_charts else [],

@@ -18,11 +18,13 @@ pytestmark = pytest.mark.slow
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 
 
-def _raw_kreise_2020() -> set[str]:
-    """Kreis keys with a population on 31.12.2020, read from the raw file with the csv module."""
-    with (RAW / "untergeekDE-scrape-covid19" / "12411-0015.csv").open(encoding="latin-1") as fh:
+def _raw_kreise_2024() -> set[str]:
+    """Kreis keys with a population on 31.12.2024 (the last value column, read with the csv
+    module from 12411-0015_kreise_2020-2024.csv: 'key;name;2020;e;…;2024;e')."""
+    path = RAW / "cartogram-12411-0015" / "12411-0015_kreise_2020-2024.csv"
+    with path.open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
-    return {r[0] for r in rows if re.fullmatch(r"\d{5}", r[0]) and r[6].isdigit()}
+    return {r[0] for r in rows if re.fullmatch(r"\d{5}", r[0]) and r[10].isdigit()}
 
 
 def _raw_plain_gemeinden() -> set[str]:
@@ -39,22 +41,20 @@ def _raw_plain_gemeinden() -> set[str]:
 
 
 def _raw_gemeindeverzeichnis() -> dict[str, int]:
-    """Gemeinde keys of the Gemeindeverzeichnis 31.12.2019 (record type 60) and their
-    population, read by hand."""
-    path = RAW / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv"
-    with path.open(encoding="utf-8-sig") as fh:
-        return {
-            r["land"] + r["rb"] + r["kreis"] + r["gemeinde"]: int(
-                r["bevoelkerung"].replace(" ", "")
-            )
-            for r in csv.DictReader(fh)
-            if r["satzart"] == "60"
-        }
+    """Gemeinde keys of the newest Gemeindeverzeichnis, 31.12.2023 (XLSX, Satzart 60), and their
+    population, read with openpyxl (e.g. row 14317: '60','63','14','5','23','0010','010',
+    'Adorf/Vogtl., Stadt', 42.97, 4694)."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(RAW / "destatis-gv-2023" / "31122023_Auszug_GV.xlsx",
+                                   read_only=True).worksheets[1]  # fmt: skip
+    return {r[2] + r[3] + r[4] + r[6]: int(r[9] or 0) for r in sheet.iter_rows(values_only=True)
+            if r and r[0] == "60"}  # fmt: skip
 
 
-def test_kreise_are_those_of_2020_and_the_merged_ones_are_listed(store, registry):
+def test_kreise_are_those_of_the_newest_stichtag_and_the_merged_ones_are_listed(store, registry):
     cov = coverage(store, registry, "kreis")
-    assert {a.key for a in cov.areas} == _raw_kreise_2020() and len(cov.areas) == 401
+    assert {a.key for a in cov.areas} == _raw_kreise_2024() and len(cov.areas) == 400
     assert [a.slug for a in cov.areas if a.is_member] == [
         "dithmarschen",
         "emsland",
@@ -63,7 +63,8 @@ def test_kreise_are_those_of_2020_and_the_merged_ones_are_listed(store, registry
         "saarbruecken",
     ]
     notes = {n.key: n for n in cov.key_notes}
-    assert sorted(notes) == ["03152", "03156", "03159"]
+    assert sorted(notes) == ["03152", "03156", "03159", "16056"]
+    assert "aufgegangen in 16063 (2021-07-01" in notes["16056"].note  # Eisenach
     assert not notes["03152"].profiled and "aufgegangen in 03159 (2016-11-01" in notes["03152"].note
     assert notes["03159"].profiled and "03159" in {a.key for a in cov.areas}
     assert len(cov.lands) == 16 and cov.land_folder("01") == "01-schleswig-holstein"
@@ -77,16 +78,16 @@ def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
     assert len(present) == 8053 and present <= keys
     gone = [n for n in cov.key_notes if n.profiled]
     new = [n for n in cov.key_notes if not n.profiled]
-    # Gemeinden of 2015 whose key is not in the Gemeindeverzeichnis of 31.12.2019 (mergers)
+    # Gemeinden of 2015 whose key is not in the newest Gemeindeverzeichnis (mergers)
     listed = _raw_gemeindeverzeichnis()
-    assert {n.key for n in gone} == keys - listed.keys() and len(gone) == 438
-    assert {n.key for n in new} == listed.keys() - keys and len(new) == 293
+    assert {n.key for n in gone} == keys - listed.keys() and len(gone) == 464
+    assert {n.key for n in new} == listed.keys() - keys and len(new) == 296
     empty = {n.key for n in new if "ohne Einwohner (gemeindefreies Gebiet)" in n.note}
-    assert empty == {k for k in listed.keys() - keys if listed[k] == 0} and len(empty) == 206
+    assert empty == {k for k in listed.keys() - keys if listed[k] == 0} and len(empty) == 204
     brebel = next(n for n in gone if n.key == "01059014")
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
     saar = coverage(store, registry, "gemeinde", land="10")
-    # the Saarland's 52 Gemeinden did not change between 2015 and 2019 (beside them the
+    # the Saarland's 52 Gemeinden did not change between 2015 and 2023 (beside them the
     # Gemeindeverzeichnis lists one uninhabited gemeindefreies Gebiet)
     assert {a.key for a in saar.areas} == {k for k, n in listed.items() if k[:2] == "10" and n}
     assert len(saar.areas) == 52 and set(saar.lands) == {"10"}

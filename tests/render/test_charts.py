@@ -23,6 +23,7 @@ from dwk.render.comparison_charts import small_pyramids_svg
 from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.projection_charts import BAND_LABEL, projection_fan_svg
 from dwk.render.survey_charts import XLABEL, likert_svg
+from dwk.render.text_metrics import wrap
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 AREA = PALETTE["area"]
@@ -192,7 +193,7 @@ def test_coordinates_have_two_fixed_decimals():
 def test_text_width_estimate_for_dejavu_sans():
     assert svgmod.text_width("0", 10) == pytest.approx(6.36)
     assert svgmod.text_width("Männer", 8, bold=True) > svgmod.text_width("Männer", 8)
-    assert svgmod.wrap("eins zwei drei vier", svgmod.text_width("eins zwei", 8)) == [
+    assert wrap("eins zwei drei vier", svgmod.text_width("eins zwei", 8)) == [
         "eins zwei",
         "drei vier",
     ]
