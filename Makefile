@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` builds the members' profiles, `make test` runs
 # every test. `make check` is the fast tier to run while working (lint, the import layers and
-# the tests not marked slow or browser). All create .venv if it is missing and install the
-# project into it.
+# the tests not marked slow or browser; it keeps the test store in .cache/test between runs).
+# All create .venv if it is missing and install the project into it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +25,7 @@ test: $(BIN)/python
 check: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -q -m "not slow and not browser" -n 2
+	DWK_TEST_CACHE=.cache/test $(BIN)/python -m pytest -q -m "not slow and not browser" -n 2
 
 lint: $(BIN)/python
 	$(BIN)/ruff check dwk tests benchmarks scripts
@@ -34,7 +34,7 @@ lint: $(BIN)/python
 	$(BIN)/python scripts/check_house.py
 
 clean:
-	rm -rf out
+	rm -rf out .cache
 
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

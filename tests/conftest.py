@@ -1,12 +1,16 @@
 """One store for the whole session, built from the shipped data/raw into a temporary cache.
 
-Under pytest-xdist (`make check`) the workers share one cache: the first builds the store
-under a file lock, the others wait and read it."""
+Under pytest-xdist the workers share one cache: the first builds the store under a file lock,
+the others wait and read it. `DWK_TEST_CACHE` (set by `make check`) names a folder that keeps
+the store and its derived values between runs: the store checks every raw file's hash and
+every Parquet file at open and rebuilds what changed, so a kept cache is never stale; `make
+test` and CI always start from an empty one."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,9 @@ import pytest
 def cache_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
     shared = hasattr(request.config, "workerinput")  # an xdist worker
     root = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    if os.environ.get("DWK_TEST_CACHE"):
+        root = Path(os.environ["DWK_TEST_CACHE"]).resolve()
+        root.mkdir(parents=True, exist_ok=True)
     path = root / "dwk-cache"
     old = os.environ.get("DWK_CACHE_DIR")
     os.environ["DWK_CACHE_DIR"] = str(path)
