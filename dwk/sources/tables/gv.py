@@ -129,6 +129,7 @@ def read_gv(
                         float(raw),
                         "",
                         line,
+                        fields.index(column) + 1,
                     )
                 )
     if not records:
