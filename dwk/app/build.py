@@ -19,7 +19,13 @@ from dwk.indicators.catalogue import IndicatorDef, load_catalogue
 from dwk.inputs.context import Context
 from dwk.projection.outlook import load_groups
 from dwk.render.chart_data import FOLDER as DATA_FOLDER
-from dwk.render.profile import chart_csvs, render_html, render_index, render_markdown
+from dwk.render.profile import (
+    chart_csvs,
+    page_context,
+    render_html,
+    render_index,
+    render_markdown,
+)
 from dwk.render.profile_json import render_json
 from dwk.report.build import Profile, build_profile
 from dwk.store import Store
@@ -138,12 +144,13 @@ class ReportBuilder:
         files = {}
         if "md" in self.formats:
             files[f"{area.slug}.md"] = render_markdown(profile)
+        page = page_context(profile, True) if "html" in self.formats else None  # charts once
         if "html" in self.formats:
-            files[f"{area.slug}.html"] = render_html(profile)
+            files[f"{area.slug}.html"] = render_html(profile, page)
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
         if "html" in self.formats:  # the charts' numbers, linked from the HTML
-            for name, text in chart_csvs(profile).items():
+            for name, text in chart_csvs(profile, page).items():
                 files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
         targets = [_target(out_dir, name) for name in files]
         commit_files(out_dir, area.slug, {n: t.encode("utf-8") for n, t in files.items()})

@@ -45,7 +45,12 @@ class Context:
 
     def __post_init__(self) -> None:
         self._derived = DerivedCache(self.store, enabled=self.persist)
-        self.single_years = SingleYears(self.store, self.age, self._life_standard)
+        self.single_years = SingleYears(
+            self.store,
+            self.age,
+            self._life_standard,
+            lambda: self.age_tables().get(inputs.SINGLE_YEARS, []),
+        )
 
     def _life_standard(self, sex: str):
         return self.lookup(("life_standard", sex), lambda: life_table_standard(self.store, sex))

@@ -32,10 +32,12 @@ class SingleYears:
         store: Store,
         age: Callable[[str, int], inputs.AgeData | None],
         life: Callable[[str], np.ndarray] | None = None,
+        single_years: Callable[[], list[int]] | None = None,
     ) -> None:
         self.store = store
         self._age = age
         self._life_of = life or (lambda sex: life_table_standard(store, sex))
+        self._single_years = single_years or (lambda: _years_of(store, inputs.SINGLE_YEARS))
         self._life: dict[str, np.ndarray] = {}
         self._standard_years: dict[int, int | None] = {}
         self._cache: dict[tuple[str, int, str, str], np.ndarray | None] = {}
@@ -91,18 +93,7 @@ class SingleYears:
         holds (the shape of the ages within a group changes slowly; a later download of the
         group table must not lose its mean age for want of single years)."""
         if year not in self._standard_years:
-            f = (
-                self.store.table(inputs.SINGLE_YEARS)
-                if inputs.SINGLE_YEARS in self.store.tables()
-                else None
-            )
-            have = (
-                sorted(
-                    {int(p[:4]) for p in f["period"].astype(str).unique() if p.endswith("12-31")}
-                )
-                if f is not None
-                else []
-            )
+            have = self._single_years()
             earlier = [y for y in have if y <= year]
             self._standard_years[year] = earlier[-1] if earlier else (have[0] if have else None)
         chosen = self._standard_years[year]
@@ -160,3 +151,11 @@ def _split_old_age_many(counts: np.ndarray, bands: list, standard: np.ndarray) -
         if split is not None:
             split[:KEEP] = h
     return out
+
+
+def _years_of(store: Store, table: str) -> list[int]:
+    """The years of `table`'s 31.12. Stichtage in the store (none without the table)."""
+    if table not in store.tables():
+        return []
+    periods = store.table(table)["period"].astype(str).unique()
+    return sorted({int(p[:4]) for p in periods if p.endswith("12-31")})

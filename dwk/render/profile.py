@@ -344,15 +344,15 @@ def page_context(p: Profile, with_charts: bool) -> dict:
     }
 
 
-def render_html(p: Profile) -> str:
-    return add_contents(
-        environment(True).get_template("profile.html.j2").render(**page_context(p, True))
-    )
+def render_html(p: Profile, context: dict | None = None) -> str:
+    """The HTML page; `context`: `page_context(p, True)` where the caller has it already."""
+    context = context or page_context(p, True)
+    return add_contents(environment(True).get_template("profile.html.j2").render(**context))
 
 
-def chart_csvs(p: Profile) -> dict[str, str]:
+def chart_csvs(p: Profile, context: dict | None = None) -> dict[str, str]:
     """`<chart id>.csv` → the chart's numbers, for `<slug>-daten/` beside the HTML report."""
-    c = page_context(p, True)
+    c = context or page_context(p, True)
     survey = [f for s in c["survey_charts"] for charts in s.values() for f in charts]
     return chart_files(c["charts"] + c["dynamics_charts"] + c["outlook_charts"] + survey)
 
