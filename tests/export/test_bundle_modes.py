@@ -8,6 +8,8 @@ import stat
 
 import pytest
 
+pytestmark = pytest.mark.slow  # renders PDFs or whole meeting bundles
+
 
 @pytest.mark.parametrize("umask, folders, files", [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)])
 def test_bundle_modes_follow_the_umask(tmp_path, monkeypatch, umask, folders, files):

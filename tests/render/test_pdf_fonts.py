@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # renders PDFs or whole meeting bundles
+
 FONT = re.compile(r"^[A-Z]{6}\+dwk-DejaVu-Sans(-Bold)?(-Italic)?$")
 # Every face a report can ask for: bold, italic, monospace, an SVG chart's text, the page's
 # margin boxes, and characters beyond Latin-1 („ “ – … ▲ ▼ ≥).

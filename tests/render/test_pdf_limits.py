@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # renders PDFs or whole meeting bundles
+
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "reviews" / "adorf.toml"
 # tests/fixtures/reviews/adorf.toml: reason = "Der Vergleich mit Großstädten sagt für Adorf wenig."
 SHORT = "Der Vergleich mit Großstädten sagt für Adorf wenig."
