@@ -134,30 +134,7 @@ def read_gv(
                 )
     if not records:
         raise InputError("Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)", file=path)
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=[
-            "area_key",
-            "area_name",
-            "variable",
-            "sex",
-            "unit",
-            "value",
-            "flag",
-            "line",
-            "column",
-        ],
-    )
-    frame = frame.assign(
-        source_key=frame["area_key"],
-        level="gemeinde",
-        age="total",
-        period=period,
-        year=int(period[:4]),
-        table=CODE,
-        source=path.name,
-    )
-    frame["year"] = frame["year"].astype("int16")
+    frame = gemeinde_frame(records, period, path)
     meta = TableMeta(
         code=CODE,
         title="Gemeindeverzeichnis: Gemeinden mit ausgewählten Merkmalen, 4. Quartal",
@@ -181,3 +158,23 @@ def read_gv(
         )
     meta.warnings = notes + cell_warnings(dict(Counter(frame["flag"])))
     return meta, frame
+
+
+RECORD = ["area_key", "area_name", "variable", "sex", "unit", "value", "flag", "line", "column"]
+
+
+def gemeinde_frame(records: list[tuple], period: str, path: Path) -> pd.DataFrame:
+    """The tidy cells of a Gemeindeverzeichnis (CSV or XLSX) from its records (`RECORD`: one
+    per Gemeinde and value, with the line and column it stands in)."""
+    frame = pd.DataFrame.from_records(records, columns=RECORD)
+    frame = frame.assign(
+        source_key=frame["area_key"],
+        level="gemeinde",
+        age="total",
+        period=period,
+        year=int(period[:4]),
+        table=CODE,
+        source=path.name,
+    )
+    frame["year"] = frame["year"].astype("int16")
+    return frame

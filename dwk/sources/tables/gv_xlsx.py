@@ -24,7 +24,7 @@ import pandas as pd
 from dwk.core.errors import InputError
 from dwk.sources.tables import keys as keymod
 from dwk.sources.tables.cells import CellError, cell_warnings, counted, parse_number
-from dwk.sources.tables.gv import CODE, SATZARTEN, VALUES
+from dwk.sources.tables.gv import CODE, SATZARTEN, VALUES, gemeinde_frame
 from dwk.sources.tables.meta import TableMeta
 
 GEMEINDEART = {
@@ -238,11 +238,13 @@ def _cells(
         name = text(row, "gemeindename")
         for column, variable, sex, unit, _ in VALUES:
             value, flag = _number(path, sheet, line, cols[column], row, "decimal")
-            records.append((key, name, variable, sex, unit, value, flag, line))
+            records.append((key, name, variable, sex, unit, value, flag, line, cols[column] + 1))
         for column, variable, unit, kind in _EXTRAS:
             if column in cols:
                 value, flag = _number(path, sheet, line, cols[column], row, kind)
-                records.append((key, name, variable, "total", unit, value, flag, line))
+                records.append(
+                    (key, name, variable, "total", unit, value, flag, line, cols[column] + 1)
+                )
     if not records:
         raise InputError(
             _where(sheet, head + 3, 1) + "Gemeindeverzeichnis ohne Gemeindezeilen (Satzart 60)",
@@ -250,20 +252,7 @@ def _cells(
         )
     if footer_at is not None:
         meta.footnotes += [str(r[0]).strip() for r in rows[footer_at:] if r and r[0]]
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=["area_key", "area_name", "variable", "sex", "unit", "value", "flag", "line"],
-    )
-    frame = frame.assign(
-        source_key=frame["area_key"],
-        level="gemeinde",
-        age="total",
-        period=period,
-        year=int(period[:4]),
-        table=CODE,
-        source=path.name,
-    )
-    frame["year"] = frame["year"].astype("int16")
+    frame = gemeinde_frame(records, period, path)
     notes = []
     if blank:
         notes.append(counted(blank, "Leerzeile übersprungen", "Leerzeilen übersprungen"))
