@@ -40,7 +40,7 @@ def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
 
     def build() -> dict[str, inputs.AgeData]:
         found: dict[str, inputs.AgeData] = {}
-        for table, years in _age_tables(ctx).items():
+        for table, years in ctx.age_tables().items():
             data = ctx.age(table, year) if year in years else None
             for k in data.row if data is not None else ():
                 found.setdefault(k, data)
@@ -54,13 +54,9 @@ def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
     return _age_sources(ctx, year).get(key)
 
 
-def _age_tables(ctx: Context) -> dict[str, list[int]]:
-    return ctx.age_tables()
-
-
 def age_years(ctx: Context, key: str) -> list[int]:
     """Years with an age table for `key`."""
-    years = sorted({y for ys in _age_tables(ctx).values() for y in ys})
+    years = sorted({y for ys in ctx.age_tables().values() for y in ys})
     return [y for y in years if key in _age_sources(ctx, y)]
 
 

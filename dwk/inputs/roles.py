@@ -26,7 +26,7 @@ class Role:
 
 
 @dataclass(frozen=True)
-class Registry:
+class Roles:
     roles: dict[str, Role]
 
 
@@ -38,7 +38,7 @@ ROLE: Schema = {
 
 
 @cache
-def load_roles(path: Path | None = None) -> Registry:
+def load_roles(path: Path | None = None) -> Roles:
     path = path or paths.data_dir() / "roles.toml"
     raw, lines = load(path)
     roles: dict[str, Role] = {}
@@ -52,7 +52,7 @@ def load_roles(path: Path | None = None) -> Registry:
             tuple(fields["tables"]),
             tuple(fields.get("levels", ())),
         )
-    return Registry(roles)
+    return Roles(roles)
 
 
 def role(name: str) -> Role:
