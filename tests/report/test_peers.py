@@ -3,7 +3,9 @@ Grad der Verstädterung, same part of Germany — and shows median, range and co
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import statistics
 
 import pytest
@@ -89,9 +91,24 @@ def test_a_small_group_is_widened_and_says_so(store, registry, ctx, catalogue):
     emsland = registry.resolve("emsland")
     g = peer_group(ctx, registry, emsland, [d for d in catalogue if d.id == "bevoelkerung"])
     # fewer than five Kreise of 250.000–500.000 people below 150 Ew./km² in the north, so the
-    # group is widened to Germany, where four are left on 31.12.2024 (12411-0015_kreise_2020-
-    # 2024.csv; areas of 11111-01-01-4): Rendsburg-Eckernförde 278058, Hochsauerlandkreis
-    # 260843 / 1960,17 km², Mittelsachsen 296431 / 2116,85 km², Bautzen 292608 / 2395,61 km²
+    # group is widened to Germany: every Kreis with its 31.12.2024 population
+    # (12411-0015_kreise_2020-2024.csv, last value column) in that class and, over its area of
+    # 31.12.2018 (mmelchger-covid19-1092/11111-01-01-4.csv), below 150 Ew./km² (data/peers.toml)
+    pop, area = {}, {}
+    path = RAW / "cartogram-12411-0015" / "12411-0015_kreise_2020-2024.csv"
+    with path.open(encoding="utf-8") as f:
+        for r in csv.reader(f, delimiter=";"):
+            if r and re.fullmatch(r"\d{5}", r[0]) and r[10].isdigit():
+                pop[r[0]] = int(r[10])
+    with (RAW / "mmelchger-covid19-1092" / "11111-01-01-4.csv").open(encoding="latin-1") as f:
+        for r in csv.reader(f, delimiter=";"):
+            if len(r) > 3 and re.fullmatch(r"\d{5}", r[1]) and r[3].strip() not in ("-", "."):
+                area[r[1]] = float(r[3].replace(",", "."))
+    expected = sorted(
+        k
+        for k, n in pop.items()
+        if 250_000 <= n < 500_000 and k in area and n / area[k] < 150 and k != "03454"
+    )
     assert g.widened and g.region == "" and g.label.endswith("ganz Deutschland")
-    assert g.keys == ("01058", "05958", "14522", "14625")
+    assert sorted(g.keys) == expected and len(expected) == 4
     assert "Bevölkerungsdichte" in g.urbanisation_source
