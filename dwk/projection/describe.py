@@ -13,6 +13,7 @@ from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg
+from dwk.projection.frame import load_frame
 
 if TYPE_CHECKING:
     from dwk.projection.model import Projection
@@ -47,6 +48,9 @@ def describe(
         else "die 17 Altersgruppen entlang der Einzeljahre des eigenen Kreises verteilt"
     )
     period = tables["male"].period
+    frame = load_frame()
+    main = frame.variants["main"]
+    src = frame.source
     return [
         Assumption(
             "Basis",
@@ -57,8 +61,12 @@ def describe(
         Assumption(
             "Sterblichkeit",
             f"Sterbetafel Deutschland {period} (Lebenserwartung bei Geburt: Männer "
-            f"{format_de(tables['male'].e0, 1)}, Frauen {format_de(tables['female'].e0, 1)} Jahre), "
-            "konstant; örtliches Niveau durch indirekte Standardisierung: Gestorbene "
+            f"{format_de(tables['male'].e0, 1)}, Frauen {format_de(tables['female'].e0, 1)} Jahre); "
+            "alle Sterberaten Jahr für Jahr mit einem Faktor so verändert, dass die "
+            "Lebenserwartung der späteren Sterbetafeln und danach der Annahme L2 der "
+            f"{src['in_text']} folgt (Männer {format_de(main.e0_male, 1)}, Frauen "
+            f"{format_de(main.e0_female, 1)} Jahre im Jahr {main.e0_year}); "
+            "örtliches Niveau durch indirekte Standardisierung: Gestorbene "
             f"{_years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
             "relativ zu Deutschland, je Geschlecht. Unter "
             f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
@@ -67,10 +75,13 @@ def describe(
         Assumption(
             "Geburten",
             f"Altersspezifische Geburtenziffern Deutschlands {fert.year} (zusammengefasste "
-            f"Geburtenziffer {format_de(fert.tfr, 2)}), konstant; örtliches Niveau durch indirekte "
+            f"Geburtenziffer {format_de(fert.tfr, 2)}), Jahr für Jahr auf die beobachtete "
+            f"Geburtenziffer Deutschlands bis {max(frame.fertility_observed)} und danach linear "
+            f"auf {format_de(main.fertility, 2)} Kinder je Frau im Jahr {main.fertility_year} "
+            f"(Annahme G2 der {src['in_text']}) umgerechnet; örtliches Niveau durch indirekte "
             f"Standardisierung der Lebendgeborenen {_years(list(asm.LEVEL_YEARS))}; "
             f"Jungenanteil {_pct(fert.share_male * 100)} %.",
-            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {inputs.BIRTHS}",
+            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {inputs.BIRTHS}, {src['publisher']}",
         ),
         Assumption("Wanderungen", _migration_text(proj), _migration_tables(proj)),
     ]
@@ -82,14 +93,21 @@ def _years(ys: list[int]) -> str:
 
 def _migration_text(proj: Projection) -> str:
     plan, gemeinden = proj.plan, level_of(proj.keys[0]) == "gemeinde"
+    frame = load_frame()
+    last = max(frame.migration_observed)
+    levels = "; ".join(
+        f"{mg.VARIANT_LABELS[v.id]}: {format_de(v.migration, 0)} ({v.official.split(':')[0]})"
+        for v in frame.variants.values()
+    )
     parts = [
-        f"Wanderungssaldo Deutschlands je 1.000 Ew.: {_pct(plan.national_recent * 1000)} (Mittel "
-        f"{_years(plan.recent_years)}) geht in {mg.CONVERGENCE} Jahren linear auf "
-        f"{_pct(plan.national_long * 1000)} (Mittel aller regulären Jahre "
-        f"{_years(plan.long_years)}) zurück; ohne {', '.join(str(y) for y in mg.IRREGULAR)} "
-        f"({'; '.join(mg.IRREGULAR.values())}).",
+        f"Wanderungssaldo Deutschlands: beobachtet bis {last} "
+        f"({format_de(frame.migration_observed[last], 0)} Personen), danach linear bis "
+        f"{frame.variants['main'].migration_year} auf das Niveau der {frame.source['in_text']}, "
+        f"dann konstant ({levels}); auf die Gebiete verteilt mit einer für alle gleichen Rate "
+        "plus ihrer Abweichung, zusammen genau der Saldo Deutschlands.",
         f"Dazu die Abweichung {'des Kreises' if gemeinden else 'des Gebiets'} von Deutschland "
-        f"({_years(plan.recent_years)}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
+        f"({_years(plan.recent_years)}; ohne {', '.join(str(y) for y in mg.IRREGULAR)}: "
+        f"{'; '.join(mg.IRREGULAR.values())}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
         "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
         f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}.",
     ]
@@ -103,18 +121,24 @@ def _migration_text(proj: Projection) -> str:
         )
     residual = "Salden nach der Residualmethode (Veränderung minus natürlicher Saldo)"
     parts.append(residual + (", nach 2015 geschätzt." if proj.base_year > 2015 else "."))
+    if proj.calibrated_until:
+        parts.append(
+            f"Bis {proj.calibrated_until} trifft die Vorausberechnung die beobachteten "
+            "Einwohnerzahlen (Zensus-2011-Basis; fehlende Jahre dazwischen geometrisch "
+            "interpoliert); die Annahmen setzen dort an."
+        )
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
         "Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem Altersprofil des "
-        "Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). Varianten: niedrige "
-        "bzw. hohe Zuwanderung nehmen das niedrigere bzw. höhere der beiden Niveaus "
-        "Deutschlands von Anfang an."
+        "Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). Die Varianten "
+        "unterscheiden sich nur im Wanderungssaldo Deutschlands."
     )
     return " ".join(parts)
 
 
 def _migration_tables(proj: Projection) -> str:
     codes = [inputs.MOVES_KREIS, inputs.POPULATION_KREIS, inputs.BIRTHS, inputs.DEATHS]
+    codes.append(load_frame().source["publisher"])
     if level_of(proj.keys[0]) == "gemeinde":
         codes += [inputs.MOVES_GEMEINDE, inputs.POPULATION_GEMEINDE]
     if proj.base_year > 2015:

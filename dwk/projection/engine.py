@@ -53,16 +53,22 @@ class Run:
 
 
 def project(
-    base: np.ndarray, sched: Schedules, migration: Migration, base_year: int, to: int
+    base: np.ndarray,
+    schedules: Schedules | Callable[[int], Schedules],
+    migration: Migration,
+    base_year: int,
+    to: int,
 ) -> Run:
-    """Project `base` (areas, 2, AGES) from 31.12. of `base_year` to 31.12. of `to`."""
+    """Project `base` (areas, 2, AGES) from 31.12. of `base_year` to 31.12. of `to`, with the
+    same schedules every year or those of each year (`schedules(year)`)."""
     years = list(range(base_year, to + 1))
     pop = np.empty((len(years), *base.shape))
     pop[0] = base
     births = np.zeros((len(years) - 1, base.shape[0]))
     deaths = np.zeros_like(births)
-    share = np.array([sched.share_male, 1 - sched.share_male])
     for i in range(1, len(years)):
+        sched = schedules(years[i]) if callable(schedules) else schedules
+        share = np.array([sched.share_male, 1 - sched.share_male])
         prev = pop[i - 1]
         mig = migration(years[i], prev)
         survivors = prev * sched.survival

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from dwk.areas import KeyChange
 from dwk.core.errors import NoProjection
@@ -49,12 +50,70 @@ def life_tables(ctx: Context, base_year: int) -> dict[str, sc.LifeTable]:
     return {s: sc.life_table_in(ctx, period, s) for s in SEXES}
 
 
+LATER_MERGERS = {"16056": "16063"}
+"""Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
+the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
+Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
+
+
+def filled_totals(ctx: Context) -> pd.DataFrame:
+    """The observed totals of the Zensus 2011 line (area × year, every year from the first to
+    the last), a year missing between two observed ones filled geometrically (31.12.2022 of
+    the Kreise lies between 12411-0015 of 2021 and the Gemeindeverzeichnis of 2023)."""
+
+    def build() -> pd.DataFrame:
+        t = ctx.observed_totals
+        years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
+        logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
+        return np.exp(logged.interpolate(axis=1, limit_area="inside"))
+
+    return ctx.memo(("filled_totals",), build)
+
+
 def observed(ctx: Context, keys: list[str], year: int) -> np.ndarray:
-    """The observed totals of `keys` on 31.12.`year`; NaN where a key or the year is missing."""
-    t = ctx.observed_totals
+    """The observed totals of `keys` on 31.12.`year` (gaps filled, see `filled_totals`); NaN
+    where a key or the year is missing."""
+    t = filled_totals(ctx)
     if year not in t.columns:
         return np.full(len(keys), np.nan)
     return t[year].reindex(keys).to_numpy(dtype=float)
+
+
+def holder(ctx: Context, key: str, year: int) -> str | None:
+    """The Kreis that holds `key`'s territory on 31.12.`year`: itself while observed, else the
+    Kreis it was merged into (registry key changes, `LATER_MERGERS`)."""
+    t = filled_totals(ctx)
+    seen = t.index
+    if key in seen and year in t.columns and np.isfinite(t.at[key, year]):
+        return key
+    merged = [c.new for c in ctx.changes if c.level == "kreis" and key in c.old]
+    for new in [*merged, LATER_MERGERS.get(key)]:
+        if new and new in seen and year in t.columns and np.isfinite(t.at[new, year]):
+            return new
+    return None
+
+
+def kreis_targets(ctx: Context, keys: list[str], base: int, until: int):
+    """The observed Kreis totals of every year after `base` up to `until` that `keys` are to
+    meet (see `framed.Targets`)."""
+    from dwk.projection.framed import Targets
+
+    years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
+    for year in range(base + 1, until + 1):
+        groups: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if (h := holder(ctx, k, year)) is not None:
+                groups.setdefault(h, []).append(i)
+        if groups:
+            years[year] = (list(groups.values()), observed(ctx, list(groups), year))
+    return Targets(years)
+
+
+def last_observed(ctx: Context, level: str = "kreis") -> int:
+    """The last year with observed totals of the level on the Zensus 2011 line."""
+    t = ctx.observed_totals
+    keys = [k for k in t.index if level_of(k) == level]
+    return int(max(y for y in t.columns if t.loc[keys, y].notna().any()))
 
 
 def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
@@ -148,27 +207,22 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
 
 
 def estimate_moves(ctx: Context, keys: list[str], to: int):
-    """Project the 2015 Kreise to `to` with each year's net migration set so that the total
-    meets the observed one: the net migration (years, areas) it took, the births and deaths."""
+    """Project the 2015 Kreise to `to` with each year's net migration set so that the totals
+    meet the observed ones (`kreis_targets`): the net migration (years, areas) it took, and
+    the run."""
+    from dwk.projection.framed import framed_level, yearly_schedules
+
     inp = kreis_inputs(ctx, keys, 2015)
-    sched = schedules(inp.levels, inp.life_tables, inp.fertility)
-    succ = successors(ctx.changes, keys, kreis_keys(ctx, to))
-    groups: dict[str, list[int]] = {}
-    for i, k in enumerate(succ):
-        groups.setdefault(k, []).append(i)
+    sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main")
+    level = framed_level(mg.plan(kreis_history(ctx, keys, 2015), 2015), sched, "main",
+                         kreis_targets(ctx, keys, 2015, to))  # fmt: skip
     gaps: dict[int, np.ndarray] = {}
 
-    def meet_observed(year: int, prev: np.ndarray) -> np.ndarray:
-        natural = project(prev, sched, no_migration, year - 1, year).totals()[-1]
-        level = np.zeros(len(keys))
-        target = observed(ctx, list(groups), year)
-        for (_, idx), total in zip(groups.items(), target, strict=True):
-            share = natural[idx] / natural[idx].sum()
-            level[idx] = (total - natural[idx].sum()) * share
-        gaps[year] = level
-        return level
+    def recorded(year: int, prev: np.ndarray) -> np.ndarray:
+        gaps[year] = level(year, prev)
+        return gaps[year]
 
-    run = project(inp.population, sched, migration(ctx, inp, meet_observed), 2015, to)
+    run = project(inp.population, sched, migration(ctx, inp, recorded), 2015, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
     return net, run
 
@@ -180,7 +234,8 @@ def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
     early = kreis_history(ctx, old, 2015)
     net_late, run = estimate_moves(ctx, old, until)
     late_years = run.years[1:]
-    start_late = ctx.totals.loc[keys, [y - 1 for y in late_years]].to_numpy(dtype=float)
+    start_late = np.stack([observed(ctx, keys, y - 1) for y in late_years], axis=1)
+    de_start = np.concatenate([observed(ctx, ["DG"], y - 1) for y in late_years])
     net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
     start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
     return mg.History(
@@ -188,7 +243,7 @@ def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
         net,
         start,
         np.concatenate([early.de_net, net_late.sum(axis=1)]),
-        np.concatenate([early.de_start, start_late.sum(axis=0)]),
+        np.concatenate([early.de_start, de_start]),
     )
 
 

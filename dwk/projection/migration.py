@@ -28,6 +28,7 @@ import numpy as np
 IRREGULAR = {
     2011: "Zensuskorrektur zwischen 31.12.2010 und 31.12.2011",
     2015: "außergewöhnliche Zuwanderung von Geflüchteten",
+    2022: "außergewöhnliche Zuwanderung aus der Ukraine",
 }
 FIRST_YEAR = 1996
 RECENT = 3

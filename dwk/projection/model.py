@@ -9,6 +9,7 @@ migration to what closes the gap to the observed total (12411-0015). Gemeinden s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -19,7 +20,9 @@ from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
+from dwk.projection import framed as fr
 from dwk.projection import gemeinde_migration as gm
+from dwk.projection import gemeinden as gem
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
 from dwk.projection.describe import Assumption, describe
@@ -43,6 +46,8 @@ class Projection:
     fertility: sc.Fertility
     life_table: str
     within: tuple[float, ...] = ()  # Gemeinden: persistence of their deviation from the Kreis
+    calibrated_until: int | None = None
+    """The last year whose observed totals the projection meets (None: none after the base)."""
     assumptions: list[Assumption] = field(default_factory=list)
 
     @property
@@ -59,12 +64,16 @@ def _projected(
     to: int,
     variants,
     within: tuple[float, ...] = (),
+    targets: fr.Targets = fr.NONE,
+    level: Callable[[str, Callable], Callable] | None = None,
 ) -> Projection:
-    sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
-    runs = {
-        v: project(inp.population, sched, ki.migration(ctx, inp, ki.planned(plan, v)), base, to)
-        for v in variants
-    }
+    """Runs of every variant in the national frame (`framed`); `level(variant, schedules)`
+    replaces the framed migration level (Gemeinden take their Kreis's)."""
+    runs = {}
+    for v in variants:
+        sched = fr.yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, v)
+        lv = level(v, sched) if level else fr.framed_level(plan, sched, v, targets)
+        runs[v] = project(inp.population, sched, ki.migration(ctx, inp, lv), base, to)
     life_table = inp.life_tables["male"].period
     out = Projection(
         keys,
@@ -77,20 +86,26 @@ def _projected(
         inp.fertility,
         life_table,
         within,
+        targets.last,
     )
     out.assumptions = describe(out, inp.life_tables, inp.fertility)
     return out
 
 
 def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
+    """Every Kreis as of 31.12.2015: no regional figure after 2015 is used."""
     inp = ki.kreis_inputs(ctx, keys, 2015)
     every = keys == ki.kreis_keys(ctx, 2015)
     plan = kreis_plan_2015(ctx) if every else mg.plan(ki.kreis_history(ctx, keys, 2015), 2015)
     return _projected(ctx, keys, 2015, inp, plan, to, variants)
 
 
-def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
-    """The Kreise of 2020, with the levels and 2015 moves of their parts where they merged."""
+def project_kreise_2020(
+    ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS, calibrate: bool = False
+) -> Projection:
+    """The Kreise of 2020, with the levels and 2015 moves of their parts where they merged.
+    `calibrate`: meet the totals observed after 2020 and start the assumptions from the last
+    of them; otherwise as of 31.12.2020."""
     old = ki.kreis_keys(ctx, 2015)
     succ = ki.successors(ctx.changes, old, keys)
     before = ki.kreis_inputs(ctx, old, 2015)
@@ -105,24 +120,29 @@ def project_kreise_2020(ctx: Context, keys: list[str], to: int, variants=mg.VARI
         ki.sum_to(before.moves_in, succ, keys),
         ki.sum_to(before.moves_out, succ, keys),
     )
-    plan = mg.plan(ki.kreis_history_to(ctx, keys, 2020), 2020)
-    return _projected(ctx, keys, 2020, inp, plan, to, variants)
+    until = min(ki.last_observed(ctx), to) if calibrate else 2020
+    plan = mg.plan(ki.kreis_history_to(ctx, keys, until), until)
+    targets = ki.kreis_targets(ctx, keys, 2020, until) if calibrate else fr.NONE
+    return _projected(ctx, keys, 2020, inp, plan, to, variants, targets=targets)
 
 
-def project_gemeinden(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
+def project_gemeinden(
+    ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS, calibrate: bool = False
+) -> Projection:
     """Gemeinden from 2015 with their Kreis's levels and migration, plus their own deviation
     from the Kreis (natural balance of 2012–2014 estimated by the model), shrunk by the
     persistence of such deviations for Gemeinden of their size (`gemeinde_migration`).
 
     Every Gemeinde is projected with all Gemeinden of its Kreis (`_kreis_batch`), whatever
     else was asked, so its numbers do not depend on the request; the batches of the last
-    `BATCHES_KEPT` Kreise are kept in the context."""
+    `BATCHES_KEPT` Kreise are kept in the context. `calibrate`: meet the totals observed
+    after 2015 and add up to the Kreis's current projection; otherwise as of 31.12.2015."""
     kreise = ki.kreis_keys(ctx, 2015)
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
         raise NoProjection(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
     _check_base(ctx, keys)
-    parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants)) for k in keys}
+    parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants), calibrate) for k in keys}
     if len(parts) == 1:
         return subset(next(iter(parts.values())), keys)
     together = joined(
@@ -162,13 +182,16 @@ def _with_age(ctx: Context, kreis: str) -> list[str]:
     return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
 
 
-def _kreis_batch(ctx: Context, kreis: str, to: int, variants: tuple[str, ...]) -> Projection:
+def _kreis_batch(
+    ctx: Context, kreis: str, to: int, variants: tuple[str, ...], calibrate: bool
+) -> Projection:
     batches = ctx.batches
-    ck = (kreis, to, variants)
+    ck = (kreis, to, variants, calibrate)
     if ck in batches:
         batches.move_to_end(ck)
         return batches[ck]
-    batches[ck] = _project_gemeinden(ctx, gemeinde_members(ctx, kreis), to, variants)
+    members = gemeinde_members(ctx, kreis)
+    batches[ck] = _project_gemeinden(ctx, members, to, variants, calibrate)
     while len(batches) > BATCHES_KEPT:
         batches.popitem(last=False)
     return batches[ck]
@@ -184,19 +207,62 @@ def kreis_plan_2015(ctx: Context) -> mg.Plan:
     return ctx.lookup(("kreis_plan", 2015), build)
 
 
+def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bool) -> Projection:
+    """Every Kreis from 2015: as of 2015, or meeting every total observed since (the Kreis
+    migration the Gemeinden of a calibrated run share)."""
+
+    def build() -> Projection:
+        keys = ki.kreis_keys(ctx, 2015)
+        if not calibrate:
+            return project_kreise_2015(ctx, keys, to, variants)
+        until = min(ki.last_observed(ctx), to)
+        inp = ki.kreis_inputs(ctx, keys, 2015)
+        history = ki.kreis_history(ctx, keys, 2015)
+        targets = ki.kreis_targets(ctx, keys, 2015, until)
+        return _projected(
+            ctx, keys, 2015, inp, mg.plan(history, 2015), to, variants, targets=targets
+        )
+
+    return ctx.memo(("kreise_2015", to, variants, calibrate), build)
+
+
+def _kreis_path(
+    ctx: Context, kreis: str, to: int, variants: tuple[str, ...], calibrate: bool
+) -> dict[str, np.ndarray]:
+    """The Kreis's totals 2015..`to` per variant that its Gemeinden add up to: the 2015-based
+    run, and from 2020 on (calibrated) the Kreis's current projection, the Kreis's part of it
+    where it merged into a larger one."""
+    k15 = _kreise_2015(ctx, to, variants, calibrate)
+    row = k15.keys.index(kreis)
+    if not calibrate:
+        return {v: r.totals()[:, row] for v, r in k15.runs.items()}
+    now = project_areas(ctx, ki.kreis_keys(ctx, 2020), None, to, variants)
+    succ = ki.successors(ctx.changes, k15.keys, now.keys)
+    parts = [i for i, k in enumerate(succ) if k == succ[row]]
+    out = {}
+    for v, run in k15.runs.items():
+        path = run.totals()[:, row].copy()
+        at = run.years.index(now.base_year)
+        share = path[at] / run.totals()[at, parts].sum()
+        path[at:] = now.runs[v].totals()[:, now.keys.index(succ[row])] * share
+        out[v] = path
+    return out
+
+
 def _project_gemeinden(
-    ctx: Context, keys: list[str], to: int, variants: tuple[str, ...]
+    ctx: Context, keys: list[str], to: int, variants: tuple[str, ...], calibrate: bool
 ) -> Projection:
     kreise = ki.kreis_keys(ctx, 2015)
     kreis = ki.kreis_inputs(ctx, kreise, 2015)
     pop, table, period = asm.base_population(ctx, keys, 2015)
+    rows = [kreise.index(k[:5]) for k in keys]
     inp = ki.Inputs(
         pop,
         table,
         period,
         kreis.life_tables,
         kreis.fertility,
-        kreis.levels.take([kreise.index(k[:5]) for k in keys]),
+        kreis.levels.take(rows),
         *asm.flows(ctx, keys),
     )
     kplan = kreis_plan_2015(ctx)
@@ -209,15 +275,31 @@ def _project_gemeinden(
     net = (p[:, 1:] - p[:, :-1]) - balance[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         own = net.sum(axis=1) / p[:, :-1].sum(axis=1)
-    row = [kreise.index(k[:5]) for k in keys]
-    kreis_rate = kplan.national_recent + kplan.deviation[row]
+    kreis_rate = kplan.national_recent + kplan.deviation[rows]
     # the within-Kreis part counts with its own, size-dependent persistence, measured at a lag
     # of about three years and decaying from there like the Kreise's
     persistence = gm.within_persistence(ctx)
     factor = persistence.factor(p[:, -1]) / kplan.persistence[2]
     within = np.nan_to_num(own - kreis_rate) * factor
-    plan = replace(kplan, deviation=kplan.deviation[row] + within)
-    return _projected(ctx, keys, 2015, inp, plan, to, variants, persistence.factors)
+    plan = replace(kplan, deviation=kplan.deviation[rows] + within)
+    k15 = _kreise_2015(ctx, to, variants, calibrate)
+    until = min(ki.last_observed(ctx, "gemeinde"), to) if calibrate else 2015
+    targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, 2015, until)
+
+    def level(variant: str, schedules: Callable) -> Callable:
+        rates = gem.realised_rates(k15.runs[variant])
+        lam = kplan.lam
+        return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
+
+    out = _projected(
+        ctx, keys, 2015, inp, plan, to, variants, persistence.factors, targets, level=level
+    )
+    kreis_of = [k[:5] for k in keys]
+    paths = {k: _kreis_path(ctx, k, to, variants, calibrate) for k in dict.fromkeys(kreis_of)}
+    out.runs = {
+        v: gem.scaled(r, kreis_of, {k: paths[k][v] for k in paths}) for v, r in out.runs.items()
+    }
+    return out
 
 
 def project_areas(
@@ -238,14 +320,19 @@ def project_areas(
     if not base < to <= MAX_TARGET:
         raise NoProjection(f"Zieljahr {to} muss zwischen {base + 1} und {MAX_TARGET} liegen")
     if not kreise:
-        return project_gemeinden(ctx, keys, to, variants)
+        return project_gemeinden(ctx, keys, to, variants, calibrate=base_year is None)
     every = ki.kreis_keys(ctx, base)
     unknown = [k for k in kreise if k not in every]
     if unknown:
         raise NoProjection(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
-    fn = project_kreise_2015 if base == 2015 else project_kreise_2020
-    every_kreis = ctx.lookup(
-        ("kreise_projected", base, to, tuple(variants)), lambda: fn(ctx, every, to, variants)
+    calibrate = base_year is None
+    every_kreis = ctx.memo(
+        ("kreise_projected", base, to, tuple(variants), calibrate),
+        lambda: (
+            project_kreise_2015(ctx, every, to, variants)
+            if base == 2015
+            else project_kreise_2020(ctx, every, to, variants, calibrate)
+        ),
     )
     return subset(every_kreis, kreise)
 
