@@ -234,7 +234,7 @@ def _kreis_path(
     where it merged into a larger one."""
     k15 = _kreise_2015(ctx, to, variants, calibrate)
     row = k15.keys.index(kreis)
-    if not calibrate:
+    if not calibrate or to <= KREIS_BASES[-1]:
         return {v: r.totals()[:, row] for v, r in k15.runs.items()}
     now = project_areas(ctx, ki.kreis_keys(ctx, 2020), None, to, variants)
     succ = ki.successors(ctx.changes, k15.keys, now.keys)
