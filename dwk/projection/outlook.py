@@ -5,7 +5,7 @@ the assumptions, and the projected changes as observations for the SWOT's projec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from dwk.projection import model as fc
 from dwk.projection.describe import Assumption, area_levels
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
+from dwk.projection.published import Comparison, compare, for_area, load_published
 
 TARGET = 2040
 STEP = 5
@@ -62,6 +63,7 @@ class Outlook:
     assumptions: list[Assumption]
     levels: dict[str, float]
     tables: str
+    published: list[Comparison] = field(default_factory=list)  # data/published_projections.toml
 
     def observations(self) -> dict[str, Observation]:
         period = f"{self.base_year}/{self.target}"
@@ -142,17 +144,20 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         high = _sum(runs["high-migration"].population[-1, 0], g.age_from, g.age_to)
         rows.append(OutlookRow(g, values, low, high))
     bands = output_bands(main)
+    totals = {VARIANT_LABELS[v]: runs[v].totals()[:, 0].tolist() for v in VARIANTS}
+    published = ctx.memo(("published_projections",), load_published)
     out = Outlook(
         proj.base_year,
         target,
         years,
         shown,
-        {VARIANT_LABELS[v]: runs[v].totals()[:, 0].tolist() for v in VARIANTS},
+        totals,
         rows,
         (bands[0, 0].tolist(), bands[0, 1].tolist()),
         (bands[-1, 0].tolist(), bands[-1, 1].tolist()),
         proj.assumptions,
         area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
+        [compare(r, years, totals, VARIANT_LABELS["main"]) for r in for_area(published, area.key)],
     )
     return out

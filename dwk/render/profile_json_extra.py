@@ -4,6 +4,7 @@ each with its unit and Stichtag or base, so that a reader of the JSON can redraw
 
 from __future__ import annotations
 
+from dwk.projection.published import Comparison
 from dwk.render.swot_view import LEGEND, ONLY_SYNTHETIC, is_synthetic, only_synthetic
 from dwk.report.build import Profile
 from dwk.swot.engine import NEED, QUADRANTS
@@ -60,6 +61,10 @@ def _synthetic(p: Profile) -> dict:
 
 def _num(v: float) -> float | None:
     return None if v != v else float(v)
+
+
+def _maybe(v: float | None) -> float | None:
+    return None if v is None else _num(v)
 
 
 def _pyramid(p: Profile) -> dict | None:
@@ -131,4 +136,40 @@ def _projection(p: Profile) -> dict | None:
             }
             for r in o.rows
         ],
+        "published": [_published(c) for c in o.published],
+    }
+
+
+def _published(c: Comparison) -> dict:
+    """A published projection beside dwk's: the record as its source states it, and the
+    comparison over the years both cover (`compared` false, with the reason, where none)."""
+    r = c.record
+    return {
+        "area": r.area,
+        "publisher": r.publisher,
+        "title": r.title,
+        "base_year": r.base_year,
+        "variant": r.variant,
+        "values": (
+            [{"year": y, "value": _num(v)} for y, v in r.values.items()] if r.values else None
+        ),
+        "stated_change_percent": r.change,
+        "stated_change_from": r.change_from,
+        "stated_change_to": r.change_to,
+        "source": r.source,
+        "url": r.url,
+        "release_url": r.release_url or None,
+        "published": r.published.isoformat() if r.published else None,
+        "accessed": r.accessed.isoformat(),
+        "licence": r.licence,
+        "note": r.note or None,
+        "compared": not c.reason,
+        "from_year": c.span[0],
+        "to_year": c.span[1],
+        "published_change_percent": _maybe(c.published),
+        "dwk_main_change_percent": _maybe(c.main),
+        "dwk_low_change_percent": _maybe(c.low),
+        "dwk_high_change_percent": _maybe(c.high),
+        "difference_points": _maybe(c.difference),
+        "reason": c.reason or None,
     }
