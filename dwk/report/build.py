@@ -126,8 +126,8 @@ class Profile:
         return any(s.codebook.synthetic for s in self.surveys)
 
     @property
-    def census_2022(self) -> float | None:
-        return self.dynamics.census_2022
+    def latest_census(self):
+        return self.dynamics.latest_census
 
     @property
     def headline_period(self) -> str:
