@@ -2,9 +2,11 @@
 counts beside it, the components of change (births, deaths, migration), migration by life
 phase and the general fertility rate. No HTML here; the renderers take it from here.
 
-The Zensus 2011 re-based the population: 31.12.2010 is on the old basis, 31.12.2011 on the new
-one. Census counts are therefore points of their own, never joined into the series, and no
-migration is derived across that break.
+Each census (`data/censuses.toml`) re-bases the population: 31.12. of the year before it is on
+the old basis, 31.12. of its year on the new one. Census counts are therefore points of their
+own, never joined into the series, and no migration is derived across that break. Years come
+from the tables: the components cover the years with births, deaths and mean population, the
+counted migration the years of the moves table (`data/roles.toml`).
 """
 
 from __future__ import annotations
@@ -15,39 +17,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dwk.inputs import tables as inputs
+from dwk.inputs import roles
+from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.sources.tables.cells import HIDDEN
 
-BIRTHS, DEATHS, MEAN_POPULATION = inputs.BIRTHS, inputs.DEATHS, inputs.MEAN_POPULATION
-CENSUS_2011 = "12111-01-01-5"
-CENSUS_2022 = "1000A-0000"
-CENSUS_2011_VARIABLE = "Bevölkerung | Insgesamt"
-
-YEARS = range(1995, 2016)
-KREIS_YEARS = range(1995, 2021)
-GEMEINDE_YEARS = range(2008, 2016)
-ZENSUS_BREAK = 2011
 WINDOW = 4
-LATEST_WINDOW = (2012, 2015)
-MIGRATION_YEAR = 2015
+"""Wegweiser Kommune's convention: components as means over four years (a method constant)."""
 MIN_MOVES = 20
 
 FLAG_UNCERTAIN = "unsicher"
 FLAG_MISSING = "."
 FLAG_NOT_MEANINGFUL = "x"
 ESTIMATED_NOTE = "geschätzt (Residualmethode)"
-ZENSUS_NOTE = (
-    "Wanderungssaldo 2011 nicht ermittelbar: die Bevölkerung am 31.12.2010 beruht auf der alten "
-    "Fortschreibung, die am 31.12.2011 auf dem Zensus 2011; die Differenz enthält die "
-    "Zensuskorrektur und ist keine Wanderung."
-)
-LIFE_PHASE_NOTE = (
-    "Wanderungen nach Altersgruppen liegen nur für 2015 vor. 2015 war ein Ausnahmejahr: die "
-    "Zuwanderung Geflüchteter hob die Zuzüge vieler Kreise und Gemeinden weit über das übliche "
-    "Maß. Der Wegweiser Kommune mittelt über vier Jahre; ein einzelnes Jahr ist damit nur "
-    "eingeschränkt vergleichbar."
-)
+
+
+def zensus_note(census: Census) -> str:
+    """Why a census year has no migration balance."""
+    return (
+        f"Wanderungssaldo {census.year} nicht ermittelbar: die Bevölkerung am 31.12."
+        f"{census.year - 1} beruht auf der alten Fortschreibung, die am 31.12.{census.year} auf "
+        f"dem {census.label}; die Differenz enthält die Zensuskorrektur und ist keine Wanderung."
+    )
+
+
 WEBB_TYPES = {
     "A": "Wachstum: Geburtenüberschuss größer als Wanderungsverlust",
     "B": "Wachstum: Geburtenüberschuss größer als Wanderungsgewinn",
@@ -113,18 +106,64 @@ class Components:
         return next((m for m in self.means if m.last == last), None)
 
 
+def table_of(ctx: Context, role: str, keys: list[str] | None = None) -> str:
+    """The first table of `role` (data/roles.toml) that the store holds (and that has every
+    one of `keys`, else any of them, if given), else the first named."""
+    present = [t for t in roles.tables(role) if t in ctx.store.tables()]
+    if keys:
+        for test in (all, any):
+            hit = next((t for t in present if test(k in _keys(ctx, t) for k in keys)), None)
+            if hit is not None:
+                return hit
+    return present[0] if present else roles.tables(role)[0]
+
+
+def _keys(ctx: Context, table: str) -> frozenset[str]:
+    return ctx.lookup(
+        ("keys", table),
+        lambda: frozenset(str(v) for v in ctx.store.table(table)["area_key"].astype(str).unique()),
+    )
+
+
+def component_years(ctx: Context) -> list[int]:
+    """The years with births, deaths and mean population in the tables of their roles."""
+    found = [set(yearly(ctx, table_of(ctx, r)).columns) for r in COMPONENT_ROLES]
+    return sorted(int(y) for y in set.intersection(*found))
+
+
+COMPONENT_ROLES = ("births", "deaths", "mean_population")
+
+
+def windows(years: list[int]) -> tuple[tuple[int, int], ...]:
+    """The 4-year means a profile shows (Wegweiser's convention, a method choice): consecutive
+    windows of `WINDOW` years counted back from the latest year, oldest first; a window that
+    lacks a year or contains a census year (data/censuses.toml: the residual there is the
+    census correction, not migration) is left out, not shifted."""
+    have, out = set(years), []
+    breaks = {c.year for c in load_censuses()}
+    last = max(years, default=0)
+    while years and last - WINDOW + 1 >= min(years):
+        span = range(last - WINDOW + 1, last + 1)
+        if all(y in have for y in span) and not breaks & set(span):
+            out.append((span[0], span[-1]))
+        last -= WINDOW
+    return tuple(reversed(out))
+
+
 def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
-    """Births, deaths and migration of Kreise 1995–2015, per year and as 4-year means.
+    """Births, deaths and migration of Kreise in every year of `component_years`, per year and
+    as 4-year means; Webb's type from the latest of `windows`.
 
     Net migration is the table's balance over the Kreis boundaries where a migration table
-    covers the year (2015); otherwise the residual (P_t − P_{t−1}) − (births − deaths), marked
-    estimated. The residual is not formed for 2011, where it would report the Zensus correction
-    as migration. Länder and Germany work too: their rows are in the same tables.
+    covers the year; otherwise the residual (P_t − P_{t−1}) − (births − deaths), marked
+    estimated. The residual is not formed for a census year, where it would report the census
+    correction as migration. Länder and Germany work too: their rows are in the same tables.
     """
-    keys, years = list(dict.fromkeys(keys)), list(YEARS)
-    births = yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
-    deaths = yearly(ctx, DEATHS).reindex(index=keys, columns=years)
-    mean = yearly(ctx, MEAN_POPULATION).reindex(index=keys, columns=years)
+    keys, years = list(dict.fromkeys(keys)), component_years(ctx)
+    births_t, deaths_t, mean_t = (table_of(ctx, r) for r in COMPONENT_ROLES)
+    births = yearly(ctx, births_t).reindex(index=keys, columns=years)
+    deaths = yearly(ctx, deaths_t).reindex(index=keys, columns=years)
+    mean = yearly(ctx, mean_t).reindex(index=keys, columns=years)
     residual, _ = residual_migration(ctx, keys, years)
     table = _table_migration(ctx, keys).reindex(columns=years)
     migration = table.where(table.notna(), residual)
@@ -132,6 +171,10 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
     b, d, m, r, e, p = (
         f.to_numpy() for f in (births, deaths, migration, residual, estimated, mean)
     )
+    shown = windows(years)
+    which = ctx.population().tables.reindex(index=keys, columns=years).to_numpy(dtype=object)
+    population = sorted({t for t in which.ravel().tolist() if isinstance(t, str)})
+    tables = (births_t, deaths_t, mean_t, *population, table_of(ctx, "moves_kreis"))
     out = {}
     for i, k in enumerate(keys):
         rows = [
@@ -139,8 +182,7 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
             for j, y in enumerate(years)
         ]
         means = _four_year_means(rows)
-        latest = next((m for m in means if (m.first, m.last) == LATEST_WINDOW), None)
-        tables = (BIRTHS, DEATHS, MEAN_POPULATION, inputs.POPULATION_KREIS, inputs.MOVES_KREIS)
+        latest = next((m for m in means if shown and (m.first, m.last) == shown[-1]), None)
         out[k] = Components(k, rows, means, webb_type(latest), tables)
     return out
 
@@ -149,14 +191,15 @@ def residual_migration(
     ctx: Context, keys: list[str], years: list[int]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Net migration by the residual method, (P_t − P_{t−1}) − (births_t − deaths_t), and the
-    population at the start of each year (P_{t−1}), area × year; NaN for 2011, where the
-    difference would be the Zensus correction."""
-    births = yearly(ctx, BIRTHS).reindex(index=keys, columns=years)
-    deaths = yearly(ctx, DEATHS).reindex(index=keys, columns=years)
+    population at the start of each year (P_{t−1}), area × year; NaN in a census year, where
+    the difference would be the census correction."""
+    births = yearly(ctx, table_of(ctx, "births")).reindex(index=keys, columns=years)
+    deaths = yearly(ctx, table_of(ctx, "deaths")).reindex(index=keys, columns=years)
     pop = ctx.totals.reindex(index=keys, columns=[years[0] - 1, *years]).astype(float)
     residual = pop.diff(axis=1)[years] - (births - deaths)
-    if ZENSUS_BREAK in residual.columns:
-        residual[ZENSUS_BREAK] = np.nan
+    for census in load_censuses():
+        if census.year in residual.columns:
+            residual[census.year] = np.nan
     start = pop[[y - 1 for y in years]].set_axis(years, axis=1)
     return residual, start
 
@@ -165,7 +208,8 @@ def _year(
     year: int, b: float, d: float, m: float, r: float, estimated: bool, mean: float
 ) -> ComponentYear:
     natural = b - d
-    note = ZENSUS_NOTE if year == ZENSUS_BREAK else ESTIMATED_NOTE if estimated else ""
+    census = next((c for c in load_censuses() if c.year == year), None)
+    note = zensus_note(census) if census else ESTIMATED_NOTE if estimated else ""
     return ComponentYear(
         year,
         float(b),
@@ -261,17 +305,18 @@ def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 def _table_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
     """Zuzüge − Fortzüge über die Kreisgrenzen by area × year, where a table gives them."""
-    cube = moves(ctx, inputs.MOVES_KREIS)
+    cube = moves(ctx, table_of(ctx, "moves_kreis"))
     net = cube.get(keys, "in", ("total",), "total") - cube.get(keys, "out", ("total",), "total")
-    return pd.DataFrame({MIGRATION_YEAR: net[:, 0]}, index=keys)
+    return pd.DataFrame({cube.year: net[:, 0]} if cube.year else {}, index=keys)
 
 
 @dataclass(frozen=True)
 class Moves:
-    """Moves of 2015 as a dense array (areas, 'in'/'out', age band incl. 'total', sex incl.
-    'total'); NaN where a cell is secret or missing. Where the table has a cell twice, the
-    first counts."""
+    """Moves of one year (the newest of the table) as a dense array (areas, 'in'/'out', age
+    band incl. 'total', sex incl. 'total'); NaN where a cell is secret or missing. Where the
+    table has a cell twice, the first counts."""
 
+    year: int  # 0 where the table has no cell
     row: dict[str, int]
     age: dict[str, int]
     sex: dict[str, int]
@@ -301,14 +346,15 @@ DIRECTIONS = ("in", "out")
 
 
 def moves(ctx: Context, table: str) -> Moves:
-    """The moves of 2015 of `table` (see `Moves`), read once per context. The text columns
-    are parsed once per distinct label, not per row."""
+    """The moves of the newest year of `table` (see `Moves`), read once per context. The text
+    columns are parsed once per distinct label, not per row."""
     return ctx.lookup(("moves", table), lambda: _moves(ctx, table))
 
 
 def _moves(ctx: Context, table: str) -> Moves:
     f = ctx.store.table(table)
-    f = f.loc[f["year"] == MIGRATION_YEAR]
+    year = int(f["year"].max()) if len(f) else 0
+    f = f.loc[f["year"] == year]
     codes, labels = {}, {}
     for col in ("area_key", "variable", "age", "sex"):
         codes[col], labels[col] = _factorized(f[col])
@@ -323,6 +369,7 @@ def _moves(ctx: Context, table: str) -> Moves:
     values = np.full(int(np.prod(shape)), np.nan)
     values[flat[first]] = value[first]
     return Moves(
+        year,
         *({str(k): i for i, k in enumerate(labels[c])} for c in ("area_key", "age", "sex")),
         values.reshape(shape),
     )

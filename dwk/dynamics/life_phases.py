@@ -14,15 +14,15 @@ from dwk.core import paths
 from dwk.core.toml_records import Field, Schema, check, load, record_name, records, sections
 from dwk.core.types import level_of
 from dwk.dynamics.components import (
-    BIRTHS,
     DIRECTIONS,
     FLAG_MISSING,
     FLAG_NOT_MEANINGFUL,
     FLAG_UNCERTAIN,
-    LATEST_WINDOW,
-    MIGRATION_YEAR,
     MIN_MOVES,
+    component_years,
     moves,
+    table_of,
+    windows,
     yearly,
 )
 from dwk.inputs import tables as inputs
@@ -53,7 +53,7 @@ PHASE: Schema = {
 def load_life_phases(path: Path | None = None) -> list[LifePhase]:
     path = path or paths.data_dir() / "life_phases.toml"
     raw, lines = load(path)
-    sections(raw, ("phase",), lines)
+    sections(raw, ("phase", "unusual_year"), lines)
     out = []
     for i, entry in enumerate(records(raw, "phase", lines)):
         name = record_name("Lebensphase", i, entry)
@@ -70,6 +70,40 @@ def load_life_phases(path: Path | None = None) -> list[LifePhase]:
     return out
 
 
+UNUSUAL: Schema = {
+    "year": Field(int, required=True),
+    "note": Field(str, required=True, nonempty=True),
+}
+
+
+def load_unusual_years(path: Path | None = None) -> dict[int, str]:
+    """Years whose moves were far from the usual, with the sentence that says why
+    (`[[unusual_year]]` in data/life_phases.toml): a fact about a year, kept as data."""
+    path = path or paths.data_dir() / "life_phases.toml"
+    raw, lines = load(path)
+    sections(raw, ("phase", "unusual_year"), lines)
+    out = {}
+    for i, entry in enumerate(records(raw, "unusual_year", lines)):
+        fields = check(entry, UNUSUAL, lines, ("unusual_year", i), f"Jahr Nr. {i + 1}")
+        out[fields["year"]] = fields["note"]
+    return out
+
+
+def life_phase_note(years: list[int]) -> str:
+    """What a reader must know about the year(s) of the moves by age."""
+    if not years:
+        return ""
+    when = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    unusual = load_unusual_years()
+    notes = " ".join(unusual[y] for y in years if y in unusual)
+    return (
+        f"Wanderungen nach Altersgruppen liegen nur für {when} vor. "
+        + (f"{notes} " if notes else "")
+        + "Der Wegweiser Kommune mittelt über vier Jahre; ein einzelnes Jahr ist damit nur "
+        "eingeschränkt vergleichbar."
+    )
+
+
 LIFE_PHASE_COLUMNS = [
     "area_key", "level", "year", "id", "label", "age_label", "value", "in", "out", "population",
     "flag", "tables",
@@ -77,13 +111,13 @@ LIFE_PHASE_COLUMNS = [
 
 
 def life_phase_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
-    """Net migration 2015 per 1,000 inhabitants of the same ages on 31.12.2015, for the five
-    Wegweiser life phases. Kreise: moves over Kreis boundaries and single years of age;
+    """Net migration of the newest year of the moves tables per 1,000 inhabitants of the same
+    ages on 31.12. of that year, for the five Wegweiser life phases. Kreise: moves over Kreis boundaries and single years of age;
     Gemeinden (8-digit keys): moves over Gemeinde boundaries and the 17 age groups.
 
     Flag `.` where a cell is secret or the area is missing, `x` where nobody of those ages
-    lives there, `unsicher` where fewer than 20 moves (in + out) underlie the value. 2015 is
-    the only year with moves by age (see LIFE_PHASE_NOTE).
+    lives there, `unsicher` where fewer than 20 moves (in + out) underlie the value. The tables
+    have moves by age for one year only (see `life_phase_note`).
     """
     phases = _life_phases(ctx)
     parts = [
@@ -110,12 +144,17 @@ def _phases(
     ctx: Context, keys: list[str], level: str, phases: list[LifePhase]
 ) -> dict[str, np.ndarray]:
     """The columns of `LIFE_PHASE_COLUMNS` for `keys`, phase by phase (phase-major)."""
-    flow_table = inputs.MOVES_GEMEINDE if level == "gemeinde" else inputs.MOVES_KREIS
-    age_table = inputs.AGE_GROUPS if level == "gemeinde" else inputs.SINGLE_YEARS
+    if level == "gemeinde":
+        flow_table = table_of(ctx, "moves_gemeinde", keys)
+        age_table = table_of(ctx, "age_groups", keys)
+    else:
+        flow_table = table_of(ctx, "moves_kreis", keys)
+        age_table = table_of(ctx, "age_single_years", keys)
     if not keys:  # no table need be read for no areas
         phases = []
     flows = moves(ctx, flow_table) if phases else None
-    ages = ctx.age(age_table, MIGRATION_YEAR) if phases else None
+    year = flows.year if flows is not None else 0
+    ages = ctx.age(age_table, year) if phases else None
     n, cols = len(keys), {c: [] for c in LIFE_PHASE_COLUMNS}
     for p in phases:
         # counts are whole numbers: any order of summing gives the same value
@@ -141,7 +180,7 @@ def _phases(
         for c, v in texts.items():
             cols[c].append(np.array(v, dtype=object))
         for c, v in (
-            ("year", np.full(n, MIGRATION_YEAR, dtype=np.int64)),
+            ("year", np.full(n, year, dtype=np.int64)),
             ("value", value),
             ("in", moves_in),
             ("out", moves_out),
@@ -185,15 +224,19 @@ class GFR:
 
 
 def general_fertility_rate(ctx: Context, keys: list[str]) -> dict[str, GFR]:
-    """Live births per 1,000 women aged 15–49, pooled over 2012–2015 and for 2015 alone.
+    """Live births per 1,000 women aged 15–49, pooled over the latest 4-year window of the
+    components (`components.windows`) and for its last year alone.
 
-    The Kreis tables give women by age only on 31.12.2015, so the pooled rate divides the
-    births of 2012–2015 by 4 × the women aged 15–49 on 31.12.2015 (an approximation of the
-    person-years), and the 2015 rate divides by that Stichtag rather than the year's mean.
+    The Kreis tables give women by age only on a few Stichtage, so the pooled rate divides the
+    births of the window by 4 × the women aged 15–49 on 31.12. of its last year (an
+    approximation of the person-years), and the last year's rate divides by that Stichtag
+    rather than the year's mean.
     """
-    keys, (first, last) = list(dict.fromkeys(keys)), LATEST_WINDOW
-    births = yearly(ctx, BIRTHS).reindex(index=keys, columns=range(first, last + 1))
-    ages = ctx.age(inputs.SINGLE_YEARS, last)
+    shown = windows(component_years(ctx))
+    keys, (first, last) = list(dict.fromkeys(keys)), shown[-1] if shown else (0, 0)
+    births_table, ages_table = table_of(ctx, "births"), table_of(ctx, "age_single_years")
+    births = yearly(ctx, births_table).reindex(index=keys, columns=range(first, last + 1))
+    ages = ctx.age(ages_table, last)
     women = ages.between(15, 50, "female") if ages else None
     out = {}
     for k in keys:
@@ -208,6 +251,6 @@ def general_fertility_rate(ctx: Context, keys: list[str]) -> dict[str, GFR]:
             pooled / ((last - first + 1) * w) * 1000,
             latest / w * 1000,
             (first, last),
-            (BIRTHS, inputs.SINGLE_YEARS),
+            (births_table, ages_table),
         )
     return out

@@ -14,10 +14,8 @@ from dwk.dynamics import components as comp
 from dwk.dynamics import life_phases
 from dwk.dynamics import series as census_series
 from dwk.inputs import schedules as sc
+from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
-
-WINDOWS = ((1996, 1999), (2000, 2003), (2004, 2007), (2012, 2015))
-"""The 4-year means shown in the table: Wegweiser's convention, without the Zensus year 2011."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,8 @@ class Dynamics:
     life_phase_names: dict[str, str]
     fertility: list[tuple[str, life_phases.GFR]]
     germany: list[GermanSchedule]
-    windows: tuple[tuple[int, int], ...] = WINDOWS
+    windows: tuple[tuple[int, int], ...] = ()
+    """The 4-year means shown in the table (`components.windows`)."""
 
     def phase_rows(self) -> list[tuple[str, str, list[tuple[float, str]]]]:
         """(label, ages, [(value, flag) per area]) per life phase, areas as in the names."""
@@ -54,10 +53,39 @@ class Dynamics:
         ]
 
     @property
-    def census_2022(self) -> float | None:
-        """The area's Zensus 2022 count, shown beside its latest Fortschreibung."""
+    def latest_census(self) -> census_series.CensusPoint | None:
+        """The area's count of the newest census, shown beside its latest Fortschreibung."""
         own = self.series[0][1].census
-        return next((c.value for c in own if c.table == census_series.CENSUS_2022), None)
+        newest = load_censuses()[-1].label if load_censuses() else None
+        return next((c for c in own if c.label == newest), None)
+
+    @property
+    def migration_years(self) -> list[int]:
+        """The year(s) of the moves by age behind the life phases."""
+        return sorted({int(y) for y in self.life_phases["year"]})
+
+    @property
+    def counted_migration_years(self) -> list[int]:
+        """Years whose migration comes from the moves table, not the residual."""
+        c = self.components
+        return (
+            [y.year for y in c.years if not y.estimated and y.migration == y.migration] if c else []
+        )
+
+    @property
+    def census_windows(self) -> list[tuple[int, int, int]]:
+        """(first, last, census year) of each window between the shown ones left out for a
+        census year (see `components.windows`)."""
+        out = []
+        for (_, a), (b, _) in zip(self.windows, self.windows[1:], strict=False):
+            years = [c.year for c in load_censuses() if a < c.year < b]
+            if years:
+                out.append((a + 1, b - 1, years[0]))
+        return out
+
+    @property
+    def life_phase_note(self) -> str:
+        return life_phases.life_phase_note(self.migration_years)
 
     @property
     def series_tables(self) -> str:
@@ -93,6 +121,7 @@ def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
         {a.key: a.name for a in phase_areas},
         fertility,
         german_schedules(ctx),
+        comp.windows(comp.component_years(ctx)) if kreis_like else (),
     )
 
 

@@ -1,5 +1,7 @@
 """The population series of an area with the census counts beside it, never joined into it:
-each census re-bases the series (31.12.2010 old basis, 31.12.2011 on the Zensus 2011)."""
+each census of `data/censuses.toml` re-bases the series (31.12. of the year before it on the old
+basis, 31.12. of its own year on the new one), so the series breaks there and the count is a
+point of its own."""
 
 from __future__ import annotations
 
@@ -8,19 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from dwk.core.types import level_of
-from dwk.dynamics.components import (
-    CENSUS_2011,
-    CENSUS_2011_VARIABLE,
-    CENSUS_2022,
-    GEMEINDE_YEARS,
-    KREIS_YEARS,
-    ZENSUS_BREAK,
-    as_strings,
-)
-from dwk.inputs import tables as inputs
+from dwk.dynamics.components import as_strings
+from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
+from dwk.inputs.population import LINES, Line
 from dwk.sources.tables.cells import HIDDEN
 
 # --- population series and census counts ----------------------------------------------------
@@ -48,7 +44,17 @@ class PopulationSeries:
     values: list[float]  # 31.12.; NaN where the tables have no value
     census: list[CensusPoint]
     tables: tuple[str, ...]
-    break_year: int = ZENSUS_BREAK
+    breaks: tuple[tuple[int, str], ...] = ()
+    """(first year on the new basis, census label) of each census inside the series."""
+
+    @property
+    def break_year(self) -> int | None:
+        """The first break inside the series."""
+        return self.breaks[0][0] if self.breaks else None
+
+    def line_start(self, year: int) -> int:
+        """The first year of the census basis `year` is on (the latest break up to it)."""
+        return max((b for b, _ in self.breaks if b <= year), default=self.years[0])
 
     def indexed(self, base_year: int) -> tuple[list[float], list[float]]:
         """Series and census counts as an index (base year = 100), for charts."""
@@ -56,74 +62,107 @@ class PopulationSeries:
         return [v / base * 100 for v in self.values], [c.value / base * 100 for c in self.census]
 
 
+def line_of_year(year: int) -> Line:
+    """The population line a Stichtag of `year` is shown on: the newest census whose series
+    has begun by then (figures before the first census are on the first line)."""
+    started = [c.basis for c in load_censuses() if c.year <= year and c.basis in LINES]
+    return started[-1] if started else LINES[0]  # type: ignore[return-value]
+
+
 def population_series(ctx: Context, key: str) -> PopulationSeries:
-    """Population on 31.12. (Kreise, Länder, Germany 1995–2020; Gemeinden 2008–2015) and the
-    Zensus counts 2011 and 2022 as separate points, because each census re-bases the series."""
-    gemeinde = level_of(key) == "gemeinde"
-    years = list(GEMEINDE_YEARS if gemeinde else KREIS_YEARS)
-    values = ctx.totals.reindex(index=[key], columns=years).iloc[0].astype(float).tolist()
-    tables = (
-        (inputs.POPULATION_GEMEINDE,)
-        if gemeinde
-        else (inputs.POPULATION_KREIS, inputs.POPULATION_KREIS_RECENT)
+    """Population on 31.12. over the years of the area's level (see `series_years`), each year
+    on the census line it belongs to, and the census counts as separate points."""
+    years = series_years(ctx, level_of(key) or "")
+    values, tables = [], set()
+    for y in years:
+        pop = ctx.population(line_of_year(y))
+        v = pop.values.at[key, y] if key in pop.values.index and y in pop.values.columns else None
+        values.append(math.nan if v is None or pd.isna(v) else float(v))
+        t = pop.tables.at[key, y] if key in pop.tables.index and y in pop.tables.columns else None
+        if isinstance(t, str):
+            tables.add(t)
+    census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]
+    breaks = tuple(
+        (c.year, c.label) for c in load_censuses() if years and years[0] < c.year <= years[-1]
     )
-    census = [p for p in (_census_2011(ctx, key), _census_2022(ctx, key)) if p is not None]
-    return PopulationSeries(key, years, values, census, tables)
+    return PopulationSeries(key, years, values, census, tuple(sorted(tables)), breaks)
 
 
-def _census_2011(ctx: Context, key: str) -> CensusPoint | None:
-    value = _census_2011_values(ctx).get(key)
-    if value is None:
+def series_years(ctx: Context, level: str) -> list[int]:
+    """The years of a level's series: from the first Stichtag at which the level is covered
+    (at least half of its areas have a figure; a few Gemeinden stand in the Kreis tables
+    from earlier years on), for as long as every following year is covered. A Stichtag after
+    a gap is no part of the series (the Gemeinden's annual table ends in one year; the
+    Gemeindeverzeichnis editions after it are single Stichtage years apart)."""
+
+    def build() -> list[int]:
+        count: dict[int, int] = {}
+        keys: set[str] = set()
+        for line in LINES:
+            t = ctx.population(line).values
+            rows = np.array([level_of(str(k)) == level for k in t.index], dtype=bool)
+            if not rows.any():
+                continue
+            keys |= {str(k) for k in t.index[rows]}
+            for y, n in t.loc[rows].notna().sum(axis=0).items():
+                if line_of_year(int(y)) == line:
+                    count[int(y)] = count.get(int(y), 0) + int(n)
+        covered = {y for y, n in count.items() if n and 2 * n >= len(keys)}
+        if not covered:
+            return []
+        first = last = min(covered)
+        while last + 1 in covered:
+            last += 1
+        return list(range(first, last + 1))
+
+    return ctx.lookup(("series_years", level), build)
+
+
+def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
+    """The area's count: its own cell, or for a level the table does not give (the Zensus
+    2022 table has Gemeinden and Germany only) the sum of the Gemeinden whose key starts
+    with its key (Gebietsstand of the census day)."""
+    found = _census_cells(ctx, census)
+    if found is None:
         return None
-    return CensusPoint("2011-05-09", value, CENSUS_2011, "Zensus 2011")
-
-
-def _census_2011_values(ctx: Context) -> dict[str, float]:
-    """The first open, positive all-persons cell of every key (read once per context)."""
-    return ctx.lookup(("census_2011",), lambda: _census_2011_read(ctx))
-
-
-def _census_2011_read(ctx: Context) -> dict[str, float]:
-    f = ctx.store.table(CENSUS_2011)
-    f = f.loc[(f["variable"] == CENSUS_2011_VARIABLE) & (f["sex"] == "total")]
-    f = f.loc[~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
-    keys, values = as_strings(f["area_key"]), f["value"].to_numpy(dtype=float)
-    out: dict[str, float] = {}
-    for k, v in zip(keys, values, strict=True):
-        out.setdefault(k, float(v))
-    return out
-
-
-def _census_2022(ctx: Context, key: str) -> CensusPoint | None:
-    """The Zensus 2022 table has Gemeinden and Germany only: a Kreis or Land is the sum of the
-    Gemeinden whose key starts with its key (Gebietsstand 15.05.2022)."""
-    keys, values, gemeinde = _census_2022_cells(ctx)
-    if level_of(key) in ("de", "gemeinde"):
-        hit = values[keys == key]
+    table, direct, levels, gemeinde = found
+    if key in direct:
+        value = direct[key]
+    elif level_of(key) in ("de", "gemeinde") or level_of(key) in levels:
+        return None
     else:
-        # the Gemeinden sorted by key: those starting with `key` are one slice
-        gkeys, gvalues = gemeinde
+        gkeys, gvalues = gemeinde  # sorted by key: those starting with `key` are one slice
         lo, hi = np.searchsorted(gkeys, [key, key + "\uffff"])
-        hit = gvalues[lo:hi]
-    if hit.size == 0:
-        return None
-    return CensusPoint("2022-05-15", float(np.nansum(hit)), CENSUS_2022, "Zensus 2022")
+        if hi == lo:
+            return None
+        value = float(np.nansum(gvalues[lo:hi]))
+    return CensusPoint(census.date, value, table, census.label)
 
 
-def _census_2022_cells(ctx: Context) -> tuple:
-    """Keys and values of the Zensus 2022 table, and its Gemeinden sorted by key. The counts
-    are whole numbers, so summing them in another order gives the same total."""
-    return ctx.lookup(("census_2022",), lambda: _census_2022_read(ctx))
+def _census_cells(ctx: Context, census: Census) -> tuple | None:
+    """(table, count by key, levels the table gives, its Gemeinden sorted by key) of the first
+    table of the census's role in the store, read once per context. One count per area: of
+    several variables the one ending in "Insgesamt"; the same table from two files (a download
+    and a flat file fetched later) names its variable differently, the later file counts."""
 
+    def build() -> tuple | None:
+        present = set(ctx.store.tables())
+        table = next((t for t in census.tables if t in present), None)
+        if table is None:
+            return None
+        f = ctx.store.table(table)
+        f = f.loc[(f["sex"] == "total") & ~f["flag"].isin(HIDDEN) & (f["value"] > 0)]
+        variables = [str(v) for v in f["variable"].astype(str).unique()]
+        totals = [v for v in variables if v.split("|")[-1].strip() == "Insgesamt"]
+        if totals:
+            f = f.loc[f["variable"].astype(str).isin(totals)]
+        f = f.drop_duplicates(["area_key", "level", "period"], keep="last")
+        keys = as_strings(f["area_key"]).astype(str)
+        values = f["value"].to_numpy(dtype=float)
+        g = (f["level"].astype(str) == "gemeinde").to_numpy()
+        order = np.argsort(keys[g], kind="stable")
+        direct = dict(zip(keys.tolist(), values.tolist(), strict=True))
+        levels = frozenset(str(v) for v in f["level"].astype(str).unique())
+        return table, direct, levels, (keys[g][order], values[g][order])
 
-def _census_2022_read(ctx: Context) -> tuple:
-    """One count per area: the same table from two files (a download and a flat file fetched
-    later) names its variable differently, so the cells would otherwise be summed twice."""
-    f = ctx.store.table(CENSUS_2022)
-    f = f.loc[f["sex"] == "total"].drop_duplicates(["area_key", "level", "period"], keep="last")
-    keys = as_strings(f["area_key"]).astype(str)
-    values = f["value"].to_numpy(dtype=float)
-    g = (f["level"] == "gemeinde").to_numpy()
-    order = np.argsort(keys[g], kind="stable")
-    gemeinde = (keys[g][order], values[g][order])
-    return keys, values, gemeinde
+    return ctx.lookup(("census", census.basis), build)

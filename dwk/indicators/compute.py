@@ -25,7 +25,9 @@ from dwk.indicators.population import (
 )
 from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, FLAG_ZENSUS, RESULT_COLUMNS, Result
 from dwk.inputs import age_estimation as est
+from dwk.inputs import roles
 from dwk.inputs import tables as inputs
+from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
 
 # --- age structure ------------------------------------------------------------------------
@@ -145,12 +147,12 @@ def _density(ctx: Context, keys: list[str], year: int) -> Result:
 
 
 def _first_value(
-    ctx: Context, tables: tuple[str, ...], variable: str, keys: list[str], year: int
+    ctx: Context, role: str, variable: str, keys: list[str], year: int
 ) -> tuple[np.ndarray, str]:
-    """All-ages, both-sexes `variable` at `year` from the first of `tables` that has the key,
-    and the Stichtag the tables give for it."""
+    """All-ages, both-sexes `variable` at `year` from the first table of `role` that has the
+    key, and the Stichtag the tables give for it."""
     out, period = np.full(len(keys), np.nan), str(year)
-    for table in tables:
+    for table in roles.tables(role):
         cells = ctx.lookup(
             ("cells", table, variable),
             lambda t=table: inputs.variable_cells(ctx.store, t, variable),
@@ -184,8 +186,8 @@ def _years_table(ctx: Context, sources: tuple[tuple[str, str], ...]) -> dict[str
     return ctx.lookup(("years", sources), build)
 
 
-def _years_in(tables: tuple[str, ...], variable: str) -> Years:
-    sources = tuple((t, variable) for t in tables)
+def _years_in(role: str, variable: str) -> Years:
+    sources = tuple((t, variable) for t in roles.tables(role))
     return lambda ctx, key: _years_table(ctx, sources).get(key, [])
 
 
@@ -201,18 +203,19 @@ def _people(lo: int, hi: int | None) -> AgeFn:
     return fn
 
 
-def _per_working_age(tables: tuple[str, ...], variable: str, pop_offset: int = 0) -> Compute:
+def _per_working_age(role: str, variable: str, pop_offset: int = 0) -> Compute:
     """100 × `variable` per inhabitant aged 15–64 on 31.12. of `year − pop_offset`."""
 
     def fn(ctx: Context, keys: list[str], year: int) -> Result:
-        count, period = _first_value(ctx, tables, variable, keys, year)
+        count, period = _first_value(ctx, role, variable, keys, year)
         pop = _by_source(ctx, keys, year - pop_offset, _people(15, 65))
-        return Result(count / pop.value * 100, count, period, ", ".join([*tables, pop.tables]))
+        tables = ", ".join([*roles.tables(role), pop.tables])
+        return Result(count / pop.value * 100, count, period, tables)
 
     return fn
 
 
-def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], str]) -> Compute:
+def _per_1000(plus: tuple[str, str], minus: tuple[str, str]) -> Compute:
     """1000 × (plus − minus events) per mean inhabitant; n = plus + minus events."""
 
     def fn(ctx: Context, keys: list[str], year: int) -> Result:
@@ -221,28 +224,27 @@ def _per_1000(plus: tuple[tuple[str, ...], str], minus: tuple[tuple[str, ...], s
         value = (a - b) / mean_population(ctx, keys, year) * 1000
         t = Totals.of(ctx)
         pop_tables = tables_text([(t, keys, year - 1), (t, keys, year)])
-        tables = ", ".join([*dict.fromkeys([*plus[0], *minus[0]]), pop_tables])
+        events = dict.fromkeys([*roles.tables(plus[0]), *roles.tables(minus[0])])
+        tables = ", ".join([*events, pop_tables])
         return Result(value, a + b, str(year), tables)
 
     return fn
 
 
-UNEMPLOYMENT_RATE = ("13211-02-05-4",), "Arbeitslosenquote bez. auf alle zivile Erwerbsp."
-EMPLOYEES = (
-    ("13111-02-02-4", "13111-02-02-5"),
-    "Sozialversicherungspfl. Beschäftigte (Wohnort) | Insgesamt",
-)
-UNEMPLOYED = ("13211-01-03-5",), "Arbeitslose insgesamt"
-MOVES = ("12711-01-03-4", "12711-01-03-5")
-MOVES_IN = MOVES, "Zuzüge über die Gemeindegrenzen"
-MOVES_OUT = MOVES, "Fortzüge über die Gemeindegrenzen"
-BIRTHS = ("12612-01-01-4",), "Lebendgeborene"
-DEATHS = ("12613-01-01-4",), "Gestorbene"
+# (tables of a role in data/roles.toml, variable): the role says which tables, the variable
+# which of their cells
+UNEMPLOYMENT_RATE = "unemployment_rate", "Arbeitslosenquote bez. auf alle zivile Erwerbsp."
+EMPLOYEES = "employment_residence", "Sozialversicherungspfl. Beschäftigte (Wohnort) | Insgesamt"
+UNEMPLOYED = "unemployed", "Arbeitslose insgesamt"
+MOVES_IN = "moves_gemeinde", "Zuzüge über die Gemeindegrenzen"
+MOVES_OUT = "moves_gemeinde", "Fortzüge über die Gemeindegrenzen"
+BIRTHS = "births", "Lebendgeborene"
+DEATHS = "deaths", "Gestorbene"
 
 
 def _unemployment_rate(ctx: Context, keys: list[str], year: int) -> Result:
     v, period = _first_value(ctx, *UNEMPLOYMENT_RATE, keys, year)
-    return Result(v, np.full(len(keys), np.inf), period, UNEMPLOYMENT_RATE[0][0])
+    return Result(v, np.full(len(keys), np.inf), period, roles.tables(UNEMPLOYMENT_RATE[0])[0])
 
 
 # --- the registry of computations ------------------------------------------------------------
@@ -259,7 +261,7 @@ def computations(defs: list[IndicatorDef]) -> dict[str, tuple[Compute, Years]]:
     table: dict[str, tuple[Compute, Years]] = {
         "bevoelkerung": (population, population_years),
         "bevoelkerungsentwicklung_seit_2011": (
-            lambda c, k, y: change(c, k, y, None, 2011),
+            lambda c, k, y: change(c, k, y, None, by_basis("zensus2011").year),
             population_years,
         ),
         "bevoelkerungsentwicklung_5j": (lambda c, k, y: change(c, k, y, 5, None), population_years),
@@ -350,3 +352,18 @@ def compute(
 def _pick(years: list[int], year: int | None) -> int | None:
     eligible = [y for y in years if year is None or y <= year]
     return max(eligible) if eligible else None
+
+
+def shared_year(ctx: Context, defs: list[IndicatorDef], keys: list[str]) -> int | None:
+    """The newest year at which the areas compared side by side all have every indicator of
+    `defs` (per indicator among the areas that have it at all, the oldest of these per
+    indicator): a comparison shows one Stichtag for every area, and a later download moves it."""
+    table = computations(defs)
+    newest = []
+    for d in defs:
+        _, years_of = table[d.id]
+        sets = [set(ys) for k in keys if (ys := years_of(ctx, k))]
+        common = set.intersection(*sets) if sets else set()
+        if common:
+            newest.append(max(common))
+    return min(newest) if newest else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dwk.indicators.result import FLAG_ZENSUS, Result
+from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
 
@@ -125,7 +126,8 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
     with both ends on one census line: the newest line on which the anchor has both (a change
     never spans the Zensus 2022). Without `since` the base year is `end − span`, on the first
     line also the anchor's first year with data after that (the Gemeinde series start in
-    2008); a change across the Zensus 2011 is flagged."""
+    2008); a change across the census that begins the line (the Zensus 2011, with the figures
+    before it joined on) is flagged."""
     nan = np.full(len(keys), np.nan)
     anchor = keys[0] if keys else None
     for line in reversed(LINES):
@@ -141,7 +143,9 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
         if base_year >= end or not t.has(anchor, base_year):
             continue
         now, base = t.at(keys, end), t.at(keys, base_year)
-        flag = np.full(len(keys), FLAG_ZENSUS if base_year < 2011 <= end else "", dtype=object)
+        # the census that begins the line is inside it (the figures before it joined on)
+        across = any(base_year < c.year <= end for c in load_censuses() if c.basis == line)
+        flag = np.full(len(keys), FLAG_ZENSUS if across else "", dtype=object)
         tables = tables_text([(t, keys, base_year), (t, keys, end)])
         return Result((now - base) / base * 100, base, f"{base_year}/{end}", tables, flag, line)
     return Result(nan, nan, "", "")

@@ -1,8 +1,8 @@
 """SVG charts of the components of population change, built on the helpers of `charts`.
 
 Pure functions: plain Python data in, SVG text out, deterministic for the same input. Census
-counts are drawn as points of their own and the Zensus 2011 re-basing as a break in the line,
-so neither reads as growth or loss; estimated migration looks different from counted migration.
+counts are drawn as points of their own and each census re-basing as a break in the line, so
+neither reads as growth or loss; estimated migration looks different from counted migration.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from dwk.render.svg import Shape, missing
 ESTIMATED_LABEL = "Wanderungssaldo, geschätzt (Residualmethode)"
 MIGRATION_LABEL = "Wanderungssaldo"
 NATURAL_LABEL = "Natürlicher Saldo"
-BREAK_LABEL = "Zensus 2011: Bruch in der Reihe"
 MISSING_LABEL = "k. A."
 CENSUS_MARKERS = ("D", "*", "P", "X")
 CENSUS_STYLE = {"fill": "#ffffff", "stroke": PALETTE["reference_outline"], "width": 1.3,
@@ -34,6 +33,19 @@ CENSUS_STYLE = {"fill": "#ffffff", "stroke": PALETTE["reference_outline"], "widt
 ESTIMATED_FILL = "#6f8fb8"  # 3.3:1 on white, lighter than the area blue
 _NATURAL = (PALETTE["ref_fills"][0], PALETTE["edge"], 0.4)
 _MIGRATION = (PALETTE["area"], PALETTE["area"], 0.4)
+
+
+def break_label(censuses: list[str]) -> str:
+    """The legend entry of the breaks: "Zensus 2011: Bruch in der Reihe", for two censuses
+    "Zensus 2011, 2022: Brüche in der Reihe" (short enough for a legend column)."""
+    if len(censuses) == 1:
+        return f"{censuses[0]}: Bruch in der Reihe"
+    heads = {c.rsplit(" ", 1)[0] for c in censuses}
+    if len(heads) == 1 and all(" " in c for c in censuses):
+        names = f"{heads.pop()} {', '.join(c.rsplit(' ', 1)[1] for c in censuses)}"
+    else:
+        names = ", ".join(censuses)
+    return f"{names}: Brüche in der Reihe"
 
 
 def year_ticks(lo: float, hi: float, sx: svg.Scale, target: int = 8) -> list:
@@ -75,12 +87,12 @@ def population_series_svg(
     years: list[int],
     series: list[tuple[str, list[float | None]]],
     census_points: list[tuple],
-    break_year: int | None = 2011,
+    breaks: list[tuple[int, str]] | None = None,
     base_year: int | None = None,
 ) -> str:
     """Population as an index (base year = 100): the area (first series) against Land and
-    Germany; census counts as unconnected markers; the line is broken at `break_year`, the
-    first Stichtag on the new basis, and a dotted line marks the break.
+    Germany; census counts as unconnected markers; the line is broken at each of `breaks`
+    ((first Stichtag on the new basis, census label)), and a dotted line marks each break.
 
     `census_points`: (label, position, value) or (label, position, value, series index); with
     the index a point takes its series' colour, so four areas' Zensus 2022 points are told
@@ -115,10 +127,13 @@ def population_series_svg(
                     ),
                 )
             )
-    broken = break_year is not None and years[0] < break_year <= years[-1]
-    if broken:
+    inside = [(y, label) for y, label in breaks or () if years[0] < y <= years[-1]]
+    if inside:
         entries.append(
-            (BREAK_LABEL, svg.line_swatch(PALETTE["edge"], 0.9, svg.dash((1, 2), 0.9), None, 0))
+            (
+                break_label([label for _, label in inside]),
+                svg.line_swatch(PALETTE["edge"], 0.9, svg.dash((1, 2), 0.9), None, 0),
+            )
         )
     c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=3)
     values = [float(v) for _, vals in series for v in vals if not missing(v)]
@@ -145,11 +160,11 @@ def population_series_svg(
     )
     lines: list[Shape] = []
     markers: list[Shape] = []
-    cut = years.index(break_year) if broken else len(years)
+    cuts = [0, *(years.index(y) for y, _ in inside), len(years)]
     for j, ((_, vals), st) in enumerate(zip(series, styles, strict=True)):
         xs = [sx(y) for y in years]
         ys = [None if missing(v) else sy(float(v)) for v in vals]
-        parts = runs(xs[:cut], ys[:cut]) + runs(xs[cut:], ys[cut:])
+        parts = [p for a, b in zip(cuts, cuts[1:], strict=False) for p in runs(xs[a:b], ys[a:b])]
         if parts:
             lines.append(
                 Shape(
@@ -182,8 +197,8 @@ def population_series_svg(
             cls="baseline",
         )
     ]
-    if broken:
-        x = sx(break_year - 0.5)
+    for year, _ in inside:
+        x = sx(year - 0.5)
         guides.append(
             Shape(
                 svg.path([(x, y0), (x, y1)]),

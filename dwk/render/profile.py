@@ -12,7 +12,7 @@ from markupsafe import Markup
 from dwk.area_phrases import area_phrase, end_sentence
 from dwk.core import paths
 from dwk.core.format import format_basis, format_de, format_period
-from dwk.dynamics.components import LIFE_PHASE_NOTE
+from dwk.inputs.censuses import load_censuses
 from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
 from dwk.render import charts
@@ -185,20 +185,21 @@ def _dynamics_charts(p: Profile) -> list[dict]:
                 (f"{c.label} ({format_period(c.date)})", c.position, v, j)
                 for c, v in zip(s.census, points, strict=False)
             ]
-        cut = own.break_year if own.years[0] < own.break_year else None
         svg = population_series_svg(
             f"{slug}-entwicklung",
             f"Bevölkerungsentwicklung, {base} = 100",
             own.years,
             series,
             census,
-            cut,
+            list(own.breaks),
             base,
         )
-        when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus 09.05.2011 und 15.05.2022"
-        caption = (
-            "Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets, "
-            "2011 Bruch durch den Zensus"
+        shown = sorted({c.date for _, s in d.series for c in s.census})
+        dates = " und ".join(format_period(x) for x in shown)
+        when = f"31.12.{own.years[0]}–31.12.{own.years[-1]}; Zensus {dates}"
+        breaks = " und ".join(str(y) for y, _ in own.breaks)
+        caption = "Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets" + (
+            f", {breaks} Bruch durch den Zensus" if breaks else ""
         )
         rows = [[str(y), *(vals[i] for _, vals in series)] for i, y in enumerate(own.years)]
         for label in dict.fromkeys(c[0] for c in census):
@@ -208,6 +209,7 @@ def _dynamics_charts(p: Profile) -> list[dict]:
         out.append(figure(p, "entwicklung", svg, d.series_tables, when, caption, data))
     if d.components:
         years = d.components.years
+        shown = {y.year for y in years}
         svg = components_svg(
             f"{slug}-komponenten",
             "Natürlicher Saldo und Wanderungssaldo je 1.000 Einwohner",
@@ -217,8 +219,10 @@ def _dynamics_charts(p: Profile) -> list[dict]:
             [y.estimated for y in years],
         )
         caption = (
-            "je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer 2015 nach der "
-            "Residualmethode geschätzt, 2011 ohne Wert (Zensuskorrektur)"
+            "je 1.000 Einwohner im Jahresmittel; Wanderungssaldo außer "
+            f"{', '.join(map(str, d.counted_migration_years))} nach der Residualmethode geschätzt, "
+            f"{', '.join(str(c.year) for c in load_censuses() if c.year in shown)} "
+            "ohne Wert (Zensuskorrektur)"
         )
         when = f"{years[0].year}–{years[-1].year}"
         data = ChartData(
@@ -252,7 +256,7 @@ def _outlook_charts(p: Profile) -> list[dict]:
     history = [
         (y, v)
         for y, v in zip(own.years, own.values, strict=True)
-        if own.break_year <= y <= o.base_year and v == v
+        if own.line_start(o.base_year) <= y <= o.base_year and v == v
     ]
     main, low, high = (o.totals[k] for k in labels)
     svg = projection_fan_svg(
@@ -340,7 +344,6 @@ def page_context(p: Profile, with_charts: bool) -> dict:
         "rule_rows": rule_rows(p),
         "min_group": MIN_GROUP,
         "min_events": MIN_EVENTS,
-        "life_phase_note": LIFE_PHASE_NOTE,
     }
 
 

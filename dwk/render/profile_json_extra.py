@@ -96,7 +96,8 @@ def _series(p: Profile) -> list[dict]:
             "unit": "Personen",
             "stichtag": "31.12.",
             "tables": p.dynamics.series_tables,
-            "census_break_year": int(s.break_year),
+            "census_break_year": s.break_year,
+            "census_break_years": [y for y, _ in s.breaks],
             "values": [
                 {"year": int(y), "value": _num(v)} for y, v in zip(s.years, s.values, strict=True)
             ],

@@ -16,7 +16,7 @@ from dwk.areas import Area, Registry
 from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
-from dwk.indicators.compute import age_source, age_years, compute
+from dwk.indicators.compute import age_source, age_years, compute, shared_year
 from dwk.inputs.context import Context
 from dwk.projection.outlook import Outlook, outlook_for
 from dwk.report.similar import PeerGroup, peer_group
@@ -32,7 +32,6 @@ from dwk.swot.review_scope import review_scope
 from dwk.swot.rules import SwotRule
 from dwk.swot.survey import SurveyObservation, evaluate_survey
 
-PEER_YEAR = 2015
 KEY_FIGURES = (
     "bevoelkerung", "bevoelkerungsentwicklung_seit_2011", "bevoelkerungsentwicklung_5j",
     "bevoelkerungsentwicklung_lang", "flaeche", "bevoelkerungsdichte", "frauenanteil",
@@ -126,8 +125,8 @@ class Profile:
         return any(s.codebook.synthetic for s in self.surveys)
 
     @property
-    def census_2022(self) -> float | None:
-        return self.dynamics.census_2022
+    def latest_census(self):
+        return self.dynamics.latest_census
 
     @property
     def headline_period(self) -> str:
@@ -182,7 +181,8 @@ def build_profile(
     peer_rows: list[tuple[Area, dict[str, Cell]]] = []
     if peers:
         members = [area, *peers]
-        pcells = _cells(compute(ctx, peer_defs, [m.key for m in members], year=PEER_YEAR))
+        keys = [m.key for m in members]
+        pcells = _cells(compute(ctx, peer_defs, keys, year=shared_year(ctx, peer_defs, keys)))
         peer_rows = [
             (m, {d.id: pcells.get((m.key, d.id), Cell(float("nan"), ".", "")) for d in peer_defs})
             for m in members

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from dwk.areas import Area, Registry
 from dwk.indicators.catalogue import IndicatorDef
-from dwk.indicators.compute import age_source, compute
+from dwk.indicators.compute import age_source, compute, shared_year
 from dwk.inputs.context import Context
 from dwk.report.build import Cell, Profile
 
-YEAR = 2015  # the latest Stichtag every member has (Gemeinden end in 2015)
 MATRIX = (
     "bevoelkerung", "bevoelkerungsentwicklung_seit_2011", "frauenanteil", "durchschnittsalter",
     "jugendquotient", "altenquotient", "anteil_75_plus", "wanderungssaldo_je_1000",
@@ -89,7 +88,9 @@ def compare(
     members = [p.area for p in profiles]
     lands = list(dict.fromkeys(registry.resolve(a.land) for a in members))
     germany = registry.resolve("DG")
-    values = compute(ctx, defs, [a.key for a in [*members, *lands, germany]], year=YEAR)
+    keys = [a.key for a in [*members, *lands, germany]]
+    year = shared_year(ctx, defs, keys)
+    values = compute(ctx, defs, keys, year=year)
     cells = {
         (k, i): Cell(v, f, p)
         for k, i, v, f, p in values[["area_key", "id", "value", "flag", "period"]].itertuples(
@@ -105,17 +106,17 @@ def compare(
     marks = _marks(defs, member_cells)
     rows = [MatrixRow(a, c, m, False) for a, c, m in zip(members, member_cells, marks, strict=True)]
     rows += [MatrixRow(a, row(a, True), {}, True) for a in [*lands, germany]]
-    shapes = [s for a in members if (s := _shape(ctx, a)) is not None]
+    shapes = [s for a in members if (s := _shape(ctx, a, year)) is not None]
     tables = sorted(
         {t.strip() for t in values["tables"] for t in t.split(",") if t.strip()}
         | {s.table for s in shapes}
     )
     return Comparison(
-        YEAR,
+        year,
         defs,
         rows,
         shapes,
-        _shape(ctx, germany),
+        _shape(ctx, germany, year),
         _projected(profiles),
         _projected_labels(profiles),
         _shared(profiles),
@@ -145,8 +146,8 @@ def _marks(defs: list[IndicatorDef], rows: list[dict[str, Cell]]) -> list[dict[s
     return out
 
 
-def _shape(ctx: Context, area: Area) -> AgeShape | None:
-    src = age_source(ctx, area.key, YEAR)
+def _shape(ctx: Context, area: Area, year: int | None) -> AgeShape | None:
+    src = age_source(ctx, area.key, year) if year is not None else None
     if src is None:
         return None
     row = src.row[area.key]

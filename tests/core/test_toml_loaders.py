@@ -18,6 +18,7 @@ from dwk.areas import _read_changes, _read_members
 from dwk.core.errors import ConfigError
 from dwk.dynamics.life_phases import LifePhase, load_life_phases
 from dwk.indicators.catalogue import INDICATOR, IndicatorDef, load_catalogue
+from dwk.inputs.censuses import load_censuses
 from dwk.inputs.roles import load_roles
 from dwk.projection.outlook import GROUP, OutlookGroup, load_groups
 
@@ -430,3 +431,41 @@ def test_roles_read_as_before(tmp_path):
         ("12612-01-01-4",),
         (),
     )
+
+
+# --- data/censuses.toml ---------------------------------------------------------------------
+
+CENSUSES = """\
+# the censuses
+[zensus2011]
+label = "Zensus 2011"
+date = "2011-05-09"
+first = "2011-12-31"
+role = "census_2011"
+"""
+# line 2 [zensus2011] · 3 label · 4 date · 5 first · 6 role
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ('date = "2011-05-09"', 'date = "09.05.2011"', 4,
+         "Zensus 'zensus2011': date muss ein Datum JJJJ-MM-TT sein"),
+        ('first = "2011-12-31"', 'first = "2010-12-31"', 5,
+         "Zensus 'zensus2011': first (2010-12-31) liegt nicht nach date (2011-05-09)"),
+        ('role = "census_2011"\n', "", 2, "Zensus 'zensus2011': role fehlt"),
+    ],
+)  # fmt: skip
+def test_census_errors_name_file_and_line(tmp_path, old, new, line, message):
+    path = _write(tmp_path, "censuses.toml", CENSUSES, old, new)
+    assert _error(load_censuses, path) == f"{path}:{line}: {message}"
+
+
+def test_shipped_censuses():
+    """The census facts: Zensus 2011 on 09.05.2011, the Fortschreibung on its basis from
+    31.12.2011; Zensus 2022 on 15.05.2022, from 31.12.2022; each count in its role's table."""
+    got = [(c.basis, c.date, c.year, c.tables) for c in load_censuses()]
+    assert got == [
+        ("zensus2011", "2011-05-09", 2011, ("12111-01-01-5",)),
+        ("zensus2022", "2022-05-15", 2022, ("1000A-0000",)),
+    ]

@@ -16,6 +16,7 @@ from dwk.core import paths
 from dwk.dynamics import series
 from dwk.fetch.api import Credentials, FetchError
 from dwk.fetch.run import fetch_tables
+from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
 from dwk.store import Store
 from tests.fetch.fake_api import FLAT, kreise_as_flat_file, run_cli, status, zipped
@@ -89,8 +90,9 @@ def test_fetched_zensus_table_is_stored_and_used(api, local):
     assert frame.loc[frame["area_key"] == "14523010", "value"].tolist() == [ADORF]
     # the profile's census figure reads the fetched table: Adorf and its Kreis summed by hand
     ctx = Context(store, [], persist=False)
-    assert series._census_2022(ctx, "14523010").value == ADORF
-    census = series._census_2022(ctx, "14523")
+    zensus = by_basis("zensus2022")
+    assert series._census_point(ctx, zensus, "14523010").value == ADORF
+    census = series._census_point(ctx, zensus, "14523")
     assert census.table == TABLE and census.value == vogtlandkreis_by_hand()
 
 

@@ -9,14 +9,21 @@ import pytest
 
 from dwk.core.errors import ConfigError
 from dwk.dynamics.components import (
-    LIFE_PHASE_NOTE,
-    ZENSUS_NOTE,
     FourYearMean,
+    component_years,
     components,
     webb_type,
+    windows,
+    zensus_note,
 )
-from dwk.dynamics.life_phases import general_fertility_rate, life_phase_migration, load_life_phases
+from dwk.dynamics.life_phases import (
+    general_fertility_rate,
+    life_phase_migration,
+    life_phase_note,
+    load_life_phases,
+)
 from dwk.dynamics.series import population_series
+from dwk.inputs.censuses import by_basis
 
 # gd/12411-01-01-4_00.csv line 15, Dithmarschen 01051, Insgesamt on 31.12.:
 # 2015 132917, 2014 132685, 2013 132665, 2012 132965, 2011 133487, 2010 134798
@@ -64,7 +71,10 @@ def test_2011_net_migration_is_missing_with_reason(comp):
     assert math.isnan(y.migration) and math.isnan(y.migration_residual)
     assert math.isnan(y.migration_rate)
     assert not y.estimated
-    assert y.note == ZENSUS_NOTE
+    assert y.note == zensus_note(by_basis("zensus2011"))
+    assert y.note.startswith(
+        "Wanderungssaldo 2011 nicht ermittelbar: die Bevölkerung am 31.12.2010"
+    )
     # the natural balance is unaffected: gd/12612 line 2117 (948), gd/12613 line 2118 (1714)
     assert y.natural == 948 - 1714
     assert all(math.isnan(c.year(2011).migration) for c in comp.values())
@@ -182,7 +192,7 @@ def test_unknown_key_gives_missing_values(ctx):
 
 def test_population_series_and_census_dithmarschen(ctx):
     s = population_series(ctx, "01051")
-    assert s.years[0] == 1995 and s.years[-1] == 2020
+    assert s.years == list(range(1995, 2025))
     assert s.values[s.years.index(2010)] == P_01051[2010]
     assert s.values[s.years.index(2011)] == P_01051[2011]
     assert "12411-01-01-4" in s.tables and "12411-0015" in s.tables
@@ -202,10 +212,34 @@ def test_population_series_and_census_dithmarschen(ctx):
     assert census_index[0] == pytest.approx(133900 / 133487 * 100)
 
 
+# cartogram-12411-0015/12411-0015_kreise_2020-2024.csv, 31.12.2020–2024 (sidecar: 2020–2021 on
+# the Zensus 2011 basis, 2022–2024 on the Zensus 2022 basis):
+# line 9:   "01051;Dithmarschen, Landkreis;133251;e;133969;e;133104;e;133514;e;133460;e"
+# line 116: "05913;Dortmund, kreisfreie Stadt;587696;e;586852;e;599370;e;601343;e;603462;e"
+KREISE_2020_2024 = {
+    "01051": [133251, 133969, 133104, 133514, 133460],
+    "05913": [587696, 586852, 599370, 601343, 603462],
+}
+
+
+@pytest.mark.parametrize("key", sorted(KREISE_2020_2024))
+def test_kreis_series_continues_on_the_zensus_2022_basis(ctx, key):
+    """After the 2022 rebase the series is the 2022-based one (not the Gemeindeverzeichnis'
+    2011-based sum of 31.12.2023), and it breaks at both censuses."""
+    s = population_series(ctx, key)
+    assert s.values[s.years.index(2020) :] == KREISE_2020_2024[key]
+    assert s.breaks == ((2011, "Zensus 2011"), (2022, "Zensus 2022"))
+    assert s.line_start(2021) == 2011 and s.line_start(2024) == 2022 and s.line_start(2000) == 1995
+    assert "12411-0015" in s.tables and "GV-ISys" not in s.tables
+
+
 def test_population_series_of_a_gemeinde(ctx):
     # gd/12411-01-01-5_00.csv line 2392: "03454409055;        Vrees;1767;983;784;1695;..."
     s = population_series(ctx, "03454055")
+    # the Gemeindeverzeichnis editions of 31.12.2019 and 2023 are single Stichtage after a
+    # gap, no part of the series
     assert s.years == list(range(2008, 2016))
+    assert s.breaks == ((2011, "Zensus 2011"),)
     assert s.values[-1] == 1767 and s.values[-2] == 1695
     # gd/12111-01-01-5_00.csv line 2394 ("03454409055;        Vrees;1645;..."),
     # hdigital-zensus2022/1000A-0000_de.csv line 1913 ("034545409055;Vrees;...;1951;e")
@@ -261,8 +295,14 @@ def test_life_phase_flags_and_city_states(ctx):
     assert list(r["area_key"].drop_duplicates()) == ["01051008", "99999999", "11000000", "11000"]
 
 
-def test_life_phase_note_says_2015_is_exceptional():
-    assert "2015" in LIFE_PHASE_NOTE and "vier Jahre" in LIFE_PHASE_NOTE
+def test_life_phase_note_names_the_year_of_the_data():
+    # data/life_phases.toml marks 2015 as unusual; another year gets only its own name
+    note = life_phase_note([2015])
+    assert note.startswith("Wanderungen nach Altersgruppen liegen nur für 2015 vor. 2015 war ")
+    assert "vier Jahre" in note
+    later = life_phase_note([2019])
+    assert later.startswith("Wanderungen nach Altersgruppen liegen nur für 2019 vor. Der ")
+    assert "Ausnahmejahr" not in later
 
 
 def test_life_phase_file_is_validated(tmp_path):
@@ -289,3 +329,21 @@ def test_general_fertility_rate_emsland_by_hand(ctx):
     assert g.pooled == pytest.approx(11072 / (4 * 67966) * 1000)  # 40.7
     assert g.last == pytest.approx(2889 / 67966 * 1000)  # 42.5
     assert g.period == (2012, 2015)
+
+
+def test_windows_follow_the_years_of_the_tables(ctx):
+    """Wegweiser's 4-year windows, counted back from the latest year with births, deaths and
+    mean population (gd/12612-01-01-4_00.csv, 12613-01-01-4, 12411-05-01-4: 1995–2015); the
+    window with the Zensus year 2011 is left out, not shifted."""
+    assert component_years(ctx) == list(range(1995, 2016))
+    assert windows(component_years(ctx)) == ((1996, 1999), (2000, 2003), (2004, 2007), (2012, 2015))
+    # a later vintage of the births and deaths (to 2019) moves every window
+    assert windows(list(range(1995, 2020))) == (
+        (1996, 1999), (2000, 2003), (2004, 2007), (2012, 2015), (2016, 2019),
+    )  # fmt: skip
+    # to 2024: the windows with 2011 and with 2022 are both left out
+    assert windows(list(range(1995, 2025))) == (
+        (1997, 2000), (2001, 2004), (2005, 2008), (2013, 2016), (2017, 2020),
+    )  # fmt: skip
+    # a missing year drops its window
+    assert windows([*range(1995, 2014), 2015]) == ((1996, 1999), (2000, 2003), (2004, 2007))

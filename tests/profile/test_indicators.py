@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dwk.indicators.compute import compute
+from dwk.indicators.compute import compute, shared_year
 
 
 def values(ctx, catalogue, keys, year=None, anchor=None):
@@ -109,3 +109,17 @@ def test_results_do_not_depend_on_what_the_context_saw_before(store, registry, c
     mine = together.loc[together["area_key"] == "14523010"].reset_index(drop=True)
     own = ["area_key", "id", "year", "period", "value", "flag", "n"]  # `tables` names the group's
     assert_frame_equal(mine[own], alone[own], check_exact=True)
+
+
+def test_shared_year_is_the_newest_stichtag_all_compared_areas_have(ctx, catalogue):
+    """Comparisons take the newest Stichtag every compared area has, from the store."""
+    by_id = {d.id: d for d in catalogue}
+    pop, moves = [by_id["bevoelkerung"]], [by_id["wanderungssaldo_je_1000"]]
+    # cartogram-12411-0015/12411-0015_kreise_2020-2024.csv lines 9 and 116: Dithmarschen and
+    # Dortmund on 31.12.2024 ("01051;…;133460;e", "05913;…;603462;e")
+    assert shared_year(ctx, pop, ["05913", "01051"]) == 2024
+    # Adorf's newest is the Gemeindeverzeichnis of 31.12.2023 (destatis-gv-2023, Adorf 4694)
+    assert shared_year(ctx, pop, ["05913", "14523010"]) == 2023
+    # moves over the Gemeinde boundaries exist for 2015 only (gd/12711-01-03-4_00.csv,
+    # 12711-01-03-5_00.csv): the comparison with them stands at 2015
+    assert shared_year(ctx, pop + moves, ["05913", "14523010"]) == 2015

@@ -64,7 +64,8 @@ def _lines(chart_id="adorf-index", series=None, marks=True, title="Entwicklung")
         ("Adorf", [100.0, 99.5, None, 98.0, 97.5, 97.0, 96.8, 96.1]),
         ("Land", [100.0, 100.2, 100.4, 100.5, None, 100.9, 101.0, 101.3]),
     ]
-    return population_series_svg(chart_id, title, years, series, [], 2011 if marks else None, 2008)
+    breaks = [(2011, "Zensus 2011")] if marks else None
+    return population_series_svg(chart_id, title, years, series, [], breaks, 2008)
 
 
 def _components(chart_id="adorf-komponenten", title="Komponenten"):

@@ -9,11 +9,11 @@ import pytest
 
 from dwk.render.charts import PALETTE
 from dwk.render.component_charts import (
-    BREAK_LABEL,
     ESTIMATED_LABEL,
     MIGRATION_LABEL,
     MISSING_LABEL,
     NATURAL_LABEL,
+    break_label,
     components_svg,
     population_series_svg,
 )
@@ -23,7 +23,11 @@ AREA = PALETTE["area"]
 YEARS = list(range(2008, 2016))
 
 
-def _series(chart_id="dith-entwicklung", break_year=2011, area=None):
+BREAK_LABEL = "Zensus 2011: Bruch in der Reihe"
+ZENSUS_2011 = [(2011, "Zensus 2011")]
+
+
+def _series(chart_id="dith-entwicklung", breaks=ZENSUS_2011, area=None):
     area = area or [100.0, 99.6, 99.3, 98.3, 97.9, 97.7, 97.7, 97.9]
     return population_series_svg(
         chart_id,
@@ -35,7 +39,7 @@ def _series(chart_id="dith-entwicklung", break_year=2011, area=None):
             ("Deutschland", [100.0, 99.8, 99.7, 98.0, 98.2, 98.5, 99.0, 100.2]),
         ],
         [("Zensus 2011", 2010.35, 98.6), ("Zensus 2022", 2021.37, 97.8)],
-        break_year=break_year,
+        breaks=breaks,
         base_year=2008,
     )
 
@@ -91,15 +95,41 @@ def test_series_chart_breaks_the_line_at_the_zensus():
     line = _area_line(_series())
     assert line.get("stroke") == AREA and line.get("stroke-width") == "2.20"
     assert _subpaths(line.get("d")) == 2  # 2008–2010 and 2011–2015, not joined
-    assert _subpaths(_area_line(_series(break_year=None)).get("d")) == 1
+    assert _subpaths(_area_line(_series(breaks=None)).get("d")) == 1
     (dotted,) = _by_class(_series(), "break")
     assert dotted.get("stroke-dasharray") and dotted.get("stroke") == PALETTE["edge"]
-    assert not _by_class(_series(break_year=None), "break")
-    assert BREAK_LABEL not in _texts(_series(break_year=None))
+    assert not _by_class(_series(breaks=None), "break")
+    assert BREAK_LABEL not in _texts(_series(breaks=None))
+
+
+def test_series_chart_breaks_the_line_at_each_census():
+    """Kreise run past the Zensus 2022: the line breaks at 2011 and at 2022, each break is a
+    dotted line, and one legend entry names both censuses."""
+    years = list(range(2008, 2025))
+    area = [100.0 - 0.1 * i for i in range(len(years))]
+    svg = population_series_svg(
+        "x",
+        "t",
+        years,
+        [("A", area)],
+        [("Zensus 2011", 2010.35, 98.6), ("Zensus 2022", 2021.37, 97.8)],
+        [(2011, "Zensus 2011"), (2022, "Zensus 2022")],
+        2008,
+    )
+    assert _subpaths(_area_line(svg).get("d")) == 3  # 2008–2010, 2011–2021, 2022–2024
+    assert len(_by_class(svg, "break")) == 2
+    assert "Zensus 2011, 2022: Brüche in der Reihe" in _texts(svg)
+    assert BREAK_LABEL not in _texts(svg)
+
+
+def test_break_label():
+    assert break_label(["Zensus 2011"]) == BREAK_LABEL
+    assert break_label(["Zensus 2011", "Zensus 2022"]) == "Zensus 2011, 2022: Brüche in der Reihe"
+    assert break_label(["VZ 1987", "Zensus 2011"]) == "VZ 1987, Zensus 2011: Brüche in der Reihe"
 
 
 def test_series_missing_value_is_a_gap_not_a_zero():
-    svg = _series(break_year=None, area=[100.0, 99.6, None, 98.3, math.nan, 97.7, 97.7, 97.9])
+    svg = _series(breaks=None, area=[100.0, 99.6, None, 98.3, math.nan, 97.7, 97.7, 97.9])
     line = _area_line(svg)
     assert _subpaths(line.get("d")) == 3  # 2008–09, 2011 alone, 2013–15
     (markers,) = [el for el in _by_class(svg, "marker") if "dwk-s0" in el.get("class").split()]
