@@ -175,11 +175,14 @@ def profile_build(
             raise DwkError("--level baut alle Gebiete einer Ebene; keine Gebiete oder --all dazu")
         _national(level, land, jobs, out, fmt, reviews)
         return
-    from rich.progress import Progress
+    from dwk.core.heap import long_lived
 
-    from dwk.app.build import build_reports, resolve_areas
+    with long_lived():  # the libraries, the store's manifest and the areas live to the end
+        from rich.progress import Progress
 
-    store, registry = _open()
+        from dwk.app.build import build_reports, resolve_areas
+
+        store, registry = _open()
     targets = resolve_areas(registry, area or [], all_members)
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:

@@ -9,7 +9,6 @@ Kreis or of Germany a plane is good enough, so a map only scales and flips them.
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +17,7 @@ from typing import Literal
 
 from dwk.core import paths
 from dwk.core.errors import ConfigError
+from dwk.core.heap import long_lived
 from dwk.core.toml import load_toml
 
 Level = Literal["land", "kreis", "gemeinde"]
@@ -155,13 +155,12 @@ def load(path: Path | None = None) -> Geometry:
     """The shipped geometry, read once per process (about 0.2 s)."""
     data = paths.data_dir()
     path = path or data / GEO_FILE
-    paused = gc.isenabled()
-    gc.disable()  # half a million small lists: the collector would more than double the time
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("format") != "dwk-geo 1":
-            raise ConfigError("Kartengrundlage hat ein unbekanntes Format", file=path)
-        return Geometry(doc, _successors(data / "key_changes.toml"), path)
+        with long_lived():  # half a million small lists, kept to the end of the process
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if doc.get("format") != "dwk-geo 1":
+                raise ConfigError("Kartengrundlage hat ein unbekanntes Format", file=path)
+            return Geometry(doc, _successors(data / "key_changes.toml"), path)
     except FileNotFoundError:
         raise ConfigError(
             "Kartengrundlage fehlt (dwk ohne data/geo installiert)", file=path
@@ -170,6 +169,3 @@ def load(path: Path | None = None) -> Geometry:
         raise ConfigError(
             f"Kartengrundlage beschädigt: {exc.msg}", file=path, line=exc.lineno, column=exc.colno
         ) from None
-    finally:
-        if paused:
-            gc.enable()
