@@ -24,6 +24,7 @@ from typing import TypeVar
 import dwk
 from dwk.core import paths
 from dwk.core.atomic import write_bytes
+from dwk.core.heap import long_lived
 from dwk.store import Store
 
 __all__ = ["DerivedCache", "Name"]
@@ -64,7 +65,7 @@ class DerivedCache:
             return build()
         path = self.root / f"{hashlib.sha256(repr(name).encode()).hexdigest()[:32]}.pkl"
         try:
-            with path.open("rb") as fh:
+            with path.open("rb") as fh, long_lived():
                 return pickle.load(fh)
         except FileNotFoundError:
             pass

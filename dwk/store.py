@@ -12,7 +12,8 @@ Every file is checked (`dwk.sources.validate`) before it enters. The manifest ke
 `TableMeta`, its reader warnings included, and the sha256 of the raw file (which decides
 freshness) and of its Parquet file (checked at every open; a damaged file is rebuilt, a damaged
 manifest recovered from the entries' copies: `dwk.store_heal`) (schema 6); a manifest of
-another schema is ignored and the store rebuilt.
+another schema is ignored and the store rebuilt. A file unchanged since it was last hashed (same
+size, mtime, ctime and inode: `store_heal.Stamps`) is not read again at open.
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ from dwk.sources.tables.meta import TableMeta
 from dwk.sources.text import read_bytes
 from dwk.store_heal import (
     Other,
+    Stamps,
     check_conflicts,
     file_sha256,
     read_manifest,
     recover,
     sha256,
     sidecar_name,
+    stat_stamp,
 )
 
 # 8: reader warnings count with thousands separators; the GV keeps kind and Verstädterung
@@ -97,6 +100,7 @@ class Store:
             )
         self._dirty = damaged
         self.entries = {k: Entry(**v) for k, v in (entries or {}).items()}
+        self._stamps = Stamps(root / "stamps.json")
 
     @classmethod
     def open(cls, raw_dir: Path | None = None, cache: Path | None = None) -> Store:
@@ -109,15 +113,24 @@ class Store:
     def sync(self, raw_dir: Path) -> list[str]:
         """Import new or changed files of the shipped raw folder (the file's sha256 decides, not
         its size and time: a file read while it was being written is read again), rebuild
-        damaged Parquet files, forget removed files."""
+        damaged Parquet files, forget removed files. A file whose stamp vouches for its
+        recorded hash is not read."""
         self.raw_dir = raw_dir
         seen, changed, dirty = set(), [], self._dirty
         for path in sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES):
             origin = "raw:" + path.relative_to(raw_dir).as_posix()
             seen.add(origin)
             entry = self.entries.get(origin)
+            stamp = stat_stamp(path, sidecar.path_for(path))  # before reading: see stat_stamp
+            if (
+                entry is not None
+                and self._stamps.vouch(origin, stamp) == entry.sha256
+                and self._intact(entry)
+            ):
+                continue
             data = read_bytes(path)
             sha = _sha(path, data)
+            self._stamps.record(origin, stamp, sha)
             if entry is not None and entry.sha256 == sha:
                 if self._intact(entry):
                     continue
@@ -137,14 +150,21 @@ class Store:
             self._drop(origin)
         if changed or gone or dirty:
             self._save_manifest()
+        self._stamps.save({*self.entries, *(e.parquet for e in self.entries.values())})
         self._dirty = False
         return changed
 
     def _intact(self, entry: Entry) -> bool:
         """The entry's Parquet file is there and has the bytes that were written."""
-        return bool(entry.parquet_sha256) and (
-            file_sha256(self.root / entry.parquet) == entry.parquet_sha256
-        )
+        if not entry.parquet_sha256:
+            return False
+        path = self.root / entry.parquet
+        stamp = stat_stamp(path)
+        if self._stamps.vouch(entry.parquet, stamp) == entry.parquet_sha256:
+            return True
+        sha = file_sha256(path)
+        self._stamps.record(entry.parquet, stamp, sha)
+        return sha == entry.parquet_sha256
 
     def _heal_import(self, entry: Entry) -> None:
         """Rebuild a damaged imported table from its file if that is unchanged, else drop it."""

@@ -142,6 +142,33 @@ def test_raw_file_hash_decides_freshness(tmp_path):
     assert cell["value"].tolist() == [85942.0]
 
 
+def test_unchanged_files_are_not_read_again_but_rewritten_ones_are(tmp_path, monkeypatch):
+    """The stat fast path: an unchanged raw file is trusted by its stamp and not read; the same
+    size and a faked mtime do not hide new bytes, because the stamp holds the ctime."""
+    import dwk.store
+    import dwk.store_heal
+
+    monkeypatch.setattr(dwk.store_heal, "RACY_NS", 0)  # stamp files at once, not after 2 s
+    raw, cache = tmp_path / "raw", tmp_path / "cache"
+    raw.mkdir()
+    path = raw / "t.csv"
+    finished = GOOD.read_bytes()  # line 9: '="01001";      Flensburg, Kreisfreie Stadt;85942;…'
+    path.write_bytes(finished.replace(b"85942;42767;43175", b"00000;00000;00000"))
+    os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    Store.open(raw_dir=raw, cache=cache)
+    reads = []
+    real = dwk.store.read_bytes
+    monkeypatch.setattr(dwk.store, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    Store.open(raw_dir=raw, cache=cache)
+    assert reads == []
+    path.write_bytes(finished)
+    os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    t = Store.open(raw_dir=raw, cache=cache).table("12411-01-01-4")
+    assert reads == [path]
+    cell = t.loc[(t["area_key"] == "01001") & (t["period"] == "2015-12-31") & (t["sex"] == "total")]
+    assert cell["value"].tolist() == [85942.0]
+
+
 # --- conflicts between files ----------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from dwk.cli.progress import progress
 from dwk.core.errors import DwkError
 from dwk.fetch.source import Source
 
@@ -175,17 +176,18 @@ def profile_build(
             raise DwkError("--level baut alle Gebiete einer Ebene; keine Gebiete oder --all dazu")
         _national(level, land, jobs, out, fmt, reviews)
         return
-    from rich.progress import Progress
+    from dwk.core.heap import long_lived
 
-    from dwk.app.build import build_reports, resolve_areas
+    with long_lived():  # the libraries, the store's manifest and the areas live to the end
+        from dwk.app.build import build_reports, resolve_areas
 
-    store, registry = _open()
+        store, registry = _open()
     targets = resolve_areas(registry, area or [], all_members)
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("Profile", total=len(targets))
+    with progress() as bar:
+        task = bar.add_task("Profile", total=len(targets))
         result = build_reports(
-            store, registry, targets, out, formats, lambda a: progress.advance(task), reviews
+            store, registry, targets, out, formats, lambda a: bar.advance(task), reviews
         )
     for path in result.written:
         typer.echo(str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path))
@@ -199,14 +201,12 @@ def profile_build(
 def _national(
     level: str, land: str | None, jobs: int | None, out: Path, fmt: str, reviews: Path | None
 ) -> None:
-    from rich.progress import Progress
-
     from dwk.app.national import build_national, default_jobs
 
     store, registry = _open()
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("Profile", total=None)
+    with progress() as bar:
+        task = bar.add_task("Profile", total=None)
         result = build_national(
             store,
             registry,
@@ -216,8 +216,8 @@ def _national(
             jobs=jobs or default_jobs(),
             formats=formats,
             review_dir=reviews,
-            started=lambda total: progress.update(task, total=total),
-            progress=lambda n: progress.advance(task, n),
+            started=lambda total: bar.update(task, total=total),
+            progress=lambda n: bar.advance(task, n),
         )
     for path in result.written:
         typer.echo(str(path))

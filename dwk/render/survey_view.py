@@ -4,6 +4,7 @@ Handlungsfeld and scale, and the number filters for shares, uncertain and suppre
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -11,7 +12,9 @@ from dwk.core.format import format_de, format_period
 from dwk.render.chart_data import ChartData, titled
 from dwk.render.survey_charts import likert_svg
 from dwk.report.build import Profile
-from dwk.survey.summary import FIELD_LABELS, SurveyResult
+
+if TYPE_CHECKING:
+    from dwk.survey.summary import SurveyResult
 
 
 def share(value: float | None, missing: str = "–") -> str:
@@ -27,6 +30,8 @@ def uncertain(value: float, flag: bool) -> str:
 
 
 def field_label(field: str) -> str:
+    from dwk.survey.summary import FIELD_LABELS  # only profiles with a survey show fields
+
     return FIELD_LABELS[field]
 
 
