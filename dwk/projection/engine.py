@@ -29,6 +29,11 @@ class Schedules:
     newborn_survival: np.ndarray  # (areas, 2)
     asfr: np.ndarray  # (areas, AGES): births per woman of age x on 31.12.
     share_male: float
+    births_total: float | None = None
+    """Where the areas make up a country whose births of the year are known: the year's births
+    of all areas are scaled to it (the local rates keep their proportions)."""
+    deaths_total: float | None = None
+    """The same for deaths: every age's deaths are scaled by one factor."""
 
 
 Migration = Callable[[int, np.ndarray], np.ndarray]
@@ -72,12 +77,20 @@ def project(
         prev = pop[i - 1]
         mig = migration(years[i], prev)
         survivors = prev * sched.survival
+        if sched.deaths_total is not None:
+            dying = prev - survivors
+            # the newborns who die are counted after the births; last year's stand in for them
+            last = births[i - 2] if i > 1 else np.zeros(len(prev))
+            infant = (last[:, None] * share[None, :] * (1 - sched.newborn_survival)).sum()
+            survivors = prev - dying * ((sched.deaths_total - infant) / dying.sum())
         new = np.zeros_like(prev)
         new[:, :, 1:] = survivors[:, :, :-1]
         new[:, :, -1] += survivors[:, :, -1]
         new += mig
         np.clip(new, 0.0, None, out=new)
         b = (new[:, 1, :] * sched.asfr).sum(axis=1)
+        if sched.births_total is not None:
+            b *= sched.births_total / b.sum()
         new[:, :, 0] = b[:, None] * share[None, :] * sched.newborn_survival
         new[:, :, 0] += mig[:, :, 0]
         np.clip(new, 0.0, None, out=new)

@@ -52,6 +52,8 @@ OBSERVED: Schema = {
     "year": Field(int, required=True),
     "fertility": Field(float, required=True),
     "migration": Field(float, required=True),
+    "births": Field(int),
+    "deaths": Field(int),
 }
 
 
@@ -78,6 +80,8 @@ class Frame:
     fertility_observed: dict[int, float]
     migration_observed: dict[int, float]
     e0_observed: dict[str, dict[int, float]]  # sex -> middle year of a life table -> e(0)
+    births_observed: dict[int, float]
+    deaths_observed: dict[int, float]
 
     def tfr(self, variant: str, year: int) -> float:
         """Children per woman in `year`."""
@@ -132,18 +136,24 @@ def _load(path: Path) -> Frame:
         raise lines.error(f"es fehlt die Variante {sorted(missing)[0]!r}", ())
     fertility: dict[int, float] = {}
     migration: dict[int, float] = {}
+    births: dict[int, float] = {}
+    deaths: dict[int, float] = {}
     for i, entry in enumerate(records(raw, "observed", lines)):
         o = check(entry, OBSERVED, lines, ("observed", i))
         if o["year"] in fertility:
             raise lines.error(f"Jahr {o['year']} doppelt", ("observed", i), "year")
         fertility[o["year"]] = float(o["fertility"])
         migration[o["year"]] = float(o["migration"])
+        if "births" in o:
+            births[o["year"]] = float(o["births"])
+        if "deaths" in o:
+            deaths[o["year"]] = float(o["deaths"])
     e0: dict[str, dict[int, float]] = {"male": {}, "female": {}}
     for i, entry in enumerate(records(raw, "life_expectancy", lines)):
         t = check(entry, LIFE, lines, ("life_expectancy", i))
         for sex in e0:
             e0[sex][t["year"]] = float(t[sex])
-    return Frame(source, variants, fertility, migration, e0)
+    return Frame(source, variants, fertility, migration, e0, births, deaths)
 
 
 # --- mortality -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,8 +33,10 @@ def yearly_schedules(
     fert: sc.Fertility,
     variant: str,
     frame: Frame | None = None,
+    whole: bool = False,
 ) -> Callable[[int], Schedules]:
-    """The schedules of each year for the areas of `levels` (see the module docstring)."""
+    """The schedules of each year for the areas of `levels` (see the module docstring);
+    `whole`: the areas make up Germany, so they meet its observed births and deaths."""
     frame = frame or load_frame()
     middle = {s: _middle(tables[s].period) for s in SEXES}
     log_surv = np.stack([np.log(tables[s].survival()) for s in SEXES])  # (2, AGES)
@@ -63,7 +65,13 @@ def yearly_schedules(
                 asfr * scale,
                 fert.share_male,
             )
-        return cache[key]
+        if not whole or year not in frame.births_observed:
+            return cache[key]
+        return replace(
+            cache[key],
+            births_total=frame.births_observed[year],
+            deaths_total=frame.deaths_observed.get(year),
+        )
 
     return at
 

@@ -71,7 +71,8 @@ def _projected(
     replaces the framed migration level (Gemeinden take their Kreis's)."""
     runs = {}
     for v in variants:
-        sched = fr.yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, v)
+        whole = level is None  # Kreise: all of them, so Germany's observed events are met
+        sched = fr.yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, v, whole=whole)
         lv = level(v, sched) if level else fr.framed_level(plan, sched, v, targets)
         runs[v] = project(inp.population, sched, ki.migration(ctx, inp, lv), base, to)
     life_table = inp.life_tables["male"].period
