@@ -17,6 +17,8 @@ from dwk.inputs import tables as inputs
 from dwk.store import Store
 
 LIFE_TABLE_PERIOD = "2016/2018"
+"""A method constant: the life table whose shape splits the old-age bands, chosen once as the
+standard (the first after the 2015 base); a later table would move every estimated mean age."""
 
 
 def life_table_standard(store: Store, sex: str) -> np.ndarray:
