@@ -20,6 +20,7 @@ from dwk.projection.describe import Assumption, area_levels
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
 from dwk.projection.published import Comparison, compare, for_area, load_published
+from dwk.projection.track_record import TrackRecord, track_record
 
 TARGET = 2040
 STEP = 5
@@ -64,6 +65,7 @@ class Outlook:
     levels: dict[str, float]
     tables: str
     published: list[Comparison] = field(default_factory=list)  # data/published_projections.toml
+    track: TrackRecord | None = None  # how good the method has been (`track_record`)
 
     def observations(self) -> dict[str, Observation]:
         period = f"{self.base_year}/{self.target}"
@@ -159,5 +161,6 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
         [compare(r, years, totals, VARIANT_LABELS["main"]) for r in for_area(published, area.key)],
+        track_record(ctx, area),
     )
     return out

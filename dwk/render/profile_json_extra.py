@@ -5,6 +5,7 @@ each with its unit and Stichtag or base, so that a reader of the JSON can redraw
 from __future__ import annotations
 
 from dwk.projection.published import Comparison
+from dwk.projection.track_record import TrackRecord
 from dwk.render.swot_view import LEGEND, ONLY_SYNTHETIC, is_synthetic, only_synthetic
 from dwk.report.build import Profile
 from dwk.swot.engine import NEED, QUADRANTS
@@ -138,6 +139,35 @@ def _projection(p: Profile) -> dict | None:
             for r in o.rows
         ],
         "published": [_published(c) for c in o.published],
+        "track_record": _track(o.track),
+    }
+
+
+def _pct(v: float | None) -> float | None:
+    """Percentages to 0.01 (as `dwk project --backtest` rounds them)."""
+    return None if v is None else round(float(v), 2)
+
+
+def _track(t: TrackRecord | None) -> dict | None:
+    """How the same method, run as of its backtest base, compared with what followed."""
+    if t is None:
+        return None
+    return {
+        "level": t.level,
+        "base_year": t.base_year,
+        "areas": t.areas,
+        "observed": t.observed,
+        "years": [
+            {
+                "year": y.year,
+                "own_error_percent": _pct(y.own),
+                "mape_percent": _pct(y.mape),
+                "bias_percent": _pct(y.bias),
+                "too_low_percent": _pct(y.too_low),
+                "constant_mape_percent": _pct(y.constant),
+            }
+            for y in t.years
+        ],
     }
 
 

@@ -1,0 +1,90 @@
+"""How good the projection has been, for the profile's method section ("Wie gut war die
+Vorausberechnung bisher?"): the same method run as of 31.12.2015 and set against what was
+observed later on the Zensus 2011 line.
+
+Kreise: every Kreis (`backtest.run_backtest`, once per store in the derived cache), the error
+and bias of all of them per year, next to a constant population, and the Kreis's own error.
+Gemeinden: the Gemeinde's own error in the years of the Gemeindeverzeichnis after 2015 (its
+Kreis's Gemeinden projected as of 2015); the figures of all Gemeinden are in the README
+(`dwk project --backtest` takes about 20 s for them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dwk.areas import Area
+from dwk.core.errors import NoProjection
+from dwk.inputs.context import Context
+from dwk.projection import backtest as bt
+from dwk.projection import model as fc
+
+__all__ = ["TrackRecord", "TrackYear", "track_record"]
+
+
+@dataclass(frozen=True)
+class TrackYear:
+    year: int
+    horizon: int  # years after the base
+    own: float | None  # the area's signed error in %, None where not compared
+    mape: float | None  # all Kreise (None for Gemeinden)
+    bias: float | None
+    too_low: float | None
+    constant: float | None  # MAPE of a constant population, all Kreise
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    level: str
+    base_year: int
+    areas: int  # Kreise compared in the last year (0 for Gemeinden)
+    years: list[TrackYear]
+    observed: str  # where the observed figures come from
+
+
+def track_record(ctx: Context, area: Area) -> TrackRecord | None:
+    """The track record of a Kreis or Gemeinde; None where the area was not projected then."""
+    try:
+        if area.level == "kreis":
+            return _kreis(ctx, area.key)
+        if area.level == "gemeinde":
+            return _gemeinde(ctx, area.key)
+    except NoProjection:
+        return None
+    return None
+
+
+def kreis_backtest(ctx: Context) -> bt.Backtest:
+    """Every Kreis as of 2015 against what followed (once per store)."""
+    return ctx.lookup(("backtest", "kreise"), lambda: bt.run_backtest(ctx, gemeinden=False))
+
+
+def _kreis(ctx: Context, key: str) -> TrackRecord:
+    record = kreis_backtest(ctx)
+    years = []
+    for y in record.years:
+        s = record.score("kreis", "main", bt.TOTAL, y)
+        naive = record.score("kreis", "konstant", bt.TOTAL, y)
+        own = record.errors.get(("main", y), {}).get(key)
+        own = None if own is None or not np.isfinite(own) else float(own)
+        years.append(TrackYear(y, y - bt.BASE, own, s.mape, s.bias, s.too_low, naive.mape))
+    return TrackRecord("kreis", bt.BASE, record.areas, years, "12411-01-01-4, 12411-0015")
+
+
+def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
+    t = ctx.observed_totals
+    if key not in t.index:
+        return None
+    later = [int(y) for y in t.columns if y > bt.BASE and np.isfinite(t.at[key, y])]
+    if not later:
+        return None
+    proj = fc.project_areas(ctx, [key], bt.BASE, max(later))
+    run = proj.runs["main"]
+    years = []
+    for y in later:
+        got = float(run.totals()[run.years.index(y), 0])
+        own = (got / float(t.at[key, y]) - 1) * 100
+        years.append(TrackYear(y, y - bt.BASE, own, None, None, None, None))
+    return TrackRecord("gemeinde", bt.BASE, 0, years, "GV-ISys")

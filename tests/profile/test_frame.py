@@ -1,0 +1,152 @@
+"""The national frame (data/projection_frame.toml) and what the projection does with it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dwk.core.errors import ConfigError
+from dwk.inputs import schedules as sc
+from dwk.projection import engine
+from dwk.projection import model as fc
+from dwk.projection.frame import e0_of, load_frame, mortality_factor
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return load_frame()
+
+
+def test_paths_move_linearly_from_the_last_observation_to_the_variant(frame):
+    # [[observed]] 2024: migration 430000, fertility 1.35; [[variant]] main: 250000 from 2033,
+    # 1.55 from 2032; low-migration 150000
+    assert frame.migration("main", 2024) == 430000
+    assert frame.migration("main", 2028) == pytest.approx(430000 + (250000 - 430000) * 4 / 9)
+    assert frame.migration("main", 2033) == 250000
+    assert frame.migration("low-migration", 2040) == 150000
+    assert frame.tfr("main", 2020) == 1.53
+    assert frame.tfr("main", 2028) == pytest.approx(1.35 + 0.20 * 4 / 8)
+    # life expectancy: 2016/2018 (middle 2017) 78.48, 2020/2022 (2021) 78.33, 2022/2024 (2023)
+    # 78.47 for men; 84.6 in 2070
+    assert frame.e0("main", "male", 2019) == pytest.approx((78.48 + 78.33) / 2)
+    assert frame.e0("main", "male", 2030) == pytest.approx(78.47 + (84.6 - 78.47) * 7 / 47)
+    assert frame.e0("main", "female", 2070) == 88.2
+    assert frame.e0("main", "female", 2010) == 83.27  # before the first table: its value
+
+
+def _slow_e0(table: sc.LifeTable, factor: float) -> float:
+    """Life expectancy by walking the ages one by one (the reference for `e0_of`)."""
+    alive, years = 1.0, 0.0
+    for x in range(sc.AGES - 1):
+        nxt = alive * (table.l[x + 1] / table.l[x]) ** factor
+        years += (alive + nxt) / 2
+        alive = nxt
+    return years + alive / (table.l[-1] / table.T[-1] * factor)
+
+
+def test_mortality_factor_moves_life_expectancy_by_the_gain(ctx):
+    table = sc.life_table_in(ctx, "2016/2018", "male")
+    assert e0_of(table) == pytest.approx(_slow_e0(table, 1.0), abs=1e-9)
+    assert e0_of(table) == pytest.approx(table.e0, abs=0.1)  # the table's own e(0): 78.48
+    k = mortality_factor(table, 2.0)
+    assert k < 1
+    assert _slow_e0(table, k) == pytest.approx(_slow_e0(table, 1.0) + 2.0, abs=1e-6)
+    assert mortality_factor(table, 0.0) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('fertility = "1,55"', "fertility muss eine Zahl sein"),
+        ('id = "mittel"', "'mittel' ist nicht erlaubt"),
+    ],
+)
+def test_a_bad_frame_names_file_and_line(tmp_path, text, message):
+    from dwk.core import paths
+
+    good = (paths.data_dir() / "projection_frame.toml").read_text("utf-8")
+    key = text.split(" = ")[0]
+    first = next(line for line in good.splitlines() if line.startswith(f"{key} = "))
+    bad = good.replace(first, text, 1)
+    path = tmp_path / "frame.toml"
+    path.write_text(bad, "utf-8")
+    with pytest.raises(ConfigError, match=message) as err:
+        load_frame(path)
+    line = bad.splitlines().index(text) + 1
+    assert f"frame.toml:{line}" in str(err.value) or err.value.line == line
+
+
+def test_engine_meets_given_births_and_deaths():
+    """Two areas, one year: births scaled to the given total in proportion, deaths of the
+    start population scaled to theirs (the newborns who die come on top)."""
+    ages = sc.AGES
+    base = np.full((2, 2, ages), 100.0)
+    base[1] *= 3
+    surv = np.full((2, 2, ages), 0.99)
+    asfr = np.zeros((2, ages))
+    asfr[:, 20:40] = 0.05
+    newborn = np.full((2, 2), 0.996)
+    sched = engine.Schedules(surv, newborn, asfr, 0.5, births_total=1000.0, deaths_total=2000.0)
+    run = engine.project(base, sched, lambda y, p: np.zeros_like(p), 2020, 2021)
+    free = engine.project(
+        base,
+        engine.Schedules(surv, newborn, asfr, 0.5),
+        lambda y, p: np.zeros_like(p),
+        2020,
+        2021,
+    )
+    assert run.births[0].sum() == pytest.approx(1000.0)
+    # births in proportion to what the rates give: area 2 has three times the women
+    assert run.births[0, 1] / run.births[0, 0] == pytest.approx(
+        free.births[0, 1] / free.births[0, 0]
+    )
+    infant = (run.births[0] * (1 - 0.996)).sum()
+    assert run.deaths[0].sum() == pytest.approx(2000.0 + infant)
+
+
+def test_kreise_from_2015_meet_germanys_observed_births_and_deaths(ctx):
+    # data/projection_frame.toml: births 2016 792141, deaths 2018 954874 (12612-0001,
+    # 12613-0001); the deaths of a year count the newborns who die, which the engine estimates
+    # from the year before
+    keys = fc.ki.kreis_keys(ctx, 2015)
+    run = fc.project_areas(ctx, keys, 2015, 2018).runs["main"]
+    assert run.births[0].sum() == pytest.approx(792141)
+    assert run.deaths[2].sum() == pytest.approx(954874, rel=2e-4)
+
+
+def test_default_kreis_projection_meets_the_totals_observed_after_2020(ctx):
+    # 12411-0015_kreise_2020-2024.csv line 116: Dortmund 31.12.2021 586852 (Zensus 2011
+    # basis); 31122023_Auszug_GV.xlsx row 3431: Dortmund, Stadt 595471 on 31.12.2023
+    run = fc.project_areas(ctx, ["05913"], None, 2030).runs["main"]
+    totals = run.totals()[:, 0]
+    assert totals[run.years.index(2021)] == pytest.approx(586852, rel=5e-4)
+    assert totals[run.years.index(2023)] == pytest.approx(595471, rel=5e-4)
+    # as of 2020 (an explicit base year) the same Kreis does not meet them
+    asof = fc.project_areas(ctx, ["05913"], 2020, 2030).runs["main"].totals()[:, 0]
+    assert abs(asof[3] / 595471 - 1) > 2e-3  # 597,723: 0.4 % off
+
+
+def test_gemeinden_add_up_to_their_kreis(ctx):
+    """A Kreis's Gemeinden keep, every year, the share of the Kreis they had in 2015."""
+    members = fc.gemeinde_members(ctx, "01051")
+    gem = fc.project_areas(ctx, members, 2015, 2030)
+    kreis = fc.project_areas(ctx, ["01051"], 2015, 2030)
+    for v in gem.runs:
+        share = gem.runs[v].totals().sum(axis=1) / kreis.runs[v].totals()[:, 0]
+        assert np.allclose(share, share[0], rtol=1e-9)
+    # Gemeinden with a secret cell in 12411-02-03-5 have no age structure and are left out
+    assert 0.97 < share[0] <= 1.0
+
+
+def test_track_record_sets_the_2015_projection_against_what_followed(ctx, registry):
+    from dwk.projection.track_record import track_record
+
+    t = track_record(ctx, registry.get("05913"))
+    assert [y.year for y in t.years] == [2016, 2017, 2018, 2019, 2020, 2021]
+    run = fc.project_areas(ctx, ["05913"], 2015, 2021).runs["main"]
+    # 12411-0015_kreise_2020-2024.csv line 116: Dortmund 31.12.2021 586852
+    assert t.years[-1].own == pytest.approx((run.totals()[-1, 0] / 586852 - 1) * 100)
+    assert t.years[-1].constant > t.years[-1].mape  # the method beats no change at all
+    g = track_record(ctx, registry.get("14523010"))  # Adorf: the Gemeindeverzeichnis years
+    assert [y.year for y in g.years] == [2019, 2023]
+    assert g.level == "gemeinde" and g.years[0].mape is None
