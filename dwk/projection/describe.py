@@ -84,7 +84,18 @@ def describe(
             f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {inputs.BIRTHS}, {src['publisher']}",
         ),
         Assumption("Wanderungen", _migration_text(proj), _migration_tables(proj)),
+        Assumption(
+            "Nationaler Rahmen",
+            f"{src['publisher']}: {src['title']}, veröffentlicht am "
+            f"{_date(src['published'])}, {src['url']}; {src['licence']}. Beobachtete Werte: "
+            f"{src['observed']}.",
+            src["publisher"],
+        ),
     ]
+
+
+def _date(iso: str) -> str:
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
 
 
 def _years(ys: list[int]) -> str:
@@ -159,6 +170,6 @@ def area_levels(proj: Projection, i: int) -> dict:
         "births_expected": round(float(lv.expected_births[i]), 1),
         "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
         "net_migration_per_1000_first_year": round(
-            float(plan.rate("main", proj.base_year + 1)[i]) * 1000, 3
+            float(proj.runs["main"].migration_rates()[proj.base_year + 1][i]) * 1000, 3
         ),
     }

@@ -56,6 +56,17 @@ class Run:
     def at(self, year: int) -> np.ndarray:
         return self.population[self.years.index(year)]
 
+    def migration_rates(self) -> dict[int, np.ndarray]:
+        """Year → net migration per inhabitant at the year's start, per area: the change
+        minus births plus deaths (0 where an area is empty)."""
+        totals = self.totals()
+        out = {}
+        for i, year in enumerate(self.years[1:], start=1):
+            net = totals[i] - totals[i - 1] - self.births[i - 1] + self.deaths[i - 1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[year] = np.nan_to_num(net / totals[i - 1])
+        return out
+
 
 def project(
     base: np.ndarray,

@@ -17,18 +17,7 @@ import numpy as np
 from dwk.projection import framed as fr
 from dwk.projection.engine import Run, Schedules, project
 
-__all__ = ["gemeinde_level", "gemeinde_targets", "realised_rates", "scaled"]
-
-
-def realised_rates(run: Run) -> dict[int, np.ndarray]:
-    """Year → net migration per inhabitant at the year's start, per area of `run`."""
-    totals = run.totals()
-    out = {}
-    for i, year in enumerate(run.years[1:], start=1):
-        net = totals[i] - totals[i - 1] - run.births[i - 1] + run.deaths[i - 1]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[year] = np.nan_to_num(net / totals[i - 1])
-    return out
+__all__ = ["gemeinde_level", "gemeinde_targets", "scaled"]
 
 
 def gemeinde_targets(filled, keys: list[str], base: int, until: int) -> fr.Targets:

@@ -179,11 +179,6 @@ def migration(
     return fn
 
 
-def planned(plan: mg.Plan, variant: str) -> Callable[[int, np.ndarray], np.ndarray]:
-    """The level of `variant`: the plan's rate times the population at the start of the year."""
-    return lambda year, prev: prev.sum(axis=(1, 2)) * plan.rate(variant, year)
-
-
 def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
     """For every old key, the key it has in `new_keys` (itself, or the key it was merged into)."""
     merged = {o: c.new for c in changes if c.level == "kreis" for o in c.old if c.new in new_keys}

@@ -1,12 +1,9 @@
 """The migration assumption: how many people an area gains or loses by moves each year.
 
 Net migration comes from the residual method (change of the population minus births plus
-deaths), per year and area. The assumption has two parts:
+deaths), per year and area. Germany's own net migration is the national frame's (`frame`,
+`framed`); what this module gives is each area's part:
 
-- Germany's net migration rate: the mean of the last `RECENT` regular years before the base
-  (recent level) converges linearly over `CONVERGENCE` years to the mean of all regular years
-  since 1996 (long-run level). Variants: `low-migration` takes the lower, `high-migration` the
-  higher of the two levels from the first year on.
 - The area's deviation from Germany's rate in the recent years, shrunk by the persistence
   λ(h): how much of a 3-year deviation has, on average, still been there h years later,
   measured on the past (least squares through the origin over all Kreise and every origin
@@ -15,8 +12,8 @@ deaths), per year and area. The assumption has two parts:
   assumption that carries the latest deviation on in full has been wrong before.
 
 Years that are not regular: 2011 (the Zensus correction lies between 31.12.2010 and
-31.12.2011, so the residual measures the census, not moves) and 2015 (the exceptional arrival
-of refugees).
+31.12.2011, so the residual measures the census, not moves), 2015 and 2022 (the exceptional
+arrivals of refugees, from Syria and the Ukraine).
 """
 
 from __future__ import annotations
@@ -33,7 +30,6 @@ IRREGULAR = {
 FIRST_YEAR = 1996
 RECENT = 3
 MIN_ORIGINS = 5
-CONVERGENCE = 10
 VARIANTS = ("main", "low-migration", "high-migration")
 VARIANT_LABELS = {
     "main": "Hauptvariante",
@@ -95,25 +91,10 @@ def persistence(history: History, until: int) -> tuple[tuple[float, ...], list[i
 class Plan:
     base_year: int
     recent_years: list[int]
-    long_years: list[int]
     national_recent: float
-    national_long: float
     persistence: tuple[float, ...]  # λ(h), h = 1, 2, …; the last one holds beyond
     persistence_origins: list[int]
     deviation: np.ndarray  # (areas,) recent deviation from Germany, per person and year
-
-    def national(self, variant: str, year: int) -> float:
-        lo, hi = sorted((self.national_recent, self.national_long))
-        if variant == "low-migration":
-            return lo
-        if variant == "high-migration":
-            return hi
-        step = min((year - self.base_year) / CONVERGENCE, 1.0)
-        return self.national_recent + (self.national_long - self.national_recent) * step
-
-    def rate(self, variant: str, year: int) -> np.ndarray:
-        """Net migration per inhabitant (at the start of `year`) for every area."""
-        return self.national(variant, year) + self.lam(year) * self.deviation
 
     def lam(self, year: int) -> float:
         h = max(year - self.base_year, 1)
@@ -125,13 +106,4 @@ def plan(history: History, base_year: int, persistence_from: History | None = No
     recent = regular[-RECENT:]
     lam, origins = persistence(persistence_from or history, base_year)
     deviation = np.nan_to_num(history.deviation(recent))
-    return Plan(
-        base_year,
-        recent,
-        regular,
-        history.de_rate(recent),
-        history.de_rate(regular),
-        lam,
-        origins,
-        deviation,
-    )
+    return Plan(base_year, recent, history.de_rate(recent), lam, origins, deviation)

@@ -288,7 +288,7 @@ def _project_gemeinden(
     targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, 2015, until)
 
     def level(variant: str, schedules: Callable) -> Callable:
-        rates = gem.realised_rates(k15.runs[variant])
+        rates = k15.runs[variant].migration_rates()
         lam = kplan.lam
         return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
 
