@@ -133,6 +133,19 @@ def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | Non
     return ctx.memo(("outlook", area.key, target), lambda: _outlook(ctx, area, target))
 
 
+def _published(
+    ctx: Context, area: Area, records: list, years: list[int], totals: dict[str, list[float]]
+) -> list[Comparison]:
+    """The published projections beside dwk's; one that reaches beyond the outlook's target
+    (BBSR to 2045) is compared with the same projection carried on to its last year."""
+    far = max((y for r in records for y in r.years if y <= fc.MAX_TARGET), default=0)
+    if far > years[-1]:
+        longer = fc.project_areas(ctx, [area.key], None, far)
+        years = longer.years
+        totals = {VARIANT_LABELS[v]: longer.runs[v].totals()[:, 0].tolist() for v in VARIANTS}
+    return [compare(r, years, totals, VARIANT_LABELS["main"]) for r in records]
+
+
 def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
     proj = fc.project_areas(ctx, [area.key], None, target)
     runs = proj.runs
@@ -160,7 +173,7 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         proj.assumptions,
         area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
-        [compare(r, years, totals, VARIANT_LABELS["main"]) for r in for_area(published, area.key)],
+        _published(ctx, area, for_area(published, area.key), years, totals),
         track_record(ctx, area),
     )
     return out
