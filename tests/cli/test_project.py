@@ -220,6 +220,7 @@ def test_project_gemeinde_and_json(cache_dir, store):
         "Sterblichkeit",
         "Geburten",
         "Wanderungen",
+        "Nationaler Rahmen",
     }
 
 

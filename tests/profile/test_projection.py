@@ -109,14 +109,21 @@ def test_persistence_decays_with_the_horizon():
     assert lam[0] > lam[4] > lam[-1]
 
 
-def test_main_variant_converges_to_the_long_run_level():
-    plan = mg.Plan(
-        2015, [2012, 2013, 2014], [1996], 0.006, 0.002, (0.5, 0.25), [2000], np.array([0.004])
-    )
-    assert plan.rate("main", 2016)[0] == pytest.approx(0.006 - 0.0004 + 0.002)
-    assert plan.rate("main", 2030)[0] == pytest.approx(0.002 + 0.001)
-    assert plan.rate("low-migration", 2016)[0] == pytest.approx(0.004)
-    assert plan.rate("high-migration", 2040)[0] == pytest.approx(0.006 + 0.001)
+def test_germanys_migration_of_the_frame_is_shared_out_by_rate_and_deviation():
+    """Two areas of 1,000 and 3,000 people with deviations of +10 and −2 per 1,000, damped by
+    λ = 0.5: each gets Germany's rate r plus half its deviation, r set so that the two add up
+    to the frame's net migration of 2030 (data/projection_frame.toml: 430,000 observed in
+    2024, 250,000 from 2033, so 430,000 − 180,000 × 6/9 = 310,000)."""
+    from dwk.projection import engine
+    from dwk.projection.framed import framed_level
+
+    plan = mg.Plan(2015, [2012, 2013, 2014], 0.0, (0.5,), [2000], np.array([0.010, -0.002]))
+    prev = np.zeros((2, 2, engine.AGES))
+    prev[0, 0, 30], prev[1, 0, 30] = 1000, 3000
+    level = framed_level(plan, lambda year: None, "main")(2030, prev)
+    r = (310_000 - (1000 * 0.005 + 3000 * -0.001)) / 4000
+    assert level == pytest.approx([1000 * (r + 0.005), 3000 * (r - 0.001)])
+    assert level.sum() == pytest.approx(310_000)
 
 
 def test_kreis_base_2020_keeps_the_observed_totals(ctx):
