@@ -224,7 +224,7 @@ def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
             ctx, keys, 2015, inp, mg.plan(history, 2015), to, variants, targets=targets
         )
 
-    return ctx.memo(("kreise_2015", to, variants, calibrate), build)
+    return ctx.lookup(("kreise_2015", to, variants, calibrate), build)
 
 
 def _kreis_path(
@@ -327,7 +327,7 @@ def project_areas(
     if unknown:
         raise NoProjection(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
     calibrate = base_year is None
-    every_kreis = ctx.memo(
+    every_kreis = ctx.lookup(
         ("kreise_projected", base, to, tuple(variants), calibrate),
         lambda: (
             project_kreise_2015(ctx, every, to, variants)
