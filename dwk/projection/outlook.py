@@ -136,14 +136,20 @@ def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | Non
 def _published(
     ctx: Context, area: Area, records: list, years: list[int], totals: dict[str, list[float]]
 ) -> list[Comparison]:
-    """The published projections beside dwk's; one that reaches beyond the outlook's target
-    (BBSR to 2045) is compared with the same projection carried on to its last year."""
-    far = max((y for r in records for y in r.years if y <= fc.MAX_TARGET), default=0)
-    if far > years[-1]:
+    """The published projections beside dwk's; one that has fewer than two of the outlook's
+    years (BBSR: 2021 and 2045) is compared with the same projection carried on to its last
+    year, so that it is compared at all."""
+    out = []
+    for r in records:
+        inside = [y for y in r.years if y in years]
+        far = max(y for y in r.years if y <= fc.MAX_TARGET)
+        if len(inside) >= 2 or far <= years[-1]:
+            out.append(compare(r, years, totals, VARIANT_LABELS["main"]))
+            continue
         longer = fc.project_areas(ctx, [area.key], None, far)
-        years = longer.years
-        totals = {VARIANT_LABELS[v]: longer.runs[v].totals()[:, 0].tolist() for v in VARIANTS}
-    return [compare(r, years, totals, VARIANT_LABELS["main"]) for r in records]
+        more = {VARIANT_LABELS[v]: longer.runs[v].totals()[:, 0].tolist() for v in VARIANTS}
+        out.append(compare(r, longer.years, more, VARIANT_LABELS["main"]))
+    return out
 
 
 def _outlook(ctx: Context, area: Area, target: int) -> Outlook:

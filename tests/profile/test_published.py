@@ -151,3 +151,18 @@ def test_an_area_without_a_record_says_so(member_reports):
     out, _ = member_reports
     text = (out / "grabow.md").read_text("utf-8")
     assert "Für Grabow ist keine veröffentlichte Vorausberechnung hinterlegt" in text
+
+
+def test_a_record_beyond_2040_is_compared_with_the_projection_carried_on(ctx, registry):
+    """BBSR's Raumordnungsprognose for Meißen gives 2021 and 2045: dwk's projection is carried
+    on to 2045 for it instead of leaving it out."""
+    from dwk.projection import model as fc
+    from dwk.projection.outlook import _published
+
+    records = [r for r in for_area(load_published(), "14627") if 2045 in r.years]
+    [c] = _published(ctx, registry.get("14627"), records, list(range(2020, 2041)), {})
+    assert c.span == (2021, 2045)
+    run = fc.project_areas(ctx, ["14627"], None, 2045).runs["main"]
+    totals = run.totals()[:, 0]
+    ours = (totals[run.years.index(2045)] / totals[run.years.index(2021)] - 1) * 100
+    assert c.main == pytest.approx(ours)
