@@ -25,7 +25,8 @@ test: $(BIN)/python
 check: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(MAKE) --no-print-directory lint
-	DWK_TEST_CACHE=.cache/test $(BIN)/python -m pytest -q -m "not slow and not browser" -n 2
+	DWK_TEST_CACHE=.cache/test $(BIN)/python -m pytest -q -m "not slow and not browser" -n 2 \
+		--hypothesis-profile=check
 
 lint: $(BIN)/python
 	$(BIN)/ruff check dwk tests benchmarks scripts
