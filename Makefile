@@ -12,6 +12,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# the editable install with the test extras, again only when pyproject.toml changed (pip took
+# 6 s of every make check to find nothing to do)
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
 demo: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[pdf,xlsx]"
 	$(BIN)/dwk profile build --all --out out
@@ -22,10 +28,10 @@ test: $(BIN)/python
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -q -n 2
 
-check: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+check: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory lint
-	DWK_TEST_CACHE=.cache/test $(BIN)/python -m pytest -q -m "not slow and not browser" -n 2
+	DWK_TEST_CACHE=.cache/test $(BIN)/python -m pytest -q -m "not slow and not browser" -n 2 \
+		--hypothesis-profile=check
 
 lint: $(BIN)/python
 	$(BIN)/ruff check dwk tests benchmarks scripts

@@ -15,6 +15,7 @@ Run: .venv/bin/python benchmarks/startup.py [--runs 3] [--area 09162000]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,10 @@ def main() -> None:
     print(f"import pandas, pyarrow.parquet   {f:6.3f} s  (median of {args.runs})")
     print(f"dwk profile build {args.area:<14} {p:6.3f} s  = {p / f:.2f} × the imports")
     print(f"dwk --help                       {h:6.3f} s")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # an editable install then compiles dwk's ~120 modules at every start (~0.1 s more)
+        print("PYTHONDONTWRITEBYTECODE is set: dwk's modules are compiled at every run")
+    print(f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows both)")
 
 
 if __name__ == "__main__":

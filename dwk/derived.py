@@ -18,6 +18,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,9 +35,10 @@ Name = tuple[str | int, ...]
 _PREFIX = "derived-"
 
 
+@cache
 def _code_stamp() -> str:
     """dwk's version and the size and mtime of every module and shipped TOML file (key changes,
-    life phases …): an edited one is another dwk."""
+    life phases …): an edited one is another dwk. Once per process (the stat of 150 files)."""
     package = Path(dwk.__file__).resolve().parent
     parts = [dwk.__version__]
     files = [*package.rglob("*.py"), *paths.data_dir().glob("*.toml")]

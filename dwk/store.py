@@ -117,6 +117,7 @@ class Store:
         recorded hash is not read."""
         self.raw_dir = raw_dir
         seen, changed, dirty = set(), [], self._dirty
+        todo: list[tuple[str, Path, bytes, str]] = []
         for path in sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES):
             origin = "raw:" + path.relative_to(raw_dir).as_posix()
             seen.add(origin)
@@ -137,7 +138,9 @@ class Store:
                 self.notices.append(
                     f"Datenbestand: {entry.parquet} beschädigt, aus {path} neu aufgebaut"
                 )
-            meta, frame = _read_table(path, data)
+            todo.append((origin, path, data, sha))
+        read = _read_tables([(path, data) for _, path, data, _ in todo])
+        for (origin, path, _, sha), (meta, frame) in zip(todo, read, strict=True):
             self._check_conflicts(origin, path, meta, frame)
             self._add(origin, path, sha, meta, frame)
             changed.append(origin)
@@ -341,6 +344,15 @@ def _read_table(
     from dwk.sources.validate import read_table
 
     return read_table(path, data, table=table)
+
+
+def _read_tables(files: list[tuple[Path, bytes]]):
+    """`_read_table` of many files, on several processes when they are many and large."""
+    if not files:
+        return iter(())
+    from dwk.sources.read_many import read_tables
+
+    return read_tables(files)
 
 
 def _sha(path: Path, data: bytes) -> str:

@@ -13,6 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `make check` runs the fast tier with `--hypothesis-profile=check`: fewer examples for the
+# slowest properties (those that take their count from the profile), all of them in `make test`
+settings.register_profile("check", max_examples=15)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from dwk.core import paths
+from dwk.core.errors import InputError
 from dwk.store import SCHEMA_VERSION, Store
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -167,6 +168,28 @@ def test_unchanged_files_are_not_read_again_but_rewritten_ones_are(tmp_path, mon
     assert reads == [path]
     cell = t.loc[(t["area_key"] == "01001") & (t["period"] == "2015-12-31") & (t["sex"] == "total")]
     assert cell["value"].tolist() == [85942.0]
+
+
+def test_files_read_on_several_processes_fail_as_one_by_one(tmp_path, monkeypatch):
+    """The first build reads its files on one process per core (`sources.read_many`): a bad
+    file still stops the build with its own error, file, line and column."""
+    import dwk.sources.read_many as read_many
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.csv").write_bytes(GOOD.read_bytes())
+    # line 4 of b.csv: "01;X;zwölf", a value that is no number (third column)
+    (raw / "b.csv").write_bytes("GENESIS-Tabelle: 1\nTitel;;\n;;31.12.2015\n01;X;zwölf\n".encode())
+    errors = []
+    for parallel in (False, True):
+        if parallel:
+            monkeypatch.setattr(read_many, "PARALLEL_BYTES", 0)
+            monkeypatch.setattr(read_many, "jobs", lambda: 2)
+        with pytest.raises(InputError) as err:
+            Store.open(raw_dir=raw, cache=tmp_path / f"cache-{parallel}")
+        errors.append((str(err.value), err.value.line, err.value.column))
+    assert errors[0] == errors[1] and errors[0][1:] == (4, 3)
+    assert errors[0][0].startswith(f"{raw / 'b.csv'}:4:3: ")
 
 
 # --- conflicts between files ----------------------------------------------------------------

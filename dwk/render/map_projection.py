@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
 
 from dwk.render import svg
 from dwk.render.charts import WIDTH
@@ -55,23 +58,40 @@ class Projection:
         return self.left + (x - self.x0) * self.k, self.top + (self.y1 - y) * self.k
 
     def _arc(self, i: int) -> list[tuple[int, int]]:
-        """Arc i in grid units. Snapping does not depend on the direction an arc is walked,
-        so neighbours keep one border, and vertices closer than the grid merge (a Kreis's
-        border is made of many short Gemeinde arcs)."""
+        """Arc i in grid units (snapped by `_snap` first)."""
         j = ~i if i < 0 else i
-        if j not in self._arcs:
-            cells: list[tuple[int, int]] = []
-            for x, y in self.geo.arc(j):
-                px, py = self.xy(x, y)
-                c = (round(px / self.step), round(py / self.step))
-                if not cells or c != cells[-1]:
-                    cells.append(c)
-            self._arcs[j] = cells
         return self._arcs[j][::-1] if i < 0 else self._arcs[j]
+
+    def _snap(self, area: GeoArea) -> None:
+        """The area's arcs not snapped yet, all at once. Snapping does not depend on the
+        direction an arc is walked, so neighbours keep one border, and vertices closer than
+        the grid merge (a Kreis's border is made of many short Gemeinde arcs). numpy does what
+        `xy` and `round` (half to even, as `np.rint`) do per vertex, with the same floats; a
+        vertex in the cell of the one before it in its arc is dropped. Arc by arc in Python,
+        a Land's Kreise (3,900 arcs) took 60 ms."""
+        js = sorted({~r if r < 0 else r for refs in area.rings for r in refs} - self._arcs.keys())
+        if not js:
+            return
+        starts = self.geo.starts
+        first = starts[js]
+        lengths = starts[np.asarray(js) + 1] - first
+        offsets = np.cumsum(lengths) - lengths  # where each arc begins in the batch
+        rows = np.repeat(first - offsets, lengths) + np.arange(int(lengths.sum()))
+        m = self.geo.metres[rows]
+        cx = np.rint((self.left + (m[:, 0] - self.x0) * self.k) / self.step).astype(np.int64)
+        cy = np.rint((self.top + (self.y1 - m[:, 1]) * self.k) / self.step).astype(np.int64)
+        keep = np.ones(len(cx), dtype=bool)
+        keep[1:] = (cx[1:] != cx[:-1]) | (cy[1:] != cy[:-1])
+        keep[offsets] = True
+        bounds = np.concatenate([[0], np.cumsum(keep)])[np.append(offsets, len(keep))].tolist()
+        cells = list(zip(cx[keep].tolist(), cy[keep].tolist(), strict=True))
+        for n, j in enumerate(js):
+            self._arcs[j] = cells[bounds[n] : bounds[n + 1]]
 
     def path(self, area: GeoArea) -> str:
         """Path data, relative after each ring's first point (the map's largest cost in bytes)."""
         out, st = [], self.step
+        self._snap(area)
         for refs in area.rings:
             ring: list[tuple[int, int]] = []
             for r in refs:
@@ -88,6 +108,7 @@ class Projection:
         return "".join(out)
 
 
+@cache
 def short_num(v: float) -> str:
     """A short decimal: 1.5, 2, -0.5 (grid steps are multiples of 0.5 pt)."""
     s = f"{v:.1f}".removesuffix(".0")
@@ -95,15 +116,11 @@ def short_num(v: float) -> str:
 
 
 def bounds(geo: Geometry, areas: Iterable[GeoArea], points: Iterable[XY] = ()) -> tuple:
-    xs, ys = [], []
-    for a in areas:
-        for ring in geo.rings(a):
-            xs += [p[0] for p in ring]
-            ys += [p[1] for p in ring]
+    inf, areas = float("inf"), list(areas)
+    x0, y0, x1, y1 = geo.extent(areas) if areas else (inf, inf, -inf, -inf)
     for x, y in points:
-        xs.append(x)
-        ys.append(y)
-    return min(xs), min(ys), max(xs), max(ys)
+        x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+    return x0, y0, x1, y1
 
 
 def point_path(proj: Projection, x: float, y: float) -> str:

@@ -41,9 +41,21 @@ def _raw_totals():
 
 @pytest.fixture(scope="module")
 def backtest(cache_dir, store):
+    """`dwk project --backtest` as a user runs it: Kreise and all Gemeinden (45 s here)."""
     r = dwk("project", "--backtest", "--format", "json", env_cache=cache_dir)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
+
+
+@pytest.fixture(scope="module")
+def kreis_backtest(backtest_in_process):
+    """The JSON `dwk project --backtest` writes, of the Kreise only (their scores do not depend
+    on the Gemeinden): what the fast tier checks against the raw files."""
+    from dwk.app.project import write_backtest
+
+    out = io.StringIO()
+    write_backtest(backtest_in_process, "json", out)
+    return json.loads(out.getvalue())
 
 
 def _score(backtest, method, measure, year, level="kreis"):
@@ -54,7 +66,8 @@ def _score(backtest, method, measure, year, level="kreis"):
     )
 
 
-def test_backtest_constant_forecast_matches_the_raw_files(backtest):
+def test_backtest_constant_forecast_matches_the_raw_files(kreis_backtest):
+    backtest = kreis_backtest
     p15, p20, p21 = _raw_totals()
     p15["03159"] = p15.pop("03152") + p15.pop("03156")  # merged on 01.11.2016
     assert backtest["years"] == [2016, 2017, 2018, 2019, 2020, 2021]  # none on the 2022 basis
@@ -123,36 +136,53 @@ def test_signed_errors_of_three_kreise_by_hand(cache_dir, store, backtest_in_pro
     assert constant == pytest.approx((132917 - 133969) / 133969 * 100, abs=1e-9)
 
 
-def test_projection_beats_both_naive_forecasts_five_years_out(backtest):
+def test_projection_beats_both_naive_forecasts_five_years_out(kreis_backtest):
+    backtest = kreis_backtest
     main = _score(backtest, "main", "insgesamt", 2020)["mape"]
     assert main < _score(backtest, "konstant", "insgesamt", 2020)["mape"]
     assert main < _score(backtest, "linear 2011–2015", "insgesamt", 2020)["mape"]
     assert main < 1.5
 
 
-def test_backtest_shows_bias_by_age_group(backtest):
+def test_backtest_shows_bias_by_age_group(kreis_backtest):
+    backtest = kreis_backtest
     for group in ("unter 18", "18–64", "65+"):
         s = _score(backtest, "main", group, 2020)
         assert s["areas"] == 401 and 0 <= s["too_low"] <= 100
         assert abs(s["bias"]) <= s["mape"]
 
 
-def test_backtest_csv_has_bias_columns(cache_dir, store):
+BACKTEST_COLUMNS = [
+    "level",
+    "method",
+    "measure",
+    "year",
+    "areas",
+    "mape",
+    "median",
+    "bias",
+    "too_low",
+]
+
+
+def test_backtest_csv_has_bias_columns(backtest_in_process, kreis_backtest):
+    from dwk.app.project import write_backtest
+
+    out = io.StringIO()
+    write_backtest(backtest_in_process, "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == BACKTEST_COLUMNS
+    assert len(rows) == len(kreis_backtest["scores"]) and {r["level"] for r in rows} == {"kreis"}
+
+
+@pytest.mark.slow
+def test_backtest_csv_of_the_cli_has_kreise_and_gemeinden(cache_dir, store):
     rows = _csv("--backtest", cache_dir=cache_dir)
-    assert list(rows[0]) == [
-        "level",
-        "method",
-        "measure",
-        "year",
-        "areas",
-        "mape",
-        "median",
-        "bias",
-        "too_low",
-    ]
+    assert list(rows[0]) == BACKTEST_COLUMNS
     assert {r["level"] for r in rows} == {"kreis", "gemeinde"}
 
 
+@pytest.mark.slow
 def test_gemeinde_backtest_beats_both_naive_forecasts(backtest):
     assert backtest["gemeinden"] > 10_000
     for measure in ("Gemeinden", "Gemeinden ab 1.000 Ew."):

@@ -147,6 +147,7 @@ UP_TO_2015 = (
 )  # fmt: skip
 
 
+@pytest.mark.slow  # builds a second store from 20 raw files and all its lookups: 30-60 s
 def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
     """Kreise and Gemeinden projected from 2015 with a store of only the files above give
     exactly what the full store gives: nothing after 2015 (but the two national tables) is read."""

@@ -4,6 +4,7 @@ quoted next to them."""
 from __future__ import annotations
 
 import math
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ from dwk.sources.tables.read import read_file
 RAW = paths.raw_dir()
 
 
+@cache
+def read(name: str):
+    """A shipped file read once per test process (the Gemeinde files take seconds to read);
+    the tests only look at the frames."""
+    return read_file(RAW / name)
+
+
 def cell(frame, **where):
     sub = frame
     for k, v in where.items():
@@ -27,7 +35,7 @@ def cell(frame, **where):
 
 def test_latin1_periods_as_columns():
     # 12411-01-01-4.csv (Latin-1): "01003;      Lübeck, Hansestadt, Kreisfreie Stadt;216253;103683;112570"
-    meta, f = read_file(RAW / "genesapi-data/12411-01-01-4.csv")
+    meta, f = read("genesapi-data/12411-01-01-4.csv")
     assert meta.encoding == "latin-1" and meta.code == "12411-01-01-4"
     row = cell(f, area_key="01003", sex="female")
     assert row["area_name"] == "Lübeck, Hansestadt, Kreisfreie Stadt" and row["value"] == 112570
@@ -38,7 +46,7 @@ def test_latin1_periods_as_columns():
 
 def test_time_in_rows_and_all_dash_rows_drop():
     # 12411-01-01-4_00.csv: "13054;      Landkreis Ludwigslust;-;-;...;122564;61496;61068" (2015..2011 all "-")
-    _, f = read_file(RAW / "genesapi-data/12411-01-01-4_00.csv")
+    _, f = read("genesapi-data/12411-01-01-4_00.csv")
     ludwigslust = f.loc[(f["area_key"] == "13054") & (f["sex"] == "total")]
     assert ludwigslust["year"].max() == 2010
     assert cell(f, area_key="13054", sex="total", period="2010-12-31")["value"] == 122564
@@ -46,7 +54,7 @@ def test_time_in_rows_and_all_dash_rows_drop():
 
 def test_title_period_and_seventeen_age_groups():
     # 12411-02-03-5_00.csv: period "31.12.2015" alone on a title line; Vrees 11-digit key
-    _, f = read_file(RAW / "genesapi-data/12411-02-03-5_00.csv")
+    _, f = read("genesapi-data/12411-02-03-5_00.csv")
     vrees = f.loc[(f["area_key"] == "03454055") & (f["sex"] == "total")]
     assert set(vrees["period"]) == {"2015-12-31"}
     assert len(vrees) == 18  # 17 groups + Insgesamt
@@ -56,7 +64,7 @@ def test_title_period_and_seventeen_age_groups():
 
 def test_secret_cells_keep_their_flag():
     # 12411-02-03-5_00.csv line 9730: "11001;        Berlin-Mitte;.;.;..."
-    _, f = read_file(RAW / "genesapi-data/12411-02-03-5_00.csv")
+    _, f = read("genesapi-data/12411-02-03-5_00.csv")
     mitte = f.loc[f["source_key"] == "11001"]
     assert len(mitte) > 0 and (mitte["flag"] == ".").all() and mitte["value"].isna().all()
     assert (mitte["line"] == 9730).all()
@@ -64,7 +72,7 @@ def test_secret_cells_keep_their_flag():
 
 def test_jahr_title_line_and_x_flag():
     # 13211-01-03-5_00.csv: "Jahr: 2016" title line; line 1205 "03151501;        Giebel, gem.fr. Geb.;x;x;x;x;x;x;x"
-    _, f = read_file(RAW / "genesapi-data/13211-01-03-5_00.csv")
+    _, f = read("genesapi-data/13211-01-03-5_00.csv")
     assert set(f["period"]) == {"2016"}
     giebel = f.loc[f["source_key"] == "03151501"]
     assert len(giebel) == 7 and (giebel["flag"] == "x").all() and giebel["value"].isna().all()
@@ -73,7 +81,7 @@ def test_jahr_title_line_and_x_flag():
 
 def test_new_format_with_quality_flags():
     # 12621-0001_2016-2018.csv: "0 Jahre;0,00356226;e;..." and "2016/18" as a body line
-    meta, f = read_file(RAW / "helmutqualtinger-sterbetafeln/12621-0001_2016-2018.csv")
+    meta, f = read("helmutqualtinger-sterbetafeln/12621-0001_2016-2018.csv")
     assert meta.encoding == "utf-8-sig"
     q0 = cell(f, sex="male", age="0-1", variable="Sterbewahrscheinlichkeit [q(x)]")
     assert q0["value"] == pytest.approx(0.00356226) and q0["flag"] == "e"
@@ -84,8 +92,8 @@ def test_new_format_with_quality_flags():
 
 def test_zensus_table_csv_and_flat_file_agree():
     # 1000A-0000_de.csv "034545409055;Vrees;Personen;Anzahl;1951;e"
-    _, table = read_file(RAW / "hdigital-zensus2022/1000A-0000_de.csv")
-    _, flat = read_file(RAW / "hdigital-zensus2022/1000A-0000_de_flat.csv")
+    _, table = read("hdigital-zensus2022/1000A-0000_de.csv")
+    _, flat = read("hdigital-zensus2022/1000A-0000_de_flat.csv")
     for f in (table, flat):
         row = cell(f, area_key="03454055")
         assert row["value"] == 1951 and row["flag"] == "e" and row["level"] == "gemeinde"
@@ -94,16 +102,16 @@ def test_zensus_table_csv_and_flat_file_agree():
 
 def test_gemeindeverzeichnis_space_thousands_and_decimal_point():
     # AuszugGV4QAktuell.csv: "60,61,01,0,01,0000,000,"Flensburg, Stadt", 53.02, 90 164, ..."
-    _, f = read_file(RAW / "grundeinkommensbuero-gv/AuszugGV4QAktuell.csv")
+    _, f = read("grundeinkommensbuero-gv/AuszugGV4QAktuell.csv")
     assert cell(f, area_key="01001000", variable="Bevölkerung", sex="total")["value"] == 90164
     assert cell(f, area_key="01001000", variable="Gebietsfläche")["value"] == pytest.approx(53.02)
 
 
 def test_kreisfreie_stadt_and_city_states_get_deeper_keys():
-    _, gem = read_file(RAW / "genesapi-data/12411-01-01-5_00.csv")
+    _, gem = read("genesapi-data/12411-01-01-5_00.csv")
     dortmund = cell(gem, area_key="05913000", sex="total", period="2015-12-31")
     assert dortmund["source_key"] == "05913" and dortmund["level"] == "gemeinde"
-    _, kreis = read_file(RAW / "genesapi-data/12411-01-01-4.csv")
+    _, kreis = read("genesapi-data/12411-01-01-4.csv")
     assert cell(kreis, area_key="02000", sex="total")["source_key"] == "02"
 
 
