@@ -67,7 +67,7 @@ def filled_totals(ctx: Context) -> pd.DataFrame:
         logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
         return np.exp(logged.interpolate(axis=1, limit_area="inside"))
 
-    return ctx.memo(("filled_totals",), build)
+    return ctx.lookup(("filled_totals",), build)
 
 
 def observed(ctx: Context, keys: list[str], year: int) -> np.ndarray:
@@ -79,10 +79,10 @@ def observed(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     return t[year].reindex(keys).to_numpy(dtype=float)
 
 
-def holder(ctx: Context, key: str, year: int) -> str | None:
+def holder(ctx: Context, key: str, year: int, table: pd.DataFrame | None = None) -> str | None:
     """The Kreis that holds `key`'s territory on 31.12.`year`: itself while observed, else the
     Kreis it was merged into (registry key changes, `LATER_MERGERS`)."""
-    t = filled_totals(ctx)
+    t = filled_totals(ctx) if table is None else table
     seen = t.index
     if key in seen and year in t.columns and np.isfinite(t.at[key, year]):
         return key
@@ -99,10 +99,11 @@ def kreis_targets(ctx: Context, keys: list[str], base: int, until: int):
     from dwk.projection.framed import Targets
 
     years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
+    table = filled_totals(ctx)
     for year in range(base + 1, until + 1):
         groups: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
-            if (h := holder(ctx, k, year)) is not None:
+            if (h := holder(ctx, k, year, table)) is not None:
                 groups.setdefault(h, []).append(i)
         if groups:
             years[year] = (list(groups.values()), observed(ctx, list(groups), year))
@@ -111,9 +112,14 @@ def kreis_targets(ctx: Context, keys: list[str], base: int, until: int):
 
 def last_observed(ctx: Context, level: str = "kreis") -> int:
     """The last year with observed totals of the level on the Zensus 2011 line."""
-    t = ctx.observed_totals
-    keys = [k for k in t.index if level_of(k) == level]
-    return int(max(y for y in t.columns if t.loc[keys, y].notna().any()))
+
+    def build() -> int:
+        t = ctx.observed_totals
+        rows = np.array([level_of(k) == level for k in t.index], dtype=bool)
+        seen = np.isfinite(t.to_numpy(dtype=float)[rows]).any(axis=0)
+        return int(max(y for y, ok in zip(t.columns, seen, strict=True) if ok))
+
+    return ctx.lookup(("last_observed", level), build)
 
 
 def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:

@@ -224,30 +224,41 @@ def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
             ctx, keys, 2015, inp, mg.plan(history, 2015), to, variants, targets=targets
         )
 
-    return ctx.lookup(("kreise_2015", to, variants, calibrate), build)
+    return ctx.memo(("kreise_2015", to, variants, calibrate), build)
 
 
-def _kreis_path(
-    ctx: Context, kreis: str, to: int, variants: tuple[str, ...], calibrate: bool
-) -> dict[str, np.ndarray]:
-    """The Kreis's totals 2015..`to` per variant that its Gemeinden add up to: the 2015-based
-    run, and from 2020 on (calibrated) the Kreis's current projection, the Kreis's part of it
-    where it merged into a larger one."""
-    k15 = _kreise_2015(ctx, to, variants, calibrate)
-    row = k15.keys.index(kreis)
-    if not calibrate or to <= KREIS_BASES[-1]:
-        return {v: r.totals()[:, row] for v, r in k15.runs.items()}
-    now = project_areas(ctx, ki.kreis_keys(ctx, 2020), None, to, variants)
-    succ = ki.successors(ctx.changes, k15.keys, now.keys)
-    parts = [i for i, k in enumerate(succ) if k == succ[row]]
-    out = {}
-    for v, run in k15.runs.items():
-        path = run.totals()[:, row].copy()
-        at = run.years.index(now.base_year)
-        share = path[at] / run.totals()[at, parts].sum()
-        path[at:] = now.runs[v].totals()[:, now.keys.index(succ[row])] * share
-        out[v] = path
-    return out
+@dataclass(frozen=True)
+class KreisFrame:
+    """What Gemeinden take from their Kreis (see `_kreis_frame`): small enough to keep on
+    disk, so that a Gemeinde's profile does not load the projections of all Kreise."""
+
+    keys: list[str]  # the Kreise of 2015
+    paths: dict[str, np.ndarray]  # variant -> (years 2015..to, Kreise) totals to add up to
+    rates: dict[str, dict[int, np.ndarray]]  # variant -> year -> realised migration rate
+
+
+def _kreis_frame(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bool) -> KreisFrame:
+    """The Kreise's totals 2015..`to` per variant that their Gemeinden add up to: the
+    2015-based run, and from 2020 on (calibrated) the Kreis's current projection, the Kreis's
+    part of it where it merged into a larger one; and that run's migration rates."""
+
+    def build() -> KreisFrame:
+        k15 = _kreise_2015(ctx, to, variants, calibrate)
+        paths = {v: r.totals().copy() for v, r in k15.runs.items()}
+        if calibrate and to > KREIS_BASES[-1]:
+            now = project_areas(ctx, ki.kreis_keys(ctx, 2020), None, to, variants)
+            succ = ki.successors(ctx.changes, k15.keys, now.keys)
+            parts = {k: [i for i, s in enumerate(succ) if s == k] for k in succ}
+            for v, run in k15.runs.items():
+                at = run.years.index(now.base_year)
+                later, before = now.runs[v].totals(), run.totals()
+                for row, key in enumerate(succ):
+                    share = before[at, row] / before[at, parts[key]].sum()
+                    paths[v][at:, row] = later[:, now.keys.index(key)] * share
+        rates = {v: r.migration_rates() for v, r in k15.runs.items()}
+        return KreisFrame(k15.keys, paths, rates)
+
+    return ctx.lookup(("kreis_frame", to, variants, calibrate), build)
 
 
 def _project_gemeinden(
@@ -283,12 +294,12 @@ def _project_gemeinden(
     factor = persistence.factor(p[:, -1]) / kplan.persistence[2]
     within = np.nan_to_num(own - kreis_rate) * factor
     plan = replace(kplan, deviation=kplan.deviation[rows] + within)
-    k15 = _kreise_2015(ctx, to, variants, calibrate)
+    kf = _kreis_frame(ctx, to, variants, calibrate)
     until = min(ki.last_observed(ctx, "gemeinde"), to) if calibrate else 2015
     targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, 2015, until)
 
     def level(variant: str, schedules: Callable) -> Callable:
-        rates = k15.runs[variant].migration_rates()
+        rates = kf.rates[variant]
         lam = kplan.lam
         return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
 
@@ -296,9 +307,10 @@ def _project_gemeinden(
         ctx, keys, 2015, inp, plan, to, variants, persistence.factors, targets, level=level
     )
     kreis_of = [k[:5] for k in keys]
-    paths = {k: _kreis_path(ctx, k, to, variants, calibrate) for k in dict.fromkeys(kreis_of)}
+    col = {k: kf.keys.index(k) for k in kreis_of}
     out.runs = {
-        v: gem.scaled(r, kreis_of, {k: paths[k][v] for k in paths}) for v, r in out.runs.items()
+        v: gem.scaled(r, kreis_of, {k: kf.paths[v][:, i] for k, i in col.items()})
+        for v, r in out.runs.items()
     }
     return out
 
