@@ -129,7 +129,7 @@ def levels(
     d_obs = events(ctx, ctx.table("deaths"), all_keys, years)
     b_obs = events(ctx, ctx.table("births"), all_keys, years).sum(axis=1)
     person_years = events(ctx, ctx.table("mean_population"), all_keys, years)
-    de_pop = _germany_2015(ctx)
+    de_pop = _germany(ctx)
     full = np.concatenate([pop, de_pop[None]], axis=0)
     m = np.stack([tables[s].death_rates() for s in SEXES])
     # expected events per person-year with the standard rates and the 2015 age structure
@@ -149,8 +149,9 @@ def levels(
     return Levels(mort, fer, d_obs[:-1], b_obs[:-1], exp_d[:-1], exp_b[:-1], few)
 
 
-def _germany_2015(ctx: Context) -> np.ndarray:
-    pop, _, _ = base_population(ctx, ["DG"], 2015)
+def _germany(ctx: Context) -> np.ndarray:
+    """Germany's age structure at the end of the level years: the expected events' standard."""
+    pop, _, _ = base_population(ctx, ["DG"], last_events(ctx))
     return pop[0]
 
 
