@@ -1,13 +1,15 @@
 """Which areas a national run profiles: every Kreis or every Gemeinde the shipped tables cover,
 and the keys that changed on the way, so that none is skipped silently.
 
-Kreise are those of the latest Kreis population table (31.12.2020); Kreise of 2015 whose key
-has gone since are listed with their successor. Gemeinden are those of the Gemeinde population
-table at its latest Stichtag (31.12.2015). The Gemeindeverzeichnis of 31.12.2019 and Zensus
-2022 only add area and the 2022 count, so a Gemeinde of 2015 whose key is not in the
-Gemeindeverzeichnis any more is still profiled and listed as gone; one that is new since 2015
-has no series to profile and is listed as well, as are the uninhabited gemeindefreie Gebiete
-the Gemeindeverzeichnis lists beside the Gemeinden.
+The tables come from the roles `kreise` and `gemeinden` (`data/roles.toml`), the Stichtage
+from the store. Kreise are those at the newest Stichtag of these tables (31.12.2024 with the
+shipped tables); Kreise at the end of the older series (31.12.2015), whose key has gone since,
+are listed with their successor. Gemeinden are those of the Gemeinde table at its latest
+Stichtag (31.12.2015 with the shipped tables). The Gemeindeverzeichnis and the Zensus 2022 only
+add area and the census count, so a Gemeinde whose key is not in the newest
+Gemeindeverzeichnis any more is still profiled and listed as gone; one that is new since has no
+series to profile and is listed as well, as are the uninhabited gemeindefreie Gebiete the
+Gemeindeverzeichnis lists beside the Gemeinden.
 """
 
 from __future__ import annotations
@@ -16,13 +18,11 @@ from dataclasses import dataclass
 
 from dwk.areas import Area, Registry, slugify
 from dwk.core.errors import DwkError
+from dwk.inputs import roles
+from dwk.sources.tables.gv import CODE as GEMEINDEVERZEICHNIS
 from dwk.store import Store
 
 LEVELS = ("kreis", "gemeinde")
-KREISE_NOW = "12411-0015"
-KREISE_2015 = "12411-01-01-4"
-GEMEINDEN = "12411-01-01-5"
-GEMEINDEVERZEICHNIS = "GV-ISys"
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,26 @@ def coverage(store: Store, registry: Registry, level: str, land: str | None = No
     return Coverage(level, areas, notes, {k: lands[k] for k in sorted(used)})
 
 
-def _latest_keys(store: Store, table: str, level: str) -> tuple[list[str], int]:
-    f = store.table(table)
-    f = f.loc[f["level"] == level]
-    year = int(f["year"].max())
-    return sorted({str(k) for k in f.loc[f["year"] == year, "area_key"]}), year
+def _series_ends(store: Store, role: str, level: str) -> list[tuple[list[str], int]]:
+    """For each table of `role` the store holds, the keys of `level` at its latest Stichtag and
+    that Stichtag's year, oldest first (a table that gives the level earlier than another
+    ends with the older Gebietsstand)."""
+    out = []
+    for table in roles.held(role, store):
+        f = store.table(table)
+        f = f.loc[f["level"] == level]
+        if f.empty:
+            continue
+        year = int(f["year"].max())
+        out.append((sorted({str(k) for k in f.loc[f["year"] == year, "area_key"]}), year))
+    if not out:
+        raise DwkError(f"keine Tabelle der Rolle {role!r} mit der Ebene {level} im Datenbestand")
+    return sorted(out, key=lambda e: e[1])
 
 
 def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]:
-    now, year = _latest_keys(store, KREISE_NOW, "kreis")
-    before, before_year = _latest_keys(store, KREISE_2015, "kreis")
+    ends = _series_ends(store, "kreise", "kreis")
+    (before, before_year), (now, _) = ends[0], ends[-1]
     successor = {o: c for c in registry.changes if c.level == "kreis" for o in c.old}
     notes = []
     for key in sorted(set(before) - set(now)):
@@ -105,7 +115,7 @@ def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]
 
 
 def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]:
-    keys, year = _latest_keys(store, GEMEINDEN, "gemeinde")
+    keys, year = _series_ends(store, "gemeinden", "gemeinde")[-1]
     gv = store.table(GEMEINDEVERZEICHNIS)
     edition = str(gv["period"].astype(str).max())  # the newest Gemeindeverzeichnis
     gv = gv.loc[gv["period"].astype(str) == edition]

@@ -17,7 +17,7 @@ from dwk.projection import model as fc
 from dwk.projection.backtest import CHECK_GROUPS, GEMEINDE_CHECK, TOTAL, Backtest
 from dwk.projection.describe import area_levels
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
-from dwk.projection.kreis_inputs import kreis_keys
+from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
 from dwk.projection.migration import VARIANTS
 from dwk.projection.model import Projection
 from dwk.render.output import write_result
@@ -41,7 +41,7 @@ def projection_for(
     _check_variants(variants)
     ctx = Context(store, registry.changes)
     if level == "kreis":
-        keys = kreis_keys(ctx, base_year or fc.KREIS_BASES[-1])
+        keys = kreis_keys(ctx, base_year or kreis_bases(ctx)[-1])
     elif level is not None:
         raise DwkError(f"--level {level!r} nicht möglich (möglich: kreis, gemeinde)")
     elif not queries:
@@ -125,7 +125,7 @@ def gemeinde_batches(
     """Every Gemeinde of the base year with an age structure, one projection per Kreis (the
     batch `model.project_gemeinden` computes anyway), in key order."""
     _check_variants(variants)
-    for kreis in kreis_keys(ctx, fc.GEMEINDE_BASE):
+    for kreis in kreis_keys(ctx, fc.gemeinde_base(ctx)):
         members = fc.gemeinde_members(ctx, kreis)
         if members:
             yield fc.project_areas(ctx, members, base_year, to, tuple(variants or VARIANTS))

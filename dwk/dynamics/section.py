@@ -139,13 +139,14 @@ def _german_schedules(ctx: Context) -> list[GermanSchedule]:
             GermanSchedule(
                 f"Zusammengefasste Geburtenziffer {year}",
                 f.tfr,
-                f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}",
+                f"{ctx.table('births_by_age')}, {ctx.table('age_single_years')}",
             )
         )
+    life_table = ctx.table("life_table")
     for period in sc.life_table_periods_in(ctx):
         for sex, word in (("male", "Männer"), ("female", "Frauen")):
             e0 = sc.life_table_in(ctx, period, sex).e0
             out.append(
-                GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0, sc.LIFE_TABLE)
+                GermanSchedule(f"Lebenserwartung bei Geburt {period}, {word}", e0, life_table)
             )
     return out

@@ -49,7 +49,7 @@ class Context:
             self.store,
             self.age,
             self._life_standard,
-            lambda: self.age_tables().get(inputs.SINGLE_YEARS, []),
+            lambda: self.age_tables().get(self.table("age_single_years"), []),
         )
 
     def _life_standard(self, sex: str):
@@ -68,6 +68,10 @@ class Context:
         if ck not in self._cache:
             self._cache[ck] = build()
         return self._cache[ck]
+
+    def table(self, role: str) -> str:
+        """The preferred table of `role` the store holds (`roles.first`)."""
+        return self.memo(("role_table", role), lambda: roles.first(role, self.store))
 
     def age_tables(self) -> dict[str, list[int]]:
         """The age tables the store holds (single years first, then groups, as

@@ -13,8 +13,9 @@ from dwk.core import paths
 from dwk.core.errors import ConfigError
 from dwk.core.toml_records import Field, Schema, check, load
 from dwk.core.types import LEVELS
+from dwk.store import Store
 
-__all__ = ["Role", "load_roles", "role", "tables"]
+__all__ = ["Role", "first", "held", "load_roles", "role", "tables"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,15 @@ def role(name: str) -> Role:
 def tables(name: str) -> tuple[str, ...]:
     """The tables of role `name`, preferred first."""
     return role(name).tables
+
+
+def held(name: str, store: Store) -> tuple[str, ...]:
+    """The tables of role `name` that `store` holds, preferred first."""
+    present = set(store.tables())
+    return tuple(t for t in tables(name) if t in present)
+
+
+def first(name: str, store: Store) -> str:
+    """The preferred table of role `name` that `store` holds, else the first named (so that
+    the caller's message about the missing data names the table to download)."""
+    return next(iter(held(name, store)), tables(name)[0])

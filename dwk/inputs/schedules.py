@@ -1,6 +1,7 @@
 """Germany's schedules of mortality and fertility, the standards every local level is set
-against: the shipped period life tables (12621-0001) and the births by mother's age (12612-0007)
-over the female population by single year of age (12411-04-02-4, Germany's rows).
+against: the period life tables (role `life_table`) and the births by mother's age (role
+`births_by_age`) over the female population by single year of age (Germany's rows of the roles
+`age_single_years`, else `age_single_years_laender`); table codes in `data/roles.toml`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,13 @@ import pandas as pd
 
 from dwk.core.errors import DwkError
 from dwk.core.types import level_of
+from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.store import Store
 
 if TYPE_CHECKING:
     from dwk.inputs.context import Context
 
-LIFE_TABLE = "12621-0001"
-BIRTHS_BY_AGE = "12612-0007"
-SINGLE_YEARS = inputs.SINGLE_YEARS
-SINGLE_YEARS_LAENDER = "12411-04-02-4-B"
 TOP = 100
 """Oldest single year carried by the projection; index 100 is the open group 100+."""
 AGES = TOP + 1
@@ -78,11 +76,12 @@ class LifeTable:
 
 
 def life_table_periods(store: Store) -> list[str]:
-    return sorted(str(p) for p in store.table(LIFE_TABLE)["period"].unique())
+    f = store.table(roles.first("life_table", store))
+    return sorted(str(p) for p in f["period"].unique())
 
 
 def life_table(store: Store, period: str, sex: str) -> LifeTable:
-    f = store.table(LIFE_TABLE)
+    f = store.table(roles.first("life_table", store))
     f = f.loc[(f["period"] == period) & (f["sex"] == sex)]
     if f.empty:
         raise DwkError(f"Sterbetafel {period} ({sex}) ist nicht im Datenbestand")
@@ -113,9 +112,9 @@ def female_single_years(
 ) -> np.ndarray | None:
     """Germany's women by single year of age 0..74 on 31.12.: the DG row, else the sum of the
     Länder (the 2019 table has no DG row). `age` reads an age table (a context's cache)."""
-    present = store.tables()
-    for table in (SINGLE_YEARS, SINGLE_YEARS_LAENDER):
-        if table not in present or year not in _table_years(store, table):
+    held = (*roles.held("age_single_years", store), *roles.held("age_single_years_laender", store))
+    for table in held:
+        if year not in _table_years(store, table):
             continue  # age_data would find no Stichtag
         src = age(table, year) if age else inputs.age_data(store, table, year)
         if src is None:
@@ -135,10 +134,14 @@ def _table_years(store: Store, table: str) -> set[int]:
     return {int(y) for y in store.table(table)["year"].unique()}
 
 
+def _birth_years(store: Store) -> set[int]:
+    return {int(y) for y in store.table(roles.first("births_by_age", store))["year"].unique()}
+
+
 def fertility(store: Store, year: int, women: np.ndarray | None = None) -> Fertility:
     """ASFR of `year`: births by mother's age over the women of that age on 31.12. Births to
     mothers under 15 count at 15, those of 50 and over at 49 (the rates exist only 15–49)."""
-    f = store.table(BIRTHS_BY_AGE)
+    f = store.table(roles.first("births_by_age", store))
     f = f.loc[(f["year"] == year) & ~f["age"].isin(["total", "unknown"])]
     women = female_single_years(store, year) if women is None else women
     if f.empty or women is None:
@@ -163,7 +166,7 @@ def women_in(ctx: Context, year: int) -> np.ndarray | None:
 
 def fertility_years_in(ctx: Context) -> list[int]:
     def build() -> list[int]:
-        births = {int(y) for y in ctx.store.table(BIRTHS_BY_AGE)["year"].unique()}
+        births = _birth_years(ctx.store)
         return sorted(y for y in births if women_in(ctx, y) is not None)
 
     return ctx.lookup(("sc.fertility_years",), build)
@@ -178,7 +181,7 @@ def fertility_in(ctx: Context, year: int) -> Fertility:
 def fertility_for_in(ctx: Context, base_year: int) -> Fertility:
     """The latest year ≤ the base year with both births by age and women by single age (later
     years' women need not be read)."""
-    births = {int(y) for y in ctx.store.table(BIRTHS_BY_AGE)["year"].unique()}
+    births = _birth_years(ctx.store)
     for year in sorted((y for y in births if y <= base_year), reverse=True):
         if women_in(ctx, year) is not None:
             return fertility_in(ctx, year)

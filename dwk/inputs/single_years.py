@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dwk.inputs import age_estimation as est
-from dwk.inputs import schedules
+from dwk.inputs import roles, schedules
 from dwk.inputs import tables as inputs
 from dwk.store import Store
 
@@ -39,7 +39,8 @@ class SingleYears:
         self.store = store
         self._age = age
         self._life_of = life or (lambda sex: life_table_standard(store, sex))
-        self._single_years = single_years or (lambda: _years_of(store, inputs.SINGLE_YEARS))
+        self._single_table = roles.first("age_single_years", store)
+        self._single_years = single_years or (lambda: _years_of(store, self._single_table))
         self._life: dict[str, np.ndarray] = {}
         self._standard_years: dict[int, int | None] = {}
         self._cache: dict[tuple[str, int, str, str], np.ndarray | None] = {}
@@ -61,7 +62,7 @@ class SingleYears:
         year = int(src.period[:4])
         todo = [k for k in dict.fromkeys(keys) if (src.table, year, k, sex) not in self._cache]
         single = self._standard_table(year)
-        if todo and src.table != inputs.SINGLE_YEARS and single is not None:
+        if todo and not _single(src) and single is not None:
             needed = {s for k in todo for s in (k[:5], k[:2], "DG") if s in single.row}
             self.prefetch(single, sorted(needed), sex)
         counts = src.counts[sex][src.rows(todo)]
@@ -70,7 +71,7 @@ class SingleYears:
         groups: dict[str | None, list[int]] = {}
         for i in np.flatnonzero(usable).tolist():
             key = todo[i]
-            if src.table == inputs.SINGLE_YEARS:
+            if _single(src):
                 std_key: str | None = ""
             elif key[:5] in standards:
                 std_key = standards[key[:5]]
@@ -79,7 +80,7 @@ class SingleYears:
             groups.setdefault(std_key, []).append(i)
         groups.pop(None, None)
         for std_key, members in groups.items():
-            if src.table == inputs.SINGLE_YEARS:
+            if _single(src):
                 split = _split_old_age_many(counts[members], src.bands, self.life(sex))
             else:
                 split = est.split_many(counts[members], src.bands, self.of(single, std_key, sex))
@@ -99,7 +100,7 @@ class SingleYears:
             earlier = [y for y in have if y <= year]
             self._standard_years[year] = earlier[-1] if earlier else (have[0] if have else None)
         chosen = self._standard_years[year]
-        return self._age(inputs.SINGLE_YEARS, chosen) if chosen is not None else None
+        return self._age(self._single_table, chosen) if chosen is not None else None
 
     def _standard_key(self, single: inputs.AgeData | None, key: str, sex: str) -> str | None:
         """The single-year area `_compute` would split `key` along, or None."""
@@ -113,13 +114,18 @@ class SingleYears:
         counts = src.counts[sex][src.row[key]]
         if np.isnan(counts).any() or counts.sum() <= 0:
             return None
-        if src.table == inputs.SINGLE_YEARS:
+        if _single(src):
             return _split_old_age(counts, src.bands, self.life(sex))
         single = self._standard_table(int(src.period[:4]))
         std_key = self._standard_key(single, key, sex)
         if std_key is None:
             return None
         return est.split_to_single_years(counts, src.bands, self.of(single, std_key, sex))
+
+
+def _single(src: inputs.AgeData) -> bool:
+    """Whether `src` comes from a table of single years (whose old-age bands alone are split)."""
+    return src.table in roles.tables("age_single_years")
 
 
 KEEP = 70

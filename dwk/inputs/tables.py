@@ -16,18 +16,7 @@ from dwk.sources.tables.cells import HIDDEN
 from dwk.sources.tables.labels import band_bounds
 from dwk.store import Store
 
-SINGLE_YEARS = "12411-04-02-4"
-AGE_GROUPS = "12411-02-03-5"
-POPULATION_KREIS = "12411-01-01-4"
-POPULATION_KREIS_RECENT = "12411-0015"
-POPULATION_GEMEINDE = "12411-01-01-5"
-BIRTHS = "12612-01-01-4"
-DEATHS = "12613-01-01-4"
-MEAN_POPULATION = "12411-05-01-4"
-MOVES_KREIS = "12711-04-02-4"
-"""Zu- und Fortzüge über die Kreisgrenzen by age group and sex, Kreise, 2015 only."""
-MOVES_GEMEINDE = "12711-01-03-5"
-"""The same over the Gemeinde boundaries, all Gemeinden, 2015 only."""
+# Which table serves which role: data/roles.toml (`dwk.inputs.roles`), not constants here.
 MOVE_BANDS: list[tuple[int, int | None]] = [
     (0, 18), (18, 25), (25, 30), (30, 50), (50, 65), (65, None),
 ]  # fmt: skip

@@ -4,7 +4,7 @@ the yearly net migration by age and sex.
 
 Levels are relative to Germany: observed events over the events expected with Germany's rates
 and the area's own age structure, divided by the same ratio for Germany. They come from the
-last four years with Kreis births and deaths (2012–2015); a Gemeinde takes its Kreis's levels
+last four years with Kreis births and deaths (2012–2015 with the shipped tables); a Gemeinde takes its Kreis's levels
 (the Gemeinde tables of births and deaths are not shipped). A level resting on fewer than
 `MIN_EVENTS` events over the four years is replaced by 1 (Germany's level).
 """
@@ -23,7 +23,9 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection.engine import SEXES, Shares, spread_shares, spread_with
 
-LEVEL_YEARS = (2012, 2013, 2014, 2015)
+LEVEL_SPAN = 4
+"""A method constant: the levels pool this many years of events, so that a small Kreis has
+enough of them; the years are the last ones with Kreis births and deaths (`level_years`)."""
 MIN_EVENTS = 100
 """Events over the four level years below which a local level is not estimated."""
 
@@ -40,11 +42,8 @@ def base_population(ctx: Context, keys: list[str], year: int) -> tuple[np.ndarra
     """(areas, 2, AGES) on 31.12. of `year`, the table and Stichtag it comes from. Kreise have
     single years to 74 (the bands above are split along the life table's L(x)); Gemeinden
     have 17 groups, split along their Kreis's single years (see `single_years`)."""
-    table = (
-        inputs.SINGLE_YEARS
-        if all(level_of(k) == "kreis" or k == "DG" for k in keys)
-        else inputs.AGE_GROUPS
-    )
+    kreise = all(level_of(k) == "kreis" or k == "DG" for k in keys)
+    table = ctx.table("age_single_years" if kreise else "age_groups")
     return ctx.memo(("base", table, year, tuple(keys)), lambda: _base(ctx, keys, table, year))
 
 
@@ -75,11 +74,39 @@ def events(ctx: Context, table: str, keys: list[str], years: tuple[int, ...]) ->
     return np.stack([p.to_numpy(dtype=float).sum(axis=1) for p in parts], axis=1)
 
 
+def event_years(ctx: Context) -> list[int]:
+    """The years with Kreis births and deaths in the store, oldest first."""
+
+    def build() -> list[int]:
+        found = []
+        for role in ("births", "deaths"):
+            f = ctx.store.table(ctx.table(role))
+            found.append({int(y) for y in f.loc[f["level"] == "kreis", "year"].unique()})
+        return sorted(set.intersection(*found))
+
+    return ctx.lookup(("event_years",), build)
+
+
+def last_events(ctx: Context) -> int:
+    """The last year with Kreis births and deaths: the end of the residual migration history
+    and the year whose schedules the levels are measured against."""
+    years = event_years(ctx)
+    if not years:
+        raise NoProjection("Keine Geburten und Sterbefälle der Kreise im Datenbestand")
+    return years[-1]
+
+
+def level_years(ctx: Context) -> tuple[int, ...]:
+    """The last `LEVEL_SPAN` years with Kreis births and deaths."""
+    last_events(ctx)  # none: say so
+    return tuple(event_years(ctx)[-LEVEL_SPAN:])
+
+
 @dataclass(frozen=True)
 class Levels:
     mortality: np.ndarray  # (areas, 2)
     fertility: np.ndarray  # (areas,)
-    deaths: np.ndarray  # observed, (areas, 2), over LEVEL_YEARS
+    deaths: np.ndarray  # observed, (areas, 2), over `level_years`
     births: np.ndarray  # (areas,)
     expected_deaths: np.ndarray
     expected_births: np.ndarray
@@ -98,10 +125,11 @@ def levels(
 ) -> Levels:
     """Indirect standardisation against Germany, for Kreise (5-digit keys) and DG."""
     all_keys = [*keys, "DG"]
-    d_obs = events(ctx, inputs.DEATHS, all_keys, LEVEL_YEARS)
-    b_obs = events(ctx, inputs.BIRTHS, all_keys, LEVEL_YEARS).sum(axis=1)
-    person_years = events(ctx, inputs.MEAN_POPULATION, all_keys, LEVEL_YEARS)
-    de_pop = _germany_2015(ctx)
+    years = level_years(ctx)
+    d_obs = events(ctx, ctx.table("deaths"), all_keys, years)
+    b_obs = events(ctx, ctx.table("births"), all_keys, years).sum(axis=1)
+    person_years = events(ctx, ctx.table("mean_population"), all_keys, years)
+    de_pop = _germany(ctx)
     full = np.concatenate([pop, de_pop[None]], axis=0)
     m = np.stack([tables[s].death_rates() for s in SEXES])
     # expected events per person-year with the standard rates and the 2015 age structure
@@ -121,22 +149,28 @@ def levels(
     return Levels(mort, fer, d_obs[:-1], b_obs[:-1], exp_d[:-1], exp_b[:-1], few)
 
 
-def _germany_2015(ctx: Context) -> np.ndarray:
-    pop, _, _ = base_population(ctx, ["DG"], 2015)
+def _germany(ctx: Context) -> np.ndarray:
+    """Germany's age structure at the end of the level years: the expected events' standard."""
+    pop, _, _ = base_population(ctx, ["DG"], last_events(ctx))
     return pop[0]
 
 
 def flows(ctx: Context, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """In- and out-moves of 2015 by group and sex: two (areas, 6, 2) arrays. Kreise: over the
     Kreis boundary; Gemeinden (and Germany): over the Gemeinde boundary."""
-    table = (
-        inputs.MOVES_KREIS if all(level_of(k) == "kreis" for k in keys) else inputs.MOVES_GEMEINDE
-    )
-    cube = components.moves(ctx, table)
+    cube = components.moves(ctx, moves_table(ctx, keys))
     out = []
     for direction in components.DIRECTIONS:
         out.append(np.stack([cube.get(keys, direction, inputs.MOVE_LABELS, s) for s in SEXES], 2))
     return out[0], out[1]
+
+
+def moves_table(ctx: Context, keys: list[str]) -> str:
+    """The table of the moves `flows` reads: over the Kreis boundary for Kreise, else over the
+    Gemeinde boundary (the first such table with every key)."""
+    if all(level_of(k) == "kreis" for k in keys):
+        return ctx.table("moves_kreis")
+    return components.table_of(ctx, "moves_gemeinde", keys)
 
 
 def migration_by_age(

@@ -21,7 +21,6 @@ import numpy as np
 
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
-from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import model as fc
@@ -177,7 +176,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
             got = ki.sum_to(of(y), succ, there)
             scores.append(_score("kreis", method, TOTAL, y, got, observed))
             errors[(method, y)] = dict(zip(there, (got / observed - 1) * 100, strict=True))
-    ages = [y for y in ctx.age_tables().get(inputs.SINGLE_YEARS, []) if y in years]
+    ages = [y for y in ctx.age_tables().get(ctx.table("age_single_years"), []) if y in years]
     groups_year = ages[-1] if ages else years[-1]
     if ages:
         scores += _group_scores(ctx, proj, p11, p15, groups_year)
@@ -200,7 +199,7 @@ def _group_scores(
     ctx: Context, proj: fc.Projection, p11: np.ndarray, p15: np.ndarray, year: int
 ) -> list[Score]:
     there, succ = kreise_of(ctx, year)
-    src = ctx.age(inputs.SINGLE_YEARS, year)
+    src = ctx.age(ctx.table("age_single_years"), year)
     rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
     out = []
@@ -229,7 +228,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
         & (gv["period"].astype(str) == f"{GEMEINDE_CHECK}-12-31")
     ]
     later = dict(zip(gv["area_key"].astype(str), gv["value"].astype(float), strict=True))
-    src = ctx.age(inputs.AGE_GROUPS, BASE)
+    src = ctx.age(ctx.table("age_groups"), BASE)
     t = ctx.observed_totals
     keys = [
         k

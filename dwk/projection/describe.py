@@ -9,13 +9,14 @@ import numpy as np
 
 from dwk.core.format import format_de
 from dwk.core.types import level_of
+from dwk.inputs import roles
 from dwk.inputs import schedules as sc
-from dwk.inputs import tables as inputs
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg
 from dwk.projection.frame import load_frame
 
 if TYPE_CHECKING:
+    from dwk.inputs.context import Context
     from dwk.projection.model import Projection
 
 
@@ -38,13 +39,13 @@ def _pct(x: float) -> str:
 
 
 def describe(
-    proj: Projection, tables: dict[str, sc.LifeTable], fert: sc.Fertility
+    ctx: Context, proj: Projection, tables: dict[str, sc.LifeTable], fert: sc.Fertility
 ) -> list[Assumption]:
     """The assumptions in words, with the tables they come from."""
     split = (
         "die Altersjahre 75–79, 80–84, 85–89 und 90+ entlang der Sterbetafel 2016/18 (L(x)) auf "
         "Einzeljahre verteilt"
-        if proj.base_table == inputs.SINGLE_YEARS
+        if proj.base_table in roles.tables("age_single_years")
         else "die 17 Altersgruppen entlang der Einzeljahre des eigenen Kreises verteilt"
     )
     period = tables["male"].period
@@ -67,10 +68,10 @@ def describe(
             f"{src['in_text']} folgt (Männer {format_de(main.e0_male, 1)}, Frauen "
             f"{format_de(main.e0_female, 1)} Jahre im Jahr {main.e0_year}); "
             "örtliches Niveau durch indirekte Standardisierung: Gestorbene "
-            f"{_years(list(asm.LEVEL_YEARS))} je erwartete Gestorbene mit den Raten der Tafel, "
+            f"{_years(list(asm.level_years(ctx)))} je erwartete Gestorbene mit den Raten der Tafel, "
             "relativ zu Deutschland, je Geschlecht. Unter "
             f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
-            f"{sc.LIFE_TABLE}, {inputs.DEATHS}, {inputs.MEAN_POPULATION}",
+            f"{ctx.table('life_table')}, {ctx.table('deaths')}, {ctx.table('mean_population')}",
         ),
         Assumption(
             "Geburten",
@@ -79,11 +80,12 @@ def describe(
             f"Geburtenziffer Deutschlands bis {max(frame.fertility_observed)} und danach linear "
             f"auf {format_de(main.fertility, 2)} Kinder je Frau im Jahr {main.fertility_year} "
             f"(Annahme G2 der {src['in_text']}) umgerechnet; örtliches Niveau durch indirekte "
-            f"Standardisierung der Lebendgeborenen {_years(list(asm.LEVEL_YEARS))}; "
+            f"Standardisierung der Lebendgeborenen {_years(list(asm.level_years(ctx)))}; "
             f"Jungenanteil {_pct(fert.share_male * 100)} %.",
-            f"{sc.BIRTHS_BY_AGE}, {sc.SINGLE_YEARS}, {inputs.BIRTHS}, {src['publisher']}",
+            f"{ctx.table('births_by_age')}, {ctx.table('age_single_years')}, "
+            f"{ctx.table('births')}, {src['publisher']}",
         ),
-        Assumption("Wanderungen", _migration_text(proj), _migration_tables(proj)),
+        Assumption("Wanderungen", _migration_text(proj), _migration_tables(ctx, proj)),
         Assumption(
             "Nationaler Rahmen",
             f"{src['publisher']}: {src['title']}, veröffentlicht am "
@@ -147,14 +149,28 @@ def _migration_text(proj: Projection) -> str:
     return " ".join(parts)
 
 
-def _migration_tables(proj: Projection) -> str:
-    codes = [inputs.MOVES_KREIS, inputs.POPULATION_KREIS, inputs.BIRTHS, inputs.DEATHS]
-    codes.append(load_frame().source["publisher"])
+def _migration_tables(ctx: Context, proj: Projection) -> str:
+    """The moves, events and population tables the migration rests on: the Kreis population
+    up to the last year with Kreis events (the residual history), the areas' own (Gemeinden),
+    and the Kreis population after it (a later base)."""
+    last = asm.last_events(ctx)
+    kreise = sorted({k[:5] for k in proj.keys})
+    codes = [ctx.table("moves_kreis"), *_population_tables(ctx, kreise, None, last)]
+    codes += [ctx.table("births"), ctx.table("deaths"), load_frame().source["publisher"]]
     if level_of(proj.keys[0]) == "gemeinde":
-        codes += [inputs.MOVES_GEMEINDE, inputs.POPULATION_GEMEINDE]
-    if proj.base_year > 2015:
-        codes.append(inputs.POPULATION_KREIS_RECENT)
-    return ", ".join(codes)
+        codes += [asm.moves_table(ctx, proj.keys), *_population_tables(ctx, proj.keys, None, last)]
+    if proj.base_year > last:
+        codes += _population_tables(ctx, kreise, last, proj.base_year)
+    return ", ".join(dict.fromkeys(codes))
+
+
+def _population_tables(ctx: Context, keys: list[str], after: int | None, until: int) -> list[str]:
+    """The tables of the observed totals of `keys` in the years after `after` up to `until`,
+    in the order of the role `population`."""
+    which = ctx.population().tables
+    years = [y for y in which.columns if (after is None or y > after) and y <= until]
+    used = set(which.reindex(index=keys, columns=years).stack().dropna().astype(str))
+    return [t for t in roles.tables("population") if t in used]
 
 
 def area_levels(proj: Projection, i: int) -> dict:

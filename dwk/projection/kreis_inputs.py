@@ -19,18 +19,29 @@ from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.dynamics import components
 from dwk.inputs import schedules as sc
-from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg
 from dwk.projection.engine import SEXES, Migration, Schedules, project
 
-LAST_EVENTS = 2015
-"""Last year with births and deaths per Kreis."""
+
+def kreis_bases(ctx: Context) -> tuple[int, ...]:
+    """The years a Kreis projection can start from: the Stichtage of the single-year age table
+    (2015 and 2020 with the shipped tables)."""
+    return tuple(ctx.age_tables().get(ctx.table("age_single_years"), []))
+
+
+def first_base(ctx: Context) -> int:
+    """The earliest Kreis base: the one whose Kreise have their own moves and events, which a
+    later base takes over for its Kreise (see the module docstring)."""
+    bases = kreis_bases(ctx)
+    if not bases:
+        raise NoProjection(f"{ctx.table('age_single_years')} hat keinen Stichtag am 31.12.")
+    return bases[0]
 
 
 def kreis_keys(ctx: Context, year: int) -> list[str]:
-    src = ctx.age(inputs.SINGLE_YEARS, year)
+    src = ctx.age(ctx.table("age_single_years"), year)
     return [k for k in src.keys if level_of(k) == "kreis"] if src is not None else []
 
 
@@ -151,7 +162,8 @@ def kreis_inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
 
 def _inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
     pop, table, period = asm.base_population(ctx, keys, year)
-    standard = life_tables(ctx, LAST_EVENTS), sc.fertility_for_in(ctx, LAST_EVENTS)
+    last = asm.last_events(ctx)
+    standard = life_tables(ctx, last), sc.fertility_for_in(ctx, last)
     return Inputs(
         pop,
         table,
@@ -213,26 +225,28 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     the run."""
     from dwk.projection.framed import framed_level, yearly_schedules
 
-    inp = kreis_inputs(ctx, keys, 2015)
+    first = first_base(ctx)
+    inp = kreis_inputs(ctx, keys, first)
     sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main")
-    level = framed_level(mg.plan(kreis_history(ctx, keys, 2015), 2015), sched, "main",
-                         kreis_targets(ctx, keys, 2015, to))  # fmt: skip
+    level = framed_level(mg.plan(kreis_history(ctx, keys, first), first), sched, "main",
+                         kreis_targets(ctx, keys, first, to))  # fmt: skip
     gaps: dict[int, np.ndarray] = {}
 
     def recorded(year: int, prev: np.ndarray) -> np.ndarray:
         gaps[year] = level(year, prev)
         return gaps[year]
 
-    run = project(inp.population, sched, migration(ctx, inp, recorded), 2015, to)
+    run = project(inp.population, sched, migration(ctx, inp, recorded), first, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
     return net, run
 
 
 def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
     """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated."""
-    old = kreis_keys(ctx, 2015)
+    first = first_base(ctx)
+    old = kreis_keys(ctx, first)
     succ = successors(ctx.changes, old, keys)
-    early = kreis_history(ctx, old, 2015)
+    early = kreis_history(ctx, old, first)
     net_late, run = estimate_moves(ctx, old, until)
     late_years = run.years[1:]
     start_late = np.stack([observed(ctx, keys, y - 1) for y in late_years], axis=1)

@@ -17,7 +17,6 @@ import numpy as np
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
-from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
 from dwk.projection import framed as fr
@@ -28,8 +27,6 @@ from dwk.projection import migration as mg
 from dwk.projection.describe import Assumption, describe
 from dwk.projection.engine import SEXES, Run, project
 
-KREIS_BASES = (2015, 2020)
-GEMEINDE_BASE = 2015
 MAX_TARGET = 2060
 """Beyond this the assumptions (constant rates, a migration level) say nothing useful."""
 
@@ -89,16 +86,17 @@ def _projected(
         within,
         targets.last,
     )
-    out.assumptions = describe(out, inp.life_tables, inp.fertility)
+    out.assumptions = describe(ctx, out, inp.life_tables, inp.fertility)
     return out
 
 
 def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
-    """Every Kreis as of 31.12.2015: no regional figure after 2015 is used."""
-    inp = ki.kreis_inputs(ctx, keys, 2015)
-    every = keys == ki.kreis_keys(ctx, 2015)
-    plan = kreis_plan_2015(ctx) if every else mg.plan(ki.kreis_history(ctx, keys, 2015), 2015)
-    return _projected(ctx, keys, 2015, inp, plan, to, variants)
+    """Every Kreis as of the first base (31.12.2015): no regional figure after it is used."""
+    first = ki.first_base(ctx)
+    inp = ki.kreis_inputs(ctx, keys, first)
+    every = keys == ki.kreis_keys(ctx, first)
+    plan = kreis_plan_2015(ctx) if every else mg.plan(ki.kreis_history(ctx, keys, first), first)
+    return _projected(ctx, keys, first, inp, plan, to, variants)
 
 
 def project_kreise_2020(
@@ -106,25 +104,26 @@ def project_kreise_2020(
 ) -> Projection:
     """The Kreise of 2020, with the levels and 2015 moves of their parts where they merged.
     `calibrate`: meet the totals observed after 2020 and start the assumptions from the last
-    of them; otherwise as of 31.12.2020."""
-    old = ki.kreis_keys(ctx, 2015)
+    of them; otherwise as of 31.12.2020 (the latest Kreis base)."""
+    first, base = ki.first_base(ctx), ki.kreis_bases(ctx)[-1]
+    old = ki.kreis_keys(ctx, first)
     succ = ki.successors(ctx.changes, old, keys)
-    before = ki.kreis_inputs(ctx, old, 2015)
-    pop, table, period = asm.base_population(ctx, keys, 2020)
+    before = ki.kreis_inputs(ctx, old, first)
+    pop, table, period = asm.base_population(ctx, keys, base)
     inp = ki.Inputs(
         pop,
         table,
         period,
-        ki.life_tables(ctx, 2020),
-        sc.fertility_for_in(ctx, 2020),
+        ki.life_tables(ctx, base),
+        sc.fertility_for_in(ctx, base),
         ki.merge_levels(before.levels, succ, keys),
         ki.sum_to(before.moves_in, succ, keys),
         ki.sum_to(before.moves_out, succ, keys),
     )
-    until = min(ki.last_observed(ctx), to) if calibrate else 2020
+    until = min(ki.last_observed(ctx), to) if calibrate else base
     plan = mg.plan(ki.kreis_history_to(ctx, keys, until), until)
-    targets = ki.kreis_targets(ctx, keys, 2020, until) if calibrate else fr.NONE
-    return _projected(ctx, keys, 2020, inp, plan, to, variants, targets=targets)
+    targets = ki.kreis_targets(ctx, keys, base, until) if calibrate else fr.NONE
+    return _projected(ctx, keys, base, inp, plan, to, variants, targets=targets)
 
 
 def project_gemeinden(
@@ -138,10 +137,11 @@ def project_gemeinden(
     else was asked, so its numbers do not depend on the request; the batches of the last
     `BATCHES_KEPT` Kreise are kept in the context. `calibrate`: meet the totals observed
     after 2015 and add up to the Kreis's current projection; otherwise as of 31.12.2015."""
-    kreise = ki.kreis_keys(ctx, 2015)
+    kreise = ki.kreis_keys(ctx, gemeinde_base(ctx))
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
-        raise NoProjection(f"Kreise {missing} fehlen in {inputs.SINGLE_YEARS} 2015")
+        table = ctx.table("age_single_years")
+        raise NoProjection(f"Kreise {missing} fehlen in {table} {gemeinde_base(ctx)}")
     _check_base(ctx, keys)
     parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants), calibrate) for k in keys}
     if len(parts) == 1:
@@ -157,16 +157,29 @@ BATCHES_KEPT = 4
 Kreis by Kreis, so a few suffice, and memory stays flat over all of Germany."""
 
 
+def gemeinde_base(ctx: Context) -> int:
+    """The Gemeinde base: Gemeinden take their Kreis's levels and migration of the first Kreis
+    base, so that is their base, whatever later age groups the store holds."""
+    return ki.first_base(ctx)
+
+
+def gemeinde_bases(ctx: Context) -> tuple[int, ...]:
+    """The years a Gemeinde projection can start from: the Gemeinde base if the age-group table
+    has it (2015 with the shipped tables), else none."""
+    groups = ctx.age_tables().get(ctx.table("age_groups"), [])
+    return tuple(y for y in (gemeinde_base(ctx),) if y in groups)
+
+
 def _check_base(ctx: Context, keys: list[str]) -> None:
     """The NoProjection errors `asm.base_population` gives for `keys`, in the same order."""
-    table = inputs.AGE_GROUPS
-    src = ctx.age(table, GEMEINDE_BASE)
+    table, base = ctx.table("age_groups"), gemeinde_base(ctx)
+    src = ctx.age(table, base)
     if src is None:
-        raise NoProjection(f"{table} hat keinen Stichtag 31.12.{GEMEINDE_BASE}")
+        raise NoProjection(f"{table} hat keinen Stichtag 31.12.{base}")
     missing = [k for k in keys if k not in src.row]
     bad = missing or [k for k in keys if k not in gemeinde_members(ctx, k[:5])]
     if bad:
-        raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{GEMEINDE_BASE}")
+        raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{base}")
 
 
 def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
@@ -176,7 +189,7 @@ def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
 
 
 def _with_age(ctx: Context, kreis: str) -> list[str]:
-    src = ctx.age(inputs.AGE_GROUPS, GEMEINDE_BASE)
+    src = ctx.age(ctx.table("age_groups"), gemeinde_base(ctx))
     keys = [k for k in src.keys if level_of(k) == "gemeinde" and k.startswith(kreis)]
     for sex in SEXES:
         ctx.single_years.prefetch(src, keys, sex)
@@ -201,11 +214,13 @@ def _kreis_batch(
 def kreis_plan_2015(ctx: Context) -> mg.Plan:
     """The migration plan of all Kreise of 2015 (once per context)."""
 
-    def build() -> mg.Plan:
-        kreise = ki.kreis_keys(ctx, 2015)
-        return mg.plan(ki.kreis_history(ctx, kreise, 2015), 2015)
+    first = ki.first_base(ctx)
 
-    return ctx.lookup(("kreis_plan", 2015), build)
+    def build() -> mg.Plan:
+        kreise = ki.kreis_keys(ctx, first)
+        return mg.plan(ki.kreis_history(ctx, kreise, first), first)
+
+    return ctx.lookup(("kreis_plan", first), build)
 
 
 def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bool) -> Projection:
@@ -213,15 +228,16 @@ def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
     migration the Gemeinden of a calibrated run share)."""
 
     def build() -> Projection:
-        keys = ki.kreis_keys(ctx, 2015)
+        first = ki.first_base(ctx)
+        keys = ki.kreis_keys(ctx, first)
         if not calibrate:
             return project_kreise_2015(ctx, keys, to, variants)
         until = min(ki.last_observed(ctx), to)
-        inp = ki.kreis_inputs(ctx, keys, 2015)
-        history = ki.kreis_history(ctx, keys, 2015)
-        targets = ki.kreis_targets(ctx, keys, 2015, until)
+        inp = ki.kreis_inputs(ctx, keys, first)
+        history = ki.kreis_history(ctx, keys, first)
+        targets = ki.kreis_targets(ctx, keys, first, until)
         return _projected(
-            ctx, keys, 2015, inp, mg.plan(history, 2015), to, variants, targets=targets
+            ctx, keys, first, inp, mg.plan(history, first), to, variants, targets=targets
         )
 
     return ctx.memo(("kreise_2015", to, variants, calibrate), build)
@@ -245,8 +261,9 @@ def _kreis_frame(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
     def build() -> KreisFrame:
         k15 = _kreise_2015(ctx, to, variants, calibrate)
         paths = {v: r.totals().copy() for v, r in k15.runs.items()}
-        if calibrate and to > KREIS_BASES[-1]:
-            now = project_areas(ctx, ki.kreis_keys(ctx, 2020), None, to, variants)
+        latest = ki.kreis_bases(ctx)[-1]
+        if calibrate and to > latest:
+            now = project_areas(ctx, ki.kreis_keys(ctx, latest), None, to, variants)
             succ = ki.successors(ctx.changes, k15.keys, now.keys)
             parts = {k: [i for i, s in enumerate(succ) if s == k] for k in succ}
             for v, run in k15.runs.items():
@@ -264,9 +281,10 @@ def _kreis_frame(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
 def _project_gemeinden(
     ctx: Context, keys: list[str], to: int, variants: tuple[str, ...], calibrate: bool
 ) -> Projection:
-    kreise = ki.kreis_keys(ctx, 2015)
-    kreis = ki.kreis_inputs(ctx, kreise, 2015)
-    pop, table, period = asm.base_population(ctx, keys, 2015)
+    base = gemeinde_base(ctx)
+    kreise = ki.kreis_keys(ctx, base)
+    kreis = ki.kreis_inputs(ctx, kreise, base)
+    pop, table, period = asm.base_population(ctx, keys, base)
     rows = [kreise.index(k[:5]) for k in keys]
     inp = ki.Inputs(
         pop,
@@ -279,7 +297,7 @@ def _project_gemeinden(
     )
     kplan = kreis_plan_2015(ctx)
     sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
-    natural = project(pop, sched, ki.no_migration, 2015, 2016)
+    natural = project(pop, sched, ki.no_migration, base, base + 1)
     balance = natural.births[0] - natural.deaths[0]
     years = kplan.recent_years
     totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
@@ -295,8 +313,8 @@ def _project_gemeinden(
     within = np.nan_to_num(own - kreis_rate) * factor
     plan = replace(kplan, deviation=kplan.deviation[rows] + within)
     kf = _kreis_frame(ctx, to, variants, calibrate)
-    until = min(ki.last_observed(ctx, "gemeinde"), to) if calibrate else 2015
-    targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, 2015, until)
+    until = min(ki.last_observed(ctx, "gemeinde"), to) if calibrate else base
+    targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, base, until)
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
@@ -304,7 +322,7 @@ def _project_gemeinden(
         return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
 
     out = _projected(
-        ctx, keys, 2015, inp, plan, to, variants, persistence.factors, targets, level=level
+        ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level=level
     )
     kreis_of = [k[:5] for k in keys]
     col = {k: kf.keys.index(k) for k in kreis_of}
@@ -325,7 +343,7 @@ def project_areas(
     kreise = [k for k in keys if level_of(k) == "kreis"]
     if kreise and len(kreise) != len(keys):
         raise NoProjection("Kreise und Gemeinden bitte getrennt vorausberechnen")
-    bases = KREIS_BASES if kreise else (GEMEINDE_BASE,)
+    bases = ki.kreis_bases(ctx) if kreise else gemeinde_bases(ctx)
     base = base_year or bases[-1]
     if base not in bases:
         possible = ", ".join(str(b) for b in bases)
@@ -343,7 +361,7 @@ def project_areas(
         ("kreise_projected", base, to, tuple(variants), calibrate),
         lambda: (
             project_kreise_2015(ctx, every, to, variants)
-            if base == 2015
+            if base == ki.first_base(ctx)
             else project_kreise_2020(ctx, every, to, variants, calibrate)
         ),
     )

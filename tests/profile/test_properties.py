@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from dwk.core import paths
 from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import FLAG_MISSING, FLAG_UNCERTAIN, compute
+from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.sources.tables.labels import age_band, band_bounds
 from dwk.store import Store
@@ -67,8 +68,8 @@ SINGLE_BANDS = _bounds(
      if row[:2] == ["31.12.2015", "DG"]]
 )  # fmt: skip
 LEVELS = {
-    "gemeinde": (inputs.AGE_GROUPS, GROUP_BANDS),
-    "kreis": (inputs.SINGLE_YEARS, SINGLE_BANDS),
+    "gemeinde": (roles.tables("age_groups")[0], GROUP_BANDS),
+    "kreis": (roles.tables("age_single_years")[0], SINGLE_BANDS),
 }
 
 
@@ -334,12 +335,12 @@ def test_imported_counts_do_not_depend_on_encoding_eol_or_row_order(data):
             path.write_bytes(text.encode(encoding))
             store = Store(Path(tmp) / "store")
             [meta] = store.import_files([path])
-            read = inputs.age_data(store, inputs.AGE_GROUPS, YEAR)
-            frame = store.table(inputs.AGE_GROUPS)
+            read = inputs.age_data(store, roles.tables("age_groups")[0], YEAR)
+            frame = store.table(roles.tables("age_groups")[0])
             stored_names = dict(
                 zip(frame["area_key"].astype(str), frame["area_name"].astype(str), strict=True)
             )
-        assert meta.code == inputs.AGE_GROUPS and meta.encoding == encoding
+        assert meta.code == roles.tables("age_groups")[0] and meta.encoding == encoding
         assert read.bands == GROUP_BANDS and read.period == f"{YEAR}-12-31"
         assert {k: stored_names[k] for k in keys} == dict(zip(keys, names, strict=True))
         for sex in ("male", "female", "total"):
