@@ -25,6 +25,10 @@ from dwk.projection.frame import Frame, load_frame, mortality_factor
 
 __all__ = ["NONE", "Targets", "framed_level", "yearly_schedules"]
 
+MAX_YEAR = 2070
+"""The last year whose mortality factors are kept (the frame's life expectancy target year;
+`model.MAX_TARGET` is earlier)."""
+
 
 def yearly_schedules(
     ctx: Context,
@@ -47,14 +51,22 @@ def yearly_schedules(
     tfr_base = frame.tfr(variant, fert.year)
     cache: dict[tuple, Schedules] = {}
 
+    def factor(sex: str, year: int) -> float:
+        gain = frame.e0(variant, sex, year) - frame.e0(variant, sex, middle[sex])
+        return mortality_factor(tables[sex], gain)
+
+    # the factors of every year a projection can reach, once per store (the bisection of each
+    # costs about a millisecond, and every profile would ask for the same ones)
+    factors_by_year = ctx.lookup(
+        ("mortality_factors", variant, *(tables[s].period for s in SEXES)),
+        lambda: {
+            year: tuple(factor(s, year) for s in SEXES)
+            for year in range(min(middle.values()) - 10, MAX_YEAR + 1)
+        },
+    )
+
     def at(year: int) -> Schedules:
-        factors = tuple(
-            mortality_factor(
-                tables[s],
-                frame.e0(variant, s, year) - frame.e0(variant, s, middle[s]),
-            )
-            for s in SEXES
-        )
+        factors = factors_by_year.get(year) or tuple(factor(s, year) for s in SEXES)
         scale = frame.tfr(variant, year) / tfr_base
         key = (factors, scale)
         if key not in cache:
