@@ -81,10 +81,14 @@ def main() -> None:
             + "".join(f"{v:10.2f}" for v in cells[len(bt.years) :])
         )
 
-    print(f"\nGemeinden ({bt.gemeinde_areas}), 31.12.2015 → 31.12.2019 (Gemeindeverzeichnis)")
-    for method, (mape, median) in bt.gemeinden.items():
-        bias = bt.score("gemeinde", method, "Gemeinden", 2019).bias
-        print(f"  {method:18s} MAPE {mape:5.2f}  median {median:5.2f}  signed {bias:5.2f}")
+    for year in bt.gemeinde_years():
+        print(f"\nGemeinden, 31.12.2015 → 31.12.{year} (Gemeindeverzeichnis)")
+        for method in bt.methods():
+            sc = bt.score("gemeinde", method, "Gemeinden", year)
+            print(
+                f"  {method:18s} MAPE {sc.mape:5.2f}  median {sc.median:5.2f}  "
+                f"signed {sc.bias:5.2f}  ({sc.areas} Gemeinden)"
+            )
 
     print(
         "\nSensitivity of the main variant to the years of the recent deviation: 5-year MAPE,"

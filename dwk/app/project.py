@@ -14,7 +14,7 @@ from dwk.core.errors import DwkError
 from dwk.core.format import format_de
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
-from dwk.projection.backtest import CHECK_GROUPS, GEMEINDE_CHECK, TOTAL, Backtest
+from dwk.projection.backtest import BASE, CHECK_GROUPS, TOTAL, Backtest
 from dwk.projection.describe import area_levels
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
@@ -367,10 +367,10 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
         f" ({y}: {n})" for y, n in counts.items() if n != counts[bt.years[0]]
     )
     for stat, label in STATS.items():
-        table = Table(title=f"Rückrechnung: {kreise} ab 31.12.2015, {label}")
+        table = Table(title=f"Rückrechnung: {kreise} ab 31.12.{BASE}, {label}")
         table.add_column("Verfahren")
         for y in bt.years:
-            table.add_column(f"{y} ({y - 2015} J.)", justify="right")
+            table.add_column(f"{y} ({y - BASE} J.)", justify="right")
         for g in groups:
             table.add_column(f"{g} {bt.groups_year}", justify="right")
         for method in methods:
@@ -380,21 +380,22 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
         console.print(table)
     measures = list(dict.fromkeys(s.measure for s in bt.scores if s.level == "gemeinde"))
     for measure in measures:
-        first = bt.score("gemeinde", methods[0], measure, GEMEINDE_CHECK)
-        lines = Table(
-            title=f"{measure} ab 31.12.2015, Fehler 31.12.{GEMEINDE_CHECK} in %",
-            caption=f"{first.areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.2019",
-        )
-        lines.add_column("Verfahren")
-        for head in ("MAPE", "Median", "mittl. Fehler", "zu niedrig"):
-            lines.add_column(head, justify="right")
-        for method in methods:
-            sc = bt.score("gemeinde", method, measure, GEMEINDE_CHECK)
-            lines.add_row(
-                method,
-                format_de(sc.mape, 2),
-                format_de(sc.median, 2),
-                format_de(sc.bias, 2),
-                format_de(sc.too_low, 0),
+        for year in bt.gemeinde_years():
+            first = bt.score("gemeinde", methods[0], measure, year)
+            lines = Table(
+                title=f"{measure} ab 31.12.{BASE}, Fehler 31.12.{year} in %",
+                caption=f"{first.areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.{year}",
             )
-        console.print(lines)
+            lines.add_column("Verfahren")
+            for head in ("MAPE", "Median", "mittl. Fehler", "zu niedrig"):
+                lines.add_column(head, justify="right")
+            for method in methods:
+                sc = bt.score("gemeinde", method, measure, year)
+                lines.add_row(
+                    method,
+                    format_de(sc.mape, 2),
+                    format_de(sc.median, 2),
+                    format_de(sc.bias, 2),
+                    format_de(sc.too_low, 0),
+                )
+            console.print(lines)

@@ -31,7 +31,6 @@ CENSUS_BREAK = 2022
 """The first Stichtag on the Zensus 2022 basis: no later year is compared."""
 CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 18", 0, 18), ("18–64", 18, 65),
                                                    ("65+", 65, None)]  # fmt: skip
-GEMEINDE_CHECK = 2019
 GEMEINDE_LARGE = 1000
 """Gemeinden with at least this many inhabitants on 31.12.2015 are also scored on their own."""
 LATER_MERGERS = {"16056": "16063"}
@@ -107,10 +106,16 @@ class Backtest:
                 out.setdefault(s.method, {})[s.measure] = s.mape
         return out
 
+    def gemeinde_years(self) -> list[int]:
+        return sorted({s.year for s in self._of("gemeinde")})
+
     @property
     def gemeinden(self) -> dict[str, tuple[float, float]]:
-        """Method -> (MAPE, median APE) of the Gemeinden."""
-        return {s.method: (s.mape, s.median) for s in self._of("gemeinde", GEMEINDEN)}
+        """Method -> (MAPE, median APE) of all Gemeinden in the first year compared."""
+        first = self.gemeinde_years()[:1]
+        return {
+            s.method: (s.mape, s.median) for s in self._of("gemeinde", GEMEINDEN) if s.year in first
+        }
 
     def records(self) -> list[dict]:
         return [s.record() for s in self.scores]
@@ -218,38 +223,50 @@ def _group_scores(
     return out
 
 
+def gemeinde_check_years(ctx: Context) -> list[int]:
+    """The Stichtage after the base for which the Gemeindeverzeichnis gives every Gemeinde's
+    population on the Zensus 2011 line (2019 and 2023 with the shipped files)."""
+    gv = ctx.store.table(GV_CODE)
+    gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
+    on_line = gv["basis"].astype(str) != "zensus2022"
+    periods = gv.loc[on_line.to_numpy(dtype=bool), "period"].astype(str).unique()
+    return sorted(int(p[:4]) for p in periods if p.endswith("12-31") and int(p[:4]) > BASE)
+
+
 def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     """Every Gemeinde, and those of at least `GEMEINDE_LARGE` inhabitants, 31.12.2015 →
-    31.12.2019 (see the docstring)."""
-    gv = ctx.store.table(GV_CODE)
-    gv = gv.loc[
-        (gv["variable"] == "Bevölkerung")
-        & (gv["sex"] == "total")
-        & (gv["period"].astype(str) == f"{GEMEINDE_CHECK}-12-31")
-    ]
-    later = dict(zip(gv["area_key"].astype(str), gv["value"].astype(float), strict=True))
-    src = ctx.age(ctx.table("age_groups"), BASE)
+    each year of `gemeinde_check_years` (see the docstring); the count of Gemeinden compared
+    in the first of them."""
+    years = gemeinde_check_years(ctx)
+    if not years:
+        return [], 0
     t = ctx.observed_totals
-    keys = [
+    src = ctx.age(ctx.table("age_groups"), BASE)
+    usable = [
         k
         for k in src.keys
         if level_of(k) == "gemeinde"
-        and k in later
         and k in t.index
         and np.isfinite(t.at[k, 2011])
         and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
     ]
-    observed = np.array([later[k] for k in keys])
-    proj = fc.project_gemeinden(ctx, keys, GEMEINDE_CHECK)
-    p15, p11 = t.reindex(keys)[BASE].to_numpy(float), t.reindex(keys)[2011].to_numpy(float)
-    forecasts = {v: r.totals()[-1] for v, r in proj.runs.items()}
-    forecasts["konstant"] = p15
-    forecasts["linear 2011–2015"] = p15 + (p15 - p11) / 4 * (GEMEINDE_CHECK - BASE)
-    large = p15 >= GEMEINDE_LARGE
-    out = []
-    for measure, which in ((GEMEINDEN, slice(None)), (GEMEINDEN_LARGE, large)):
-        for method, values in forecasts.items():
-            out.append(
-                _score("gemeinde", method, measure, GEMEINDE_CHECK, values[which], observed[which])
-            )
-    return out, len(keys)
+    proj = fc.project_gemeinden(ctx, usable, years[-1])
+    p15 = t.reindex(usable)[BASE].to_numpy(float)
+    p11 = t.reindex(usable)[2011].to_numpy(float)
+    out, first = [], 0
+    for year in years:
+        observed = t.reindex(usable)[year].to_numpy(float) if year in t.columns else None
+        if observed is None:
+            continue
+        there = np.isfinite(observed)  # the same key that year (no merger since)
+        first = first or int(there.sum())
+        forecasts = {v: r.totals()[r.years.index(year)] for v, r in proj.runs.items()}
+        forecasts["konstant"] = p15
+        forecasts["linear 2011–2015"] = p15 + (p15 - p11) / 4 * (year - BASE)
+        large = there & (p15 >= GEMEINDE_LARGE)
+        for measure, which in ((GEMEINDEN, there), (GEMEINDEN_LARGE, large)):
+            for method, values in forecasts.items():
+                out.append(
+                    _score("gemeinde", method, measure, year, values[which], observed[which])
+                )
+    return out, first

@@ -150,3 +150,11 @@ def test_track_record_sets_the_2015_projection_against_what_followed(ctx, regist
     g = track_record(ctx, registry.get("14523010"))  # Adorf: the Gemeindeverzeichnis years
     assert [y.year for y in g.years] == [2019, 2023]
     assert g.level == "gemeinde" and g.years[0].mape is None
+
+
+def test_gemeinden_are_backtested_against_every_gemeindeverzeichnis_after_2015(ctx):
+    # grundeinkommensbuero-gv: Gemeindeverzeichnis of 31.12.2019; destatis-gv-2023:
+    # 31122023_Auszug_GV.xlsx of 31.12.2023 (both on the Zensus 2011 basis, SOURCES.md)
+    from dwk.projection.backtest import gemeinde_check_years
+
+    assert gemeinde_check_years(ctx) == [2019, 2023]
