@@ -14,7 +14,7 @@ from dwk.core.errors import DwkError
 from dwk.core.format import format_de
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
-from dwk.projection.backtest import BASE, CHECK_GROUPS, TOTAL, Backtest
+from dwk.projection.backtest import CHECK_GROUPS, TOTAL, Backtest
 from dwk.projection.describe import area_levels
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
@@ -367,10 +367,10 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
         f" ({y}: {n})" for y, n in counts.items() if n != counts[bt.years[0]]
     )
     for stat, label in STATS.items():
-        table = Table(title=f"Rückrechnung: {kreise} ab 31.12.{BASE}, {label}")
+        table = Table(title=f"Rückrechnung: {kreise} ab 31.12.{bt.base}, {label}")
         table.add_column("Verfahren")
         for y in bt.years:
-            table.add_column(f"{y} ({y - BASE} J.)", justify="right")
+            table.add_column(f"{y} ({y - bt.base} J.)", justify="right")
         for g in groups:
             table.add_column(f"{g} {bt.groups_year}", justify="right")
         for method in methods:
@@ -383,7 +383,7 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
         for year in bt.gemeinde_years():
             first = bt.score("gemeinde", methods[0], measure, year)
             lines = Table(
-                title=f"{measure} ab 31.12.{BASE}, Fehler 31.12.{year} in %",
+                title=f"{measure} ab 31.12.{bt.base}, Fehler 31.12.{year} in %",
                 caption=f"{first.areas} Gemeinden, beobachtet: Gemeindeverzeichnis 31.12.{year}",
             )
             lines.add_column("Verfahren")

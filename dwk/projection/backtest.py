@@ -21,14 +21,12 @@ import numpy as np
 
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
+from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import model as fc
 from dwk.sources.tables.gv import CODE as GV_CODE
 
-BASE = 2015
-CENSUS_BREAK = 2022
-"""The first Stichtag on the Zensus 2022 basis: no later year is compared."""
 CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 18", 0, 18), ("18–64", 18, 65),
                                                    ("65+", 65, None)]  # fmt: skip
 GEMEINDE_LARGE = 1000
@@ -37,7 +35,7 @@ LATER_MERGERS = {"16056": "16063"}
 """Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
 the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
 Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
-NAIVE = ("konstant", "linear 2011–2015")
+CONSTANT = "konstant"
 TOTAL = "insgesamt"
 GEMEINDEN = "Gemeinden"
 GEMEINDEN_LARGE = f"Gemeinden ab {GEMEINDE_LARGE:,} Ew.".replace(",", ".")
@@ -75,6 +73,7 @@ class Backtest:
     scores: list[Score]
     errors: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
     """(method, year) -> Kreis -> signed error of its total in %."""
+    base: int = 0  # the year projected from
 
     def _of(self, level: str, measure: str | None = None) -> list[Score]:
         return [s for s in self.scores if s.level == level and measure in (None, s.measure)]
@@ -139,39 +138,71 @@ def _score(
     )
 
 
+def base_year(ctx: Context) -> int:
+    """The backtest's base: the first Kreis base (31.12.2015 with the shipped tables), the one
+    with most observed years after it."""
+    return ki.first_base(ctx)
+
+
+def _rebasings(ctx: Context) -> tuple[int, int | None]:
+    """The first Stichtag on the census basis of the base, and the first on the next basis
+    (2011 and 2022 with data/censuses.toml): the trend forecast starts at the one, no year
+    from the other on is compared."""
+    base = base_year(ctx)
+    firsts = sorted(int(c.first[:4]) for c in load_censuses())
+    start = max(y for y in firsts if y <= base)
+    later = [y for y in firsts if y > base]
+    return start, later[0] if later else None
+
+
+def trend_label(ctx: Context) -> str:
+    start, _ = _rebasings(ctx)
+    return f"linear {start}–{base_year(ctx)}"
+
+
 def check_years(ctx: Context) -> list[int]:
-    """The years after the base with Kreis totals on the Zensus 2011 line, before 2022."""
+    """The years after the base with Kreis totals on the base's census line, before the next
+    census rebases the figures."""
+    base, (_, stop) = base_year(ctx), _rebasings(ctx)
     t = ctx.population("zensus2011").observed
     kreise = [k for k in t.index if level_of(k) == "kreis"]
-    return [int(y) for y in t.columns if BASE < y < CENSUS_BREAK and t.loc[kreise, y].notna().any()]
+    return [
+        int(y) for y in t.columns if base < y < (stop or 10_000) and t.loc[kreise, y].notna().any()
+    ]
 
 
 def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
-    """The Kreise observed on 31.12.`year` (from those of 2020) and, for each Kreis of 2015,
-    the one it belongs to then."""
+    """The Kreise observed on 31.12.`year` (from those of the latest base) and, for each Kreis
+    of the backtest's base, the one it belongs to then."""
     t = ctx.population("zensus2011").observed
-    of2020 = ki.kreis_keys(ctx, 2020)
+    of2020 = ki.kreis_keys(ctx, ki.kreis_bases(ctx)[-1])
     there = [k for k in of2020 if np.isfinite(t.at[k, year])]
     gone = [k for k in of2020 if k not in there]
     unknown = [k for k in gone if LATER_MERGERS.get(k) not in there]
     if unknown:
         raise NoProjection(f"Kreise {unknown} fehlen am 31.12.{year}, ohne bekannten Nachfolger")
-    succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, BASE), of2020)
+    succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, base_year(ctx)), of2020)
     return there, [LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
 
 
+def _trend(p0: np.ndarray, p1: np.ndarray, start: int, base: int, year: int) -> np.ndarray:
+    """The linear trend from `start` (p0) to `base` (p1), carried on to `year`."""
+    return p1 + (p1 - p0) / (base - start) * (year - base)
+
+
 def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
-    keys = ki.kreis_keys(ctx, BASE)
+    base, (start, _) = base_year(ctx), _rebasings(ctx)
+    keys = ki.kreis_keys(ctx, base)
     years = check_years(ctx)
     proj = fc.project_kreise_2015(ctx, keys, years[-1])
     t = ctx.population("zensus2011").observed
-    p15 = np.array([t.at[k, BASE] for k in keys])
-    p11 = np.array([t.at[k, 2011] for k in keys])
+    p15 = np.array([t.at[k, base] for k in keys])
+    p11 = np.array([t.at[k, start] for k in keys])
     forecasts = {
         v: (lambda y, run=run: run.totals()[run.years.index(y)]) for v, run in proj.runs.items()
     }
-    forecasts["konstant"] = lambda y: p15
-    forecasts["linear 2011–2015"] = lambda y: p15 + (p15 - p11) / 4 * (y - BASE)
+    forecasts[CONSTANT] = lambda y: p15
+    forecasts[trend_label(ctx)] = lambda y: _trend(p11, p15, start, base, y)
     scores = []
     errors = {}
     for y in years:
@@ -197,6 +228,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
         n,
         scores,
         errors,
+        base,
     )
 
 
@@ -207,15 +239,16 @@ def _group_scores(
     src = ctx.age(ctx.table("age_single_years"), year)
     rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
+    base, (start, _) = base_year(ctx), _rebasings(ctx)
     out = []
-    for method in (*proj.runs, *NAIVE):
+    for method in (*proj.runs, CONSTANT, trend_label(ctx)):
         if method in proj.runs:
             run = proj.runs[method]
             pop = run.population[run.years.index(year)].sum(axis=1)
-        elif method == "konstant":
+        elif method == CONSTANT:
             pop = base_pop
         else:
-            pop = base_pop * ((p15 + (p15 - p11) / 4 * (year - BASE)) / p15)[:, None]
+            pop = base_pop * (_trend(p11, p15, start, base, year) / p15)[:, None]
         for label, lo, hi in CHECK_GROUPS:
             obs = src.between(lo, hi)[rows]
             got = ki.sum_to(pop[:, lo : None if hi is None else hi].sum(axis=1), succ, there)
@@ -230,7 +263,8 @@ def gemeinde_check_years(ctx: Context) -> list[int]:
     gv = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     on_line = gv["basis"].astype(str) != "zensus2022"
     periods = gv.loc[on_line.to_numpy(dtype=bool), "period"].astype(str).unique()
-    return sorted(int(p[:4]) for p in periods if p.endswith("12-31") and int(p[:4]) > BASE)
+    base = base_year(ctx)
+    return sorted(int(p[:4]) for p in periods if p.endswith("12-31") and int(p[:4]) > base)
 
 
 def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
@@ -241,18 +275,19 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     if not years:
         return [], 0
     t = ctx.observed_totals
-    src = ctx.age(ctx.table("age_groups"), BASE)
+    base, (start, _) = base_year(ctx), _rebasings(ctx)
+    src = ctx.age(ctx.table("age_groups"), base)
     usable = [
         k
         for k in src.keys
         if level_of(k) == "gemeinde"
         and k in t.index
-        and np.isfinite(t.at[k, 2011])
+        and np.isfinite(t.at[k, start])
         and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
     ]
     proj = fc.project_gemeinden(ctx, usable, years[-1])
-    p15 = t.reindex(usable)[BASE].to_numpy(float)
-    p11 = t.reindex(usable)[2011].to_numpy(float)
+    p15 = t.reindex(usable)[base].to_numpy(float)
+    p11 = t.reindex(usable)[start].to_numpy(float)
     out, first = [], 0
     for year in years:
         observed = t.reindex(usable)[year].to_numpy(float) if year in t.columns else None
@@ -261,8 +296,8 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
         there = np.isfinite(observed)  # the same key that year (no merger since)
         first = first or int(there.sum())
         forecasts = {v: r.totals()[r.years.index(year)] for v, r in proj.runs.items()}
-        forecasts["konstant"] = p15
-        forecasts["linear 2011–2015"] = p15 + (p15 - p11) / 4 * (year - BASE)
+        forecasts[CONSTANT] = p15
+        forecasts[trend_label(ctx)] = _trend(p11, p15, start, base, year)
         large = there & (p15 >= GEMEINDE_LARGE)
         for measure, which in ((GEMEINDEN, there), (GEMEINDEN_LARGE, large)):
             for method, values in forecasts.items():

@@ -175,6 +175,9 @@ def _population_tables(ctx: Context, keys: list[str], after: int | None, until: 
 
 def area_levels(proj: Projection, i: int) -> dict:
     lv, plan = proj.levels, proj.plan
+    # the first year whose migration is assumed, not met: after the last observed total
+    rates = proj.runs["main"].migration_rates()
+    first = min((proj.calibrated_until or proj.base_year) + 1, max(rates))
     return {
         "mortality_level_male": round(float(lv.mortality[i, 0]), 4),
         "mortality_level_female": round(float(lv.mortality[i, 1]), 4),
@@ -185,7 +188,6 @@ def area_levels(proj: Projection, i: int) -> dict:
         "births_observed": float(lv.births[i]),
         "births_expected": round(float(lv.expected_births[i]), 1),
         "migration_deviation_per_1000": round(float(plan.deviation[i]) * 1000, 3),
-        "net_migration_per_1000_first_year": round(
-            float(proj.runs["main"].migration_rates()[proj.base_year + 1][i]) * 1000, 3
-        ),
+        "first_assumed_year": first,
+        "net_migration_per_1000_first_year": round(float(rates[first][i]) * 1000, 3),
     }

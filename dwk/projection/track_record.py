@@ -66,25 +66,35 @@ def _kreis(ctx: Context, key: str) -> TrackRecord:
     years = []
     for y in record.years:
         s = record.score("kreis", "main", bt.TOTAL, y)
-        naive = record.score("kreis", "konstant", bt.TOTAL, y)
+        naive = record.score("kreis", bt.CONSTANT, bt.TOTAL, y)
         own = record.errors.get(("main", y), {}).get(key)
         own = None if own is None or not np.isfinite(own) else float(own)
-        years.append(TrackYear(y, y - bt.BASE, own, s.mape, s.bias, s.too_low, naive.mape))
-    return TrackRecord("kreis", bt.BASE, record.areas, years, "12411-01-01-4, 12411-0015")
+        years.append(TrackYear(y, y - record.base, own, s.mape, s.bias, s.too_low, naive.mape))
+    return TrackRecord("kreis", record.base, record.areas, years, _tables(ctx, key, record.years))
 
 
 def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
     t = ctx.observed_totals
     if key not in t.index:
         return None
-    later = [int(y) for y in t.columns if y > bt.BASE and np.isfinite(t.at[key, y])]
+    base = bt.base_year(ctx)
+    later = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
     if not later:
         return None
-    proj = fc.project_areas(ctx, [key], bt.BASE, max(later))
+    proj = fc.project_areas(ctx, [key], base, max(later))
     run = proj.runs["main"]
     years = []
     for y in later:
         got = float(run.totals()[run.years.index(y), 0])
         own = (got / float(t.at[key, y]) - 1) * 100
-        years.append(TrackYear(y, y - bt.BASE, own, None, None, None, None))
-    return TrackRecord("gemeinde", bt.BASE, 0, years, "GV-ISys")
+        years.append(TrackYear(y, y - base, own, None, None, None, None))
+    return TrackRecord("gemeinde", base, 0, years, _tables(ctx, key, later))
+
+
+def _tables(ctx: Context, key: str, years: list[int]) -> str:
+    """The tables the observed figures of `key` in `years` come from."""
+    codes = ctx.population("zensus2011").tables
+    if key not in codes.index:
+        return ""
+    found = codes.loc[key, [y for y in years if y in codes.columns]].dropna()
+    return ", ".join(dict.fromkeys(str(c) for c in found))
