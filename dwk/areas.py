@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dwk import roles
 from dwk.area_kinds import GvFacts, gv_facts
 from dwk.core import paths
 from dwk.core.errors import UnknownAreaError
@@ -20,7 +21,6 @@ from dwk.store import Store
 
 # Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
 # (the last one names Kreise formed after 2015, such as Göttingen 03159).
-NAME_TABLES = ("12411-01-01-4", "12411-01-01-5", "12411-0015")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -66,9 +66,10 @@ class KeyChange:
 
 
 def _names(store: Store) -> dict[tuple[str, str], str]:
-    """(key, level) → name, from the first table of `NAME_TABLES` that names the area."""
+    """(key, level) → name, from the first table of the role `area_names` (data/roles.toml)
+    that names the area."""
     names: dict[tuple[str, str], str] = {}
-    for table in NAME_TABLES:
+    for table in roles.tables("area_names"):
         frame = store.table(table)
         rows = frame.drop_duplicates(["area_key", "level"])
         for key, level, name in zip(

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dwk import roles
 from dwk.areas import Area, Registry, slugify
 from dwk.core.errors import DwkError
-from dwk.inputs import roles
 from dwk.sources.tables.gv import CODE as GEMEINDEVERZEICHNIS
 from dwk.store import Store
 

@@ -9,8 +9,8 @@ from typing import TextIO
 
 from dwk.areas import Registry
 from dwk.core.format import format_basis, format_period
-from dwk.inputs.roles import Role, load_roles
 from dwk.render.output import write_result
+from dwk.roles import Role, load_roles
 from dwk.store import Store
 
 __all__ = ["MemberStatus", "RoleStatus", "data_status", "write_status"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dwk.inputs import roles
+from dwk import roles
 from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.sources.tables.cells import HIDDEN

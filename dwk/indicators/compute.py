@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from dwk import roles
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.population import (
     Totals,
@@ -25,7 +26,6 @@ from dwk.indicators.population import (
 )
 from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, FLAG_ZENSUS, RESULT_COLUMNS, Result
 from dwk.inputs import age_estimation as est
-from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context

@@ -9,10 +9,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from dwk import roles
 from dwk.core import paths
 from dwk.core.errors import ConfigError
 from dwk.core.toml_records import Field, Schema, check, load
-from dwk.inputs import roles
 
 __all__ = ["Census", "by_basis", "first_after", "load_censuses"]
 

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from dwk import roles
 from dwk.areas import KeyChange
 from dwk.derived import DerivedCache, Name
-from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.inputs.population import Line, PopulationLine, population_line
 from dwk.inputs.single_years import SingleYears, life_table_standard

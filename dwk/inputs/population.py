@@ -25,7 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from dwk.areas import KeyChange
-from dwk.inputs.roles import tables
+from dwk.roles import tables
 from dwk.store import Store
 
 __all__ = ["LINES", "Line", "PopulationLine", "population_line"]

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dwk import roles
 from dwk.core.errors import DwkError
 from dwk.core.types import level_of
-from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.store import Store
 

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from dwk import roles
 from dwk.inputs import age_estimation as est
-from dwk.inputs import roles, schedules
+from dwk.inputs import schedules
 from dwk.inputs import tables as inputs
 from dwk.store import Store
 

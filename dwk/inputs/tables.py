@@ -16,7 +16,7 @@ from dwk.sources.tables.cells import HIDDEN
 from dwk.sources.tables.labels import band_bounds
 from dwk.store import Store
 
-# Which table serves which role: data/roles.toml (`dwk.inputs.roles`), not constants here.
+# Which table serves which role: data/roles.toml (`dwk.roles`), not constants here.
 MOVE_BANDS: list[tuple[int, int | None]] = [
     (0, 18), (18, 25), (25, 30), (30, 50), (50, 65), (65, None),
 ]  # fmt: skip

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dwk import roles
 from dwk.core.format import format_de
 from dwk.core.types import level_of
-from dwk.inputs import roles
 from dwk.inputs import schedules as sc
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg

@@ -19,8 +19,8 @@ from dwk.core.errors import ConfigError
 from dwk.dynamics.life_phases import LifePhase, load_life_phases
 from dwk.indicators.catalogue import INDICATOR, IndicatorDef, load_catalogue
 from dwk.inputs.censuses import load_censuses
-from dwk.inputs.roles import load_roles
 from dwk.projection.outlook import GROUP, OutlookGroup, load_groups
+from dwk.roles import load_roles
 
 # --- data/areas.toml ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 from dwk.core.types import level_of
 from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import compute
-from dwk.inputs.roles import tables
+from dwk.roles import tables
 
 
 def test_roles():

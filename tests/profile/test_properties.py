@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from dwk import roles
 from dwk.core import paths
 from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import FLAG_MISSING, FLAG_UNCERTAIN, compute
-from dwk.inputs import roles
 from dwk.inputs import tables as inputs
 from dwk.sources.tables.labels import age_band, band_bounds
 from dwk.store import Store
