@@ -17,12 +17,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from dwk.core.types import level_of
+from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 
 SIZES = (0, 1_000, 2_000, 5_000, 20_000)
-"""Lower bounds of the size classes (inhabitants on 31.12.2015)."""
-PREDICTOR = (2009, 2010)
-TARGET = (2012, 2013, 2014)
+"""Lower bounds of the size classes (inhabitants at the Gemeinde base)."""
+
+
+def windows(ctx: Context) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    """The Gemeinde base and the two windows of the fit: the years between the census rebasing
+    before the base and the base (target; 2012–2014 with the shipped tables, 2015 itself is
+    the refugee year), and the two years before that rebasing (predictor; 2009–2010). The
+    rebasing year itself is left out: its change is the census correction, not migration."""
+    base = ctx.age_tables().get(ctx.table("age_groups"), [0])[0]
+    rebased = max(int(c.first[:4]) for c in load_censuses() if int(c.first[:4]) <= base)
+    return base, (rebased - 2, rebased - 1), tuple(range(rebased + 1, base))
+
+
 TRIM = 0.030
 
 
@@ -59,11 +70,12 @@ def _within_persistence(ctx: Context) -> WithinPersistence:
     t = ctx.observed_totals
     index = t.index.to_numpy(dtype=object)
     eight = np.array([level_of(k) == "gemeinde" for k in index], dtype=bool)
-    finite = np.isfinite(t[2015].to_numpy(dtype=float))
+    base, predictor, target = windows(ctx)
+    finite = np.isfinite(t[base].to_numpy(dtype=float))
     keys = list(index[eight & finite])
-    x = within_deviation(ctx, keys, PREDICTOR)
-    y = within_deviation(ctx, keys, TARGET)
-    size = t.reindex(keys)[2015].to_numpy(dtype=float)
+    x = within_deviation(ctx, keys, predictor)
+    y = within_deviation(ctx, keys, target)
+    size = t.reindex(keys)[base].to_numpy(dtype=float)
     ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < TRIM) & (np.abs(y) < TRIM)
     factors, counts = [], []
     bounds = [*SIZES, np.inf]

@@ -27,3 +27,11 @@ def test_persistence_grows_with_size_and_stays_below_one(ctx):
         wp.factors[1],
         wp.factors[-1],
     ]
+
+
+def test_the_fit_windows_follow_the_census_and_the_base(ctx):
+    # data/censuses.toml: figures on the Zensus 2011 basis from 31.12.2011; the Gemeinde age
+    # groups (12411-02-03-5_00.csv) have 31.12.2015 only
+    from dwk.projection.gemeinde_migration import windows
+
+    assert windows(ctx) == (2015, (2009, 2010), (2012, 2013, 2014))
