@@ -8,9 +8,11 @@ official figures from 31.12.2022 rest on the Zensus 2022, the projection's base 
 
 Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
 Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
-(`LATER_MERGERS`). Gemeinden are checked against the Gemeindeverzeichnis of 31.12.2019: every
-Gemeinde with its full 2015 age structure and the same key in 2019. Where a Gemeinde absorbed
-another after 2015 its 2019 area is larger; that counts against every method alike.
+(`LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the base
+(31.12.2019 and 31.12.2023 with the shipped files): every Gemeinde with its full age structure
+at the base and the same key then. Where a Gemeinde absorbed another after the base its later
+area is larger; that counts against every method alike. The years named here are those of the
+shipped tables; the code takes them from the store and data/censuses.toml.
 """
 
 from __future__ import annotations

@@ -134,8 +134,10 @@ def last_observed(ctx: Context, level: str = "kreis") -> int:
 
 
 def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
-    """Residual net migration of Kreise (and Germany) 1996..`until` (≤ 2015)."""
-    years = list(range(mg.FIRST_YEAR, until + 1))
+    """Residual net migration of Kreise (and Germany) from the first year it can be formed
+    (1996 with the shipped tables) to `until` (at most the last year with Kreis events)."""
+    # the first residual needs the population at the start of the first year with events
+    years = list(range(asm.event_years(ctx)[0] + 1, until + 1))
     net, start = components.residual_migration(ctx, [*keys, "DG"], years)
     n, p = net.to_numpy(dtype=float), start.to_numpy(dtype=float)
     return mg.History(years, n[:-1], p[:-1], n[-1], p[-1])

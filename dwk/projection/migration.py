@@ -27,7 +27,6 @@ IRREGULAR = {
     2015: "außergewöhnliche Zuwanderung von Geflüchteten",
     2022: "außergewöhnliche Zuwanderung aus der Ukraine",
 }
-FIRST_YEAR = 1996
 RECENT = 3
 MIN_ORIGINS = 5
 VARIANTS = ("main", "low-migration", "high-migration")
@@ -50,7 +49,7 @@ class History:
     de_start: np.ndarray
 
     def regular(self, until: int) -> list[int]:
-        return [y for y in self.years if FIRST_YEAR <= y <= until and y not in IRREGULAR]
+        return [y for y in self.years if y <= until and y not in IRREGULAR]
 
     def rates(self, years: list[int]) -> np.ndarray:
         idx = [self.years.index(y) for y in years]
@@ -73,7 +72,7 @@ def persistence(history: History, until: int) -> tuple[tuple[float, ...], list[i
     origins = regular[RECENT - 1 :]
     before = {o: history.deviation(regular[i : i + RECENT]) for i, o in enumerate(origins)}
     curve: list[float] = []
-    for h in range(1, until - FIRST_YEAR):
+    for h in range(1, until - history.years[0]):
         pairs = [(before[o], history.deviation([o + h])) for o in origins if o + h in regular]
         if len(pairs) < MIN_ORIGINS:
             break
