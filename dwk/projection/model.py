@@ -1,10 +1,14 @@
-"""Projections of Kreise and Gemeinden, with every assumption derived from the shipped tables.
+"""Projections of Kreise and Gemeinden in the national frame (`frame`, `framed`), from the
+shipped tables.
 
-Kreise start from their latest single-year base (2015 or 2020). A 2020 base needs the moves
-of 2016–2020, which no shipped table gives per Kreis: they are estimated by projecting the 2015
-population year by year with its own fertility and mortality and setting each year's net
-migration to what closes the gap to the observed total (12411-0015). Gemeinden start from
-2015, their only age structure, and take their Kreis's fertility and mortality levels.
+Kreise start from their latest single-year base (2015 or 2020 with the shipped tables). A later
+base needs the moves since the first, which no shipped table gives per Kreis: they are
+estimated by projecting the first base's population year by year and setting each year's net
+migration to what meets the observed total. Without an explicit base year the projection also
+meets every total observed after its base (Kreise to 2023, Gemeinden the Gemeindeverzeichnis
+2019 and 2023) and starts its assumptions there; with one it uses no regional figure after it.
+Gemeinden start from 2015, their only age structure, take their Kreis's fertility and mortality
+levels, and add up to their Kreis (`gemeinden`).
 """
 
 from __future__ import annotations
