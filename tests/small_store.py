@@ -7,7 +7,11 @@ look for it: the first field of a GENESIS or Zensus table, or the second after a
 year (`31.12.2015;01051;…`, `2015;DG;…`), the attribute code of a Zensus flat file, and the
 Land/RB/Kreis/Gemeinde columns of the Gemeindeverzeichnis extract. Files without keys (the
 national Sterbetafeln, births by the mother's age) are copied whole; the XLSX Gemeindeverzeichnis
-is rewritten, values only, with the same rows kept as in its CSV extract."""
+is rewritten, values only, with the same rows kept as in its CSV extract.
+
+Every cell of a kept area is the full store's (tests/sources/test_small_store.py), but what is
+summed over Gemeinden is not: a Kreis or Land summed from the Gemeindeverzeichnis (which has no
+Kreis figures) counts only the kept Gemeinden here. Tests of such sums use the full store."""
 
 from __future__ import annotations
 
