@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,46 @@ def member_reports(store, registry, tmp_path_factory):
     result = build_reports(store, registry, list(registry.members), out, keep_profiles=True)
     assert result.failed == []
     return out, result.profiles
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
+    """A store of data/raw trimmed to the members, their Kreise and Länder and Germany
+    (`tests/small_store.py`): a few seconds to build instead of a minute, for unit tests that
+    read only those areas. Shared by xdist workers like the full store (one builds, under a
+    lock), kept in `DWK_TEST_CACHE` like it."""
+    from dwk.core import paths
+    from dwk.store import Store
+    from tests.small_store import build_small_raw, raw_stamp
+
+    shared = hasattr(request.config, "workerinput")
+    root = tmp_path_factory.getbasetemp().parent if shared else tmp_path_factory.getbasetemp()
+    if os.environ.get("DWK_TEST_CACHE"):
+        root = Path(os.environ["DWK_TEST_CACHE"]).resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    small = root / "dwk-small"
+    with (root / "dwk-small.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        raw = small / "raw"
+        stamp, done = raw_stamp(paths.data_dir()), small / "raw.done"
+        if not done.exists() or done.read_text() != stamp:  # trimmed again when data changed
+            shutil.rmtree(raw, ignore_errors=True)
+            build_small_raw(paths.raw_dir(), raw, paths.data_dir())
+            done.write_text(stamp)
+        store = Store.open(raw_dir=raw, cache=small / "cache")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return store
+
+
+@pytest.fixture(scope="session")
+def small_registry(small_store):
+    from dwk.areas import Registry
+
+    return Registry.load(small_store)
+
+
+@pytest.fixture(scope="session")
+def small_ctx(small_store, small_registry):
+    from dwk.inputs.context import Context
+
+    return Context(small_store, small_registry.changes)

@@ -1,5 +1,9 @@
 """Population on 31.12. per census line, from the role registry, and the census basis of each
-figure (data/roles.toml)."""
+figure (data/roles.toml).
+
+Tests of single members' lines run on the small store (`tests/small_store.py`); those that
+read a Kreis or Land figure derived from the Gemeindeverzeichnis (Vogtlandkreis 2023, Dortmund's
+change to 2023) need every Gemeinde, so the full one."""
 
 from __future__ import annotations
 
@@ -16,19 +20,19 @@ def test_roles():
     assert tables("age_groups") == ("12411-02-03-5", "12411-02-03-4")
 
 
-def test_gemeindeverzeichnis_population_is_on_the_2011_line(ctx):
+def test_gemeindeverzeichnis_population_is_on_the_2011_line(small_ctx):
     # data/raw/grundeinkommensbuero-gv/AuszugGV4QAktuell.csv line 14334:
     # 60,63,14,5,23,0010,010,"Adorf/Vogtl., Stadt", 42.97, 4 844, 2 320, 2 524, …
-    line = ctx.population("zensus2011")
+    line = small_ctx.population("zensus2011")
     assert line.observed.at["14523010", 2019] == 4844
     assert line.tables.at["14523010", 2019] == "GV-ISys"
-    assert "14523010" not in ctx.population("zensus2022").values.index
+    assert "14523010" not in small_ctx.population("zensus2022").values.index
 
 
-def test_kreis_recent_values_keep_their_table(ctx):
+def test_kreis_recent_values_keep_their_table(small_ctx):
     # data/raw/untergeekDE-scrape-covid19/12411-0015.csv line 118:
     # 05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696  (2016 … 2020)
-    line = ctx.population("zensus2011")
+    line = small_ctx.population("zensus2011")
     assert [line.observed.at["05913", y] for y in (2016, 2020)] == [585813, 587696]
     assert line.tables.at["05913", 2020] == "12411-0015"
 
@@ -72,9 +76,9 @@ def test_kreise_stand_on_the_2022_line_and_their_changes_on_one_line(ctx):
     assert (change["period"], change["basis"], change["flag"]) == ("2018/2023", "zensus2011", "")
 
 
-def test_change_within_one_line(ctx):
+def test_change_within_one_line(small_ctx):
     defs = [d for d in load_catalogue() if d.id == "bevoelkerungsentwicklung_5j"]
-    row = compute(ctx, defs, ["14523010"], anchor="14523010").iloc[0]
+    row = compute(small_ctx, defs, ["14523010"], anchor="14523010").iloc[0]
     # 2018 has no Gemeinde figure, so the base is the next year with one: 31.12.2019 (GV 2019,
     # 4 844) → 31.12.2023 (GV 2023, 4 694)
     assert row["period"] == "2019/2023"
