@@ -3,10 +3,12 @@
 - Schedules per year: Germany's fertility scaled to the frame's children per woman, its life
   table's hazards scaled so that life expectancy follows the frame (`frame`), each times the
   area's own levels.
-- Migration per year: in a year with observed totals after the base (`Targets`) an area's net
-  migration is what meets its total; otherwise Germany's net migration of the frame (or, where
-  Germany's total is observed, what meets it) is shared out as Germany's rate plus each area's
-  damped deviation (`migration.Plan`), so that the areas add up to Germany's figure.
+- Where the areas make up Germany, its observed births and deaths of a year are met (the
+  engine scales the year's local rates by one factor).
+- Migration per year: Germany's net migration of the frame is shared out as one rate plus
+  each area's damped deviation (`migration.Plan`), so that the areas add up to it; in a year
+  with observed totals after the base (`Targets`, gaps filled by `kreis_inputs.filled_totals`)
+  an observed area's migration is what meets its total instead.
 """
 
 from __future__ import annotations
@@ -95,8 +97,8 @@ def _middle(period: str) -> int:
 @dataclass(frozen=True)
 class Targets:
     """Observed totals after the base that a projection meets: per year, groups of rows (the
-    areas that form one observed area then, e.g. Kreise merged later) and their totals. Years
-    between two observed ones are interpolated geometrically."""
+    areas that form one observed area then, e.g. Kreise merged later) and their totals (years
+    between two observed ones filled geometrically by the caller)."""
 
     years: dict[int, tuple[list[list[int]], np.ndarray]]
 
