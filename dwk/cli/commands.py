@@ -341,7 +341,12 @@ def project(
         str | None, typer.Option(help="kreis | gemeinde: alle Kreise bzw. Gemeinden")
     ] = None,
     base_year: Annotated[
-        int | None, typer.Option(help="Basisjahr (Kreise 2015 oder 2020, Gemeinden 2015)")
+        int | None,
+        typer.Option(
+            help="Basisjahr (Kreise 2015 oder 2020, Gemeinden 2015): Stand dieses Jahres, "
+            "ohne regionale Zahlen danach; ohne Angabe die neueste Basis und alle später "
+            "beobachteten Einwohnerzahlen"
+        ),
     ] = None,
     to: Annotated[int, typer.Option(help="Zieljahr")] = 2040,
     variant: Annotated[
