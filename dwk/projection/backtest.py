@@ -8,7 +8,7 @@ official figures from 31.12.2022 rest on the Zensus 2022, the projection's base 
 
 Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
 Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
-(`LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the base
+(`kreis_inputs.LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the base
 (31.12.2019 and 31.12.2023 with the shipped files): every Gemeinde with its full age structure
 at the base and the same key then. Where a Gemeinde absorbed another after the base its later
 area is larger; that counts against every method alike. The years named here are those of the
@@ -33,10 +33,6 @@ CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 18", 0, 18), ("18–6
                                                    ("65+", 65, None)]  # fmt: skip
 GEMEINDE_LARGE = 1000
 """Gemeinden with at least this many inhabitants on 31.12.2015 are also scored on their own."""
-LATER_MERGERS = {"16056": "16063"}
-"""Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
-the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
-Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
 CONSTANT = "konstant"
 TOTAL = "insgesamt"
 GEMEINDEN = "Gemeinden"
@@ -180,11 +176,11 @@ def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
     of2020 = ki.kreis_keys(ctx, ki.kreis_bases(ctx)[-1])
     there = [k for k in of2020 if np.isfinite(t.at[k, year])]
     gone = [k for k in of2020 if k not in there]
-    unknown = [k for k in gone if LATER_MERGERS.get(k) not in there]
+    unknown = [k for k in gone if ki.LATER_MERGERS.get(k) not in there]
     if unknown:
         raise NoProjection(f"Kreise {unknown} fehlen am 31.12.{year}, ohne bekannten Nachfolger")
     succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, base_year(ctx)), of2020)
-    return there, [LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
+    return there, [ki.LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
 
 
 def _trend(p0: np.ndarray, p1: np.ndarray, start: int, base: int, year: int) -> np.ndarray:
@@ -196,7 +192,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     base, (start, _) = base_year(ctx), _rebasings(ctx)
     keys = ki.kreis_keys(ctx, base)
     years = check_years(ctx)
-    proj = fc.project_kreise_2015(ctx, keys, years[-1])
+    proj = fc.project_areas(ctx, keys, base, years[-1])
     t = ctx.population("zensus2011").observed
     p15 = np.array([t.at[k, base] for k in keys])
     p11 = np.array([t.at[k, start] for k in keys])

@@ -171,18 +171,7 @@ def e0_of(table: LifeTable, factor: float = 1.0) -> float:
 
 def mortality_factor(table: LifeTable, gain: float) -> float:
     """The hazard factor that moves `table`'s life expectancy by `gain` years (bisection; the
-    e0 of `e0_of` falls as the factor grows). Kept per table and gain: every projection of a
-    run asks the same few."""
-    key = (table.period, table.sex, round(gain, 12))
-    if key not in _FACTORS:
-        _FACTORS[key] = _factor(table, gain)
-    return _FACTORS[key]
-
-
-_FACTORS: dict[tuple[str, str, float], float] = {}
-
-
-def _factor(table: LifeTable, gain: float) -> float:
+    e0 of `e0_of` falls as the factor grows). `framed` keeps the factors of every year per store."""
     if gain == 0:
         return 1.0
     target = e0_of(table) + gain

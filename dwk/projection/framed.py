@@ -27,10 +27,6 @@ from dwk.projection.frame import Frame, load_frame, mortality_factor
 
 __all__ = ["NONE", "Targets", "framed_level", "yearly_schedules"]
 
-MAX_YEAR = 2070
-"""The last year whose mortality factors are kept (the frame's life expectancy target year;
-`model.MAX_TARGET` is earlier)."""
-
 
 def yearly_schedules(
     ctx: Context,
@@ -63,7 +59,8 @@ def yearly_schedules(
         ("mortality_factors", variant, *(tables[s].period for s in SEXES)),
         lambda: {
             year: tuple(factor(s, year) for s in SEXES)
-            for year in range(min(middle.values()) - 10, MAX_YEAR + 1)
+            # to the year the frame's life expectancy is reached; later ones are computed
+            for year in range(min(middle.values()) - 10, frame.variants[variant].e0_year + 1)
         },
     )
 

@@ -47,7 +47,7 @@ def gemeinde_level(
 
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
-        out = p * (kreis_rate.get(year, np.zeros(0))[rows] + lam(year) * within)
+        out = p * (kreis_rate[year][rows] + lam(year) * within)
         if year in targets.years:
             nat = project(prev, schedules, _none, year - 1, year).totals()[-1]
             groups, totals = targets.years[year]

@@ -94,22 +94,23 @@ def _projected(
     return out
 
 
-def project_kreise_2015(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
-    """Every Kreis as of the first base (31.12.2015): no regional figure after it is used."""
+def project_kreise_2015(ctx: Context, to: int, variants=mg.VARIANTS) -> Projection:
+    """Every Kreis as of the first base (31.12.2015): no regional figure after it is used.
+    Always all Kreise: the frame shares Germany's migration, births and deaths among them."""
     first = ki.first_base(ctx)
+    keys = ki.kreis_keys(ctx, first)
     inp = ki.kreis_inputs(ctx, keys, first)
-    every = keys == ki.kreis_keys(ctx, first)
-    plan = kreis_plan_2015(ctx) if every else mg.plan(ki.kreis_history(ctx, keys, first), first)
-    return _projected(ctx, keys, first, inp, plan, to, variants)
+    return _projected(ctx, keys, first, inp, kreis_plan_2015(ctx), to, variants)
 
 
 def project_kreise_2020(
-    ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS, calibrate: bool = False
+    ctx: Context, to: int, variants=mg.VARIANTS, calibrate: bool = False
 ) -> Projection:
     """The Kreise of 2020, with the levels and 2015 moves of their parts where they merged.
     `calibrate`: meet the totals observed after 2020 and start the assumptions from the last
     of them; otherwise as of 31.12.2020 (the latest Kreis base)."""
     first, base = ki.first_base(ctx), ki.kreis_bases(ctx)[-1]
+    keys = ki.kreis_keys(ctx, base)  # all of them, as for the first base
     old = ki.kreis_keys(ctx, first)
     succ = ki.successors(ctx.changes, old, keys)
     before = ki.kreis_inputs(ctx, old, first)
@@ -235,14 +236,12 @@ def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
         first = ki.first_base(ctx)
         keys = ki.kreis_keys(ctx, first)
         if not calibrate:
-            return project_kreise_2015(ctx, keys, to, variants)
+            return project_areas(ctx, keys, first, to, variants)
         until = min(ki.last_observed(ctx), to)
         inp = ki.kreis_inputs(ctx, keys, first)
-        history = ki.kreis_history(ctx, keys, first)
         targets = ki.kreis_targets(ctx, keys, first, until)
-        return _projected(
-            ctx, keys, first, inp, mg.plan(history, first), to, variants, targets=targets
-        )
+        plan = kreis_plan_2015(ctx)
+        return _projected(ctx, keys, first, inp, plan, to, variants, targets=targets)
 
     return ctx.memo(("kreise_2015", to, variants, calibrate), build)
 
@@ -364,9 +363,9 @@ def project_areas(
     every_kreis = ctx.lookup(
         ("kreise_projected", base, to, tuple(variants), calibrate),
         lambda: (
-            project_kreise_2015(ctx, every, to, variants)
+            project_kreise_2015(ctx, to, variants)
             if base == ki.first_base(ctx)
-            else project_kreise_2020(ctx, every, to, variants, calibrate)
+            else project_kreise_2020(ctx, to, variants, calibrate)
         ),
     )
     return subset(every_kreis, kreise)
