@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dwk import roles
-from dwk.core.format import format_de
+from dwk.core.format import format_de, format_period
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.projection import assumptions as asm
@@ -55,8 +55,7 @@ def describe(
     return [
         Assumption(
             "Basis",
-            f"Bevölkerung am {proj.base_period[8:10]}.{proj.base_period[5:7]}.{proj.base_year} "
-            f"nach Geschlecht und Alter; {split}.",
+            f"Bevölkerung am {format_period(proj.base_period)} nach Geschlecht und Alter; {split}.",
             proj.base_table,
         ),
         Assumption(
@@ -89,15 +88,11 @@ def describe(
         Assumption(
             "Nationaler Rahmen",
             f"{src['publisher']}: {src['title']}, veröffentlicht am "
-            f"{_date(src['published'])}, {src['url']}; {src['licence']}. Beobachtete Werte: "
+            f"{format_period(src['published'])}, {src['url']}; {src['licence']}. Beobachtete Werte: "
             f"{src['observed']}.",
             src["publisher"],
         ),
     ]
-
-
-def _date(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
 
 
 def _years(ys: list[int]) -> str:

@@ -23,6 +23,7 @@ from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg
 from dwk.projection.engine import SEXES, Migration, Schedules, project
+from dwk.projection.framed import Targets, framed_level, yearly_schedules
 
 
 def kreis_bases(ctx: Context) -> tuple[int, ...]:
@@ -107,8 +108,6 @@ def holder(ctx: Context, key: str, year: int, table: pd.DataFrame | None = None)
 def kreis_targets(ctx: Context, keys: list[str], base: int, until: int):
     """The observed Kreis totals of every year after `base` up to `until` that `keys` are to
     meet (see `framed.Targets`)."""
-    from dwk.projection.framed import Targets
-
     years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
     table = filled_totals(ctx)
     for year in range(base + 1, until + 1):
@@ -225,8 +224,6 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     """Project the 2015 Kreise to `to` with each year's net migration set so that the totals
     meet the observed ones (`kreis_targets`): the net migration (years, areas) it took, and
     the run."""
-    from dwk.projection.framed import framed_level, yearly_schedules
-
     first = first_base(ctx)
     inp = kreis_inputs(ctx, keys, first)
     sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main")
