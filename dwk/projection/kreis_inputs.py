@@ -105,7 +105,7 @@ def holder(ctx: Context, key: str, year: int, table: pd.DataFrame | None = None)
     return None
 
 
-def kreis_targets(ctx: Context, keys: list[str], base: int, until: int):
+def kreis_targets(ctx: Context, keys: list[str], base: int, until: int) -> Targets:
     """The observed Kreis totals of every year after `base` up to `until` that `keys` are to
     meet (see `framed.Targets`)."""
     years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
