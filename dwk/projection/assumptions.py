@@ -180,6 +180,7 @@ def migration_by_age(
     aged: np.ndarray,
     base: np.ndarray,
     profile: np.ndarray,
+    whole: bool = False,
 ) -> np.ndarray:
     """Yearly net migration (areas, 2, AGES) that sums to `level`.
 
@@ -187,11 +188,17 @@ def migration_by_age(
     population on 31.12.2015, at most 1), applied to the population that has aged into each
     year of age (`aged`), so a shrinking cohort loses fewer people. In-movers are those of
     2015, plus or minus whatever it takes to reach `level`; that difference has the age and
-    sex `profile` (groups, 2) of Germany's own 2015 balance, i.e. of moves across the border,
+    sex `profile` (groups, 2) of Germany's own balance, i.e. of moves across the border,
     because it is the level of immigration that changes from year to year, while moves inside
     Germany cancel out in Germany's balance. In-movers are spread within their group like
-    the base population."""
-    return age_pattern(moves_in, moves_out, base, profile).apply(level, aged)
+    the base population.
+
+    `whole`: the areas make up Germany, so Germany's balance by age is known to be `level`'s
+    sum times `profile`. The difference between that and the areas' 2015 moves is shared out
+    per inhabitant; what an area still lacks to reach its own level (its deviation from
+    Germany, which sums to 0) comes in like its own 2015 in-movers (a town that gains more
+    than Germany gains more of the people who move there, not more people from abroad)."""
+    return age_pattern(moves_in, moves_out, base, profile, whole).apply(level, aged)
 
 
 @dataclass(frozen=True)
@@ -204,28 +211,50 @@ class AgePattern:
     out_rate: np.ndarray  # (areas, 2, AGES)
     profile: np.ndarray  # (groups, 2)
     shares: tuple[Shares, Shares]  # per sex, see `projection.spread_shares`
+    whole: bool = False
+    own_in: np.ndarray | None = None  # (areas, groups, 2): shares of the area's in-movers
 
     def apply(self, level: np.ndarray, aged: np.ndarray) -> np.ndarray:
         leaving = self.out_rate * aged
-        gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
-        incoming = self.moves_in + gap[:, None, None] * self.profile[None]
+        if self.whole:
+            incoming = self._whole(level, aged, leaving)
+        else:
+            gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
+            incoming = self.moves_in + gap[:, None, None] * self.profile[None]
         shape = (aged.shape[0], aged.shape[2])
         spread_in = np.stack(
             [spread_with(incoming[:, :, s], self.shares[s], shape) for s in range(2)], axis=1
         )
         return spread_in - leaving
 
+    def _whole(self, level: np.ndarray, aged: np.ndarray, leaving: np.ndarray) -> np.ndarray:
+        """In-movers by group when the areas make up Germany (see `migration_by_age`)."""
+        left = np.stack([group_sums(leaving[:, s]) for s in range(2)], axis=2)
+        before = self.moves_in - left  # (areas, groups, 2): the 2015 moves, this year
+        people = aged.sum(axis=(1, 2))
+        national = level.sum() * self.profile - before.sum(axis=0)
+        shared = (people / people.sum())[:, None, None] * national[None]
+        rest = level - before.sum(axis=(1, 2)) - shared.sum(axis=(1, 2))
+        return self.moves_in + shared + rest[:, None, None] * self.own_in
+
 
 def age_pattern(
-    moves_in: np.ndarray, moves_out: np.ndarray, base: np.ndarray, profile: np.ndarray
+    moves_in: np.ndarray,
+    moves_out: np.ndarray,
+    base: np.ndarray,
+    profile: np.ndarray,
+    whole: bool = False,
 ) -> AgePattern:
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
-    groups = np.stack([_group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
+    groups = np.stack([group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
     rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
     shares = tuple(spread_shares(inputs.MOVE_BANDS, base[:, s]) for s in range(2))
-    return AgePattern(zin, zin.sum(axis=(1, 2)), rate_by_age, profile, shares)
+    in_total = zin.sum(axis=(1, 2))
+    own = zin / np.where(in_total > 0, in_total, 1.0)[:, None, None]
+    own = np.where((in_total > 0)[:, None, None], own, profile[None])
+    return AgePattern(zin, in_total, rate_by_age, profile, shares, whole, own)
 
 
 def border_profile(ctx: Context) -> np.ndarray:
@@ -239,7 +268,7 @@ def border_profile(ctx: Context) -> np.ndarray:
     return ctx.lookup(("border_profile",), build)
 
 
-def _group_sums(pop: np.ndarray) -> np.ndarray:
+def group_sums(pop: np.ndarray) -> np.ndarray:
     return np.stack(
         [pop[:, lo : hi or sc.AGES].sum(axis=1) for lo, hi in inputs.MOVE_BANDS], axis=1
     )

@@ -12,6 +12,7 @@ from dwk.core.format import format_de, format_period
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.projection import assumptions as asm
+from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
 from dwk.projection.frame import load_frame
 
@@ -84,7 +85,7 @@ def describe(
             f"{ctx.table('births_by_age')}, {ctx.table('age_single_years')}, "
             f"{ctx.table('births')}, {src['publisher']}",
         ),
-        Assumption("Wanderungen", _migration_text(proj), _migration_tables(ctx, proj)),
+        Assumption("Wanderungen", _migration_text(ctx, proj), _migration_tables(ctx, proj)),
         Assumption(
             "Nationaler Rahmen",
             f"{src['publisher']}: {src['title']}, veröffentlicht am "
@@ -99,7 +100,7 @@ def _years(ys: list[int]) -> str:
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
 
 
-def _migration_text(proj: Projection) -> str:
+def _migration_text(ctx: Context, proj: Projection) -> str:
     plan, gemeinden = proj.plan, level_of(proj.keys[0]) == "gemeinde"
     frame = load_frame()
     last = max(frame.migration_observed)
@@ -135,11 +136,26 @@ def _migration_text(proj: Projection) -> str:
             "Einwohnerzahlen (Zensus-2011-Basis; fehlende Jahre dazwischen geometrisch "
             "interpoliert); die Annahmen setzen dort an."
         )
+    bases = ki.kreis_bases(ctx)
+    if gemeinden or len(bases) < 2:
+        by_age = (
+            "die Differenz zum angenommenen Saldo mit dem Altersprofil des Wanderungssaldos "
+            "Deutschlands 2015 (Zuwanderung über die Grenze)."
+        )
+    else:
+        first, last = bases[0], bases[-1]
+        by_age = (
+            f"Deutschlands Saldo nach Alter wie {first + 1}–{last} beobachtet (Bevölkerung "
+            f"Deutschlands {last} minus die von {first} ohne Wanderungen fortgeschrieben), "
+            "der Unterschied zu den "
+            "Wanderungen wie 2015 je Einwohner auf alle Kreise verteilt; was einem Kreis dann "
+            "noch zu seinem Saldo fehlt (seine Abweichung), mit dem Altersprofil seiner "
+            "Zuziehenden 2015."
+        )
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
-        "Zuziehende wie 2015, die Differenz zum angenommenen Saldo mit dem Altersprofil des "
-        "Wanderungssaldos Deutschlands 2015 (Zuwanderung über die Grenze). Die Varianten "
-        "unterscheiden sich nur im Wanderungssaldo Deutschlands."
+        f"Zuziehende wie 2015, {by_age} Die Varianten unterscheiden sich nur im "
+        "Wanderungssaldo Deutschlands."
     )
     return " ".join(parts)
 
@@ -152,6 +168,8 @@ def _migration_tables(ctx: Context, proj: Projection) -> str:
     kreise = sorted({k[:5] for k in proj.keys})
     codes = [ctx.table("moves_kreis"), *_population_tables(ctx, kreise, None, last)]
     codes += [ctx.table("births"), ctx.table("deaths"), load_frame().source["publisher"]]
+    if level_of(proj.keys[0]) == "kreis" and len(ki.kreis_bases(ctx)) > 1:
+        codes.append(ctx.table("age_single_years"))  # Germany's balance by age
     if level_of(proj.keys[0]) == "gemeinde":
         codes += [asm.moves_table(ctx, proj.keys), *_population_tables(ctx, proj.keys, None, last)]
     if proj.base_year > last:

@@ -23,6 +23,7 @@ from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg
 from dwk.projection.engine import SEXES, Migration, Schedules, project
+from dwk.projection.frame import load_frame
 from dwk.projection.framed import Targets, framed_level, yearly_schedules
 
 
@@ -186,16 +187,53 @@ def aged(pop: np.ndarray) -> np.ndarray:
 
 
 def migration(
-    ctx: Context, inp: Inputs, level: Callable[[int, np.ndarray], np.ndarray]
+    ctx: Context,
+    inp: Inputs,
+    level: Callable[[int, np.ndarray], np.ndarray],
+    whole: bool = False,
 ) -> Migration:
     """The engine's yearly net migration: `level(year, population)` per area, spread over age
-    and sex by `asm.migration_by_age`."""
-    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, asm.border_profile(ctx))
+    and sex by `asm.migration_by_age`; `whole`: the areas make up Germany, whose balance by
+    age then follows `national_profile`."""
+    profile = national_profile(ctx) if whole else asm.border_profile(ctx)
+    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, profile, whole)
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
         return pattern.apply(level(year, prev), aged(prev))
 
     return fn
+
+
+def national_profile(ctx: Context) -> np.ndarray:
+    """Germany's net migration by group and sex, as shares (groups, 2), over the years between
+    the first and the last single-year Stichtag (2016–2020 with the shipped tables): Germany's
+    population on the last one minus the first carried on without migration, with Germany's
+    observed births and deaths (the residual method by age). A mover is older on the last
+    Stichtag by the time since the move, on average over the years weighted by their net
+    migration (`frame`). With a single Stichtag: the balance of the moves of 2015
+    (`asm.border_profile`). National figures, like the frame's totals: a run as of 2015
+    uses them, no regional figure after its base."""
+
+    def build() -> np.ndarray:
+        bases = kreis_bases(ctx)
+        if len(bases) < 2:
+            return asm.border_profile(ctx)
+        first, last = bases[0], bases[-1]
+        inp = kreis_inputs(ctx, ["DG"], first)
+        sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main",
+                                 whole=True)  # fmt: skip
+        closed = project(inp.population, sched, no_migration, first, last).at(last)[0]
+        moved = asm.base_population(ctx, ["DG"], last)[0][0] - closed  # (2, AGES)
+        frame = load_frame()
+        years = range(first + 1, last + 1)
+        weights = np.array([frame.migration("main", y) for y in years])
+        lag = int(round(float(np.dot(weights, [last - y for y in years]) / weights.sum())))
+        at_move = np.zeros_like(moved)
+        at_move[:, : moved.shape[1] - lag] = moved[:, lag:]
+        net = np.stack([asm.group_sums(at_move[s][None])[0] for s in range(2)], axis=1)
+        return net / net.sum()
+
+    return ctx.lookup(("national_profile",), build)
 
 
 def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:
@@ -235,7 +273,7 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
         gaps[year] = level(year, prev)
         return gaps[year]
 
-    run = project(inp.population, sched, migration(ctx, inp, recorded), first, to)
+    run = project(inp.population, sched, migration(ctx, inp, recorded, True), first, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
     return net, run
 

@@ -75,7 +75,7 @@ def _projected(
         whole = level is None  # Kreise: all of them, so Germany's observed events are met
         sched = fr.yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, v, whole=whole)
         lv = level(v, sched) if level else fr.framed_level(plan, sched, v, targets)
-        runs[v] = project(inp.population, sched, ki.migration(ctx, inp, lv), base, to)
+        runs[v] = project(inp.population, sched, ki.migration(ctx, inp, lv, whole), base, to)
     life_table = inp.life_tables["male"].period
     out = Projection(
         keys,

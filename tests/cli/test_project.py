@@ -124,8 +124,6 @@ def test_signed_errors_of_three_kreise_by_hand(cache_dir, store, backtest_in_pro
         ("05913", 2021): 586852,
         ("14523", 2021): 221376,
     }
-    # with the model of December 2026: Dithmarschen 2021 130370.1 (−2.69 %), Dortmund
-    # 597884.9 (+1.88 %), Vogtlandkreis 220473.4 (−0.41 %)
     for (key, year), obs in observed.items():
         by_hand = (projected[(key, year)] - obs) / obs * 100
         got = backtest_in_process.errors[("main", year)][key]
@@ -150,6 +148,13 @@ def test_backtest_shows_bias_by_age_group(kreis_backtest):
         s = _score(backtest, "main", group, 2020)
         assert s["areas"] == 401 and 0 <= s["too_low"] <= 100
         assert abs(s["bias"]) <= s["mape"]
+
+
+def test_children_are_projected_better_than_a_constant_population(kreis_backtest):
+    main = _score(kreis_backtest, "main", "unter 18", 2020)
+    constant = _score(kreis_backtest, "konstant", "unter 18", 2020)
+    assert main["mape"] < constant["mape"] - 0.2
+    assert abs(main["bias"]) < abs(constant["bias"]) / 2
 
 
 BACKTEST_COLUMNS = [

@@ -83,6 +83,41 @@ def test_migration_by_age_meets_the_level_and_leaves_by_rates():
     assert net[0, 0, 18:25].sum() == pytest.approx(6 + gap - 3 / 70 * 20 * 7)
 
 
+def test_migration_of_all_areas_follows_germanys_balance_by_age():
+    """Areas that make up Germany: Germany's balance has the profile by age, and what an area
+    lacks beyond its share comes like its own in-movers (`migration_by_age`, whole)."""
+    base = np.full((2, 2, sc.AGES), 10.0)
+    moves_in = np.full((2, 6, 2), 6.0)  # each area's own in-movers: 1/12 in every group × sex
+    moves_out = np.full((2, 6, 2), 3.0)
+    profile = np.zeros((6, 2))
+    profile[1, 0] = 1.0  # Germany's balance: all men aged 18-24
+    aged = base * 2  # out-movers: 3 / group population × twice that = 6 per group and sex
+    net = asm.migration_by_age(
+        np.array([25.0, -5.0]), moves_in, moves_out, aged, base, profile, whole=True
+    )
+    assert net.sum(axis=(1, 2)) == pytest.approx([25.0, -5.0])
+    # Germany: 20 × the profile; the 2015 moves (6 in, 6 out) cancel in every group
+    assert net[:, 0, 18:25].sum() == pytest.approx(20.0)
+    assert net[:, 1, :18].sum() == pytest.approx(0.0)
+    # each area: half of Germany's 20 (same population), and the rest, 25 − 10 = 15 and
+    # −5 − 10 = −15, spread like its in-movers (1/12 per group and sex)
+    assert net[0, 0, 18:25].sum() == pytest.approx(10 + 15 / 12)
+    assert net[1, 0, 18:25].sum() == pytest.approx(10 - 15 / 12)
+    assert net[1, 1, :18].sum() == pytest.approx(-15 / 12)
+
+
+def test_kreise_as_of_2015_meet_germanys_children_of_2020(ctx):
+    """With Germany's balance by age of 2016–2020, the Kreise projected from 2015 add up to
+    Germany's under-18s of 2020 (the 2015 border profile alone left them 0.96 % short)."""
+    from dwk.projection.model import project_kreise_2015
+
+    run = project_kreise_2015(ctx, 2020, ("main",)).runs["main"]
+    children = run.at(2020).sum(axis=(0, 1))[:18].sum()
+    # untergeekDE-scrape-covid19/12411-04-02-4.csv, rows "DG;Deutschland;unter 1 Jahr" …
+    # "17 bis unter 18 Jahre", column insgesamt: 769380 + 783593 + … + 761348
+    assert abs(children / 13743944 - 1) < 0.005
+
+
 def test_border_profile_is_germanys_2015_balance(ctx):
     profile = asm.border_profile(ctx)
     assert profile.sum() == pytest.approx(1.0)
