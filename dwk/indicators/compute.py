@@ -111,25 +111,13 @@ def _mean_or_median(kind: str) -> AgeFn:
 
 # --- other tables -------------------------------------------------------------------------
 
-# (table, variable, factor to km², only Stichtage up to the asked year). Where the
-# Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverzeichnis of
-# 31.12.2019 gives it; the value then carries that later Stichtag as its period.
-AREA_SOURCES = (
-    ("11111-01-01-4", "Gebietsfläche", 1.0, True),
-    ("33111-01-01-5", "Bodenfläche", 0.01, True),
-    ("GV-ISys", "Gebietsfläche", 1.0, False),
-)
-
 
 def _area(ctx: Context, keys: list[str], year: int) -> Result:
     value = np.full(len(keys), np.nan)
     period = np.full(len(keys), "", dtype=object)
     used = set()
-    for table, variable, factor, not_after in AREA_SOURCES:
-        cells = ctx.lookup(
-            ("open", table, variable),
-            lambda t=table, v=variable: inputs.open_cells(ctx.store, t, v),
-        )
+    for table, variable, factor, not_after in inputs.AREA_SOURCES:
+        cells = inputs.area_cells(ctx, table, variable)
         for i, k in enumerate(keys):
             if not np.isnan(value[i]) or k not in cells:
                 continue
@@ -192,7 +180,7 @@ def _years_in(role: str, variable: str) -> Years:
 
 
 def _area_years(ctx: Context, key: str) -> list[int]:
-    return _years_table(ctx, tuple((t, v) for t, v, _, _ in AREA_SOURCES[:2])).get(key, [])
+    return _years_table(ctx, tuple((t, v) for t, v, _, _ in inputs.AREA_SOURCES[:2])).get(key, [])
 
 
 def _people(lo: int, hi: int | None) -> AgeFn:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ import pandas as pd
 from dwk.sources.tables.cells import HIDDEN
 from dwk.sources.tables.labels import band_bounds
 from dwk.store import Store
+
+if TYPE_CHECKING:
+    from dwk.inputs.context import Context
 
 # Which table serves which role: data/roles.toml (`dwk.roles`), not constants here.
 MOVE_BANDS: list[tuple[int, int | None]] = [
@@ -187,4 +191,33 @@ def open_cells(store: Store, table: str, variable: str) -> dict[str, list[tuple[
     out: dict[str, list[tuple[int, float, str]]] = {}
     for key, row in zip(_strings(f["area_key"]).tolist(), rows, strict=True):
         out.setdefault(key, []).append(row)
+    return out
+
+
+AREA_SOURCES = (
+    ("11111-01-01-4", "Gebietsfläche", 1.0, True),
+    ("33111-01-01-5", "Bodenfläche", 0.01, True),
+    ("GV-ISys", "Gebietsfläche", 1.0, False),
+)
+"""(table, variable, factor to km², only Stichtage up to the asked year). Where the
+Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverzeichnis of
+31.12.2019 gives it; the value then carries that later Stichtag as its period."""
+
+
+def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[tuple[int, float, str]]]:
+    """`open_cells` of an area table, once per context."""
+    return ctx.lookup(("open", table, variable), lambda: open_cells(ctx.store, table, variable))
+
+
+def area_on(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """Each key's area in km² on 31.12.`year` from the first of `AREA_SOURCES` that has it
+    then (NaN where none does)."""
+    out = np.full(len(keys), np.nan)
+    for table, variable, factor, _ in AREA_SOURCES:
+        cells = area_cells(ctx, table, variable)
+        for i, k in enumerate(keys):
+            if np.isnan(out[i]):
+                at = [v for y, v, _ in cells.get(k, []) if y == year]
+                if at:
+                    out[i] = at[-1] * factor
     return out

@@ -12,6 +12,7 @@ from dwk.core.format import format_de, format_period
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.projection import assumptions as asm
+from dwk.projection import gemeinde_migration as gm
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
 from dwk.projection.frame import load_frame
@@ -122,11 +123,13 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
     ]
     if gemeinden:
         factors = ", ".join(format_de(f, 2) for f in proj.within)
+        _, before, after = gm.windows(ctx)
         parts.append(
             "Dazu die eigene Abweichung der Gemeinde vom Kreis, gedämpft nach ihrer Größe "
             f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {factors}; gemessen an "
-            "allen Gemeinden, 2009–2010 gegen 2012–2014); ihr natürlicher Saldo ist dabei mit "
-            "den Niveaus des Kreises geschätzt."
+            f"allen Gemeinden, {_years(list(before))} gegen {_years(list(after))}, ohne die "
+            "Unterschiede im natürlichen Saldo); ihr natürlicher Saldo ist dabei mit den "
+            "Niveaus des Kreises und der eigenen Altersstruktur geschätzt."
         )
     residual = "Salden nach der Residualmethode (Veränderung minus natürlicher Saldo)"
     parts.append(residual + (", nach 2015 geschätzt." if proj.base_year > 2015 else "."))

@@ -299,9 +299,7 @@ def _project_gemeinden(
         *asm.flows(ctx, keys),
     )
     kplan = kreis_plan_2015(ctx)
-    sched = ki.schedules(inp.levels, inp.life_tables, inp.fertility)
-    natural = project(pop, sched, ki.no_migration, base, base + 1)
-    balance = natural.births[0] - natural.deaths[0]
+    balance = ki.natural_balance(inp, base)
     years = kplan.recent_years
     totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
     p = totals.to_numpy(dtype=float)

@@ -78,7 +78,11 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
     if key not in t.index:
         return None
     base = bt.base_year(ctx)
-    later = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
+    later = [
+        int(y)
+        for y in t.columns
+        if y > base and np.isfinite(t.at[key, y]) and bt.same_territory(ctx, [key], base, y)[0]
+    ]
     if not later:
         return None
     proj = fc.project_areas(ctx, [key], base, max(later))

@@ -35,3 +35,31 @@ def test_the_fit_windows_follow_the_census_and_the_base(ctx):
     from dwk.projection.gemeinde_migration import windows
 
     assert windows(ctx) == (2015, (2009, 2010), (2012, 2013, 2014))
+
+
+def test_natural_deviation_follows_the_age_structure(ctx):
+    """Within a Kreis a Gemeinde with more old people has more deaths than births: its natural
+    balance lies below the Kreis's (Emsland's Gemeinden, 12411-02-03-5 of 2015); a kreisfreie
+    Stadt is its own Kreis."""
+    from dwk.projection.model import gemeinde_members
+
+    keys = gemeinde_members(ctx, "03454")
+    dev = gm.natural_deviation(ctx, keys, 2015)
+    src = ctx.age(ctx.table("age_groups"), 2015)
+    rows = src.rows(keys)
+    old = src.between(65, None)[rows] / src.between(0, None)[rows]
+    assert np.corrcoef(old, dev)[0, 1] < -0.5
+    people = src.between(0, None)[rows]
+    assert (dev * people).sum() == pytest.approx(0, abs=1e-6 * people.sum())
+    assert gm.natural_deviation(ctx, ["05913000"], 2015)[0] == pytest.approx(0, abs=1e-12)
+
+
+def test_a_gemeinde_that_absorbed_others_is_not_compared(ctx):
+    """The backtest compares a Gemeinde only on its territory of the base (`same_territory`)."""
+    from dwk.projection.backtest import same_territory
+
+    # 33111-01-01-5_00.csv line 13656 "16063015;        Dermbach;2353;…" (ha, 31.12.2015) and
+    # AuszugGV4QAktuell.csv line 15390 "…,015,Dermbach, 91.96, 7 313,…" (km², 31.12.2019): the
+    # Thüringen reform of 2019 merged its neighbours into it. Vrees: line 2394
+    # "03454409055;        Vrees;3756;…" and line 2517 "…,055,Vrees, 37.55, 1 777,…".
+    assert same_territory(ctx, ["16063015", "03454055"], 2015, 2019).tolist() == [False, True]

@@ -185,7 +185,9 @@ UP_TO_2015 = (
 @pytest.mark.slow  # builds a second store from 20 raw files and all its lookups: 30-60 s
 def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
     """Kreise and Gemeinden projected from 2015 with a store of only the files above give
-    exactly what the full store gives: nothing after 2015 (but the two national tables) is read."""
+    exactly what the full store gives: nothing after 2015 is read but national figures (the
+    two national tables above, and Germany's rows of the 2020 age table, for its balance by
+    age; the Kreis rows are cut from that file here)."""
     import shutil
 
     from dwk.core import paths
@@ -196,6 +198,12 @@ def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
     for name in UP_TO_2015:
         (keep / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(raw / name, keep / name)
+    ages_2020 = "untergeekDE-scrape-covid19/12411-04-02-4.csv"
+    lines = (raw / ages_2020).read_bytes().split(b"\n")
+    # Länder and Kreise cut, and the title line that names Kreise as the table's depth
+    national = [b for b in lines if not b.split(b";")[0].isdigit() and b"regionale Tiefe" not in b]
+    (keep / ages_2020).parent.mkdir(parents=True, exist_ok=True)
+    (keep / ages_2020).write_bytes(b"\n".join(national))
     small = Store.open(raw_dir=keep, cache=tmp_path / "cache")
     assert "12411-0015" not in small.tables() and "GV-ISys" not in small.tables()
     lean = Context(small, ctx.changes)  # key changes are configuration, not statistics
