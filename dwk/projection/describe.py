@@ -33,7 +33,24 @@ def _lams(plan: mg.Plan) -> str:
     lam = plan.persistence
     shown = [h for h in (1, 5, 10) if h <= len(lam)]
     parts = [f"λ({h}) = {format_de(lam[h - 1], 2)}" for h in shown]
-    return ", ".join(parts) + f", ab {len(lam)} Jahren {format_de(lam[-1], 2)}"
+    average = "" if plan.mobility is None else "für einen durchschnittlichen Kreis "
+    return average + ", ".join(parts) + f", ab {len(lam)} Jahren {format_de(lam[-1], 2)}"
+
+
+def _mobility(plan: mg.Plan) -> str:
+    """How λ differs between Kreise (`migration.mobility`)."""
+    if plan.mobility is None or not plan.slopes:
+        return ""
+    h = min(5, len(plan.persistence))
+    slopes = " bzw. ".join(
+        f"{format_de(-b, 2)} je Standardabweichung mehr {what}"
+        for what, b in zip(mg.MOBILITY, plan.slopes[h - 1], strict=True)
+    )
+    return (
+        " Abweichungen von Kreisen mit vielen 18- bis 29-Jährigen und von großen Kreisen "
+        f"verblassten schneller, das λ(h) jedes Kreises hängt daher von beidem ab: λ({h}) ist um "
+        f"{slopes} kleiner."
+    )
 
 
 def _pct(x: float) -> str:
@@ -119,7 +136,7 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         f"({_years(plan.recent_years)}; ohne {', '.join(str(y) for y in mg.IRREGULAR)}: "
         f"{'; '.join(mg.IRREGULAR.values())}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
         "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
-        f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}.",
+        f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}.{_mobility(plan)}",
     ]
     if gemeinden:
         factors = ", ".join(format_de(f, 2) for f in proj.within)

@@ -122,7 +122,7 @@ def framed_level(
 
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
-        dev = plan.lam(year) * plan.deviation
+        dev = plan.lam_areas(year) * plan.deviation
         rate = (frame.migration(variant, year) - (p * dev).sum()) / p.sum()
         out = p * (rate + dev)
         if year in targets.years:

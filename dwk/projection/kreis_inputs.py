@@ -265,8 +265,8 @@ def estimate_moves(ctx: Context, keys: list[str], to: int):
     first = first_base(ctx)
     inp = kreis_inputs(ctx, keys, first)
     sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main")
-    level = framed_level(mg.plan(kreis_history(ctx, keys, first), first), sched, "main",
-                         kreis_targets(ctx, keys, first, to))  # fmt: skip
+    plan = mg.plan(kreis_history(ctx, keys, first), first, mg.mobility(inp.population))
+    level = framed_level(plan, sched, "main", kreis_targets(ctx, keys, first, to))
     gaps: dict[int, np.ndarray] = {}
 
     def recorded(year: int, prev: np.ndarray) -> np.ndarray:

@@ -10,6 +10,12 @@ deaths), per year and area. Germany's own net migration is the national frame's 
   year whose target year lies in the data, for every h with at least `MIN_ORIGINS` origins;
   beyond that the last measured λ holds). Migration regresses towards the mean; an
   assumption that carries the latest deviation on in full has been wrong before.
+- How fast it regresses depends on the area (`mobility`): in the past the deviations of
+  Kreise with many young adults (whose moves for training and first jobs come and go) and of
+  large Kreise faded sooner (λ(5) 0.30 in the third of Kreise with the most 18–29-year-olds,
+  0.59 in the third with the fewest, 1998–2014). So λ(h) is measured with the two as
+  interactions: λ_i(h) = a(h) + b(h) · z_i, z_i the area's standardised share of 18–29-year-olds
+  and log population, a(h) the λ(h) of an average area, kept between 0 and 1.
 
 Years that are not regular: 2011 (the Zensus correction lies between 31.12.2010 and
 31.12.2011, so the residual measures the census, not moves), 2015 and 2022 (the exceptional
@@ -18,7 +24,7 @@ arrivals of refugees, from Syria and the Ukraine).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -66,24 +72,46 @@ class History:
         return self.rates(years) - self.de_rate(years)
 
 
-def persistence(history: History, until: int) -> tuple[tuple[float, ...], list[int]]:
-    """λ(h) for h = 1, 2, … and the origin years of λ(1) (see the module docstring)."""
+MOBILITY = ("Anteil der 18- bis 29-Jährigen", "Einwohner (logarithmiert)")
+
+
+def mobility(population: np.ndarray) -> np.ndarray:
+    """(areas, 2): each area's share of 18–29-year-olds and the log of its population, from
+    its age structure (areas, 2, AGES), standardised over the areas (see the module
+    docstring)."""
+    people = population.sum(axis=1)
+    total = people.sum(axis=1)
+    z = np.stack([people[:, 18:30].sum(axis=1) / total, np.log(total)], axis=1)
+    return (z - z.mean(axis=0)) / z.std(axis=0)
+
+
+def persistence(
+    history: History, until: int, mob: np.ndarray | None = None
+) -> tuple[tuple[float, ...], tuple[np.ndarray, ...], list[int]]:
+    """λ(h) of an average area for h = 1, 2, …, the slopes b(h) on `mob` (empty without it)
+    and the origin years of λ(1) (see the module docstring)."""
     regular = history.regular(until)
     origins = regular[RECENT - 1 :]
     before = {o: history.deviation(regular[i : i + RECENT]) for i, o in enumerate(origins)}
+    z = np.zeros((len(history.net), 0)) if mob is None else mob
     curve: list[float] = []
+    slopes: list[np.ndarray] = []
     for h in range(1, until - history.years[0]):
         pairs = [(before[o], history.deviation([o + h])) for o in origins if o + h in regular]
         if len(pairs) < MIN_ORIGINS:
             break
-        num = den = 0.0
+        xs, ys = [], []
         for x, y in pairs:
             ok = np.isfinite(x) & np.isfinite(y)
-            num += float((x[ok] * y[ok]).sum())
-            den += float((x[ok] ** 2).sum())
-        curve.append(num / den if den else 1.0)
+            xs.append(x[ok, None] * np.column_stack([np.ones(ok.sum()), z[ok]]))
+            ys.append(y[ok])
+        coef = np.linalg.lstsq(np.concatenate(xs), np.concatenate(ys), rcond=None)[0]
+        curve.append(float(coef[0]))
+        slopes.append(coef[1:])
     used = [o for o in origins if o + 1 in regular]
-    return tuple(curve) or (1.0,), used
+    if not curve:
+        return (1.0,), (np.zeros(z.shape[1]),), used
+    return tuple(curve), tuple(slopes), used
 
 
 @dataclass(frozen=True)
@@ -91,18 +119,37 @@ class Plan:
     base_year: int
     recent_years: list[int]
     national_recent: float
-    persistence: tuple[float, ...]  # λ(h), h = 1, 2, …; the last one holds beyond
+    persistence: tuple[float, ...]  # λ(h) of an average area, h = 1, 2, …; the last holds beyond
     persistence_origins: list[int]
     deviation: np.ndarray  # (areas,) recent deviation from Germany, per person and year
+    slopes: tuple[np.ndarray, ...] = ()  # b(h) on `mobility`, per h
+    mobility: np.ndarray | None = None  # (areas, 2), see `mobility`; None: λ(h) for all
 
     def lam(self, year: int) -> float:
-        h = max(year - self.base_year, 1)
-        return self.persistence[min(h, len(self.persistence)) - 1]
+        """λ of an average area (see the module docstring)."""
+        return self.persistence[self._h(year)]
+
+    def lam_areas(self, year: int) -> np.ndarray | float:
+        """λ of each area, by its mobility (the average one's without it)."""
+        if self.mobility is None:
+            return self.lam(year)
+        h = self._h(year)
+        return np.clip(self.persistence[h] + self.mobility @ self.slopes[h], 0.0, 1.0)
+
+    def take(self, rows: list[int]) -> Plan:
+        """The plan of some of the areas (the same λ, slopes and origins)."""
+        mob = None if self.mobility is None else self.mobility[rows]
+        return replace(self, deviation=self.deviation[rows], mobility=mob)
+
+    def _h(self, year: int) -> int:
+        return min(max(year - self.base_year, 1), len(self.persistence)) - 1
 
 
-def plan(history: History, base_year: int, persistence_from: History | None = None) -> Plan:
+def plan(history: History, base_year: int, mob: np.ndarray | None = None) -> Plan:
+    """The plan of the areas of `history` as of `base_year`; `mob`: their `mobility`."""
     regular = history.regular(base_year)
     recent = regular[-RECENT:]
-    lam, origins = persistence(persistence_from or history, base_year)
+    lam, slopes, origins = persistence(history, base_year, mob)
     deviation = np.nan_to_num(history.deviation(recent))
-    return Plan(base_year, recent, history.de_rate(recent), lam, origins, deviation)
+    rate = history.de_rate(recent)
+    return Plan(base_year, recent, rate, lam, origins, deviation, slopes, mob)

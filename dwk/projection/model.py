@@ -126,7 +126,7 @@ def project_kreise_2020(
         ki.sum_to(before.moves_out, succ, keys),
     )
     until = min(ki.last_observed(ctx), to) if calibrate else base
-    plan = mg.plan(ki.kreis_history_to(ctx, keys, until), until)
+    plan = mg.plan(ki.kreis_history_to(ctx, keys, until), until, mg.mobility(pop))
     targets = ki.kreis_targets(ctx, keys, base, until) if calibrate else fr.NONE
     return _projected(ctx, keys, base, inp, plan, to, variants, targets=targets)
 
@@ -223,7 +223,8 @@ def kreis_plan_2015(ctx: Context) -> mg.Plan:
 
     def build() -> mg.Plan:
         kreise = ki.kreis_keys(ctx, first)
-        return mg.plan(ki.kreis_history(ctx, kreise, first), first)
+        pop = ki.kreis_inputs(ctx, kreise, first).population
+        return mg.plan(ki.kreis_history(ctx, kreise, first), first, mg.mobility(pop))
 
     return ctx.lookup(("kreis_plan", first), build)
 
@@ -312,7 +313,7 @@ def _project_gemeinden(
     persistence = gm.within_persistence(ctx)
     factor = persistence.factor(p[:, -1]) / kplan.persistence[2]
     within = np.nan_to_num(own - kreis_rate) * factor
-    plan = replace(kplan, deviation=kplan.deviation[rows] + within)
+    plan = replace(kplan, deviation=kplan.deviation[rows] + within, mobility=None)
     kf = _kreis_frame(ctx, to, variants, calibrate)
     until = min(ki.last_observed(ctx, "gemeinde"), to) if calibrate else base
     targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, base, until)
@@ -377,7 +378,7 @@ def subset(proj: Projection, keys: list[str]) -> Projection:
         v: Run(r.years, r.population[:, idx], r.births[:, idx], r.deaths[:, idx])
         for v, r in proj.runs.items()
     }
-    plan = replace(proj.plan, deviation=proj.plan.deviation[idx])
+    plan = proj.plan.take(idx)
     return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
 
 
@@ -394,7 +395,12 @@ def joined(parts: list[Projection]) -> Projection:
         )
         for v, r in first.runs.items()
     }
-    plan = replace(first.plan, deviation=np.concatenate([p.plan.deviation for p in parts]))
+    mobility = [p.plan.mobility for p in parts]
+    plan = replace(
+        first.plan,
+        deviation=np.concatenate([p.plan.deviation for p in parts]),
+        mobility=None if any(m is None for m in mobility) else np.concatenate(mobility),
+    )
     levels = asm.Levels(
         *(
             np.concatenate([getattr(p.levels, f) for p in parts])

@@ -133,11 +133,11 @@ def test_persistence_decays_with_the_horizon():
     start = np.full((50, len(years)), 1000.0)
     de = (np.zeros(len(years)), np.full(len(years), 1e6))
     flat = mg.History(years, np.tile(dev * 1000, len(years)), start, *de)
-    lam, origins = mg.persistence(flat, 2015)
+    lam, _, origins = mg.persistence(flat, 2015)
     assert lam == pytest.approx((1.0,) * len(lam))
     assert 2011 not in origins and 2015 not in origins and origins[0] == 1998
     halving = np.hstack([dev * 1000 * 0.5 ** (j / 4) for j in range(len(years))])
-    lam, _ = mg.persistence(mg.History(years, halving, start, *de), 2015)
+    lam, _, _ = mg.persistence(mg.History(years, halving, start, *de), 2015)
     assert lam[0] == pytest.approx(
         0.5 ** (1 / 4) / np.mean([0.5 ** (k / 4) for k in (-2, -1, 0)]), rel=0.05
     )
