@@ -363,8 +363,12 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
         if any(s.measure == g for s in bt.scores if s.level == "kreis")
     ]
     counts = {y: bt.score("kreis", methods[0], TOTAL, y).areas for y in bt.years}
+    other: dict[int, list[int]] = {}
+    for y, n in counts.items():
+        if n != counts[bt.years[0]]:
+            other.setdefault(n, []).append(y)
     kreise = f"{counts[bt.years[0]]} Kreise" + "".join(
-        f" ({y}: {n})" for y, n in counts.items() if n != counts[bt.years[0]]
+        f" ({' und '.join(map(str, ys))}: {n})" for n, ys in other.items()
     )
     for stat, label in STATS.items():
         table = Table(title=f"Rückrechnung: {kreise} ab 31.12.{bt.base}, {label}")

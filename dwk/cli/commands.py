@@ -356,7 +356,8 @@ def project(
     backtest: Annotated[
         bool,
         typer.Option(
-            "--backtest", help="Rückrechnung ab 2015: Kreise gegen 2016–2021, Gemeinden gegen 2019"
+            "--backtest",
+            help="Rückrechnung ab 2015: Kreise gegen 2016–2021 und 2023, Gemeinden gegen 2019 und 2023",
         ),
     ] = False,
     totals: Annotated[

@@ -1,10 +1,11 @@
 """How good the projection has been: every Kreis projected from 31.12.2015 and compared with
-what was later observed on the Zensus 2011 line (totals 2016–2021 from 12411-0015, broad age
-groups in 2020, the last year with Kreis ages), next to two naive forecasts: a constant
-population, and the linear trend of 2011–2015. Each comparison gives the error (mean absolute
-percentage error, median) and the bias: the mean signed error, (projected − observed) /
-observed, and the share of areas projected too low. Years from 2022 on are not compared: the
-official figures from 31.12.2022 rest on the Zensus 2022, the projection's base on the 2011 one.
+what was later observed on the Zensus 2011 line (totals 2016–2021 from 12411-0015 and 2023
+from the sums of the Gemeindeverzeichnis, broad age groups in 2020, the last year with Kreis
+ages), next to two naive forecasts: a constant population, and the linear trend of 2011–2015.
+Each comparison gives the error (mean absolute percentage error, median) and the bias: the
+mean signed error, (projected − observed) / observed, and the share of areas projected too
+low. Figures on the Zensus 2022 basis (12411-0015 from 31.12.2022) are not compared: the
+projection's base rests on the 2011 one; 2022 has no figure on that line.
 
 Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
 Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
@@ -148,31 +149,26 @@ def base_year(ctx: Context) -> int:
     return ki.first_base(ctx)
 
 
-def _rebasings(ctx: Context) -> tuple[int, int | None]:
-    """The first Stichtag on the census basis of the base, and the first on the next basis
-    (2011 and 2022 with data/censuses.toml): the trend forecast starts at the one, no year
-    from the other on is compared."""
+def _trend_start(ctx: Context) -> int:
+    """The first Stichtag on the census basis of the base (2011 with data/censuses.toml): where
+    the trend forecast starts."""
     base = base_year(ctx)
-    firsts = sorted(int(c.first[:4]) for c in load_censuses())
-    start = max(y for y in firsts if y <= base)
-    later = [y for y in firsts if y > base]
-    return start, later[0] if later else None
+    return max(y for y in (int(c.first[:4]) for c in load_censuses()) if y <= base)
 
 
 def trend_label(ctx: Context) -> str:
-    start, _ = _rebasings(ctx)
+    start = _trend_start(ctx)
     return f"linear {start}–{base_year(ctx)}"
 
 
 def check_years(ctx: Context) -> list[int]:
-    """The years after the base with Kreis totals on the base's census line, before the next
-    census rebases the figures."""
-    base, (_, stop) = base_year(ctx), _rebasings(ctx)
+    """The years after the base with Kreis totals on the base's census line: those before the
+    next census rebases the figures, and later ones that a source still states on the base's
+    line (31.12.2023: the sums of the Gemeindeverzeichnis, which is on the Zensus 2011 basis)."""
+    base = base_year(ctx)
     t = ctx.population("zensus2011").observed
     kreise = [k for k in t.index if level_of(k) == "kreis"]
-    return [
-        int(y) for y in t.columns if base < y < (stop or 10_000) and t.loc[kreise, y].notna().any()
-    ]
+    return [int(y) for y in t.columns if base < y and t.loc[kreise, y].notna().any()]
 
 
 def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
@@ -195,7 +191,7 @@ def _trend(p0: np.ndarray, p1: np.ndarray, start: int, base: int, year: int) -> 
 
 
 def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
-    base, (start, _) = base_year(ctx), _rebasings(ctx)
+    base, start = base_year(ctx), _trend_start(ctx)
     keys = ki.kreis_keys(ctx, base)
     years = check_years(ctx)
     proj = fc.project_areas(ctx, keys, base, years[-1])
@@ -243,7 +239,7 @@ def _group_scores(
     src = ctx.age(ctx.table("age_single_years"), year)
     rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
-    base, (start, _) = base_year(ctx), _rebasings(ctx)
+    base, start = base_year(ctx), _trend_start(ctx)
     out = []
     for method in (*proj.runs, CONSTANT, trend_label(ctx)):
         if method in proj.runs:
@@ -287,7 +283,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     if not years:
         return [], 0
     t = ctx.observed_totals
-    base, (start, _) = base_year(ctx), _rebasings(ctx)
+    base, start = base_year(ctx), _trend_start(ctx)
     src = ctx.age(ctx.table("age_groups"), base)
     usable = [
         k
