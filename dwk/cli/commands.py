@@ -357,7 +357,7 @@ def project(
         bool,
         typer.Option(
             "--backtest",
-            help="Rückrechnung ab 2015: Kreise gegen 2016–2021 und 2023, Gemeinden gegen 2019 und 2023",
+            help="Rückrechnung ab 2015 gegen die später beobachteten Einwohnerzahlen",
         ),
     ] = False,
     totals: Annotated[

@@ -9,7 +9,7 @@ levels and its own age structure; the Kreis's as its Gemeinden's together), so t
 measured is the migration deviation the projection carries on, in 2012–2014, regressed through
 the origin on the same difference in 2009–2010, per size class. (Taking the natural balance to
 be the Kreis's, as before, counted the lasting differences in age structure as persisting
-moves: the factors were a quarter to a half higher, and the Gemeinden's backtest worse.)
+moves: the factors were a fifth to a half higher, and the Gemeinden's backtest worse.)
 Gemeinden with a difference beyond 30 per 1,000 a year in either window are left out of the
 fit: nearly always a boundary change, which the residual method reads as moves.
 """

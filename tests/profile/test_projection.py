@@ -144,6 +144,26 @@ def test_persistence_decays_with_the_horizon():
     assert lam[0] > lam[4] > lam[-1]
 
 
+def test_persistence_depends_on_the_areas_mobility():
+    """Fifty areas keep their deviation, fifty with the same deviations lose it by half in four
+    years; with mobility −1 and +1 the fit is exact in each half: λ of an average area is the
+    mean of the two, the slope half their difference, and each area gets its own back."""
+    years = list(range(1996, 2016))
+    dev = np.random.default_rng(1).normal(0, 0.005, size=(50, 1))
+    start = np.full((100, len(years)), 1000.0)
+    de = (np.zeros(len(years)), np.full(len(years), 1e6))
+    halving = np.hstack([dev * 1000 * 0.5 ** (j / 4) for j in range(len(years))])
+    alone, _, _ = mg.persistence(mg.History(years, halving, start[:50], *de), 2015)
+    net = np.vstack([np.tile(dev * 1000, len(years)), halving])
+    mob = np.repeat([[-1.0], [1.0]], 50, axis=0)
+    lam, slopes, _ = mg.persistence(mg.History(years, net, start, *de), 2015, mob)
+    for h in (0, 4):
+        assert lam[h] == pytest.approx((1 + alone[h]) / 2, rel=1e-9)
+        assert slopes[h][0] == pytest.approx((alone[h] - 1) / 2, rel=1e-9)
+    plan = mg.Plan(2015, [2012, 2013, 2014], 0.0, lam, [1998], np.zeros(100), slopes, mob)
+    assert plan.lam_areas(2020)[[0, 99]] == pytest.approx([1.0, alone[4]], rel=1e-9)
+
+
 def test_germanys_migration_of_the_frame_is_shared_out_by_rate_and_deviation():
     """Two areas of 1,000 and 3,000 people with deviations of +10 and −2 per 1,000, damped by
     λ = 0.5: each gets Germany's rate r plus half its deviation, r set so that the two add up
