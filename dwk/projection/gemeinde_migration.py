@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dwk.core.types import level_of
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
@@ -72,6 +71,17 @@ def within_persistence(ctx: Context) -> WithinPersistence:
     return ctx.lookup(("within_persistence",), lambda: _within_persistence(ctx))
 
 
+def gemeinde_keys(ctx: Context, table: str) -> frozenset[str]:
+    """The keys `table` gives as Gemeinden: an 8-digit key can also be a Gemeindeverband (a
+    Samtgemeinde, e.g. 03454401), which the table's structure tells apart (`level`)."""
+
+    def build() -> frozenset[str]:
+        f = ctx.store.table(table)
+        return frozenset(f.loc[f["level"].astype(str) == "gemeinde", "area_key"].astype(str))
+
+    return ctx.lookup(("gemeinde_keys", table), build)
+
+
 def natural_deviation(ctx: Context, keys: list[str], base: int) -> np.ndarray:
     """Each Gemeinde's natural balance per inhabitant minus its Kreis's (the Kreis's as the
     Gemeinden of `keys` in it together), as the projection has them (`ki.natural_balance`)."""
@@ -91,10 +101,11 @@ def _within_persistence(ctx: Context) -> WithinPersistence:
     base, predictor, target = windows(ctx)
     src = ctx.age(ctx.table("age_groups"), base)
     kreise = set(ki.kreis_keys(ctx, base))
+    gemeinden = gemeinde_keys(ctx, src.table)
     keys = [
         k
         for k in src.keys
-        if level_of(k) == "gemeinde"
+        if k in gemeinden
         and k[:5] in kreise
         and k in t.index
         and np.isfinite(t.at[k, base])

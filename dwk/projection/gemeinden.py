@@ -17,7 +17,7 @@ import numpy as np
 from dwk.projection import framed as fr
 from dwk.projection.engine import Run, Schedules, project
 
-__all__ = ["gemeinde_level", "gemeinde_targets", "scaled"]
+__all__ = ["gemeinde_level", "gemeinde_targets", "merged_away", "scaled"]
 
 
 def gemeinde_targets(filled, keys: list[str], base: int, until: int) -> fr.Targets:
@@ -58,18 +58,50 @@ def gemeinde_level(
     return level
 
 
-def scaled(run: Run, kreis_of: list[str], path: dict[str, np.ndarray]) -> Run:
+def merged_away(filled, keys: list[str], years: list[int]) -> np.ndarray:
+    """(years, Gemeinden): True from the first year in which a Gemeinde has no total while it
+    had one in the first year and others of its Kreis have one: it was merged into a neighbour
+    (Thüringen 2018–2019, for example), whose total now counts its people. A Kreis all of
+    whose keys changed (Göttingen 2016) has none then and is not affected."""
+    table = filled.reindex(index=keys, columns=years).to_numpy(dtype=float)
+    seen = np.isfinite(table)
+    kreis = np.array([k[:5] for k in keys])
+    gone = np.zeros_like(seen)
+    for k in set(kreis):
+        idx = kreis == k
+        others = seen[idx].any(axis=0)  # (years,)
+        gone[idx] = ~seen[idx] & seen[idx][:, :1] & others[None, :]
+    return np.logical_or.accumulate(gone, axis=1).T
+
+
+def scaled(
+    run: Run,
+    kreis_of: list[str],
+    path: dict[str, np.ndarray],
+    gone: np.ndarray | None = None,
+    until: int | None = None,
+) -> Run:
     """`run` with each Kreis's Gemeinden scaled, year by year, to `path[kreis]` (the Kreis's
-    totals over `run.years`) times their share of it in the base year."""
+    totals over `run.years`) times their share of it: that of the base year, or, where the run
+    met observed totals (to `until`), the share they then had, held after it. A Gemeinde
+    `gone` (`merged_away`, (years, Gemeinden)) is 0 from then on: its people are counted in its
+    neighbour, or in a Gemeinde formed since that the run does not know."""
     totals = run.totals()
+    if gone is not None:
+        totals = np.where(gone, 0.0, totals)
+    years = np.array(run.years)
+    met = years <= until if until is not None else years == years[0]
+    last = int(np.flatnonzero(met)[-1])
     factor = np.ones_like(totals)
     for kreis in dict.fromkeys(kreis_of):
         idx = [i for i, k in enumerate(kreis_of) if k == kreis]
         own = totals[:, idx].sum(axis=1)
-        share = own[0] / path[kreis][0]
         with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(met, own / path[kreis], own[last] / path[kreis][last])
             f = np.where(own > 0, path[kreis] * share / own, 1.0)
         factor[:, idx] = np.nan_to_num(f, nan=1.0)[:, None]
+    if gone is not None:
+        factor = np.where(gone, 0.0, factor)
     return Run(
         run.years,
         run.population * factor[:, :, None, None],

@@ -148,6 +148,14 @@ def project_gemeinden(
         table = ctx.table("age_single_years")
         raise NoProjection(f"Kreise {missing} fehlen in {table} {gemeinde_base(ctx)}")
     _check_base(ctx, keys)
+    gone = sorted(set(keys) & merged_gemeinden(ctx)) if calibrate else []
+    if gone:
+        raise NoProjection(
+            f"Gemeinde {gone[0]} ist nach {gemeinde_base(ctx)} in einer anderen aufgegangen "
+            "(keine eigene Einwohnerzahl mehr im Gemeindeverzeichnis); eine Vorausberechnung "
+            f"vom Stand 31.12.{gemeinde_base(ctx)} gibt "
+            f"dwk project {gone[0]} --base-year {gemeinde_base(ctx)}"
+        )
     parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants), calibrate) for k in keys}
     if len(parts) == 1:
         return subset(next(iter(parts.values())), keys)
@@ -187,6 +195,21 @@ def _check_base(ctx: Context, keys: list[str]) -> None:
         raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{base}")
 
 
+def merged_gemeinden(ctx: Context) -> frozenset[str]:
+    """The Gemeinden of the base that were merged into a neighbour by the last Gemeindeverzeichnis
+    (`gemeinden.merged_away`): a run that meets the observed totals has none of their own."""
+
+    def build() -> frozenset[str]:
+        base = gemeinde_base(ctx)
+        src = ctx.age(ctx.table("age_groups"), base)
+        keys = sorted(gm.gemeinde_keys(ctx, src.table) & set(src.keys))
+        last = ki.last_observed(ctx, "gemeinde")
+        gone = gem.merged_away(ki.filled_totals(ctx), keys, list(range(base, last + 1)))
+        return frozenset(k for k, g in zip(keys, gone[-1], strict=True) if g)
+
+    return ctx.lookup(("merged_gemeinden", gemeinde_base(ctx)), build)
+
+
 def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
     """The Gemeinden of `kreis` with an age structure for both sexes in 2015: the ones
     `project_gemeinden` projects."""
@@ -195,7 +218,8 @@ def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
 
 def _with_age(ctx: Context, kreis: str) -> list[str]:
     src = ctx.age(ctx.table("age_groups"), gemeinde_base(ctx))
-    keys = [k for k in src.keys if level_of(k) == "gemeinde" and k.startswith(kreis)]
+    gemeinden = gm.gemeinde_keys(ctx, src.table)
+    keys = [k for k in src.keys if k in gemeinden and k.startswith(kreis)]
     for sex in SEXES:
         ctx.single_years.prefetch(src, keys, sex)
     return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
@@ -328,8 +352,10 @@ def _project_gemeinden(
     )
     kreis_of = [k[:5] for k in keys]
     col = {k: kf.keys.index(k) for k in kreis_of}
+    gone = gem.merged_away(ki.filled_totals(ctx), keys, out.years) if calibrate else None
+    met = targets.last if calibrate else None
     out.runs = {
-        v: gem.scaled(r, kreis_of, {k: kf.paths[v][:, i] for k, i in col.items()})
+        v: gem.scaled(r, kreis_of, {k: kf.paths[v][:, i] for k, i in col.items()}, gone, met)
         for v, r in out.runs.items()
     }
     return out

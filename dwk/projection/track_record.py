@@ -42,6 +42,7 @@ class TrackRecord:
     areas: int  # Kreise compared in the last year (0 for Gemeinden)
     years: list[TrackYear]
     observed: str  # where the observed figures come from
+    changed: tuple[int, ...] = ()  # Gemeinden: later years not compared, the territory changed
 
 
 def track_record(ctx: Context, area: Area) -> TrackRecord | None:
@@ -78,13 +79,11 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
     if key not in t.index:
         return None
     base = bt.base_year(ctx)
-    later = [
-        int(y)
-        for y in t.columns
-        if y > base and np.isfinite(t.at[key, y]) and bt.same_territory(ctx, [key], base, y)[0]
-    ]
+    seen = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
+    later = [y for y in seen if bt.same_territory(ctx, [key], base, y)[0]]
+    changed = tuple(y for y in seen if y not in later)
     if not later:
-        return None
+        return TrackRecord("gemeinde", base, 0, [], "", changed) if changed else None
     proj = fc.project_areas(ctx, [key], base, max(later))
     run = proj.runs["main"]
     years = []
@@ -92,7 +91,7 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
         got = float(run.totals()[run.years.index(y), 0])
         own = (got / float(t.at[key, y]) - 1) * 100
         years.append(TrackYear(y, y - base, own, None, None, None, None))
-    return TrackRecord("gemeinde", base, 0, years, _tables(ctx, key, later))
+    return TrackRecord("gemeinde", base, 0, years, _tables(ctx, key, later), changed)
 
 
 def _tables(ctx: Context, key: str, years: list[int]) -> str:

@@ -157,6 +157,7 @@ def _track(t: TrackRecord | None) -> dict | None:
         "base_year": t.base_year,
         "areas": t.areas,
         "observed": t.observed,
+        "not_compared_territory_changed": list(t.changed),
         "years": [
             {
                 "year": y.year,

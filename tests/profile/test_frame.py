@@ -158,3 +158,48 @@ def test_gemeinden_are_backtested_against_every_gemeindeverzeichnis_after_2015(c
     from dwk.projection.backtest import gemeinde_check_years
 
     assert gemeinde_check_years(ctx) == [2019, 2023]
+
+
+def test_a_merged_gemeinde_leaves_its_kreis_from_the_merger_on():
+    """`gemeinden.merged_away`: a Gemeinde without a total while others of its Kreis have one
+    was merged; a Kreis all of whose keys changed (Göttingen 2016) is not."""
+    import pandas as pd
+
+    from dwk.projection.gemeinden import merged_away
+
+    filled = pd.DataFrame(
+        {2015: [100.0, 50.0, 70.0, 80.0], 2016: [150.0, np.nan, np.nan, np.nan]},
+        index=["16063015", "16063001", "03152001", "03152002"],
+    )
+    gone = merged_away(filled, list(filled.index), [2015, 2016, 2017])
+    assert gone.tolist() == [
+        [False, False, False, False],
+        [False, True, False, False],
+        [False, True, False, False],
+    ]
+
+
+def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
+    """Dermbach absorbed neighbours in 2019: it meets its own total, its merged neighbours are
+    not counted twice (they were, and every Gemeinde of the Wartburgkreis came out 13 % short
+    in 2023), and a merged Gemeinde has no projection of its own from today."""
+    from dwk.core.errors import NoProjection
+
+    run = fc.project_areas(ctx, ["16063015", "16063004"], None, 2024).runs["main"]
+    # AuszugGV4QAktuell.csv line 15390: "…,015,Dermbach, 91.96, 7 313,…" (31.12.2019)
+    assert run.totals()[run.years.index(2019), 0] == pytest.approx(7313, rel=0.005)
+    observed = ctx.observed_totals.at["16063004", 2023]  # Barchfeld-Immelborn, unchanged
+    assert run.totals()[run.years.index(2023), 1] == pytest.approx(observed, rel=0.005)
+    with pytest.raises(NoProjection, match="aufgegangen"):
+        # Brunnhartshausen: 12411-01-01-5_00.csv has it, the Gemeindeverzeichnis 2019 not
+        fc.project_areas(ctx, ["16063009"], None, 2040)
+    assert fc.project_areas(ctx, ["16063009"], 2015, 2021).runs["main"].totals()[0, 0] > 0
+
+
+def test_a_samtgemeinde_is_no_gemeinde_of_its_kreis(ctx):
+    """12411-02-03-5 gives Samtgemeinden with 8-digit keys (03454401); a Kreis's Gemeinden
+    are its Gemeinden only, so nobody is counted twice."""
+    from dwk.projection.model import gemeinde_members
+
+    members = gemeinde_members(ctx, "03454")
+    assert "03454055" in members and "03454401" not in members
