@@ -141,7 +141,8 @@ def project_gemeinden(
     Every Gemeinde is projected with all Gemeinden of its Kreis (`_kreis_batch`), whatever
     else was asked, so its numbers do not depend on the request; the batches of the last
     `BATCHES_KEPT` Kreise are kept in the context. `calibrate`: meet the totals observed
-    after 2015 and add up to the Kreis's current projection; otherwise as of 31.12.2015."""
+    after 2015 and add up to the Kreis's current projection (a Gemeinde merged into a
+    neighbour since has none of its own: `merged_gemeinden`); otherwise as of 31.12.2015."""
     kreise = ki.kreis_keys(ctx, gemeinde_base(ctx))
     missing = sorted({k[:5] for k in keys} - set(kreise))
     if missing:
