@@ -123,12 +123,10 @@ def gemeinde_batches(
     ctx: Context, base_year: int | None, to: int, variants: list[str] | None
 ) -> Iterator[Projection]:
     """Every Gemeinde of the base year with an age structure, one projection per Kreis (the
-    batch `model.project_gemeinden` computes anyway), in key order; without a base year not
-    those merged into a neighbour since (`model.merged_gemeinden`)."""
+    batch `model.project_gemeinden` computes anyway), in key order (`model.projected_gemeinden`)."""
     _check_variants(variants)
-    gone = fc.merged_gemeinden(ctx) if base_year is None else frozenset()
     for kreis in kreis_keys(ctx, fc.gemeinde_base(ctx)):
-        members = [k for k in fc.gemeinde_members(ctx, kreis) if k not in gone]
+        members = fc.projected_gemeinden(ctx, kreis, base_year)
         if members:
             yield fc.project_areas(ctx, members, base_year, to, tuple(variants or VARIANTS))
 

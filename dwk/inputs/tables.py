@@ -221,3 +221,14 @@ def area_on(ctx: Context, keys: list[str], year: int) -> np.ndarray:
                 if at:
                     out[i] = at[-1] * factor
     return out
+
+
+def gemeinde_keys(ctx: Context, table: str) -> frozenset[str]:
+    """The keys `table` gives as Gemeinden: an 8-digit key can also be a Gemeindeverband (a
+    Samtgemeinde, e.g. 03454401), which the table's structure tells apart (`level`)."""
+
+    def build() -> frozenset[str]:
+        f = ctx.store.table(table)
+        return frozenset(f.loc[f["level"].astype(str) == "gemeinde", "area_key"].astype(str))
+
+    return ctx.lookup(("gemeinde_keys", table), build)

@@ -29,7 +29,6 @@ from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
-from dwk.projection import gemeinde_migration as gm
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import model as fc
 from dwk.sources.tables.gv import CODE as GV_CODE
@@ -289,7 +288,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     usable = [
         k
         for k in src.keys
-        if k in gm.gemeinde_keys(ctx, src.table)
+        if k in inputs.gemeinde_keys(ctx, src.table)
         and k in t.index
         and np.isfinite(t.at[k, start])
         and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))

@@ -16,10 +16,11 @@ fit: nearly always a boundary change, which the residual method reads as moves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
@@ -71,17 +72,6 @@ def within_persistence(ctx: Context) -> WithinPersistence:
     return ctx.lookup(("within_persistence",), lambda: _within_persistence(ctx))
 
 
-def gemeinde_keys(ctx: Context, table: str) -> frozenset[str]:
-    """The keys `table` gives as Gemeinden: an 8-digit key can also be a Gemeindeverband (a
-    Samtgemeinde, e.g. 03454401), which the table's structure tells apart (`level`)."""
-
-    def build() -> frozenset[str]:
-        f = ctx.store.table(table)
-        return frozenset(f.loc[f["level"].astype(str) == "gemeinde", "area_key"].astype(str))
-
-    return ctx.lookup(("gemeinde_keys", table), build)
-
-
 def natural_deviation(ctx: Context, keys: list[str], base: int) -> np.ndarray:
     """Each Gemeinde's natural balance per inhabitant minus its Kreis's (the Kreis's as the
     Gemeinden of `keys` in it together), as the projection has them (`ki.natural_balance`)."""
@@ -89,8 +79,9 @@ def natural_deviation(ctx: Context, keys: list[str], base: int) -> np.ndarray:
     kreis = ki.kreis_inputs(ctx, kreise, base)
     pop = asm.base_population(ctx, keys, base)[0]
     rows = [kreise.index(k[:5]) for k in keys]
-    inp = replace(kreis, population=pop, levels=kreis.levels.take(rows))
-    balance, people = ki.natural_balance(inp, base), pop.sum(axis=(1, 2))
+    levels = kreis.levels.take(rows)
+    balance = ki.natural_balance(pop, levels, kreis.life_tables, kreis.fertility, base)
+    people = pop.sum(axis=(1, 2))
     of = np.array([k[:5] for k in keys])
     kreis_rate = {k: balance[of == k].sum() / people[of == k].sum() for k in set(of)}
     return balance / people - np.array([kreis_rate[k] for k in of])
@@ -101,7 +92,7 @@ def _within_persistence(ctx: Context) -> WithinPersistence:
     base, predictor, target = windows(ctx)
     src = ctx.age(ctx.table("age_groups"), base)
     kreise = set(ki.kreis_keys(ctx, base))
-    gemeinden = gemeinde_keys(ctx, src.table)
+    gemeinden = inputs.gemeinde_keys(ctx, src.table)
     keys = [
         k
         for k in src.keys

@@ -309,11 +309,17 @@ def merge_levels(lv: asm.Levels, succ: list[str], keys: list[str]) -> asm.Levels
     return asm.Levels(mort, fert, d, b, ed, eb, pooled)
 
 
-def natural_balance(inp: Inputs, base: int) -> np.ndarray:
+def natural_balance(
+    population: np.ndarray,
+    levels: asm.Levels,
+    tables: dict[str, sc.LifeTable],
+    fert: sc.Fertility,
+    base: int,
+) -> np.ndarray:
     """Births minus deaths of each area in the year after `base`, with its own age structure
     and levels and no moves (persons, (areas,))."""
-    sched = schedules(inp.levels, inp.life_tables, inp.fertility)
-    natural = project(inp.population, sched, no_migration, base, base + 1)
+    sched = schedules(levels, tables, fert)
+    natural = project(population, sched, no_migration, base, base + 1)
     return natural.births[0] - natural.deaths[0]
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import assumptions as asm
 from dwk.projection import framed as fr
@@ -203,12 +204,19 @@ def merged_gemeinden(ctx: Context) -> frozenset[str]:
     def build() -> frozenset[str]:
         base = gemeinde_base(ctx)
         src = ctx.age(ctx.table("age_groups"), base)
-        keys = sorted(gm.gemeinde_keys(ctx, src.table) & set(src.keys))
+        keys = sorted(inputs.gemeinde_keys(ctx, src.table) & set(src.keys))
         last = ki.last_observed(ctx, "gemeinde")
         gone = gem.merged_away(ki.filled_totals(ctx), keys, list(range(base, last + 1)))
         return frozenset(k for k, g in zip(keys, gone[-1], strict=True) if g)
 
     return ctx.lookup(("merged_gemeinden", gemeinde_base(ctx)), build)
+
+
+def projected_gemeinden(ctx: Context, kreis: str, base_year: int | None) -> list[str]:
+    """The Gemeinden of `kreis` that `project_areas` projects with `base_year`: every member,
+    and without a base year not those merged into a neighbour since."""
+    gone = merged_gemeinden(ctx) if base_year is None else frozenset()
+    return [k for k in gemeinde_members(ctx, kreis) if k not in gone]
 
 
 def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
@@ -219,7 +227,7 @@ def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
 
 def _with_age(ctx: Context, kreis: str) -> list[str]:
     src = ctx.age(ctx.table("age_groups"), gemeinde_base(ctx))
-    gemeinden = gm.gemeinde_keys(ctx, src.table)
+    gemeinden = inputs.gemeinde_keys(ctx, src.table)
     keys = [k for k in src.keys if k in gemeinden and k.startswith(kreis)]
     for sex in SEXES:
         ctx.single_years.prefetch(src, keys, sex)
@@ -325,7 +333,7 @@ def _project_gemeinden(
         *asm.flows(ctx, keys),
     )
     kplan = kreis_plan_2015(ctx)
-    balance = ki.natural_balance(inp, base)
+    balance = ki.natural_balance(pop, inp.levels, inp.life_tables, inp.fertility, base)
     years = kplan.recent_years
     totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
     p = totals.to_numpy(dtype=float)

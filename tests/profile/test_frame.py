@@ -180,16 +180,16 @@ def test_a_merged_gemeinde_leaves_its_kreis_from_the_merger_on():
 
 
 def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
-    """Dermbach absorbed neighbours in 2019: it meets its own total, its merged neighbours are
-    not counted twice (they were, and every Gemeinde of the Wartburgkreis came out 13 % short
-    in 2023), and a merged Gemeinde has no projection of its own from today."""
+    """Dermbach absorbed neighbours in 2019: it and an unchanged neighbour meet their totals, so
+    the merged Gemeinden are not counted twice (they were, and the Wartburgkreis's Gemeinden
+    came out short), and a merged Gemeinde has no projection of its own from today."""
     from dwk.core.errors import NoProjection
 
     run = fc.project_areas(ctx, ["16063015", "16063004"], None, 2024).runs["main"]
     # AuszugGV4QAktuell.csv line 15390: "…,015,Dermbach, 91.96, 7 313,…" (31.12.2019)
     assert run.totals()[run.years.index(2019), 0] == pytest.approx(7313, rel=0.005)
-    observed = ctx.observed_totals.at["16063004", 2023]  # Barchfeld-Immelborn, unchanged
-    assert run.totals()[run.years.index(2023), 1] == pytest.approx(observed, rel=0.005)
+    # line 15350: "…,004,Barchfeld-Immelborn, 23.98, 4 607,…": a neighbour, territory unchanged
+    assert run.totals()[run.years.index(2019), 1] == pytest.approx(4607, rel=0.005)
     with pytest.raises(NoProjection, match="aufgegangen"):
         # Brunnhartshausen: 12411-01-01-5_00.csv has it, the Gemeindeverzeichnis 2019 not
         fc.project_areas(ctx, ["16063009"], None, 2040)
