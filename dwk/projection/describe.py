@@ -33,13 +33,13 @@ def _lams(plan: mg.Plan) -> str:
     lam = plan.persistence
     shown = [h for h in (1, 5, 10) if h <= len(lam)]
     parts = [f"λ({h}) = {format_de(lam[h - 1], 2)}" for h in shown]
-    average = "" if plan.mobility is None else "für einen durchschnittlichen Kreis "
+    average = "für einen durchschnittlichen Kreis " if plan.by_mobility else ""
     return average + ", ".join(parts) + f", ab {len(lam)} Jahren {format_de(lam[-1], 2)}"
 
 
 def _mobility(plan: mg.Plan) -> str:
     """How λ differs between Kreise (`migration.mobility`)."""
-    if plan.mobility is None or not plan.slopes:
+    if not plan.by_mobility:
         return ""
     h = min(5, len(plan.persistence))
     slopes = " bzw. ".join(

@@ -125,6 +125,12 @@ class Plan:
     slopes: tuple[np.ndarray, ...] = ()  # b(h) on `mobility`, per h
     mobility: np.ndarray | None = None  # (areas, 2), see `mobility`; None: λ(h) for all
 
+    @property
+    def by_mobility(self) -> bool:
+        """Whether λ was measured with `mobility` (a Gemeinde's plan keeps the Kreise's λ
+        without their mobility: it takes its Kreis's realised rate)."""
+        return bool(self.slopes) and len(self.slopes[0]) > 0
+
     def lam(self, year: int) -> float:
         """λ of an average area (see the module docstring)."""
         return self.persistence[self._h(year)]
