@@ -19,7 +19,7 @@ from dwk.projection.describe import area_levels
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
 from dwk.projection.migration import VARIANTS
-from dwk.projection.model import Projection
+from dwk.projection.result import Projection, subset
 from dwk.render.output import write_result
 from dwk.store import Store
 
@@ -161,7 +161,7 @@ def _write_gemeinden(
         raise DwkError("--level gemeinde ohne --totals nur mit --format csv")
     first, parts = None, []
     for proj in batches:  # keep only the totals of each batch
-        first = first or fc.subset(proj, proj.keys[:1])
+        first = first or subset(proj, proj.keys[:1])
         parts.append(totals_frame(proj))
     if first is None:
         raise DwkError("keine Gemeinde mit Altersstruktur")
@@ -220,6 +220,7 @@ def write_totals(
         return {
             "base_year": proj.base_year,
             "base_table": proj.base_table,
+            "census_basis": proj.line,
             "assumptions": [vars(a) for a in proj.assumptions],
             "totals": [
                 {
@@ -293,6 +294,7 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
     return {
         "base_year": proj.base_year,
         "base_table": proj.base_table,
+        "census_basis": proj.line,
         "ages": [f"{a}" for a in range(OUTPUT_TOP)] + [f"{OUTPUT_TOP}+"],
         "assumptions": [vars(a) for a in proj.assumptions],
         "germany": {

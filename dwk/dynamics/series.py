@@ -81,7 +81,7 @@ def population_series(ctx: Context, key: str) -> PopulationSeries:
         t = pop.tables.at[key, y] if key in pop.tables.index and y in pop.tables.columns else None
         if isinstance(t, str):
             tables.add(t)
-    census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]
+    census = [p for c in load_censuses() if (p := census_point(ctx, c, key)) is not None]
     breaks = tuple(
         (c.year, c.label) for c in load_censuses() if years and years[0] < c.year <= years[-1]
     )
@@ -118,7 +118,7 @@ def series_years(ctx: Context, level: str) -> list[int]:
     return ctx.lookup(("series_years", level), build)
 
 
-def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
+def census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
     """The area's count: its own cell, or for a level the table does not give (the Zensus
     2022 table has Gemeinden and Germany only) the sum of the Gemeinden whose key starts
     with its key (Gebietsstand of the census day)."""
@@ -137,6 +137,12 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
             return None
         value = float(np.nansum(gvalues[lo:hi]))
     return CensusPoint(census.date, value, table, census.label)
+
+
+def census_counts(ctx: Context, census: Census) -> dict[str, float]:
+    """The census's own count of every area its table gives (no sums), by key."""
+    found = _census_cells(ctx, census)
+    return found[1] if found is not None else {}
 
 
 def _census_cells(ctx: Context, census: Census) -> tuple | None:

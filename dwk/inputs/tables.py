@@ -223,6 +223,19 @@ def area_on(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     return out
 
 
+TERRITORY_TOLERANCE = 0.05
+"""Above this relative change of its area a Gemeinde's territory changed (areas are
+re-surveyed now and then, which moves them by a few per mille, rarely a few per cent)."""
+
+
+def same_territory(ctx: Context, keys: list[str], year: int, later: int) -> np.ndarray:
+    """Whether each key's area on 31.12.`later` is within `TERRITORY_TOLERANCE` of that on
+    31.12.`year` (True where either is unknown)."""
+    before, after = area_on(ctx, keys, year), area_on(ctx, keys, later)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return ~(np.abs(after / before - 1) > TERRITORY_TOLERANCE)
+
+
 def gemeinde_keys(ctx: Context, table: str) -> frozenset[str]:
     """The keys `table` gives as Gemeinden: an 8-digit key can also be a Gemeindeverband (a
     Samtgemeinde, e.g. 03454401), which the table's structure tells apart (`level`)."""

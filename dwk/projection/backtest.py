@@ -9,10 +9,10 @@ projection's base rests on the 2011 one; 2022 has no figure on that line.
 
 Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
 Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
-(`kreis_inputs.LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the base
+(`observed.LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the base
 (31.12.2019 and 31.12.2023 with the shipped files): every Gemeinde with its full age structure
 at the base and the same key and territory then: a Gemeinde whose area differs by more than
-`TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from the Flächenerhebung
+`inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from the Flächenerhebung
 at the base and the Gemeindeverzeichnis later) is not compared, because its projection and the
 count are of different territories (an unknown area counts as unchanged). The years named here
 are those of the shipped tables; the code takes them from the store and data/censuses.toml.
@@ -31,13 +31,12 @@ from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import model as fc
+from dwk.projection import observed as ob
+from dwk.projection.result import Projection
 from dwk.sources.tables.gv import CODE as GV_CODE
 
 CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 18", 0, 18), ("18–64", 18, 65),
                                                    ("65+", 65, None)]  # fmt: skip
-TERRITORY_TOLERANCE = 0.05
-"""Above this relative change of its area a Gemeinde's territory changed (areas are
-re-surveyed now and then, which moves them by a few per mille, rarely a few per cent)."""
 GEMEINDE_LARGE = 1000
 """Gemeinden with at least this many inhabitants on 31.12.2015 are also scored on their own."""
 CONSTANT = "konstant"
@@ -178,11 +177,11 @@ def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
     of2020 = ki.kreis_keys(ctx, ki.kreis_bases(ctx)[-1])
     there = [k for k in of2020 if np.isfinite(t.at[k, year])]
     gone = [k for k in of2020 if k not in there]
-    unknown = [k for k in gone if ki.LATER_MERGERS.get(k) not in there]
+    unknown = [k for k in gone if ob.LATER_MERGERS.get(k) not in there]
     if unknown:
         raise NoProjection(f"Kreise {unknown} fehlen am 31.12.{year}, ohne bekannten Nachfolger")
     succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, base_year(ctx)), of2020)
-    return there, [ki.LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
+    return there, [ob.LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
 
 
 def _trend(p0: np.ndarray, p1: np.ndarray, start: int, base: int, year: int) -> np.ndarray:
@@ -233,7 +232,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
 
 
 def _group_scores(
-    ctx: Context, proj: fc.Projection, p11: np.ndarray, p15: np.ndarray, year: int
+    ctx: Context, proj: Projection, p11: np.ndarray, p15: np.ndarray, year: int
 ) -> list[Score]:
     there, succ = kreise_of(ctx, year)
     src = ctx.age(ctx.table("age_single_years"), year)
@@ -267,14 +266,6 @@ def gemeinde_check_years(ctx: Context) -> list[int]:
     return sorted(int(p[:4]) for p in periods if p.endswith("12-31") and int(p[:4]) > base)
 
 
-def same_territory(ctx: Context, keys: list[str], base: int, year: int) -> np.ndarray:
-    """Whether each key's area on 31.12.`year` is within `TERRITORY_TOLERANCE` of that at the
-    base (True where either is unknown)."""
-    before, after = inputs.area_on(ctx, keys, base), inputs.area_on(ctx, keys, year)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return ~(np.abs(after / before - 1) > TERRITORY_TOLERANCE)
-
-
 def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     """Every Gemeinde, and those of at least `GEMEINDE_LARGE` inhabitants, 31.12.2015 →
     each year of `gemeinde_check_years` (see the docstring); the count of Gemeinden compared
@@ -301,7 +292,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
         observed = t.reindex(usable)[year].to_numpy(float) if year in t.columns else None
         if observed is None:
             continue
-        there = np.isfinite(observed) & same_territory(ctx, usable, base, year)
+        there = np.isfinite(observed) & inputs.same_territory(ctx, usable, base, year)
         first = first or int(there.sum())
         forecasts = {v: r.totals()[r.years.index(year)] for v, r in proj.runs.items()}
         forecasts[CONSTANT] = p15

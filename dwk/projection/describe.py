@@ -11,15 +11,17 @@ from dwk import roles
 from dwk.core.format import format_de, format_period
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
+from dwk.inputs.censuses import by_basis
 from dwk.projection import assumptions as asm
 from dwk.projection import gemeinde_migration as gm
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
+from dwk.projection import observed as ob
 from dwk.projection.frame import load_frame
 
 if TYPE_CHECKING:
     from dwk.inputs.context import Context
-    from dwk.projection.model import Projection
+    from dwk.projection.result import Projection
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ def describe(
     return [
         Assumption(
             "Basis",
-            f"Bevölkerung am {format_period(proj.base_period)} nach Geschlecht und Alter; {split}.",
-            proj.base_table,
+            f"Bevölkerung am {format_period(proj.base_period)} nach Geschlecht und Alter; "
+            f"{split}.{_carried_over(ctx, proj)}",
+            ", ".join(dict.fromkeys([proj.base_table, *_line_tables(ctx, proj)])),
         ),
         Assumption(
             "Sterblichkeit",
@@ -112,6 +115,46 @@ def describe(
             src["publisher"],
         ),
     ]
+
+
+def _carried_over(ctx: Context, proj: Projection) -> str:
+    """How the base reached the run's census basis (`observed.basis_factors`)."""
+    if proj.line == ob.FIRST_LINE:
+        return ""
+    census, year = by_basis(proj.line), ob.common_year(ctx, proj.line)
+    own = (
+        f"je Gemeinde mit ihrer Einwohnerzahl im {census.label} ({format_period(census.date)}) "
+        "zur Fortschreibung an diesem Tag (mit dem Faktor des Kreises, wo sich ihre Fläche seit der Fortschreibung "
+        "davor geändert hat)"
+        if level_of(proj.keys[0]) == "gemeinde"
+        else f"je Kreis mit dem Verhältnis seiner beiden Fortschreibungen am 31.12.{year}"
+    )
+    return (
+        f" Auf die {basis_name(proj.line)} umgerechnet, {own}; ein Faktor für alle Altersjahre, "
+        f"da der {census.label} hier nicht nach Alter vorliegt. So auch die beobachteten "
+        f"Einwohnerzahlen vor dem {census.label}."
+    )
+
+
+def basis_name(line: str) -> str:
+    """ "Zensus-2022-Basis": a census line as German writes it."""
+    return f"{by_basis(line).label.replace(' ', '-')}-Basis"
+
+
+def _line_tables(ctx: Context, proj: Projection) -> list[str]:
+    """The tables that carry a run over to its census basis."""
+    if proj.line == ob.FIRST_LINE:
+        return []
+    year = ob.common_year(ctx, proj.line)
+    codes = [
+        str(t)
+        for line in (ob.FIRST_LINE, proj.line)
+        for t in ctx.population(line).tables.reindex(columns=[year]).stack().dropna().unique()
+    ]
+    if level_of(proj.keys[0]) == "gemeinde":
+        present = set(ctx.store.tables())
+        codes += [t for t in by_basis(proj.line).tables if t in present][:1]
+    return codes
 
 
 def _years(ys: list[int]) -> str:
@@ -153,8 +196,8 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
     if proj.calibrated_until:
         parts.append(
             f"Bis {proj.calibrated_until} trifft die Vorausberechnung die beobachteten "
-            "Einwohnerzahlen (Zensus-2011-Basis; fehlende Jahre dazwischen geometrisch "
-            "interpoliert); die Annahmen setzen dort an."
+            f"Einwohnerzahlen ({basis_name(proj.line)}; fehlende Jahre dazwischen "
+            "geometrisch interpoliert); die Annahmen setzen dort an."
         )
     bases = ki.kreis_bases(ctx)
     if gemeinden or len(bases) < 2:

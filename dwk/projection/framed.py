@@ -7,7 +7,7 @@
   engine scales the year's local rates by one factor).
 - Migration per year: Germany's net migration of the frame is shared out as one rate plus
   each area's damped deviation (`migration.Plan`), so that the areas add up to it; in a year
-  with observed totals after the base (`Targets`, gaps filled by `kreis_inputs.filled_totals`)
+  with observed totals after the base (`Targets`, gaps filled by `observed.filled_totals`)
   an observed area's migration is what meets its total instead.
 """
 

@@ -22,7 +22,7 @@ __all__ = ["gemeinde_level", "gemeinde_targets", "merged_away", "scaled"]
 
 def gemeinde_targets(filled, keys: list[str], base: int, until: int) -> fr.Targets:
     """The Gemeinden's observed totals after `base` up to `until` (each Gemeinde its own
-    group), from the Zensus 2011 line with gaps filled (`kreis_inputs.filled_totals`)."""
+    group), from the run's census line with gaps filled (`observed.filled_totals`)."""
     years = {}
     for year in range(base + 1, until + 1):
         if year not in filled.columns:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from dwk.areas import KeyChange
 from dwk.core.errors import NoProjection
@@ -20,11 +19,13 @@ from dwk.core.types import level_of
 from dwk.dynamics import components
 from dwk.inputs import schedules as sc
 from dwk.inputs.context import Context
+from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
 from dwk.projection import migration as mg
 from dwk.projection.engine import SEXES, Migration, Schedules, project
 from dwk.projection.frame import load_frame
-from dwk.projection.framed import Targets, framed_level, yearly_schedules
+from dwk.projection.framed import framed_level, yearly_schedules
+from dwk.projection.observed import FIRST_LINE, kreis_targets, observed, rebased
 
 
 def kreis_bases(ctx: Context) -> tuple[int, ...]:
@@ -61,76 +62,6 @@ def schedules(levels: asm.Levels, tables: dict[str, sc.LifeTable], fert: sc.Fert
 def life_tables(ctx: Context, base_year: int) -> dict[str, sc.LifeTable]:
     period = sc.life_table_for_in(ctx, base_year)
     return {s: sc.life_table_in(ctx, period, s) for s in SEXES}
-
-
-LATER_MERGERS = {"16056": "16063"}
-"""Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
-the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
-Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
-
-
-def filled_totals(ctx: Context) -> pd.DataFrame:
-    """The observed totals of the Zensus 2011 line (area × year, every year from the first to
-    the last), a year missing between two observed ones filled geometrically (31.12.2022 of
-    the Kreise lies between 12411-0015 of 2021 and the Gemeindeverzeichnis of 2023)."""
-
-    def build() -> pd.DataFrame:
-        t = ctx.observed_totals
-        years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
-        logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
-        return np.exp(logged.interpolate(axis=1, limit_area="inside"))
-
-    return ctx.lookup(("filled_totals",), build)
-
-
-def observed(ctx: Context, keys: list[str], year: int) -> np.ndarray:
-    """The observed totals of `keys` on 31.12.`year` (gaps filled, see `filled_totals`); NaN
-    where a key or the year is missing."""
-    t = filled_totals(ctx)
-    if year not in t.columns:
-        return np.full(len(keys), np.nan)
-    return t[year].reindex(keys).to_numpy(dtype=float)
-
-
-def holder(ctx: Context, key: str, year: int, table: pd.DataFrame | None = None) -> str | None:
-    """The Kreis that holds `key`'s territory on 31.12.`year`: itself while observed, else the
-    Kreis it was merged into (registry key changes, `LATER_MERGERS`)."""
-    t = filled_totals(ctx) if table is None else table
-    seen = t.index
-    if key in seen and year in t.columns and np.isfinite(t.at[key, year]):
-        return key
-    merged = [c.new for c in ctx.changes if c.level == "kreis" and key in c.old]
-    for new in [*merged, LATER_MERGERS.get(key)]:
-        if new and new in seen and year in t.columns and np.isfinite(t.at[new, year]):
-            return new
-    return None
-
-
-def kreis_targets(ctx: Context, keys: list[str], base: int, until: int) -> Targets:
-    """The observed Kreis totals of every year after `base` up to `until` that `keys` are to
-    meet (see `framed.Targets`)."""
-    years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
-    table = filled_totals(ctx)
-    for year in range(base + 1, until + 1):
-        groups: dict[str, list[int]] = {}
-        for i, k in enumerate(keys):
-            if (h := holder(ctx, k, year, table)) is not None:
-                groups.setdefault(h, []).append(i)
-        if groups:
-            years[year] = (list(groups.values()), observed(ctx, list(groups), year))
-    return Targets(years)
-
-
-def last_observed(ctx: Context, level: str = "kreis") -> int:
-    """The last year with observed totals of the level on the Zensus 2011 line."""
-
-    def build() -> int:
-        t = ctx.observed_totals
-        rows = np.array([level_of(k) == level for k in t.index], dtype=bool)
-        seen = np.isfinite(t.to_numpy(dtype=float)[rows]).any(axis=0)
-        return int(max(y for y, ok in zip(t.columns, seen, strict=True) if ok))
-
-    return ctx.lookup(("last_observed", level), build)
 
 
 def kreis_history(ctx: Context, keys: list[str], until: int) -> mg.History:
@@ -258,36 +189,40 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
     return out
 
 
-def estimate_moves(ctx: Context, keys: list[str], to: int):
+def estimate_moves(ctx: Context, keys: list[str], to: int, line: Line = FIRST_LINE):
     """Project the 2015 Kreise to `to` with each year's net migration set so that the totals
-    meet the observed ones (`kreis_targets`): the net migration (years, areas) it took, and
-    the run."""
+    of `line` meet the observed ones (`kreis_targets`): the net migration (years, areas) it
+    took, and the run."""
     first = first_base(ctx)
     inp = kreis_inputs(ctx, keys, first)
+    population = rebased(ctx, keys, inp.population, line)
     sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main")
     plan = mg.plan(kreis_history(ctx, keys, first), first, mg.mobility(inp.population))
-    level = framed_level(plan, sched, "main", kreis_targets(ctx, keys, first, to))
+    level = framed_level(plan, sched, "main", kreis_targets(ctx, keys, first, to, line))
     gaps: dict[int, np.ndarray] = {}
 
     def recorded(year: int, prev: np.ndarray) -> np.ndarray:
         gaps[year] = level(year, prev)
         return gaps[year]
 
-    run = project(inp.population, sched, migration(ctx, inp, recorded, True), first, to)
+    run = project(population, sched, migration(ctx, inp, recorded, True), first, to)
     net = np.stack([gaps[y] for y in run.years[1:]])
     return net, run
 
 
-def kreis_history_to(ctx: Context, keys: list[str], until: int) -> mg.History:
-    """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated."""
+def kreis_history_to(
+    ctx: Context, keys: list[str], until: int, line: Line = FIRST_LINE
+) -> mg.History:
+    """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated from
+    the totals of `line`."""
     first = first_base(ctx)
     old = kreis_keys(ctx, first)
     succ = successors(ctx.changes, old, keys)
     early = kreis_history(ctx, old, first)
-    net_late, run = estimate_moves(ctx, old, until)
+    net_late, run = estimate_moves(ctx, old, until, line)
     late_years = run.years[1:]
-    start_late = np.stack([observed(ctx, keys, y - 1) for y in late_years], axis=1)
-    de_start = np.concatenate([observed(ctx, ["DG"], y - 1) for y in late_years])
+    start_late = np.stack([observed(ctx, keys, y - 1, line) for y in late_years], axis=1)
+    de_start = np.concatenate([observed(ctx, ["DG"], y - 1, line) for y in late_years])
     net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
     start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
     return mg.History(

@@ -5,8 +5,9 @@ Kreise start from their latest single-year base (2015 or 2020 with the shipped t
 base needs the moves since the first, which no shipped table gives per Kreis: they are
 estimated by projecting the first base's population year by year and setting each year's net
 migration to what meets the observed total. Without an explicit base year the projection also
-meets every total observed after its base (Kreise to 2023, Gemeinden the Gemeindeverzeichnis
-2019 and 2023) and starts its assumptions there; with one it uses no regional figure after it.
+meets every total observed after its base (Kreise to 2024, Gemeinden the Gemeindeverzeichnis
+2019 and 2023), on the newest census basis (`observed`), and starts its assumptions there;
+with one it uses no regional figure after it and stays on the Zensus 2011 basis.
 Gemeinden start from 2015, their only age structure, take their Kreis's fertility and mortality
 levels, and add up to their Kreis (`gemeinden`).
 """
@@ -14,7 +15,7 @@ levels, and add up to their Kreis (`gemeinden`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,38 +24,20 @@ from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
+from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
 from dwk.projection import framed as fr
 from dwk.projection import gemeinde_migration as gm
 from dwk.projection import gemeinden as gem
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
-from dwk.projection.describe import Assumption, describe
-from dwk.projection.engine import SEXES, Run, project
+from dwk.projection import observed as ob
+from dwk.projection.describe import describe
+from dwk.projection.engine import SEXES, project
+from dwk.projection.result import Projection, joined, subset
 
 MAX_TARGET = 2060
 """Beyond this the assumptions (constant rates, a migration level) say nothing useful."""
-
-
-@dataclass
-class Projection:
-    keys: list[str]
-    base_year: int
-    base_table: str
-    base_period: str
-    runs: dict[str, Run]
-    plan: mg.Plan
-    levels: asm.Levels
-    fertility: sc.Fertility
-    life_table: str
-    within: tuple[float, ...] = ()  # Gemeinden: persistence of their deviation from the Kreis
-    calibrated_until: int | None = None
-    """The last year whose observed totals the projection meets (None: none after the base)."""
-    assumptions: list[Assumption] = field(default_factory=list)
-
-    @property
-    def years(self) -> list[int]:
-        return next(iter(self.runs.values())).years
 
 
 def _projected(
@@ -68,15 +51,18 @@ def _projected(
     within: tuple[float, ...] = (),
     targets: fr.Targets = fr.NONE,
     level: Callable[[str, Callable], Callable] | None = None,
+    line: Line = ob.FIRST_LINE,
 ) -> Projection:
-    """Runs of every variant in the national frame (`framed`); `level(variant, schedules)`
-    replaces the framed migration level (Gemeinden take their Kreis's)."""
+    """Runs of every variant in the national frame (`framed`) from `inp`'s population carried
+    over to `line`; `level(variant, schedules)` replaces the framed migration level
+    (Gemeinden take their Kreis's)."""
+    population = ob.rebased(ctx, keys, inp.population, line)
     runs = {}
     for v in variants:
         whole = level is None  # Kreise: all of them, so Germany's observed events are met
         sched = fr.yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, v, whole=whole)
         lv = level(v, sched) if level else fr.framed_level(plan, sched, v, targets)
-        runs[v] = project(inp.population, sched, ki.migration(ctx, inp, lv, whole), base, to)
+        runs[v] = project(population, sched, ki.migration(ctx, inp, lv, whole), base, to)
     life_table = inp.life_tables["male"].period
     out = Projection(
         keys,
@@ -90,6 +76,7 @@ def _projected(
         life_table,
         within,
         targets.last,
+        line,
     )
     out.assumptions = describe(ctx, out, inp.life_tables, inp.fertility)
     return out
@@ -126,10 +113,11 @@ def project_kreise_2020(
         ki.sum_to(before.moves_in, succ, keys),
         ki.sum_to(before.moves_out, succ, keys),
     )
-    until = min(ki.last_observed(ctx), to) if calibrate else base
-    plan = mg.plan(ki.kreis_history_to(ctx, keys, until), until, mg.mobility(pop))
-    targets = ki.kreis_targets(ctx, keys, base, until) if calibrate else fr.NONE
-    return _projected(ctx, keys, base, inp, plan, to, variants, targets=targets)
+    line = ob.newest_line(ctx) if calibrate else ob.FIRST_LINE
+    until = min(ob.last_observed(ctx, "kreis", line), to) if calibrate else base
+    plan = mg.plan(ki.kreis_history_to(ctx, keys, until, line), until, mg.mobility(pop))
+    targets = ob.kreis_targets(ctx, keys, base, until, line) if calibrate else fr.NONE
+    return _projected(ctx, keys, base, inp, plan, to, variants, targets=targets, line=line)
 
 
 def project_gemeinden(
@@ -205,8 +193,8 @@ def merged_gemeinden(ctx: Context) -> frozenset[str]:
         base = gemeinde_base(ctx)
         src = ctx.age(ctx.table("age_groups"), base)
         keys = sorted(inputs.gemeinde_keys(ctx, src.table) & set(src.keys))
-        last = ki.last_observed(ctx, "gemeinde")
-        gone = gem.merged_away(ki.filled_totals(ctx), keys, list(range(base, last + 1)))
+        last = ob.last_observed(ctx, "gemeinde")
+        gone = gem.merged_away(ob.filled_totals(ctx), keys, list(range(base, last + 1)))
         return frozenset(k for k, g in zip(keys, gone[-1], strict=True) if g)
 
     return ctx.lookup(("merged_gemeinden", gemeinde_base(ctx)), build)
@@ -271,11 +259,12 @@ def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
         keys = ki.kreis_keys(ctx, first)
         if not calibrate:
             return project_areas(ctx, keys, first, to, variants)
-        until = min(ki.last_observed(ctx), to)
+        line = ob.newest_line(ctx)
+        until = min(ob.last_observed(ctx, "kreis", line), to)
         inp = ki.kreis_inputs(ctx, keys, first)
-        targets = ki.kreis_targets(ctx, keys, first, until)
+        targets = ob.kreis_targets(ctx, keys, first, until, line)
         plan = kreis_plan_2015(ctx)
-        return _projected(ctx, keys, first, inp, plan, to, variants, targets=targets)
+        return _projected(ctx, keys, first, inp, plan, to, variants, targets=targets, line=line)
 
     return ctx.memo(("kreise_2015", to, variants, calibrate), build)
 
@@ -348,8 +337,9 @@ def _project_gemeinden(
     within = np.nan_to_num(own - kreis_rate) * factor
     plan = replace(kplan, deviation=kplan.deviation[rows] + within, mobility=None)
     kf = _kreis_frame(ctx, to, variants, calibrate)
-    until = min(ki.last_observed(ctx, "gemeinde"), to) if calibrate else base
-    targets = gem.gemeinde_targets(ki.filled_totals(ctx), keys, base, until)
+    line = ob.newest_line(ctx) if calibrate else ob.FIRST_LINE
+    until = min(ob.last_observed(ctx, "gemeinde", line), to) if calibrate else base
+    targets = gem.gemeinde_targets(ob.filled_totals(ctx, line), keys, base, until)
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
@@ -357,11 +347,11 @@ def _project_gemeinden(
         return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
 
     out = _projected(
-        ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level=level
+        ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level, line
     )
     kreis_of = [k[:5] for k in keys]
     col = {k: kf.keys.index(k) for k in kreis_of}
-    gone = gem.merged_away(ki.filled_totals(ctx), keys, out.years) if calibrate else None
+    gone = gem.merged_away(ob.filled_totals(ctx), keys, out.years) if calibrate else None
     met = targets.last if calibrate else None
     out.runs = {
         v: gem.scaled(r, kreis_of, {k: kf.paths[v][:, i] for k, i in col.items()}, gone, met)
@@ -403,44 +393,3 @@ def project_areas(
         ),
     )
     return subset(every_kreis, kreise)
-
-
-def subset(proj: Projection, keys: list[str]) -> Projection:
-    """The rows of `keys` (copies of the same numbers)."""
-    where = {k: i for i, k in reversed(list(enumerate(proj.keys)))}
-    idx = [where[k] for k in keys]
-    runs = {
-        v: Run(r.years, r.population[:, idx], r.births[:, idx], r.deaths[:, idx])
-        for v, r in proj.runs.items()
-    }
-    plan = proj.plan.take(idx)
-    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
-
-
-def joined(parts: list[Projection]) -> Projection:
-    """Projections of the same assumptions for different areas, as one."""
-    first = parts[0]
-    runs = {
-        v: Run(
-            r.years,
-            *(
-                np.concatenate([getattr(p.runs[v], f) for p in parts], axis=1)
-                for f in ("population", "births", "deaths")
-            ),
-        )
-        for v, r in first.runs.items()
-    }
-    mobility = [p.plan.mobility for p in parts]
-    plan = replace(
-        first.plan,
-        deviation=np.concatenate([p.plan.deviation for p in parts]),
-        mobility=None if any(m is None for m in mobility) else np.concatenate(mobility),
-    )
-    levels = asm.Levels(
-        *(
-            np.concatenate([getattr(p.levels, f) for p in parts])
-            for f in asm.Levels.__dataclass_fields__
-        )
-    )
-    keys = [k for p in parts for k in p.keys]
-    return replace(first, keys=keys, runs=runs, plan=plan, levels=levels)

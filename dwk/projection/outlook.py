@@ -16,7 +16,7 @@ from dwk.core.toml_records import Field, Schema, check, load, records, sections
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
-from dwk.projection.describe import Assumption, area_levels
+from dwk.projection.describe import Assumption, area_levels, basis_name
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
 from dwk.projection.published import Comparison, compare, for_area, load_published
@@ -66,6 +66,11 @@ class Outlook:
     tables: str
     published: list[Comparison] = field(default_factory=list)  # data/published_projections.toml
     track: TrackRecord | None = None  # how good the method has been (`track_record`)
+    census_basis: str = "zensus2011"  # the run's census line (`observed`)
+
+    @property
+    def basis_name(self) -> str:
+        return basis_name(self.census_basis)
 
     def observations(self) -> dict[str, Observation]:
         period = f"{self.base_year}/{self.target}"
@@ -181,5 +186,6 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
         _published(ctx, area, for_area(published, area.key), years, totals),
         track_record(ctx, area),
+        proj.line,
     )
     return out

@@ -17,6 +17,7 @@ import numpy as np
 
 from dwk.areas import Area
 from dwk.core.errors import NoProjection
+from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.projection import backtest as bt
 from dwk.projection import model as fc
@@ -80,7 +81,7 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
         return None
     base = bt.base_year(ctx)
     seen = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
-    later = [y for y in seen if bt.same_territory(ctx, [key], base, y)[0]]
+    later = [y for y in seen if inputs.same_territory(ctx, [key], base, y)[0]]
     changed = tuple(y for y in seen if y not in later)
     if not later:
         return TrackRecord("gemeinde", base, 0, [], "", changed) if changed else None

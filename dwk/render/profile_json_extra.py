@@ -113,6 +113,7 @@ def _projection(p: Profile) -> dict | None:
         return None
     return {
         "basis": f"{o.base_year}-12-31",
+        "census_basis": o.census_basis,
         "target_year": int(o.target),
         "unit": "Personen",
         "tables": o.tables,

@@ -214,9 +214,18 @@ def test_project_csv_shape_and_totals(cache_dir, store):
         s: sum(float(r["value"]) for r in base if r["sex"] == s)
         for s in ("male", "female", "total")
     }
-    # untergeekDE 12411-04-02-4.csv line 10007: Dortmund Insgesamt 587696, männlich 289096
-    assert by_sex["total"] == pytest.approx(587696, abs=10)
-    assert by_sex["male"] == pytest.approx(289096, abs=10)
+    # untergeekDE 12411-04-02-4.csv line 10007: Dortmund Insgesamt 587696, männlich 289096, on
+    # the Zensus 2022 basis of the default run: times Dortmund's two Fortschreibungen of
+    # 31.12.2023, 12411-0015_kreise_2020-2024.csv line 116 (601343) over the
+    # Gemeindeverzeichnis 31.12.2023 (31122023_Auszug_GV.xlsx row 3431: 595471)
+    factor = 601343 / 595471
+    assert by_sex["total"] == pytest.approx(587696 * factor, abs=10)
+    assert by_sex["male"] == pytest.approx(289096 * factor, abs=10)
+    # 31.12.2022 as 12411-0015 gives it (line 116: 599370), to within the births of the
+    # year's in-movers, which the run counts after the move
+    y2022 = [r for r in rows if r["variant"] == "main" and r["year"] == "2022"]
+    total = sum(float(r["value"]) for r in y2022 if r["sex"] == "total")
+    assert total == pytest.approx(599370, rel=1e-4)
     assert "Sterbetafel Deutschland 2020/2022" in r.stderr  # assumptions go to stderr with CSV
 
 
@@ -240,6 +249,13 @@ def test_project_keeps_base_year_keys_for_city_states(cache_dir, store):
     assert areas == {"11000", "02000"}
 
 
+# Vrees on the Zensus 2022 basis (observed.basis_factors): its count of 15.05.2022
+# (1000A-0000_de.csv line 1913: 1951) over its Zensus 2011 line on that day, geometric between
+# the Gemeindeverzeichnis of 31.12.2019 (line 2517: 1 777) and of 31.12.2023 (XLSX row 2514:
+# 1916), the census day 135/365 of the way from 31.12.2021 to 31.12.2022
+VREES_FACTOR = 1951 / (1777 * (1916 / 1777) ** ((2 + 135 / 365) / 4))
+
+
 def test_project_gemeinde_and_json(cache_dir, store):
     r = dwk("project", "vrees", "--to", "2020", "--format", "json", env_cache=cache_dir)
     assert r.returncode == 0, r.stderr
@@ -247,7 +263,8 @@ def test_project_gemeinde_and_json(cache_dir, store):
     assert data["base_year"] == 2015 and data["base_table"] == "12411-02-03-5"
     (area,) = data["areas"]
     first = next(s for s in area["series"] if s["variant"] == "main" and s["sex"] == "total")
-    assert sum(first["values"]) == pytest.approx(1767, abs=1)  # 12411-02-03-5: Vrees 31.12.2015
+    assert data["census_basis"] == "zensus2022"
+    assert sum(first["values"]) == pytest.approx(1767 * VREES_FACTOR, abs=1)
     # 12612-0007_raw_age_birth.csv line 901 and 12411-04-02-4_00.csv line 38 (see schedules)
     assert data["germany"]["asfr"]["30"] == pytest.approx(52244 / 498019, abs=1e-6)
     assert data["germany"]["life_table"] == "2016/2018"
@@ -270,10 +287,11 @@ def _csv(*args, cache_dir):
     ("area", "to", "key", "base", "observed"),
     [
         # untergeekDE-scrape-covid19/12411-0015.csv line 118:
-        # "05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696" (2016–2020)
-        ("dortmund", "2023", "05913", "2020", 587696),
+        # "05913;Dortmund, kreisfreie Stadt;585813;586600;587010;588250;587696" (2016–2020),
+        # on the Zensus 2022 basis as in test_project_csv_shape_and_totals
+        ("dortmund", "2023", "05913", "2020", 587696 * 601343 / 595471),
         # 12411-02-03-5: Vrees 31.12.2015, 1767 (as in test_project_gemeinde_and_json)
-        ("vrees", "2018", "03454055", "2015", 1767),
+        ("vrees", "2018", "03454055", "2015", 1767 * VREES_FACTOR),
     ],
 )
 def test_totals_add_up_with_the_full_csv(cache_dir, store, area, to, key, base, observed):

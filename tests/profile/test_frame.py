@@ -115,15 +115,21 @@ def test_kreise_from_2015_meet_germanys_observed_births_and_deaths(ctx):
 
 
 def test_default_kreis_projection_meets_the_totals_observed_after_2020(ctx):
-    # 12411-0015_kreise_2020-2024.csv line 116: Dortmund 31.12.2021 586852 (Zensus 2011
-    # basis); 31122023_Auszug_GV.xlsx row 3431: Dortmund, Stadt 595471 on 31.12.2023
-    run = fc.project_areas(ctx, ["05913"], None, 2030).runs["main"]
+    # 12411-0015_kreise_2020-2024.csv line 116, Dortmund: 586852 on 31.12.2021 (Zensus 2011
+    # basis), 599370, 601343 and 603462 on 31.12.2022–2024 (Zensus 2022 basis);
+    # 31122023_Auszug_GV.xlsx row 3431: Dortmund, Stadt 595471 on 31.12.2023 (Zensus 2011)
+    proj = fc.project_areas(ctx, ["05913"], None, 2030)
+    run = proj.runs["main"]
     totals = run.totals()[:, 0]
-    assert totals[run.years.index(2021)] == pytest.approx(586852, rel=5e-4)
-    assert totals[run.years.index(2023)] == pytest.approx(595471, rel=5e-4)
-    # as of 2020 (an explicit base year) the same Kreis does not meet them
-    asof = fc.project_areas(ctx, ["05913"], 2020, 2030).runs["main"].totals()[:, 0]
-    assert abs(asof[3] / 595471 - 1) > 2e-3  # it runs on from 2020 with its own assumptions
+    assert proj.line == "zensus2022" and proj.calibrated_until == 2024
+    for year, observed in [(2022, 599370), (2023, 601343), (2024, 603462)]:
+        assert totals[run.years.index(year)] == pytest.approx(observed, rel=2e-4)
+    # before the Zensus 2022 the 2011-based figures, carried over with the ratio of 2023
+    assert totals[run.years.index(2021)] == pytest.approx(586852 * 601343 / 595471, rel=2e-4)
+    # as of 2020 (an explicit base year) on the Zensus 2011 line, meeting none of them
+    asof = fc.project_areas(ctx, ["05913"], 2020, 2030)
+    assert asof.line == "zensus2011"
+    assert abs(asof.runs["main"].totals()[3, 0] / 595471 - 1) > 2e-3
 
 
 def test_gemeinden_add_up_to_their_kreis(ctx):
@@ -179,6 +185,12 @@ def test_a_merged_gemeinde_leaves_its_kreis_from_the_merger_on():
     ]
 
 
+def _carried_over(count: float, in_2019: float, in_2023: float) -> float:
+    """A Gemeinde's census count of 15.05.2022 over its Zensus 2011 line that day, geometric
+    between 31.12.2019 and 31.12.2023 (day 135 of 365 in 2022)."""
+    return count / (in_2019 * (in_2023 / in_2019) ** ((2 + 135 / 365) / 4))
+
+
 def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
     """Dermbach absorbed neighbours in 2019: it and an unchanged neighbour meet their totals, so
     the merged Gemeinden are not counted twice (they were, and the Wartburgkreis's Gemeinden
@@ -186,10 +198,18 @@ def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
     from dwk.core.errors import NoProjection
 
     run = fc.project_areas(ctx, ["16063015", "16063004"], None, 2024).runs["main"]
-    # AuszugGV4QAktuell.csv line 15390: "…,015,Dermbach, 91.96, 7 313,…" (31.12.2019)
-    assert run.totals()[run.years.index(2019), 0] == pytest.approx(7313, rel=0.005)
-    # line 15350: "…,004,Barchfeld-Immelborn, 23.98, 4 607,…": a neighbour, territory unchanged
-    assert run.totals()[run.years.index(2019), 1] == pytest.approx(4607, rel=0.005)
+    # AuszugGV4QAktuell.csv line 15390: "…,015,Dermbach, 91.96, 7 313,…" (31.12.2019), on the
+    # Zensus 2022 basis: times its count of 15.05.2022 (1000A-0000_de.csv line 10276: 7074)
+    # over its 2011-based line that day, between 7313 and 7020 on 31.12.2023
+    # (31122023_Auszug_GV.xlsx row 15372); see observed.basis_factors
+    assert run.totals()[run.years.index(2019), 0] == pytest.approx(
+        7313 * _carried_over(7074, 7313, 7020), rel=0.005
+    )
+    # line 15350: "…,004,Barchfeld-Immelborn, 23.98, 4 607,…": a neighbour, territory
+    # unchanged; its count 4350 (line 10249), 4475 on 31.12.2023 (row 15330)
+    assert run.totals()[run.years.index(2019), 1] == pytest.approx(
+        4607 * _carried_over(4350, 4607, 4475), rel=0.005
+    )
     with pytest.raises(NoProjection, match="aufgegangen"):
         # Brunnhartshausen: 12411-01-01-5_00.csv has it, the Gemeindeverzeichnis 2019 not
         fc.project_areas(ctx, ["16063009"], None, 2040)

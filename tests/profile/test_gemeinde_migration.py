@@ -56,7 +56,7 @@ def test_natural_deviation_follows_the_age_structure(ctx):
 
 def test_a_gemeinde_that_absorbed_others_is_not_compared(ctx):
     """The backtest compares a Gemeinde only on its territory of the base (`same_territory`)."""
-    from dwk.projection.backtest import same_territory
+    from dwk.inputs.tables import same_territory
 
     # 33111-01-01-5_00.csv line 13656 "16063015;        Dermbach;2353;…" (ha, 31.12.2015) and
     # AuszugGV4QAktuell.csv line 15390 "…,015,Dermbach, 91.96, 7 313,…" (km², 31.12.2019): the

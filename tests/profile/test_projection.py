@@ -182,12 +182,17 @@ def test_germanys_migration_of_the_frame_is_shared_out_by_rate_and_deviation():
 
 
 def test_kreis_base_2020_keeps_the_observed_totals(ctx):
-    proj = fc.project_areas(ctx, ["05913", "11000", "03159"], None, 2022)
+    proj = fc.project_areas(ctx, ["05913", "11000", "03159"], 2020, 2022)
     assert proj.base_year == 2020
     totals = proj.runs["main"].totals()[0]
     # untergeekDE 12411-04-02-4.csv line 10007: Dortmund, Insgesamt 587696
     assert totals[0] == pytest.approx(587696)
     assert totals[1] > 3_500_000  # Berlin keeps its Kreis row 11000 in the 2020 base
+    # the default run starts from the same base, carried over to the Zensus 2022 basis with
+    # Dortmund's 601343 (12411-0015, 31.12.2023) over 595471 (Gemeindeverzeichnis, same day)
+    now = fc.project_areas(ctx, ["05913", "11000", "03159"], None, 2022)
+    assert now.base_year == 2020
+    assert now.runs["main"].totals()[0, 0] == pytest.approx(587696 * 601343 / 595471)
 
 
 # Everything a 2015 base may read: regional tables up to 31.12.2015, Germany's births by
@@ -237,10 +242,14 @@ def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
 def test_outlook_flags_small_groups_so_no_rule_reads_them(ctx, registry):
     from dwk.projection.outlook import MIN_GROUP, outlook_for
 
-    # 12411-02-03-5_00.csv line 24: Bergewöhrden (01051008), 35 inhabitants on 31.12.2015
+    # 12411-02-03-5_00.csv line 24: Bergewöhrden (01051008), 35 inhabitants on 31.12.2015,
+    # on the Zensus 2022 basis: its count 35 (1000A-0000_de.csv line 40) over its 2011-based
+    # line on 15.05.2022, between 36 on 31.12.2019 (AuszugGV4QAktuell.csv line 51) and 36 on
+    # 31.12.2023 (31122023_Auszug_GV.xlsx row 56)
     outlook = outlook_for(ctx, registry.get("01051008"))
     total = next(r for r in outlook.rows if r.group.id == "vorausberechnung_insgesamt")
-    assert total.values[0] == pytest.approx(35)
+    assert total.values[0] == pytest.approx(35 * 35 / 36)
+    assert outlook.census_basis == "zensus2022"
     obs = outlook.observations()
     assert all(obs[r.group.id].flag == "unsicher" for r in outlook.rows)
     vrees = outlook_for(ctx, registry.resolve("vrees"))

@@ -1,0 +1,213 @@
+"""The totals observed after a projection's base, on one census line per run.
+
+A run that meets what was observed (no `--base-year`) is on the newest census basis whose
+Fortschreibung has Kreis figures (`newest_line`): with 12411-0015 that is the Zensus 2022
+basis, which the profile's current figures are on too. Its Kreise have 2022-based figures
+from 31.12.2022 on only, the Gemeinden none but the census count, so the earlier figures of
+the Zensus 2011 line are carried over to the new basis with one factor per area
+(`basis_factors`):
+
+- a Kreis (Land, Germany): its two Fortschreibungen on the last Stichtag both give
+  (31.12.2023: 12411-0015 and the Gemeindeverzeichnis);
+- a Gemeinde: its Zensus 2022 count over its Zensus 2011 line on the census day (geometric
+  between the 31.12. around it), if its territory stayed the same between the Stichtage
+  around the census day (`inputs.same_territory`), else its Kreis's factor.
+
+The same factor scales the base population of every age and sex: no shipped table gives
+the census correction by age. A run with a base year stays on the Zensus 2011 line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dwk.core.types import level_of
+from dwk.dynamics.series import census_counts
+from dwk.inputs import tables as inputs
+from dwk.inputs.censuses import by_basis
+from dwk.inputs.context import Context
+from dwk.inputs.population import LINES, Line
+from dwk.projection.framed import Targets
+
+__all__ = [
+    "FIRST_LINE",
+    "LATER_MERGERS",
+    "basis_factors",
+    "common_year",
+    "filled_totals",
+    "holder",
+    "kreis_targets",
+    "last_observed",
+    "newest_line",
+    "observed",
+    "rebased",
+]
+
+LATER_MERGERS = {"16056": "16063"}
+"""Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
+the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
+Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
+
+FIRST_LINE: Line = LINES[0]
+
+
+def newest_line(ctx: Context) -> Line:
+    """The newest census line with Kreis figures: the basis of a run that meets what was
+    observed."""
+
+    def build() -> Line:
+        with_kreise = [line for line in LINES if _has_kreise(ctx.population(line).observed)]
+        return with_kreise[-1] if with_kreise else FIRST_LINE
+
+    return ctx.lookup(("newest_line",), build)
+
+
+def _has_kreise(t: pd.DataFrame) -> bool:
+    rows = np.array([level_of(str(k)) == "kreis" for k in t.index], dtype=bool)
+    return bool(rows.any() and t.loc[rows].notna().to_numpy().any())
+
+
+def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
+    """The observed totals of `line` (area × year, every year from the first to the last), a
+    year missing between two observed ones filled geometrically (31.12.2022 of the Kreise lies
+    between 12411-0015 of 2021 and the Gemeindeverzeichnis of 2023). A later line: its own
+    figures, before them the first line's times `basis_factors`."""
+
+    def build() -> pd.DataFrame:
+        t = ctx.observed_totals
+        years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
+        logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
+        return np.exp(logged.interpolate(axis=1, limit_area="inside"))
+
+    if line == FIRST_LINE:
+        return ctx.lookup(("filled_totals",), build)
+    return ctx.lookup(("filled_totals", line), lambda: _carried_over(ctx, line))
+
+
+def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
+    first = filled_totals(ctx).mul(basis_factors(ctx, line), axis=0)
+    own = ctx.population(line).observed
+    years = sorted({*first.columns, *own.columns})
+    keys = first.index.union(own.index)
+    own = own.reindex(index=keys, columns=years)
+    return own.where(own.notna(), first.reindex(index=keys, columns=years))
+
+
+def common_year(ctx: Context, line: Line) -> int | None:
+    """The last 31.12. that both the first line and `line` give figures for (2023)."""
+    old, new = ctx.observed_totals, ctx.population(line).observed
+    both = [y for y in set(old.columns) & set(new.columns) if old[y].notna().any()]
+    return max((int(y) for y in both if new[y].notna().any()), default=None)
+
+
+def basis_factors(ctx: Context, line: Line) -> pd.Series:
+    """Per area of the first line: its figures on `line` over those on the first (see the
+    module docstring); an area without its own, its Kreis's (or the Kreis that holds it
+    later), else Germany's."""
+
+    def build() -> pd.Series:
+        old, new = ctx.observed_totals, ctx.population(line).observed
+        out = pd.Series(np.nan, index=old.index, dtype=float)
+        last = common_year(ctx, line)
+        if last is not None:
+            ratio = (new[last].reindex(old.index) / old[last]).dropna()
+            out[ratio.index] = ratio
+        census = by_basis(line)
+        filled = filled_totals(ctx)
+        d = date.fromisoformat(census.date)
+        at = d.timetuple().tm_yday / ((date(d.year, 12, 31) - date(d.year, 1, 1)).days + 1)
+        before, after = filled.get(d.year - 1), filled.get(d.year)
+        gemeinden = [str(k) for k in old.index if level_of(str(k)) == "gemeinde"]
+        seen = [y for y in old.columns if old.loc[gemeinden, y].notna().any()]
+        around = (
+            max((y for y in seen if y < d.year), default=None),
+            min((y for y in seen if y >= d.year), default=None),
+        )
+        if before is not None and after is not None and None not in around:
+            kept = [
+                k
+                for k, same in zip(
+                    gemeinden, inputs.same_territory(ctx, gemeinden, *around), strict=True
+                )
+                if same
+            ]
+            on_day = before[kept] ** (1 - at) * after[kept] ** at
+            counts = pd.Series(census_counts(ctx, census), dtype=float).reindex(kept)
+            ratio = (counts / on_day.where(on_day > 0)).dropna()
+            out[ratio.index] = ratio
+        for key in out.index[out.isna()]:
+            kreis = str(key)[:5]
+            if kreis in out.index and np.isfinite(out[kreis]):
+                out[key] = out[kreis]
+            elif last is not None and (h := holder(ctx, kreis, last)) is not None:
+                out[key] = out.get(h, np.nan)
+        return out.fillna(out.get("DG", 1.0))
+
+    return ctx.lookup(("basis_factors", line), build)
+
+
+def rebased(ctx: Context, keys: list[str], population: np.ndarray, line: Line) -> np.ndarray:
+    """A base population (areas, 2, AGES) of the first line on `line`."""
+    if line == FIRST_LINE:
+        return population
+    factors = basis_factors(ctx, line).reindex(keys).to_numpy(dtype=float)
+    return population * factors[:, None, None]
+
+
+def observed(ctx: Context, keys: list[str], year: int, line: Line = FIRST_LINE) -> np.ndarray:
+    """The observed totals of `keys` on 31.12.`year` (gaps filled, see `filled_totals`); NaN
+    where a key or the year is missing."""
+    t = filled_totals(ctx, line)
+    if year not in t.columns:
+        return np.full(len(keys), np.nan)
+    return t[year].reindex(keys).to_numpy(dtype=float)
+
+
+def holder(ctx: Context, key: str, year: int, table: pd.DataFrame | None = None) -> str | None:
+    """The Kreis that holds `key`'s territory on 31.12.`year`: itself while observed, else the
+    Kreis it was merged into (registry key changes, `LATER_MERGERS`)."""
+    t = filled_totals(ctx) if table is None else table
+    seen = t.index
+    if key in seen and year in t.columns and np.isfinite(t.at[key, year]):
+        return key
+    merged = [c.new for c in ctx.changes if c.level == "kreis" and key in c.old]
+    for new in [*merged, LATER_MERGERS.get(key)]:
+        if new and new in seen and year in t.columns and np.isfinite(t.at[new, year]):
+            return new
+    return None
+
+
+def kreis_targets(
+    ctx: Context, keys: list[str], base: int, until: int, line: Line = FIRST_LINE
+) -> Targets:
+    """The observed Kreis totals of every year after `base` up to `until` that `keys` are to
+    meet (see `framed.Targets`)."""
+    years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
+    table = filled_totals(ctx, line)
+    for year in range(base + 1, until + 1):
+        groups: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if (h := holder(ctx, k, year, table)) is not None:
+                groups.setdefault(h, []).append(i)
+        if groups:
+            years[year] = (list(groups.values()), observed(ctx, list(groups), year, line))
+    return Targets(years)
+
+
+def last_observed(ctx: Context, level: str = "kreis", line: Line = FIRST_LINE) -> int:
+    """The last year with observed totals of the level on `line` (a later line: on it or,
+    for a level it does not give, on the first)."""
+
+    def build() -> int:
+        seen = []
+        for each in LINES[: LINES.index(line) + 1]:
+            t = ctx.population(each).observed
+            rows = np.array([level_of(str(k)) == level for k in t.index], dtype=bool)
+            has = t.loc[rows].notna().any(axis=0)
+            seen += [int(y) for y, ok in has.items() if ok]
+        return max(seen)
+
+    return ctx.lookup(("last_observed", level, line), build)

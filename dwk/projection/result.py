@@ -1,0 +1,82 @@
+"""A projection's result: its runs per variant, with what it rests on (plan, levels, the
+census line, the assumptions in words), and the rows of some of its areas (`subset`) or of
+several projections as one (`joined`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from dwk.inputs import schedules as sc
+from dwk.inputs.population import LINES, Line
+from dwk.projection import assumptions as asm
+from dwk.projection import migration as mg
+from dwk.projection.describe import Assumption
+from dwk.projection.engine import Run
+
+__all__ = ["Projection", "joined", "subset"]
+
+
+@dataclass
+class Projection:
+    keys: list[str]
+    base_year: int
+    base_table: str
+    base_period: str
+    runs: dict[str, Run]
+    plan: mg.Plan
+    levels: asm.Levels
+    fertility: sc.Fertility
+    life_table: str
+    within: tuple[float, ...] = ()  # Gemeinden: persistence of their deviation from the Kreis
+    calibrated_until: int | None = None
+    """The last year whose observed totals the projection meets (None: none after the base)."""
+    line: Line = LINES[0]
+    """The census basis of its numbers (`observed`)."""
+    assumptions: list[Assumption] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return next(iter(self.runs.values())).years
+
+
+def subset(proj: Projection, keys: list[str]) -> Projection:
+    """The rows of `keys` (copies of the same numbers)."""
+    where = {k: i for i, k in reversed(list(enumerate(proj.keys)))}
+    idx = [where[k] for k in keys]
+    runs = {
+        v: Run(r.years, r.population[:, idx], r.births[:, idx], r.deaths[:, idx])
+        for v, r in proj.runs.items()
+    }
+    plan = proj.plan.take(idx)
+    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
+
+
+def joined(parts: list[Projection]) -> Projection:
+    """Projections of the same assumptions for different areas, as one."""
+    first = parts[0]
+    runs = {
+        v: Run(
+            r.years,
+            *(
+                np.concatenate([getattr(p.runs[v], f) for p in parts], axis=1)
+                for f in ("population", "births", "deaths")
+            ),
+        )
+        for v, r in first.runs.items()
+    }
+    mobility = [p.plan.mobility for p in parts]
+    plan = replace(
+        first.plan,
+        deviation=np.concatenate([p.plan.deviation for p in parts]),
+        mobility=None if any(m is None for m in mobility) else np.concatenate(mobility),
+    )
+    levels = asm.Levels(
+        *(
+            np.concatenate([getattr(p.levels, f) for p in parts])
+            for f in asm.Levels.__dataclass_fields__
+        )
+    )
+    keys = [k for p in parts for k in p.keys]
+    return replace(first, keys=keys, runs=runs, plan=plan, levels=levels)
