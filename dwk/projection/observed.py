@@ -35,6 +35,7 @@ from dwk.projection.framed import Targets
 __all__ = [
     "FIRST_LINE",
     "LATER_MERGERS",
+    "basis_factor",
     "basis_factors",
     "common_year",
     "filled_totals",
@@ -149,12 +150,18 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
     return ctx.lookup(("basis_factors", line), build)
 
 
+def basis_factor(ctx: Context, keys: list[str], line: Line) -> np.ndarray:
+    """The factor of each key from the first line to `line` (1 on the first line)."""
+    if line == FIRST_LINE:
+        return np.ones(len(keys))
+    return basis_factors(ctx, line).reindex(keys).to_numpy(dtype=float)
+
+
 def rebased(ctx: Context, keys: list[str], population: np.ndarray, line: Line) -> np.ndarray:
     """A base population (areas, 2, AGES) of the first line on `line`."""
     if line == FIRST_LINE:
         return population
-    factors = basis_factors(ctx, line).reindex(keys).to_numpy(dtype=float)
-    return population * factors[:, None, None]
+    return population * basis_factor(ctx, keys, line)[:, None, None]
 
 
 def observed(ctx: Context, keys: list[str], year: int, line: Line = FIRST_LINE) -> np.ndarray:

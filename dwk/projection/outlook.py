@@ -16,6 +16,7 @@ from dwk.core.toml_records import Field, Schema, check, load, records, sections
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
+from dwk.projection import observed as ob
 from dwk.projection.describe import Assumption, area_levels, basis_name
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
@@ -67,6 +68,7 @@ class Outlook:
     published: list[Comparison] = field(default_factory=list)  # data/published_projections.toml
     track: TrackRecord | None = None  # how good the method has been (`track_record`)
     census_basis: str = "zensus2011"  # the run's census line (`observed`)
+    basis_factor: float = 1.0  # the area's figures on it over those on the Zensus 2011 line
 
     @property
     def basis_name(self) -> str:
@@ -187,5 +189,6 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         _published(ctx, area, for_area(published, area.key), years, totals),
         track_record(ctx, area),
         proj.line,
+        float(ob.basis_factor(ctx, [area.key], proj.line)[0]),
     )
     return out

@@ -253,11 +253,13 @@ def _outlook_charts(p: Profile) -> list[dict]:
         return []
     slug, labels = p.area.slug, tuple(o.totals)
     own = p.dynamics.series[0][1]
+    # the base's census line up to the base, on the projection's basis (`Outlook.basis_factor`)
     history = [
-        (y, v)
+        (y, v * o.basis_factor)
         for y, v in zip(own.years, own.values, strict=True)
         if own.line_start(o.base_year) <= y <= o.base_year and v == v
     ]
+    note = "" if o.basis_factor == 1 else f", umgerechnet auf die {o.basis_name}"
     main, low, high = (o.totals[k] for k in labels)
     svg = projection_fan_svg(
         f"{slug}-vorausberechnung",
@@ -268,10 +270,11 @@ def _outlook_charts(p: Profile) -> list[dict]:
         low,
         high,
         labels,
+        note,
     )
     when = f"Basis 31.12.{o.base_year}"
     data = ChartData(
-        ["Jahr (31.12.)", "Fortschreibung", *labels],
+        ["Jahr (31.12.)", f"Fortschreibung{note}", *labels],
         [[str(y), v, None, None, None] for y, v in history]
         + [[str(y), None, main[i], low[i], high[i]] for i, y in enumerate(o.years)],
         0,

@@ -20,21 +20,24 @@ def projection_fan_svg(
     low: list[float],
     high: list[float],
     labels: tuple[str, str, str],
+    observed_note: str = "",
 ) -> str:
-    """Observed population as a grey line (pass only years on the base's census basis), then
-    the main variant with the band between the low and the high variant; the base year is
-    marked, so no one reads the fan as data."""
+    """Observed population as a grey line (pass only years on the projection's census basis,
+    or carried over to it and say so in `observed_note`), then the main variant with the band
+    between the low and the high variant; the base year is marked, so no one reads the fan as
+    data."""
     edge, area = PALETTE["edge"], PALETTE["area"]
     entries = []
     if observed:
-        entries.append(
-            (f"beobachtet ab {observed[0][0]}", svg.line_swatch(edge, 1.6, None, "o", 2.5))
-        )
+        label = f"beobachtet ab {observed[0][0]}{observed_note}"
+        entries.append((label, svg.line_swatch(edge, 1.6, None, "o", 2.5)))
     entries += [
         (labels[0], svg.line_swatch(area, 2.2)),
         (BAND_LABEL, svg.rect_swatch(area, opacity=BAND_OPACITY)),
     ]
-    c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=min(len(entries), 4))
+    # a long label flows onto a second row instead of running out of the chart
+    ncols = None if observed_note else min(len(entries), 4)
+    c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=ncols)
     values = [float(v) for v in (*main, *low, *high, *(v for _, v in observed)) if not missing(v)]
     xs_all = [float(y) for y in years] + [float(x) for x, _ in observed]
     xlo, xhi = padded(xs_all or [0.0])

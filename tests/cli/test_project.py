@@ -347,6 +347,27 @@ def test_every_member_profile_shows_the_projection(member_reports, registry):
         assert 'id="dynamik"' in html, page.name
 
 
+def test_the_projection_chart_shows_the_past_on_the_projections_basis(member_reports):
+    """The fan starts where the observed line ends: the line is carried over to the Zensus
+    2022 basis of the run and says so, in the legend and in its data."""
+    out, _ = member_reports
+    html = (out / "dortmund.html").read_text("utf-8")
+    assert "beobachtet ab 2011, umgerechnet auf die Zensus-2022-Basis" in html
+    rows = list(
+        csv.reader(
+            io.StringIO((out / "dortmund-daten/vorausberechnung.csv").read_text("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert rows[0][:2] == ["Jahr (31.12.)", "Fortschreibung, umgerechnet auf die Zensus-2022-Basis"]
+    observed = {r[0]: float(r[1]) for r in rows[1:] if r[1]}
+    # 12411-0015.csv line 118: Dortmund 587696 on 31.12.2020, times 601343 / 595471 (its two
+    # Fortschreibungen of 31.12.2023, see test_project_csv_shape_and_totals)
+    assert observed["2020"] == pytest.approx(587696 * 601343 / 595471, abs=1)
+    projected = next(float(r[2]) for r in rows[1:] if r[0] == "2020" and r[2])
+    assert projected == pytest.approx(observed["2020"], abs=1)
+
+
 @pytest.mark.slow
 def test_level_gemeinde_totals_is_one_file_of_every_gemeinde(cache_dir, store):
     rows = _csv("--level", "gemeinde", "--to", "2020", "--totals", cache_dir=cache_dir)
