@@ -15,7 +15,7 @@ from dwk.core.format import format_de
 from dwk.inputs.context import Context
 from dwk.projection import model as fc
 from dwk.projection.backtest import CHECK_GROUPS, TOTAL, Backtest
-from dwk.projection.describe import area_levels
+from dwk.projection.describe import area_levels, basis_name
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
 from dwk.projection.migration import VARIANTS
@@ -242,7 +242,7 @@ def write_totals(
         for key, part in rows.groupby("area", sort=False):
             wide = part.pivot(index="year", columns="variant", values="value")
             wide = wide[list(dict.fromkeys(part["variant"]))]
-            t = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
+            t = Table(title=f"{key} {names.get(key, '')}: {_title(proj)}")
             t.add_column("Jahr")
             for variant in wide.columns:
                 t.add_column(variant, justify="right")
@@ -307,6 +307,10 @@ def _json(proj: Projection, names: dict[str, str]) -> dict:
     }
 
 
+def _title(proj: Projection) -> str:
+    return f"Bevölkerung am 31.12. ({basis_name(proj.line)})"
+
+
 def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -314,7 +318,7 @@ def _table(proj: Projection, names: dict[str, str], out: TextIO) -> None:
     console = Console(file=out, width=140)
     shown = [y for y in proj.years if (y - proj.base_year) % 5 == 0 or y == proj.years[-1]]
     for i, key in enumerate(proj.keys):
-        table = Table(title=f"{key} {names.get(key, '')}: Bevölkerung am 31.12.")
+        table = Table(title=f"{key} {names.get(key, '')}: {_title(proj)}")
         table.add_column("Jahr")
         for variant in proj.runs:
             table.add_column(variant, justify="right")
