@@ -56,12 +56,17 @@ FIRST_LINE: Line = LINES[0]
 
 
 def newest_line(ctx: Context) -> Line:
-    """The newest census line with Kreis figures: the basis of a run that meets what was
-    observed."""
+    """The newest census line with Kreis figures that shares a Stichtag with the first (so
+    that the earlier figures can be carried over to it): the basis of a run that meets what
+    was observed."""
 
     def build() -> Line:
-        with_kreise = [line for line in LINES if _has_kreise(ctx.population(line).observed)]
-        return with_kreise[-1] if with_kreise else FIRST_LINE
+        joined = [
+            line
+            for line in LINES[1:]
+            if _has_kreise(ctx.population(line).observed) and common_year(ctx, line) is not None
+        ]
+        return joined[-1] if joined else FIRST_LINE
 
     return ctx.lookup(("newest_line",), build)
 

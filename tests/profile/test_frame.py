@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -250,3 +252,36 @@ def test_the_saarlands_gemeinden_meet_their_census_count(ctx):
     # as of 2015 (Zensus 2011 line) most lie below it, as the issue measured
     asof = fc.project_areas(ctx, keys, 2015, 2022).runs["main"].totals()[-1]
     assert sum(asof[i] < counts[k] for i, k in enumerate(keys)) >= 40
+
+
+class _Lines:
+    """What `observed.newest_line` reads of a context: the observed totals of each line."""
+
+    def __init__(self, **lines):
+        self.lines = {k: SimpleNamespace(observed=v) for k, v in lines.items()}
+        self.observed_totals = lines["zensus2011"]
+
+    def lookup(self, name, build):
+        return build()
+
+    def population(self, line="zensus2011"):
+        return self.lines[line]
+
+
+def test_a_run_changes_census_basis_only_where_the_two_lines_meet():
+    """Without a Stichtag on both lines the earlier figures cannot be carried over, so a run
+    stays on the Zensus 2011 line rather than joining the two."""
+    import pandas as pd
+
+    from dwk.projection.observed import common_year, newest_line
+
+    old = pd.DataFrame({2020: [587696.0], 2021: [586852.0]}, index=["05913"])
+    new = pd.DataFrame({2022: [599370.0], 2023: [601343.0]}, index=["05913"])
+    apart = _Lines(zensus2011=old, zensus2022=new)
+    assert common_year(apart, "zensus2022") is None
+    assert newest_line(apart) == "zensus2011"
+    both = old.copy()
+    both[2023] = 595471.0  # the Gemeindeverzeichnis of 31.12.2023 (Zensus 2011 basis)
+    met = _Lines(zensus2011=both, zensus2022=new)
+    assert common_year(met, "zensus2022") == 2023
+    assert newest_line(met) == "zensus2022"
