@@ -121,30 +121,9 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         if last is not None:
             ratio = (new[last].reindex(old.index) / old[last]).dropna()
             out[ratio.index] = ratio
-        census = by_basis(line)
-        filled = filled_totals(ctx)
-        d = date.fromisoformat(census.date)
-        at = d.timetuple().tm_yday / ((date(d.year, 12, 31) - date(d.year, 1, 1)).days + 1)
-        before, after = filled.get(d.year - 1), filled.get(d.year)
-        gemeinden = [str(k) for k in old.index if level_of(str(k)) == "gemeinde"]
-        seen = [y for y in old.columns if old.loc[gemeinden, y].notna().any()]
-        around = (
-            max((y for y in seen if y < d.year), default=None),
-            min((y for y in seen if y >= d.year), default=None),
-        )
-        if before is not None and after is not None and None not in around:
-            kept = [
-                k
-                for k, same in zip(
-                    gemeinden, inputs.same_territory(ctx, gemeinden, *around), strict=True
-                )
-                if same
-            ]
-            on_day = before[kept] ** (1 - at) * after[kept] ** at
-            counts = pd.Series(census_counts(ctx, census), dtype=float).reindex(kept)
-            ratio = (counts / on_day.where(on_day > 0)).dropna()
-            out[ratio.index] = ratio
-        for key in out.index[out.isna()]:
+        own = _gemeinde_factors(ctx, line)
+        out[own.index] = own
+        for key in out.index[out.isna()]:  # a Kreis's key sorts before its Gemeinden's
             kreis = str(key)[:5]
             if kreis in out.index and np.isfinite(out[kreis]):
                 out[key] = out[kreis]
@@ -153,6 +132,28 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         return out.fillna(out.get("DG", 1.0))
 
     return ctx.lookup(("basis_factors", line), build)
+
+
+def _gemeinde_factors(ctx: Context, line: Line) -> pd.Series:
+    """Each Gemeinde's census count over its first line on the census day, geometric between
+    the Stichtage around it, where its territory stayed the same between them."""
+    census, old = by_basis(line), ctx.observed_totals
+    gemeinden = [str(k) for k in old.index if level_of(str(k)) == "gemeinde"]
+    has = old.loc[gemeinden].notna().any()
+    seen = [int(y) for y in has.index[has.to_numpy()]]
+    day = date.fromisoformat(census.date)
+    before = max((y for y in seen if y < day.year), default=None)
+    after = min((y for y in seen if y >= day.year), default=None)
+    if before is None or after is None:
+        return pd.Series(dtype=float)
+    same = inputs.same_territory(ctx, gemeinden, before, after)
+    kept = [k for k, s in zip(gemeinden, same, strict=True) if s]
+    # the census day on the axis whose integer Y is 31.12.Y (15.05.2022 -> 2021.37)
+    at = day.year - 1 + day.timetuple().tm_yday / (date(day.year, 12, 31).timetuple().tm_yday)
+    share = (at - before) / (after - before)
+    on_day = old.loc[kept, before] ** (1 - share) * old.loc[kept, after] ** share
+    counts = pd.Series(census_counts(ctx, census), dtype=float).reindex(kept)
+    return (counts / on_day.where(on_day > 0)).dropna()
 
 
 def basis_factor(ctx: Context, keys: list[str], line: Line) -> np.ndarray:
