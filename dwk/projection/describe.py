@@ -122,17 +122,15 @@ def _carried_over(ctx: Context, proj: Projection) -> str:
     if proj.line == ob.FIRST_LINE:
         return ""
     census, year = by_basis(proj.line), ob.common_year(ctx, proj.line)
-    own = (
-        f"je Gemeinde mit ihrer Einwohnerzahl im {census.label} ({format_period(census.date)}) "
-        "zur Fortschreibung an diesem Tag (mit dem Faktor des Kreises, wo sich ihre Fläche seit der Fortschreibung "
-        "davor geändert hat)"
+    ratio = (
+        f"der Einwohnerzahl im {census.label} ({format_period(census.date)}) zur Fortschreibung "
+        "an diesem Tag (bei geänderter Fläche dem des Kreises)"
         if level_of(proj.keys[0]) == "gemeinde"
-        else f"je Kreis mit dem Verhältnis seiner beiden Fortschreibungen am 31.12.{year}"
+        else f"der beiden Fortschreibungen des Kreises am 31.12.{year}"
     )
     return (
-        f" Auf die {basis_name(proj.line)} umgerechnet, {own}; ein Faktor für alle Altersjahre, "
-        f"da der {census.label} hier nicht nach Alter vorliegt. So auch die beobachteten "
-        f"Einwohnerzahlen vor dem {census.label}."
+        f" Auf die {basis_name(proj.line)} umgerechnet mit dem Verhältnis {ratio}, für alle "
+        f"Altersjahre gleich; ebenso die Einwohnerzahlen vor {by_basis(proj.line).year}."
     )
 
 
