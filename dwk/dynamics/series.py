@@ -81,7 +81,7 @@ def population_series(ctx: Context, key: str) -> PopulationSeries:
         t = pop.tables.at[key, y] if key in pop.tables.index and y in pop.tables.columns else None
         if isinstance(t, str):
             tables.add(t)
-    census = [p for c in load_censuses() if (p := census_point(ctx, c, key)) is not None]
+    census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]
     breaks = tuple(
         (c.year, c.label) for c in load_censuses() if years and years[0] < c.year <= years[-1]
     )
@@ -118,7 +118,7 @@ def series_years(ctx: Context, level: str) -> list[int]:
     return ctx.lookup(("series_years", level), build)
 
 
-def census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
+def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
     """The area's count: its own cell, or for a level the table does not give (the Zensus
     2022 table has Gemeinden and Germany only) the sum of the Gemeinden whose key starts
     with its key (Gebietsstand of the census day)."""

@@ -9,13 +9,14 @@ projection's base rests on the 2011 one; 2022 has no figure on that line.
 
 Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
 Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
-(`observed.LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the base
-(31.12.2019 and 31.12.2023 with the shipped files): every Gemeinde with its full age structure
-at the base and the same key and territory then: a Gemeinde whose area differs by more than
-`inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from the Flächenerhebung
-at the base and the Gemeindeverzeichnis later) is not compared, because its projection and the
-count are of different territories (an unknown area counts as unchanged). The years named here
-are those of the shipped tables; the code takes them from the store and data/censuses.toml.
+(`observed.LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the
+base (31.12.2019 and 31.12.2023 with the shipped files): every Gemeinde with its full age
+structure at the base and the same key and territory then: a Gemeinde whose area differs by
+more than `inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from
+the Flächenerhebung at the base and the Gemeindeverzeichnis later) is not compared, because
+its projection and the count are of different territories (an unknown area counts as
+unchanged). The years named here are those of the shipped tables; the code takes them from the
+store and data/censuses.toml.
 """
 
 from __future__ import annotations

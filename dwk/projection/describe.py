@@ -135,7 +135,7 @@ def _carried_over(ctx: Context, proj: Projection) -> str:
 
 
 def basis_name(line: str) -> str:
-    """ "Zensus-2022-Basis": a census line as German writes it."""
+    """A census line as German writes it ("Zensus-2022-Basis")."""
     return f"{by_basis(line).label.replace(' ', '-')}-Basis"
 
 

@@ -15,6 +15,7 @@ from dwk.core import paths
 from dwk.core.toml_records import Field, Schema, check, load, records, sections
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
+from dwk.inputs.population import Line
 from dwk.projection import model as fc
 from dwk.projection import observed as ob
 from dwk.projection.describe import Assumption, area_levels, basis_name
@@ -67,12 +68,17 @@ class Outlook:
     tables: str
     published: list[Comparison] = field(default_factory=list)  # data/published_projections.toml
     track: TrackRecord | None = None  # how good the method has been (`track_record`)
-    census_basis: str = "zensus2011"  # the run's census line (`observed`)
-    basis_factor: float = 1.0  # the area's figures on it over those on the Zensus 2011 line
+    census_basis: Line = ob.FIRST_LINE  # the run's census line (`observed`)
+    basis_factor: float = 1.0  # the area's figures on it over those on the first line
 
     @property
     def basis_name(self) -> str:
         return basis_name(self.census_basis)
+
+    @property
+    def carried_over(self) -> bool:
+        """Whether the run is on a later census line than the observed series before it."""
+        return self.census_basis != ob.FIRST_LINE
 
     def observations(self) -> dict[str, Observation]:
         period = f"{self.base_year}/{self.target}"

@@ -259,7 +259,7 @@ def _outlook_charts(p: Profile) -> list[dict]:
         for y, v in zip(own.years, own.values, strict=True)
         if own.line_start(o.base_year) <= y <= o.base_year and v == v
     ]
-    note = "" if o.basis_factor == 1 else f", umgerechnet auf die {o.basis_name}"
+    note = f", umgerechnet auf die {o.basis_name}" if o.carried_over else ""
     main, low, high = (o.totals[k] for k in labels)
     svg = projection_fan_svg(
         f"{slug}-vorausberechnung",

@@ -91,8 +91,8 @@ def test_fetched_zensus_table_is_stored_and_used(api, local):
     # the profile's census figure reads the fetched table: Adorf and its Kreis summed by hand
     ctx = Context(store, [], persist=False)
     zensus = by_basis("zensus2022")
-    assert series.census_point(ctx, zensus, "14523010").value == ADORF
-    census = series.census_point(ctx, zensus, "14523")
+    assert series._census_point(ctx, zensus, "14523010").value == ADORF
+    census = series._census_point(ctx, zensus, "14523")
     assert census.table == TABLE and census.value == vogtlandkreis_by_hand()
 
 
