@@ -344,8 +344,8 @@ def project(
         int | None,
         typer.Option(
             help="Basisjahr (Kreise 2015 oder 2020, Gemeinden 2015): Stand dieses Jahres, "
-            "ohne regionale Zahlen danach; ohne Angabe die neueste Basis und alle später "
-            "beobachteten Einwohnerzahlen"
+            "ohne regionale Zahlen danach (Zensus-2011-Basis); ohne Angabe die neueste Basis "
+            "und alle später beobachteten Einwohnerzahlen, auf der neuesten Zensusbasis"
         ),
     ] = None,
     to: Annotated[int, typer.Option(help="Zieljahr")] = 2040,
