@@ -189,16 +189,29 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
     return out
 
 
-def estimate_moves(ctx: Context, keys: list[str], to: int, line: Line = FIRST_LINE):
-    """Project the 2015 Kreise to `to` with each year's net migration set so that the totals
-    of `line` meet the observed ones (`kreis_targets`): the net migration (years, areas) it
-    took, and the run."""
+def first_plan(ctx: Context) -> mg.Plan:
+    """The migration plan of all Kreise of the first base, as of it (once per context)."""
     first = first_base(ctx)
+
+    def build() -> mg.Plan:
+        keys = kreis_keys(ctx, first)
+        pop = kreis_inputs(ctx, keys, first).population
+        return mg.plan(kreis_history(ctx, keys, first), first, mg.mobility(pop))
+
+    return ctx.lookup(("kreis_plan", first), build)
+
+
+def estimate_moves(ctx: Context, to: int, line: Line = FIRST_LINE):
+    """Project all Kreise of the first base to `to` with each year's net migration set so that
+    the totals of `line` meet the observed ones (`kreis_targets`): the net migration (years,
+    areas) it took, and the run."""
+    first = first_base(ctx)
+    keys = kreis_keys(ctx, first)
     inp = kreis_inputs(ctx, keys, first)
     population = rebased(ctx, keys, inp.population, line)
     sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main")
-    plan = mg.plan(kreis_history(ctx, keys, first), first, mg.mobility(inp.population))
-    level = framed_level(plan, sched, "main", kreis_targets(ctx, keys, first, to, line))
+    targets = kreis_targets(ctx, keys, first, to, line)
+    level = framed_level(first_plan(ctx), sched, "main", targets)
     gaps: dict[int, np.ndarray] = {}
 
     def recorded(year: int, prev: np.ndarray) -> np.ndarray:
@@ -219,7 +232,7 @@ def kreis_history_to(
     old = kreis_keys(ctx, first)
     succ = successors(ctx.changes, old, keys)
     early = kreis_history(ctx, old, first)
-    net_late, run = estimate_moves(ctx, old, until, line)
+    net_late, run = estimate_moves(ctx, until, line)
     late_years = run.years[1:]
     start_late = np.stack([observed(ctx, keys, y - 1, line) for y in late_years], axis=1)
     de_start = np.concatenate([observed(ctx, ["DG"], y - 1, line) for y in late_years])

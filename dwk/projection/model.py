@@ -88,7 +88,7 @@ def project_kreise_2015(ctx: Context, to: int, variants=mg.VARIANTS) -> Projecti
     first = ki.first_base(ctx)
     keys = ki.kreis_keys(ctx, first)
     inp = ki.kreis_inputs(ctx, keys, first)
-    return _projected(ctx, keys, first, inp, kreis_plan_2015(ctx), to, variants)
+    return _projected(ctx, keys, first, inp, ki.first_plan(ctx), to, variants)
 
 
 def project_kreise_2020(
@@ -113,10 +113,9 @@ def project_kreise_2020(
         ki.sum_to(before.moves_in, succ, keys),
         ki.sum_to(before.moves_out, succ, keys),
     )
-    line = ob.newest_line(ctx) if calibrate else ob.FIRST_LINE
-    until = min(ob.last_observed(ctx, "kreis", line), to) if calibrate else base
+    line, until = ob.met_until(ctx, "kreis", base, to, calibrate)
     plan = mg.plan(ki.kreis_history_to(ctx, keys, until, line), until, mg.mobility(pop))
-    targets = ob.kreis_targets(ctx, keys, base, until, line) if calibrate else fr.NONE
+    targets = ob.kreis_targets(ctx, keys, base, until, line)  # none without `calibrate`
     return _projected(ctx, keys, base, inp, plan, to, variants, targets=targets, line=line)
 
 
@@ -237,19 +236,6 @@ def _kreis_batch(
     return batches[ck]
 
 
-def kreis_plan_2015(ctx: Context) -> mg.Plan:
-    """The migration plan of all Kreise of 2015 (once per context)."""
-
-    first = ki.first_base(ctx)
-
-    def build() -> mg.Plan:
-        kreise = ki.kreis_keys(ctx, first)
-        pop = ki.kreis_inputs(ctx, kreise, first).population
-        return mg.plan(ki.kreis_history(ctx, kreise, first), first, mg.mobility(pop))
-
-    return ctx.lookup(("kreis_plan", first), build)
-
-
 def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bool) -> Projection:
     """Every Kreis from 2015: as of 2015, or meeting every total observed since (the Kreis
     migration the Gemeinden of a calibrated run share)."""
@@ -259,11 +245,10 @@ def _kreise_2015(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
         keys = ki.kreis_keys(ctx, first)
         if not calibrate:
             return project_areas(ctx, keys, first, to, variants)
-        line = ob.newest_line(ctx)
-        until = min(ob.last_observed(ctx, "kreis", line), to)
+        line, until = ob.met_until(ctx, "kreis", first, to, calibrate)
         inp = ki.kreis_inputs(ctx, keys, first)
         targets = ob.kreis_targets(ctx, keys, first, until, line)
-        plan = kreis_plan_2015(ctx)
+        plan = ki.first_plan(ctx)
         return _projected(ctx, keys, first, inp, plan, to, variants, targets=targets, line=line)
 
     return ctx.memo(("kreise_2015", to, variants, calibrate), build)
@@ -321,7 +306,7 @@ def _project_gemeinden(
         kreis.levels.take(rows),
         *asm.flows(ctx, keys),
     )
-    kplan = kreis_plan_2015(ctx)
+    kplan = ki.first_plan(ctx)
     balance = ki.natural_balance(pop, inp.levels, inp.life_tables, inp.fertility, base)
     years = kplan.recent_years
     totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
@@ -337,8 +322,7 @@ def _project_gemeinden(
     within = np.nan_to_num(own - kreis_rate) * factor
     plan = replace(kplan, deviation=kplan.deviation[rows] + within, mobility=None)
     kf = _kreis_frame(ctx, to, variants, calibrate)
-    line = ob.newest_line(ctx) if calibrate else ob.FIRST_LINE
-    until = min(ob.last_observed(ctx, "gemeinde", line), to) if calibrate else base
+    line, until = ob.met_until(ctx, "gemeinde", base, to, calibrate)
     targets = gem.gemeinde_targets(ob.filled_totals(ctx, line), keys, base, until)
 
     def level(variant: str, schedules: Callable) -> Callable:

@@ -42,6 +42,7 @@ __all__ = [
     "holder",
     "kreis_targets",
     "last_observed",
+    "met_until",
     "newest_line",
     "observed",
     "rebased",
@@ -69,6 +70,16 @@ def newest_line(ctx: Context) -> Line:
         return joined[-1] if joined else FIRST_LINE
 
     return ctx.lookup(("newest_line",), build)
+
+
+def met_until(ctx: Context, level: str, base: int, to: int, calibrate: bool) -> tuple[Line, int]:
+    """The census line of a run and the last year whose observed totals of `level` it meets:
+    `calibrate` (no base year asked for), the newest line and its last year up to `to`; else
+    the first line and the base, nothing after it."""
+    if not calibrate:
+        return FIRST_LINE, base
+    line = newest_line(ctx)
+    return line, min(last_observed(ctx, level, line), to)
 
 
 def _has_kreise(t: pd.DataFrame) -> bool:
