@@ -245,3 +245,15 @@ def gemeinde_keys(ctx: Context, table: str) -> frozenset[str]:
         return frozenset(f.loc[f["level"].astype(str) == "gemeinde", "area_key"].astype(str))
 
     return ctx.lookup(("gemeinde_keys", table), build)
+
+
+def full_gemeinden(ctx: Context, src: AgeData) -> list[str]:
+    """The Gemeinden of an age table (`gemeinde_keys`) with no secret cell in either sex: the
+    ones a projection can start from as they are."""
+    gemeinden = gemeinde_keys(ctx, src.table)
+    return [
+        k
+        for k in src.keys
+        if k in gemeinden
+        and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
+    ]

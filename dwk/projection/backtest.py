@@ -278,12 +278,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     base, start = base_year(ctx), _trend_start(ctx)
     src = ctx.age(ctx.table("age_groups"), base)
     usable = [
-        k
-        for k in src.keys
-        if k in inputs.gemeinde_keys(ctx, src.table)
-        and k in t.index
-        and np.isfinite(t.at[k, start])
-        and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
+        k for k in inputs.full_gemeinden(ctx, src) if k in t.index and np.isfinite(t.at[k, start])
     ]
     proj = fc.project_gemeinden(ctx, usable, years[-1])
     p15 = t.reindex(usable)[base].to_numpy(float)

@@ -92,15 +92,10 @@ def _within_persistence(ctx: Context) -> WithinPersistence:
     base, predictor, target = windows(ctx)
     src = ctx.age(ctx.table("age_groups"), base)
     kreise = set(ki.kreis_keys(ctx, base))
-    gemeinden = inputs.gemeinde_keys(ctx, src.table)
     keys = [
         k
-        for k in src.keys
-        if k in gemeinden
-        and k[:5] in kreise
-        and k in t.index
-        and np.isfinite(t.at[k, base])
-        and not any(np.isnan(src.counts[s][src.row[k]]).any() for s in ("male", "female"))
+        for k in inputs.full_gemeinden(ctx, src)
+        if k[:5] in kreise and k in t.index and np.isfinite(t.at[k, base])
     ]
     natural = natural_deviation(ctx, keys, base)
     x = within_deviation(ctx, keys, predictor) - natural
