@@ -130,7 +130,7 @@ def _carried_over(ctx: Context, proj: Projection) -> str:
     )
     return (
         f" Auf die {basis_name(proj.line)} umgerechnet mit dem Verhältnis {ratio}, für alle "
-        f"Altersjahre gleich; ebenso die Einwohnerzahlen vor {by_basis(proj.line).year}."
+        f"Altersjahre gleich; ebenso die Einwohnerzahlen vor {census.year}."
     )
 
 
