@@ -12,6 +12,7 @@ from dwk.inputs import schedules as sc
 from dwk.projection import engine
 from dwk.projection import model as fc
 from dwk.projection.frame import e0_of, load_frame, mortality_factor
+from tests.census_hand import census_factor
 
 
 @pytest.fixture(scope="module")
@@ -187,12 +188,6 @@ def test_a_merged_gemeinde_leaves_its_kreis_from_the_merger_on():
     ]
 
 
-def _carried_over(count: float, in_2019: float, in_2023: float) -> float:
-    """A Gemeinde's census count of 15.05.2022 over its Zensus 2011 line that day, geometric
-    between 31.12.2019 and 31.12.2023 (day 135 of 365 in 2022)."""
-    return count / (in_2019 * (in_2023 / in_2019) ** ((2 + 135 / 365) / 4))
-
-
 def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
     """Dermbach absorbed neighbours in 2019: it and an unchanged neighbour meet their totals, so
     the merged Gemeinden are not counted twice (they were, and the Wartburgkreis's Gemeinden
@@ -205,12 +200,12 @@ def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
     # over its 2011-based line that day, between 7313 and 7020 on 31.12.2023
     # (31122023_Auszug_GV.xlsx row 15372); see observed.basis_factors
     assert run.totals()[run.years.index(2019), 0] == pytest.approx(
-        7313 * _carried_over(7074, 7313, 7020), rel=0.005
+        7313 * census_factor(7074, 7313, 7020), rel=0.005
     )
     # line 15350: "…,004,Barchfeld-Immelborn, 23.98, 4 607,…": a neighbour, territory
     # unchanged; its count 4350 (line 10249), 4475 on 31.12.2023 (row 15330)
     assert run.totals()[run.years.index(2019), 1] == pytest.approx(
-        4607 * _carried_over(4350, 4607, 4475), rel=0.005
+        4607 * census_factor(4350, 4607, 4475), rel=0.005
     )
     with pytest.raises(NoProjection, match="aufgegangen"):
         # Brunnhartshausen: 12411-01-01-5_00.csv has it, the Gemeindeverzeichnis 2019 not
