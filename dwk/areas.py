@@ -6,9 +6,11 @@ the shipped tables name, their parents and reference areas, and the key history 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 from dwk import roles
 from dwk.area_kinds import GvFacts, gv_facts
@@ -48,10 +50,15 @@ class Area:
     references: tuple[str, ...] = ()
     description: str = ""
     surveys: tuple[SurveySource, ...] = ()
+    later_key: KeyChange | None = None  # the key it has had since (`KeyChange.renamed`)
 
     @property
     def is_member(self) -> bool:
         return self.member is not None
+
+
+ChangeKind = Literal["neuer Schlüssel", "Zusammenschluss", "Eingliederung"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 
 
 @dataclass(frozen=True)
@@ -60,9 +67,14 @@ class KeyChange:
     old: tuple[str, ...]
     level: str
     date: str
-    kind: str
+    kind: ChangeKind
     note: str
     source: str
+
+    @property
+    def renamed(self) -> bool:
+        """A new key for one old area with the same territory: its series are one."""
+        return self.kind == "neuer Schlüssel" and len(self.old) == 1
 
 
 def _names(store: Store) -> dict[tuple[str, str], str]:
@@ -109,12 +121,13 @@ class Registry:
             if a.key == key and a.level == level:
                 return a
         name = self.names.get((key, level))
+        if name is None and (old := self._renamed_from(key, level)):
+            return self.get(old, level)
         if name is None:
             raise UnknownAreaError(
                 f"kein Gebiet mit Schlüssel {key} ({level or 'unbekannte Ebene'})"
             )
-        kind = self.gv.kinds.get(key) if level == "gemeinde" else None
-        return _official_area(key, level, name, kind)
+        return self._official(key, level, name)
 
     def resolve(self, query: str) -> Area:
         """An area by slug, official key in any form, or name."""
@@ -129,7 +142,7 @@ class Registry:
         folded = q.casefold()
         hits = [a for a in self.members if a.name.casefold() == folded]
         hits += [
-            _official_area(k, lvl, n, self.gv.kinds.get(k) if lvl == "gemeinde" else None)
+            self._official(k, lvl, n)
             for (k, lvl), n in self.names.items()
             if lvl in ("kreis", "gemeinde") and n.split(",")[0].strip().casefold() == folded
         ]
@@ -159,6 +172,24 @@ class Registry:
 
     def predecessors(self, key: str) -> KeyChange | None:
         return next((c for c in self.changes if c.new == key), None)
+
+    def _official(self, key: str, level: str, name: str) -> Area:
+        kind = self.gv.kinds.get(key) if level == "gemeinde" else None
+        later = self._renamed_to.get((key, level))
+        return replace(_official_area(key, level, name, kind), later_key=later)
+
+    @cached_property
+    def _renamed_to(self) -> dict[tuple[str, str], KeyChange]:
+        return {(c.old[0], c.level): c for c in self.changes if c.renamed}
+
+    def _renamed_from(self, key: str, level: str) -> str | None:
+        """The key the tables give an area under that has `key` since (`KeyChange.renamed`):
+        its profile and projection go by the key its age structure has."""
+        change = self.predecessors(key)
+        if change and change.renamed and change.level == level:
+            (old,) = change.old
+            return old if (old, level) in self.names else None
+        return None
 
 
 def _default_references(area: Area) -> list[str]:
@@ -231,7 +262,7 @@ CHANGE: Schema = {
     "old": Field(list, required=True, of=str, nonempty=True),
     "level": Field(str, required=True, choices=LEVELS),
     "date": Field(date, required=True),
-    "kind": Field(str, required=True, nonempty=True),
+    "kind": Field(str, required=True, choices=CHANGE_KINDS),
     "note": Field(str),
     "source": Field(str),
 }

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from dwk import roles
 from dwk.areas import Area, Registry, slugify
 from dwk.core.errors import DwkError
+from dwk.core.format import format_period
 from dwk.sources.tables.gv import CODE as GEMEINDEVERZEICHNIS
 from dwk.store import Store
 
@@ -142,19 +143,20 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
         )
     people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
+    renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}
     for key in sorted(listed - set(keys)):
-        why = (
-            f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
-            if key in inhabited
-            else f"im Gemeindeverzeichnis {stand} ohne Einwohner (gemeindefreies Gebiet)"
-        )
-        notes.append(
-            KeyNote(
-                key,
-                names[key],
-                key[:2],
-                False,
-                f"{why}: keine Fortschreibung in den Tabellen, kein Profil",
+        if (change := renamed.get(key)) and change.old[0] in keys:
+            note = (
+                f"Schlüssel neu seit {format_period(change.date)} für {change.old[0]} "
+                "(Gebiet unverändert, data/key_changes.toml): "
+                f"Profil und Vorausberechnung unter {change.old[0]}"
             )
-        )
+        else:
+            why = (
+                f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
+                if key in inhabited
+                else f"im Gemeindeverzeichnis {stand} ohne Einwohner (gemeindefreies Gebiet)"
+            )
+            note = f"{why}: keine Fortschreibung in den Tabellen, kein Profil"
+        notes.append(KeyNote(key, names[key], key[:2], False, note))
     return keys, sorted(notes, key=lambda n: n.key)

@@ -94,7 +94,7 @@ def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
     figures, before them the first line's times `basis_factors`."""
 
     def build() -> pd.DataFrame:
-        t = ctx.observed_totals
+        t = _renamed(ctx)
         years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
         logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
         return np.exp(logged.interpolate(axis=1, limit_area="inside"))
@@ -102,6 +102,30 @@ def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
     if line == FIRST_LINE:
         return ctx.lookup(("filled_totals",), build)
     return ctx.lookup(("filled_totals", line), lambda: _carried_over(ctx, line))
+
+
+def _renamed(ctx: Context) -> pd.DataFrame:
+    """The observed totals with a Gemeinde's figures under its new key also under the old one
+    where the key changed with its territory unchanged (`KeyChange.renamed`, Göttingen's
+    Gemeinden 2016): a run goes by the key of the age structure it starts from."""
+
+    def build() -> pd.DataFrame:
+        t = ctx.observed_totals
+        pairs = [(old, new) for old, new in _renames(ctx) if old in t.index and new in t.index]
+        if not pairs:
+            return t
+        t = t.copy()
+        for old, new in pairs:
+            gap = t.loc[old].isna() & t.loc[new].notna()
+            t.loc[old, gap] = t.loc[new, gap]
+        return t
+
+    return ctx.lookup(("renamed_totals",), build)
+
+
+def _renames(ctx: Context) -> list[tuple[str, str]]:
+    """(old key, new key) of the areas whose key changed with their territory unchanged."""
+    return [(c.old[0], c.new) for c in ctx.changes if c.renamed]
 
 
 def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
@@ -148,7 +172,7 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
 def _gemeinde_factors(ctx: Context, line: Line) -> pd.Series:
     """Each Gemeinde's census count over its first line on the census day, geometric between
     the Stichtage around it, where its territory stayed the same between them."""
-    census, old = by_basis(line), ctx.observed_totals
+    census, old = by_basis(line), _renamed(ctx)
     gemeinden = [str(k) for k in old.index if level_of(str(k)) == "gemeinde"]
     has = old.loc[gemeinden].notna().any()
     seen = [int(y) for y in has.index[has.to_numpy()]]
@@ -163,7 +187,11 @@ def _gemeinde_factors(ctx: Context, line: Line) -> pd.Series:
     at = day.year - 1 + day.timetuple().tm_yday / (date(day.year, 12, 31).timetuple().tm_yday)
     share = (at - before) / (after - before)
     on_day = old.loc[kept, before] ** (1 - share) * old.loc[kept, after] ** share
-    counts = pd.Series(census_counts(ctx, census), dtype=float).reindex(kept)
+    counts = pd.Series(census_counts(ctx, census), dtype=float)
+    for old, new in _renames(ctx):
+        if new in counts.index and old not in counts.index:
+            counts[old] = counts[new]
+    counts = counts.reindex(kept)
     return (counts / on_day.where(on_day > 0)).dropna()
 
 

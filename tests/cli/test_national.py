@@ -84,6 +84,13 @@ def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
     assert {n.key for n in new} == listed.keys() - keys and len(new) == 296
     empty = {n.key for n in new if "ohne Einwohner (gemeindefreies Gebiet)" in n.note}
     assert empty == {k for k in listed.keys() - keys if listed[k] == 0} and len(empty) == 204
+    # 39 of the new keys are Gemeinden whose key changed with their Kreis (Göttingen 2016,
+    # Eisenach 2021; data/key_changes.toml): profiled under the key of their age structure
+    renamed = {n.key: n.note for n in new if "Gebiet unverändert" in n.note}
+    assert len(renamed) == 39 and all(k[:5] in ("03159", "16063") for k in renamed)
+    assert renamed["03159016"].startswith("Schlüssel neu seit 01.11.2016 für 03152012")
+    goettingen = next(n for n in gone if n.key == "03152012")
+    assert "neuer Schlüssel 03159016" in goettingen.note
     brebel = next(n for n in gone if n.key == "01059014")
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
     saar = coverage(store, registry, "gemeinde", land="10")

@@ -213,6 +213,30 @@ def test_calibrated_gemeinden_meet_the_gemeindeverzeichnis_after_mergers(ctx):
     assert fc.project_areas(ctx, ["16063009"], 2015, 2021).runs["main"].totals()[0, 0] > 0
 
 
+def test_a_gemeinde_with_a_new_key_is_found_by_it_and_meets_its_totals(ctx, registry):
+    """Göttingen's Gemeinden got new keys with the Landkreis Göttingen (2016), Eisenach with
+    the Wartburgkreis (2021), their territory unchanged (data/key_changes.toml): the current
+    key finds the area the age tables know, and its run meets the Gemeindeverzeichnis under
+    the new key (before, `dwk project 03159016` knew no such area and Göttingen met nothing
+    after 2015)."""
+    assert registry.resolve("03159016").key == "03152012"
+    assert registry.resolve("16063105").key == "16056000"
+    run = fc.project_areas(ctx, ["03152012", "16056000"], None, 2030).runs["main"]
+    # Göttingen: 12411-02-03-5_00.csv line 1212 (31.12.2015: 118914); AuszugGV4QAktuell.csv
+    # line 1534 (31.12.2019: 118 911), 31122023_Auszug_GV.xlsx row 1532 (31.12.2023: 120261),
+    # 1000A-0000_de.csv line 1245 (124548)
+    goettingen = census_factor(124548, 118911, 120261)
+    # Eisenach: 12411-02-03-5_00.csv line 13514 (the kreisfreie Stadt, 42417),
+    # AuszugGV4QAktuell.csv line 15241 (42 250, still 16056000), xlsx row 15350 (42817,
+    # 16063105), 1000A-0000_de.csv line 10259 (39931)
+    eisenach = census_factor(39931, 42250, 42817)
+    totals = run.totals()
+    at = run.years.index
+    assert totals[at(2015)] == pytest.approx([118914 * goettingen, 42417 * eisenach], abs=1)
+    assert totals[at(2019)] == pytest.approx([118911 * goettingen, 42250 * eisenach], rel=0.001)
+    assert totals[at(2023)] == pytest.approx([120261 * goettingen, 42817 * eisenach], rel=0.001)
+
+
 def test_a_samtgemeinde_is_no_gemeinde_of_its_kreis(ctx):
     """12411-02-03-5 gives Samtgemeinden with 8-digit keys (03454401); a Kreis's Gemeinden
     are its Gemeinden only, so nobody is counted twice."""
