@@ -31,7 +31,7 @@ def profile_record(p: Profile) -> dict:
     order += [i for i in rows if i not in order]
     record = {
         "schema": SCHEMA,
-        "area": {**_area(p.area), "type": p.area.type, "land": p.area.land},
+        "area": {**_area(p.area), "type": p.area.type, "land": p.area.land, **_later(p.area)},
         "headline_period": p.headline_period,
         "references": [_area(a) for a in p.references],
         "indicators": [_indicator(rows[i], p.references) for i in order],
@@ -88,6 +88,13 @@ def dumps(record: Any) -> str:
 
 def _area(a: Area) -> dict:
     return {"slug": a.slug, "key": a.key, "name": a.name, "level": a.level}
+
+
+def _later(a: Area) -> dict:
+    """The key an area has had since, where its key changed with its territory unchanged."""
+    if a.later_key is None:
+        return {}
+    return {"later_key": {"key": a.later_key.new, "since": a.later_key.date}}
 
 
 def _indicator(r: IndicatorRow, refs: list[Area]) -> dict:

@@ -1,0 +1,27 @@
+"""A Gemeinde whose key changed with its territory unchanged (data/key_changes.toml, "neuer
+Schlüssel") is profiled under the key of its age structure; the profile names the key it has
+had since, so that a reader who looks it up today finds it."""
+
+from __future__ import annotations
+
+import json
+
+from dwk.render.profile import render_html, render_markdown
+from dwk.render.profile_json import render_json
+from dwk.report.build import build_profile
+
+
+def test_the_profile_names_the_key_since_2016(store, registry, ctx, catalogue):
+    from dwk.app.build import profile_rules
+
+    # asked for by the key of the Gemeindeverzeichnis of 31.12.2023 and by the old one
+    by_new, by_old = registry.resolve("031590016016"), registry.resolve("03152012")
+    assert by_new == by_old and by_new.key == "03152012"
+    p = build_profile(by_new, store, registry, catalogue, profile_rules(catalogue), ctx)
+    # key_changes.toml: Göttingen, Stadt, new = "03159016", date = "2016-11-01"
+    lead = "amtlicher Schlüssel 03152012 (seit 01.11.2016: 03159016)"
+    assert lead in render_markdown(p) and lead in render_html(p)
+    area = json.loads(render_json(p))["area"]
+    assert area["later_key"] == {"key": "03159016", "since": "2016-11-01"}
+    # an area whose key did not change says nothing of the kind
+    assert registry.resolve("vrees").later_key is None
