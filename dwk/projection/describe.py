@@ -124,7 +124,9 @@ def _carried_over(ctx: Context, proj: Projection) -> str:
     census, year = by_basis(proj.line), ob.common_year(ctx, proj.line)
     ratio = (
         f"der Einwohnerzahl im {census.label} ({format_period(census.date)}) zur Fortschreibung "
-        "an diesem Tag (bei geänderter Fläche dem des Kreises)"
+        "an diesem Tag (bei geänderter Fläche dem des Kreises), mit einem Faktor je Kreis "
+        f"so angeglichen, dass die Gemeinden am 31.12.{year} die Einwohnerzahl des Kreises "
+        "ergeben"
         if level_of(proj.keys[0]) == "gemeinde"
         else f"der beiden Fortschreibungen des Kreises am 31.12.{year}"
     )
@@ -195,7 +197,13 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         parts.append(
             f"Bis {proj.calibrated_until} trifft die Vorausberechnung die beobachteten "
             f"Einwohnerzahlen ({basis_name(proj.line)}; fehlende Jahre dazwischen "
-            "geometrisch interpoliert); die Annahmen setzen dort an."
+            "geometrisch interpoliert"
+            + (
+                "; die Gemeinden je Jahr auf die Zahl ihres Kreises angeglichen"
+                if gemeinden
+                else ""
+            )
+            + "); die Annahmen setzen dort an."
         )
     bases = ki.kreis_bases(ctx)
     if gemeinden or len(bases) < 2:

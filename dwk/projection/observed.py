@@ -11,7 +11,15 @@ the Zensus 2011 line are carried over to the new basis with one factor per area
   (31.12.2023: 12411-0015 and the Gemeindeverzeichnis);
 - a Gemeinde: its Zensus 2022 count over its Zensus 2011 line on the census day (geometric
   between the 31.12. around it), if its territory stayed the same between the Stichtage
-  around the census day (`inputs.same_territory`), else its Kreis's factor.
+  around the census day (`inputs.same_territory`), else its Kreis's factor; then the
+  Gemeinden of a Kreis times one ratio, so that on that last Stichtag they add up to the
+  Kreis's figure (`_raked`). Carried along the old line, the census counts of a Kreis's
+  Gemeinden came to 0.4 % more or less than its own Fortschreibung (up to 2 %), and the
+  Gemeinden's projections did not add up to the Kreis's.
+
+In every year the carried-over Gemeinden are scaled to their Kreis's figure once more where
+they make up all of it (`_to_kreise`): the years between two Gemeindeverzeichnisse are filled
+geometrically, the Kreis's are observed (2022: the Ukrainian arrivals).
 
 The same factor scales the base population of every age and sex: no shipped table gives
 the census correction by age. A run with a base year stays on the Zensus 2011 line.
@@ -129,12 +137,61 @@ def _renames(ctx: Context) -> list[tuple[str, str]]:
 
 
 def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
-    first = filled_totals(ctx).mul(basis_factors(ctx, line), axis=0)
+    reference = filled_totals(ctx)
+    first = reference.mul(basis_factors(ctx, line), axis=0)
     own = ctx.population(line).observed
     years = sorted({*first.columns, *own.columns})
     keys = first.index.union(own.index)
     own = own.reindex(index=keys, columns=years)
-    return own.where(own.notna(), first.reindex(index=keys, columns=years))
+    table = own.where(own.notna(), first.reindex(index=keys, columns=years))
+    table = _to_kreise(table, reference.reindex(index=keys, columns=years), ctx.observed_totals)
+    for was, now in _renames(ctx):  # one Gemeinde, one figure
+        if was in table.index and now in table.index:
+            later = ctx.observed_totals.loc[was].reindex(years).isna() & table.loc[now].notna()
+            table.loc[was, later] = table.loc[now, later]
+    return table
+
+
+COMPLETE = 0.005
+"""A Kreis's Gemeinden make up all of it in a year if, on the first line, the ones with a
+figure that year add up to the Kreis's within this share in the Gemeindeverzeichnisse
+around it (a Gemeinde merged or newly keyed in between has no figure in the years filled
+between them)."""
+
+
+def _to_kreise(
+    table: pd.DataFrame, reference: pd.DataFrame, observed_first: pd.DataFrame
+) -> pd.DataFrame:
+    """Each year, a Kreis's Gemeinden scaled to add up to the Kreis's figure on the new line
+    where they make up all of it (`COMPLETE`, judged on the first line, `reference`, in the
+    Stichtage `observed_first` has Gemeinde figures for): the
+    Gemeinden's own figures give their shares, the Kreis's Fortschreibung the sum (the Kreise
+    have 2022-based figures from 31.12.2022, the Gemeinden none)."""
+    gemeinden = [str(k) for k in table.index if level_of(str(k)) == "gemeinde"]
+    kreis_of = pd.Index([k[:5] for k in gemeinden])
+    kreise = kreis_of.unique().intersection(table.index)
+    if kreise.empty:
+        return table
+    ref = reference.loc[gemeinden]
+    seen = observed_first.reindex(index=gemeinden).notna().any()
+    counted = [y for y in seen.index if seen[y]]  # the Stichtage with Gemeinde figures
+    out = table.copy()
+    for year in table.columns:
+        has = table.loc[gemeinden, year].notna().to_numpy()
+        around = [max((y for y in counted if y <= year), default=None)]
+        around.append(min((y for y in counted if y >= year), default=None))
+        if None in around:
+            continue
+        cover = [
+            ref.loc[has, y].groupby(kreis_of[has]).sum().reindex(kreise) / reference.loc[kreise, y]
+            for y in around
+        ]
+        complete = ((cover[0] - 1).abs() < COMPLETE) & ((cover[1] - 1).abs() < COMPLETE)
+        summed = table.loc[gemeinden, year].groupby(kreis_of).sum(min_count=1).reindex(kreise)
+        ratio = (table.loc[kreise, year] / summed).where(complete)
+        factor = ratio.reindex(kreis_of).fillna(1.0).to_numpy()
+        out.loc[gemeinden, year] = table.loc[gemeinden, year].to_numpy() * factor
+    return out
 
 
 def common_year(ctx: Context, line: Line) -> int | None:
@@ -158,15 +215,42 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
             out[ratio.index] = ratio
         own = _gemeinde_factors(ctx, line)
         out[own.index] = own
+        for was, now in _renames(ctx):  # one Gemeinde, one factor, under either key
+            if now in out.index and was in own.index:
+                out[now] = own[was]
         for key in out.index[out.isna()]:  # a Kreis's key sorts before its Gemeinden's
             kreis = str(key)[:5]
             if kreis in out.index and np.isfinite(out[kreis]):
                 out[key] = out[kreis]
             elif last is not None and (h := holder(ctx, kreis, last)) is not None:
                 out[key] = out.get(h, np.nan)
-        return out.fillna(out.get("DG", 1.0))
+        out = out.fillna(out.get("DG", 1.0))
+        if last is not None:
+            out = _raked(out, old, last)
+        for was, now in _renames(ctx):  # one Gemeinde, one factor
+            if was in out.index and now in out.index:
+                out[was] = out[now]
+        return out
 
     return ctx.lookup(("basis_factors", line), build)
+
+
+def _raked(factors: pd.Series, old: pd.DataFrame, last: int) -> pd.Series:
+    """The Gemeinden's factors times one ratio per Kreis, so that on `last` they add up to
+    the Kreis's figure on the new line: a Gemeinde's own census count sets its share, the
+    Kreis's Fortschreibung the sum (the two differ by up to 2 %, 0.4 % on average, because
+    the Gemeinde factor carries the census count along the old line)."""
+    gemeinden = [str(k) for k in old.index if level_of(str(k)) == "gemeinde"]
+    at = old.loc[gemeinden, last]
+    seen = at.index[at.notna().to_numpy()]
+    kreis = pd.Index([k[:5] for k in seen])
+    before = at[seen].groupby(kreis).sum()
+    after = (at[seen] * factors[seen]).groupby(kreis).sum()
+    ratio = (factors.reindex(before.index) * before / after).dropna()
+    out = factors.copy()
+    rows = [k for k in gemeinden if k[:5] in ratio.index]
+    out[rows] = factors[rows].to_numpy() * ratio[[k[:5] for k in rows]].to_numpy()
+    return out
 
 
 def _gemeinde_factors(ctx: Context, line: Line) -> pd.Series:

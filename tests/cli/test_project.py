@@ -11,7 +11,7 @@ import pytest
 from test_cli import dwk  # the same subprocess runner (tests/cli is on sys.path)
 
 from dwk.core import paths
-from tests.census_hand import census_factor
+from tests.census_hand import census_factor, kreis_ratio
 
 
 def _raw_totals():
@@ -252,8 +252,9 @@ def test_project_keeps_base_year_keys_for_city_states(cache_dir, store):
 
 # Vrees on the Zensus 2022 basis (observed.basis_factors): its count of 15.05.2022
 # (1000A-0000_de.csv line 1913: 1951) over its Zensus 2011 line on that day, between the
-# Gemeindeverzeichnis of 31.12.2019 (line 2517: 1 777) and of 31.12.2023 (XLSX row 2514: 1916)
-VREES_FACTOR = census_factor(1951, 1777, 1916)
+# Gemeindeverzeichnis of 31.12.2019 (line 2517: 1 777) and of 31.12.2023 (XLSX row 2514: 1916),
+# times the Emsland's ratio that makes its Gemeinden add up to it (census_hand.kreis_ratio)
+VREES_FACTOR = census_factor(1951, 1777, 1916) * kreis_ratio("03454")
 
 
 def test_project_gemeinde_and_json(cache_dir, store):
