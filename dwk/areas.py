@@ -175,8 +175,11 @@ class Registry:
 
     def _official(self, key: str, level: str, name: str) -> Area:
         kind = self.gv.kinds.get(key) if level == "gemeinde" else None
-        later = self._renamed_to.get((key, level))
-        return replace(_official_area(key, level, name, kind), later_key=later)
+        area = _official_area(key, level, name, kind)
+        if (later := self._renamed_to.get((key, level))) is None:
+            return area
+        # compared with the Kreis it lies in since (Göttingen's Gemeinden: 03159)
+        return replace(area, later_key=later, kreis=later.new[:5])
 
     @cached_property
     def _renamed_to(self) -> dict[tuple[str, str], KeyChange]:

@@ -129,18 +129,20 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
         if key in listed:
             continue
         change = successor.get(key)
-        where = f"; neuer Schlüssel {change.new} ({change.date})" if change else ""
-        notes.append(
-            KeyNote(
-                key,
-                registry.names[(key, "gemeinde")],
-                key[:2],
-                True,
+        if change and change.renamed:
+            note = (
+                f"Schlüssel im Gemeindeverzeichnis {stand} nicht mehr vorhanden; neuer "
+                f"Schlüssel {change.new} seit {format_period(change.date)}, Gebiet "
+                "unverändert: Profil unter diesem Schlüssel mit den Zahlen des neuen"
+            )
+        else:
+            where = f"; neuer Schlüssel {change.new} ({change.date})" if change else ""
+            note = (
                 f"Schlüssel im Gemeindeverzeichnis {stand} nicht mehr vorhanden "
                 f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
-                f"ohne Fläche des Gemeindeverzeichnisses und Zensus 2022",
+                f"ohne Fläche des Gemeindeverzeichnisses und Zensus 2022"
             )
-        )
+        notes.append(KeyNote(key, registry.names[(key, "gemeinde")], key[:2], True, note))
     people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}

@@ -168,6 +168,9 @@ def _census_cells(ctx: Context, census: Census) -> tuple | None:
         g = (f["level"].astype(str) == "gemeinde").to_numpy()
         order = np.argsort(keys[g], kind="stable")
         direct = dict(zip(keys.tolist(), values.tolist(), strict=True))
+        for change in ctx.changes:  # the count of a new key is the old one's (same territory)
+            if change.renamed and change.new in direct:
+                direct.setdefault(change.old[0], direct[change.new])
         levels = frozenset(str(v) for v in f["level"].astype(str).unique())
         return table, direct, levels, (keys[g][order], values[g][order])
 

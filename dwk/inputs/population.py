@@ -28,7 +28,7 @@ from dwk.areas import KeyChange
 from dwk.roles import tables
 from dwk.store import Store
 
-__all__ = ["LINES", "Line", "PopulationLine", "population_line"]
+__all__ = ["LINES", "Line", "PopulationLine", "carried_forward", "population_line"]
 
 Line = Literal["zensus2011", "zensus2022"]
 LINES: tuple[Line, ...] = ("zensus2011", "zensus2022")
@@ -40,7 +40,7 @@ _COLUMNS = ["area_key", "level", "year", "value", "table"]
 class PopulationLine:
     """One census line: `values` continued over key changes (area × year), `observed` as the
     tables give them (a key has values only while it existed), `tables` the table code of
-    each observed value."""
+    each value."""
 
     line: Line
     values: pd.DataFrame
@@ -113,4 +113,24 @@ def population_line(store: Store, changes: list[KeyChange], line: Line) -> Popul
         gap = wide.loc[change.new].isna() & summed.notna()
         years = [y for y in wide.columns if gap[y] and y < int(change.date[:4]) + 1]
         wide.loc[change.new, years] = summed[years]
-    return PopulationLine(line, wide, observed, which)
+    tables = carried_forward(which, changes)
+    return PopulationLine(line, carried_forward(wide, changes), observed, tables)
+
+
+def carried_forward(frame: pd.DataFrame, changes: list[KeyChange]) -> pd.DataFrame:
+    """`frame` (area × year) with the figures of an area's new key also under its old key
+    where the key changed with the territory unchanged (`KeyChange.renamed`): the tables up
+    to 2015 know Göttingen's Gemeinden by their old keys only, which their age structure,
+    profile and projection go by."""
+    pairs = [
+        (c.old[0], c.new)
+        for c in changes
+        if c.renamed and c.old[0] in frame.index and c.new in frame.index
+    ]
+    if not pairs:
+        return frame
+    out = frame.copy()
+    for old, new in pairs:
+        later = out.loc[old].isna() & out.loc[new].notna()
+        out.loc[old, later] = out.loc[new, later]
+    return out

@@ -37,7 +37,7 @@ from dwk.dynamics.series import census_counts
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
-from dwk.inputs.population import LINES, Line
+from dwk.inputs.population import LINES, Line, carried_forward
 from dwk.projection.framed import Targets
 
 __all__ = [
@@ -114,21 +114,11 @@ def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
 
 def _renamed(ctx: Context) -> pd.DataFrame:
     """The observed totals with a Gemeinde's figures under its new key also under the old one
-    where the key changed with its territory unchanged (`KeyChange.renamed`, Göttingen's
-    Gemeinden 2016): a run goes by the key of the age structure it starts from."""
-
-    def build() -> pd.DataFrame:
-        t = ctx.observed_totals
-        pairs = [(old, new) for old, new in _renames(ctx) if old in t.index and new in t.index]
-        if not pairs:
-            return t
-        t = t.copy()
-        for old, new in pairs:
-            gap = t.loc[old].isna() & t.loc[new].notna()
-            t.loc[old, gap] = t.loc[new, gap]
-        return t
-
-    return ctx.lookup(("renamed_totals",), build)
+    (`population.carried_forward`): a run goes by the key of the age structure it starts
+    from."""
+    return ctx.lookup(
+        ("renamed_totals",), lambda: carried_forward(ctx.observed_totals, ctx.changes)
+    )
 
 
 def _renames(ctx: Context) -> list[tuple[str, str]]:
@@ -145,7 +135,9 @@ def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
     own = own.reindex(index=keys, columns=years)
     table = own.where(own.notna(), first.reindex(index=keys, columns=years))
     table = _to_kreise(table, reference.reindex(index=keys, columns=years), ctx.observed_totals)
-    for was, now in _renames(ctx):  # one Gemeinde, one figure
+    # a renamed Gemeinde's figures under its new key are scaled with the new key's Kreis; the
+    # old key takes them (the years filled between its own and those stay as they are)
+    for was, now in _renames(ctx):
         if was in table.index and now in table.index:
             later = ctx.observed_totals.loc[was].reindex(years).isna() & table.loc[now].notna()
             table.loc[was, later] = table.loc[now, later]
@@ -215,7 +207,7 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
             out[ratio.index] = ratio
         own = _gemeinde_factors(ctx, line)
         out[own.index] = own
-        for was, now in _renames(ctx):  # one Gemeinde, one factor, under either key
+        for was, now in _renames(ctx):  # Eisenach's count is its own under either key
             if now in out.index and was in own.index:
                 out[now] = own[was]
         for key in out.index[out.isna()]:  # a Kreis's key sorts before its Gemeinden's
@@ -271,11 +263,7 @@ def _gemeinde_factors(ctx: Context, line: Line) -> pd.Series:
     at = day.year - 1 + day.timetuple().tm_yday / (date(day.year, 12, 31).timetuple().tm_yday)
     share = (at - before) / (after - before)
     on_day = old.loc[kept, before] ** (1 - share) * old.loc[kept, after] ** share
-    counts = pd.Series(census_counts(ctx, census), dtype=float)
-    for old, new in _renames(ctx):
-        if new in counts.index and old not in counts.index:
-            counts[old] = counts[new]
-    counts = counts.reindex(kept)
+    counts = pd.Series(census_counts(ctx, census), dtype=float).reindex(kept)
     return (counts / on_day.where(on_day > 0)).dropna()
 
 

@@ -90,7 +90,8 @@ def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
     assert len(renamed) == 39 and all(k[:5] in ("03159", "16063") for k in renamed)
     assert renamed["03159016"].startswith("Schlüssel neu seit 01.11.2016 für 03152012")
     goettingen = next(n for n in gone if n.key == "03152012")
-    assert "neuer Schlüssel 03159016" in goettingen.note
+    assert "neuer Schlüssel 03159016 seit 01.11.2016" in goettingen.note
+    assert "mit den Zahlen des neuen" in goettingen.note
     brebel = next(n for n in gone if n.key == "01059014")
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
     saar = coverage(store, registry, "gemeinde", land="10")

@@ -1,6 +1,8 @@
 """A Gemeinde whose key changed with its territory unchanged (data/key_changes.toml, "neuer
 Schlüssel") is profiled under the key of its age structure; the profile names the key it has
-had since, so that a reader who looks it up today finds it."""
+had since, so that a reader who looks it up today finds it, and it is as current as any
+other Gemeinde: the figures under the new key count for it, compared with the Kreis it lies
+in since."""
 
 from __future__ import annotations
 
@@ -23,5 +25,11 @@ def test_the_profile_names_the_key_since_2016(store, registry, ctx, catalogue):
     assert lead in render_markdown(p) and lead in render_html(p)
     area = json.loads(render_json(p))["area"]
     assert area["later_key"] == {"key": "03159016", "since": "2016-11-01"}
+    # 31122023_Auszug_GV.xlsx row 1532: "…,'016','Göttingen, Stadt', 117.02, 120261";
+    # 1000A-0000_de.csv line 1245: "031590016016;Göttingen, Stadt;…;124548;e"
+    md = render_markdown(p)
+    assert "Am 31.12.2023 lebten in der Gemeinde Göttingen **120.261** Menschen" in md
+    assert "Der Zensus 2022 zählte am 15.05.2022 124.548 Menschen" in md
+    assert [a.key for a in registry.references(by_new)] == ["03159", "03", "DG"]
     # an area whose key did not change says nothing of the kind
     assert registry.resolve("vrees").later_key is None
