@@ -487,6 +487,22 @@ def test_area_files(store, tmp_path, name):
     _config_error(err.value, Path(path), *AREA_ERRORS[name])
 
 
+def test_a_key_change_of_an_unknown_kind(store, tmp_path):
+    """`kind` is one of the three the code tells apart (`areas.ChangeKind`): a fourth would
+    be read as no change of territory or as one, silently."""
+    from dwk.areas import Registry
+
+    shutil.copy(paths.data_dir() / "areas.toml", tmp_path)
+    path = shutil.copy(BAD / "key_changes_unknown_kind.toml", tmp_path / "key_changes.toml")
+    with pytest.raises(ConfigError) as err:
+        Registry.load(store, tmp_path)
+    message = (
+        "Schlüsseländerung Nr. 1: kind 'Umbenennung' ist nicht erlaubt "
+        "(möglich: neuer Schlüssel, Zusammenschluss, Eingliederung)"
+    )
+    _config_error(err.value, Path(path), ":8", message)
+
+
 def _config_error(exc: DwkError, path: Path, where: str, message: str | None) -> None:
     text = str(exc)
     assert "\n" not in text
@@ -821,5 +837,6 @@ def test_readme_lists_every_fixture():
         *REVIEW_ERRORS,
         *VALIDATED,
         "sosci_codebook.toml",
+        "key_changes_unknown_kind.toml",  # test_a_key_change_of_an_unknown_kind
     }
     assert files == tested
