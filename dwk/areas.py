@@ -109,6 +109,9 @@ class Registry:
         for key, name in gv.names.items():  # the newer spelling ("Großrosseln", "St. Ingbert")
             if (key, "gemeinde") in names:
                 names[(key, "gemeinde")] = name
+        for change in changes:  # and the name under a new key ("Hörden" → "Hörden am Harz")
+            if change.renamed and change.new in gv.names and (change.old[0], "gemeinde") in names:
+                names[(change.old[0], "gemeinde")] = gv.names[change.new]
         return cls(members, changes, names, gv)
 
     def member_by_slug(self, slug: str) -> Area | None:
@@ -174,9 +177,11 @@ class Registry:
         return next((c for c in self.changes if c.new == key), None)
 
     def _official(self, key: str, level: str, name: str) -> Area:
-        kind = self.gv.kinds.get(key) if level == "gemeinde" else None
+        later = self._renamed_to.get((key, level))
+        now = later.new if later else key  # what it is today (Eisenach: no longer kreisfrei)
+        kind = self.gv.kinds.get(now, self.gv.kinds.get(key)) if level == "gemeinde" else None
         area = _official_area(key, level, name, kind)
-        if (later := self._renamed_to.get((key, level))) is None:
+        if later is None:
             return area
         # compared with the Kreis it lies in since (Göttingen's Gemeinden: 03159)
         return replace(area, later_key=later, kreis=later.new[:5])
@@ -196,7 +201,8 @@ class Registry:
 
 
 def _default_references(area: Area) -> list[str]:
-    if area.level == "gemeinde" and area.kreis and not area.key.endswith("000"):
+    now = area.later_key.new if area.later_key else area.key  # Eisenach: in a Kreis since 2021
+    if area.level == "gemeinde" and area.kreis and not now.endswith("000"):
         return [area.kreis, area.land, "DG"]
     if area.level in ("gemeinde", "kreis"):
         return [area.land, "DG"]

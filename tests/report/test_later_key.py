@@ -28,8 +28,14 @@ def test_the_profile_names_the_key_since_2016(store, registry, ctx, catalogue):
     # 31122023_Auszug_GV.xlsx row 1532: "…,'016','Göttingen, Stadt', 117.02, 120261";
     # 1000A-0000_de.csv line 1245: "031590016016;Göttingen, Stadt;…;124548;e"
     md = render_markdown(p)
-    assert "Am 31.12.2023 lebten in der Gemeinde Göttingen **120.261** Menschen" in md
+    assert "Am 31.12.2023 lebten in der Stadt Göttingen **120.261** Menschen" in md
     assert "Der Zensus 2022 zählte am 15.05.2022 124.548 Menschen" in md
     assert [a.key for a in registry.references(by_new)] == ["03159", "03", "DG"]
+    # what it is today: 12411-02-03-5_00.csv line 1328 "Hörden", xlsx row 1565 "Hörden am
+    # Harz" (03159020); Eisenach, kreisfrei until 2021, compared with the Wartburgkreis now
+    assert registry.resolve("03159020").name == "Hörden am Harz"
+    eisenach = registry.resolve("16063105")
+    assert (eisenach.key, eisenach.type) == ("16056000", "Stadt")
+    assert [a.key for a in registry.references(eisenach)] == ["16063", "16", "DG"]
     # an area whose key did not change says nothing of the kind
     assert registry.resolve("vrees").later_key is None
