@@ -156,33 +156,31 @@ def _to_kreise(
 ) -> pd.DataFrame:
     """Each year, a Kreis's Gemeinden scaled to add up to the Kreis's figure on the new line
     where they make up all of it (`COMPLETE`, judged on the first line, `reference`, in the
-    Stichtage `observed_first` has Gemeinde figures for): the
-    Gemeinden's own figures give their shares, the Kreis's Fortschreibung the sum (the Kreise
-    have 2022-based figures from 31.12.2022, the Gemeinden none)."""
+    Stichtage `observed_first` has Gemeinde figures for around the year): the Gemeinden's own
+    figures give their shares, the Kreis's Fortschreibung the sum (the Kreise have 2022-based
+    figures from 31.12.2022, the Gemeinden none)."""
     gemeinden = [str(k) for k in table.index if level_of(str(k)) == "gemeinde"]
     kreis_of = pd.Index([k[:5] for k in gemeinden])
     kreise = kreis_of.unique().intersection(table.index)
-    if kreise.empty:
-        return table
-    ref = reference.loc[gemeinden]
     seen = observed_first.reindex(index=gemeinden).notna().any()
     counted = [y for y in seen.index if seen[y]]  # the Stichtage with Gemeinde figures
+    years = [y for y in table.columns if counted and counted[0] <= y <= counted[-1]]
+    if kreise.empty or not years:
+        return table
+    own = table.loc[gemeinden, years]
+    complete = pd.DataFrame(True, index=kreise, columns=years)
+    for around in (
+        [max(c for c in counted if c <= y) for y in years],
+        [min(c for c in counted if c >= y) for y in years],
+    ):
+        ref = reference.loc[gemeinden, around].set_axis(years, axis=1).where(own.notna())
+        kreis = reference.loc[kreise, around].set_axis(years, axis=1)
+        cover = ref.groupby(kreis_of).sum().reindex(kreise) / kreis
+        complete &= (cover - 1).abs() < COMPLETE
+    summed = own.groupby(kreis_of).sum(min_count=1).reindex(kreise)
+    ratio = (table.loc[kreise, years] / summed).where(complete)
     out = table.copy()
-    for year in table.columns:
-        has = table.loc[gemeinden, year].notna().to_numpy()
-        around = [max((y for y in counted if y <= year), default=None)]
-        around.append(min((y for y in counted if y >= year), default=None))
-        if None in around:
-            continue
-        cover = [
-            ref.loc[has, y].groupby(kreis_of[has]).sum().reindex(kreise) / reference.loc[kreise, y]
-            for y in around
-        ]
-        complete = ((cover[0] - 1).abs() < COMPLETE) & ((cover[1] - 1).abs() < COMPLETE)
-        summed = table.loc[gemeinden, year].groupby(kreis_of).sum(min_count=1).reindex(kreise)
-        ratio = (table.loc[kreise, year] / summed).where(complete)
-        factor = ratio.reindex(kreis_of).fillna(1.0).to_numpy()
-        out.loc[gemeinden, year] = table.loc[gemeinden, year].to_numpy() * factor
+    out.loc[gemeinden, years] = own.to_numpy() * ratio.reindex(kreis_of).fillna(1.0).to_numpy()
     return out
 
 
