@@ -77,6 +77,12 @@ class KeyChange:
         return self.kind == "neuer Schlüssel" and len(self.old) == 1
 
 
+def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
+    """(old key, new key) of every area whose key changed with its territory unchanged
+    (`KeyChange.renamed`): one area, whose series, counts and projection go under either."""
+    return [(c.old[0], c.new) for c in changes if c.renamed]
+
+
 def _names(store: Store) -> dict[tuple[str, str], str]:
     """(key, level) → name, from the first table of the role `area_names` (data/roles.toml)
     that names the area."""
@@ -109,9 +115,9 @@ class Registry:
         for key, name in gv.names.items():  # the newer spelling ("Großrosseln", "St. Ingbert")
             if (key, "gemeinde") in names:
                 names[(key, "gemeinde")] = name
-        for change in changes:  # and the name under a new key ("Hörden" → "Hörden am Harz")
-            if change.renamed and change.new in gv.names and (change.old[0], "gemeinde") in names:
-                names[(change.old[0], "gemeinde")] = gv.names[change.new]
+        for old, new in renames(changes):  # and under a new key ("Hörden" → "Hörden am Harz")
+            if new in gv.names and (old, "gemeinde") in names:
+                names[(old, "gemeinde")] = gv.names[new]
         return cls(members, changes, names, gv)
 
     def member_by_slug(self, slug: str) -> Area | None:

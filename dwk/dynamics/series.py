@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dwk.areas import renames
 from dwk.core.types import level_of
 from dwk.dynamics.components import as_strings
 from dwk.inputs.censuses import Census, load_censuses
@@ -168,9 +169,9 @@ def _census_cells(ctx: Context, census: Census) -> tuple | None:
         g = (f["level"].astype(str) == "gemeinde").to_numpy()
         order = np.argsort(keys[g], kind="stable")
         direct = dict(zip(keys.tolist(), values.tolist(), strict=True))
-        for change in ctx.changes:  # the count of a new key is the old one's (same territory)
-            if change.renamed and change.new in direct:
-                direct.setdefault(change.old[0], direct[change.new])
+        for old, new in renames(ctx.changes):  # the count of a new key is the old one's too
+            if new in direct:
+                direct.setdefault(old, direct[new])
         levels = frozenset(str(v) for v in f["level"].astype(str).unique())
         return table, direct, levels, (keys[g][order], values[g][order])
 

@@ -24,7 +24,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dwk.areas import KeyChange
+from dwk.areas import KeyChange, renames
 from dwk.roles import tables
 from dwk.store import Store
 
@@ -122,11 +122,7 @@ def carried_forward(frame: pd.DataFrame, changes: list[KeyChange]) -> pd.DataFra
     where the key changed with the territory unchanged (`KeyChange.renamed`): the tables up
     to 2015 know Göttingen's Gemeinden by their old keys only, which their age structure,
     profile and projection go by."""
-    pairs = [
-        (c.old[0], c.new)
-        for c in changes
-        if c.renamed and c.old[0] in frame.index and c.new in frame.index
-    ]
+    pairs = [(o, n) for o, n in renames(changes) if o in frame.index and n in frame.index]
     if not pairs:
         return frame
     out = frame.copy()

@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dwk.areas import renames
 from dwk.core.types import level_of
 from dwk.dynamics.series import census_counts
 from dwk.inputs import tables as inputs
@@ -121,11 +122,6 @@ def _renamed(ctx: Context) -> pd.DataFrame:
     )
 
 
-def _renames(ctx: Context) -> list[tuple[str, str]]:
-    """(old key, new key) of the areas whose key changed with their territory unchanged."""
-    return [(c.old[0], c.new) for c in ctx.changes if c.renamed]
-
-
 def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
     reference = filled_totals(ctx)
     first = reference.mul(basis_factors(ctx, line), axis=0)
@@ -137,7 +133,7 @@ def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
     table = _to_kreise(table, reference.reindex(index=keys, columns=years), ctx.observed_totals)
     # a renamed Gemeinde's figures under its new key are scaled with the new key's Kreis; the
     # old key takes them (the years filled between its own and those stay as they are)
-    for was, now in _renames(ctx):
+    for was, now in renames(ctx.changes):
         if was in table.index and now in table.index:
             later = ctx.observed_totals.loc[was].reindex(years).isna() & table.loc[now].notna()
             table.loc[was, later] = table.loc[now, later]
@@ -205,7 +201,7 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
             out[ratio.index] = ratio
         own = _gemeinde_factors(ctx, line)
         out[own.index] = own
-        for was, now in _renames(ctx):  # Eisenach's count is its own under either key
+        for was, now in renames(ctx.changes):  # Eisenach's count is its own under either key
             if now in out.index and was in own.index:
                 out[now] = own[was]
         for key in out.index[out.isna()]:  # a Kreis's key sorts before its Gemeinden's
@@ -217,7 +213,7 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         out = out.fillna(out.get("DG", 1.0))
         if last is not None:
             out = _raked(out, old, last)
-        for was, now in _renames(ctx):  # one Gemeinde, one factor
+        for was, now in renames(ctx.changes):  # one Gemeinde, one factor
             if was in out.index and now in out.index:
                 out[was] = out[now]
         return out
