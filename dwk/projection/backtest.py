@@ -8,8 +8,8 @@ low. Figures on the Zensus 2022 basis (12411-0015 from 31.12.2022) are not compa
 projection's base rests on the 2011 one; 2022 has no figure on that line.
 
 Kreise merged after 2015 are compared as the sum of their parts: Göttingen and Osterode am
-Harz → 03159 (the registry's key changes), and Eisenach → Wartburgkreis from 2021
-(`observed.LATER_MERGERS`). Gemeinden are checked against every Gemeindeverzeichnis after the
+Harz → 03159, and Eisenach → Wartburgkreis from 2021 (data/key_changes.toml,
+`observed.merged_into`). Gemeinden are checked against every Gemeindeverzeichnis after the
 base (31.12.2019 and 31.12.2023 with the shipped files): every Gemeinde with its full age
 structure at the base and the same key and territory then: a Gemeinde whose area differs by
 more than `inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from
@@ -178,11 +178,11 @@ def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
     of2020 = ki.kreis_keys(ctx, ki.kreis_bases(ctx)[-1])
     there = [k for k in of2020 if np.isfinite(t.at[k, year])]
     gone = [k for k in of2020 if k not in there]
-    unknown = [k for k in gone if ob.LATER_MERGERS.get(k) not in there]
+    unknown = [k for k in gone if ob.merged_into(ctx, k) not in there]
     if unknown:
         raise NoProjection(f"Kreise {unknown} fehlen am 31.12.{year}, ohne bekannten Nachfolger")
     succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, base_year(ctx)), of2020)
-    return there, [ob.LATER_MERGERS.get(k, k) if k in gone else k for k in succ]
+    return there, [ob.merged_into(ctx, k) or k if k in gone else k for k in succ]
 
 
 def _trend(p0: np.ndarray, p1: np.ndarray, start: int, base: int, year: int) -> np.ndarray:

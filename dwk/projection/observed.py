@@ -43,7 +43,6 @@ from dwk.projection.framed import Targets
 
 __all__ = [
     "FIRST_LINE",
-    "LATER_MERGERS",
     "basis_factor",
     "basis_factors",
     "common_year",
@@ -51,16 +50,12 @@ __all__ = [
     "holder",
     "kreis_targets",
     "last_observed",
+    "merged_into",
     "met_until",
     "newest_line",
     "observed",
     "rebased",
 ]
-
-LATER_MERGERS = {"16056": "16063"}
-"""Kreise merged after 31.12.2020 that the registry's key changes do not list: Eisenach into
-the Wartburgkreis on 01.07.2021 (Thüringer Gesetz zur Neugliederung des Landkreises
-Wartburgkreis und der kreisfreien Stadt Eisenach vom 10.10.2019)."""
 
 FIRST_LINE: Line = LINES[0]
 
@@ -286,16 +281,18 @@ def observed(ctx: Context, keys: list[str], year: int, line: Line = FIRST_LINE) 
 
 def holder(ctx: Context, key: str, year: int, table: pd.DataFrame | None = None) -> str | None:
     """The Kreis that holds `key`'s territory on 31.12.`year`: itself while observed, else the
-    Kreis it was merged into (registry key changes, `LATER_MERGERS`)."""
+    Kreis it was merged into (`merged_into`)."""
     t = filled_totals(ctx) if table is None else table
-    seen = t.index
-    if key in seen and year in t.columns and np.isfinite(t.at[key, year]):
-        return key
-    merged = [c.new for c in ctx.changes if c.level == "kreis" and key in c.old]
-    for new in [*merged, LATER_MERGERS.get(key)]:
-        if new and new in seen and year in t.columns and np.isfinite(t.at[new, year]):
-            return new
+    for held in (key, merged_into(ctx, key)):
+        if held in t.index and year in t.columns and np.isfinite(t.at[held, year]):
+            return held
     return None
+
+
+def merged_into(ctx: Context, kreis: str) -> str | None:
+    """The Kreis a Kreis was merged into (data/key_changes.toml: Göttingen and Osterode am
+    Harz into 03159 in 2016, Eisenach into the Wartburgkreis in 2021), None if it was not."""
+    return next((c.new for c in ctx.changes if c.level == "kreis" and kreis in c.old), None)
 
 
 def kreis_targets(
