@@ -83,6 +83,12 @@ def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
     return [(c.old[0], c.new) for c in changes if c.renamed]
 
 
+def formed_from(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
+    """New key → the Gemeinden whose territory it is, of every Gemeinde formed by a merger
+    (kind "Zusammenschluss"): the tables up to 2015 have those, the later ones only it."""
+    return {c.new: c.old for c in changes if c.level == "gemeinde" and c.kind == "Zusammenschluss"}
+
+
 def _names(store: Store) -> dict[tuple[str, str], str]:
     """(key, level) → name, from the first table of the role `area_names` (data/roles.toml)
     that names the area."""
@@ -130,6 +136,8 @@ class Registry:
             if a.key == key and a.level == level:
                 return a
         name = self.names.get((key, level))
+        if name is None and level == "gemeinde" and key in formed_from(self.changes):
+            name = self.gv.names.get(key)  # formed since 2015: the Gemeindeverzeichnis names it
         if name is None and (old := self._renamed_from(key, level)):
             return self.get(old, level)
         if name is None:

@@ -22,6 +22,19 @@ def census_factor(count: float, in_2019: float, in_2023: float) -> float:
     return count / (in_2019 * (in_2023 / in_2019) ** CENSUS_DAY)
 
 
+def kreis_factor(kreis: str) -> float:
+    """The Kreis's own factor: its 12411-0015 figure of 31.12.2023 over the sum of its
+    Gemeinden in the Gemeindeverzeichnis of that day (a Gemeinde without a census count of
+    its own, merged since, takes it)."""
+    now = [people for k, (people, _) in _gv_2023().items() if k.startswith(kreis)]
+    return _kreise_12411_0015()[kreis] / sum(now)
+
+
+def gv_2023(key: str) -> float:
+    """A Gemeinde's population in the Gemeindeverzeichnis of 31.12.2023."""
+    return _gv_2023()[key][0]
+
+
 def kreis_ratio(kreis: str) -> float:
     """The Kreis's 12411-0015 figure of 31.12.2023 over the sum of its Gemeinden of the
     Gemeindeverzeichnis of 31.12.2023, each times its census factor (where its area of 2019

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dwk import roles
-from dwk.areas import Area, Registry, slugify
+from dwk.areas import Area, Registry, formed_from, slugify
 from dwk.core.errors import DwkError
 from dwk.core.format import format_period
 from dwk.sources.tables.gv import CODE as GEMEINDEVERZEICHNIS
@@ -146,12 +146,20 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
     people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}
+    formed = formed_from(registry.changes)
+    formed_on = {c.new: c.date for c in registry.changes if c.new in formed}
     for key in sorted(listed - set(keys)):
         if (change := renamed.get(key)) and change.old[0] in keys:
             note = (
                 f"Schlüssel neu seit {format_period(change.date)} für {change.old[0]} "
                 "(Gebiet unverändert, data/key_changes.toml): "
                 f"Profil und Vorausberechnung unter {change.old[0]}"
+            )
+        elif (parts := formed.get(key)) and len({p[:5] for p in parts}) == 1:
+            note = (
+                f"Schlüssel neu seit {format_period(formed_on[key])}, gebildet aus "
+                f"{len(parts)} Gemeinden (data/key_changes.toml): Vorausberechnung als ihre "
+                "Summe; Profil ohne Altersstruktur"
             )
         else:
             why = (

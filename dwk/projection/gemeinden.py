@@ -20,18 +20,61 @@ from dwk.projection.engine import Run, Schedules, project
 __all__ = ["gemeinde_level", "gemeinde_targets", "merged_away", "scaled"]
 
 
-def gemeinde_targets(filled, keys: list[str], base: int, until: int) -> fr.Targets:
+def gemeinde_targets(
+    filled,
+    keys: list[str],
+    base: int,
+    until: int,
+    formed: dict[str, list[int]] | None = None,
+    counted: list[int] = (),
+) -> fr.Targets:
     """The Gemeinden's observed totals after `base` up to `until` (each Gemeinde its own
-    group), from the run's census line with gaps filled (`observed.filled_totals`)."""
+    group), from the run's census line with gaps filled (`observed.filled_totals`).
+
+    A Gemeinde formed by a merger since (`formed`: its key → the rows of the Gemeinden it was
+    formed from) is met by those of them without a figure of their own that year: its
+    territory's total (`_territory`) less the ones that still have one."""
     years = {}
+    whole = {
+        new: _territory(filled, keys, new, rows, base, counted)
+        for new, rows in (formed or {}).items()
+    }
     for year in range(base + 1, until + 1):
         if year not in filled.columns:
             continue
         values = filled[year].reindex(keys).to_numpy(dtype=float)
         rows = [i for i in range(len(keys)) if np.isfinite(values[i])]
-        if rows:
-            years[year] = ([[i] for i in rows], values[rows])
+        groups, totals = [[i] for i in rows], [values[i] for i in rows]
+        for new, members in (formed or {}).items():
+            rest = [i for i in members if not np.isfinite(values[i])]
+            if rest and np.isfinite(total := whole[new].get(year, np.nan)):
+                groups.append(rest)
+                totals.append(total - np.nansum(values[members]))
+        if groups:
+            years[year] = (groups, np.array(totals))
     return fr.Targets(years)
+
+
+def _territory(filled, keys: list[str], new: str, rows: list[int], base: int, counted) -> dict:
+    """Year → the total of a merged Gemeinde's territory: in the base year and the Stichtage
+    `counted` (Gemeindeverzeichnisse), its figure, if it had one, plus those of the Gemeinden
+    it was formed from that still had their own; geometric in between (the filled figures
+    between two Stichtage would mix territories where it grew again, Kindelbrück 2023)."""
+    members = [keys[i] for i in rows]
+    points = {}
+    for year in [base, *counted]:
+        if year not in filled.columns:
+            continue
+        own = filled[year].reindex(members).to_numpy(dtype=float)
+        merged = filled.at[new, year] if new in filled.index else np.nan
+        if np.isfinite(merged) or np.isfinite(own).all():
+            points[year] = np.nan_to_num(merged) + np.nansum(own)
+    at = sorted(points)
+    if len(at) < 2:
+        return points
+    span = np.arange(at[0], at[-1] + 1)
+    logged = np.interp(span, at, np.log([points[y] for y in at]))
+    return dict(zip(span.tolist(), np.exp(logged).tolist(), strict=True))
 
 
 def gemeinde_level(
@@ -43,7 +86,8 @@ def gemeinde_level(
     targets: fr.Targets = fr.NONE,
 ) -> Callable[[int, np.ndarray], np.ndarray]:
     """Net migration of each Gemeinde: its Kreis's realised rate plus `lam(year)` × its own
-    deviation `within`; in a year with an observed total, what meets it."""
+    deviation `within`; in a year with an observed total, what meets it (a group of
+    Gemeinden: together, shared by their size)."""
 
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
@@ -52,7 +96,10 @@ def gemeinde_level(
             nat = project(prev, schedules, _none, year - 1, year).totals()[-1]
             groups, totals = targets.years[year]
             for idx, total in zip(groups, totals, strict=True):
-                out[idx] = total - nat[idx]
+                if len(idx) == 1:
+                    out[idx] = total - nat[idx]
+                else:  # the Gemeinden a merged one was formed from, by their size
+                    out[idx] = (total - nat[idx].sum()) * nat[idx] / nat[idx].sum()
         return out
 
     return level

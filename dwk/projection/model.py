@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from dwk.areas import formed_from
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
@@ -34,7 +35,7 @@ from dwk.projection import migration as mg
 from dwk.projection import observed as ob
 from dwk.projection.describe import describe
 from dwk.projection.engine import SEXES, project
-from dwk.projection.result import Projection, joined, subset
+from dwk.projection.result import Projection, joined, merged, subset
 
 MAX_TARGET = 2060
 """Beyond this the assumptions (constant rates, a migration level) say nothing useful."""
@@ -132,11 +133,13 @@ def project_gemeinden(
     after 2015 and add up to the Kreis's current projection (a Gemeinde merged into a
     neighbour since has none of its own: `merged_gemeinden`); otherwise as of 31.12.2015."""
     kreise = ki.kreis_keys(ctx, gemeinde_base(ctx))
-    missing = sorted({k[:5] for k in keys} - set(kreise))
+    batch = {k: batch_kreis(ctx, k) if calibrate else k[:5] for k in keys}
+    missing = sorted(set(batch.values()) - set(kreise))
     if missing:
         table = ctx.table("age_single_years")
         raise NoProjection(f"Kreise {missing} fehlen in {table} {gemeinde_base(ctx)}")
-    _check_base(ctx, keys)
+    formed = formed_in(ctx, keys) if calibrate else {}
+    _check_base(ctx, [k for k in keys if k not in formed])
     gone = sorted(set(keys) & merged_gemeinden(ctx)) if calibrate else []
     if gone:
         raise NoProjection(
@@ -145,11 +148,11 @@ def project_gemeinden(
             f"vom Stand 31.12.{gemeinde_base(ctx)} gibt "
             f"dwk project {gone[0]} --base-year {gemeinde_base(ctx)}"
         )
-    parts = {k[:5]: _kreis_batch(ctx, k[:5], to, tuple(variants), calibrate) for k in keys}
+    parts = {b: _kreis_batch(ctx, b, to, tuple(variants), calibrate) for b in batch.values()}
     if len(parts) == 1:
         return subset(next(iter(parts.values())), keys)
     together = joined(
-        [subset(b, [k for k in keys if k[:5] == kreis]) for kreis, b in parts.items()]
+        [subset(p, [k for k in keys if batch[k] == kreis]) for kreis, p in parts.items()]
     )
     return subset(together, keys)
 
@@ -201,9 +204,36 @@ def merged_gemeinden(ctx: Context) -> frozenset[str]:
 
 def projected_gemeinden(ctx: Context, kreis: str, base_year: int | None) -> list[str]:
     """The Gemeinden of `kreis` that `project_areas` projects with `base_year`: every member,
-    and without a base year not those merged into a neighbour since."""
-    gone = merged_gemeinden(ctx) if base_year is None else frozenset()
-    return [k for k in gemeinde_members(ctx, kreis) if k not in gone]
+    and without a base year not those merged into a neighbour since, but the Gemeinden formed
+    by mergers since (`formed_in`)."""
+    if base_year is not None:
+        return gemeinde_members(ctx, kreis)
+    gone = merged_gemeinden(ctx)
+    kept = [k for k in gemeinde_members(ctx, kreis) if k not in gone]
+    return sorted(kept + list(formed_in(ctx, [kreis])))
+
+
+def formed_in(ctx: Context, keys: list[str]) -> dict[str, list[str]]:
+    """The Gemeinden formed by mergers since the base (`areas.formed_from`) among `keys` or
+    formed in the Kreise `keys` (of the base: Walkenried, 03159036, of Gemeinden of Osterode
+    am Harz, 03156), with the Gemeinden they were formed from: only where those lie in one
+    Kreis and all have an age structure, so that the merged one is projected as their sum."""
+    out = {}
+    for new, old in formed_from(ctx.changes).items():
+        kreis = old[0][:5]
+        if new not in keys and kreis not in keys:
+            continue
+        members = gemeinde_members(ctx, kreis)
+        if all(o in members for o in old):
+            out[new] = list(old)
+    return out
+
+
+def batch_kreis(ctx: Context, key: str) -> str:
+    """The Kreis of the base whose batch projects a Gemeinde (`_kreis_batch`): its own, or
+    that of the Gemeinden a merged one was formed from."""
+    formed = formed_in(ctx, [key])
+    return formed[key][0][:5] if key in formed else key[:5]
 
 
 def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
@@ -323,7 +353,11 @@ def _project_gemeinden(
     plan = replace(kplan, deviation=kplan.deviation[rows] + within, mobility=None)
     kf = _kreis_frame(ctx, to, variants, calibrate)
     line, until = ob.met_until(ctx, "gemeinde", base, to, calibrate)
-    targets = gem.gemeinde_targets(ob.filled_totals(ctx, line), keys, base, until)
+    formed = formed_in(ctx, list({k[:5] for k in keys})) if calibrate else {}
+    rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
+    counted = _counted_years(ctx)
+    filled = ob.filled_totals(ctx, line)
+    targets = gem.gemeinde_targets(filled, keys, base, until, rows_of, counted)
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
@@ -336,12 +370,23 @@ def _project_gemeinden(
     kreis_of = [k[:5] for k in keys]
     col = {k: kf.keys.index(k) for k in kreis_of}
     gone = gem.merged_away(ob.filled_totals(ctx), keys, out.years) if calibrate else None
+    if gone is not None:  # the Gemeinden a merged one is formed from count on in its sum
+        gone[:, [i for rows in rows_of.values() for i in rows]] = False
     met = targets.last if calibrate else None
     out.runs = {
         v: gem.scaled(r, kreis_of, {k: kf.paths[v][:, i] for k, i in col.items()}, gone, met)
         for v, r in out.runs.items()
     }
-    return out
+    return merged(out, formed) if formed else out
+
+
+def _counted_years(ctx: Context) -> list[int]:
+    """The Stichtage with Gemeinde figures on the first census line (the Gemeindeverzeichnisse
+    after the base: 2019 and 2023)."""
+    t = ctx.observed_totals
+    rows = np.array([level_of(str(k)) == "gemeinde" for k in t.index], dtype=bool)
+    has = t.loc[rows].notna().any(axis=0)
+    return sorted(int(y) for y, ok in has.items() if ok and int(y) > gemeinde_base(ctx))
 
 
 def project_areas(

@@ -15,7 +15,7 @@ from dwk.projection import migration as mg
 from dwk.projection.describe import Assumption
 from dwk.projection.engine import Run
 
-__all__ = ["Projection", "joined", "subset"]
+__all__ = ["Projection", "joined", "merged", "subset"]
 
 
 @dataclass
@@ -51,6 +51,34 @@ def subset(proj: Projection, keys: list[str]) -> Projection:
     }
     plan = proj.plan.take(idx)
     return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
+
+
+def merged(proj: Projection, formed: dict[str, list[str]]) -> Projection:
+    """The rows of each group in `formed` (a Gemeinde formed by a merger since the base → the
+    Gemeinden it was formed from) summed under its key, the others as they are, in key order.
+    Its levels are its Kreis's (those of its first member), its deviation the members' mean
+    weighted by their base population."""
+    grouped = {m for members in formed.values() for m in members}
+    keys = sorted([k for k in proj.keys if k not in grouped] + list(formed))
+    where = {k: i for i, k in enumerate(proj.keys)}
+    sums = np.zeros((len(keys), len(proj.keys)))
+    for row, key in enumerate(keys):
+        for member in formed.get(key, [key]):
+            sums[row, where[member]] = 1.0
+    runs = {
+        v: Run(
+            r.years,
+            np.einsum("ak,yk...->ya...", sums, r.population),
+            r.births @ sums.T,
+            r.deaths @ sums.T,
+        )
+        for v, r in proj.runs.items()
+    }
+    first = [where[formed.get(k, [k])[0]] for k in keys]
+    base = next(iter(proj.runs.values())).totals()[0]
+    deviation = (sums @ (proj.plan.deviation * base)) / (sums @ base)
+    plan = replace(proj.plan.take(first), deviation=deviation)
+    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(first))
 
 
 def joined(parts: list[Projection]) -> Projection:

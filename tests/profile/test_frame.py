@@ -12,7 +12,7 @@ from dwk.inputs import schedules as sc
 from dwk.projection import engine
 from dwk.projection import model as fc
 from dwk.projection.frame import e0_of, load_frame, mortality_factor
-from tests.census_hand import census_factor, kreis_ratio
+from tests.census_hand import census_factor, gv_2023, kreis_factor, kreis_ratio
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +245,44 @@ def test_a_gemeinde_with_a_new_key_is_found_by_it_and_meets_its_totals(ctx, regi
     at = run.years.index
     assert totals[at(2015)] == pytest.approx([118914 * goettingen, 42417 * eisenach], abs=1)
     assert totals[at(2023)] == pytest.approx([120261 * goettingen, 42817 * eisenach], rel=0.001)
+
+
+def test_a_gemeinde_formed_by_a_merger_is_projected_as_its_parts(ctx, registry):
+    """Unstrut-Hainich (16064076) was formed on 01.01.2019 from six Gemeinden of 2015
+    (data/key_changes.toml, "Zusammenschluss"): found by its key, projected as the sum of
+    their age structures, meeting its own figures from 2019 (before: "kein Gebiet", and its
+    six Gemeinden no longer counted in their Kreis from the merger on)."""
+    assert registry.resolve("16064076").name == "Unstrut-Hainich"
+    run = fc.project_areas(ctx, ["16064076"], None, 2030).runs["main"]
+    totals, at = run.totals()[:, 0], run.years.index
+    # 12411-01-01-5_00.csv, 31.12.2015: Altengottern 1000, Flarchheim 418, Großengottern 2232,
+    # Heroldishausen 197, Mülverstedt 686, Weberstedt 584 (lines 13708–13751), without a census
+    # count of their own: their Kreis's factor
+    parts = 1000 + 418 + 2232 + 197 + 686 + 584
+    assert totals[at(2015)] == pytest.approx(
+        parts * kreis_factor("16064") * kreis_ratio("16064"), abs=1
+    )
+    # AuszugGV4QAktuell.csv line 15433: "…,076,Unstrut-Hainich, 94.34, 5 181,…" (31.12.2019);
+    # 1000A-0000_de.csv line 10307: "160645054076;Unstrut-Hainich;…;5119;e"
+    own = census_factor(5119, 5181, gv_2023("16064076")) * kreis_ratio("16064")
+    assert totals[at(2019)] == pytest.approx(5181 * own, rel=0.001)
+    assert totals[at(2023)] == pytest.approx(gv_2023("16064076") * own, rel=0.001)
+
+
+def test_a_kreis_with_merged_gemeinden_is_their_sum(ctx):
+    """The Kyffhäuserkreis's Gemeinden of today, four of them formed by mergers since 2015,
+    add up to the Kreis (before: to 65 % of it, the merged ones had no projection)."""
+    keys = fc.projected_gemeinden(ctx, "16065", None)
+    assert {"16065086", "16065087", "16065088", "16065089"} <= set(keys)
+    gemeinden = fc.project_areas(ctx, keys, None, 2030).runs["main"]
+    kreis = fc.project_areas(ctx, ["16065"], None, 2030).runs["main"]
+    summed = gemeinden.totals().sum(axis=1)
+    # 12411-0015_kreise_2020-2024.csv line 468: "16065;Kyffhäuserkreis;…;72556;e;…" (2023)
+    assert summed[gemeinden.years.index(2023)] == pytest.approx(72556, rel=0.0005)
+    for year in (2023, 2024, 2030):
+        assert summed[gemeinden.years.index(year)] == pytest.approx(
+            kreis.totals()[kreis.years.index(year), 0], rel=0.001
+        ), year
 
 
 def test_a_kreiss_gemeinden_add_up_to_it(ctx):

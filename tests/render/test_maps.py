@@ -142,13 +142,18 @@ def test_keys_without_an_outline_of_2021():
     old, new = areas(maps.area_map("13054037")), areas(maps.area_map("13076050"))
     assert "13054037" in old and "13076050" not in old
     assert old["13054037"][2] == new["13076050"][2]
-    # Greußen 16065023 was merged in 2020; GV 31.12.2019:
-    # 60,63,16,0,65,5002,023,"Greußen, Stadt", 19.21, 3 432, …,"10,944013","51,228102",…
+    # Greußen 16065023 formed the Stadt Greußen 16065089 with two neighbours on 01.01.2021
+    # (data/key_changes.toml, "Zusammenschluss"): that territory, highlighted and said so
     svg = maps.area_map("16065023")
+    assert areas(svg)["16065023"][1] == "Greußen (Gebiet von 2021: Greußen, 16065089)"
+    assert "Greußen ist seit dem 01.01.2021 Teil von Greußen; hervorgehoben" in svg
+    # Schöneberg 12073505 has neither an outline of 2021 nor a successor; GV 31.12.2019:
+    # 60,64,12,0,73,5310,505,Schöneberg, 46.62,  803, …,"14,142909","53,008517",…
+    svg = maps.area_map("12073505")
     drawn = areas(svg)
-    assert drawn["16065023"][1] == "Greußen (Lage laut GV 31.12.2019)"
-    assert drawn["16065023"][2].startswith("M") and "Destatis" in svg
-    assert all(k.startswith("16065") for k in drawn)
+    assert drawn["12073505"][1] == "Schöneberg (Lage laut GV 31.12.2019)"
+    assert drawn["12073505"][2].startswith("M") and "Destatis" in svg
+    assert all(k.startswith("12073") for k in drawn)
     with pytest.raises(UnknownAreaError):
         maps.area_map("99999999")
 
