@@ -383,10 +383,14 @@ def _project_gemeinden(
 def _counted_years(ctx: Context) -> list[int]:
     """The Stichtage with Gemeinde figures on the first census line (the Gemeindeverzeichnisse
     after the base: 2019 and 2023)."""
-    t = ctx.observed_totals
-    rows = np.array([level_of(str(k)) == "gemeinde" for k in t.index], dtype=bool)
-    has = t.loc[rows].notna().any(axis=0)
-    return sorted(int(y) for y, ok in has.items() if ok and int(y) > gemeinde_base(ctx))
+
+    def build() -> list[int]:
+        t = ctx.observed_totals
+        rows = np.array([level_of(str(k)) == "gemeinde" for k in t.index], dtype=bool)
+        has = t.loc[rows].notna().any(axis=0)
+        return sorted(int(y) for y, ok in has.items() if ok and int(y) > gemeinde_base(ctx))
+
+    return ctx.lookup(("counted_years",), build)
 
 
 def project_areas(

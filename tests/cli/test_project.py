@@ -374,16 +374,19 @@ def test_level_gemeinde_totals_is_one_file_of_every_gemeinde(cache_dir, store):
     rows = _csv("--level", "gemeinde", "--to", "2020", "--totals", cache_dir=cache_dir)
     areas = {r["area"] for r in rows}
     # Gemeinden that still exist: every key is in the Gemeindeverzeichnis of 2019 (read with
-    # the csv module), but for Göttingen's two old Kreise, all of whose keys changed in 2016;
-    # Brunnhartshausen (16063009, 12411-01-01-5_00.csv line 13650) merged into a neighbour by
-    # then; no Samtgemeinde (03454401 is one in 12411-02-03-5)
+    # the csv module), but for Göttingen's two old Kreise, all of whose keys changed in 2016,
+    # and the Gemeinden formed by mergers after it (data/key_changes.toml): Langelsheim
+    # 03153019 (2021), Neitersen 07132502 (2021), Jahnatal 14522275 (2023), Greußen 16065089
+    # (2021); Brunnhartshausen (16063009, 12411-01-01-5_00.csv line 13650) merged into a
+    # neighbour by then; no Samtgemeinde (03454401 is one in 12411-02-03-5)
     gv = set()
     path = paths.raw_dir() / "grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"
     with open(path, encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             if row["satzart"] == "60":
                 gv.add(row["land"] + row["rb"] + row["kreis"] + row["gemeinde"])
-    assert {a[:5] for a in areas - gv} == {"03152", "03156"}
+    later = {"03153019", "07132502", "14522275", "16065089"}
+    assert {a[:5] for a in areas - gv - later} == {"03152", "03156"} and later <= areas
     assert len(areas & gv) > 0.95 * len(gv)
     assert "16063009" not in areas and "03454401" not in areas and "16063015" in areas
     assert len(rows) == len(areas) * 3 * 6  # one header; variants × years 2015–2020
