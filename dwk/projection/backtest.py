@@ -15,7 +15,8 @@ structure at the base and the same key and territory then: a Gemeinde whose area
 more than `inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from
 the Flächenerhebung at the base and the Gemeindeverzeichnis later) is not compared, because
 its projection and the count are of different territories (an unknown area counts as
-unchanged). The years named here are those of the shipped tables; the code takes them from the
+unchanged). A Gemeinde formed by a merger since (data/key_changes.toml, "Zusammenschluss") is
+compared as the sum of the Gemeinden it was formed from. The years named here are those of the shipped tables; the code takes them from the
 store and data/censuses.toml.
 """
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dwk.areas import formed_from
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
@@ -285,18 +287,60 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     p11 = t.reindex(usable)[start].to_numpy(float)
     out, first = [], 0
     for year in years:
-        observed = t.reindex(usable)[year].to_numpy(float) if year in t.columns else None
-        if observed is None:
+        if year not in t.columns:
             continue
-        there = np.isfinite(observed) & inputs.same_territory(ctx, usable, base, year)
-        first = first or int(there.sum())
+        parts, observed = _compared(ctx, usable, year)
+        first = first or len(observed)
+
         forecasts = {v: r.totals()[r.years.index(year)] for v, r in proj.runs.items()}
         forecasts[CONSTANT] = p15
         forecasts[trend_label(ctx)] = _trend(p11, p15, start, base, year)
-        large = there & (p15 >= GEMEINDE_LARGE)
-        for measure, which in ((GEMEINDEN, there), (GEMEINDEN_LARGE, large)):
+        large = _summed(p15, parts) >= GEMEINDE_LARGE
+        for measure, which in ((GEMEINDEN, slice(None)), (GEMEINDEN_LARGE, large)):
             for method, values in forecasts.items():
-                out.append(
-                    _score("gemeinde", method, measure, year, values[which], observed[which])
-                )
+                got = _summed(values, parts)[which]
+                out.append(_score("gemeinde", method, measure, year, got, observed[which]))
     return out, first
+
+
+def _summed(values: np.ndarray, parts: list[list[int]]) -> np.ndarray:
+    """Each compared area's sum of `values` over its rows (see `_compared`)."""
+    if not parts:
+        return np.array([])
+    starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    return np.add.reduceat(values[np.concatenate(parts)], starts)
+
+
+def _compared(ctx: Context, usable: list[str], year: int) -> tuple[list[list[int]], np.ndarray]:
+    """What is compared on 31.12.`year`: the rows of `usable` that make up each compared area,
+    and its observed total. A Gemeinde with its figure and territory of the base; a Gemeinde
+    formed by a merger since (data/key_changes.toml, "Zusammenschluss") as the sum of the
+    Gemeinden it was formed from, where none of them has a figure of its own that year and
+    its area then is theirs of the base."""
+    t, base = ctx.observed_totals, base_year(ctx)
+    observed = t.reindex(usable)[year].to_numpy(float)
+    single = np.isfinite(observed) & inputs.same_territory(ctx, usable, base, year)
+    parts = [[int(i)] for i in np.flatnonzero(single)]
+    values = list(observed[single])
+    where = {k: i for i, k in enumerate(usable)}
+    for new, old in formed_from(ctx.changes).items():
+        if not all(o in where for o in old):
+            continue
+        if of_parts(ctx, new, old, year):
+            parts.append([where[o] for o in old])
+            values.append(t.at[new, year])
+    return parts, np.array(values)
+
+
+def of_parts(ctx: Context, new: str, old: tuple[str, ...], year: int) -> bool:
+    """Whether the figure of a Gemeinde formed by a merger (`new`, of the Gemeinden `old`) on
+    31.12.`year` is of their territory: it has one, none of them has its own then (Riethgen
+    joined Kindelbrück only in 2023), and its area is theirs of the base."""
+    t, base = ctx.observed_totals, base_year(ctx)
+    if new not in t.index or year not in t.columns or not np.isfinite(t.at[new, year]):
+        return False
+    if np.isfinite(t.reindex(list(old))[year].to_numpy(float)).any():
+        return False
+    area = np.nansum(inputs.area_on(ctx, list(old), base))
+    later = inputs.area_on(ctx, [new], year)[0]
+    return not abs(later / area - 1) > inputs.TERRITORY_TOLERANCE if area > 0 else True

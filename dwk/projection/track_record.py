@@ -11,11 +11,11 @@ Kreis's Gemeinden projected as of 2015); the figures of all Gemeinden are in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dwk.areas import Area
+from dwk.areas import Area, formed_from
 from dwk.core.errors import NoProjection
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -44,6 +44,7 @@ class TrackRecord:
     years: list[TrackYear]
     observed: str  # where the observed figures come from
     changed: tuple[int, ...] = ()  # Gemeinden: later years not compared, the territory changed
+    parts: tuple[str, ...] = ()  # a Gemeinde formed by a merger: the Gemeinden summed for it
 
 
 def track_record(ctx: Context, area: Area) -> TrackRecord | None:
@@ -76,23 +77,30 @@ def _kreis(ctx: Context, key: str) -> TrackRecord:
 
 
 def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
+    """A Gemeinde against its later figures of the same territory; one formed by a merger
+    since as the sum of the Gemeinden it was formed from (`backtest.of_parts`)."""
     t = ctx.observed_totals
     if key not in t.index:
         return None
     base = bt.base_year(ctx)
+    parts = formed_from(ctx.changes).get(key)
     seen = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
-    later = [y for y in seen if inputs.same_territory(ctx, [key], base, y)[0]]
+    if parts:
+        later = [y for y in seen if bt.of_parts(ctx, key, parts, y)]
+    else:
+        later = [y for y in seen if inputs.same_territory(ctx, [key], base, y)[0]]
     changed = tuple(y for y in seen if y not in later)
     if not later:
         return TrackRecord("gemeinde", base, 0, [], "", changed) if changed else None
-    proj = fc.project_areas(ctx, [key], base, max(later))
+    proj = fc.project_areas(ctx, list(parts or [key]), base, max(later))
     run = proj.runs["main"]
     years = []
     for y in later:
-        got = float(run.totals()[run.years.index(y), 0])
+        got = float(run.totals()[run.years.index(y)].sum())
         own = (got / float(t.at[key, y]) - 1) * 100
         years.append(TrackYear(y, y - base, own, None, None, None, None))
-    return TrackRecord("gemeinde", base, 0, years, _tables(ctx, key, later), changed)
+    record = TrackRecord("gemeinde", base, 0, years, _tables(ctx, key, later), changed)
+    return replace(record, parts=tuple(parts or ()))
 
 
 def _tables(ctx: Context, key: str, years: list[int]) -> str:

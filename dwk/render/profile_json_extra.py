@@ -159,6 +159,7 @@ def _track(t: TrackRecord | None) -> dict | None:
         "areas": t.areas,
         "observed": t.observed,
         "not_compared_territory_changed": list(t.changed),
+        "summed_from": list(t.parts),
         "years": [
             {
                 "year": y.year,

@@ -169,6 +169,26 @@ def test_gemeinden_are_backtested_against_every_gemeindeverzeichnis_after_2015(c
     assert gemeinde_check_years(ctx) == [2019, 2023]
 
 
+def test_a_merged_gemeinde_is_backtested_as_the_sum_of_its_parts(ctx):
+    """The backtest compares Unstrut-Hainich (formed 2019) with its six Gemeinden of 2015
+    summed (before: not compared); Kindelbrück not in 2019, when Riethgen (joined 2023) still
+    had its own figure, but in 2023."""
+    from dwk.projection.backtest import _compared
+
+    usable = fc.gemeinde_members(ctx, "16064") + fc.gemeinde_members(ctx, "16068")
+    parts, observed = _compared(ctx, usable, 2019)
+    six = ["16064001", "16064017", "16064018", "16064023", "16064047", "16064065"]
+    summed = {tuple(usable[i] for i in p): v for p, v in zip(parts, observed, strict=True)}
+    # AuszugGV4QAktuell.csv line 15433: "…,076,Unstrut-Hainich, 94.34, 5 181,…"
+    assert summed[tuple(six)] == 5181
+    # Kindelbrück 16068029, Bilzingsleben 004, Frömmstedt 012, Kannawurf 028 and Riethgen 043
+    # (12411-01-01-5_00.csv); AuszugGV4QAktuell.csv line 15591: "…,043,Riethgen, 6.81,  235,…"
+    kindelbrueck = ("16068029", "16068004", "16068012", "16068028", "16068043")
+    assert not any(set(k) == set(kindelbrueck) for k in summed)
+    in_2023 = {tuple(usable[i] for i in p) for p in _compared(ctx, usable, 2023)[0]}
+    assert any(set(k) == set(kindelbrueck) for k in in_2023)
+
+
 def test_a_merged_gemeinde_leaves_its_kreis_from_the_merger_on():
     """`gemeinden.merged_away`: a Gemeinde without a total while others of its Kreis have one
     was merged; a Kreis all of whose keys changed (Göttingen 2016) is not."""
@@ -267,6 +287,15 @@ def test_a_gemeinde_formed_by_a_merger_is_projected_as_its_parts(ctx, registry):
     own = census_factor(5119, 5181, gv_2023("16064076")) * kreis_ratio("16064")
     assert totals[at(2019)] == pytest.approx(5181 * own, rel=0.001)
     assert totals[at(2023)] == pytest.approx(gv_2023("16064076") * own, rel=0.001)
+    # its profile's track record: the six projected as of 2015 and summed, against 5181 in 2019
+    from dwk.projection.track_record import track_record
+
+    record = track_record(ctx, registry.get("16064076"))
+    assert record.parts == ("16064001", "16064017", "16064018", "16064023", "16064047", "16064065")
+    as_of_2015 = fc.project_areas(ctx, list(record.parts), 2015, 2023).runs["main"]
+    summed = as_of_2015.totals()[as_of_2015.years.index(2019)].sum()
+    assert [y.year for y in record.years] == [2019, 2023]
+    assert record.years[0].own == pytest.approx((summed / 5181 - 1) * 100)
 
 
 def test_a_kreis_with_merged_gemeinden_is_their_sum(ctx):
