@@ -51,6 +51,7 @@ class Area:
     description: str = ""
     surveys: tuple[SurveySource, ...] = ()
     later_key: KeyChange | None = None  # the key it has had since (`KeyChange.renamed`)
+    formed: KeyChange | None = None  # the merger that formed it after 2015 (`formed_from`)
 
     @property
     def is_member(self) -> bool:
@@ -83,10 +84,17 @@ def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
     return [(c.old[0], c.new) for c in changes if c.renamed]
 
 
-def formed_from(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
+def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str, tuple[str, ...]]:
     """New key → the Gemeinden whose territory it is, of every Gemeinde formed by a merger
-    (kind "Zusammenschluss"): the tables up to 2015 have those, the later ones only it."""
-    return {c.new: c.old for c in changes if c.level == "gemeinde" and c.kind == "Zusammenschluss"}
+    (kind "Zusammenschluss"; with `after`, formed after 31.12. of that year): the tables up to
+    2015 have those, the later ones only it."""
+    return {
+        c.new: c.old
+        for c in changes
+        if c.level == "gemeinde"
+        and c.kind == "Zusammenschluss"
+        and (after is None or int(c.date[:4]) > after)
+    }
 
 
 def _names(store: Store) -> dict[tuple[str, str], str]:
@@ -195,6 +203,8 @@ class Registry:
         now = later.new if later else key  # what it is today (Eisenach: no longer kreisfrei)
         kind = self.gv.kinds.get(now, self.gv.kinds.get(key)) if level == "gemeinde" else None
         area = _official_area(key, level, name, kind)
+        if level == "gemeinde" and key in formed_from(self.changes):
+            return replace(area, formed=self.predecessors(key))
         if later is None:
             return area
         # compared with the Kreis it lies in since (Göttingen's Gemeinden: 03159)

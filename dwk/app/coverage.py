@@ -159,7 +159,7 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             note = (
                 f"Schlüssel neu seit {format_period(formed_on[key])}, gebildet aus "
                 f"{len(parts)} Gemeinden (data/key_changes.toml): Vorausberechnung als ihre "
-                "Summe; Profil ohne Altersstruktur"
+                "Summe, Profil mit dwk profile build (Altersstruktur 2015: ihre Summe)"
             )
         else:
             why = (

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from dwk import roles
-from dwk.areas import KeyChange
+from dwk.areas import KeyChange, formed_from
 from dwk.derived import DerivedCache, Name
 from dwk.inputs import tables as inputs
 from dwk.inputs.population import Line, PopulationLine, population_line
@@ -90,8 +90,14 @@ class Context:
         return self.lookup(("age_tables",), build)
 
     def age(self, table: str, year: int) -> inputs.AgeData | None:
-        """Population by age and sex of `table` on 31.12. of `year` (None: no such Stichtag)."""
-        return self.lookup(("age", table, year), lambda: inputs.age_data(self.store, table, year))
+        """Population by age and sex of `table` on 31.12. of `year` (None: no such Stichtag),
+        a Gemeinde formed by a merger since as the Gemeinden it was formed from together."""
+
+        def build() -> inputs.AgeData | None:
+            data = inputs.age_data(self.store, table, year)
+            return inputs.with_merged(data, formed_from(self.changes, after=year))
+
+        return self.lookup(("age", table, year), build)
 
     def population(self, line: Line = "zensus2011") -> PopulationLine:
         """Population on 31.12. on one census line (see `inputs.population`)."""

@@ -7,7 +7,7 @@ Gemeinde table); totals come as series over years that follow key changes back i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -103,6 +103,28 @@ def age_data(store: Store, table: str, year: int) -> AgeData | None:
     return AgeData(
         table, str(frame["period"].iloc[0]), keys, bands, counts, {k: i for i, k in enumerate(keys)}
     )
+
+
+def with_merged(data: AgeData | None, formed: dict[str, tuple[str, ...]]) -> AgeData | None:
+    """`data` with a row for each Gemeinde formed by a merger after its Stichtag (`formed`:
+    new key → old keys, `areas.formed_from`): the sum of the Gemeinden it was formed from, as
+    a series is continued back over a key change (counts only; NaN where a cell is secret).
+    Its age structure of the base is theirs together."""
+    if data is None:
+        return None
+    rows = {
+        new: [data.row[o] for o in old]
+        for new, old in formed.items()
+        if new not in data.row and all(o in data.row for o in old)
+    }
+    if not rows:
+        return data
+    keys = [*data.keys, *rows]
+    counts = {
+        sex: np.vstack([c, *(c[idx].sum(axis=0)[None] for idx in rows.values())])
+        for sex, c in data.counts.items()
+    }
+    return replace(data, keys=keys, counts=counts, row={k: i for i, k in enumerate(keys)}, _sums={})
 
 
 def _labels_where(column: pd.Series, test: Callable[[str], bool]) -> np.ndarray:

@@ -91,7 +91,10 @@ def _area(a: Area) -> dict:
 
 
 def _later(a: Area) -> dict:
-    """The key an area has had since, where its key changed with its territory unchanged."""
+    """The key an area has had since, where its key changed with its territory unchanged, or
+    the Gemeinden it was formed from by a merger (its figures before are their sum)."""
+    if a.formed is not None:
+        return {"formed": {"since": a.formed.date, "from": list(a.formed.old)}}
     if a.later_key is None:
         return {}
     return {"later_key": {"key": a.later_key.new, "since": a.later_key.date}}

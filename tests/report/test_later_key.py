@@ -39,3 +39,26 @@ def test_the_profile_names_the_key_since_2016(store, registry, ctx, catalogue):
     assert [a.key for a in registry.references(eisenach)] == ["16063", "16", "DG"]
     # an area whose key did not change says nothing of the kind
     assert registry.resolve("vrees").later_key is None
+
+
+def test_a_gemeinde_formed_by_a_merger_says_so_and_has_its_parts_ages(
+    store, registry, ctx, catalogue
+):
+    """Unstrut-Hainich, formed on 01.01.2019 from six Gemeinden (data/key_changes.toml,
+    "Zusammenschluss"): its profile says so, and that its figures before are theirs together;
+    its age structure of 2015 is their sum (before: every age indicator "–")."""
+    from dwk.app.build import profile_rules
+
+    area = registry.resolve("16064076")
+    p = build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
+    lead = "amtlicher Schlüssel 16064076 (gebildet am 01.01.2019 aus 6 Gemeinden; Zahlen davor:"
+    assert lead in render_markdown(p) and lead in render_html(p)
+    assert json.loads(render_json(p))["area"]["formed"]["from"] == [
+        "16064001", "16064017", "16064018", "16064023", "16064047", "16064065"
+    ]  # fmt: skip
+    # 12411-02-03-5_00.csv, 31.12.2015 (12411-01-01-5_00.csv the same totals): Altengottern
+    # 1000, Flarchheim 418, Großengottern 2232, Heroldishausen 197, Mülverstedt 686,
+    # Weberstedt 584
+    ages = ctx.age(ctx.table("age_groups"), 2015)
+    assert ages.total()[ages.row["16064076"]] == 1000 + 418 + 2232 + 197 + 686 + 584
+    assert "| Durchschnittsalter | 31.12.2015 |" in render_markdown(p)
