@@ -16,8 +16,8 @@ more than `inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a par
 the Flächenerhebung at the base and the Gemeindeverzeichnis later) is not compared, because
 its projection and the count are of different territories (an unknown area counts as
 unchanged). A Gemeinde formed by a merger since (data/key_changes.toml, "Zusammenschluss") is
-compared as the sum of the Gemeinden it was formed from. The years named here are those of the shipped tables; the code takes them from the
-store and data/censuses.toml.
+compared as the sum of the Gemeinden it was formed from. The years named here are those of
+the shipped tables; the code takes them from the store and data/censuses.toml.
 """
 
 from __future__ import annotations
@@ -291,7 +291,6 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
             continue
         parts, observed = _compared(ctx, usable, year)
         first = first or len(observed)
-
         forecasts = {v: r.totals()[r.years.index(year)] for v, r in proj.runs.items()}
         forecasts[CONSTANT] = p15
         forecasts[trend_label(ctx)] = _trend(p11, p15, start, base, year)

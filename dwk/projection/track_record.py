@@ -11,7 +11,7 @@ Kreis's Gemeinden projected as of 2015); the figures of all Gemeinden are in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -99,8 +99,8 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
         got = float(run.totals()[run.years.index(y)].sum())
         own = (got / float(t.at[key, y]) - 1) * 100
         years.append(TrackYear(y, y - base, own, None, None, None, None))
-    record = TrackRecord("gemeinde", base, 0, years, _tables(ctx, key, later), changed)
-    return replace(record, parts=tuple(parts or ()))
+    observed = _tables(ctx, key, later)
+    return TrackRecord("gemeinde", base, 0, years, observed, changed, tuple(parts or ()))
 
 
 def _tables(ctx: Context, key: str, years: list[int]) -> str:
