@@ -181,6 +181,20 @@ def _check_base(ctx: Context, keys: list[str]) -> None:
     src = ctx.age(table, base)
     if src is None:
         raise NoProjection(f"{table} hat keinen Stichtag 31.12.{base}")
+    formed = formed_from(ctx.changes, after=base)
+    for key in (k for k in keys if k in formed):
+        parts = formed[key]
+        if len({p[:5] for p in parts}) > 1:
+            kreise = " und ".join(sorted({p[:5] for p in parts}))
+            raise NoProjection(
+                f"Gemeinde {key} ist aus Gemeinden der Kreise {kreise} gebildet; die "
+                "Vorausberechnung geht Kreis für Kreis und rechnet sie nicht als eine"
+            )
+        raise NoProjection(
+            f"Gemeinde {key} gab es am 31.12.{base} noch nicht; vom Stand 31.12.{base} gibt "
+            f"dwk project {' '.join(parts)} --base-year {base} die Gemeinden, aus denen sie "
+            "gebildet wurde"
+        )
     missing = [k for k in keys if k not in src.row]
     bad = missing or [k for k in keys if k not in gemeinde_members(ctx, k[:5])]
     if bad:

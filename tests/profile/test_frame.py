@@ -296,6 +296,14 @@ def test_a_gemeinde_formed_by_a_merger_is_projected_as_its_parts(ctx, registry):
     summed = as_of_2015.totals()[as_of_2015.years.index(2019)].sum()
     assert [y.year for y in record.years] == [2019, 2023]
     assert record.years[0].own == pytest.approx((summed / 5181 - 1) * 100)
+    # as of 2015 it did not exist yet; Kaltennordheim (16066095) was formed from Gemeinden of
+    # two Kreise, which the projection, Kreis by Kreis, does not sum
+    from dwk.core.errors import NoProjection
+
+    with pytest.raises(NoProjection, match="16064076 gab es am 31.12.2015 noch nicht"):
+        fc.project_areas(ctx, ["16064076"], 2015, 2020)
+    with pytest.raises(NoProjection, match="Kreise 16063 und 16066"):
+        fc.project_areas(ctx, ["16066095"], None, 2030)
 
 
 def test_a_kreis_with_merged_gemeinden_is_their_sum(ctx):
