@@ -195,9 +195,11 @@ def area_map(
         )
     elif place and place.merged_on:
         day = ".".join(reversed(place.merged_on.split("-")))
+        whole = f"von {display_name(place.area)}"
+        if display_name(place.area) == name:  # Greußen 16065023 in the Greußen of 2021
+            whole = f"der damals gebildeten Gemeinde {name} ({place.area.key})"
         k["notes"].append(
-            f"{name} ist seit dem {day} Teil von {display_name(place.area)}; "
-            "hervorgehoben ist dieses Gebiet."
+            f"{name} ist seit dem {day} Teil {whole}; hervorgehoben ist dieses Gebiet."
         )
     elif place is None:
         k["notes"].append(

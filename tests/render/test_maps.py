@@ -7,6 +7,7 @@ import csv
 import hashlib
 import importlib.util
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -146,7 +147,8 @@ def test_keys_without_an_outline_of_2021():
     # (data/key_changes.toml, "Zusammenschluss"): that territory, highlighted and said so
     svg = maps.area_map("16065023")
     assert areas(svg)["16065023"][1] == "Greußen (Gebiet von 2021: Greußen, 16065089)"
-    assert "Greußen ist seit dem 01.01.2021 Teil von Greußen; hervorgehoben" in svg
+    notes = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    assert "seit dem 01.01.2021 Teil der damals gebildeten Gemeinde Greußen (16065089);" in notes
     # Schöneberg 12073505 has neither an outline of 2021 nor a successor; GV 31.12.2019:
     # 60,64,12,0,73,5310,505,Schöneberg, 46.62,  803, …,"14,142909","53,008517",…
     svg = maps.area_map("12073505")
