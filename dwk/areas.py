@@ -171,6 +171,12 @@ class Registry:
             for (k, lvl), n in self.names.items()
             if lvl in ("kreis", "gemeinde") and n.split(",")[0].strip().casefold() == folded
         ]
+        hits += [  # formed by a merger since 2015: named by the Gemeindeverzeichnis only
+            self.get(k, "gemeinde")
+            for k in formed_from(self.changes)
+            if (k, "gemeinde") not in self.names
+            and self.gv.names.get(k, "").split(",")[0].strip().casefold() == folded
+        ]
         if len(hits) == 1:
             return hits[0]
         if not hits:

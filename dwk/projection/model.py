@@ -238,7 +238,7 @@ def formed_in(ctx: Context, keys: list[str]) -> dict[str, list[str]]:
         if new not in keys and kreis not in keys:
             continue
         members = gemeinde_members(ctx, kreis)
-        if all(o in members for o in old):
+        if new not in members and all(o in members for o in old):
             out[new] = list(old)
     return out
 

@@ -50,6 +50,7 @@ def test_a_gemeinde_formed_by_a_merger_says_so_and_has_its_parts_ages(
     from dwk.app.build import profile_rules
 
     area = registry.resolve("16064076")
+    assert registry.resolve("Unstrut-Hainich") == area  # by the Gemeindeverzeichnis's name
     p = build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
     lead = "amtlicher Schlüssel 16064076 (gebildet am 01.01.2019 aus 6 Gemeinden; Zahlen davor:"
     assert lead in render_markdown(p) and lead in render_html(p)
