@@ -144,7 +144,7 @@ class Registry:
             if a.key == key and a.level == level:
                 return a
         name = self.names.get((key, level))
-        if name is None and level == "gemeinde" and key in formed_from(self.changes):
+        if name is None and level == "gemeinde" and key in self._formed:
             name = self.gv.names.get(key)  # formed since 2015: the Gemeindeverzeichnis names it
         if name is None and (old := self._renamed_from(key, level)):
             return self.get(old, level)
@@ -173,7 +173,7 @@ class Registry:
         ]
         hits += [  # formed by a merger since 2015: named by the Gemeindeverzeichnis only
             self.get(k, "gemeinde")
-            for k in formed_from(self.changes)
+            for k in self._formed
             if (k, "gemeinde") not in self.names
             and self.gv.names.get(k, "").split(",")[0].strip().casefold() == folded
         ]
@@ -209,12 +209,16 @@ class Registry:
         now = later.new if later else key  # what it is today (Eisenach: no longer kreisfrei)
         kind = self.gv.kinds.get(now, self.gv.kinds.get(key)) if level == "gemeinde" else None
         area = _official_area(key, level, name, kind)
-        if level == "gemeinde" and key in formed_from(self.changes):
+        if level == "gemeinde" and key in self._formed:
             return replace(area, formed=self.predecessors(key))
         if later is None:
             return area
         # compared with the Kreis it lies in since (Göttingen's Gemeinden: 03159)
         return replace(area, later_key=later, kreis=later.new[:5])
+
+    @cached_property
+    def _formed(self) -> dict[str, tuple[str, ...]]:
+        return formed_from(self.changes)
 
     @cached_property
     def _renamed_to(self) -> dict[tuple[str, str], KeyChange]:
