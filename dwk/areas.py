@@ -97,6 +97,16 @@ def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str,
     }
 
 
+def absorbed_into(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
+    """Key → the Gemeinden it absorbed since 2015 and kept its key (kind "Eingliederung"),
+    over all its entries: its figures from then on are of their territory together with its."""
+    out: dict[str, tuple[str, ...]] = {}
+    for c in changes:
+        if c.level == "gemeinde" and c.kind == "Eingliederung":
+            out[c.new] = (*out.get(c.new, ()), *c.old)
+    return out
+
+
 def _names(store: Store) -> dict[tuple[str, str], str]:
     """(key, level) → name, from the first table of the role `area_names` (data/roles.toml)
     that names the area."""
@@ -200,6 +210,16 @@ class Registry:
         if "members" not in area.references:
             return []
         return [a for a in self.members if a.slug != area.slug]
+
+    def absorbed(self, key: str) -> tuple[tuple[str, str], ...]:
+        """(name, date) of each Gemeinde `key` absorbed since 2015 and kept its key
+        ("Eingliederung"), in the order of data/key_changes.toml."""
+        return tuple(
+            (self.names.get((old, "gemeinde"), old).split(",")[0], c.date)
+            for c in self.changes
+            if c.level == "gemeinde" and c.kind == "Eingliederung" and c.new == key
+            for old in c.old
+        )
 
     def predecessors(self, key: str) -> KeyChange | None:
         return next((c for c in self.changes if c.new == key), None)

@@ -136,7 +136,11 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 "unverändert: Profil unter diesem Schlüssel mit den Zahlen des neuen"
             )
         else:
-            where = f"; neuer Schlüssel {change.new} ({change.date})" if change else ""
+            where = ""
+            if change and change.kind == "Eingliederung":
+                where = f"; seit {format_period(change.date)} Teil von {change.new}"
+            elif change:
+                where = f"; neuer Schlüssel {change.new} ({change.date})"
             note = (
                 f"Schlüssel im Gemeindeverzeichnis {stand} nicht mehr vorhanden "
                 f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "

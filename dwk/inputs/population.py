@@ -106,6 +106,8 @@ def population_line(store: Store, changes: list[KeyChange], line: Line) -> Popul
     which = both.pivot(index="area_key", columns="year", values="table")
     observed = wide.copy()
     for change in changes:
+        if change.kind == "Eingliederung":  # the new key's own territory is not among `old`
+            continue
         olds = [o for o in change.old if o in wide.index]
         if change.new not in wide.index or not olds:
             continue

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dwk.areas import formed_from
+from dwk.areas import absorbed_into, formed_from
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
@@ -313,32 +313,34 @@ def _summed(values: np.ndarray, parts: list[list[int]]) -> np.ndarray:
 def _compared(ctx: Context, usable: list[str], year: int) -> tuple[list[list[int]], np.ndarray]:
     """What is compared on 31.12.`year`: the rows of `usable` that make up each compared area,
     and its observed total. A Gemeinde with its figure and territory of the base; a Gemeinde
-    formed by a merger since (data/key_changes.toml, "Zusammenschluss") as the sum of the
-    Gemeinden it was formed from, where none of them has a figure of its own that year and
-    its area then is theirs of the base."""
+    formed by a merger since (data/key_changes.toml, "Zusammenschluss"), or one that absorbed
+    neighbours and kept its key ("Eingliederung"), as the sum of those Gemeinden, where its
+    figure is of their territory (`of_parts`)."""
     t, base = ctx.observed_totals, base_year(ctx)
     observed = t.reindex(usable)[year].to_numpy(float)
     single = np.isfinite(observed) & inputs.same_territory(ctx, usable, base, year)
-    parts = [[int(i)] for i in np.flatnonzero(single)]
-    values = list(observed[single])
+    compared = {int(i): ([int(i)], observed[i]) for i in np.flatnonzero(single)}
     where = {k: i for i, k in enumerate(usable)}
-    for new, old in formed_from(ctx.changes).items():
-        if not all(o in where for o in old):
-            continue
-        if of_parts(ctx, new, old, year):
-            parts.append([where[o] for o in old])
-            values.append(t.at[new, year])
-    return parts, np.array(values)
+    groups = {new: tuple(old) for new, old in formed_from(ctx.changes).items()}
+    groups |= {key: (key, *old) for key, old in absorbed_into(ctx.changes).items()}
+    for n, (new, old) in enumerate(groups.items()):
+        if all(o in where for o in old) and of_parts(ctx, new, old, year):
+            compared.pop(where.get(new, -1), None)  # it absorbed the others: not alone
+            compared[len(usable) + n] = ([where[o] for o in old], t.at[new, year])
+    parts = [p for p, _ in compared.values()]
+    return parts, np.array([v for _, v in compared.values()])
 
 
 def of_parts(ctx: Context, new: str, old: tuple[str, ...], year: int) -> bool:
-    """Whether the figure of a Gemeinde formed by a merger (`new`, of the Gemeinden `old`) on
-    31.12.`year` is of their territory: it has one, none of them has its own then (Riethgen
-    joined Kindelbrück only in 2023), and its area is theirs of the base."""
+    """Whether the figure of a Gemeinde on 31.12.`year` is of the territory of the Gemeinden
+    `old` of the base (itself among them where it absorbed the others): it has one, none of
+    the others has its own then (Riethgen joined Kindelbrück only in 2023), and its area is
+    theirs of the base."""
     t, base = ctx.observed_totals, base_year(ctx)
     if new not in t.index or year not in t.columns or not np.isfinite(t.at[new, year]):
         return False
-    if np.isfinite(t.reindex(list(old))[year].to_numpy(float)).any():
+    others = [o for o in old if o != new]
+    if np.isfinite(t.reindex(others)[year].to_numpy(float)).any():
         return False
     area = np.nansum(inputs.area_on(ctx, list(old), base))
     later = inputs.area_on(ctx, [new], year)[0]

@@ -33,7 +33,8 @@ def gemeinde_targets(
 
     A Gemeinde formed by a merger since (`formed`: its key → the rows of the Gemeinden it was
     formed from) is met by those of them without a figure of their own that year: its
-    territory's total (`_territory`) less the ones that still have one."""
+    territory's total (`_territory`) less the ones that still have one. A Gemeinde that
+    absorbed neighbours and kept its key (its own row first) is met together with them."""
     years = {}
     whole = {
         new: _territory(filled, keys, new, rows, base, counted)
@@ -44,12 +45,21 @@ def gemeinde_targets(
             continue
         values = filled[year].reindex(keys).to_numpy(dtype=float)
         rows = [i for i in range(len(keys)) if np.isfinite(values[i])]
-        groups, totals = [[i] for i in rows], [values[i] for i in rows]
+        singles = dict.fromkeys(rows)
+        groups, totals = [], []
         for new, members in (formed or {}).items():
             rest = [i for i in members if not np.isfinite(values[i])]
-            if rest and np.isfinite(total := whole[new].get(year, np.nan)):
-                groups.append(rest)
-                totals.append(total - np.nansum(values[members]))
+            if not rest or not np.isfinite(total := whole[new].get(year, np.nan)):
+                continue
+            seen = [i for i in members if i not in rest]
+            if keys[members[0]] == new:  # it absorbed the rest: its figure is theirs too
+                singles.pop(members[0], None)
+                rest = [members[0], *(i for i in rest if i != members[0])]
+                seen = [i for i in seen if i != members[0]]
+            groups.append(rest)
+            totals.append(total - values[seen].sum())
+        groups = [[i] for i in singles] + groups
+        totals = [values[i] for i in singles] + totals
         if groups:
             years[year] = (groups, np.array(totals))
     return fr.Targets(years)
@@ -66,6 +76,10 @@ def _territory(filled, keys: list[str], new: str, rows: list[int], base: int, co
         if year not in filled.columns:
             continue
         own = filled[year].reindex(members).to_numpy(dtype=float)
+        if members[0] == new:  # it absorbed the others: its own figure counts them since
+            if np.isfinite(own[0]):
+                points[year] = np.nansum(own)
+            continue
         merged = filled.at[new, year] if new in filled.index else np.nan
         if np.isfinite(merged) or np.isfinite(own).all():
             points[year] = np.nan_to_num(merged) + np.nansum(own)

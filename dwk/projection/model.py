@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dwk.areas import formed_from
+from dwk.areas import absorbed_into, formed_from
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
@@ -224,22 +224,27 @@ def projected_gemeinden(ctx: Context, kreis: str, base_year: int | None) -> list
         return gemeinde_members(ctx, kreis)
     gone = merged_gemeinden(ctx)
     kept = [k for k in gemeinde_members(ctx, kreis) if k not in gone]
-    return sorted(kept + list(formed_in(ctx, [kreis])))
+    return sorted({*kept, *formed_in(ctx, [kreis])})
 
 
 def formed_in(ctx: Context, keys: list[str]) -> dict[str, list[str]]:
-    """The Gemeinden formed by mergers since the base (`areas.formed_from`) among `keys` or
-    formed in the Kreise `keys` (of the base: Walkenried, 03159036, of Gemeinden of Osterode
-    am Harz, 03156), with the Gemeinden they were formed from: only where those lie in one
-    Kreis and all have an age structure, so that the merged one is projected as their sum."""
+    """The Gemeinden whose territory since the base is that of several Gemeinden of the base,
+    among `keys` or in the Kreise `keys`, with those Gemeinden: formed by a merger since
+    (`areas.formed_from`; Walkenried, 03159036, of Gemeinden of Osterode am Harz, 03156), or
+    having absorbed neighbours and kept its key (`areas.absorbed_into`: itself first, then
+    them). Only where they lie in one Kreis and all have an age structure, so that the Gemeinde
+    is projected as their sum."""
+    groups = {new: list(old) for new, old in formed_from(ctx.changes).items()}
+    groups |= {key: [key, *old] for key, old in absorbed_into(ctx.changes).items()}
     out = {}
-    for new, old in formed_from(ctx.changes).items():
+    for new, old in groups.items():
         kreis = old[0][:5]
         if new not in keys and kreis not in keys:
             continue
         members = gemeinde_members(ctx, kreis)
-        if new not in members and all(o in members for o in old):
-            out[new] = list(old)
+        kept = new in old  # an absorbing Gemeinde is its own first part
+        if (new in members) == kept and all(o in members for o in old):
+            out[new] = old
     return out
 
 

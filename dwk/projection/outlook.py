@@ -70,6 +70,9 @@ class Outlook:
     track: TrackRecord | None = None  # how good the method has been (`track_record`)
     census_basis: Line = ob.FIRST_LINE  # the run's census line (`observed`)
     basis_factor: float = 1.0  # the area's figures on it over those on the first line
+    absorbed: tuple[tuple[str, str], ...] = ()
+    """(name, date) of the Gemeinden it absorbed since the base, which its projection counts
+    from the base on (`Registry.absorbed`)."""
 
     @property
     def basis_name(self) -> str:

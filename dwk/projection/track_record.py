@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.areas import Area, formed_from
+from dwk.areas import Area, absorbed_into, formed_from
 from dwk.core.errors import NoProjection
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -44,7 +44,7 @@ class TrackRecord:
     years: list[TrackYear]
     observed: str  # where the observed figures come from
     changed: tuple[int, ...] = ()  # Gemeinden: later years not compared, the territory changed
-    parts: tuple[str, ...] = ()  # a Gemeinde formed by a merger: the Gemeinden summed for it
+    parts: tuple[str, ...] = ()  # the Gemeinden summed for it: formed from, or itself and absorbed
 
 
 def track_record(ctx: Context, area: Area) -> TrackRecord | None:
@@ -78,12 +78,14 @@ def _kreis(ctx: Context, key: str) -> TrackRecord:
 
 def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
     """A Gemeinde against its later figures of the same territory; one formed by a merger
-    since as the sum of the Gemeinden it was formed from (`backtest.of_parts`)."""
+    since as the sum of the Gemeinden it was formed from, one that absorbed neighbours as the
+    sum of itself and them (`backtest.of_parts`)."""
     t = ctx.observed_totals
     if key not in t.index:
         return None
     base = bt.base_year(ctx)
-    parts = formed_from(ctx.changes).get(key)
+    absorbed = absorbed_into(ctx.changes).get(key)
+    parts = formed_from(ctx.changes).get(key) or ((key, *absorbed) if absorbed else None)
     seen = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
     if parts:
         later = [y for y in seen if bt.of_parts(ctx, key, parts, y)]

@@ -160,7 +160,8 @@ def _successors(path: Path) -> dict[str, Successor]:
     for change in load_toml(path).get("change", []):
         old = [str(k) for k in change.get("old", [])]
         for key in old:
-            out[key] = Successor(str(change["new"]), str(change.get("date", "")), len(old) == 1)
+            same = len(old) == 1 and change.get("kind") == "neuer Schlüssel"  # same territory
+            out[key] = Successor(str(change["new"]), str(change.get("date", "")), same)
     return out
 
 

@@ -62,6 +62,8 @@ def _name(key: str, geo: Geometry, names: Mapping[str, str] | None) -> str:
         return display_name(place.area)
     if place and place.point is not None:
         return place.point.name.split(",")[0]
+    if key in geo.points:  # absorbed by a neighbour: drawn as its territory, named as itself
+        return geo.points[key].name.split(",")[0]
     return key
 
 

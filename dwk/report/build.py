@@ -5,7 +5,7 @@ behind the charts and the sources. No HTML or Markdown here; the renderers take 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -193,6 +193,8 @@ def build_profile(
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
+        if outlook is not None and (absorbed := registry.absorbed(area.key)):
+            outlook = replace(outlook, absorbed=absorbed)
     except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
     if outlook is not None:

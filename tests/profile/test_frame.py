@@ -306,6 +306,40 @@ def test_a_gemeinde_formed_by_a_merger_is_projected_as_its_parts(ctx, registry):
         fc.project_areas(ctx, ["16066095"], None, 2030)
 
 
+def test_a_gemeinde_that_absorbed_neighbours_is_projected_with_them(ctx, registry):
+    """Harztor (16062065) absorbed Harzungen, Herrmannsacker and Neustadt/Harz on 06.07.2018
+    and kept its key (data/key_changes.toml, "Eingliederung"): it starts from the four
+    Gemeinden's age structures of 2015 together (before: its own, the others' people arriving as
+    movers), meets its figures from then on, and the backtest and its track record compare it
+    as their sum."""
+    from dwk.projection.backtest import _compared
+    from dwk.projection.track_record import track_record
+
+    run = fc.project_areas(ctx, ["16062065"], None, 2030).runs["main"]
+    totals, at = run.totals()[:, 0], run.years.index
+    # 12411-01-01-5_00.csv, 31.12.2015: Harztor 6059, Harzungen 200, Herrmannsacker 350,
+    # Neustadt/Harz 1135; AuszugGV4QAktuell.csv line 15336: "…,065,Harztor, 109.38, 7 577,…";
+    # 1000A-0000_de.csv line 10239: "160620065065;Harztor;…;7449;e". Harztor's own census factor,
+    # the others' that of their Kreis (they have no count of their own)
+    own = census_factor(7449, 7577, gv_2023("16062065")) * kreis_ratio("16062")
+    others = kreis_factor("16062") * kreis_ratio("16062")
+    assert totals[at(2015)] == pytest.approx(6059 * own + (200 + 350 + 1135) * others, abs=1)
+    assert totals[at(2019)] == pytest.approx(7577 * own, rel=0.001)
+    assert totals[at(2023)] == pytest.approx(gv_2023("16062065") * own, rel=0.001)
+    four = ["16062065", "16062016", "16062018", "16062036"]
+    usable = fc.gemeinde_members(ctx, "16062")
+    parts, observed = _compared(ctx, usable, 2019)
+    summed = {tuple(usable[i] for i in p): v for p, v in zip(parts, observed, strict=True)}
+    assert summed[tuple(four)] == 7577 and ("16062065",) not in summed
+    record = track_record(ctx, registry.get("16062065"))
+    assert record.parts == tuple(four) and [y.year for y in record.years] == [2019, 2023]
+    # Harztor itself was formed in 2012: its series is not continued before that with the
+    # three it absorbed later (it was: 214 + 379 + 1123 = 1,716 people on 31.12.2011,
+    # 12411-01-01-5_00.csv, and "+350 % since 2011" in the comparisons)
+    values = ctx.population().values
+    assert np.isnan(values.at["16062065", 2011]) and values.at["16062065", 2012] == 6081
+
+
 def test_a_kreis_with_merged_gemeinden_is_their_sum(ctx):
     """The Kyffhäuserkreis's Gemeinden of today, four of them formed by mergers since 2015,
     add up to the Kreis (before: to 65 % of it, the merged ones had no projection)."""

@@ -149,13 +149,18 @@ def test_keys_without_an_outline_of_2021():
     assert areas(svg)["16065023"][1] == "Greußen (Gebiet von 2021: Greußen, 16065089)"
     notes = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     assert "seit dem 01.01.2021 Teil der damals gebildeten Gemeinde Greußen (16065089);" in notes
-    # Schöneberg 12073505 has neither an outline of 2021 nor a successor; GV 31.12.2019:
-    # 60,64,12,0,73,5310,505,Schöneberg, 46.62,  803, …,"14,142909","53,008517",…
+    # Schöneberg 12073505 was absorbed by Schwedt/Oder on 01.01.2021 ("Eingliederung"): that
+    # territory, named as itself
     svg = maps.area_map("12073505")
+    assert areas(svg)["12073505"][1] == "Schöneberg (Gebiet von 2021: Schwedt/Oder, 12073532)"
+    assert "Schöneberg ist seit dem 01.01.2021 Teil von Schwedt/Oder;" in svg
+    # Jahnatal 14522275, formed in 2023, has no outline of 2021: a point at its centre in the
+    # Gemeindeverzeichnis of 31.12.2023 (31122023_Auszug_GV.xlsx)
+    svg = maps.area_map("14522275")
     drawn = areas(svg)
-    assert drawn["12073505"][1] == "Schöneberg (Lage laut GV 31.12.2019)"
-    assert drawn["12073505"][2].startswith("M") and "Destatis" in svg
-    assert all(k.startswith("12073") for k in drawn)
+    assert drawn["14522275"][1] == "Jahnatal (Lage laut GV 31.12.2023)"
+    assert drawn["14522275"][2].startswith("M") and "Destatis" in svg
+    assert all(k.startswith("14522") for k in drawn)
     with pytest.raises(UnknownAreaError):
         maps.area_map("99999999")
 

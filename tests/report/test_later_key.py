@@ -63,3 +63,26 @@ def test_a_gemeinde_formed_by_a_merger_says_so_and_has_its_parts_ages(
     ages = ctx.age(ctx.table("age_groups"), 2015)
     assert ages.total()[ages.row["16064076"]] == 1000 + 418 + 2232 + 197 + 686 + 584
     assert "| Durchschnittsalter | 31.12.2015 |" in render_markdown(p)
+
+
+def test_a_gemeinde_that_absorbed_neighbours_says_its_projection_counts_them(
+    store, registry, ctx, catalogue
+):
+    """Harztor absorbed three Gemeinden on 06.07.2018 ("Eingliederung"): its projection, which
+    counts them from 2015 on, says so, and its track record names the sum."""
+    from dwk.app.build import profile_rules
+
+    assert registry.absorbed("16062065") == (
+        ("Harzungen", "2018-07-06"), ("Herrmannsacker", "2018-07-06"),
+        ("Neustadt/Harz", "2018-07-06"),
+    )  # fmt: skip
+    area = registry.resolve("16062065")
+    md = render_markdown(
+        build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
+    )
+    assert (
+        "Gebiet von heute, auch 2015: mit Harzungen (eingegliedert am 06.07.2018), "
+        "Herrmannsacker (eingegliedert am 06.07.2018), Neustadt/Harz (eingegliedert am "
+        "06.07.2018)."
+    ) in md
+    assert "als Summe mit den 3 seither eingegliederten Gemeinden" in md
