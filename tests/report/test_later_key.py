@@ -83,6 +83,6 @@ def test_a_gemeinde_that_absorbed_neighbours_says_its_projection_counts_them(
     assert (
         "Gebiet von heute, auch 2015: mit Harzungen (eingegliedert am 06.07.2018), "
         "Herrmannsacker (eingegliedert am 06.07.2018), Neustadt/Harz (eingegliedert am "
-        "06.07.2018)."
+        "06.07.2018); die beobachteten Zahlen vor der Eingliederung sind ohne."
     ) in md
     assert "als Summe mit den 3 seither eingegliederten Gemeinden" in md
