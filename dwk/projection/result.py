@@ -61,22 +61,19 @@ def merged(proj: Projection, formed: dict[str, list[str]]) -> Projection:
     grouped = {m for members in formed.values() for m in members}
     keys = sorted([k for k in proj.keys if k not in grouped] + list(formed))
     where = {k: i for i, k in enumerate(proj.keys)}
-    sums = np.zeros((len(keys), len(proj.keys)))
-    for row, key in enumerate(keys):
-        for member in formed.get(key, [key]):
-            sums[row, where[member]] = 1.0
+    rows = [[where[m] for m in formed.get(k, [k])] for k in keys]
+
+    def summed(a: np.ndarray) -> np.ndarray:  # (years, areas, …) → (years, keys, …)
+        return np.stack([a[:, idx].sum(axis=1) for idx in rows], axis=1)
+
     runs = {
-        v: Run(
-            r.years,
-            np.einsum("ak,yk...->ya...", sums, r.population),
-            r.births @ sums.T,
-            r.deaths @ sums.T,
-        )
+        v: Run(r.years, summed(r.population), summed(r.births), summed(r.deaths))
         for v, r in proj.runs.items()
     }
-    first = [where[formed.get(k, [k])[0]] for k in keys]
+    first = [idx[0] for idx in rows]
     base = next(iter(proj.runs.values())).totals()[0]
-    deviation = (sums @ (proj.plan.deviation * base)) / (sums @ base)
+    weighted = proj.plan.deviation * base
+    deviation = np.array([weighted[idx].sum() / base[idx].sum() for idx in rows])
     plan = replace(proj.plan.take(first), deviation=deviation)
     return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(first))
 
