@@ -107,6 +107,15 @@ def absorbed_into(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def territories(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
+    """Key → the Gemeinden of 2015 whose territory it has since: those it was formed from
+    (`formed_from`), or itself first and those it absorbed (`absorbed_into`). Its later
+    figures are of their territory together."""
+    out = dict(formed_from(changes))
+    out |= {key: (key, *old) for key, old in absorbed_into(changes).items()}
+    return out
+
+
 def _names(store: Store) -> dict[tuple[str, str], str]:
     """(key, level) → name, from the first table of the role `area_names` (data/roles.toml)
     that names the area."""

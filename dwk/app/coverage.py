@@ -151,7 +151,6 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}
     formed = formed_from(registry.changes)
-    formed_on = {c.new: c.date for c in registry.changes if c.new in formed}
     for key in sorted(listed - set(keys)):
         if (change := renamed.get(key)) and change.old[0] in keys:
             note = (
@@ -161,7 +160,7 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             )
         elif (parts := formed.get(key)) and len({p[:5] for p in parts}) == 1:
             note = (
-                f"Schlüssel neu seit {format_period(formed_on[key])}, gebildet aus "
+                f"Schlüssel neu seit {format_period(registry.predecessors(key).date)}, gebildet aus "
                 f"{len(parts)} Gemeinden (data/key_changes.toml): Vorausberechnung als ihre "
                 "Summe, Profil mit dwk profile build (Altersstruktur 2015: ihre Summe)"
             )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dwk.areas import absorbed_into, formed_from
+from dwk.areas import territories
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
@@ -321,9 +321,7 @@ def _compared(ctx: Context, usable: list[str], year: int) -> tuple[list[list[int
     single = np.isfinite(observed) & inputs.same_territory(ctx, usable, base, year)
     compared = {int(i): ([int(i)], observed[i]) for i in np.flatnonzero(single)}
     where = {k: i for i, k in enumerate(usable)}
-    groups = {new: tuple(old) for new, old in formed_from(ctx.changes).items()}
-    groups |= {key: (key, *old) for key, old in absorbed_into(ctx.changes).items()}
-    for n, (new, old) in enumerate(groups.items()):
+    for n, (new, old) in enumerate(territories(ctx.changes).items()):
         if all(o in where for o in old) and of_parts(ctx, new, old, year):
             compared.pop(where.get(new, -1), None)  # it absorbed the others: not alone
             compared[len(usable) + n] = ([where[o] for o in old], t.at[new, year])

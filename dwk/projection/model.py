@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dwk.areas import absorbed_into, formed_from
+from dwk.areas import formed_from, territories
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
@@ -229,22 +229,19 @@ def projected_gemeinden(ctx: Context, kreis: str, base_year: int | None) -> list
 
 def formed_in(ctx: Context, keys: list[str]) -> dict[str, list[str]]:
     """The Gemeinden whose territory since the base is that of several Gemeinden of the base,
-    among `keys` or in the Kreise `keys`, with those Gemeinden: formed by a merger since
-    (`areas.formed_from`; Walkenried, 03159036, of Gemeinden of Osterode am Harz, 03156), or
-    having absorbed neighbours and kept its key (`areas.absorbed_into`: itself first, then
-    them). Only where they lie in one Kreis and all have an age structure, so that the Gemeinde
-    is projected as their sum."""
-    groups = {new: list(old) for new, old in formed_from(ctx.changes).items()}
-    groups |= {key: [key, *old] for key, old in absorbed_into(ctx.changes).items()}
+    among `keys` or in the Kreise `keys`, with those Gemeinden (`areas.territories`: formed by
+    a merger since, or having absorbed neighbours and kept its key, itself first; Walkenried,
+    03159036, of Gemeinden of Osterode am Harz, 03156). Only where they lie in one Kreis and all
+    have an age structure, so that the Gemeinde is projected as their sum."""
     out = {}
-    for new, old in groups.items():
+    for new, old in territories(ctx.changes).items():
         kreis = old[0][:5]
         if new not in keys and kreis not in keys:
             continue
         members = gemeinde_members(ctx, kreis)
         kept = new in old  # an absorbing Gemeinde is its own first part
         if (new in members) == kept and all(o in members for o in old):
-            out[new] = old
+            out[new] = list(old)
     return out
 
 

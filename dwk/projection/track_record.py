@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.areas import Area, absorbed_into, formed_from
+from dwk.areas import Area, territories
 from dwk.core.errors import NoProjection
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -84,8 +84,7 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
     if key not in t.index:
         return None
     base = bt.base_year(ctx)
-    absorbed = absorbed_into(ctx.changes).get(key)
-    parts = formed_from(ctx.changes).get(key) or ((key, *absorbed) if absorbed else None)
+    parts = territories(ctx.changes).get(key)
     seen = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
     if parts:
         later = [y for y in seen if bt.of_parts(ctx, key, parts, y)]
