@@ -13,6 +13,7 @@ from dwk.areas import Registry
 from dwk.core.errors import DwkError
 from dwk.core.format import format_de
 from dwk.inputs.context import Context
+from dwk.projection import batches
 from dwk.projection import model as fc
 from dwk.projection.backtest import CHECK_GROUPS, TOTAL, Backtest
 from dwk.projection.describe import area_levels, basis_name
@@ -88,7 +89,7 @@ def frame(proj: Projection) -> pd.DataFrame:
             )
         )
     out = pd.concat(parts, ignore_index=True)[CSV_COLUMNS]
-    return out.sort_values("area", kind="stable", ignore_index=True)
+    return _existing(out, proj).sort_values("area", kind="stable", ignore_index=True)
 
 
 def run_project(
@@ -123,12 +124,14 @@ def gemeinde_batches(
     ctx: Context, base_year: int | None, to: int, variants: list[str] | None
 ) -> Iterator[Projection]:
     """Every Gemeinde of the base year with an age structure, one projection per Kreis (the
-    batch `model.project_gemeinden` computes anyway), in key order (`model.projected_gemeinden`)."""
+    batch `model.project_gemeinden` computes anyway), in key order (`batches.projected_gemeinden`)."""
     _check_variants(variants)
-    for kreis in kreis_keys(ctx, fc.gemeinde_base(ctx)):
-        members = fc.projected_gemeinden(ctx, kreis, base_year)
+    for kreis in kreis_keys(ctx, batches.gemeinde_base(ctx)):
+        members = batches.projected_gemeinden(ctx, kreis, base_year)
         if members:
-            yield fc.project_areas(ctx, members, base_year, to, tuple(variants or VARIANTS))
+            yield fc.project_areas(
+                ctx, members, base_year, to, tuple(variants or VARIANTS), dissolved=True
+            )
 
 
 def _write_gemeinden(
@@ -196,7 +199,15 @@ def totals_frame(proj: Projection) -> pd.DataFrame:
             )
         )
     out = pd.concat(parts, ignore_index=True)[TOTAL_COLUMNS]
-    return out.sort_values("area", kind="stable", ignore_index=True)
+    return _existing(out, proj).sort_values("area", kind="stable", ignore_index=True)
+
+
+def _existing(rows: pd.DataFrame, proj: Projection) -> pd.DataFrame:
+    """The rows of years in which their area existed (`Projection.ends`)."""
+    if not proj.ends:
+        return rows
+    last = rows["area"].map(proj.ends).fillna(np.inf)
+    return rows.loc[(rows["year"] <= last).to_numpy(dtype=bool)]
 
 
 def write_totals(

@@ -98,19 +98,34 @@ def project(
         new[:, :, 1:] = survivors[:, :, :-1]
         new[:, :, -1] += survivors[:, :, -1]
         new += mig
-        np.clip(new, 0.0, None, out=new)
+        _no_negative(new[:, :, 1:])
         b = (new[:, 1, :] * sched.asfr).sum(axis=1)
         if sched.births_total is not None:
             b *= sched.births_total / b.sum()
         new[:, :, 0] = b[:, None] * share[None, :] * sched.newborn_survival
         new[:, :, 0] += mig[:, :, 0]
-        np.clip(new, 0.0, None, out=new)
+        _no_negative(new)
         births[i - 1] = b
         deaths[i - 1] = (prev - survivors).sum(axis=(1, 2)) + b * (
             share[None, :] * (1 - sched.newborn_survival)
         ).sum(axis=1)
         pop[i] = new
     return Run(years, pop, births, deaths)
+
+
+def _no_negative(pop: np.ndarray) -> None:
+    """`pop` (areas, 2, ages) clipped at 0, in place; an area that would lose more people of an
+    age than it has loses the rest from its other ages, in proportion to their number, so
+    that a net migration which meets an observed total still meets it (Nostorf: 1,881
+    people with a reception centre for refugees in 2015, 894 in 2023)."""
+    short = np.minimum(pop, 0.0).sum(axis=(1, 2))
+    np.clip(pop, 0.0, None, out=pop)
+    if not (short < 0).any():
+        return
+    total = pop.sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(total > 0, np.maximum(total + short, 0.0) / total, 0.0)
+    pop *= np.where(short < 0, factor, 1.0)[:, None, None]
 
 
 def output_bands(pop: np.ndarray) -> np.ndarray:

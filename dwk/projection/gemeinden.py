@@ -66,13 +66,14 @@ def gemeinde_targets(
 
 
 def _territory(filled, keys: list[str], new: str, rows: list[int], base: int, counted) -> dict:
-    """Year → the total of a merged Gemeinde's territory: in the base year and the Stichtage
-    `counted` (Gemeindeverzeichnisse), its figure, if it had one, plus those of the Gemeinden
-    it was formed from that still had their own; geometric in between (the filled figures
-    between two Stichtage would mix territories where it grew again, Kindelbrück 2023)."""
+    """Year → the total of a merged Gemeinde's territory: from the base year on, its figure,
+    if it had one, plus those of the Gemeinden it was formed from that still had their own
+    (the filled figures keep a Gemeinde on its territory until the Stichtag that shows the
+    change, `observed._held`); geometric over a year without them."""
     members = [keys[i] for i in rows]
     points = {}
-    for year in [base, *counted]:
+    last = max([base, *counted])
+    for year in range(base, last + 1):
         if year not in filled.columns:
             continue
         own = filled[year].reindex(members).to_numpy(dtype=float)

@@ -19,11 +19,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dwk.areas import formed_from, territories
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
-from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
@@ -33,8 +31,17 @@ from dwk.projection import gemeinden as gem
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
 from dwk.projection import observed as ob
+from dwk.projection.batches import (
+    batch_kreis,
+    batch_members,
+    check_base,
+    formed_in,
+    gemeinde_base,
+    gemeinde_bases,
+    merged_gemeinden,
+)
 from dwk.projection.describe import describe
-from dwk.projection.engine import SEXES, project
+from dwk.projection.engine import project
 from dwk.projection.result import Projection, joined, merged, subset
 
 MAX_TARGET = 2060
@@ -121,7 +128,12 @@ def project_kreise_2020(
 
 
 def project_gemeinden(
-    ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS, calibrate: bool = False
+    ctx: Context,
+    keys: list[str],
+    to: int,
+    variants=mg.VARIANTS,
+    calibrate: bool = False,
+    dissolved: bool = False,
 ) -> Projection:
     """Gemeinden from 2015 with their Kreis's levels and migration, plus their own deviation
     from the Kreis (natural balance of 2012–2014 estimated by the model), shrunk by the
@@ -131,7 +143,8 @@ def project_gemeinden(
     else was asked, so its numbers do not depend on the request; the batches of the last
     `BATCHES_KEPT` Kreise are kept in the context. `calibrate`: meet the totals observed
     after 2015 and add up to the Kreis's current projection (a Gemeinde merged into a
-    neighbour since has none of its own: `merged_gemeinden`); otherwise as of 31.12.2015."""
+    neighbour since has none of its own: `merged_gemeinden`; asked for, an error, unless
+    `dissolved`: then its rows end with it, `Projection.ends`); otherwise as of 31.12.2015."""
     kreise = ki.kreis_keys(ctx, gemeinde_base(ctx))
     batch = {k: batch_kreis(ctx, k) if calibrate else k[:5] for k in keys}
     missing = sorted(set(batch.values()) - set(kreise))
@@ -139,8 +152,8 @@ def project_gemeinden(
         table = ctx.table("age_single_years")
         raise NoProjection(f"Kreise {missing} fehlen in {table} {gemeinde_base(ctx)}")
     formed = formed_in(ctx, keys) if calibrate else {}
-    _check_base(ctx, [k for k in keys if k not in formed])
-    gone = sorted(set(keys) & merged_gemeinden(ctx)) if calibrate else []
+    check_base(ctx, [k for k in keys if k not in formed])
+    gone = sorted(set(keys) & merged_gemeinden(ctx)) if calibrate and not dissolved else []
     if gone:
         raise NoProjection(
             f"Gemeinde {gone[0]} ist nach {gemeinde_base(ctx)} in einer anderen aufgegangen "
@@ -162,111 +175,6 @@ BATCHES_KEPT = 4
 Kreis by Kreis, so a few suffice, and memory stays flat over all of Germany."""
 
 
-def gemeinde_base(ctx: Context) -> int:
-    """The Gemeinde base: Gemeinden take their Kreis's levels and migration of the first Kreis
-    base, so that is their base, whatever later age groups the store holds."""
-    return ki.first_base(ctx)
-
-
-def gemeinde_bases(ctx: Context) -> tuple[int, ...]:
-    """The years a Gemeinde projection can start from: the Gemeinde base if the age-group table
-    has it (2015 with the shipped tables), else none."""
-    groups = ctx.age_tables().get(ctx.table("age_groups"), [])
-    return tuple(y for y in (gemeinde_base(ctx),) if y in groups)
-
-
-def _check_base(ctx: Context, keys: list[str]) -> None:
-    """The NoProjection errors `asm.base_population` gives for `keys`, in the same order."""
-    table, base = ctx.table("age_groups"), gemeinde_base(ctx)
-    src = ctx.age(table, base)
-    if src is None:
-        raise NoProjection(f"{table} hat keinen Stichtag 31.12.{base}")
-    formed = formed_from(ctx.changes, after=base)
-    for key in (k for k in keys if k in formed):
-        parts = formed[key]
-        if len({p[:5] for p in parts}) > 1:
-            kreise = " und ".join(sorted({p[:5] for p in parts}))
-            raise NoProjection(
-                f"Gemeinde {key} ist aus Gemeinden der Kreise {kreise} gebildet; die "
-                "Vorausberechnung geht Kreis für Kreis und rechnet sie nicht als eine"
-            )
-        raise NoProjection(
-            f"Gemeinde {key} gab es am 31.12.{base} noch nicht; vom Stand 31.12.{base} gibt "
-            f"dwk project {' '.join(parts)} --base-year {base} die Gemeinden, aus denen sie "
-            "gebildet wurde"
-        )
-    missing = [k for k in keys if k not in src.row]
-    bad = missing or [k for k in keys if k not in gemeinde_members(ctx, k[:5])]
-    if bad:
-        raise NoProjection(f"Keine Altersstruktur für {bad[0]} am 31.12.{base}")
-
-
-def merged_gemeinden(ctx: Context) -> frozenset[str]:
-    """The Gemeinden of the base that were merged into a neighbour by the last Gemeindeverzeichnis
-    (`gemeinden.merged_away`): a run that meets the observed totals has none of their own."""
-
-    def build() -> frozenset[str]:
-        base = gemeinde_base(ctx)
-        src = ctx.age(ctx.table("age_groups"), base)
-        keys = sorted(inputs.gemeinde_keys(ctx, src.table) & set(src.keys))
-        last = ob.last_observed(ctx, "gemeinde")
-        gone = gem.merged_away(ob.filled_totals(ctx), keys, list(range(base, last + 1)))
-        return frozenset(k for k, g in zip(keys, gone[-1], strict=True) if g)
-
-    return ctx.lookup(("merged_gemeinden", gemeinde_base(ctx)), build)
-
-
-def projected_gemeinden(ctx: Context, kreis: str, base_year: int | None) -> list[str]:
-    """The Gemeinden of `kreis` that `project_areas` projects with `base_year`: every member,
-    and without a base year not those merged into a neighbour since, but the Gemeinden formed
-    by mergers since (`formed_in`)."""
-    if base_year is not None:
-        return gemeinde_members(ctx, kreis)
-    gone = merged_gemeinden(ctx)
-    kept = [k for k in gemeinde_members(ctx, kreis) if k not in gone]
-    return sorted({*kept, *formed_in(ctx, [kreis])})
-
-
-def formed_in(ctx: Context, keys: list[str]) -> dict[str, list[str]]:
-    """The Gemeinden whose territory since the base is that of several Gemeinden of the base,
-    among `keys` or in the Kreise `keys`, with those Gemeinden (`areas.territories`: formed by
-    a merger since, or having absorbed neighbours and kept its key, itself first; Walkenried,
-    03159036, of Gemeinden of Osterode am Harz, 03156). Only where they lie in one Kreis and all
-    have an age structure, so that the Gemeinde is projected as their sum."""
-    out = {}
-    for new, old in territories(ctx.changes).items():
-        kreis = old[0][:5]
-        if new not in keys and kreis not in keys:
-            continue
-        members = gemeinde_members(ctx, kreis)
-        kept = new in old  # an absorbing Gemeinde is its own first part
-        if (new in members) == kept and all(o in members for o in old):
-            out[new] = list(old)
-    return out
-
-
-def batch_kreis(ctx: Context, key: str) -> str:
-    """The Kreis of the base whose batch projects a Gemeinde (`_kreis_batch`): its own, or
-    that of the Gemeinden a merged one was formed from."""
-    formed = formed_in(ctx, [key])
-    return formed[key][0][:5] if key in formed else key[:5]
-
-
-def gemeinde_members(ctx: Context, kreis: str) -> list[str]:
-    """The Gemeinden of `kreis` with an age structure for both sexes in 2015: the ones
-    `project_gemeinden` projects."""
-    return ctx.memo(("gemeinden_of", kreis), lambda: _with_age(ctx, kreis))
-
-
-def _with_age(ctx: Context, kreis: str) -> list[str]:
-    src = ctx.age(ctx.table("age_groups"), gemeinde_base(ctx))
-    gemeinden = inputs.gemeinde_keys(ctx, src.table)
-    keys = [k for k in src.keys if k in gemeinden and k.startswith(kreis)]
-    for sex in SEXES:
-        ctx.single_years.prefetch(src, keys, sex)
-    return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
-
-
 def _kreis_batch(
     ctx: Context, kreis: str, to: int, variants: tuple[str, ...], calibrate: bool
 ) -> Projection:
@@ -275,8 +183,8 @@ def _kreis_batch(
     if ck in batches:
         batches.move_to_end(ck)
         return batches[ck]
-    members = gemeinde_members(ctx, kreis)
-    batches[ck] = _project_gemeinden(ctx, members, to, variants, calibrate)
+    members = batch_members(ctx, kreis, calibrate)
+    batches[ck] = _project_gemeinden(ctx, kreis, members, to, variants, calibrate)
     while len(batches) > BATCHES_KEPT:
         batches.popitem(last=False)
     return batches[ck]
@@ -336,7 +244,12 @@ def _kreis_frame(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
 
 
 def _project_gemeinden(
-    ctx: Context, keys: list[str], to: int, variants: tuple[str, ...], calibrate: bool
+    ctx: Context,
+    batch: str,
+    keys: list[str],
+    to: int,
+    variants: tuple[str, ...],
+    calibrate: bool,
 ) -> Projection:
     base = gemeinde_base(ctx)
     kreise = ki.kreis_keys(ctx, base)
@@ -369,7 +282,7 @@ def _project_gemeinden(
     plan = replace(kplan, deviation=kplan.deviation[rows] + within, mobility=None)
     kf = _kreis_frame(ctx, to, variants, calibrate)
     line, until = ob.met_until(ctx, "gemeinde", base, to, calibrate)
-    formed = formed_in(ctx, list({k[:5] for k in keys})) if calibrate else {}
+    formed = formed_in(ctx, [batch]) if calibrate else {}
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
     counted = _counted_years(ctx)
     filled = ob.filled_totals(ctx, line)
@@ -383,7 +296,7 @@ def _project_gemeinden(
     out = _projected(
         ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level, line
     )
-    kreis_of = [k[:5] for k in keys]
+    kreis_of = [batch if calibrate else k[:5] for k in keys]  # a part moved in: its batch's
     col = {k: kf.keys.index(k) for k in kreis_of}
     gone = gem.merged_away(ob.filled_totals(ctx), keys, out.years) if calibrate else None
     if gone is not None:  # the Gemeinden a merged one is formed from count on in its sum
@@ -393,6 +306,10 @@ def _project_gemeinden(
         v: gem.scaled(r, kreis_of, {k: kf.paths[v][:, i] for k, i in col.items()}, gone, met)
         for v, r in out.runs.items()
     }
+    if gone is not None:
+        out.ends = {
+            keys[i]: out.years[int(np.argmax(gone[:, i]))] - 1 for i in np.flatnonzero(gone[-1])
+        }
     return merged(out, formed) if formed else out
 
 
@@ -410,9 +327,15 @@ def _counted_years(ctx: Context) -> list[int]:
 
 
 def project_areas(
-    ctx: Context, keys: list[str], base_year: int | None, to: int, variants=mg.VARIANTS
+    ctx: Context,
+    keys: list[str],
+    base_year: int | None,
+    to: int,
+    variants=mg.VARIANTS,
+    dissolved: bool = False,
 ) -> Projection:
-    """Kreise (5-digit keys, base 2020 unless asked for 2015) or Gemeinden (base 2015)."""
+    """Kreise (5-digit keys, base 2020 unless asked for 2015) or Gemeinden (base 2015);
+    `dissolved`: Gemeinden merged into a neighbour since end with it (`project_gemeinden`)."""
     other = [k for k in keys if level_of(k) not in ("kreis", "gemeinde")]
     if other:
         raise NoProjection(f"Vorausberechnung nur für Kreise und Gemeinden, nicht für {other[0]}")
@@ -427,7 +350,7 @@ def project_areas(
     if not base < to <= MAX_TARGET:
         raise NoProjection(f"Zieljahr {to} muss zwischen {base + 1} und {MAX_TARGET} liegen")
     if not kreise:
-        return project_gemeinden(ctx, keys, to, variants, calibrate=base_year is None)
+        return project_gemeinden(ctx, keys, to, variants, base_year is None, dissolved)
     every = ki.kreis_keys(ctx, base)
     unknown = [k for k in kreise if k not in every]
     if unknown:

@@ -32,7 +32,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dwk.areas import renames
+from dwk.areas import KeyChange, renames
 from dwk.core.types import level_of
 from dwk.dynamics.series import census_counts
 from dwk.inputs import tables as inputs
@@ -101,11 +101,43 @@ def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
         t = _renamed(ctx)
         years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
         logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
-        return np.exp(logged.interpolate(axis=1, limit_area="inside"))
+        return _held(ctx, t, np.exp(logged.interpolate(axis=1, limit_area="inside")))
 
     if line == FIRST_LINE:
         return ctx.lookup(("filled_totals",), build)
     return ctx.lookup(("filled_totals", line), lambda: _carried_over(ctx, line))
+
+
+def _held(ctx: Context, t: pd.DataFrame, filled: pd.DataFrame) -> pd.DataFrame:
+    """`filled` with a Gemeinde whose territory changed between two Stichtage with Gemeinde
+    figures (it is missing on the later one, or its area differs: `inputs.same_territory`)
+    kept on its earlier territory in the years between, grown as its Kreis grew: the change
+    counts in the year of the later Stichtag. Interpolated across it, the years between
+    would spread the people of a Gemeinde absorbed in 2023 over 2020–2022 and drop the
+    absorbed one from 2020 (Dünwald and Anrode, split among three Gemeinden in 2023), so a
+    Kreis's Gemeinden would not add up to its figure in those years."""
+    gemeinden = [str(k) for k in t.index if level_of(str(k)) == "gemeinde"]
+    has = t.loc[gemeinden].notna().any()
+    stichtage = [int(y) for y in has.index[has.to_numpy()]]
+    # the Gemeindeverzeichnisse list Gemeinden only; the table before them Verbände too
+    table = ctx.table("age_groups")
+    after = [y for y in stichtage if y > max(ctx.age_tables().get(table, [0]))]
+    real = inputs.gemeinde_keys(ctx, table) | set(t.loc[gemeinden, after].dropna(how="all").index)
+    out = filled.copy()
+    for s0, s1 in zip(stichtage, stichtage[1:], strict=False):
+        between = list(range(s0 + 1, s1))
+        if not between:
+            continue
+        at0, at1 = t.loc[gemeinden, s0], t.loc[gemeinden, s1]
+        later = at1.index[at1.notna().to_numpy()]
+        changed = pd.Series(False, index=gemeinden)
+        changed[later] = ~inputs.same_territory(ctx, list(later), s0, s1)
+        gone = at1.isna() & pd.Series([k in real for k in gemeinden], index=gemeinden)
+        rows = at0.index[(at0.notna() & (changed | gone)).to_numpy()]
+        kreise = out.reindex(index=[k[:5] for k in rows], columns=[s0, *between])
+        growth = kreise[between].div(kreise[s0], axis=0).fillna(1.0).to_numpy()
+        out.loc[rows, between] = at0[rows].to_numpy()[:, None] * growth
+    return out
 
 
 def _renamed(ctx: Context) -> pd.DataFrame:
@@ -125,7 +157,9 @@ def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
     keys = first.index.union(own.index)
     own = own.reindex(index=keys, columns=years)
     table = own.where(own.notna(), first.reindex(index=keys, columns=years))
-    table = _to_kreise(table, reference.reindex(index=keys, columns=years), ctx.observed_totals)
+    table = _to_kreise(
+        table, reference.reindex(index=keys, columns=years), ctx.observed_totals, ctx.changes
+    )
     # a renamed Gemeinde's figures under its new key are scaled with the new key's Kreis; the
     # old key takes them (the years filled between its own and those stay as they are)
     for was, now in renames(ctx.changes):
@@ -137,19 +171,24 @@ def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
 
 COMPLETE = 0.005
 """A Kreis's Gemeinden make up all of it in a year if, on the first line, the ones with a
-figure that year add up to the Kreis's within this share in the Gemeindeverzeichnisse
-around it (a Gemeinde merged or newly keyed in between has no figure in the years filled
-between them)."""
+figure that year add up to the Kreis's within this share on the Stichtag with Gemeinde
+figures before it (in the years between, a Gemeinde is kept on that Stichtag's territory,
+`_held`; one formed since has no figure yet)."""
 
 
 def _to_kreise(
-    table: pd.DataFrame, reference: pd.DataFrame, observed_first: pd.DataFrame
+    table: pd.DataFrame,
+    reference: pd.DataFrame,
+    observed_first: pd.DataFrame,
+    changes: list[KeyChange],
 ) -> pd.DataFrame:
     """Each year, a Kreis's Gemeinden scaled to add up to the Kreis's figure on the new line
-    where they make up all of it (`COMPLETE`, judged on the first line, `reference`, in the
-    Stichtage `observed_first` has Gemeinde figures for around the year): the Gemeinden's own
-    figures give their shares, the Kreis's Fortschreibung the sum (the Kreise have 2022-based
-    figures from 31.12.2022, the Gemeinden none)."""
+    where they make up all of it (`COMPLETE`, judged on the first line, `reference`, on the
+    last Stichtag up to the year with Gemeinde figures in `observed_first`): the Gemeinden's
+    own figures give their shares, the Kreis's Fortschreibung the sum (the Kreise have
+    2022-based figures from 31.12.2022, the Gemeinden none). Not where the Kreis merged with
+    another since that Stichtag (`changes`: Eisenach into the Wartburgkreis in 2021): its
+    figure is of a territory its Gemeinden' keys do not tell."""
     gemeinden = [str(k) for k in table.index if level_of(str(k)) == "gemeinde"]
     kreis_of = pd.Index([k[:5] for k in gemeinden])
     kreise = kreis_of.unique().intersection(table.index)
@@ -159,15 +198,14 @@ def _to_kreise(
     if kreise.empty or not years:
         return table
     own = table.loc[gemeinden, years]
-    complete = pd.DataFrame(True, index=kreise, columns=years)
-    for around in (
-        [max(c for c in counted if c <= y) for y in years],
-        [min(c for c in counted if c >= y) for y in years],
-    ):
-        ref = reference.loc[gemeinden, around].set_axis(years, axis=1).where(own.notna())
-        kreis = reference.loc[kreise, around].set_axis(years, axis=1)
-        cover = ref.groupby(kreis_of).sum().reindex(kreise) / kreis
-        complete &= (cover - 1).abs() < COMPLETE
+    before = [max(c for c in counted if c <= y) for y in years]
+    ref = reference.loc[gemeinden, before].set_axis(years, axis=1).where(own.notna())
+    kreis = reference.loc[kreise, before].set_axis(years, axis=1)
+    cover = ref.groupby(kreis_of).sum().reindex(kreise) / kreis
+    complete = (cover - 1).abs() < COMPLETE
+    for c in (c for c in changes if c.level == "kreis"):
+        moved = [y for y, b in zip(years, before, strict=True) if b < int(c.date[:4]) <= y]
+        complete.loc[complete.index.intersection([c.new, *c.old]), moved] = False
     summed = own.groupby(kreis_of).sum(min_count=1).reindex(kreise)
     ratio = (table.loc[kreise, years] / summed).where(complete)
     out = table.copy()

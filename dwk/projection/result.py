@@ -35,6 +35,9 @@ class Projection:
     line: Line = LINES[0]
     """The census basis of its numbers (`observed`)."""
     assumptions: list[Assumption] = field(default_factory=list)
+    ends: dict[str, int] = field(default_factory=dict)
+    """Gemeinden dissolved since the base (a run that meets what was observed): key → the
+    last 31.12. they existed; their rows end there, their people count in a neighbour after."""
 
     @property
     def years(self) -> list[int]:
@@ -50,7 +53,8 @@ def subset(proj: Projection, keys: list[str]) -> Projection:
         for v, r in proj.runs.items()
     }
     plan = proj.plan.take(idx)
-    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx))
+    ends = {k: proj.ends[k] for k in keys if k in proj.ends}
+    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(idx), ends=ends)
 
 
 def merged(proj: Projection, formed: dict[str, list[str]]) -> Projection:
@@ -75,7 +79,8 @@ def merged(proj: Projection, formed: dict[str, list[str]]) -> Projection:
     weighted = proj.plan.deviation * base
     deviation = np.array([weighted[idx].sum() / base[idx].sum() for idx in rows])
     plan = replace(proj.plan.take(first), deviation=deviation)
-    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(first))
+    ends = {k: y for k, y in proj.ends.items() if k not in grouped}
+    return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(first), ends=ends)
 
 
 def joined(parts: list[Projection]) -> Projection:
@@ -104,4 +109,5 @@ def joined(parts: list[Projection]) -> Projection:
         )
     )
     keys = [k for p in parts for k in p.keys]
-    return replace(first, keys=keys, runs=runs, plan=plan, levels=levels)
+    ends = {k: y for p in parts for k, y in p.ends.items()}
+    return replace(first, keys=keys, runs=runs, plan=plan, levels=levels, ends=ends)

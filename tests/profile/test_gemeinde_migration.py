@@ -41,7 +41,7 @@ def test_natural_deviation_follows_the_age_structure(ctx):
     """Within a Kreis a Gemeinde with more old people has more deaths than births: its natural
     balance lies below the Kreis's (Emsland's Gemeinden, 12411-02-03-5 of 2015); a kreisfreie
     Stadt is its own Kreis."""
-    from dwk.projection.model import gemeinde_members
+    from dwk.projection.batches import gemeinde_members
 
     keys = gemeinde_members(ctx, "03454")
     dev = gm.natural_deviation(ctx, keys, 2015)

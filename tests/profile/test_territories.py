@@ -1,0 +1,131 @@
+"""Gemeinden whose territory changed after 2015, and a Kreis's Gemeinden adding up to the Kreis
+in every year of a run that meets what was observed (issue 14, item 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dwk.inputs import schedules as sc
+from dwk.projection import batches, engine
+from dwk.projection import model as fc
+from dwk.projection import observed as ob
+from dwk.projection.engine import Schedules
+from tests.census_hand import census_factor, gv_2023, kreis_factor, kreis_ratio
+
+
+def test_a_gemeinde_keeps_its_territory_until_the_stichtag_that_shows_the_change(ctx):
+    """Between two Gemeindeverzeichnisse a Gemeinde whose area changed, or which is missing
+    from the later one, is kept on its earlier territory, grown as its Kreis grew (before:
+    interpolated across the change, Dingelstädt gained the four villages it took on
+    01.01.2023 over 2020–2022, and Dünwald, split among three Gemeinden that day, counted
+    nowhere from 2020)."""
+    filled = ob.filled_totals(ctx)
+    # AuszugGV4QAktuell.csv line 15254: "…,118,"Dingelstädt, Stadt", 59.39, 6 887,…" (2019);
+    # Eichsfeld on the Zensus 2011 line: untergeekDE 12411-0015.csv line 466 (2019: 100006),
+    # 12411-0015_kreise_2020-2024.csv line 464 (2021: 99324)
+    assert filled.at["16061118", 2021] == pytest.approx(6887 * 99324 / 100006)
+    assert filled.at["16061118", 2023] == pytest.approx(gv_2023("16061118")) == 10789
+    # line 15399: "…,014,Dünwald, 28.89, 2 217,…"; Unstrut-Hainich-Kreis: line 469 (2019:
+    # 102232), line 467 (2021: 101269); no figure in 2023
+    assert filled.at["16064014", 2021] == pytest.approx(2217 * 101269 / 102232)
+    assert np.isnan(filled.at["16064014", 2023])
+
+
+def _summed(ctx, kreis: str, to: int = 2030):
+    keys = batches.projected_gemeinden(ctx, kreis, None)
+    proj = fc.project_areas(ctx, keys, None, to, dissolved=True)
+    run = proj.runs["main"]
+    kreis_run = fc.project_areas(ctx, [kreis], None, to).runs["main"]
+    return proj, run, kreis_run
+
+
+@pytest.mark.parametrize("kreis", ["16061", "16064", "16066", "13076"])
+def test_a_kreiss_gemeinden_add_up_to_it_in_every_year(ctx, kreis):
+    """The Eichsfeld (Dingelstädt, formed in 2019, took four villages of the Unstrut-Hainich-
+    Kreis in 2023), the Unstrut-Hainich-Kreis (Dünwald and Anrode dissolved then), Schmalkalden-
+    Meiningen (Kaltennordheim, formed in 2019 also of a Gemeinde of the Wartburgkreis) and
+    Ludwigslust-Parchim (Nostorf, 2,280 people with a reception centre for refugees in 2015,
+    733 in 2019): their Gemeinden add up to the Kreis's projection in every year from 2020
+    (before: 10 %, 4.8 % in 2021, 4.6 % and 0.5 % short or over)."""
+    proj, run, kreis_run = _summed(ctx, kreis)
+    summed = run.totals().sum(axis=1)
+    for year in range(2020, 2031):
+        assert summed[run.years.index(year)] == pytest.approx(
+            kreis_run.totals()[kreis_run.years.index(year), 0], rel=0.001
+        ), year
+
+
+def test_a_dissolved_gemeinde_ends_with_its_last_stichtag(ctx):
+    """`dwk project --level gemeinde` gives Dünwald (16064014) until 31.12.2022: it was
+    dissolved on 01.01.2023, its people counted in Dingelstädt, Mühlhausen and Unstruttal
+    since (so were Anrode and Menteroda, which joined Weinbergen); a Gemeinde asked for by
+    itself still says that it no longer exists."""
+    from dwk.app.project import totals_frame
+    from dwk.core.errors import NoProjection
+
+    proj, run, _ = _summed(ctx, "16064")
+    assert {k: proj.ends[k] for k in ("16064014", "16064072", "16064073")} == dict.fromkeys(
+        ("16064014", "16064072", "16064073"), 2022
+    )
+    rows = totals_frame(proj)
+    dunwald = rows.loc[(rows["area"] == "16064014") & (rows["variant"] == "main")]
+    assert dunwald["year"].max() == 2022 and dunwald["year"].min() == 2015
+    assert run.totals()[run.years.index(2023), proj.keys.index("16064014")] == 0
+    with pytest.raises(NoProjection, match="aufgegangen"):
+        fc.project_areas(ctx, ["16064014"], None, 2030)
+
+
+def test_a_gemeinde_formed_across_two_kreise_is_projected_as_its_parts(ctx):
+    """Kaltennordheim (16066095) was formed on 01.01.2019 from Kaltennordheim of the
+    Wartburgkreis and six Gemeinden of Schmalkalden-Meiningen, whose Kreis it joined
+    (data/key_changes.toml): it is projected with that Kreis's Gemeinden, as their sum (before:
+    an error, and Schmalkalden-Meiningen's Gemeinden 4.6 % short of the Kreis)."""
+    run = fc.project_areas(ctx, ["16066095"], None, 2030).runs["main"]
+    totals, at = run.totals()[:, 0], run.years.index
+    # 12411-01-01-5_00.csv, 31.12.2015: Kaltennordheim 3330 (line 13706, Wartburgkreis);
+    # Aschenhausen 147, Kaltensundheim 782, Kaltenwestheim 908, Melpers 85, Oberkatz 266,
+    # Unterweid 440 (lines 13811–13863); none has a census count: their Kreis's factor
+    wartburg = 3330 * kreis_factor("16063") * kreis_ratio("16063")
+    meiningen = (147 + 782 + 908 + 85 + 266 + 440) * kreis_factor("16066") * kreis_ratio("16066")
+    assert totals[at(2015)] == pytest.approx(wartburg + meiningen, abs=1)
+    # AuszugGV4QAktuell.csv line 15500: "…,095,"Kaltennordheim, Stadt", 94.41, 5 802,…";
+    # 1000A-0000_de.csv line 10351: "160665005095;Kaltennordheim, Stadt;…;5593;e"
+    own = census_factor(5593, 5802, gv_2023("16066095")) * kreis_ratio("16066")
+    assert totals[at(2019)] == pytest.approx(5802 * own, rel=0.001)
+    assert totals[at(2023)] == pytest.approx(gv_2023("16066095") * own, rel=0.001)
+    assert "16063102" not in batches.projected_gemeinden(ctx, "16063", None)
+    assert "16063102" in batches.batch_members(ctx, "16066", calibrate=True)
+    assert "16063102" not in batches.batch_members(ctx, "16066", calibrate=False)
+
+
+def test_nostorf_meets_its_figures_though_its_loss_empties_age_groups(ctx):
+    """Nostorf (13076106) had 2,280 people on 31.12.2015, 1,864 of them men (a reception centre
+    for refugees), 733 in 2019: the migration that meets that takes more men of some ages than
+    there are; the engine takes the rest from the other ages (before: it clipped them at 0 and
+    Nostorf stayed 900 above its figure, Ludwigslust-Parchim's Gemeinden 0.5 % above it)."""
+    run = fc.project_areas(ctx, ["13076106"], None, 2030).runs["main"]
+    totals, at = run.totals()[:, 0], run.years.index
+    # AuszugGV4QAktuell.csv line 13979: "…,106,Nostorf, 20.10,  733,…";
+    # 1000A-0000_de.csv line 9394: "130765652106;Nostorf;Personen;Anzahl;764;e"
+    own = census_factor(764, 733, gv_2023("13076106")) * kreis_ratio("13076")
+    assert totals[at(2019)] == pytest.approx(733 * own, rel=0.001)
+    assert totals[at(2023)] == pytest.approx(gv_2023("13076106") * own, rel=0.001)
+
+
+def test_an_area_losing_more_of_an_age_than_it_has_loses_the_rest_from_the_others():
+    """One step by hand: 10 men of 29 and 100 women of 39, nobody dies, 30 men of 30 leave
+    (20 more than there are): the 20 leave from the others, in proportion to their number."""
+    base = np.zeros((1, 2, sc.AGES))
+    base[0, 0, 29], base[0, 1, 39] = 10.0, 100.0
+    sched = Schedules(np.ones((1, 2, sc.AGES)), np.ones((1, 2)), np.zeros((1, sc.AGES)), 0.5)
+
+    def leaving(year, prev):
+        out = np.zeros_like(prev)
+        out[0, 0, 30] = -30.0
+        return out
+
+    end = engine.project(base, sched, leaving, 2020, 2021).population[1, 0]
+    assert end[0, 30] == 0.0
+    assert end[1, 40] == pytest.approx(100.0 - 20.0)
+    assert end.sum() == pytest.approx(110.0 - 30.0)
