@@ -58,6 +58,8 @@ __all__ = [
 ]
 
 FIRST_LINE: Line = LINES[0]
+CITY = "000"
+"""The Gemeinde part of a kreisfreie Stadt's key: its one Gemeinde is the Kreis's territory."""
 
 
 def newest_line(ctx: Context) -> Line:
@@ -100,12 +102,26 @@ def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         t = _renamed(ctx)
         years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
-        logged = np.log(t.reindex(columns=years).where(lambda f: f > 0))
+        logged = np.log(_as_cities(t).reindex(columns=years).where(lambda f: f > 0))
         return _held(ctx, t, np.exp(logged.interpolate(axis=1, limit_area="inside")))
 
     if line == FIRST_LINE:
         return ctx.lookup(("filled_totals",), build)
     return ctx.lookup(("filled_totals", line), lambda: _carried_over(ctx, line))
+
+
+def _as_cities(t: pd.DataFrame) -> pd.DataFrame:
+    """`t` with a kreisfreie Stadt's Gemeinde (its key and `CITY`) taking the Kreis's figure
+    in a year it has none of its own: one territory, and the Kreis's figures are yearly
+    (Eisenach's of 31.12.2020, before it joined the Wartburgkreis, lies between its
+    Gemeindeverzeichnisse of 2019 and 2023)."""
+    kreise = [k for k in t.index if level_of(str(k)) == "kreis" and f"{k}{CITY}" in t.index]
+    if not kreise:
+        return t
+    cities = [f"{k}{CITY}" for k in kreise]
+    out = t.copy()
+    out.loc[cities] = t.loc[cities].fillna(t.loc[kreise].set_axis(cities)).to_numpy()
+    return out
 
 
 def _held(ctx: Context, t: pd.DataFrame, filled: pd.DataFrame) -> pd.DataFrame:
@@ -186,9 +202,11 @@ def _to_kreise(
     where they make up all of it (`COMPLETE`, judged on the first line, `reference`, on the
     last Stichtag up to the year with Gemeinde figures in `observed_first`): the Gemeinden's
     own figures give their shares, the Kreis's Fortschreibung the sum (the Kreise have
-    2022-based figures from 31.12.2022, the Gemeinden none). Not where the Kreis merged with
-    another since that Stichtag (`changes`: Eisenach into the Wartburgkreis in 2021): its
-    figure is of a territory its Gemeinden' keys do not tell."""
+    2022-based figures from 31.12.2022, the Gemeinden none). Where a Kreis absorbed a
+    kreisfreie Stadt since that Stichtag (`changes`: Eisenach, 16056000, into the Wartburgkreis
+    in 2021), the city's own figure is taken from the Kreis's (`kreis_targets` does the same);
+    where it merged with Kreise of several Gemeinden (Göttingen 2016), its Gemeinden are left
+    as they are until the next Stichtag: its figure is of a territory their keys do not tell."""
     gemeinden = [str(k) for k in table.index if level_of(str(k)) == "gemeinde"]
     kreis_of = pd.Index([k[:5] for k in gemeinden])
     kreise = kreis_of.unique().intersection(table.index)
@@ -203,11 +221,16 @@ def _to_kreise(
     kreis = reference.loc[kreise, before].set_axis(years, axis=1)
     cover = ref.groupby(kreis_of).sum().reindex(kreise) / kreis
     complete = (cover - 1).abs() < COMPLETE
+    figure = table.loc[kreise, years].copy()
     for c in (c for c in changes if c.level == "kreis"):
         moved = [y for y, b in zip(years, before, strict=True) if b < int(c.date[:4]) <= y]
-        complete.loc[complete.index.intersection([c.new, *c.old]), moved] = False
+        cities = [o + CITY for o in c.old]
+        if moved and c.new in figure.index and all(k in table.index for k in cities):
+            figure.loc[c.new, moved] -= table.loc[cities, moved].sum(min_count=len(cities))
+        else:
+            complete.loc[complete.index.intersection([c.new, *c.old]), moved] = False
     summed = own.groupby(kreis_of).sum(min_count=1).reindex(kreise)
-    ratio = (table.loc[kreise, years] / summed).where(complete)
+    ratio = (figure / summed).where(complete)
     out = table.copy()
     out.loc[gemeinden, years] = own.to_numpy() * ratio.reindex(kreis_of).fillna(1.0).to_numpy()
     return out
@@ -223,7 +246,7 @@ def common_year(ctx: Context, line: Line) -> int | None:
 def basis_factors(ctx: Context, line: Line) -> pd.Series:
     """Per area of the first line: its figures on `line` over those on the first (see the
     module docstring); an area without its own, its Kreis's (or the Kreis that holds it
-    later), else Germany's."""
+    later), else Germany's; a kreisfreie Stadt merged into a Kreis since, its Gemeinde's."""
 
     def build() -> pd.Series:
         old, new = ctx.observed_totals, ctx.population(line).observed
@@ -237,6 +260,9 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         for was, now in renames(ctx.changes):  # Eisenach's count is its own under either key
             if now in out.index and was in own.index:
                 out[now] = own[was]
+        # a kreisfreie Stadt merged into a Kreis since (Eisenach): its Gemeinde's, set below
+        cities = [k for k in out.index[out.isna()] if level_of(str(k)) == "kreis"]
+        cities = [k for k in cities if f"{k}{CITY}" in out.index]
         for key in out.index[out.isna()]:  # a Kreis's key sorts before its Gemeinden's
             kreis = str(key)[:5]
             if kreis in out.index and np.isfinite(out[kreis]):
@@ -249,6 +275,8 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         for was, now in renames(ctx.changes):  # one Gemeinde, one factor
             if was in out.index and now in out.index:
                 out[was] = out[now]
+        for key in cities:  # its figures as a Kreis and as a Gemeinde are one
+            out[key] = out[f"{key}{CITY}"]
         return out
 
     return ctx.lookup(("basis_factors", line), build)
@@ -337,7 +365,9 @@ def kreis_targets(
     ctx: Context, keys: list[str], base: int, until: int, line: Line = FIRST_LINE
 ) -> Targets:
     """The observed Kreis totals of every year after `base` up to `until` that `keys` are to
-    meet (see `framed.Targets`)."""
+    meet (see `framed.Targets`). A kreisfreie Stadt merged into a Kreis since meets its own
+    figure as a Gemeinde (Eisenach, 16056000, in the Wartburgkreis from 2021), the Kreis the
+    rest; Kreise merged otherwise meet their sum (Göttingen and Osterode am Harz)."""
     years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
     table = filled_totals(ctx, line)
     for year in range(base + 1, until + 1):
@@ -345,8 +375,22 @@ def kreis_targets(
         for i, k in enumerate(keys):
             if (h := holder(ctx, k, year, table)) is not None:
                 groups.setdefault(h, []).append(i)
-        if groups:
-            years[year] = (list(groups.values()), observed(ctx, list(groups), year, line))
+        if not groups:
+            continue
+        rows, totals = [], []
+        for (held, members), total in zip(
+            groups.items(), observed(ctx, list(groups), year, line), strict=True
+        ):
+            for i in [i for i in members if keys[i] != held]:
+                city = table[year].get(keys[i] + CITY, np.nan) if year in table else np.nan
+                if np.isfinite(city):
+                    rows.append([i])
+                    totals.append(city)
+                    total -= city
+                    members = [m for m in members if m != i]
+            rows.append(members)
+            totals.append(total)
+        years[year] = (rows, np.array(totals))
     return Targets(years)
 
 

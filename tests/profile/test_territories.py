@@ -40,14 +40,15 @@ def _summed(ctx, kreis: str, to: int = 2030):
     return proj, run, kreis_run
 
 
-@pytest.mark.parametrize("kreis", ["16061", "16064", "16066", "13076"])
+@pytest.mark.parametrize("kreis", ["16061", "16064", "16066", "13076", "16056", "16063"])
 def test_a_kreiss_gemeinden_add_up_to_it_in_every_year(ctx, kreis):
     """The Eichsfeld (Dingelstädt, formed in 2019, took four villages of the Unstrut-Hainich-
     Kreis in 2023), the Unstrut-Hainich-Kreis (Dünwald and Anrode dissolved then), Schmalkalden-
     Meiningen (Kaltennordheim, formed in 2019 also of a Gemeinde of the Wartburgkreis) and
     Ludwigslust-Parchim (Nostorf, 2,280 people with a reception centre for refugees in 2015,
-    733 in 2019): their Gemeinden add up to the Kreis's projection in every year from 2020
-    (before: 10 %, 4.8 % in 2021, 4.6 % and 0.5 % short or over)."""
+    733 in 2019), Eisenach and the Wartburgkreis, which absorbed it in 2021: their Gemeinden
+    add up to the Kreis's projection in every year from 2020 (before: 10 %, 4.8 % in 2021,
+    4.6 %, 0.5 %, −1.6 % and +0.6 % short or over)."""
     proj, run, kreis_run = _summed(ctx, kreis)
     summed = run.totals().sum(axis=1)
     for year in range(2020, 2031):
@@ -129,3 +130,27 @@ def test_an_area_losing_more_of_an_age_than_it_has_loses_the_rest_from_the_other
     assert end[0, 30] == 0.0
     assert end[1, 40] == pytest.approx(100.0 - 20.0)
     assert end.sum() == pytest.approx(110.0 - 30.0)
+
+
+def test_a_kreisfreie_stadt_merged_into_a_kreis_meets_its_own_figures(ctx):
+    """Eisenach (16056) joined the Wartburgkreis on 01.07.2021; 12411-0015 gives their sum from
+    2021. The Kreis Eisenach of a projection as of 2020 meets its figures as a Gemeinde, the
+    Wartburgkreis the rest (before: the sum was shared by their natural balance, and Eisenach
+    fell to 34,958 by 2040 while its Gemeinde stayed 1.6 % above that path); as a Kreis and as
+    a Gemeinde it has one census factor, its own."""
+    filled = ob.filled_totals(ctx)
+    # untergeekDE 12411-0015.csv line 465: "16056;Eisenach, kreisfreie Stadt;…;42250;41970"
+    # (2019, 2020); 31122023_Auszug_GV.xlsx: 42817 (2023, as 16063105)
+    assert filled.at["16056000", 2020] == pytest.approx(41970)
+    assert filled.at["16056000", 2021] == pytest.approx(41970 * (42817 / 41970) ** (1 / 3))
+    # 1000A-0000_de.csv line 10259: Eisenach's count 39931; AuszugGV4QAktuell.csv line 15241
+    factor = census_factor(39931, 42250, 42817) * kreis_ratio("16063")
+    run = fc.project_areas(ctx, ["16056", "16063"], None, 2030).runs["main"]
+    totals, at = run.totals(), run.years.index
+    assert totals[at(2020), 0] == pytest.approx(41970 * factor, abs=1)
+    assert totals[at(2021), 0] == pytest.approx(filled.at["16056000", 2021] * factor, rel=0.001)
+    # 12411-0015_kreise_2020-2024.csv line 466: "16063;Wartburgkreis;117967;e;158900;e;156566;e;
+    # 156334;e;…": with Eisenach from 2021, on the Zensus 2022 basis from 2022
+    with_eisenach = 156334
+    assert totals[at(2023)].sum() == pytest.approx(with_eisenach, rel=0.0005)
+    assert totals[at(2023), 0] == pytest.approx(42817 * factor, rel=0.001)
