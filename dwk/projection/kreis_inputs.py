@@ -25,7 +25,8 @@ from dwk.projection import migration as mg
 from dwk.projection.engine import SEXES, Migration, Schedules, project
 from dwk.projection.frame import load_frame
 from dwk.projection.framed import framed_level, yearly_schedules
-from dwk.projection.observed import FIRST_LINE, kreis_targets, observed, rebased
+from dwk.projection.observed import FIRST_LINE, basis_factor, kreis_targets, observed, rebased
+from dwk.projection.transfers import transfers
 
 
 def kreis_bases(ctx: Context) -> tuple[int, ...]:
@@ -227,7 +228,8 @@ def kreis_history_to(
     ctx: Context, keys: list[str], until: int, line: Line = FIRST_LINE
 ) -> mg.History:
     """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated from
-    the totals of `line`."""
+    the totals of `line`, less the people who changed Kreis with their Gemeinde's territory
+    (`transfers`: the Eichsfeld's 3,685 from the Unstrut-Hainich-Kreis in 2023)."""
     first = first_base(ctx)
     old = kreis_keys(ctx, first)
     succ = successors(ctx.changes, old, keys)
@@ -237,9 +239,15 @@ def kreis_history_to(
     start_late = np.stack([observed(ctx, keys, y - 1, line) for y in late_years], axis=1)
     de_start = np.concatenate([observed(ctx, ["DG"], y - 1, line) for y in late_years])
     net = np.concatenate([sum_to(early.net, succ, keys), sum_to(net_late.T, succ, keys)], axis=1)
+    years = early.years + late_years
+    factor = basis_factor(ctx, keys, line)
+    for (kreis, year), people in transfers(ctx).items():  # territory, not moves
+        if kreis in keys and year in late_years:
+            i = keys.index(kreis)
+            net[i, years.index(year)] -= people * factor[i]
     start = np.concatenate([sum_to(early.start, succ, keys), start_late], axis=1)
     return mg.History(
-        early.years + late_years,
+        years,
         net,
         start,
         np.concatenate([early.de_net, net_late.sum(axis=1)]),
