@@ -258,6 +258,22 @@ def same_territory(ctx: Context, keys: list[str], year: int, later: int) -> np.n
         return ~(np.abs(after / before - 1) > TERRITORY_TOLERANCE)
 
 
+def territory_changes(ctx: Context, key: str, since: int) -> list[tuple[int, float, float]]:
+    """(year, area before, area then) wherever `key`'s area changed by more than
+    `TERRITORY_TOLERANCE` between two Stichtage with a known area from `since` on."""
+    known: dict[int, float] = {}
+    for table, variable, factor, _ in AREA_SOURCES:
+        for year, value, _ in area_cells(ctx, table, variable).get(key, []):
+            if year >= since:
+                known.setdefault(year, value * factor)
+    years = sorted(known)
+    return [
+        (later, known[year], known[later])
+        for year, later in zip(years, years[1:], strict=False)
+        if abs(known[later] / known[year] - 1) > TERRITORY_TOLERANCE
+    ]
+
+
 def gemeinde_keys(ctx: Context, table: str) -> frozenset[str]:
     """The keys `table` gives as Gemeinden: an 8-digit key can also be a Gemeindeverband (a
     Samtgemeinde, e.g. 03454401), which the table's structure tells apart (`level`)."""

@@ -6,6 +6,8 @@ merged into a neighbour that is not listed there until it was (`merged_gemeinden
 
 from __future__ import annotations
 
+import numpy as np
+
 from dwk.areas import formed_from, territories
 from dwk.core.errors import NoProjection
 from dwk.inputs import tables as inputs
@@ -25,6 +27,7 @@ __all__ = [
     "gemeinde_members",
     "merged_gemeinden",
     "projected_gemeinden",
+    "territory_changes",
 ]
 
 
@@ -160,3 +163,28 @@ def _with_age(ctx: Context, kreis: str) -> list[str]:
     for sex in SEXES:
         ctx.single_years.prefetch(src, keys, sex)
     return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
+
+
+def territory_changes(ctx: Context, key: str) -> list[tuple[int, float, float]]:
+    """(year, area before, area then) wherever the territory a run projects a Gemeinde for
+    changed after the base by more than `inputs.TERRITORY_TOLERANCE`: a merged or absorbing
+    Gemeinde starts from its parts' area (Grabow with Steesow: none), another from its own
+    (Unstruttal, which took parts of Anrode and Dünwald and Menteroda in 2023: 44.58 → 100.66
+    km²; Dingelstädt, formed of five in 2019, took four villages in 2023)."""
+    base = gemeinde_base(ctx)
+    group = _groups(ctx).get(key)
+    if group is None:
+        return inputs.territory_changes(ctx, key, base)
+    later = inputs.territory_changes(ctx, key, base + 1)
+    start = float(np.nansum(inputs.area_on(ctx, list(group[1]), base)))
+    first = next(
+        (
+            (y, a)
+            for y in range(base + 1, base + 20)
+            if np.isfinite(a := inputs.area_on(ctx, [key], y)[0])
+        ),
+        None,
+    )
+    if start > 0 and first is not None and abs(first[1] / start - 1) > inputs.TERRITORY_TOLERANCE:
+        later.insert(0, (first[0], start, first[1]))
+    return later

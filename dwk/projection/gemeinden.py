@@ -27,6 +27,7 @@ def gemeinde_targets(
     until: int,
     formed: dict[str, list[int]] | None = None,
     counted: list[int] = (),
+    changed: dict[str, set[int]] | None = None,
 ) -> fr.Targets:
     """The Gemeinden's observed totals after `base` up to `until` (each Gemeinde its own
     group), from the run's census line with gaps filled (`observed.filled_totals`).
@@ -34,10 +35,15 @@ def gemeinde_targets(
     A Gemeinde formed by a merger since (`formed`: its key → the rows of the Gemeinden it was
     formed from) is met by those of them without a figure of their own that year: its
     territory's total (`_territory`) less the ones that still have one. A Gemeinde that
-    absorbed neighbours and kept its key (its own row first) is met together with them."""
+    absorbed neighbours and kept its key (its own row first) is met together with them;
+    `changed`: the Stichtage at which such a territory grew again (`_territory`)."""
     years = {}
     whole = {
-        new: _territory(filled, keys, new, rows, base, counted)
+        new: _territory(filled, keys, new, rows, base, counted, (changed or {}).get(new, ()))
+        for new, rows in (formed or {}).items()
+    }
+    plain = {
+        new: _territory(filled, keys, new, rows, base, counted, ALL)
         for new, rows in (formed or {}).items()
     }
     for year in range(base + 1, until + 1):
@@ -47,10 +53,18 @@ def gemeinde_targets(
         rows = [i for i in range(len(keys)) if np.isfinite(values[i])]
         singles = dict.fromkeys(rows)
         groups, totals = [], []
+        # a part counts on its own while it still has a figure at the next Stichtag; before
+        # it, its filled figure only keeps it on its territory (`observed`), and the merged
+        # Gemeinde's territory is met as one (smooth between the Stichtage)
+        moved = 0.0
+        ahead = min((c for c in counted if c >= year), default=year)
+        later = filled[ahead].reindex(keys).to_numpy(dtype=float) if ahead in filled else values
         for new, members in (formed or {}).items():
-            rest = [i for i in members if not np.isfinite(values[i])]
+            rest = [i for i in members if not (np.isfinite(values[i]) and np.isfinite(later[i]))]
             if not rest or not np.isfinite(total := whole[new].get(year, np.nan)):
                 continue
+            for i in rest:
+                singles.pop(i, None)
             seen = [i for i in members if i not in rest]
             if keys[members[0]] == new:  # it absorbed the rest: its figure is theirs too
                 singles.pop(members[0], None)
@@ -58,38 +72,55 @@ def gemeinde_targets(
                 seen = [i for i in seen if i != members[0]]
             groups.append(rest)
             totals.append(total - values[seen].sum())
+            moved += total - plain[new].get(year, total)
+        # what the smooth territories differ from the filled figures, which add up to the
+        # Kreis, is taken from the other Gemeinden in proportion, so that they still do
+        alone = np.array([values[i] for i in singles])
+        scale = 1 - moved / alone.sum() if alone.sum() > 0 else 1.0
         groups = [[i] for i in singles] + groups
-        totals = [values[i] for i in singles] + totals
+        totals = [*(alone * scale), *totals]
         if groups:
             years[year] = (groups, np.array(totals))
     return fr.Targets(years)
 
 
-def _territory(filled, keys: list[str], new: str, rows: list[int], base: int, counted) -> dict:
-    """Year → the total of a merged Gemeinde's territory: from the base year on, its figure,
-    if it had one, plus those of the Gemeinden it was formed from that still had their own
-    (the filled figures keep a Gemeinde on its territory until the Stichtag that shows the
-    change, `observed._held`); geometric over a year without them."""
+ALL = frozenset({-1})
+"""`_territory`'s `changed` for the filled figures in every year (what the Kreis adds up to)."""
+
+
+def _territory(
+    filled, keys: list[str], new: str, rows: list[int], base: int, counted, changed=()
+) -> dict:
+    """Year → the total of a merged Gemeinde's territory: in the base year and the Stichtage
+    `counted` (Gemeindeverzeichnisse), its figure, if it had one, plus those of the Gemeinden
+    it was formed from that still had their own; geometric in between, but before a Stichtag
+    in `changed`, when its territory grew again (Dingelstädt 2023, Kindelbrück with Riethgen),
+    the filled figures, which keep each Gemeinde on its territory until then (`observed`)."""
     members = [keys[i] for i in rows]
-    points = {}
-    last = max([base, *counted])
-    for year in range(base, last + 1):
+
+    def total(year: int) -> float:
         if year not in filled.columns:
-            continue
+            return np.nan
         own = filled[year].reindex(members).to_numpy(dtype=float)
         if members[0] == new:  # it absorbed the others: its own figure counts them since
-            if np.isfinite(own[0]):
-                points[year] = np.nansum(own)
-            continue
+            return float(np.nansum(own)) if np.isfinite(own[0]) else np.nan
         merged = filled.at[new, year] if new in filled.index else np.nan
         if np.isfinite(merged) or np.isfinite(own).all():
-            points[year] = np.nan_to_num(merged) + np.nansum(own)
+            return float(np.nan_to_num(merged) + np.nansum(own))
+        return np.nan
+
+    points = {y: v for y in [base, *counted] if np.isfinite(v := total(y))}
     at = sorted(points)
-    if len(at) < 2:
-        return points
-    span = np.arange(at[0], at[-1] + 1)
-    logged = np.interp(span, at, np.log([points[y] for y in at]))
-    return dict(zip(span.tolist(), np.exp(logged).tolist(), strict=True))
+    out = dict(points)
+    for a, b in zip(at, at[1:], strict=False):
+        held = {y: total(y) for y in range(a + 1, b)} if changed is ALL or b in changed else {}
+        for y in range(a + 1, b):
+            if np.isfinite(held.get(y, np.nan)):
+                out[y] = held[y]
+            else:
+                share = (y - a) / (b - a)
+                out[y] = float(np.exp(np.log(points[a]) * (1 - share) + np.log(points[b]) * share))
+    return out
 
 
 def gemeinde_level(

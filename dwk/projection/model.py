@@ -39,6 +39,7 @@ from dwk.projection.batches import (
     gemeinde_base,
     gemeinde_bases,
     merged_gemeinden,
+    territory_changes,
 )
 from dwk.projection.describe import describe
 from dwk.projection.engine import project
@@ -286,7 +287,8 @@ def _project_gemeinden(
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
     counted = _counted_years(ctx)
     filled = ob.filled_totals(ctx, line)
-    targets = gem.gemeinde_targets(filled, keys, base, until, rows_of, counted)
+    changed = {new: {y for y, *_ in territory_changes(ctx, new)} for new in formed}
+    targets = gem.gemeinde_targets(filled, keys, base, until, rows_of, counted, changed)
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]

@@ -16,6 +16,7 @@ from dwk.core.toml_records import Field, Schema, check, load, records, sections
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
+from dwk.projection import batches
 from dwk.projection import model as fc
 from dwk.projection import observed as ob
 from dwk.projection.describe import Assumption, area_levels, basis_name
@@ -73,6 +74,10 @@ class Outlook:
     absorbed: tuple[tuple[str, str], ...] = ()
     """(name, date) of the Gemeinden it absorbed since the base, which its projection counts
     from the base on (`Registry.absorbed`)."""
+    territory: tuple[tuple[int, float, float], ...] = ()
+    """(year, area before, area then) where the territory it is projected for changed after
+    the base (`batches.territory_changes`): its changes from the base compare different
+    territories, so no rule reads them."""
 
     @property
     def basis_name(self) -> str:
@@ -88,7 +93,7 @@ class Outlook:
         return {
             r.group.id: Observation(
                 r.change,
-                "unsicher" if r.values[0] < MIN_GROUP else "",
+                "gebiet" if self.territory else "unsicher" if r.values[0] < MIN_GROUP else "",
                 period,
                 self.tables,
                 r.group.label,
@@ -199,5 +204,8 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         track_record(ctx, area),
         proj.line,
         float(ob.basis_factor(ctx, [area.key], proj.line)[0]),
+        territory=tuple(batches.territory_changes(ctx, area.key))
+        if area.level == "gemeinde"
+        else (),
     )
     return out

@@ -201,3 +201,33 @@ def test_people_who_changed_kreis_with_their_village_are_no_movers(ctx):
         i = keys.index(kreis)
         expected = residual[i] - sign * by_hand * f
         assert history.net[i, history.years.index(2023)] == pytest.approx(expected)
+
+
+def test_a_merged_gemeindes_territory_is_met_smoothly_between_the_stichtage(ctx):
+    """Grabow absorbed Steesow in 2016 (data/key_changes.toml): between 31.12.2015 and the
+    Gemeindeverzeichnis of 2019 their territory is met geometrically, as one (before: each on
+    its own territory of 2015, grown as Ludwigslust-Parchim grew, then a drop of 123 people in
+    2019); the others of the Kreis take the difference, so they still add up to it."""
+    run = fc.project_areas(ctx, ["13076050"], None, 2030).runs["main"]
+    totals, at = run.totals()[:, 0], run.years.index
+    for year in (2016, 2017, 2018):
+        share = (year - 2015) / 4
+        smooth = totals[at(2015)] ** (1 - share) * totals[at(2019)] ** share
+        assert totals[at(year)] == pytest.approx(smooth, rel=0.001), year
+
+
+def test_a_changed_territory_is_said_and_read_by_no_rule(ctx, registry):
+    """Unstruttal took parts of Anrode and Dünwald and all of Menteroda on 01.01.2023 (44.58 km²
+    in the Gemeindeverzeichnis of 2019, 100.66 km² in 2023): its projection's change from 2015,
+    +92.6 %, compares different territories, so its outlook says so and no rule reads it
+    (before: "Die Einwohnerzahl wächst voraussichtlich um 92,6 %"). Grabow, projected for its
+    territory of today from 2015 on, is read as before."""
+    from dwk.projection.outlook import outlook_for
+
+    unstruttal = outlook_for(ctx, registry.get("16064071"))
+    assert unstruttal.territory == ((2023, 44.58, 100.66),)
+    assert {o.flag for o in unstruttal.observations().values()} == {"gebiet"}
+    grabow = outlook_for(ctx, registry.get("13076050"))
+    assert grabow.territory == () and "gebiet" not in {
+        o.flag for o in grabow.observations().values()
+    }
