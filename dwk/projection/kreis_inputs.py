@@ -123,15 +123,25 @@ def migration(
     inp: Inputs,
     level: Callable[[int, np.ndarray], np.ndarray],
     whole: bool = False,
+    territory: Callable[[int, np.ndarray], np.ndarray | None] | None = None,
 ) -> Migration:
     """The engine's yearly net migration: `level(year, population)` per area, spread over age
     and sex by `asm.migration_by_age`; `whole`: the areas make up Germany, whose balance by
-    age then follows `national_profile`."""
+    age then follows `national_profile`. `territory(year, population)`: the part of the level
+    that came or went with territory (persons per area, or None), spread like the area's own
+    people, not like movers."""
     profile = national_profile(ctx) if whole else asm.border_profile(ctx)
     pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, profile, whole)
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
-        return pattern.apply(level(year, prev), aged(prev))
+        total = level(year, prev)
+        moved = territory(year, prev) if territory is not None else None
+        if moved is None:
+            return pattern.apply(total, aged(prev))
+        people = aged(prev)
+        size = people.sum(axis=(1, 2), keepdims=True)
+        like = np.divide(people, size, out=np.zeros_like(people), where=size > 0)
+        return pattern.apply(total - moved, people) + moved[:, None, None] * like
 
     return fn
 

@@ -61,6 +61,7 @@ def _projected(
     targets: fr.Targets = fr.NONE,
     level: Callable[[str, Callable], Callable] | None = None,
     line: Line = ob.FIRST_LINE,
+    territory: Callable | None = None,
 ) -> Projection:
     """Runs of every variant in the national frame (`framed`) from `inp`'s population carried
     over to `line`; `level(variant, schedules)` replaces the framed migration level
@@ -71,7 +72,8 @@ def _projected(
         whole = level is None  # Kreise: all of them, so Germany's observed events are met
         sched = fr.yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, v, whole=whole)
         lv = level(v, sched) if level else fr.framed_level(plan, sched, v, targets)
-        runs[v] = project(population, sched, ki.migration(ctx, inp, lv, whole), base, to)
+        mig = ki.migration(ctx, inp, lv, whole, territory)
+        runs[v] = project(population, sched, mig, base, to)
     life_table = inp.life_tables["male"].period
     out = Projection(
         keys,
@@ -295,8 +297,9 @@ def _project_gemeinden(
         lam = kplan.lam
         return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
 
+    moved = _territory_moves(ctx, batch, keys, rows_of, filled, targets) if calibrate else None
     out = _projected(
-        ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level, line
+        ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level, line, moved
     )
     kreis_of = [batch if calibrate else k[:5] for k in keys]  # a part moved in: its batch's
     col = {k: kf.keys.index(k) for k in kreis_of}
@@ -313,6 +316,37 @@ def _project_gemeinden(
             keys[i]: out.years[int(np.argmax(gone[:, i]))] - 1 for i in np.flatnonzero(gone[-1])
         }
     return merged(out, formed) if formed else out
+
+
+def _territory_moves(ctx, batch: str, keys: list[str], rows_of, filled, targets) -> Callable:
+    """The persons a batch's Gemeinden gained or lost with territory in a year whose total
+    they meet (`batches.territory_changes`: Unstruttal's parts of Anrode, Dünwald and
+    Menteroda in 2023): the jump of their figure beyond their Kreis's growth, spread like
+    their own people (`kreis_inputs.migration`), not like movers, who are young. A merged
+    Gemeinde's jump is shared among the rows it is projected as, by their size."""
+    kreis = filled.loc[batch] if batch in filled.index else None
+    jumps: dict[int, list[tuple[list[int], float]]] = {}
+    grouped = {i for rows in rows_of.values() for i in rows}
+    single = {k: [i] for i, k in enumerate(keys) if i not in grouped}
+    for key, rows in [*single.items(), *rows_of.items()]:
+        for year, *_ in territory_changes(ctx, key):
+            if year not in targets.years or kreis is None or key not in filled.index:
+                continue
+            before, now = filled.at[key, year - 1], filled.at[key, year]
+            growth = kreis[year] / kreis[year - 1]
+            if np.isfinite(before) and np.isfinite(now) and np.isfinite(growth):
+                jumps.setdefault(year, []).append((rows, float(now - before * growth)))
+
+    def moved(year: int, prev: np.ndarray) -> np.ndarray | None:
+        if year not in jumps:
+            return None
+        size = prev.sum(axis=(1, 2))
+        out = np.zeros(len(keys))
+        for rows, people in jumps[year]:
+            out[rows] += people * size[rows] / size[rows].sum()
+        return out
+
+    return moved
 
 
 def _counted_years(ctx: Context) -> list[int]:

@@ -231,3 +231,17 @@ def test_a_changed_territory_is_said_and_read_by_no_rule(ctx, registry):
     assert grabow.territory == () and "gebiet" not in {
         o.flag for o in grabow.observations().values()
     }
+
+
+def test_people_who_came_with_territory_are_aged_like_the_gemeinde(ctx):
+    """Unstruttal had 2,992 people at the end of 2022 and 6,074 a year later: the 3,000 of
+    the villages it took came with them, aged like its own people, not like movers, who are
+    young (before: its share of 65-year-olds and older fell from 24 % to 15 % in one year, and
+    its under-25s doubled)."""
+    run = fc.project_areas(ctx, ["16064071"], None, 2030).runs["main"]
+    share = {}
+    for year in (2022, 2023):
+        people = run.population[run.years.index(year), 0].sum(axis=0)
+        share[year] = people[65:].sum() / people.sum()
+    assert run.totals()[run.years.index(2023), 0] > 2 * run.totals()[run.years.index(2022), 0]
+    assert share[2023] == pytest.approx(share[2022], abs=0.015)
