@@ -258,15 +258,22 @@ def same_territory(ctx: Context, keys: list[str], year: int, later: int) -> np.n
         return ~(np.abs(after / before - 1) > TERRITORY_TOLERANCE)
 
 
-def territory_changes(ctx: Context, key: str, since: int) -> list[tuple[int, float, float]]:
-    """(year, area before, area then) wherever `key`'s area changed by more than
-    `TERRITORY_TOLERANCE` between two Stichtage with a known area from `since` on."""
+def known_areas(ctx: Context, key: str, since: int) -> dict[int, float]:
+    """Year → `key`'s area in km² on 31.12. of every year from `since` on that a source of
+    `AREA_SOURCES` gives (the first that has it), in order."""
     known: dict[int, float] = {}
     for table, variable, factor, _ in AREA_SOURCES:
         for year, value, _ in area_cells(ctx, table, variable).get(key, []):
             if year >= since:
                 known.setdefault(year, value * factor)
-    years = sorted(known)
+    return dict(sorted(known.items()))
+
+
+def territory_changes(ctx: Context, key: str, since: int) -> list[tuple[int, float, float]]:
+    """(year, area before, area then) wherever `key`'s area changed by more than
+    `TERRITORY_TOLERANCE` between two Stichtage with a known area from `since` on."""
+    known = known_areas(ctx, key, since)
+    years = list(known)
     return [
         (later, known[year], known[later])
         for year, later in zip(years, years[1:], strict=False)

@@ -177,14 +177,9 @@ def territory_changes(ctx: Context, key: str) -> list[tuple[int, float, float]]:
         return inputs.territory_changes(ctx, key, base)
     later = inputs.territory_changes(ctx, key, base + 1)
     start = float(np.nansum(inputs.area_on(ctx, list(group[1]), base)))
-    first = next(
-        (
-            (y, a)
-            for y in range(base + 1, base + 20)
-            if np.isfinite(a := inputs.area_on(ctx, [key], y)[0])
-        ),
-        None,
-    )
-    if start > 0 and first is not None and abs(first[1] / start - 1) > inputs.TERRITORY_TOLERANCE:
-        later.insert(0, (first[0], start, first[1]))
+    known = inputs.known_areas(ctx, key, base + 1)
+    if start > 0 and known:
+        year, area = next(iter(known.items()))
+        if abs(area / start - 1) > inputs.TERRITORY_TOLERANCE:
+            later.insert(0, (year, start, area))
     return later

@@ -116,8 +116,8 @@ def project(
 def _no_negative(pop: np.ndarray) -> None:
     """`pop` (areas, 2, ages) clipped at 0, in place; an area that would lose more people of an
     age than it has loses the rest from its other ages, in proportion to their number, so
-    that a net migration which meets an observed total still meets it (Nostorf: 1,881
-    people with a reception centre for refugees in 2015, 894 in 2023)."""
+    that a net migration which meets an observed total still meets it (Nostorf: 2,280
+    people on 31.12.2015 with a reception centre for refugees, 733 in 2019)."""
     short = np.minimum(pop, 0.0).sum(axis=(1, 2))
     np.clip(pop, 0.0, None, out=pop)
     if not (short < 0).any():

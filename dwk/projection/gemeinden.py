@@ -43,7 +43,7 @@ def gemeinde_targets(
         for new, rows in (formed or {}).items()
     }
     plain = {
-        new: _territory(filled, keys, new, rows, base, counted, ALL)
+        new: _territory(filled, keys, new, rows, base, counted, every_year=True)
         for new, rows in (formed or {}).items()
     }
     for year in range(base + 1, until + 1):
@@ -56,7 +56,7 @@ def gemeinde_targets(
         # a part counts on its own while it still has a figure at the next Stichtag; before
         # it, its filled figure only keeps it on its territory (`observed`), and the merged
         # Gemeinde's territory is met as one (smooth between the Stichtage)
-        moved = 0.0
+        smoothed = 0.0
         ahead = min((c for c in counted if c >= year), default=year)
         later = filled[ahead].reindex(keys).to_numpy(dtype=float) if ahead in filled else values
         for new, members in (formed or {}).items():
@@ -72,11 +72,11 @@ def gemeinde_targets(
                 seen = [i for i in seen if i != members[0]]
             groups.append(rest)
             totals.append(total - values[seen].sum())
-            moved += total - plain[new].get(year, total)
+            smoothed += total - plain[new].get(year, total)
         # what the smooth territories differ from the filled figures, which add up to the
         # Kreis, is taken from the other Gemeinden in proportion, so that they still do
         alone = np.array([values[i] for i in singles])
-        scale = 1 - moved / alone.sum() if alone.sum() > 0 else 1.0
+        scale = 1 - smoothed / alone.sum() if alone.sum() > 0 else 1.0
         groups = [[i] for i in singles] + groups
         totals = [*(alone * scale), *totals]
         if groups:
@@ -84,18 +84,22 @@ def gemeinde_targets(
     return fr.Targets(years)
 
 
-ALL = frozenset({-1})
-"""`_territory`'s `changed` for the filled figures in every year (what the Kreis adds up to)."""
-
-
 def _territory(
-    filled, keys: list[str], new: str, rows: list[int], base: int, counted, changed=()
+    filled,
+    keys: list[str],
+    new: str,
+    rows: list[int],
+    base: int,
+    counted,
+    changed=(),
+    every_year: bool = False,
 ) -> dict:
     """Year → the total of a merged Gemeinde's territory: in the base year and the Stichtage
     `counted` (Gemeindeverzeichnisse), its figure, if it had one, plus those of the Gemeinden
     it was formed from that still had their own; geometric in between, but before a Stichtag
     in `changed`, when its territory grew again (Dingelstädt 2023, Kindelbrück with Riethgen),
-    the filled figures, which keep each Gemeinde on its territory until then (`observed`)."""
+    the filled figures, which keep each Gemeinde on its territory until then (`observed`);
+    `every_year`: the filled figures in every year (what the Kreis adds up to)."""
     members = [keys[i] for i in rows]
 
     def total(year: int) -> float:
@@ -113,7 +117,7 @@ def _territory(
     at = sorted(points)
     out = dict(points)
     for a, b in zip(at, at[1:], strict=False):
-        held = {y: total(y) for y in range(a + 1, b)} if changed is ALL or b in changed else {}
+        held = {y: total(y) for y in range(a + 1, b)} if every_year or b in changed else {}
         for y in range(a + 1, b):
             if np.isfinite(held.get(y, np.nan)):
                 out[y] = held[y]
