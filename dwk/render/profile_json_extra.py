@@ -114,6 +114,12 @@ def _projection(p: Profile) -> dict | None:
     return {
         "basis": f"{o.base_year}-12-31",
         "census_basis": o.census_basis,
+        # where the territory it is projected for changed after the base: its changes from
+        # the base compare different territories, and no SWOT rule reads them
+        "territory_changes": [
+            {"year": int(y), "area_before_km2": _num(before), "area_km2": _num(after)}
+            for y, before, after in o.territory
+        ],
         "target_year": int(o.target),
         "unit": "Personen",
         "tables": o.tables,

@@ -63,3 +63,17 @@ def test_projection(adorf):
     assert total["main"][0]["value"] == pytest.approx(base, abs=0.5)
     low, high = total["target_low"], total["target_high"]
     assert min(low, high) <= total["main"][-1]["value"] <= max(low, high)
+
+
+def test_projection_territory_changes(adorf, store, registry, ctx, catalogue):
+    """The JSON says where the territory a Gemeinde is projected for changed after 2015:
+    Unstruttal, 44.58 km² in the Gemeindeverzeichnis of 2019 (AuszugGV4QAktuell.csv), 100.66
+    km² in that of 2023 (31122023_Auszug_GV.xlsx); Adorf's did not change."""
+    from dwk.app.build import profile_rules
+
+    p = build_profile(
+        registry.resolve("16064071"), store, registry, catalogue, profile_rules(catalogue), ctx
+    )
+    changes = json.loads(render_json(p))["projection"]["territory_changes"]
+    assert changes == [{"year": 2023, "area_before_km2": 44.58, "area_km2": 100.66}]
+    assert adorf["projection"]["territory_changes"] == []
