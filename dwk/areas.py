@@ -77,6 +77,13 @@ class KeyChange:
         """A new key for one old area with the same territory: its series are one."""
         return self.kind == "neuer Schlüssel" and len(self.old) == 1
 
+    @property
+    def continues_back(self) -> bool:
+        """Whether the new key's years before the change are its old keys' sum: not where it
+        absorbed them and kept its key, since its own territory is not among `old` (Harztor,
+        formed in 2012, had no figure of its own in 2011, not that of the three it took later)."""
+        return self.kind != "Eingliederung"
+
 
 def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
     """(old key, new key) of every area whose key changed with its territory unchanged

@@ -292,9 +292,9 @@ def _wide(keys: np.ndarray, years: np.ndarray, values: np.ndarray) -> pd.DataFra
 def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """A new key's missing years up to its change are the sum of its old keys, as for totals."""
     wide = wide.copy()
-    for change in ctx.changes:
-        if change.kind == "Eingliederung" or not all(o in wide.index for o in change.old):
-            continue  # an absorbing area's own territory is not among `old`
+    for change in (c for c in ctx.changes if c.continues_back):
+        if not all(o in wide.index for o in change.old):
+            continue
         if change.new not in wide.index:
             wide.loc[change.new] = np.nan
         summed = wide.loc[list(change.old)].sum(min_count=len(change.old))

@@ -105,9 +105,7 @@ def population_line(store: Store, changes: list[KeyChange], line: Line) -> Popul
     wide = both.pivot(index="area_key", columns="year", values="value").astype(float)
     which = both.pivot(index="area_key", columns="year", values="table")
     observed = wide.copy()
-    for change in changes:
-        if change.kind == "Eingliederung":  # the new key's own territory is not among `old`
-            continue
+    for change in (c for c in changes if c.continues_back):
         olds = [o for o in change.old if o in wide.index]
         if change.new not in wide.index or not olds:
             continue

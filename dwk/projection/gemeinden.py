@@ -54,7 +54,7 @@ def gemeinde_targets(
         singles = dict.fromkeys(rows)
         groups, totals = [], []
         # a part counts on its own while it still has a figure at the next Stichtag; before
-        # it, its filled figure only keeps it on its territory (`observed`), and the merged
+        # it, its filled figure only keeps it on its territory (`stichtage`), and the merged
         # Gemeinde's territory is met as one (smooth between the Stichtage)
         smoothed = 0.0
         ahead = min((c for c in counted if c >= year), default=year)
@@ -98,7 +98,7 @@ def _territory(
     `counted` (Gemeindeverzeichnisse), its figure, if it had one, plus those of the Gemeinden
     it was formed from that still had their own; geometric in between, but before a Stichtag
     in `changed`, when its territory grew again (Dingelstädt 2023, Kindelbrück with Riethgen),
-    the filled figures, which keep each Gemeinde on its territory until then (`observed`);
+    the filled figures, which keep each Gemeinde on its territory until then (`stichtage`);
     `every_year`: the filled figures in every year (what the Kreis adds up to)."""
     members = [keys[i] for i in rows]
 

@@ -44,6 +44,7 @@ from dwk.projection.batches import (
 from dwk.projection.describe import describe
 from dwk.projection.engine import project
 from dwk.projection.result import Projection, joined, merged, subset
+from dwk.projection.stichtage import gemeinde_stichtage
 
 MAX_TARGET = 2060
 """Beyond this the assumptions (constant rates, a migration level) say nothing useful."""
@@ -350,16 +351,9 @@ def _territory_moves(ctx, batch: str, keys: list[str], rows_of, filled, targets)
 
 
 def _counted_years(ctx: Context) -> list[int]:
-    """The Stichtage with Gemeinde figures on the first census line (the Gemeindeverzeichnisse
-    after the base: 2019 and 2023)."""
-
-    def build() -> list[int]:
-        t = ctx.observed_totals
-        rows = np.array([level_of(str(k)) == "gemeinde" for k in t.index], dtype=bool)
-        has = t.loc[rows].notna().any(axis=0)
-        return sorted(int(y) for y, ok in has.items() if ok and int(y) > gemeinde_base(ctx))
-
-    return ctx.lookup(("counted_years",), build)
+    """The Stichtage with Gemeinde figures after the base (the Gemeindeverzeichnisse: 2019 and
+    2023)."""
+    return [y for y in gemeinde_stichtage(ctx) if y > gemeinde_base(ctx)]
 
 
 def project_areas(

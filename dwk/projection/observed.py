@@ -38,8 +38,14 @@ from dwk.dynamics.series import census_counts
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
-from dwk.inputs.population import LINES, Line, carried_forward
+from dwk.inputs.population import LINES, Line
 from dwk.projection.framed import Targets
+from dwk.projection.stichtage import (
+    CITY,
+    first_line_filled,
+    merged_cities,
+    renamed_totals,
+)
 
 __all__ = [
     "FIRST_LINE",
@@ -58,8 +64,6 @@ __all__ = [
 ]
 
 FIRST_LINE: Line = LINES[0]
-CITY = "000"
-"""The Gemeinde part of a kreisfreie Stadt's key: its one Gemeinde is the Kreis's territory."""
 
 
 def newest_line(ctx: Context) -> Line:
@@ -96,73 +100,13 @@ def _has_kreise(t: pd.DataFrame) -> bool:
 def filled_totals(ctx: Context, line: Line = FIRST_LINE) -> pd.DataFrame:
     """The observed totals of `line` (area × year, every year from the first to the last), a
     year missing between two observed ones filled geometrically (31.12.2022 of the Kreise lies
-    between 12411-0015 of 2021 and the Gemeindeverzeichnis of 2023). A later line: its own
-    figures, before them the first line's times `basis_factors`."""
-
-    def build() -> pd.DataFrame:
-        t = _renamed(ctx)
-        years = list(range(int(min(t.columns)), int(max(t.columns)) + 1))
-        logged = np.log(_as_cities(t).reindex(columns=years).where(lambda f: f > 0))
-        return _held(ctx, t, np.exp(logged.interpolate(axis=1, limit_area="inside")))
+    between 12411-0015 of 2021 and the Gemeindeverzeichnis of 2023; Gemeinden see
+    `stichtage`). A later line: its own figures, before them the first line's times
+    `basis_factors`."""
 
     if line == FIRST_LINE:
-        return ctx.lookup(("filled_totals",), build)
+        return ctx.lookup(("filled_totals",), lambda: first_line_filled(ctx))
     return ctx.lookup(("filled_totals", line), lambda: _carried_over(ctx, line))
-
-
-def _as_cities(t: pd.DataFrame) -> pd.DataFrame:
-    """`t` with a kreisfreie Stadt's Gemeinde (its key and `CITY`) taking the Kreis's figure
-    in a year it has none of its own: one territory, and the Kreis's figures are yearly
-    (Eisenach's of 31.12.2020, before it joined the Wartburgkreis, lies between its
-    Gemeindeverzeichnisse of 2019 and 2023)."""
-    kreise = [k for k in t.index if level_of(str(k)) == "kreis" and f"{k}{CITY}" in t.index]
-    if not kreise:
-        return t
-    cities = [f"{k}{CITY}" for k in kreise]
-    out = t.copy()
-    out.loc[cities] = t.loc[cities].fillna(t.loc[kreise].set_axis(cities)).to_numpy()
-    return out
-
-
-def _held(ctx: Context, t: pd.DataFrame, filled: pd.DataFrame) -> pd.DataFrame:
-    """`filled` with a Gemeinde whose territory changed between two Stichtage with Gemeinde
-    figures (it is missing on the later one, or its area differs: `inputs.same_territory`)
-    kept on its earlier territory in the years between, grown as its Kreis grew: the change
-    counts in the year of the later Stichtag. Interpolated across it, the years between
-    would spread the people of a Gemeinde absorbed in 2023 over 2020–2022 and drop the
-    absorbed one from 2020 (Dünwald and Anrode, split among three Gemeinden in 2023), so a
-    Kreis's Gemeinden would not add up to its figure in those years."""
-    gemeinden = [str(k) for k in t.index if level_of(str(k)) == "gemeinde"]
-    has = t.loc[gemeinden].notna().any()
-    stichtage = [int(y) for y in has.index[has.to_numpy()]]
-    # the Gemeindeverzeichnisse list Gemeinden only; the table before them Verbände too
-    table = ctx.table("age_groups")
-    after = [y for y in stichtage if y > max(ctx.age_tables().get(table, [0]))]
-    real = inputs.gemeinde_keys(ctx, table) | set(t.loc[gemeinden, after].dropna(how="all").index)
-    out = filled.copy()
-    for s0, s1 in zip(stichtage, stichtage[1:], strict=False):
-        between = list(range(s0 + 1, s1))
-        if not between:
-            continue
-        at0, at1 = t.loc[gemeinden, s0], t.loc[gemeinden, s1]
-        later = at1.index[at1.notna().to_numpy()]
-        changed = pd.Series(False, index=gemeinden)
-        changed[later] = ~inputs.same_territory(ctx, list(later), s0, s1)
-        gone = at1.isna() & pd.Series([k in real for k in gemeinden], index=gemeinden)
-        rows = at0.index[(at0.notna() & (changed | gone)).to_numpy()]
-        kreise = out.reindex(index=[k[:5] for k in rows], columns=[s0, *between])
-        growth = kreise[between].div(kreise[s0], axis=0).fillna(1.0).to_numpy()
-        out.loc[rows, between] = at0[rows].to_numpy()[:, None] * growth
-    return out
-
-
-def _renamed(ctx: Context) -> pd.DataFrame:
-    """The observed totals with a Gemeinde's figures under its new key also under the old one
-    (`population.carried_forward`): a run goes by the key of the age structure it starts
-    from."""
-    return ctx.lookup(
-        ("renamed_totals",), lambda: carried_forward(ctx.observed_totals, ctx.changes)
-    )
 
 
 def _carried_over(ctx: Context, line: Line) -> pd.DataFrame:
@@ -189,7 +133,7 @@ COMPLETE = 0.005
 """A Kreis's Gemeinden make up all of it in a year if, on the first line, the ones with a
 figure that year add up to the Kreis's within this share on the Stichtag with Gemeinde
 figures before it (in the years between, a Gemeinde is kept on that Stichtag's territory,
-`_held`; one formed since has no figure yet)."""
+`stichtage`; one formed since has no figure yet)."""
 
 
 def _to_kreise(
@@ -222,11 +166,12 @@ def _to_kreise(
     cover = ref.groupby(kreis_of).sum().reindex(kreise) / kreis
     complete = (cover - 1).abs() < COMPLETE
     figure = table.loc[kreise, years].copy()
+    cities = merged_cities(changes, table.index)
     for c in (c for c in changes if c.level == "kreis"):
         moved = [y for y, b in zip(years, before, strict=True) if b < int(c.date[:4]) <= y]
-        cities = [o + CITY for o in c.old]
-        if moved and c.new in figure.index and all(k in table.index for k in cities):
-            figure.loc[c.new, moved] -= table.loc[cities, moved].sum(min_count=len(cities))
+        if moved and c.new in figure.index and c.old[0] in cities:
+            own_figures = table.loc[[f"{o}{CITY}" for o in c.old], moved]
+            figure.loc[c.new, moved] -= own_figures.sum(min_count=len(c.old))
         else:
             complete.loc[complete.index.intersection([c.new, *c.old]), moved] = False
     summed = own.groupby(kreis_of).sum(min_count=1).reindex(kreise)
@@ -260,9 +205,6 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         for was, now in renames(ctx.changes):  # Eisenach's count is its own under either key
             if now in out.index and was in own.index:
                 out[now] = own[was]
-        # a kreisfreie Stadt merged into a Kreis since (Eisenach): its Gemeinde's, set below
-        cities = [k for k in out.index[out.isna()] if level_of(str(k)) == "kreis"]
-        cities = [k for k in cities if f"{k}{CITY}" in out.index]
         for key in out.index[out.isna()]:  # a Kreis's key sorts before its Gemeinden's
             kreis = str(key)[:5]
             if kreis in out.index and np.isfinite(out[kreis]):
@@ -275,8 +217,9 @@ def basis_factors(ctx: Context, line: Line) -> pd.Series:
         for was, now in renames(ctx.changes):  # one Gemeinde, one factor
             if was in out.index and now in out.index:
                 out[was] = out[now]
-        for key in cities:  # its figures as a Kreis and as a Gemeinde are one
-            out[key] = out[f"{key}{CITY}"]
+        for key in merged_cities(ctx.changes, out.index):  # one figure as Kreis and Gemeinde
+            if key in out.index:
+                out[key] = out[f"{key}{CITY}"]
         return out
 
     return ctx.lookup(("basis_factors", line), build)
@@ -303,7 +246,7 @@ def _raked(factors: pd.Series, old: pd.DataFrame, last: int) -> pd.Series:
 def _gemeinde_factors(ctx: Context, line: Line) -> pd.Series:
     """Each Gemeinde's census count over its first line on the census day, geometric between
     the Stichtage around it, where its territory stayed the same between them."""
-    census, old = by_basis(line), _renamed(ctx)
+    census, old = by_basis(line), renamed_totals(ctx)
     gemeinden = [str(k) for k in old.index if level_of(str(k)) == "gemeinde"]
     has = old.loc[gemeinden].notna().any()
     seen = [int(y) for y in has.index[has.to_numpy()]]
@@ -370,6 +313,7 @@ def kreis_targets(
     rest; Kreise merged otherwise meet their sum (Göttingen and Osterode am Harz)."""
     years: dict[int, tuple[list[list[int]], np.ndarray]] = {}
     table = filled_totals(ctx, line)
+    cities = merged_cities(ctx.changes, table.index)
     for year in range(base + 1, until + 1):
         groups: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
@@ -381,8 +325,8 @@ def kreis_targets(
         for (held, members), total in zip(
             groups.items(), observed(ctx, list(groups), year, line), strict=True
         ):
-            for i in [i for i in members if keys[i] != held]:
-                city = table[year].get(keys[i] + CITY, np.nan) if year in table else np.nan
+            for i in [i for i in members if keys[i] != held and keys[i] in cities]:
+                city = table.at[f"{keys[i]}{CITY}", year] if year in table else np.nan
                 if np.isfinite(city):
                     rows.append([i])
                     totals.append(city)

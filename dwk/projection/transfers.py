@@ -8,18 +8,18 @@ then carried on. This module estimates such transfers from the Gemeindeverzeichn
 a Kreis's area (the sum of its Gemeinden's) changed between two of them by more than
 `KREIS_AREA`, the transfer is the people of its Gemeinden whose territory changed on the later
 one, less what those Gemeinden had on the earlier one grown as the Kreis's unchanged Gemeinden
-grew, where another Kreis of the Land lost as much area (`_paired`). It is placed in the year of the later Gemeindeverzeichnis, as `observed` places the
-change (the shipped ones are dated 01.01. of that year or the day after the earlier one).
+grew, where another Kreis of the Land lost as much area (`_paired`). It is placed in the year
+of the later Gemeindeverzeichnis, as `stichtage` places the change (Dingelstädt's villages
+joined on 01.01.2023, Kaltennordheim's part of the Wartburgkreis on 01.01.2019).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
-from dwk.inputs.population import carried_forward
+from dwk.projection import stichtage as st
 
 __all__ = ["KREIS_AREA", "transfers"]
 
@@ -40,18 +40,16 @@ def transfers(ctx: Context) -> dict[tuple[str, int], float]:
 
 
 def _transfers(ctx: Context) -> dict[tuple[str, int], float]:
-    t = carried_forward(ctx.observed_totals, ctx.changes)
-    gemeinden = [str(k) for k in t.index if level_of(str(k)) == "gemeinde"]
-    real = inputs.gemeinde_keys(ctx, ctx.table("age_groups"))
-    table = t.loc[gemeinden]
-    has = table.notna().any()
-    stichtage = [int(y) for y in has.index[has.to_numpy()]]
+    t = st.renamed_totals(ctx)
+    real = st.real_gemeinden(ctx)
+    table = t.loc[[str(k) for k in t.index if str(k) in real]]
+    stichtage = st.gemeinde_stichtage(ctx)
     out: dict[tuple[str, int], float] = {}
     for s0, s1 in zip(stichtage, stichtage[1:], strict=False):
         if s1 - s0 < 2:
             continue
-        before = [k for k in gemeinden if np.isfinite(table.at[k, s0]) and (k in real or s0 > 2015)]
-        after = [k for k in gemeinden if np.isfinite(table.at[k, s1])]
+        before = list(table.index[table[s0].notna().to_numpy()])
+        after = list(table.index[table[s1].notna().to_numpy()])
         out.update(_between(ctx, table, before, after, s0, s1))
     return out
 
@@ -82,10 +80,11 @@ def _between(ctx, table, before: list[str], after: list[str], s0: int, s1: int) 
 
 def _paired(change: dict[str, float], gained: dict[str, float]) -> dict[str, float]:
     """Kreise of one Land whose areas changed by the same km² the other way (each the other's
-    closest, within `PAIRED`) exchanged territory: both get the mean of their estimates, or the one estimate
-    there is (Suhl, a kreisfreie Stadt, took two Gemeinden of the Ilm-Kreis in 2019). A change
-    without such a partner is a re-survey or a gemeindefreies Gebiet taken in (Bayern), not a
-    transfer between Kreise, and so is Eisenach's (a Kreis merged, `observed`)."""
+    closest, within `PAIRED`) exchanged territory: both get the mean of their estimates, or
+    the one estimate there is (Suhl, a kreisfreie Stadt, took two Gemeinden of the Ilm-Kreis
+    in 2019). A change without such a partner is a re-survey or a gemeindefreies Gebiet taken
+    in (Bayern), not a transfer between Kreise; nor is Eisenach's joining the Wartburgkreis (a
+    Kreis merged: `stichtage.merged_cities`)."""
 
     def best(kreis: str) -> str | None:
         others = [k for k in change if k[:2] == kreis[:2] and change[k] * change[kreis] < 0]
