@@ -24,7 +24,7 @@ from dwk.indicators.population import (
     population_years,
     tables_text,
 )
-from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, FLAG_ZENSUS, RESULT_COLUMNS, Result
+from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, RESULT_COLUMNS, Result
 from dwk.inputs import age_estimation as est
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
@@ -288,8 +288,11 @@ def _finish(d: IndicatorDef, keys: list[str], year: int, r: Result) -> dict[str,
     flag = np.full(n_keys, "", dtype=object) if r.flag is None else np.array(r.flag, dtype=object)
     flag = np.where(np.isnan(value), FLAG_MISSING, flag)
     small = (r.n < d.min_count) & ~np.isnan(value)
-    flag = np.where(small & (flag == ""), FLAG_UNCERTAIN, flag)
-    flag = np.where(small & (flag == FLAG_ZENSUS), f"{FLAG_ZENSUS},{FLAG_UNCERTAIN}", flag)
+    flag = np.where(
+        small & (flag != FLAG_MISSING),
+        [f"{f},{FLAG_UNCERTAIN}" if f else FLAG_UNCERTAIN for f in flag],
+        flag,
+    )
     period = np.empty(n_keys, dtype=object)
     period[:] = r.period
     return {

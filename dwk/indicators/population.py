@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.indicators.result import FLAG_ZENSUS, Result
+from dwk.core.types import level_of
+from dwk.indicators.result import FLAG_TERRITORY, FLAG_ZENSUS, Result
+from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
@@ -136,7 +138,9 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
     never spans the Zensus 2022). Without `since` the base year is `end − span`, on the first
     line also the anchor's first year with data after that (the Gemeinde series start in
     2008); a change across the census that begins the line (the Zensus 2011, with the figures
-    before it joined on) is flagged."""
+    before it joined on) is flagged, and so is a Gemeinde's whose territory changed in between
+    (`inputs.territory_changes`: Unstruttal took parts of three Gemeinden in 2023, so its
+    "+88 % since 2011" compares different territories)."""
     nan = np.full(len(keys), np.nan)
     anchor = keys[0] if keys else None
     for line in reversed(LINES):
@@ -154,10 +158,21 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
         now, base = t.at(keys, end), t.at(keys, base_year)
         # the census that begins the line is inside it (the figures before it joined on)
         across = any(base_year < c.year <= end for c in load_censuses() if c.basis == line)
-        flag = np.full(len(keys), FLAG_ZENSUS if across else "", dtype=object)
+        flags = [[FLAG_ZENSUS] if across else [] for _ in keys]
+        for f, k in zip(flags, keys, strict=True):
+            if _moved(ctx, k, base_year, end):
+                f.append(FLAG_TERRITORY)
+        flag = np.array([",".join(f) for f in flags], dtype=object)
         tables = tables_text([(t, keys, base_year), (t, keys, end)])
         return Result((now - base) / base * 100, base, f"{base_year}/{end}", tables, flag, line)
     return Result(nan, nan, "", "")
+
+
+def _moved(ctx: Context, key: str, start: int, end: int) -> bool:
+    """Whether a Gemeinde's territory changed between 31.12. of `start` and of `end`."""
+    if level_of(key) != "gemeinde":
+        return False
+    return any(year <= end for year, *_ in inputs.territory_changes(ctx, key, start))
 
 
 def mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:

@@ -9,6 +9,9 @@ import numpy as np
 
 FLAG_UNCERTAIN = "unsicher"
 FLAG_ZENSUS = "zensus"
+FLAG_TERRITORY = "gebiet"
+"""A Gemeinde's change across a change of its territory (its area by more than
+`inputs.TERRITORY_TOLERANCE`): the two figures are of different territories."""
 FLAG_MISSING = "."
 RESULT_COLUMNS = ["area_key", "id", "year", "period", "value", "flag", "n", "tables", "basis"]
 

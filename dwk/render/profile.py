@@ -37,7 +37,8 @@ from dwk.render.template_cache import bytecode_cache
 from dwk.report.build import Cell, Profile
 from dwk.swot.engine import NEED, QUADRANTS
 
-FLAG_MARKS = {"unsicher": "*", "zensus": "†", ".": "", "zensus,unsicher": "†*"}
+FLAG_MARKS = {"zensus": "†", "gebiet": "‡", "unsicher": "*", ".": ""}
+"""The mark of each flag (`indicators.result`); a value with several carries them all."""
 
 
 def _num(value: float | None, decimals: int = 1, sign: bool = False) -> str:
@@ -49,7 +50,7 @@ def _cell(cell: Cell, decimals: int = 1) -> str:
     if cell.missing:
         return "–"
     text = format_de(cell.value, decimals)
-    mark = FLAG_MARKS.get(cell.flag, "")
+    mark = "".join(FLAG_MARKS.get(f, "") for f in cell.flag.split(","))
     return f"({text}){mark}" if "unsicher" in cell.flag else f"{text}{mark}"
 
 

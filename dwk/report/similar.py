@@ -27,6 +27,7 @@ from dwk.core.format import format_de
 from dwk.core.toml import load_toml
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import compute
+from dwk.indicators.result import FLAG_TERRITORY, FLAG_UNCERTAIN
 from dwk.inputs.context import Context
 
 LEVEL_PLURAL = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte"}
@@ -191,7 +192,7 @@ def peer_group(
     for k, i, v, f, p in values[["area_key", "id", "value", "flag", "period"]].itertuples(
         index=False
     ):
-        if k in peers and not math.isnan(v) and "unsicher" not in f and p == own_period.get(i):
+        if k in peers and not math.isnan(v) and not _unread(f) and p == own_period.get(i):
             collected.setdefault(i, []).append(float(v))
     for d in defs:
         vals = collected.get(d.id, [])
@@ -211,3 +212,9 @@ def peer_group(
         period,
         stats,
     )
+
+
+def _unread(flag: str) -> bool:
+    """A peer's value left out of the group's figures: uncertain, or a change across a change
+    of its territory (`indicators.result`)."""
+    return FLAG_UNCERTAIN in flag or FLAG_TERRITORY in flag

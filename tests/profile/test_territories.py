@@ -245,3 +245,23 @@ def test_people_who_came_with_territory_are_aged_like_the_gemeinde(ctx):
         share[year] = people[65:].sum() / people.sum()
     assert run.totals()[run.years.index(2023), 0] > 2 * run.totals()[run.years.index(2022), 0]
     assert share[2023] == pytest.approx(share[2022], abs=0.015)
+
+
+def test_a_change_across_a_territory_change_is_flagged(ctx, catalogue):
+    """Unstruttal had 3,254 people on 31.12.2011 (12411-01-01-5_00.csv line 13752) and 6,129
+    on 31.12.2023 (31122023_Auszug_GV.xlsx), after taking parts of Anrode and Dünwald and all
+    of Menteroda: +88.4 % compares different territories, so it is flagged "gebiet" and no rule
+    reads it (before: "Die Einwohnerzahl ist seit 2011 um 88,4 % gestiegen"). Grabow, whose
+    figures before 2016 are without Steesow (47.68 km² on 31.12.2015, 72.27 km² in 2019), too;
+    Adorf, whose territory stayed, not. The mark: ‡, after the census's †."""
+    from dwk.indicators.compute import compute
+    from dwk.render.profile import _cell
+    from dwk.report.build import Cell
+
+    r = compute(ctx, catalogue, ["16064071", "13076050", "14523010"], anchor="16064071")
+    r = r.loc[r["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
+    assert r.at["16064071", "value"] == pytest.approx((6129 / 3254 - 1) * 100)
+    assert r.at["16064071", "flag"] == r.at["13076050", "flag"] == "gebiet"
+    assert r.at["14523010", "flag"] == ""
+    cell = Cell(12.34, "zensus,gebiet,unsicher", "2008/2023")
+    assert _cell(cell) == "(12,3)†‡*"
