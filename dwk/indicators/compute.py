@@ -23,8 +23,15 @@ from dwk.indicators.population import (
     population,
     population_years,
     tables_text,
+    territory_moved,
 )
-from dwk.indicators.result import FLAG_MISSING, FLAG_UNCERTAIN, RESULT_COLUMNS, Result
+from dwk.indicators.result import (
+    FLAG_MISSING,
+    FLAG_TERRITORY,
+    FLAG_UNCERTAIN,
+    RESULT_COLUMNS,
+    Result,
+)
 from dwk.inputs import age_estimation as est
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
@@ -130,8 +137,19 @@ def _area(ctx: Context, keys: list[str], year: int) -> Result:
 
 
 def _density(ctx: Context, keys: list[str], year: int) -> Result:
+    """Population over area; flagged where a Gemeinde's territory changed between the two
+    Stichtage (Grabow: 5,573 people of 2023 with Steesow over 47.68 km² of 2015 without)."""
     pop, area = population(ctx, keys, year), _area(ctx, keys, year)
-    return Result(pop.value / area.value, pop.n, pop.period, f"{pop.tables}, {area.tables}")
+    pop_years = np.broadcast_to(np.asarray(pop.period, dtype=object), (len(keys),))
+    flag = np.array(
+        [
+            FLAG_TERRITORY if a and p and territory_moved(ctx, k, int(a[:4]), int(p[:4])) else ""
+            for k, a, p in zip(keys, area.period, pop_years, strict=True)
+        ],
+        dtype=object,
+    )
+    tables = f"{pop.tables}, {area.tables}"
+    return Result(pop.value / area.value, pop.n, pop.period, tables, flag)
 
 
 def _first_value(

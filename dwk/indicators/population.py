@@ -22,6 +22,7 @@ __all__ = [
     "population",
     "population_years",
     "tables_text",
+    "territory_moved",
 ]
 
 
@@ -160,7 +161,7 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
         across = any(base_year < c.year <= end for c in load_censuses() if c.basis == line)
         flags = [[FLAG_ZENSUS] if across else [] for _ in keys]
         for f, k in zip(flags, keys, strict=True):
-            if _moved(ctx, k, base_year, end):
+            if territory_moved(ctx, k, base_year, end):
                 f.append(FLAG_TERRITORY)
         flag = np.array([",".join(f) for f in flags], dtype=object)
         tables = tables_text([(t, keys, base_year), (t, keys, end)])
@@ -168,7 +169,7 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
     return Result(nan, nan, "", "")
 
 
-def _moved(ctx: Context, key: str, start: int, end: int) -> bool:
+def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
     """Whether a Gemeinde's territory changed between 31.12. of `start` and of `end`."""
     if level_of(key) != "gemeinde":
         return False

@@ -253,15 +253,21 @@ def test_a_change_across_a_territory_change_is_flagged(ctx, catalogue):
     of Menteroda: +88.4 % compares different territories, so it is flagged "gebiet" and no rule
     reads it (before: "Die Einwohnerzahl ist seit 2011 um 88,4 % gestiegen"). Grabow, whose
     figures before 2016 are without Steesow (47.68 km² on 31.12.2015, 72.27 km² in 2019), too;
-    Adorf, whose territory stayed, not. The mark: ‡, after the census's †."""
+    Adorf, whose territory stayed, not; likewise the density. The mark: ‡, after the census's †."""
     from dwk.indicators.compute import compute
     from dwk.render.profile import _cell
     from dwk.report.build import Cell
 
-    r = compute(ctx, catalogue, ["16064071", "13076050", "14523010"], anchor="16064071")
-    r = r.loc[r["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
+    every = compute(ctx, catalogue, ["16064071", "13076050", "14523010"], anchor="16064071")
+    r = every.loc[every["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
     assert r.at["16064071", "value"] == pytest.approx((6129 / 3254 - 1) * 100)
     assert r.at["16064071", "flag"] == r.at["13076050", "flag"] == "gebiet"
     assert r.at["14523010", "flag"] == ""
+    # the density of 2023 over the area of 2015 (33111-01-01-5: Unstruttal 4458 ha): 6129 /
+    # 44.58 km², of two territories, flagged too
+    d = every.loc[every["id"] == "bevoelkerungsdichte"].set_index("area_key")
+    assert d.at["16064071", "value"] == pytest.approx(6129 / 44.58)
+    assert d.at["16064071", "flag"] == d.at["13076050", "flag"] == "gebiet"
+    assert d.at["14523010", "flag"] == ""
     cell = Cell(12.34, "zensus,gebiet,unsicher", "2008/2023")
     assert _cell(cell) == "(12,3)†‡*"
