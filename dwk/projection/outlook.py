@@ -155,21 +155,29 @@ def outlook_for(ctx: Context, area: Area, target: int = TARGET) -> Outlook | Non
 
 
 def _published(
-    ctx: Context, area: Area, records: list, years: list[int], totals: dict[str, list[float]]
+    ctx: Context,
+    area: Area,
+    records: list,
+    years: list[int],
+    totals: dict[str, list[float]],
+    line: Line = ob.FIRST_LINE,
 ) -> list[Comparison]:
     """The published projections beside dwk's; one that has fewer than two of the outlook's
     years (BBSR: 2021 and 2045) is compared with the same projection carried on to its last
-    year, so that it is compared at all."""
+    year, so that it is compared at all; one that starts before dwk's first year, from the
+    area's observed population then, on the run's census `line`."""
     out = []
     for r in records:
-        inside = [y for y in r.years if y in years]
+        earlier = [y for y in r.years if y < years[0]]
+        observed = {y: float(ob.observed(ctx, [area.key], y, line)[0]) for y in earlier}
+        inside = [y for y in r.years if y in years or y in observed]
         far = max(y for y in r.years if y <= fc.MAX_TARGET)
         if len(inside) >= 2 or far <= years[-1]:
-            out.append(compare(r, years, totals, VARIANT_LABELS["main"]))
+            out.append(compare(r, years, totals, VARIANT_LABELS["main"], observed))
             continue
         longer = fc.project_areas(ctx, [area.key], None, far)
         more = {VARIANT_LABELS[v]: longer.runs[v].totals()[:, 0].tolist() for v in VARIANTS}
-        out.append(compare(r, longer.years, more, VARIANT_LABELS["main"]))
+        out.append(compare(r, longer.years, more, VARIANT_LABELS["main"], observed))
     return out
 
 
@@ -200,7 +208,7 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         proj.assumptions,
         area_levels(proj, 0),
         ", ".join(sorted({c.strip() for a in proj.assumptions for c in a.tables.split(",")})),
-        _published(ctx, area, for_area(published, area.key), years, totals),
+        _published(ctx, area, for_area(published, area.key), years, totals, proj.line),
         track_record(ctx, area),
         proj.line,
         float(ob.basis_factor(ctx, [area.key], proj.line)[0]),

@@ -1,12 +1,16 @@
 """Published regional projections (`data/published_projections.toml`) beside dwk's own: the
 change a publisher states between two years and dwk's change over the same years, as a
 plausibility check. Only years that both the record and dwk's projection cover are compared;
-a record outside them is listed with the reason, never stretched to fit.
+a record outside them is listed with the reason, never stretched to fit. A record that starts
+before dwk's projection (an older base) is compared from the observed population of its first
+year, on the census basis of dwk's run: both then say where the area will be in the last year,
+from the same starting figure.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -73,6 +77,7 @@ class Comparison:
     low: float | None  # smallest and largest change of dwk's variants
     high: float | None
     reason: str = ""  # why not compared, in German
+    observed_from: float | None = None  # the observed population of span[0], before dwk's years
 
     @property
     def difference(self) -> float | None:
@@ -130,16 +135,27 @@ def change(first: float, last: float) -> float:
 
 
 def compare(
-    record: Published, years: list[int], totals: dict[str, list[float]], main: str
+    record: Published,
+    years: list[int],
+    totals: dict[str, list[float]],
+    main: str,
+    observed: Mapping[int, float] | None = None,
 ) -> Comparison:
     """The record beside dwk's totals (variant label -> persons over `years`). A stated change is
-    compared over its own years; `values` over the first and last year dwk also projects."""
+    compared over its own years; `values` over the first and last year dwk also projects.
+    `observed`: the area's observed population of years before `years` (on the run's census
+    basis), from which a record that starts earlier is compared (see the module docstring)."""
+    before = {y: v for y, v in (observed or {}).items() if y < years[0] and v > 0}
     if record.values is not None:
         shared = [y for y in record.years if y in years]
-        span = (shared[0], shared[-1]) if len(shared) >= 2 else None
+        first = next((y for y in record.years if y in years or y in before), None)
+        span = (first, shared[-1]) if shared and first is not None and first < shared[-1] else None
     else:
         wanted = (record.change_from, record.change_to)
-        span = wanted if all(y in years for y in wanted) else None  # type: ignore[assignment]
+        ok = record.change_to in years and (
+            record.change_from in years or record.change_from in before
+        )
+        span = wanted if ok else None  # type: ignore[assignment]
     own = (record.years[0], record.years[-1])
     if span is None:
         outside = [y for y in record.years if y not in years]
@@ -149,10 +165,16 @@ def compare(
             f"Vorausberechnung von dwk ({years[0]}–{years[-1]})"
         )
         return Comparison(record, own, None, None, None, None, reason)
-    a, b = years.index(span[0]), years.index(span[1])
-    ours = {label: change(t[a], t[b]) for label, t in totals.items()}
+    start = before.get(span[0])
+    b = years.index(span[1])
+    ours = {
+        label: change(t[years.index(span[0])] if start is None else start, t[b])
+        for label, t in totals.items()
+    }
     if record.values is not None:
         stated = change(record.values[span[0]], record.values[span[1]])
     else:
         stated = record.change  # type: ignore[assignment]
-    return Comparison(record, span, stated, ours[main], min(ours.values()), max(ours.values()))
+    return Comparison(
+        record, span, stated, ours[main], min(ours.values()), max(ours.values()), "", start
+    )

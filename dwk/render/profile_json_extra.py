@@ -206,6 +206,7 @@ def _published(c: Comparison) -> dict:
         "compared": not c.reason,
         "from_year": c.span[0],
         "to_year": c.span[1],
+        "observed_from_population": _maybe(c.observed_from),
         "published_change_percent": _maybe(c.published),
         "dwk_main_change_percent": _maybe(c.main),
         "dwk_low_change_percent": _maybe(c.low),

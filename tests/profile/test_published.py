@@ -115,6 +115,43 @@ def test_years_outside_dwks_projection_are_not_compared():
     assert after.reason.startswith("nicht verglichen: 2021, 2045 liegen außerhalb")
 
 
+def test_a_record_that_starts_earlier_is_compared_from_the_observed_population():
+    # 1,020 observed on 31.12.2017, dwk's projection starts 2020 (1,000) and ends 2040 (980)
+    c = compare(_record(change=-6.4, change_from=2017, change_to=2040), YEARS, TOTALS, "main",
+                {2017: 1020.0, 2019: 1010.0})  # fmt: skip
+    assert c.span == (2017, 2040) and c.observed_from == 1020.0
+    assert c.main == pytest.approx((980 - 1020) / 1020 * 100)  # −3.92 %
+    assert (c.low, c.high) == (pytest.approx(-70 / 10.2), pytest.approx(-10 / 10.2))
+    assert c.difference == pytest.approx((980 - 1020) / 1020 * 100 + 6.4)
+    values = compare(_record(values={2017: 500, 2030: 490, 2040: 470}), YEARS, TOTALS, "main",
+                     {2017: 1020.0})  # fmt: skip
+    assert values.span == (2017, 2040) and values.published == pytest.approx(-6.0)
+    assert values.main == pytest.approx((980 - 1020) / 1020 * 100)
+    # an observed year after dwk's start, or missing, changes nothing
+    later = compare(_record(change=-6.4, change_from=2017, change_to=2040), YEARS, TOTALS, "main",
+                    {2025: 1.0})  # fmt: skip
+    assert later.reason.startswith("nicht verglichen: 2017 liegt außerhalb")
+    assert later.observed_from is None
+
+
+def test_ludwigslust_parchim_is_compared_from_its_2017_figure(ctx, registry):
+    """Mecklenburg-Vorpommern's 5. Bevölkerungsprognose states −6.4 % for 2017–2040; dwk's
+    projection as of 2020 is compared from the 212,522 inhabitants observed on 31.12.2017
+    (12411-0015 as scraped by untergeekDE, Zensus 2011 basis, the basis of that run)."""
+    from dwk.projection import model as fc
+    from dwk.projection.migration import VARIANT_LABELS
+    from dwk.projection.observed import FIRST_LINE
+    from dwk.projection.outlook import _published
+
+    [record] = for_area(load_published(), "13076")
+    proj = fc.project_areas(ctx, ["13076"], 2020, 2040)
+    totals = {VARIANT_LABELS[v]: r.totals()[:, 0].tolist() for v, r in proj.runs.items()}
+    [c] = _published(ctx, registry.get("13076"), [record], proj.years, totals, FIRST_LINE)
+    assert c.span == (2017, 2040) and c.observed_from == pytest.approx(212522)
+    assert c.published == -6.4
+    assert c.main == pytest.approx((totals["Hauptvariante"][-1] / 212522 - 1) * 100)
+
+
 @pytest.fixture(scope="module")
 def dortmund_gemeinde(store, registry, ctx, catalogue):
     from dwk.app.build import profile_rules
