@@ -346,6 +346,7 @@ def write_backtest(bt: Backtest, fmt: str, out: TextIO) -> None:
     body = {
         "areas": bt.areas,
         "years": bt.years,
+        "age_years": list(bt.groups_years),
         "gemeinden": bt.gemeinde_areas,
         "persistence": bt.persistence,
         "scores": bt.records(),
@@ -389,14 +390,19 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
     )
     for stat, label in STATS.items():
         table = Table(title=f"Rückrechnung: {kreise} ab 31.12.{bt.base}, {label}")
-        table.add_column("Verfahren")
+        table.add_column("Verfahren", no_wrap=True)
         for y in bt.years:
             table.add_column(f"{y} ({y - bt.base} J.)", justify="right")
-        for g in groups:
-            table.add_column(f"{g} {bt.groups_year}", justify="right")
+        for y in bt.groups_years:
+            for g in groups:
+                table.add_column(f"{g} {y}", justify="right")
         for method in methods:
             cells = [getattr(bt.score("kreis", method, TOTAL, y), stat) for y in bt.years]
-            cells += [getattr(bt.score("kreis", method, g, bt.groups_year), stat) for g in groups]
+            cells += [
+                getattr(bt.score("kreis", method, g, y), stat)
+                for y in bt.groups_years
+                for g in groups
+            ]
             table.add_row(method, *(format_de(v, 2 if stat != "too_low" else 0) for v in cells))
         console.print(table)
     measures = list(dict.fromkeys(s.measure for s in bt.scores if s.level == "gemeinde"))

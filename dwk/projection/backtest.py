@@ -1,7 +1,8 @@
 """How good the projection has been: every Kreis projected from 31.12.2015 and compared with
 what was later observed on the Zensus 2011 line (totals 2016–2021 from 12411-0015 and 2023
-from the sums of the Gemeindeverzeichnis, broad age groups in 2020, the last year with Kreis
-ages), next to two naive forecasts: a constant population, and the linear trend of 2011–2015.
+from the sums of the Gemeindeverzeichnis; broad age groups in 2019 from the Kreise's age
+groups of 12411-0017 and in 2020 from their single years, the years with Kreis ages), next to
+two naive forecasts: a constant population, and the linear trend of 2011–2015.
 Each comparison gives the error (mean absolute percentage error, median) and the bias: the
 mean signed error, (projected − observed) / observed, and the share of areas projected too
 low. Figures on the Zensus 2022 basis (12411-0015 from 31.12.2022) are not compared: the
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dwk import roles
 from dwk.areas import territories
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
@@ -74,7 +76,7 @@ class Score:
 class Backtest:
     years: list[int]
     areas: int  # Kreise in the last year compared
-    groups_year: int
+    groups_years: tuple[int, ...]  # years with Kreis ages (`age_sources`)
     persistence: tuple[float, ...]
     gemeinde_areas: int
     scores: list[Score]
@@ -105,10 +107,10 @@ class Backtest:
 
     @property
     def groups(self) -> dict[str, dict[str, float]]:
-        """Method -> age group -> MAPE of the Kreise in `groups_year`."""
+        """Method -> age group -> MAPE of the Kreise in the last of `groups_years`."""
         out: dict[str, dict[str, float]] = {}
         for s in self._of("kreis"):
-            if s.measure != TOTAL:
+            if s.measure != TOTAL and s.year == self.groups_years[-1]:
                 out.setdefault(s.method, {})[s.measure] = s.mape
         return out
 
@@ -214,10 +216,9 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
             got = ki.sum_to(of(y), succ, there)
             scores.append(_score("kreis", method, TOTAL, y, got, observed))
             errors[(method, y)] = dict(zip(there, (got / observed - 1) * 100, strict=True))
-    ages = [y for y in ctx.age_tables().get(ctx.table("age_single_years"), []) if y in years]
-    groups_year = ages[-1] if ages else years[-1]
-    if ages:
-        scores += _group_scores(ctx, proj, p11, p15, groups_year)
+    ages = age_sources(ctx, years)
+    for year, src in ages.items():
+        scores += _group_scores(ctx, proj, p11, p15, year, src)
     n = 0
     if gemeinden:
         more, n = gemeinde_scores(ctx)
@@ -225,7 +226,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     return Backtest(
         years,
         len(kreise_of(ctx, years[-1])[0]),
-        groups_year,
+        tuple(ages),
         proj.plan.persistence,
         n,
         scores,
@@ -234,11 +235,29 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     )
 
 
+def age_sources(ctx: Context, years: list[int]) -> dict[int, inputs.AgeData]:
+    """The Kreise's ages in each of `years` that has them: their single years (2020), else
+    their age groups without sex (12411-0017: 2019), which have the bounds of `CHECK_GROUPS`."""
+    present = set(ctx.store.tables())
+    tables = [ctx.table("age_single_years"), *roles.tables("age_groups_kreise")]
+    out = {}
+    for year in years:
+        found = (ctx.age(t, year) for t in tables if t in present)
+        src = next((a for a in found if a is not None), None)
+        if src is not None:
+            out[year] = src
+    return out
+
+
 def _group_scores(
-    ctx: Context, proj: Projection, p11: np.ndarray, p15: np.ndarray, year: int
+    ctx: Context,
+    proj: Projection,
+    p11: np.ndarray,
+    p15: np.ndarray,
+    year: int,
+    src: inputs.AgeData,
 ) -> list[Score]:
     there, succ = kreise_of(ctx, year)
-    src = ctx.age(ctx.table("age_single_years"), year)
     rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
     base, start = base_year(ctx), _trend_start(ctx)

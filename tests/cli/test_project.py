@@ -146,10 +146,31 @@ def test_projection_beats_both_naive_forecasts_five_years_out(kreis_backtest):
 
 def test_backtest_shows_bias_by_age_group(kreis_backtest):
     backtest = kreis_backtest
-    for group in ("unter 18", "18–64", "65+"):
-        s = _score(backtest, "main", group, 2020)
-        assert s["areas"] == 401 and 0 <= s["too_low"] <= 100
-        assert abs(s["bias"]) <= s["mape"]
+    assert backtest["age_years"] == [2019, 2020]
+    for year in (2019, 2020):
+        for group in ("unter 18", "18–64", "65+"):
+            s = _score(backtest, "main", group, year)
+            assert s["areas"] == 401 and 0 <= s["too_low"] <= 100
+            assert abs(s["bias"]) <= s["mape"]
+
+
+def test_the_ages_of_2019_are_the_kreise_age_groups_of_12411_0017(ctx):
+    """priesemann-npis/12411-0017_2019.csv, Dithmarschen's row: under 3 … 15–18 = 3200 + 3318 +
+    4450 + 5996 + 4063; 18–20 … 60–65 = 2884 + 7337 + 6805 + 6875 + 6787 + 6920 + 8431 + 11607
+    + 11425 + 9795; 65–75 + 75+ = 16129 + 17171; all 17 bands read: the row's Insgesamt,
+    133,193."""
+    from dwk.projection.backtest import age_sources
+
+    ages = age_sources(ctx, [2016, 2019, 2020, 2021])
+    assert sorted(ages) == [2019, 2020]
+    assert (ages[2019].table, ages[2020].table) == ("12411-0017", "12411-04-02-4")
+    src, i = ages[2019], ages[2019].row["01051"]
+    assert [src.between(0, 18)[i], src.between(18, 65)[i], src.between(65, None)[i]] == [
+        21027,
+        78866,
+        33300,
+    ]
+    assert src.total()[i] == 133193
 
 
 def test_children_are_projected_better_than_a_constant_population(kreis_backtest):
