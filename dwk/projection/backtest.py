@@ -83,6 +83,9 @@ class Backtest:
     errors: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
     """(method, year) -> Kreis -> signed error of its total in %."""
     base: int = 0  # the year projected from
+    group_errors: dict[tuple[str, int, str], dict[str, float]] = field(default_factory=dict)
+    """(method, year, age group) -> Kreis -> signed error in %, in `groups_years`."""
+    group_tables: dict[int, str] = field(default_factory=dict)  # year -> table of the ages
 
     def _of(self, level: str, measure: str | None = None) -> list[Score]:
         return [s for s in self.scores if s.level == level and measure in (None, s.measure)]
@@ -217,8 +220,9 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
             scores.append(_score("kreis", method, TOTAL, y, got, observed))
             errors[(method, y)] = dict(zip(there, (got / observed - 1) * 100, strict=True))
     ages = age_sources(ctx, years)
+    group_errors: dict[tuple[str, int, str], dict[str, float]] = {}
     for year, src in ages.items():
-        scores += _group_scores(ctx, proj, p11, p15, year, src)
+        scores += _group_scores(ctx, proj, p11, p15, year, src, group_errors)
     n = 0
     if gemeinden:
         more, n = gemeinde_scores(ctx)
@@ -232,6 +236,8 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
         scores,
         errors,
         base,
+        group_errors,
+        {year: src.table for year, src in ages.items()},
     )
 
 
@@ -256,7 +262,9 @@ def _group_scores(
     p15: np.ndarray,
     year: int,
     src: inputs.AgeData,
+    errors: dict[tuple[str, int, str], dict[str, float]],
 ) -> list[Score]:
+    """The scores of every method by age group in `year`; each Kreis's error into `errors`."""
     there, succ = kreise_of(ctx, year)
     rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
@@ -274,6 +282,7 @@ def _group_scores(
             obs = src.between(lo, hi)[rows]
             got = ki.sum_to(pop[:, lo : None if hi is None else hi].sum(axis=1), succ, there)
             out.append(_score("kreis", method, label, year, got, obs))
+            errors[(method, year, label)] = dict(zip(there, (got / obs - 1) * 100, strict=True))
     return out
 
 

@@ -3,7 +3,8 @@ Vorausberechnung bisher?"): the same method run as of 31.12.2015 and set against
 observed later on the Zensus 2011 line.
 
 Kreise: every Kreis (`backtest.run_backtest`, once per store in the derived cache), the error
-and bias of all of them per year, next to a constant population, and the Kreis's own error.
+and bias of all of them per year, next to a constant population, and the Kreis's own error;
+the same by broad age group in the years with Kreis ages (2019 and 2020).
 Gemeinden: the Gemeinde's own error in the years of the Gemeindeverzeichnis after 2015 (its
 Kreis's Gemeinden projected as of 2015); the figures of all Gemeinden are in the README
 (`dwk project --backtest` takes about 20 s for them).
@@ -22,7 +23,7 @@ from dwk.inputs.context import Context
 from dwk.projection import backtest as bt
 from dwk.projection import model as fc
 
-__all__ = ["TrackRecord", "TrackYear", "track_record"]
+__all__ = ["TrackAge", "TrackRecord", "TrackYear", "track_record"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,20 @@ class TrackYear:
 
 
 @dataclass(frozen=True)
+class TrackAge:
+    """One broad age group in one year with Kreis ages (`backtest.CHECK_GROUPS`)."""
+
+    year: int
+    horizon: int
+    group: str
+    own: float | None  # the Kreis's signed error in %
+    mape: float  # all Kreise
+    bias: float
+    constant: float  # MAPE of a constant population (the base's ages), all Kreise
+    table: str  # where the observed ages come from
+
+
+@dataclass(frozen=True)
 class TrackRecord:
     level: str
     base_year: int
@@ -45,6 +60,16 @@ class TrackRecord:
     observed: str  # where the observed figures come from
     changed: tuple[int, ...] = ()  # Gemeinden: later years not compared, the territory changed
     parts: tuple[str, ...] = ()  # the Gemeinden summed for it: formed from, or itself and absorbed
+    by_age: tuple[TrackAge, ...] = ()  # Kreise: by broad age group
+
+    @property
+    def age_tables(self) -> str:
+        """The tables of the observed ages, with their years."""
+        years: dict[str, list[int]] = {}
+        for a in self.by_age:
+            if a.year not in years.setdefault(a.table, []):
+                years[a.table].append(a.year)
+        return ", ".join(f"{t} ({', '.join(map(str, ys))})" for t, ys in years.items())
 
 
 def track_record(ctx: Context, area: Area) -> TrackRecord | None:
@@ -70,10 +95,24 @@ def _kreis(ctx: Context, key: str) -> TrackRecord:
     for y in record.years:
         s = record.score("kreis", "main", bt.TOTAL, y)
         naive = record.score("kreis", bt.CONSTANT, bt.TOTAL, y)
-        own = record.errors.get(("main", y), {}).get(key)
-        own = None if own is None or not np.isfinite(own) else float(own)
+        own = _finite(record.errors.get(("main", y), {}).get(key))
         years.append(TrackYear(y, y - record.base, own, s.mape, s.bias, s.too_low, naive.mape))
-    return TrackRecord("kreis", record.base, record.areas, years, _tables(ctx, key, record.years))
+    by_age = []
+    for y in record.groups_years:
+        for label, _, _ in bt.CHECK_GROUPS:
+            s = record.score("kreis", "main", label, y)
+            naive = record.score("kreis", bt.CONSTANT, label, y)
+            own = _finite(record.group_errors.get(("main", y, label), {}).get(key))
+            table = record.group_tables[y]
+            by_age.append(
+                TrackAge(y, y - record.base, label, own, s.mape, s.bias, naive.mape, table)
+            )
+    observed = _tables(ctx, key, record.years)
+    return TrackRecord("kreis", record.base, record.areas, years, observed, by_age=tuple(by_age))
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
 
 
 def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:

@@ -177,6 +177,18 @@ def _track(t: TrackRecord | None) -> dict | None:
             }
             for y in t.years
         ],
+        "by_age": [
+            {
+                "year": a.year,
+                "age_group": a.group,
+                "own_error_percent": _pct(a.own),
+                "mape_percent": _pct(a.mape),
+                "bias_percent": _pct(a.bias),
+                "constant_mape_percent": _pct(a.constant),
+                "table": a.table,
+            }
+            for a in t.by_age
+        ],
     }
 
 
