@@ -393,18 +393,26 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
         table.add_column("Verfahren", no_wrap=True)
         for y in bt.years:
             table.add_column(f"{y} ({y - bt.base} J.)", justify="right")
+        ages = Table(
+            title=f"Rückrechnung nach Altersgruppen: {counts[bt.years[0]]} Kreise, {label}"
+        )
+        ages.add_column("Verfahren", no_wrap=True)
         for y in bt.groups_years:
             for g in groups:
-                table.add_column(f"{g} {y}", justify="right")
+                ages.add_column(f"{g} {y}", justify="right")
+        digits = 2 if stat != "too_low" else 0
         for method in methods:
             cells = [getattr(bt.score("kreis", method, TOTAL, y), stat) for y in bt.years]
-            cells += [
+            table.add_row(method, *(format_de(v, digits) for v in cells))
+            by_age = [
                 getattr(bt.score("kreis", method, g, y), stat)
                 for y in bt.groups_years
                 for g in groups
             ]
-            table.add_row(method, *(format_de(v, 2 if stat != "too_low" else 0) for v in cells))
+            ages.add_row(method, *(format_de(v, digits) for v in by_age))
         console.print(table)
+        if bt.groups_years and groups:
+            console.print(ages)
     measures = list(dict.fromkeys(s.measure for s in bt.scores if s.level == "gemeinde"))
     for measure in measures:
         for year in bt.gemeinde_years():

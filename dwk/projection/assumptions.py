@@ -213,9 +213,13 @@ class AgePattern:
     shares: tuple[Shares, Shares]  # per sex, see `projection.spread_shares`
     whole: bool = False
     own_in: np.ndarray | None = None  # (areas, groups, 2): shares of the area's in-movers
+    mobility: np.ndarray | None = None  # (AGES,), see `age_pattern`
+    varied: tuple[tuple[int, int], ...] = ()  # the groups whose `mobility` varies by age
 
     def apply(self, level: np.ndarray, aged: np.ndarray) -> np.ndarray:
         leaving = self.out_rate * aged
+        if self.mobility is not None:  # the same out-movers per group, spread by mobility
+            leaving = _along(leaving, aged, self.mobility, self.varied)
         if self.whole:
             incoming = self._whole(level, aged, leaving)
         else:
@@ -238,23 +242,54 @@ class AgePattern:
         return self.moves_in + shared + rest[:, None, None] * self.own_in
 
 
+def _along(
+    leaving: np.ndarray, aged: np.ndarray, mobility: np.ndarray, varied: tuple[tuple[int, int], ...]
+) -> np.ndarray:
+    """`leaving` (areas, 2, AGES) with each group's total spread over its ages like `aged`
+    times `mobility`; only the `varied` groups change (elsewhere it is like `aged`)."""
+    out = leaving.copy()
+    for lo, hi in varied:
+        w = aged[..., lo:hi] * mobility[lo:hi]
+        size = w.sum(axis=-1, keepdims=True)
+        total = leaving[..., lo:hi].sum(axis=-1, keepdims=True)
+        out[..., lo:hi] = np.divide(total * w, size, out=np.zeros_like(w), where=size > 0)
+    return out
+
+
+def _varied(mobility: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """The groups of the moves table (as slices' bounds) whose mobility is not the same at
+    every age."""
+    out = []
+    for lo, hi in inputs.MOVE_BANDS:
+        part = mobility[lo : hi or len(mobility)]
+        if np.any(part != part[0]):
+            out.append((lo, hi or len(mobility)))
+    return tuple(out)
+
+
 def age_pattern(
     moves_in: np.ndarray,
     moves_out: np.ndarray,
     base: np.ndarray,
     profile: np.ndarray,
     whole: bool = False,
+    mobility: np.ndarray | None = None,
 ) -> AgePattern:
+    """`mobility` (AGES,): how often a person of each age moves relative to the others of
+    the moves table's group (`child_moves.weights`); None: all alike. A group's movers, in
+    and out, are spread over its ages along it; how many they are stays the group's."""
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
     groups = np.stack([group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
     rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
-    shares = tuple(spread_shares(inputs.MOVE_BANDS, base[:, s]) for s in range(2))
+    weighted = base if mobility is None else base * mobility
+    shares = tuple(spread_shares(inputs.MOVE_BANDS, weighted[:, s]) for s in range(2))
     in_total = zin.sum(axis=(1, 2))
     own = zin / np.where(in_total > 0, in_total, 1.0)[:, None, None]
     own = np.where((in_total > 0)[:, None, None], own, profile[None])
-    return AgePattern(zin, in_total, rate_by_age, profile, shares, whole, own)
+    varied = () if mobility is None else _varied(mobility)
+    return AgePattern(zin, in_total, rate_by_age, profile, shares, whole, own, mobility, varied)
 
 
 def border_profile(ctx: Context) -> np.ndarray:

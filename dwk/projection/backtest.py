@@ -40,7 +40,8 @@ from dwk.projection import observed as ob
 from dwk.projection.result import Projection
 from dwk.sources.tables.gv import CODE as GV_CODE
 
-CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 18", 0, 18), ("18–64", 18, 65),
+CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 6", 0, 6), ("unter 18", 0, 18),
+                                                   ("18–64", 18, 65),
                                                    ("65+", 65, None)]  # fmt: skip
 GEMEINDE_LARGE = 1000
 """Gemeinden with at least this many inhabitants on 31.12.2015 are also scored on their own."""

@@ -223,10 +223,27 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         )
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
-        f"Zuziehende wie 2015, {by_age} Die Varianten unterscheiden sich nur im "
-        "Wanderungssaldo Deutschlands."
+        f"Zuziehende wie 2015, {by_age}{_children(ctx)} Die Varianten unterscheiden sich nur "
+        "im Wanderungssaldo Deutschlands."
     )
     return " ".join(parts)
+
+
+def _children(ctx: Context) -> str:
+    """How the under-18s' moves are spread over their ages (`child_moves`)."""
+    m = ki.child_mobility(ctx)
+    if m.scale == 0:
+        return ""
+    w = m.weights()
+    base = ki.first_base(ctx)
+    return (
+        " Innerhalb der unter 18-Jährigen ziehen jüngere Kinder mit ihren Eltern häufiger um: "
+        f"Zu- und Fortziehende nach Alter wie {format_de(m.floor, 2)} + "
+        f"{format_de(m.scale, 2)} · e^(−{format_de(m.alpha, 3)} · Alter), ein Neugeborenes "
+        f"{format_de(w[0] / w[15], 1)}-mal so oft wie ein 15-Jähriger (geschätzt aus den "
+        f"Kindern jedes Kreises am 31.12.{base} je Geborene ihres Jahrgangs, "
+        f"{m.kreise} Kreise)."
+    )
 
 
 def _migration_tables(ctx: Context, proj: Projection) -> str:

@@ -21,6 +21,7 @@ from dwk.inputs import schedules as sc
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
+from dwk.projection import child_moves
 from dwk.projection import migration as mg
 from dwk.projection.engine import SEXES, Migration, Schedules, project
 from dwk.projection.frame import load_frame
@@ -131,7 +132,8 @@ def migration(
     that came or went with territory (persons per area, or None), spread like the area's own
     people, not like movers."""
     profile = national_profile(ctx) if whole else asm.border_profile(ctx)
-    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, profile, whole)
+    mobility = child_mobility(ctx).weights()
+    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, profile, whole, mobility)
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
         total = level(year, prev)
@@ -144,6 +146,17 @@ def migration(
         return pattern.apply(total - moved, people) + moved[:, None, None] * like
 
     return fn
+
+
+def child_mobility(ctx: Context) -> child_moves.ChildMobility:
+    """How children's moves fall with age (`child_moves`), measured on the Kreise of the
+    first base: a run as of 2015 uses nothing after it."""
+
+    def build() -> child_moves.ChildMobility:
+        first = first_base(ctx)
+        return child_moves.child_mobility(ctx, kreis_keys(ctx, first), first)
+
+    return ctx.lookup(("child_mobility",), build)
 
 
 def national_profile(ctx: Context) -> np.ndarray:

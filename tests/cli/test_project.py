@@ -148,7 +148,7 @@ def test_backtest_shows_bias_by_age_group(kreis_backtest):
     backtest = kreis_backtest
     assert backtest["age_years"] == [2019, 2020]
     for year in (2019, 2020):
-        for group in ("unter 18", "18–64", "65+"):
+        for group in ("unter 6", "unter 18", "18–64", "65+"):
             s = _score(backtest, "main", group, year)
             assert s["areas"] == 401 and 0 <= s["too_low"] <= 100
             assert abs(s["bias"]) <= s["mape"]
@@ -178,6 +178,15 @@ def test_children_are_projected_better_than_a_constant_population(kreis_backtest
     constant = _score(kreis_backtest, "konstant", "unter 18", 2020)
     assert main["mape"] < constant["mape"] - 0.2
     assert abs(main["bias"]) < abs(constant["bias"]) / 2
+
+
+def test_young_children_are_not_projected_too_few(kreis_backtest):
+    """Without the children's mobility by age (`child_moves`) the under-6s of 2019 and 2020
+    came out 2.4 % and 2.9 % too low on average (MAPE 4.9 % and 6.3 %)."""
+    for year in (2019, 2020):
+        main = _score(kreis_backtest, "main", "unter 6", year)
+        constant = _score(kreis_backtest, "konstant", "unter 6", year)
+        assert abs(main["bias"]) < 1.0 and main["mape"] < constant["mape"] / 2
 
 
 BACKTEST_COLUMNS = [

@@ -163,22 +163,24 @@ def test_track_record_sets_the_2015_projection_against_what_followed(ctx, regist
 
 
 def test_track_record_by_age_group_in_the_years_with_kreis_ages(ctx, registry):
-    """Dithmarschen's under-18s of 2019 (12411-0017: 3200 + 3318 + 4450 + 5996 + 4063 =
-    21,027) and 65+ of 2020 (untergeekDE-scrape-covid19/12411-04-02-4.csv, "65 bis unter 66
+    """Dithmarschen's under-6s and under-18s of 2019 (12411-0017: 3200 + 3318; + 4450 + 5996 +
+    4063 = 21,027) and 65+ of 2020 (untergeekDE-scrape-covid19/12411-04-02-4.csv, "65 bis unter 66
     Jahre" … "90 Jahre und mehr": 1807 + 1855 + 1717 + 1803 + 1750 + 1696 + 1719 + 1582 + 1417
     + 1373 + 6460 + 6378 + 2789 + 1360 = 33,706) against its projection as of 2015."""
     from dwk.projection.track_record import track_record
 
     t = track_record(ctx, registry.get("01051"))
     assert [(a.year, a.group) for a in t.by_age] == [
-        (y, g) for y in (2019, 2020) for g in ("unter 18", "18–64", "65+")
+        (y, g) for y in (2019, 2020) for g in ("unter 6", "unter 18", "18–64", "65+")
     ]
     assert t.age_tables == "12411-0017 (2019), 12411-04-02-4 (2020)"
     run = fc.project_areas(ctx, ["01051"], 2015, 2020).runs["main"]
     kids = run.population[run.years.index(2019), 0, :, :18].sum()
-    assert t.by_age[0].own == pytest.approx((kids / 21027 - 1) * 100)
+    assert t.by_age[1].own == pytest.approx((kids / 21027 - 1) * 100)
+    small = run.population[run.years.index(2019), 0, :, :6].sum()
+    assert t.by_age[0].own == pytest.approx((small / (3200 + 3318) - 1) * 100)
     old = run.population[run.years.index(2020), 0, :, 65:].sum()
-    assert t.by_age[5].own == pytest.approx((old / 33706 - 1) * 100)
+    assert t.by_age[7].own == pytest.approx((old / 33706 - 1) * 100)
     # all Kreise: the projection beats constant age groups in every group
     assert all(a.mape < a.constant for a in t.by_age)
 
