@@ -276,7 +276,7 @@ def age_pattern(
     mobility: np.ndarray | None = None,
 ) -> AgePattern:
     """`mobility` (AGES,): how often a person of each age moves relative to the others of
-    the moves table's group (`child_moves.weights`); None: all alike. A group's movers, in
+    the moves table's group (`ChildMobility.weights`); None: all alike. A group's movers, in
     and out, are spread over its ages along it; how many they are stays the group's."""
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
     groups = np.stack([group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)

@@ -109,15 +109,6 @@ class Backtest:
             out.setdefault(s.method, []).append(s.mape)
         return out
 
-    @property
-    def groups(self) -> dict[str, dict[str, float]]:
-        """Method -> age group -> MAPE of the Kreise in the last of `groups_years`."""
-        out: dict[str, dict[str, float]] = {}
-        for s in self._of("kreis"):
-            if s.measure != TOTAL and s.year == self.groups_years[-1]:
-                out.setdefault(s.method, {})[s.measure] = s.mape
-        return out
-
     def gemeinde_years(self) -> list[int]:
         return sorted({s.year for s in self._of("gemeinde")})
 
