@@ -101,24 +101,8 @@ class Backtest:
             if (s.level, s.method, s.measure, s.year) == (level, method, measure, year)
         )
 
-    @property
-    def totals(self) -> dict[str, list[float]]:
-        """Method -> MAPE of the Kreis totals per year."""
-        out: dict[str, list[float]] = {}
-        for s in self._of("kreis", TOTAL):
-            out.setdefault(s.method, []).append(s.mape)
-        return out
-
     def gemeinde_years(self) -> list[int]:
         return sorted({s.year for s in self._of("gemeinde")})
-
-    @property
-    def gemeinden(self) -> dict[str, tuple[float, float]]:
-        """Method -> (MAPE, median APE) of all Gemeinden in the first year compared."""
-        first = self.gemeinde_years()[:1]
-        return {
-            s.method: (s.mape, s.median) for s in self._of("gemeinde", GEMEINDEN) if s.year in first
-        }
 
     def records(self) -> list[dict]:
         return [s.record() for s in self.scores]
@@ -214,7 +198,9 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
     ages = age_sources(ctx, years)
     group_errors: dict[tuple[str, int, str], dict[str, float]] = {}
     for year, src in ages.items():
-        scores += _group_scores(ctx, proj, p11, p15, year, src, group_errors)
+        more, errs = _group_scores(ctx, proj, p11, p15, year, src)
+        scores += more
+        group_errors |= errs
     n = 0
     if gemeinden:
         more, n = gemeinde_scores(ctx)
@@ -254,14 +240,14 @@ def _group_scores(
     p15: np.ndarray,
     year: int,
     src: inputs.AgeData,
-    errors: dict[tuple[str, int, str], dict[str, float]],
-) -> list[Score]:
-    """The scores of every method by age group in `year`; each Kreis's error into `errors`."""
+) -> tuple[list[Score], dict[tuple[str, int, str], dict[str, float]]]:
+    """The scores of every method by age group in `year`, and each Kreis's error: (method,
+    year, age group) → Kreis → signed error in %."""
     there, succ = kreise_of(ctx, year)
     rows = src.rows(there)
     base_pop = proj.runs["main"].population[0].sum(axis=1)
     base, start = base_year(ctx), _trend_start(ctx)
-    out = []
+    out, errors = [], {}
     for method in (*proj.runs, CONSTANT, trend_label(ctx)):
         if method in proj.runs:
             run = proj.runs[method]
@@ -275,7 +261,7 @@ def _group_scores(
             got = ki.sum_to(pop[:, lo : None if hi is None else hi].sum(axis=1), succ, there)
             out.append(_score("kreis", method, label, year, got, obs))
             errors[(method, year, label)] = dict(zip(there, (got / obs - 1) * 100, strict=True))
-    return out
+    return out, errors
 
 
 def gemeinde_check_years(ctx: Context) -> list[int]:

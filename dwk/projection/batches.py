@@ -27,7 +27,7 @@ __all__ = [
     "gemeinde_members",
     "merged_gemeinden",
     "projected_gemeinden",
-    "territory_changes",
+    "projected_territory_changes",
 ]
 
 
@@ -165,7 +165,7 @@ def _with_age(ctx: Context, kreis: str) -> list[str]:
     return [k for k in keys if all(ctx.single_years.of(src, k, s) is not None for s in SEXES)]
 
 
-def territory_changes(ctx: Context, key: str) -> list[tuple[int, float, float]]:
+def projected_territory_changes(ctx: Context, key: str) -> list[tuple[int, float, float]]:
     """(year, area before, area then) wherever the territory a run projects a Gemeinde for
     changed after the base by more than `inputs.TERRITORY_TOLERANCE`: a merged or absorbing
     Gemeinde starts from its parts' area (Grabow with Steesow: none), another from its own

@@ -39,7 +39,7 @@ from dwk.projection.batches import (
     gemeinde_base,
     gemeinde_bases,
     merged_gemeinden,
-    territory_changes,
+    projected_territory_changes,
 )
 from dwk.projection.describe import describe
 from dwk.projection.engine import project
@@ -290,7 +290,11 @@ def _project_gemeinden(
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
     counted = _counted_years(ctx)
     filled = ob.filled_totals(ctx, line)
-    changed = {new: {y for y, *_ in territory_changes(ctx, new)} for new in formed}
+    # where each projected territory changed after the base, once per Gemeinde of the batch
+    changes = (
+        {k: projected_territory_changes(ctx, k) for k in [*keys, *formed]} if calibrate else {}
+    )
+    changed = {new: {y for y, *_ in changes[new]} for new in formed}
     targets = gem.gemeinde_targets(filled, keys, base, until, rows_of, counted, changed)
 
     def level(variant: str, schedules: Callable) -> Callable:
@@ -298,7 +302,7 @@ def _project_gemeinden(
         lam = kplan.lam
         return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
 
-    moved = _territory_moves(ctx, batch, keys, rows_of, filled, targets) if calibrate else None
+    moved = _territory_moves(batch, keys, rows_of, filled, targets, changes) if calibrate else None
     out = _projected(
         ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level, line, moved
     )
@@ -319,18 +323,18 @@ def _project_gemeinden(
     return merged(out, formed) if formed else out
 
 
-def _territory_moves(ctx, batch: str, keys: list[str], rows_of, filled, targets) -> Callable:
+def _territory_moves(batch: str, keys: list[str], rows_of, filled, targets, changes) -> Callable:
     """The persons a batch's Gemeinden gained or lost with territory in a year whose total
-    they meet (`batches.territory_changes`: Unstruttal's parts of Anrode, Dünwald and
-    Menteroda in 2023): the jump of their figure beyond their Kreis's growth, spread like
-    their own people (`kreis_inputs.migration`), not like movers, who are young. A merged
-    Gemeinde's jump is shared among the rows it is projected as, by their size."""
+    they meet (`changes`: key → `batches.projected_territory_changes`; Unstruttal's parts of
+    Anrode, Dünwald and Menteroda in 2023): the jump of their figure beyond their Kreis's
+    growth, spread like their own people (`kreis_inputs.migration`), not like movers, who are
+    young. A merged Gemeinde's jump is shared among the rows it is projected as, by size."""
     kreis = filled.loc[batch] if batch in filled.index else None
     jumps: dict[int, list[tuple[list[int], float]]] = {}
     grouped = {i for rows in rows_of.values() for i in rows}
     single = {k: [i] for i, k in enumerate(keys) if i not in grouped}
     for key, rows in [*single.items(), *rows_of.items()]:
-        for year, *_ in territory_changes(ctx, key):
+        for year, *_ in changes[key]:
             if year not in targets.years or kreis is None or key not in filled.index:
                 continue
             before, now = filled.at[key, year - 1], filled.at[key, year]

@@ -76,8 +76,8 @@ class Outlook:
     from the base on (`Registry.absorbed`)."""
     territory: tuple[tuple[int, float, float], ...] = ()
     """(year, area before, area then) where the territory it is projected for changed after
-    the base (`batches.territory_changes`): its changes from the base compare different
-    territories, so no rule reads them."""
+    the base (`batches.projected_territory_changes`): its changes from the base compare
+    different territories, so no rule reads them."""
 
     @property
     def basis_name(self) -> str:
@@ -212,7 +212,7 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         track_record(ctx, area),
         proj.line,
         float(ob.basis_factor(ctx, [area.key], proj.line)[0]),
-        territory=tuple(batches.territory_changes(ctx, area.key))
+        territory=tuple(batches.projected_territory_changes(ctx, area.key))
         if area.level == "gemeinde"
         else (),
     )

@@ -27,7 +27,10 @@ KREIS_AREA = 0.01
 """Above this relative change of its area a Kreis gained or lost territory (its Gemeinden's
 areas are re-surveyed now and then, which moves their sum by a few per mille)."""
 CHANGED = 0.01
-"""Above this relative change of its area a Gemeinde's territory counts as changed here."""
+"""Above this relative change of its area a Gemeinde's territory counts as changed here:
+tighter than `inputs.TERRITORY_TOLERANCE` (5 %), because a Gemeinde that gave up a village
+to another Kreis may have changed by less, and its people must be counted on both sides
+(the Eichsfeld's gain in 2023: 3,685 with 1 %, 4,103 with 5 %; "rund 3800" by the press)."""
 PAIRED = 0.05
 """Two Kreise exchanged territory where their areas changed the other way by the same km²
 within this share."""
