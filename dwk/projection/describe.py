@@ -161,6 +161,10 @@ def _years(ys: list[int]) -> str:
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
 
 
+def _over(ys: list[int]) -> str:
+    return "eines Jahres" if len(ys) == 1 else f"über {len(ys)} Jahre"
+
+
 def _migration_text(ctx: Context, proj: Projection) -> str:
     plan, gemeinden = proj.plan, level_of(proj.keys[0]) == "gemeinde"
     frame = load_frame()
@@ -177,15 +181,19 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         "plus ihrer Abweichung, zusammen genau der Saldo Deutschlands.",
         f"Dazu die Abweichung {'des Kreises' if gemeinden else 'des Gebiets'} von Deutschland "
         f"({_years(plan.recent_years)}; ohne {', '.join(str(y) for y in mg.IRREGULAR)}: "
-        f"{'; '.join(mg.IRREGULAR.values())}), gedämpft mit λ(h), dem Anteil einer 3-jährigen "
-        "Abweichung, der h Jahre später im Mittel noch bestand (gemessen an allen Kreisen, "
-        f"Ausgangsjahre ab {plan.persistence_origins[0]}): {_lams(plan)}.{_mobility(plan)}",
+        f"{'; '.join(mg.IRREGULAR.values())}), gedämpft mit λ(h), dem Anteil einer solchen "
+        f"Abweichung {_over(plan.recent_years)}, der h Jahre später im Mittel noch bestand "
+        f"(gemessen an allen Kreisen, Ausgangsjahre ab {plan.persistence_origins[0]}): "
+        f"{_lams(plan)}. Von den Zeiträumen über 1 bis {max(mg.WINDOWS)} Jahre ist es der, "
+        "dessen Abweichungen die späteren Jahre in der Vergangenheit am besten vorhersagten."
+        f"{_mobility(plan)}",
     ]
     if gemeinden:
         factors = ", ".join(format_de(f, 2) for f in proj.within)
         _, before, after = gm.windows(ctx)
         parts.append(
-            "Dazu die eigene Abweichung der Gemeinde vom Kreis, gedämpft nach ihrer Größe "
+            f"Dazu die eigene Abweichung der Gemeinde vom Kreis ({_years(list(after))}), "
+            "gedämpft nach ihrer Größe "
             f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {factors}; gemessen an "
             f"allen Gemeinden, {_years(list(before))} gegen {_years(list(after))}, ohne die "
             "Unterschiede im natürlichen Saldo); ihr natürlicher Saldo ist dabei mit den "

@@ -213,14 +213,21 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
     return out
 
 
+def first_history(ctx: Context) -> mg.History:
+    """The residual migration of all Kreise of the first base up to it (once per context)."""
+    first = first_base(ctx)
+    return ctx.lookup(
+        ("kreis_history", first), lambda: kreis_history(ctx, kreis_keys(ctx, first), first)
+    )
+
+
 def first_plan(ctx: Context) -> mg.Plan:
     """The migration plan of all Kreise of the first base, as of it (once per context)."""
     first = first_base(ctx)
 
     def build() -> mg.Plan:
-        keys = kreis_keys(ctx, first)
-        pop = kreis_inputs(ctx, keys, first).population
-        return mg.plan(kreis_history(ctx, keys, first), first, mg.mobility(pop))
+        pop = kreis_inputs(ctx, kreis_keys(ctx, first), first).population
+        return mg.plan(first_history(ctx), first, mg.mobility(pop))
 
     return ctx.lookup(("kreis_plan", first), build)
 

@@ -271,13 +271,15 @@ def _project_gemeinden(
     )
     kplan = ki.first_plan(ctx)
     balance = ki.natural_balance(pop, inp.levels, inp.life_tables, inp.fertility, base)
-    years = kplan.recent_years
+    # the within-Kreis deviation over the years its persistence was measured on, whatever
+    # window the Kreise's own deviation has
+    years = list(gm.windows(ctx)[2])
     totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
     p = totals.to_numpy(dtype=float)
     net = (p[:, 1:] - p[:, :-1]) - balance[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         own = net.sum(axis=1) / p[:, :-1].sum(axis=1)
-    kreis_rate = kplan.national_recent + kplan.deviation[rows]
+    kreis_rate = ki.first_history(ctx).rates(years)[rows]
     # the within-Kreis part counts with its own, size-dependent persistence, measured at a lag
     # of about three years and decaying from there like the Kreise's
     persistence = gm.within_persistence(ctx)

@@ -165,6 +165,51 @@ def test_persistence_depends_on_the_areas_mobility():
     assert plan.lam_areas(2020)[[0, 99]] == pytest.approx([1.0, alone[4]], rel=1e-9)
 
 
+def _history(net: np.ndarray) -> mg.History:
+    years = list(range(1996, 1996 + net.shape[1]))
+    start = np.full(net.shape, 1000.0)
+    return mg.History(years, net, start, np.zeros(len(years)), np.full(len(years), 1e6))
+
+
+def _wandering(seed: int) -> np.ndarray:
+    """Deviations of 200 areas that wander (AR(1), φ = 0.9, no noise), 1996–2015."""
+    rng = np.random.default_rng(seed)
+    net = np.zeros((200, 20))
+    net[:, 0] = rng.normal(0, 5, size=200)
+    for j in range(1, 20):
+        net[:, j] = 0.9 * net[:, j - 1] + rng.normal(0, 1, size=200)
+    return net
+
+
+def test_window_is_the_length_that_foretold_the_past_best():
+    """A lasting deviation under yearly noise is best told by the longest mean, a wandering
+    one by its latest year; a window's fit and R² by hand."""
+    rng = np.random.default_rng(3)
+    lasting = rng.normal(0, 5, size=(200, 1)) + rng.normal(0, 10, size=(200, 20))
+    assert mg.window(_history(lasting), 2015) == max(mg.WINDOWS)
+    h = _history(_wandering(3))
+    assert mg.window(h, 2015) == 1
+    # horizon 1 of the 2-year window: origins from 2000 (the 5-year window's first; 2011 and
+    # 2015 are not regular), x the mean rate of the regular years (o − 1, o), y that of o + 1
+    regular = h.regular(2015)
+    origins = [o for o in regular[4:] if o + 1 in regular]
+    xs = np.concatenate([h.deviation([regular[regular.index(o) - 1], o]) for o in origins])
+    ys = np.concatenate([h.deviation([o + 1]) for o in origins])
+    lam = (xs @ ys) / (xs @ xs)
+    fit = mg._fits(h, regular, regular[4:], 2, np.zeros((200, 0)))[0]
+    assert fit.coef[0] == pytest.approx(lam)
+    assert 1 - fit.sse / fit.sst == pytest.approx(1 - ((ys - lam * xs) ** 2).sum() / (ys @ ys))
+
+
+def test_the_plan_takes_the_chosen_window():
+    h = _history(_wandering(4))
+    plan = mg.plan(h, 2015)
+    assert plan.recent_years == [2014]
+    assert plan.deviation == pytest.approx(h.deviation([2014]))
+    _, _, origins = mg.persistence(h, 2015, window=2)
+    assert origins[0] == 1997  # the second year with a year before it
+
+
 def test_germanys_migration_of_the_frame_is_shared_out_by_rate_and_deviation():
     """Two areas of 1,000 and 3,000 people with deviations of +10 and −2 per 1,000, damped by
     λ = 0.5: each gets Germany's rate r plus half its deviation, r set so that the two add up
