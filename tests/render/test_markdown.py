@@ -24,3 +24,17 @@ def test_a_pipe_in_an_area_name_does_not_split_a_table_row(ctx, registry, store,
     separator = text.splitlines()[text.splitlines().index(header) + 1]
     assert "Dithmarschen \\| &lt;b&gt;Kreis&lt;/b&gt;" in header  # HTML shows as text
     assert header.replace("\\|", "").count("|") == separator.count("|")
+
+
+def test_every_table_ends_with_a_blank_line(ctx, registry, store, catalogue):
+    """GFM carries a table on over any line that follows it without a blank one: the line
+    before the track record's age table became one of the table's rows."""
+    from dwk.app.build import profile_rules
+    from dwk.report.build import build_profile
+
+    area = registry.resolve("dithmarschen")
+    profile = build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
+    lines = render_markdown(profile).splitlines()
+    assert any(line.startswith("Nach Altersgruppen") for line in lines)  # the case that broke
+    after = [b for a, b in zip(lines, lines[1:], strict=False) if a.startswith("|")]
+    assert all(b == "" or b.startswith("|") for b in after)
