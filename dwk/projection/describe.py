@@ -184,8 +184,9 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         f"{'; '.join(mg.IRREGULAR.values())}), gedämpft mit λ(h), dem Anteil einer solchen "
         f"Abweichung {_over(plan.recent_years)}, der h Jahre später im Mittel noch bestand "
         f"(gemessen an allen Kreisen, Ausgangsjahre ab {plan.persistence_origins[0]}): "
-        f"{_lams(plan)}. Von den Zeiträumen über 1 bis {max(mg.WINDOWS)} Jahre ist es der, "
-        "dessen Abweichungen die späteren Jahre in der Vergangenheit am besten vorhersagten."
+        f"{_lams(plan)}. Der Zeitraum ist unter denen von {min(mg.WINDOWS)} bis "
+        f"{max(mg.WINDOWS)} Jahren der, dessen Abweichungen die späteren Jahre in der "
+        "Vergangenheit am besten vorhersagten."
         f"{_mobility(plan)}",
     ]
     if gemeinden:

@@ -260,10 +260,9 @@ def kreis_history_to(
     """`kreis_history` for the Kreise of `until` > 2015, the years after 2015 estimated from
     the totals of `line`, less the people who changed Kreis with their Gemeinde's territory
     (`transfers`: the Eichsfeld's 3,685 from the Unstrut-Hainich-Kreis in 2023)."""
-    first = first_base(ctx)
-    old = kreis_keys(ctx, first)
+    old = kreis_keys(ctx, first_base(ctx))
     succ = successors(ctx.changes, old, keys)
-    early = kreis_history(ctx, old, first)
+    early = first_history(ctx)
     net_late, run = estimate_moves(ctx, until, line)
     late_years = run.years[1:]
     start_late = np.stack([observed(ctx, keys, y - 1, line) for y in late_years], axis=1)

@@ -99,16 +99,11 @@ def persistence(
     docstring)."""
     regular = history.regular(until)
     origins = regular[window - 1 :]
-    z = np.zeros((len(history.net), 0)) if mob is None else mob
-    curve: list[float] = []
-    slopes: list[np.ndarray] = []
-    for fit in _fits(history, regular, origins, window, z):
-        curve.append(float(fit.coef[0]))
-        slopes.append(fit.coef[1:])
+    fits = _fits(history, regular, origins, window, mob)
     used = [o for o in origins if o + 1 in regular]
-    if not curve:
-        return (1.0,), (np.zeros(z.shape[1]),), used
-    return tuple(curve), tuple(slopes), used
+    if not fits:
+        return (1.0,), (np.zeros(0 if mob is None else mob.shape[1]),), used
+    return tuple(float(f.coef[0]) for f in fits), tuple(f.coef[1:] for f in fits), used
 
 
 def window(history: History, until: int, mob: np.ndarray | None = None) -> int:
@@ -118,31 +113,33 @@ def window(history: History, until: int, mob: np.ndarray | None = None) -> int:
     origin) averaged over the horizons with at least `MIN_ORIGINS` origins. `RECENT` where
     the past is too short to tell."""
     regular = history.regular(until)
-    origins = regular[max(WINDOWS) - 1 :]
-    z = np.zeros((len(history.net), 0)) if mob is None else mob
+    origins = regular[max(WINDOWS) - 1 :]  # the same for every length, and so the horizons
     scores = {}
     for length in WINDOWS:
-        fits = _fits(history, regular, origins, length, z)
+        fits = _fits(history, regular, origins, length, mob)
         if fits:
             scores[length] = float(np.mean([1 - f.sse / f.sst for f in fits]))
-    if not scores:  # the same origins for every length: all have the same horizons, or none
-        return RECENT
-    return max(scores, key=lambda length: scores[length])
+    return max(scores, key=scores.__getitem__) if scores else RECENT
 
 
 @dataclass(frozen=True)
 class _Fit:
     coef: np.ndarray  # λ(h) and the slopes b(h)
     sse: float  # squared residuals
-    sst: float  # squared later deviations
+    sst: float  # squared later deviations (about 0: the regression goes through the origin)
 
 
 def _fits(
-    history: History, regular: list[int], origins: list[int], length: int, z: np.ndarray
+    history: History,
+    regular: list[int],
+    origins: list[int],
+    length: int,
+    mob: np.ndarray | None = None,
 ) -> list[_Fit]:
     """The least-squares fit of each horizon h = 1, 2, … with at least `MIN_ORIGINS` of
     `origins`: the deviation in year o + h on the mean deviation of the `length` regular years
-    ending with o, times (1, z)."""
+    ending with o, times (1, mob)."""
+    z = np.zeros((len(history.net), 0)) if mob is None else mob
     before = {o: history.deviation(regular[i - length + 1 : i + 1])
               for i, o in enumerate(regular) if o in origins}  # fmt: skip
     out: list[_Fit] = []

@@ -273,7 +273,8 @@ def _project_gemeinden(
     balance = ki.natural_balance(pop, inp.levels, inp.life_tables, inp.fertility, base)
     # the within-Kreis deviation over the years its persistence was measured on, whatever
     # window the Kreise's own deviation has
-    years = list(gm.windows(ctx)[2])
+    _, _, measured = gm.windows(ctx)
+    years = list(measured)
     totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
     p = totals.to_numpy(dtype=float)
     net = (p[:, 1:] - p[:, :-1]) - balance[:, None]
