@@ -21,7 +21,7 @@ from dwk.dynamics import components
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
-from dwk.projection.engine import SEXES, Shares, spread_shares, spread_with
+from dwk.projection.engine import SEXES, spread_shares, spread_with
 
 LEVEL_SPAN = 4
 """A method constant: the levels pool this many years of events, so that a small Kreis has
@@ -190,14 +190,21 @@ def migration_by_age(
     2015, plus or minus whatever it takes to reach `level`; that difference has the age and
     sex `profile` (groups, 2) of Germany's own balance, i.e. of moves across the border,
     because it is the level of immigration that changes from year to year, while moves inside
-    Germany cancel out in Germany's balance. In-movers are spread within their group like
-    the base population.
+    Germany cancel out in Germany's balance. Within their group, in-movers are spread like
+    the area's population of the year.
 
     `whole`: the areas make up Germany, so Germany's balance by age is known to be `level`'s
     sum times `profile`. The difference between that and the areas' 2015 moves is shared out
     per inhabitant; what an area still lacks to reach its own level (its deviation from
     Germany, which sums to 0) comes in like its own 2015 in-movers (a town that gains more
-    than Germany gains more of the people who move there, not more people from abroad)."""
+    than Germany gains more of the people who move there, not more people from abroad).
+    In-movers then come from all over Germany and abroad, so within their group they are
+    spread like Germany's population of the year (the areas' sum), not like the area's own.
+
+    The population of the year (`aged`), not that of the base, because the large cohorts move
+    on through the groups: gross moves in and out, spread one like the base and the other like
+    the year, left Germany's population of 2020 (projected from 2015) with 3–7 % too many
+    45–49-year-olds and 2–3 % too few 30–34-year-olds."""
     return age_pattern(moves_in, moves_out, base, profile, whole).apply(level, aged)
 
 
@@ -210,36 +217,47 @@ class AgePattern:
     in_total: np.ndarray  # (areas,)
     out_rate: np.ndarray  # (areas, 2, AGES)
     profile: np.ndarray  # (groups, 2)
-    shares: tuple[Shares, Shares]  # per sex, see `projection.spread_shares`
     whole: bool = False
     own_in: np.ndarray | None = None  # (areas, groups, 2): shares of the area's in-movers
     mobility: np.ndarray | None = None  # (AGES,), see `age_pattern`
     varied: tuple[tuple[int, int], ...] = ()  # the groups whose `mobility` varies by age
+    by_age: np.ndarray | None = None  # (2, AGES): `profile` by single year, see `age_pattern`
 
     def apply(self, level: np.ndarray, aged: np.ndarray) -> np.ndarray:
         leaving = self.out_rate * aged
         if self.mobility is not None:  # the same out-movers per group, spread by mobility
             leaving = _along(leaving, aged, self.mobility, self.varied)
-        if self.whole:
-            incoming = self._whole(level, aged, leaving)
-        else:
-            gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
-            incoming = self.moves_in + gap[:, None, None] * self.profile[None]
+        weights = aged if self.mobility is None else aged * self.mobility
+        if self.whole:  # in-movers come from all of Germany and abroad
+            weights = np.broadcast_to(weights.sum(axis=0), weights.shape)
+        shares = tuple(spread_shares(inputs.MOVE_BANDS, weights[:, s]) for s in range(2))
         shape = (aged.shape[0], aged.shape[2])
-        spread_in = np.stack(
-            [spread_with(incoming[:, :, s], self.shares[s], shape) for s in range(2)], axis=1
-        )
-        return spread_in - leaving
 
-    def _whole(self, level: np.ndarray, aged: np.ndarray, leaving: np.ndarray) -> np.ndarray:
-        """In-movers by group when the areas make up Germany (see `migration_by_age`)."""
+        def spread(groups: np.ndarray) -> np.ndarray:
+            return np.stack([spread_with(groups[:, :, s], shares[s], shape) for s in range(2)], 1)
+
+        if not self.whole:
+            gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
+            return spread(self.moves_in + gap[:, None, None] * self.profile[None]) - leaving
+        return self._whole(level, aged, leaving, spread)
+
+    def _whole(
+        self, level: np.ndarray, aged: np.ndarray, leaving: np.ndarray, spread
+    ) -> np.ndarray:
+        """Net migration when the areas make up Germany (see `migration_by_age`): the 2015
+        moves and each area's rest like its in-movers, and Germany's balance less their sum
+        per inhabitant, by group or, with `by_age`, by single year."""
         left = np.stack([group_sums(leaving[:, s]) for s in range(2)], axis=2)
         before = self.moves_in - left  # (areas, groups, 2): the 2015 moves, this year
         people = aged.sum(axis=(1, 2))
-        national = level.sum() * self.profile - before.sum(axis=0)
-        shared = (people / people.sum())[:, None, None] * national[None]
-        rest = level - before.sum(axis=(1, 2)) - shared.sum(axis=(1, 2))
-        return self.moves_in + shared + rest[:, None, None] * self.own_in
+        share = people / people.sum()
+        rest = level - before.sum(axis=(1, 2)) - share * (level.sum() - before.sum())
+        own = spread(self.moves_in + rest[:, None, None] * self.own_in) - leaving
+        if self.by_age is None:
+            national = level.sum() * self.profile - before.sum(axis=0)
+            return own + spread(share[:, None, None] * national[None])
+        gap = level.sum() * self.by_age - own.sum(axis=0)  # (2, AGES)
+        return own + share[:, None, None] * gap[None]
 
 
 def _along(
@@ -274,22 +292,23 @@ def age_pattern(
     profile: np.ndarray,
     whole: bool = False,
     mobility: np.ndarray | None = None,
+    by_age: np.ndarray | None = None,
 ) -> AgePattern:
     """`mobility` (AGES,): how often a person of each age moves relative to the others of
-    the moves table's group (`ChildMobility.weights`); None: all alike. A group's movers, in
-    and out, are spread over its ages along it; how many they are stays the group's."""
+    the moves table's group; None: all alike. A group's movers, in and out, are spread over
+    its ages along it; how many they are stays the group's. `by_age` (2, AGES), with `whole`:
+    Germany's balance by sex and single year (shares), which it then meets at every age
+    instead of by group."""
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
     groups = np.stack([group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
     rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
-    weighted = base if mobility is None else base * mobility
-    shares = tuple(spread_shares(inputs.MOVE_BANDS, weighted[:, s]) for s in range(2))
     in_total = zin.sum(axis=(1, 2))
     own = zin / np.where(in_total > 0, in_total, 1.0)[:, None, None]
     own = np.where((in_total > 0)[:, None, None], own, profile[None])
     varied = () if mobility is None else _varied(mobility)
-    return AgePattern(zin, in_total, rate_by_age, profile, shares, whole, own, mobility, varied)
+    return AgePattern(zin, in_total, rate_by_age, profile, whole, own, mobility, varied, by_age)
 
 
 def border_profile(ctx: Context) -> np.ndarray:

@@ -11,6 +11,7 @@ from dwk import roles
 from dwk.core.format import format_de, format_period
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.projection import assumptions as asm
 from dwk.projection import gemeinde_migration as gm
@@ -223,19 +224,37 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
     else:
         first, last = bases[0], bases[-1]
         by_age = (
-            f"Deutschlands Saldo nach Alter wie {first + 1}–{last} beobachtet (Bevölkerung "
-            f"Deutschlands {last} minus die von {first} ohne Wanderungen fortgeschrieben), "
-            "der Unterschied zu den "
-            "Wanderungen wie 2015 je Einwohner auf alle Kreise verteilt; was einem Kreis dann "
-            "noch zu seinem Saldo fehlt (seine Abweichung), mit dem Altersprofil seiner "
-            "Zuziehenden 2015."
+            f"Deutschlands Saldo nach einzelnen Altersjahren wie {first + 1}–{last} beobachtet "
+            f"(Bevölkerung Deutschlands {last} minus die von {first} ohne Wanderungen "
+            "fortgeschrieben), der Unterschied zu den Wanderungen wie 2015 je Einwohner auf "
+            "alle Kreise verteilt; was einem Kreis dann noch zu seinem Saldo fehlt (seine "
+            "Abweichung), mit dem Altersprofil seiner Zuziehenden 2015."
         )
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
-        f"Zuziehende wie 2015, {by_age}{_children(ctx)} Die Varianten unterscheiden sich nur "
+        f"Zuziehende wie 2015, {by_age} Innerhalb ihrer Altersgruppe sind die Zuziehenden "
+        f"wie die Bevölkerung {'der Gemeinde' if gemeinden else 'Deutschlands'} im jeweiligen "
+        f"Jahr verteilt.{_children(ctx)}{_adults(ctx)} Die Varianten unterscheiden sich nur "
         "im Wanderungssaldo Deutschlands."
     )
     return " ".join(parts)
+
+
+def _adults(ctx: Context) -> str:
+    """How the adults' moves are spread within their groups (`kreis_inputs.national_moves`)."""
+    w = ki.national_moves(ctx).mobility
+    shaped = [(lo, hi) for lo, hi in inputs.MOVE_BANDS if hi and lo >= 18 and np.ptp(w[lo:hi]) > 0]
+    if not shaped:
+        return ""
+    bases = ki.kreis_bases(ctx)
+    lo, hi = shaped[-1]
+    return (
+        f" Unter den {shaped[0][0]}- bis {hi - 1}-Jährigen ziehen Jüngere häufiger um: "
+        f"innerhalb jeder Altersgruppe ({', '.join(f'{a}–{b - 1}' for a, b in shaped)}) "
+        f"wie der Wanderungssaldo Deutschlands {bases[0] + 1}–{bases[-1]} je Einwohner "
+        f"ihres Alters, ein {lo}-Jähriger {format_de(w[lo] / w[hi - 1], 1)}-mal so oft wie "
+        f"ein {hi - 1}-Jähriger."
+    )
 
 
 def _children(ctx: Context) -> str:

@@ -18,6 +18,7 @@ from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.dynamics import components
 from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
@@ -128,12 +129,16 @@ def migration(
 ) -> Migration:
     """The engine's yearly net migration: `level(year, population)` per area, spread over age
     and sex by `asm.migration_by_age`; `whole`: the areas make up Germany, whose balance by
-    age then follows `national_profile`. `territory(year, population)`: the part of the level
+    age then follows `national_moves`. `territory(year, population)`: the part of the level
     that came or went with territory (persons per area, or None), spread like the area's own
     people, not like movers."""
-    profile = national_profile(ctx) if whole else asm.border_profile(ctx)
-    mobility = child_mobility(ctx).weights()
-    pattern = asm.age_pattern(inp.moves_in, inp.moves_out, inp.population, profile, whole, mobility)
+    national = national_moves(ctx)
+    profile = national.groups if whole else asm.border_profile(ctx)
+    by_age = national.by_age if whole else None
+    mobility = child_mobility(ctx).weights() * national.mobility
+    pattern = asm.age_pattern(
+        inp.moves_in, inp.moves_out, inp.population, profile, whole, mobility, by_age
+    )
 
     def fn(year: int, prev: np.ndarray) -> np.ndarray:
         total = level(year, prev)
@@ -159,20 +164,37 @@ def child_mobility(ctx: Context) -> child_moves.ChildMobility:
     return ctx.lookup(("child_mobility",), build)
 
 
-def national_profile(ctx: Context) -> np.ndarray:
-    """Germany's net migration by group and sex, as shares (groups, 2), over the years between
-    the first and the last single-year Stichtag (2016–2020 with the shipped tables): Germany's
-    population on the last one minus the first carried on without migration, with Germany's
-    observed births and deaths (the residual method by age). A mover is older on the last
-    Stichtag by the time since the move, on average over the years weighted by their net
-    migration (`frame`). With a single Stichtag: the balance of the moves of 2015
-    (`asm.border_profile`). National figures, like the frame's totals: a run as of 2015
-    uses them, no regional figure after its base."""
+@dataclass(frozen=True)
+class NationalMoves:
+    """Germany's net migration by age between the first and the last single-year Stichtag
+    (see `national_moves`)."""
 
-    def build() -> np.ndarray:
+    groups: np.ndarray  # (groups, 2): shares by group of the moves table and sex
+    by_age: np.ndarray | None  # (2, AGES): shares by sex and age at the move; None: unknown
+    mobility: np.ndarray  # (AGES,): relative moves within the adult groups, 1 elsewhere
+    lag: int = 0  # years between the average move and the last Stichtag
+
+
+def national_moves(ctx: Context) -> NationalMoves:
+    """Germany's net migration by age, over the years between the first and the last
+    single-year Stichtag (2016–2020 with the shipped tables): Germany's population on the last
+    one minus the first carried on without migration, with Germany's observed births and
+    deaths (the residual method by age). A mover is older on the last Stichtag by the time
+    since the move, on average over the years weighted by their net migration (`frame`).
+    With a single Stichtag: the balance of the moves of 2015 by group (`asm.border_profile`)
+    and movers alike within a group. National figures, like the frame's totals: a run as of
+    2015 uses them, no regional figure after its base.
+
+    `mobility`: in a group of the moves table where Germany gained people at every age (18–24,
+    25–29, 30–49 with the shipped tables), its net migration per inhabitant at each age
+    relative to the group's mean: how often people of that age move, as the moves within
+    Germany also fall from the late twenties on (a 30-year-old about five times as often as a
+    49-year-old). Where it lost at some age, all ages of the group alike."""
+
+    def build() -> NationalMoves:
         bases = kreis_bases(ctx)
         if len(bases) < 2:
-            return asm.border_profile(ctx)
+            return NationalMoves(asm.border_profile(ctx), None, np.ones(sc.AGES))
         first, last = bases[0], bases[-1]
         inp = kreis_inputs(ctx, ["DG"], first)
         sched = yearly_schedules(ctx, inp.levels, inp.life_tables, inp.fertility, "main",
@@ -186,9 +208,21 @@ def national_profile(ctx: Context) -> np.ndarray:
         at_move = np.zeros_like(moved)
         at_move[:, : moved.shape[1] - lag] = moved[:, lag:]
         net = np.stack([asm.group_sums(at_move[s][None])[0] for s in range(2)], axis=1)
-        return net / net.sum()
+        rate = at_move.sum(axis=0) / inp.population[0].sum(axis=0)
+        return NationalMoves(net / net.sum(), at_move / at_move.sum(), _adult_mobility(rate), lag)
 
-    return ctx.lookup(("national_profile",), build)
+    return ctx.lookup(("national_moves",), build)
+
+
+def _adult_mobility(rate: np.ndarray) -> np.ndarray:
+    """(AGES,) `rate` relative to its group's mean in the adult groups where it is positive at
+    every age, 1 elsewhere (see `national_moves`)."""
+    out = np.ones(sc.AGES)
+    for lo, hi in inputs.MOVE_BANDS[1:]:
+        part = rate[lo : hi or sc.AGES]
+        if np.all(part > 0):
+            out[lo : hi or sc.AGES] = part / part.mean()
+    return out
 
 
 def successors(changes: list[KeyChange], old_keys: list[str], new_keys: list[str]) -> list[str]:

@@ -109,7 +109,8 @@ def test_migration_of_all_areas_follows_germanys_balance_by_age():
 
 def test_kreise_as_of_2015_meet_germanys_children_of_2020(ctx):
     """With Germany's balance by age of 2016–2020, the Kreise projected from 2015 add up to
-    Germany's under-18s of 2020 (the 2015 border profile alone left them 0.96 % short)."""
+    Germany's under-18s and under-6s of 2020 (the 2015 border profile alone left the
+    under-18s 0.96 % short)."""
     from dwk.projection.model import project_kreise_2015
 
     run = project_kreise_2015(ctx, 2020, ("main",)).runs["main"]
@@ -117,6 +118,67 @@ def test_kreise_as_of_2015_meet_germanys_children_of_2020(ctx):
     # untergeekDE-scrape-covid19/12411-04-02-4.csv, rows "DG;Deutschland;unter 1 Jahr" …
     # "17 bis unter 18 Jahre", column insgesamt: 769380 + 783593 + … + 761348
     assert abs(children / 13743944 - 1) < 0.005
+    # and the under-6s (by group: 1.4 % too many): 769380 + 783593 + 798366 + 806198 +
+    # 811601 + 785754
+    young = run.at(2020).sum(axis=(0, 1))[:6].sum()
+    assert abs(young / 4754892 - 1) < 0.01
+
+
+def test_kreise_as_of_2015_meet_germanys_adults_of_2020_by_age(ctx):
+    """With Germany's balance by single year and in-movers spread like the population of the
+    year, the Kreise projected from 2015 meet Germany's 20–49-year-olds of 2020 in every
+    five-year band within 1 % (spread like the 2015 population and by group: 30–34 −2.8 %,
+    45–49 +5.2 %)."""
+    from dwk.projection.model import project_kreise_2015
+
+    run = project_kreise_2015(ctx, 2020, ("main",)).runs["main"]
+    by_age = run.at(2020).sum(axis=(0, 1))
+    # untergeekDE-scrape-covid19/12411-04-02-4.csv, rows "DG;Deutschland;20 bis unter 21
+    # Jahre" … "49 bis unter 50 Jahre", column insgesamt, five rows each:
+    # 865943 + 885430 + 910983 + 955511 + 952624, 939020 + 953617 + 984464 + 1000769 +
+    # 1035069, 1127628 + 1112935 + 1136859 + 1112354 + 1091312, 1058097 + 1050221 + 1050675
+    # + 1070818 + 1061065, 1065188 + 1013187 + 998596 + 988332 + 969585, 944048 + 954793 +
+    # 960699 + 1038215 + 1138105
+    observed = [4570491, 4912939, 5581088, 5290876, 5034888, 5035860]
+    for lo, people in zip(range(20, 50, 5), observed, strict=True):
+        assert abs(by_age[lo : lo + 5].sum() / people - 1) < 0.01, lo
+
+
+def test_germanys_balance_by_single_year_is_met_and_the_areas_keep_their_levels():
+    """`by_age`: Germany's balance by single year; each area its level, what Germany lacks at
+    an age beyond the areas' own moves shared out per inhabitant."""
+    base = np.full((2, 2, sc.AGES), 10.0)
+    base[1] *= 3  # the second area three times as large
+    moves_in = np.full((2, 6, 2), 6.0)
+    moves_out = np.full((2, 6, 2), 3.0)
+    profile = np.full((6, 2), 1 / 12)
+    by_age = np.zeros((2, sc.AGES))
+    by_age[0, 20], by_age[1, 33] = 0.75, 0.25
+    level = np.array([30.0, 10.0])
+    pattern = asm.age_pattern(moves_in, moves_out, base, profile, True, by_age=by_age)
+    net = pattern.apply(level, base)
+    assert net.sum(axis=(1, 2)) == pytest.approx(level)
+    national = net.sum(axis=0)
+    assert national[0, 20] == pytest.approx(30.0) and national[1, 33] == pytest.approx(10.0)
+    assert np.delete(national[0], 20) == pytest.approx(0.0, abs=1e-9)
+    # the first area (a quarter of the people): its 2015 moves, 6 in and 3 out per group
+    # and sex, and its rest 30 − 36 − ¼ · (40 − 72) = 2 like its in-movers (1/12 each), all
+    # spread evenly over the 7 ages of 18–24; then a quarter of what Germany lacks at the
+    # age: 30 − (3 + 3) / 7 for men aged 20, −(3 + 3) / 7 at 21 (the second area's rest is −2)
+    own = (6 + 2 / 12 - 3) / 7
+    assert net[0, 0, 20] == pytest.approx(own + (30 - 6 / 7) / 4)
+    assert net[0, 0, 21] == pytest.approx(own - 6 / 7 / 4)
+
+
+def test_adult_mobility_follows_germanys_balance_where_it_gained_at_every_age():
+    rate = np.full(sc.AGES, 0.01)
+    rate[30:50] = np.linspace(0.04, 0.01, 20)
+    rate[60] = -0.001  # Germany lost 60-year-olds: the group 50–64 stays flat
+    w = ki._adult_mobility(rate)
+    assert w[30] / w[49] == pytest.approx(4.0)
+    assert w[30:50].mean() == pytest.approx(1.0)
+    assert w[:30] == pytest.approx(1.0) and w[50:] == pytest.approx(1.0)
+    assert ki._adult_mobility(np.full(sc.AGES, -0.01)) == pytest.approx(1.0)  # lost everywhere
 
 
 def test_border_profile_is_germanys_2015_balance(ctx):
