@@ -21,7 +21,7 @@ from dwk.dynamics import components
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
-from dwk.projection.engine import SEXES, spread_shares, spread_with
+from dwk.projection.engine import SEXES, spreader
 
 LEVEL_SPAN = 4
 """A method constant: the levels pool this many years of events, so that a small Kreis has
@@ -229,13 +229,8 @@ class AgePattern:
             leaving = _along(leaving, aged, self.mobility, self.varied)
         weights = aged if self.mobility is None else aged * self.mobility
         if self.whole:  # in-movers come from all of Germany and abroad
-            weights = np.broadcast_to(weights.sum(axis=0), weights.shape)
-        shares = tuple(spread_shares(inputs.MOVE_BANDS, weights[:, s]) for s in range(2))
-        shape = (aged.shape[0], aged.shape[2])
-
-        def spread(groups: np.ndarray) -> np.ndarray:
-            return np.stack([spread_with(groups[:, :, s], shares[s], shape) for s in range(2)], 1)
-
+            weights = weights.sum(axis=0, keepdims=True)
+        spread = spreader(inputs.MOVE_BANDS, weights)
         if not self.whole:
             gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
             return spread(self.moves_in + gap[:, None, None] * self.profile[None]) - leaving

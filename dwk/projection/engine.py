@@ -136,32 +136,21 @@ def output_bands(pop: np.ndarray) -> np.ndarray:
     return out
 
 
-def spread(
-    groups: np.ndarray, edges: list[tuple[int, int | None]], weights: np.ndarray
-) -> np.ndarray:
-    """Spread counts by age group (…, groups) over single years in proportion to `weights`
-    (…, AGES); a group with no weight is spread evenly."""
-    return spread_with(groups, spread_shares(edges, weights), weights.shape)
+def spreader(
+    edges: list[tuple[int, int | None]], weights: np.ndarray
+) -> Callable[[np.ndarray], np.ndarray]:
+    """A function that spreads counts by age group and sex (areas, groups, 2) over single
+    years (areas, 2, AGES) in proportion to `weights` (areas or 1, 2, AGES) within each group;
+    a group with no weight is spread evenly."""
+    starts = [lo for lo, _ in edges]
+    widths = np.array([(AGES if hi is None else hi) - lo for lo, hi in edges])
+    group_of = np.repeat(np.arange(len(edges)), widths)
+    per_age = np.add.reduceat(weights, starts, axis=-1)[..., group_of]
+    shares = np.where(
+        per_age > 0, weights / np.where(per_age > 0, per_age, 1.0), 1.0 / widths[group_of]
+    )
 
+    def spread(groups: np.ndarray) -> np.ndarray:
+        return np.moveaxis(groups, 1, 2)[..., group_of] * shares
 
-Shares = list[tuple[slice, np.ndarray]]
-
-
-def spread_shares(edges: list[tuple[int, int | None]], weights: np.ndarray) -> Shares:
-    """Each group's single years and their shares of it, for `spread_with`: computed once
-    where the weights stay the same year after year."""
-    out = []
-    for lo, hi in edges:
-        sl = slice(lo, AGES if hi is None else hi)
-        w = weights[..., sl]
-        total = w.sum(axis=-1, keepdims=True)
-        even = np.full(w.shape, 1.0 / w.shape[-1])
-        out.append((sl, np.where(total > 0, w / np.where(total > 0, total, 1.0), even)))
-    return out
-
-
-def spread_with(groups: np.ndarray, shares: Shares, shape: tuple[int, ...]) -> np.ndarray:
-    out = np.zeros(shape)
-    for g, (sl, share) in enumerate(shares):
-        out[..., sl] = groups[..., g, None] * share
-    return out
+    return spread
