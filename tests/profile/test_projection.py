@@ -12,7 +12,7 @@ from dwk.projection import assumptions as asm
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import migration as mg
 from dwk.projection import model as fc
-from dwk.projection.engine import Schedules, output_bands, project
+from dwk.projection.engine import Schedules, output_bands, project, spreader
 from tests.census_hand import census_factor, kreis_ratio
 
 
@@ -62,6 +62,31 @@ def test_one_step_by_hand():
     assert end[1, 0] == pytest.approx(births * 0.5 * 0.995)
     assert run.deaths[0, 0] == pytest.approx(301.0 + births * 0.5 * (0.01 + 0.005))
     assert output_bands(run.population)[1, 0, 1, 90] == pytest.approx(9.0)
+
+
+def test_spreader_matches_a_loop_over_groups_sexes_and_areas():
+    """The vectorised spreader against the plain loop it replaces: each group's count over its
+    single years in proportion to the weights, evenly where the group has no weight."""
+    rng = np.random.default_rng(7)
+    weights = rng.random((3, 2, sc.AGES))
+    weights[1, 0, 18:25] = 0.0  # a group without weight: spread evenly
+    groups = rng.random((3, 6, 2)) * 100
+    got = spreader(inputs.MOVE_BANDS, weights)(groups)
+    want = np.zeros((3, 2, sc.AGES))
+    for i in range(3):
+        for s in range(2):
+            for g, (lo, hi) in enumerate(inputs.MOVE_BANDS):
+                hi = hi or sc.AGES
+                w = weights[i, s, lo:hi]
+                share = w / w.sum() if w.sum() > 0 else np.full(hi - lo, 1 / (hi - lo))
+                want[i, s, lo:hi] = groups[i, g, s] * share
+    assert got == pytest.approx(want)
+    assert got[1, 0, 18] == pytest.approx(groups[1, 1, 0] / 7)
+    # one row of weights for all areas (Germany's, `whole`)
+    shared = spreader(inputs.MOVE_BANDS, weights[:1])(groups)
+    assert shared[2, 1, 40] == pytest.approx(
+        groups[2, 3, 1] * weights[0, 1, 40] / weights[0, 1, 30:50].sum()
+    )
 
 
 def test_migration_by_age_meets_the_level_and_leaves_by_rates():
