@@ -11,6 +11,7 @@ last four years with Kreis births and deaths (2012–2015 with the shipped table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,7 +238,11 @@ class AgePattern:
         return self._whole(level, aged, leaving, spread)
 
     def _whole(
-        self, level: np.ndarray, aged: np.ndarray, leaving: np.ndarray, spread
+        self,
+        level: np.ndarray,
+        aged: np.ndarray,
+        leaving: np.ndarray,
+        spread: Callable[[np.ndarray], np.ndarray],
     ) -> np.ndarray:
         """Net migration when the areas make up Germany (see `migration_by_age`): the 2015
         moves and each area's rest like its in-movers, and Germany's balance less their sum

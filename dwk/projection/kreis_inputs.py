@@ -172,7 +172,6 @@ class NationalMoves:
     groups: np.ndarray  # (groups, 2): shares by group of the moves table and sex
     by_age: np.ndarray | None  # (2, AGES): shares by sex and age at the move; None: unknown
     mobility: np.ndarray  # (AGES,): relative moves within the adult groups, 1 elsewhere
-    lag: int = 0  # years between the average move and the last Stichtag
 
 
 def national_moves(ctx: Context) -> NationalMoves:
@@ -209,7 +208,7 @@ def national_moves(ctx: Context) -> NationalMoves:
         at_move[:, : moved.shape[1] - lag] = moved[:, lag:]
         net = np.stack([asm.group_sums(at_move[s][None])[0] for s in range(2)], axis=1)
         rate = at_move.sum(axis=0) / inp.population[0].sum(axis=0)
-        return NationalMoves(net / net.sum(), at_move / at_move.sum(), _adult_mobility(rate), lag)
+        return NationalMoves(net / net.sum(), at_move / at_move.sum(), _adult_mobility(rate))
 
     return ctx.lookup(("national_moves",), build)
 
