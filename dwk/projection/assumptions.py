@@ -11,7 +11,6 @@ last four years with Kreis births and deaths (2012–2015 with the shipped table
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -216,39 +215,24 @@ class AgePattern:
 
     moves_in: np.ndarray  # (areas, groups, 2), secret cells 0
     in_total: np.ndarray  # (areas,)
-    out_rate: np.ndarray  # (areas, 2, AGES)
+    out_rate: np.ndarray  # (areas, groups, 2): out-moves over the group's people, at most 1
     profile: np.ndarray  # (groups, 2)
     whole: bool = False
     own_in: np.ndarray | None = None  # (areas, groups, 2): shares of the area's in-movers
     mobility: np.ndarray | None = None  # (AGES,), see `age_pattern`
-    varied: tuple[tuple[int, int], ...] = ()  # the groups whose `mobility` varies by age
     by_age: np.ndarray | None = None  # (2, AGES): `profile` by single year, see `age_pattern`
 
     def apply(self, level: np.ndarray, aged: np.ndarray) -> np.ndarray:
-        leaving = self.out_rate * aged
-        if self.mobility is not None:  # the same out-movers per group, spread by mobility
-            leaving = _along(leaving, aged, self.mobility, self.varied)
-        weights = aged if self.mobility is None else aged * self.mobility
-        if self.whole:  # in-movers come from all of Germany and abroad
-            weights = weights.sum(axis=0, keepdims=True)
-        spread = spreader(inputs.MOVE_BANDS, weights)
+        movers = aged if self.mobility is None else aged * self.mobility
+        own_spread = spreader(inputs.MOVE_BANDS, movers)
+        left = self.out_rate * by_group(aged)  # (areas, groups, 2)
+        leaving = own_spread(left)
         if not self.whole:
-            gap = level - (self.in_total - leaving.sum(axis=(1, 2)))
-            return spread(self.moves_in + gap[:, None, None] * self.profile[None]) - leaving
-        return self._whole(level, aged, leaving, spread)
-
-    def _whole(
-        self,
-        level: np.ndarray,
-        aged: np.ndarray,
-        leaving: np.ndarray,
-        spread: Callable[[np.ndarray], np.ndarray],
-    ) -> np.ndarray:
-        """Net migration when the areas make up Germany (see `migration_by_age`): the 2015
-        moves and each area's rest like its in-movers, and Germany's balance less their sum
-        per inhabitant, by group or, with `by_age`, by single year."""
-        left = np.stack([group_sums(leaving[:, s]) for s in range(2)], axis=2)
-        before = self.moves_in - left  # (areas, groups, 2): the 2015 moves, this year
+            gap = level - (self.in_total - left.sum(axis=(1, 2)))
+            return own_spread(self.moves_in + gap[:, None, None] * self.profile[None]) - leaving
+        # in-movers come from all of Germany and abroad
+        spread = spreader(inputs.MOVE_BANDS, movers.sum(axis=0, keepdims=True))
+        before = self.moves_in - left  # the 2015 moves, this year
         people = aged.sum(axis=(1, 2))
         share = people / people.sum()
         rest = level - before.sum(axis=(1, 2)) - share * (level.sum() - before.sum())
@@ -256,33 +240,8 @@ class AgePattern:
         if self.by_age is None:
             national = level.sum() * self.profile - before.sum(axis=0)
             return own + spread(share[:, None, None] * national[None])
-        gap = level.sum() * self.by_age - own.sum(axis=0)  # (2, AGES)
-        return own + share[:, None, None] * gap[None]
-
-
-def _along(
-    leaving: np.ndarray, aged: np.ndarray, mobility: np.ndarray, varied: tuple[tuple[int, int], ...]
-) -> np.ndarray:
-    """`leaving` (areas, 2, AGES) with each group's total spread over its ages like `aged`
-    times `mobility`; only the `varied` groups change (elsewhere it is like `aged`)."""
-    out = leaving.copy()
-    for lo, hi in varied:
-        w = aged[..., lo:hi] * mobility[lo:hi]
-        size = w.sum(axis=-1, keepdims=True)
-        total = leaving[..., lo:hi].sum(axis=-1, keepdims=True)
-        out[..., lo:hi] = np.divide(total * w, size, out=np.zeros_like(w), where=size > 0)
-    return out
-
-
-def _varied(mobility: np.ndarray) -> tuple[tuple[int, int], ...]:
-    """The groups of the moves table (as slices' bounds) whose mobility is not the same at
-    every age."""
-    out = []
-    for lo, hi in inputs.MOVE_BANDS:
-        part = mobility[lo : hi or len(mobility)]
-        if np.any(part != part[0]):
-            out.append((lo, hi or len(mobility)))
-    return tuple(out)
+        gap_by_age = level.sum() * self.by_age - own.sum(axis=0)  # (2, AGES)
+        return own + share[:, None, None] * gap_by_age[None]
 
 
 def age_pattern(
@@ -300,15 +259,13 @@ def age_pattern(
     Germany's balance by sex and single year (shares), which it then meets at every age
     instead of by group."""
     zin, zout = np.nan_to_num(moves_in), np.nan_to_num(moves_out)
-    groups = np.stack([group_sums(base[:, s]) for s in range(2)], axis=2)  # (areas, groups, 2)
+    groups = by_group(base)
     with np.errstate(invalid="ignore", divide="ignore"):
         out_rate = np.where(groups > 0, np.minimum(zout / groups, 1.0), 0.0)
-    rate_by_age = np.stack([_by_age(out_rate[:, :, s]) for s in range(2)], axis=1)
     in_total = zin.sum(axis=(1, 2))
     own = zin / np.where(in_total > 0, in_total, 1.0)[:, None, None]
     own = np.where((in_total > 0)[:, None, None], own, profile[None])
-    varied = () if mobility is None else _varied(mobility)
-    return AgePattern(zin, in_total, rate_by_age, profile, whole, own, mobility, varied, by_age)
+    return AgePattern(zin, in_total, out_rate, profile, whole, own, mobility, by_age)
 
 
 def border_profile(ctx: Context) -> np.ndarray:
@@ -322,14 +279,7 @@ def border_profile(ctx: Context) -> np.ndarray:
     return ctx.lookup(("border_profile",), build)
 
 
-def group_sums(pop: np.ndarray) -> np.ndarray:
-    return np.stack(
-        [pop[:, lo : hi or sc.AGES].sum(axis=1) for lo, hi in inputs.MOVE_BANDS], axis=1
-    )
-
-
-def _by_age(per_group: np.ndarray) -> np.ndarray:
-    out = np.zeros((per_group.shape[0], sc.AGES))
-    for g, (lo, hi) in enumerate(inputs.MOVE_BANDS):
-        out[:, lo : hi or sc.AGES] = per_group[:, g, None]
-    return out
+def by_group(pop: np.ndarray) -> np.ndarray:
+    """People (areas, 2, AGES) summed over the groups of the moves table: (areas, groups, 2)."""
+    starts = [lo for lo, _ in inputs.MOVE_BANDS]
+    return np.moveaxis(np.add.reduceat(pop, starts, axis=-1), 1, 2)

@@ -206,7 +206,7 @@ def national_moves(ctx: Context) -> NationalMoves:
         lag = int(round(float(np.dot(weights, [last - y for y in years]) / weights.sum())))
         at_move = np.zeros_like(moved)
         at_move[:, : moved.shape[1] - lag] = moved[:, lag:]
-        net = np.stack([asm.group_sums(at_move[s][None])[0] for s in range(2)], axis=1)
+        net = asm.by_group(at_move[None])[0]  # (groups, 2)
         rate = at_move.sum(axis=0) / inp.population[0].sum(axis=0)
         return NationalMoves(net / net.sum(), at_move / at_move.sum(), _adult_mobility(rate))
 
