@@ -233,9 +233,13 @@ def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[tuple[
 
 def area_on(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     """Each key's area in km² on 31.12.`year` from the first of `AREA_SOURCES` that has it
-    then (NaN where none does)."""
+    then (NaN where none does; a store without one of the tables, as of an earlier year, has
+    none from it)."""
     out = np.full(len(keys), np.nan)
+    held = set(ctx.store.tables())
     for table, variable, factor, _ in AREA_SOURCES:
+        if table not in held:
+            continue
         cells = area_cells(ctx, table, variable)
         for i, k in enumerate(keys):
             if np.isnan(out[i]):

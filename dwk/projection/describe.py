@@ -190,16 +190,21 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         "Vergangenheit am besten vorhersagten."
         f"{_mobility(plan)}",
     ]
-    if gemeinden:
-        factors = ", ".join(format_de(f, 2) for f in proj.within)
+    if gemeinden and proj.within is not None:
+        part = proj.within
+        means = "; ".join(format_de(1000 * m, 1, sign=True) for m in part.means)
+        factors = "; ".join(format_de(f, 2) for f in part.factors)
         _, before, after = gm.windows(ctx)
         parts.append(
-            f"Dazu die eigene Abweichung der Gemeinde vom Kreis ({_years(list(after))}), "
-            "gedämpft nach ihrer Größe "
-            f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {factors}; gemessen an "
-            f"allen Gemeinden, {_years(list(before))} gegen {_years(list(after))}, ohne die "
-            "Unterschiede im natürlichen Saldo); ihr natürlicher Saldo ist dabei mit den "
-            "Niveaus des Kreises und der eigenen Altersstruktur geschätzt."
+            "Dazu die mittlere Abweichung der Gemeinden ihrer Größe vom Kreis, die bleibt "
+            f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {means} je 1.000 "
+            f"Einwohner und Jahr, {_years(list(part.years))}), und die eigene Abweichung der "
+            "Gemeinde davon im selben Zeitraum, gedämpft nach ihrer Größe "
+            f"({factors}; gemessen an allen Gemeinden, {_years(list(before))} gegen "
+            f"{_years(list(after))}) und danach wie die des Kreises. Beides ohne die "
+            "Unterschiede im natürlichen Saldo, den die Vorausberechnung mit den Niveaus des "
+            "Kreises und der eigenen Altersstruktur schätzt; kleine Gemeinden verlieren seit "
+            "Jahren Einwohner an die größeren ihres Kreises."
         )
     residual = "Salden nach der Residualmethode (Veränderung minus natürlicher Saldo)"
     parts.append(residual + (", nach 2015 geschätzt." if proj.base_year > 2015 else "."))

@@ -130,18 +130,20 @@ def _territory(
 def gemeinde_level(
     kreis_rate: dict[int, np.ndarray],
     rows: list[int],
+    lasting: np.ndarray,
     within: np.ndarray,
     lam: Callable[[int], float],
     schedules: Callable[[int], Schedules],
     targets: fr.Targets = fr.NONE,
 ) -> Callable[[int, np.ndarray], np.ndarray]:
-    """Net migration of each Gemeinde: its Kreis's realised rate plus `lam(year)` × its own
-    deviation `within`; in a year with an observed total, what meets it (a group of
-    Gemeinden: together, shared by their size)."""
+    """Net migration of each Gemeinde: its Kreis's realised rate, plus the `lasting` deviation
+    of its size class, plus `lam(year)` × its own departure from that, `within` (per
+    inhabitant and year; `gemeinde_migration`); in a year with an observed total, what meets
+    it (a group of Gemeinden: together, shared by their size)."""
 
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
-        out = p * (kreis_rate[year][rows] + lam(year) * within)
+        out = p * (kreis_rate[year][rows] + lasting + lam(year) * within)
         if year in targets.years:
             nat = project(prev, schedules, _none, year - 1, year).totals()[-1]
             groups, totals = targets.years[year]

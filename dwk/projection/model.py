@@ -22,6 +22,7 @@ import numpy as np
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
+from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
@@ -58,7 +59,7 @@ def _projected(
     plan: mg.Plan,
     to: int,
     variants,
-    within: tuple[float, ...] = (),
+    within: gm.WithinKreis | None = None,
     targets: fr.Targets = fr.NONE,
     level: Callable[[str, Callable], Callable] | None = None,
     line: Line = ob.FIRST_LINE,
@@ -270,28 +271,27 @@ def _project_gemeinden(
         *asm.flows(ctx, keys),
     )
     kplan = ki.first_plan(ctx)
-    balance = ki.natural_balance(pop, inp.levels, inp.life_tables, inp.fertility, base)
-    # the within-Kreis deviation over the years its persistence was measured on, whatever
-    # window the Kreise's own deviation has
-    _, _, measured = gm.windows(ctx)
-    years = list(measured)
-    totals = ctx.observed_totals.reindex(index=keys, columns=[years[0] - 1, *years])
-    p = totals.to_numpy(dtype=float)
-    net = (p[:, 1:] - p[:, :-1]) - balance[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        own = net.sum(axis=1) / p[:, :-1].sum(axis=1)
-    kreis_rate = ki.first_history(ctx).rates(years)[rows]
-    # the within-Kreis part counts with its own, size-dependent persistence, measured at a lag
-    # of about three years and decaying from there like the Kreise's
-    persistence = gm.within_persistence(ctx)
-    factor = persistence.factor(p[:, -1]) / kplan.persistence[2]
-    within = np.nan_to_num(own - kreis_rate) * factor
-    plan = replace(kplan, deviation=kplan.deviation[rows] + within, mobility=None)
     kf = _kreis_frame(ctx, to, variants, calibrate)
     line, until = ob.met_until(ctx, "gemeinde", base, to, calibrate)
+    counted = _counted_years(ctx)
+    # the Gemeinden's migration beyond their Kreis's, measured over the years up to where the
+    # assumptions start (the base, or the last year met): the mean of their size class, which
+    # lasts, and their own departure from it, which fades from there as a Kreis's deviation
+    # does (its persistence was measured at a lag of about three years)
+    window = within_window(ctx, until, counted)
+    on = line if until > base else None
+    part = gm.within_kreis(ctx, window, on)
+    size = gm.size_class(pop.sum(axis=(1, 2)))
+    lasting = np.where(gm.alone(keys), 0.0, np.array(part.means)[size])
+    own = gm.migration_deviation(ctx, keys, window, on)
+    own_ok = np.isfinite(own) & (np.abs(own) < gm.TRIM) & ~gm.alone(keys)
+    own_ok &= inputs.same_territory(ctx, keys, window[0] - 1, window[-1])
+    factor = np.array(part.factors)[size] / kplan.persistence[2]
+    within = np.where(own_ok, own - lasting, 0.0) * factor
+    plan = replace(kplan, deviation=kplan.deviation[rows] + lasting + within, mobility=None)
+    start = replace(kplan, base_year=until)  # λ(h) counted from there
     formed = formed_in(ctx, [batch]) if calibrate else {}
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
-    counted = _counted_years(ctx)
     filled = ob.filled_totals(ctx, line)
     # where each projected territory changed after the base, once per Gemeinde of the batch
     changes = (
@@ -302,13 +302,10 @@ def _project_gemeinden(
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
-        lam = kplan.lam
-        return gem.gemeinde_level(rates, rows, within, lam, schedules, targets)
+        return gem.gemeinde_level(rates, rows, lasting, within, start.lam, schedules, targets)
 
     moved = _territory_moves(batch, keys, rows_of, filled, targets, changes) if calibrate else None
-    out = _projected(
-        ctx, keys, base, inp, plan, to, variants, persistence.factors, targets, level, line, moved
-    )
+    out = _projected(ctx, keys, base, inp, plan, to, variants, part, targets, level, line, moved)
     kreis_of = [batch if calibrate else k[:5] for k in keys]  # a part moved in: its batch's
     col = {k: kf.keys.index(k) for k in kreis_of}
     gone = gem.merged_away(ob.filled_totals(ctx), keys, out.years) if calibrate else None
@@ -355,6 +352,17 @@ def _territory_moves(batch: str, keys: list[str], rows_of, filled, targets, chan
         return out
 
     return moved
+
+
+def within_window(ctx: Context, until: int, counted: list[int]) -> tuple[int, ...]:
+    """The years a Gemeinde's deviation from its Kreis is measured over: up to the base, those
+    its persistence was measured on (2012–2014); in a run that met observed totals up to
+    `until`, the years since the Stichtag before it (2020–2023: since the Gemeindeverzeichnis
+    of 2019)."""
+    base, _, measured = gm.windows(ctx)
+    if until <= base:
+        return measured
+    return tuple(range(max(y for y in [base, *counted] if y < until) + 1, until + 1))
 
 
 def _counted_years(ctx: Context) -> list[int]:

@@ -11,6 +11,7 @@ import numpy as np
 from dwk.inputs import schedules as sc
 from dwk.inputs.population import LINES, Line
 from dwk.projection import assumptions as asm
+from dwk.projection import gemeinde_migration as gm
 from dwk.projection import migration as mg
 from dwk.projection.describe import Assumption
 from dwk.projection.engine import Run
@@ -29,7 +30,7 @@ class Projection:
     levels: asm.Levels
     fertility: sc.Fertility
     life_table: str
-    within: tuple[float, ...] = ()  # Gemeinden: persistence of their deviation from the Kreis
+    within: gm.WithinKreis | None = None  # Gemeinden: their migration beyond the Kreis's
     calibrated_until: int | None = None
     """The last year whose observed totals the projection meets (None: none after the base)."""
     line: Line = LINES[0]

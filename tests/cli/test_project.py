@@ -233,6 +233,19 @@ def test_gemeinde_backtest_beats_both_naive_forecasts(backtest):
             assert main["median"] < other["median"]
 
 
+@pytest.mark.slow
+def test_gemeinden_of_1000_meet_the_error_targets_between_2019_and_2023(backtest):
+    """Issue 14's targets for 2021, which no shipped file has for Gemeinden, taken as the mean
+    of 2019 and 2023: error ≤ 2.7 % and at most 0.8 times a constant population's. (Its bias
+    target, ±0.3 %, is missed: the README says why.) Before the class means and the deviation
+    measured as the persistence was (`gemeinde_migration`): 2.78 % and 0.79 times."""
+    measure = "Gemeinden ab 1.000 Ew."
+    main = [_score(backtest, "main", measure, y, "gemeinde")["mape"] for y in (2019, 2023)]
+    const = [_score(backtest, "konstant", measure, y, "gemeinde")["mape"] for y in (2019, 2023)]
+    assert sum(main) / 2 <= 2.7
+    assert sum(main) / sum(const) <= 0.8
+
+
 def test_project_csv_shape_and_totals(cache_dir, store):
     r = dwk("project", "dortmund", "--to", "2022", "--format", "csv", env_cache=cache_dir)
     assert r.returncode == 0, r.stderr

@@ -63,3 +63,68 @@ def test_a_gemeinde_that_absorbed_others_is_not_compared(ctx):
     # Thüringen reform of 2019 merged its neighbours into it. Vrees: line 2394
     # "03454409055;        Vrees;3756;…" and line 2517 "…,055,Vrees, 37.55, 1 777,…".
     assert same_territory(ctx, ["16063015", "03454055"], 2015, 2019).tolist() == [False, True]
+
+
+def test_centred_slopes_take_each_class_mean_out():
+    """Class 0 lies on y = −3 ‰ + 0.1 · (x − x̄), class 1 on y = 1 ‰ + 0.3 · (x − x̄): the
+    slopes are 0.1 and 0.3. Through the origin, class 0 would give
+    (0.004 · 0.0032 + 0.002 · 0.003) / (0.004² + 0.002²) = 0.94: its lasting mean read as a
+    deviation that persists."""
+    x = np.array([-0.004, -0.002, 0.0, 0.001, 0.002, 0.003])
+    y = np.array([-0.0032, -0.003, -0.0028, 0.0007, 0.001, 0.0013])
+    cls = np.array([0, 0, 0, 1, 1, 1])
+    slopes, counts = gm.centred_slopes(x, y, cls)
+    assert slopes == pytest.approx((0.1, 0.3, 0.0, 0.0, 0.0))
+    assert counts == (3, 3, 0, 0, 0)
+    assert gm.class_means(y, cls) == pytest.approx((-0.003, 0.001, 0.0, 0.0, 0.0))
+    through_origin = (x[:3] @ y[:3]) / (x[:3] @ x[:3])
+    assert through_origin == pytest.approx(0.94)
+
+
+def test_small_gemeinden_lose_to_the_larger_ones_of_their_kreis(ctx):
+    """In both windows the mean migration deviation from the Kreis rises with the Gemeinde's
+    size: below 1,000 inhabitants they lose more than 2 per 1,000 a year, from 20,000 on they
+    gain (the module docstring)."""
+    for years in ((2009, 2010), (2012, 2013, 2014)):
+        means = gm.within_kreis(ctx, years).means
+        assert list(means) == sorted(means), years
+        assert means[0] < -0.002 and means[-1] > 0.0005, years
+
+
+def test_a_kreisfreie_stadt_is_alone_in_its_kreis():
+    assert gm.alone(["05913000", "03454055", "03454001", "14523010"]).tolist() == [
+        True,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_the_deviation_is_measured_up_to_where_the_assumptions_start(ctx):
+    """As of the base: the fit's window (2012–2014); met up to 2023: the years since the
+    Gemeindeverzeichnis of 31.12.2019."""
+    from dwk.projection.model import within_window
+
+    assert within_window(ctx, 2015, [2019, 2023]) == (2012, 2013, 2014)
+    assert within_window(ctx, 2023, [2019, 2023]) == (2020, 2021, 2022, 2023)
+    assert within_window(ctx, 2019, [2019, 2023]) == (2016, 2017, 2018, 2019)
+    assert within_window(ctx, 2021, [2019, 2023]) == (2020, 2021)
+
+
+def test_a_gemeinde_keeps_its_class_mean_and_its_departure_fades():
+    """Two Gemeinden of 1,000 people each, Kreis rate +2 ‰: one with its class's −3 ‰ and a
+    departure of +1 ‰ at λ = 0.5, the other with +1 ‰ and none: 1000 · (2 − 3 + 0.5) / 1000 =
+    −0.5 and 1000 · (2 + 1) / 1000 = 3 people."""
+    from dwk.projection.gemeinden import gemeinde_level
+
+    prev = np.zeros((2, 2, 101))
+    prev[:, 0, 30] = 1000.0
+    level = gemeinde_level(
+        {2016: np.array([0.002])},
+        [0, 0],
+        np.array([-0.003, 0.001]),
+        np.array([0.001, 0.0]),
+        lambda year: 0.5,
+        schedules=None,
+    )
+    assert level(2016, prev) == pytest.approx([-0.5, 3.0])
