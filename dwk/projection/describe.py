@@ -162,6 +162,12 @@ def _years(ys: list[int]) -> str:
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
 
 
+def _gapped(ys: list[int]) -> str:
+    """`_years`, naming the years left out in between (2020–2023 ohne 2022)."""
+    gaps = [str(y) for y in range(ys[0], ys[-1]) if y not in ys]
+    return _years(ys) + (f" ohne {', '.join(gaps)}" if gaps else "")
+
+
 def _over(ys: list[int]) -> str:
     return "eines Jahres" if len(ys) == 1 else f"über {len(ys)} Jahre"
 
@@ -198,7 +204,7 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         parts.append(
             "Dazu die mittlere Abweichung der Gemeinden ihrer Größe vom Kreis, die bleibt "
             f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {means} je 1.000 "
-            f"Einwohner und Jahr, {_years(list(part.years))}), und die eigene Abweichung der "
+            f"Einwohner und Jahr, {_gapped(list(part.years))}), und die eigene Abweichung der "
             "Gemeinde davon im selben Zeitraum, gedämpft nach ihrer Größe "
             f"({factors}; gemessen an allen Gemeinden, {_years(list(before))} gegen "
             f"{_years(list(after))}) und danach wie die des Kreises. Beides ohne die "

@@ -5,7 +5,7 @@ A Gemeinde's net migration rate is its Kreis's plus a within-Kreis deviation, in
 - **The mean deviation of Gemeinden of its size**, which lasts. Small Gemeinden have lost
   people to the larger ones of their Kreis year after year, beyond what their age structure
   explains (per 1,000 inhabitants and year, below 1,000 inhabitants: −2.4 in 2009–2010, −3.6 in
-  2012–2014, −2.4 in 2020–2023; 20,000 and more: +0.9, +1.1, +0.3; `within_kreis`). The class
+  2012–2014, −2.4 in 2020–2023 without 2022; 20,000 and more: +0.9, +1.1, +0.3; `within_kreis`). The class
   keeps its mean deviation of the window the projection starts from.
 - **Its own departure from that mean**, which persists far less than a Kreis's deviation from
   Germany, and the less the smaller the Gemeinde: in a village most of it is the chance of a

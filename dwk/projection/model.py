@@ -357,12 +357,14 @@ def _territory_moves(batch: str, keys: list[str], rows_of, filled, targets, chan
 def within_window(ctx: Context, until: int, counted: list[int]) -> tuple[int, ...]:
     """The years a Gemeinde's deviation from its Kreis is measured over: up to the base, those
     its persistence was measured on (2012–2014); in a run that met observed totals up to
-    `until`, the years since the Stichtag before it (2020–2023: since the Gemeindeverzeichnis
-    of 2019)."""
+    `until`, the years since the Stichtag before it, without the irregular ones, as for the
+    Kreise (2020, 2021 and 2023: since the Gemeindeverzeichnis of 2019, without 2022, the year
+    of the arrivals from the Ukraine)."""
     base, _, measured = gm.windows(ctx)
     if until <= base:
         return measured
-    return tuple(range(max(y for y in [base, *counted] if y < until) + 1, until + 1))
+    since = max(y for y in [base, *counted] if y < until)
+    return tuple(y for y in range(since + 1, until + 1) if y not in mg.IRREGULAR)
 
 
 def _counted_years(ctx: Context) -> list[int]:
