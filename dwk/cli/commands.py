@@ -40,6 +40,18 @@ def _root(
     _DEBUG["on"] = debug
 
 
+def _formats(*offered: str):
+    """A `--format` callback: a format the command does not offer is refused before any work
+    (a typo should not wait for a backtest, and the error exits before the store is read)."""
+
+    def check(value: str) -> str:
+        if value not in offered:
+            raise DwkError(f"unbekanntes Format {value!r} (möglich: {', '.join(offered)})")
+        return value
+
+    return check
+
+
 def _open():
     from dwk.areas import Registry
     from dwk.store import Store
@@ -94,7 +106,9 @@ def data_import(
 
 @data_app.command("status")
 def data_status(
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table | json", callback=_formats("table", "json"))
+    ] = "table",
 ) -> None:
     """Was der Datenbestand je Rolle enthält (neuester Stichtag, Zensusbasis) und welche Zahlen
     der Mitglieder älter sind als der neueste Stand ihrer Ebene.
@@ -319,7 +333,12 @@ def indicators(
         str | None, typer.Option(help="kreis | gemeinde | land: alle Gebiete der Ebene")
     ] = None,
     year: Annotated[int | None, typer.Option(help="Jahr (sonst der letzte Stichtag)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="table | json | csv", callback=_formats("table", "json", "csv")
+        ),
+    ] = "table",
 ) -> None:
     """Indikatoren ausgeben, für Gebiete oder für alle Gebiete einer Ebene.
 
@@ -352,7 +371,12 @@ def project(
     variant: Annotated[
         list[str] | None, typer.Option(help="main | low-migration | high-migration (mehrfach)")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="table | json | csv", callback=_formats("table", "json", "csv")
+        ),
+    ] = "table",
     backtest: Annotated[
         bool,
         typer.Option(
@@ -395,7 +419,9 @@ def survey_summarize(
     ],
     codebook: Annotated[Path, typer.Option(help="Codebuch (TOML)")],
     area: Annotated[str, typer.Option(help="Gebiet, dessen Bevölkerung die Gewichtung vorgibt")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table | json", callback=_formats("table", "json"))
+    ] = "table",
     min_cell: Annotated[
         int, typer.Option(help="Kleinste Gruppe, die gezeigt wird (Befragte, ungewichtet)")
     ] = 10,

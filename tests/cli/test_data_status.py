@@ -4,9 +4,11 @@ figures that are older than the newest of their level."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from dwk.cli import app
@@ -50,3 +52,29 @@ def test_status_refuses_csv(cache_dir, store):
     assert r.stderr.strip().splitlines() == [
         "Fehler: unbekanntes Format 'csv' (möglich: table, json)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "offered"),
+    [
+        (["data", "status", "--format", "csv"], "table, json"),
+        (["indicators", "dortmund", "--format", "xml"], "table, json, csv"),
+        (["project", "--backtest", "--format", "xml"], "table, json, csv"),
+        (["survey", "summarize", "x.csv", "--codebook", "y.toml", "--area", "adorf",
+          "--format", "csv"], "table, json"),
+    ],
+)  # fmt: skip
+def test_a_format_not_offered_is_refused_before_the_store_is_read(args, offered, tmp_path):
+    """With an empty cache directory a command that read the store would build it first; a
+    format the command does not offer stops it before that (the cache stays empty)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    r = subprocess.run(
+        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DWK_CACHE_DIR": str(cache)},
+    )
+    assert r.returncode == 2
+    assert r.stderr.strip().endswith(f"(möglich: {offered})")
+    assert list(cache.iterdir()) == []
