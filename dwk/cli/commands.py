@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from dwk.cli.options import format_option
 from dwk.cli.progress import progress
 from dwk.core.errors import DwkError
 from dwk.fetch.source import Source
@@ -38,18 +39,6 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Tracebacks zeigen.")] = False,
 ) -> None:
     _DEBUG["on"] = debug
-
-
-def _formats(*offered: str):
-    """A `--format` callback: a format the command does not offer is refused before any work
-    (a typo should not wait for a backtest, and the error exits before the store is read)."""
-
-    def check(value: str) -> str:
-        if value not in offered:
-            raise DwkError(f"unbekanntes Format {value!r} (möglich: {', '.join(offered)})")
-        return value
-
-    return check
 
 
 def _open():
@@ -106,9 +95,7 @@ def data_import(
 
 @data_app.command("status")
 def data_status(
-    fmt: Annotated[
-        str, typer.Option("--format", help="table | json", callback=_formats("table", "json"))
-    ] = "table",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
 ) -> None:
     """Was der Datenbestand je Rolle enthält (neuester Stichtag, Zensusbasis) und welche Zahlen
     der Mitglieder älter sind als der neueste Stand ihrer Ebene.
@@ -333,12 +320,7 @@ def indicators(
         str | None, typer.Option(help="kreis | gemeinde | land: alle Gebiete der Ebene")
     ] = None,
     year: Annotated[int | None, typer.Option(help="Jahr (sonst der letzte Stichtag)")] = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format", help="table | json | csv", callback=_formats("table", "json", "csv")
-        ),
-    ] = "table",
+    fmt: Annotated[str, format_option("table", "json", "csv")] = "table",
 ) -> None:
     """Indikatoren ausgeben, für Gebiete oder für alle Gebiete einer Ebene.
 
@@ -371,12 +353,7 @@ def project(
     variant: Annotated[
         list[str] | None, typer.Option(help="main | low-migration | high-migration (mehrfach)")
     ] = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format", help="table | json | csv", callback=_formats("table", "json", "csv")
-        ),
-    ] = "table",
+    fmt: Annotated[str, format_option("table", "json", "csv")] = "table",
     backtest: Annotated[
         bool,
         typer.Option(
@@ -419,9 +396,7 @@ def survey_summarize(
     ],
     codebook: Annotated[Path, typer.Option(help="Codebuch (TOML)")],
     area: Annotated[str, typer.Option(help="Gebiet, dessen Bevölkerung die Gewichtung vorgibt")],
-    fmt: Annotated[
-        str, typer.Option("--format", help="table | json", callback=_formats("table", "json"))
-    ] = "table",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     min_cell: Annotated[
         int, typer.Option(help="Kleinste Gruppe, die gezeigt wird (Befragte, ungewichtet)")
     ] = 10,
