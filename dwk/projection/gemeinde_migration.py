@@ -63,9 +63,6 @@ class WithinPersistence:
     factors: tuple[float, ...]  # one per size class
     counts: tuple[int, ...]  # Gemeinden in each fit
 
-    def factor(self, population: np.ndarray) -> np.ndarray:
-        return np.array(self.factors)[size_class(population)]
-
 
 @dataclass(frozen=True)
 class WithinKreis:
@@ -76,6 +73,14 @@ class WithinKreis:
     years: tuple[int, ...]
     means: tuple[float, ...]
     factors: tuple[float, ...]
+
+    def mean(self, population: np.ndarray) -> np.ndarray:
+        """The mean deviation of the class of each population."""
+        return np.array(self.means)[size_class(population)]
+
+    def factor(self, population: np.ndarray) -> np.ndarray:
+        """The persistence of the departure in the class of each population."""
+        return np.array(self.factors)[size_class(population)]
 
 
 def size_class(population: np.ndarray) -> np.ndarray:

@@ -281,12 +281,12 @@ def _project_gemeinden(
     window = within_window(ctx, until, counted)
     on = line if until > base else None
     part = gm.within_kreis(ctx, window, on)
-    size = gm.size_class(pop.sum(axis=(1, 2)))
-    lasting = np.where(gm.alone(keys), 0.0, np.array(part.means)[size])
+    people = pop.sum(axis=(1, 2))
+    lasting = np.where(gm.alone(keys), 0.0, part.mean(people))
     own = gm.migration_deviation(ctx, keys, window, on)
     own_ok = np.isfinite(own) & (np.abs(own) < gm.TRIM) & ~gm.alone(keys)
     own_ok &= inputs.same_territory(ctx, keys, window[0] - 1, window[-1])
-    factor = np.array(part.factors)[size] / kplan.persistence[2]
+    factor = part.factor(people) / kplan.persistence[2]
     within = np.where(own_ok, own - lasting, 0.0) * factor
     plan = replace(kplan, deviation=kplan.deviation[rows] + lasting + within, mobility=None)
     start = replace(kplan, base_year=until)  # λ(h) counted from there

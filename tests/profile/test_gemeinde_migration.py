@@ -22,11 +22,14 @@ def test_persistence_grows_with_size_and_stays_below_one(ctx):
     assert len(wp.factors) == len(gm.SIZES) and sum(wp.counts) > 9_000
     assert all(0 <= f < 1 for f in wp.factors)
     assert wp.factors[0] < wp.factors[-1]
-    assert wp.factor(np.array([500.0, 1_000.0, 25_000.0])).tolist() == [
+    part = gm.within_kreis(ctx, (2012, 2013, 2014))
+    assert part.factors == wp.factors
+    assert part.factor(np.array([500.0, 1_000.0, 25_000.0])).tolist() == [
         wp.factors[0],
         wp.factors[1],
         wp.factors[-1],
     ]
+    assert part.mean(np.array([999.0, 20_000.0])).tolist() == [part.means[0], part.means[-1]]
 
 
 def test_the_fit_windows_follow_the_census_and_the_base(ctx):
