@@ -4,9 +4,10 @@ A Gemeinde's net migration rate is its Kreis's plus a within-Kreis deviation, in
 
 - **The mean deviation of Gemeinden of its size**, which lasts. Small Gemeinden have lost
   people to the larger ones of their Kreis year after year, beyond what their age structure
-  explains (per 1,000 inhabitants and year, below 1,000 inhabitants: −2.4 in 2009–2010, −3.6 in
-  2012–2014, −2.4 in 2020–2023 without 2022; 20,000 and more: +0.9, +1.1, +0.3; `within_kreis`). The class
-  keeps its mean deviation of the window the projection starts from.
+  explains (per 1,000 inhabitants and year, below 1,000 inhabitants: −2.4 in 2009–2010, −3.6
+  in 2012–2014, −2.4 in 2020–2023 without 2022; 20,000 and more: +0.9, +1.1, +0.3;
+  `within_kreis`). The class keeps its mean deviation of the window the projection starts
+  from.
 - **Its own departure from that mean**, which persists far less than a Kreis's deviation from
   Germany, and the less the smaller the Gemeinde: in a village most of it is the chance of a
   few moves.
@@ -21,10 +22,10 @@ natural balance to be the Kreis's counted the lasting differences in age structu
 persisting moves; fitting through the origin, without the class mean, took the small
 Gemeinden's lasting losses for chance and shrank them away: projected from 2015 with the
 Kreis's observed totals put in, the Gemeinden below 1,000 inhabitants came out +1.7 % (2019)
-and +3.1 % (2023) above their share of it, those of 5,000 and more on it; now +0.9 % and +1.4 %
-(`benchmarks/within_kreis.py`). Gemeinden with a difference beyond 30 per
-1,000 a year in either window are left out of the fit: nearly always a boundary change, which
-the residual method reads as moves.
+and +3.1 % (2023) above their share of it, those of 5,000 and more on it; now +0.9 % and
++1.4 % (`benchmarks/within_kreis.py`). Gemeinden with a difference beyond 30 per 1,000 a year
+in either window are left out of the fit: nearly always a boundary change, which the residual
+method reads as moves.
 """
 
 from __future__ import annotations
