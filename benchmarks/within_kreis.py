@@ -117,16 +117,9 @@ def from_2019(ctx: Context) -> None:
 def _through_origin(ctx: Context) -> np.ndarray:
     """The factors of the rule before: per size class, 2012–2014 on 2009–2010 through the
     origin."""
-    _, predictor, target = gm.windows(ctx)
-    keys = gm.measured_gemeinden(ctx)
-    x = gm.migration_deviation(ctx, keys, predictor)
-    y = gm.migration_deviation(ctx, keys, target)
-    ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < gm.TRIM) & (np.abs(y) < gm.TRIM)
-    cls = gm.size_class(ctx.observed_totals.reindex(keys)[2015].to_numpy(float))
-    return np.array(
-        [(x[ok & (cls == c)] @ y[ok & (cls == c)]) / (x[ok & (cls == c)] ** 2).sum()
-         for c in range(len(gm.SIZES))]
-    )  # fmt: skip
+    x, y, cls = gm.fit_pairs(ctx)
+    return np.array([(x[cls == c] @ y[cls == c]) / (x[cls == c] @ x[cls == c])
+                     for c in range(len(gm.SIZES))])  # fmt: skip
 
 
 def main() -> None:

@@ -118,12 +118,26 @@ def within_deviation(
 
 
 def migration_deviation(
-    ctx: Context, keys: list[str], years: tuple[int, ...], line: Line | None = None
+    ctx: Context,
+    keys: list[str],
+    years: tuple[int, ...],
+    line: Line | None = None,
+    natural: np.ndarray | None = None,
 ) -> np.ndarray:
     """The Gemeinde's migration rate minus its Kreis's over `years`: `within_deviation` less
-    the difference of their natural balance (`natural_deviation`, with the base's ages)."""
-    base = windows(ctx)[0]
-    return within_deviation(ctx, keys, years, line) - natural_deviation(ctx, keys, base)
+    the difference of their natural balance (`natural`, else `natural_deviation` with the
+    base's ages)."""
+    if natural is None:
+        natural = natural_deviation(ctx, keys, windows(ctx)[0])
+    return within_deviation(ctx, keys, years, line) - natural
+
+
+def usable(ctx: Context, keys: list[str], deviation: np.ndarray, years: tuple[int, ...]):
+    """Where a Gemeinde's `deviation` over `years` tells of its moves: known, below `TRIM`
+    (beyond it nearly always a boundary change, which the residual method reads as moves),
+    not a Kreis of its own (`alone`), and its area the same at both ends of the years."""
+    ok = np.isfinite(deviation) & (np.abs(deviation) < TRIM) & ~alone(keys)
+    return ok & inputs.same_territory(ctx, keys, years[0] - 1, years[-1])
 
 
 def within_kreis(ctx: Context, years: tuple[int, ...], line: Line | None = None) -> WithinKreis:
@@ -133,8 +147,7 @@ def within_kreis(ctx: Context, years: tuple[int, ...], line: Line | None = None)
     def build() -> WithinKreis:
         keys = measured_gemeinden(ctx)
         x = migration_deviation(ctx, keys, years, line)
-        ok = np.isfinite(x) & (np.abs(x) < TRIM) & ~alone(keys)
-        ok &= inputs.same_territory(ctx, keys, years[0] - 1, years[-1])
+        ok = usable(ctx, keys, x, years)
         means = class_means(x[ok], _size_classes(ctx, keys)[ok])
         return WithinKreis(years, means, within_persistence(ctx).factors)
 
@@ -180,14 +193,20 @@ def _size_classes(ctx: Context, keys: list[str]) -> np.ndarray:
     return size_class(ctx.observed_totals.reindex(keys)[base].to_numpy(dtype=float))
 
 
-def _within_persistence(ctx: Context) -> WithinPersistence:
-    _, predictor, target = windows(ctx)
+def fit_pairs(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The deviations the persistence is fitted on: predictor and target window of every
+    Gemeinde `usable` in both, and their size classes."""
+    base, predictor, target = windows(ctx)
     keys = measured_gemeinden(ctx)
-    x = migration_deviation(ctx, keys, predictor)
-    y = migration_deviation(ctx, keys, target)
-    ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < TRIM) & (np.abs(y) < TRIM)
-    ok &= ~alone(keys)
-    return WithinPersistence(*centred_slopes(x[ok], y[ok], _size_classes(ctx, keys)[ok]))
+    natural = natural_deviation(ctx, keys, base)
+    x = migration_deviation(ctx, keys, predictor, natural=natural)
+    y = migration_deviation(ctx, keys, target, natural=natural)
+    ok = usable(ctx, keys, x, predictor) & usable(ctx, keys, y, target)
+    return x[ok], y[ok], _size_classes(ctx, keys)[ok]
+
+
+def _within_persistence(ctx: Context) -> WithinPersistence:
+    return WithinPersistence(*centred_slopes(*fit_pairs(ctx)))
 
 
 def class_means(x: np.ndarray, cls: np.ndarray) -> tuple[float, ...]:

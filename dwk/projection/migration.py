@@ -176,9 +176,10 @@ class Plan:
         without their mobility: it takes its Kreis's realised rate)."""
         return bool(self.slopes) and len(self.slopes[0]) > 0
 
-    def lam(self, year: int) -> float:
-        """λ of an average area (see the module docstring)."""
-        return self.persistence[self._h(year)]
+    def lam(self, year: int, since: int | None = None) -> float:
+        """λ of an average area in `year`, h counted from `since` (the base; a Gemeinde run
+        that met observed totals counts from the last of them; see the module docstring)."""
+        return self.persistence[self._h(year, since)]
 
     def lam_areas(self, year: int) -> np.ndarray | float:
         """λ of each area, by its mobility (the average one's without it)."""
@@ -192,8 +193,9 @@ class Plan:
         mob = None if self.mobility is None else self.mobility[rows]
         return replace(self, deviation=self.deviation[rows], mobility=mob)
 
-    def _h(self, year: int) -> int:
-        return min(max(year - self.base_year, 1), len(self.persistence)) - 1
+    def _h(self, year: int, since: int | None = None) -> int:
+        start = self.base_year if since is None else since
+        return min(max(year - start, 1), len(self.persistence)) - 1
 
 
 def plan(history: History, base_year: int, mob: np.ndarray | None = None) -> Plan:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
-from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
 from dwk.projection import assumptions as asm
@@ -284,12 +284,9 @@ def _project_gemeinden(
     people = pop.sum(axis=(1, 2))
     lasting = np.where(gm.alone(keys), 0.0, part.mean(people))
     own = gm.migration_deviation(ctx, keys, window, on)
-    own_ok = np.isfinite(own) & (np.abs(own) < gm.TRIM) & ~gm.alone(keys)
-    own_ok &= inputs.same_territory(ctx, keys, window[0] - 1, window[-1])
     factor = part.factor(people) / kplan.persistence[2]
-    within = np.where(own_ok, own - lasting, 0.0) * factor
+    within = np.where(gm.usable(ctx, keys, own, window), own - lasting, 0.0) * factor
     plan = replace(kplan, deviation=kplan.deviation[rows] + lasting + within, mobility=None)
-    start = replace(kplan, base_year=until)  # λ(h) counted from there
     formed = formed_in(ctx, [batch]) if calibrate else {}
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
     filled = ob.filled_totals(ctx, line)
@@ -302,7 +299,8 @@ def _project_gemeinden(
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
-        return gem.gemeinde_level(rates, rows, lasting, within, start.lam, schedules, targets)
+        lam = partial(kplan.lam, since=until)
+        return gem.gemeinde_level(rates, rows, lasting, within, lam, schedules, targets)
 
     moved = _territory_moves(batch, keys, rows_of, filled, targets, changes) if calibrate else None
     out = _projected(ctx, keys, base, inp, plan, to, variants, part, targets, level, line, moved)
