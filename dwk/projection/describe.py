@@ -162,6 +162,14 @@ def _years(ys: list[int]) -> str:
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
 
 
+def _size_classes() -> list[str]:
+    """The Gemeinde size classes (`gemeinde_migration.SIZES`) in words: unter 1.000,
+    1.000–2.000, …, 20.000 und mehr."""
+    bounds = [format_de(b, 0) for b in gm.SIZES[1:]]
+    between = [f"{a}–{b}" for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [f"unter {bounds[0]}", *between, f"{bounds[-1]} und mehr"]
+
+
 def _gapped(ys: list[int]) -> str:
     """`_years`, naming the years left out in between (2020–2023 ohne 2022)."""
     gaps = [str(y) for y in range(ys[0], ys[-1]) if y not in ys]
@@ -198,14 +206,20 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
     ]
     if gemeinden and proj.within is not None:
         part = proj.within
-        means = "; ".join(format_de(1000 * m, 1, sign=True) for m in part.means)
-        factors = "; ".join(format_de(f, 2) for f in part.factors)
+        sizes = _size_classes()
+        means = "; ".join(
+            f"{c} {format_de(1000 * m, 1, sign=True)}"
+            for c, m in zip(sizes, part.means, strict=True)
+        )
+        factors = "; ".join(
+            f"{c} {format_de(f, 2)}" for c, f in zip(sizes, part.factors, strict=True)
+        )
         _, before, after = gm.windows(ctx)
         parts.append(
             "Dazu die mittlere Abweichung der Gemeinden ihrer Größe vom Kreis, die bleibt "
-            f"(unter 1.000, 2.000, 5.000, 20.000 und mehr Einwohner: {means} je 1.000 "
-            f"Einwohner und Jahr, {_gapped(list(part.years))}), und die eigene Abweichung der "
-            "Gemeinde davon im selben Zeitraum, gedämpft nach ihrer Größe "
+            f"(je 1.000 Einwohner und Jahr, {_gapped(list(part.years))}, nach Einwohnern: "
+            f"{means}), und die eigene Abweichung der Gemeinde davon im selben Zeitraum, "
+            "gedämpft nach ihrer Größe "
             f"({factors}; gemessen an allen Gemeinden, {_years(list(before))} gegen "
             f"{_years(list(after))}) und danach wie die des Kreises. Beides ohne die "
             "Unterschiede im natürlichen Saldo, den die Vorausberechnung mit den Niveaus des "

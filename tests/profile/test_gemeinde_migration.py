@@ -141,3 +141,20 @@ def test_lambda_counts_from_where_the_assumptions_start():
     plan = Plan(2015, [2014], 0.0, (0.8, 0.6, 0.5), [2000], np.zeros(1))
     assert [plan.lam(y) for y in (2016, 2017, 2024)] == [0.8, 0.6, 0.5]
     assert [plan.lam(y, since=2023) for y in (2024, 2025, 2030)] == [0.8, 0.6, 0.5]
+
+
+def test_the_method_text_names_each_size_class_with_its_mean(ctx):
+    """A run that meets the observed totals states the window it measured on (2020–2023 but
+    the Ukraine year) and each size class in words with its lasting mean and its factor."""
+    from dwk.projection.model import project_areas
+
+    proj = project_areas(ctx, ["03454055"], None, 2030, ("main",))
+    text = next(a.text for a in proj.assumptions if a.topic == "Wanderungen")
+    part = proj.within
+    assert part.years == (2020, 2021, 2023)
+    assert (
+        "je 1.000 Einwohner und Jahr, 2020–2023 ohne 2022, nach Einwohnern: unter 1.000 −" in text
+    )
+    for label in ("1.000–2.000", "2.000–5.000", "5.000–20.000", "20.000 und mehr +"):
+        assert label in text
+    assert "gemessen an allen Gemeinden, 2009–2010 gegen 2012–2014" in text
