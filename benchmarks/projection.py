@@ -39,7 +39,7 @@ def wall_time(args: list[str], runs: int = 3) -> float:
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+            [sys.executable, "-c", "from dwk.cli import console; console()", *args],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -40,7 +40,7 @@ NO_FOOTER = "keine Fußzeile mit © und Stand: Datei womöglich unvollständig"
 def cli(*args: object, cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *map(str, args)],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,

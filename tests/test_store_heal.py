@@ -34,7 +34,7 @@ def dwk(
 ) -> subprocess.CompletedProcess:
     full = {**os.environ, "DWK_CACHE_DIR": str(cache), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *map(str, args)],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *map(str, args)],
         capture_output=True,
         text=True,
         env=full,

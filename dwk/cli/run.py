@@ -1,8 +1,10 @@
 """`main`: runs the command line and maps `DwkError` (and OS errors the user can fix) to one
-German line on stderr with exit code 2; anything else is a bug and keeps its traceback."""
+German line on stderr with exit code 2; anything else is a bug and keeps its traceback.
+`console`: the `dwk` script, `main` without the interpreter's teardown after it."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -46,6 +48,28 @@ def main() -> None:
             typer.echo(f"Fehler: {_german(exc.format_message())}{where}", err=True)
             sys.exit(2)
         raise
+
+
+def console() -> None:
+    """`main`, then leave without the interpreter's teardown once the command has ended.
+
+    Teardown destroys native thread pools (Arrow's, which pandas' string operations and Parquet
+    reads start) while a worker may still be alive, and the process can then abort after its
+    work is done: "terminate called without an active exception", exit −6 instead of 0 or 2
+    (apache/arrow#34314; seen once in CI, after `data status` had printed its error). Output
+    is flushed first; files are written and closed and worker pools joined inside the
+    commands. A bug's traceback and Ctrl-C still go through the normal exit."""
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that stopped reading (`| head`), or closed
+            pass
+    os._exit(code)
 
 
 _USAGE = (

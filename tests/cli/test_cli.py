@@ -15,7 +15,7 @@ import pytest
 def dwk(*args, cwd=None, env_cache):
     env = {**os.environ, "DWK_CACHE_DIR": str(env_cache)}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -117,6 +117,35 @@ def test_bad_import_exits_2_and_changes_nothing(cache_dir, store, tmp_path):
 def test_unknown_area_exits_2(cache_dir, store):
     r = dwk("profile", "build", "nirgendwo", env_cache=cache_dir)
     assert r.returncode == 2 and "nirgendwo" in r.stderr
+
+
+def test_the_script_leaves_without_teardown_and_delivers_what_main_does(cache_dir, store):
+    """`console` (the `dwk` script) ends with os._exit, so that native thread pools are not
+    torn down after the work (exit −6 once in CI, apache/arrow#34314). What a command printed
+    must still arrive whole, with its exit code, as with `main` and the normal exit: a CSV far
+    larger than a pipe's buffer, and an error's one line with 2. An exit handler, which the
+    teardown would run, does not run."""
+    env = {**os.environ, "DWK_CACHE_DIR": str(cache_dir)}
+    probe = "import atexit; atexit.register(print, 'Abbau'); "
+    jobs = {
+        "csv": ("project", "dortmund", "--to", "2040", "--format", "csv"),
+        "error": ("project", "99999", "--to", "2030"),
+    }
+    for name, args in jobs.items():
+        got = {}
+        for entry in ("main", "console"):
+            code = f"{probe}from dwk.cli import {entry}; {entry}()"
+            got[entry] = subprocess.run(
+                [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+            )
+        main, console = got["main"], got["console"]
+        assert main.stdout.endswith("Abbau\n") and "Abbau" not in console.stdout
+        assert console.stdout == main.stdout.removesuffix("Abbau\n")
+        assert (console.stderr, console.returncode) == (main.stderr, main.returncode)
+        if name == "csv":
+            assert console.returncode == 0 and len(console.stdout) > 1 << 16
+        else:
+            assert console.returncode == 2 and console.stderr.count("\n") == 1
 
 
 def test_help_does_not_import_pandas():

@@ -39,7 +39,7 @@ def test_status_refuses_csv(cache_dir, store):
         [
             sys.executable,
             "-c",
-            "from dwk.cli import main; main()",
+            "from dwk.cli import console; console()",
             "data",
             "status",
             "--format",
@@ -70,7 +70,7 @@ def test_a_format_not_offered_is_refused_before_the_store_is_read(args, offered,
     cache = tmp_path / "cache"
     cache.mkdir()
     r = subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "DWK_CACHE_DIR": str(cache)},

@@ -29,7 +29,7 @@ def test_killed_build_leaves_old_or_complete_reports(store, cache_dir, tmp_path)
         [
             sys.executable,
             "-c",
-            "from dwk.cli import main; main()",
+            "from dwk.cli import console; console()",
             "profile",
             "build",
             "--all",

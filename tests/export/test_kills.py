@@ -220,7 +220,7 @@ def test_a_killed_export_takes_its_pdf_workers_along(store, cache_dir, tmp_path,
         [
             sys.executable,
             "-c",
-            "from dwk.cli import main; main()",
+            "from dwk.cli import console; console()",
             "export",
             "meeting",
             "--out",

@@ -115,7 +115,7 @@ def run_cli(args: list[str], env: dict[str, str]):
 
     base = {k: v for k, v in os.environ.items() if k not in PROXY_VARS and "GENESIS" not in k}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *args],
         capture_output=True,
         text=True,
         env=base | env,

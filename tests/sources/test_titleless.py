@@ -91,7 +91,7 @@ def cache(store, cache_dir, tmp_path) -> Path:
 def dwk(*args: object, cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *map(str, args)],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,

@@ -42,7 +42,7 @@ def with_answer(text: str) -> bytes:
 def dwk(*args: str, cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWK_CACHE_DIR": str(cache)}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *args],
         capture_output=True,
         text=True,
         env=env,

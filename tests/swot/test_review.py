@@ -328,7 +328,7 @@ def test_valid_files_load(adorf, rules, tmp_path):
 def dwk(*args, env_cache):
     env = {**os.environ, "DWK_CACHE_DIR": str(env_cache)}
     return subprocess.run(
-        [sys.executable, "-c", "from dwk.cli import main; main()", *args],
+        [sys.executable, "-c", "from dwk.cli import console; console()", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -73,7 +73,7 @@ def test_cli_refuses_a_review_with_an_item_of_another_level(store, cache_dir, tm
         [
             sys.executable,
             "-c",
-            "from dwk.cli import main; main()",
+            "from dwk.cli import console; console()",
             "swot",
             "review",
             "adorf",
