@@ -204,6 +204,15 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         "Vergangenheit am besten vorhersagten."
         f"{_mobility(plan)}",
     ]
+    if plan.leaving is not None and plan.leaving.sum() > 0:  # all Kreise as of the base
+        parts.append(
+            f"{plan.base_year} war ein Jahr außergewöhnlicher Zuwanderung: Was ein Kreis darin "
+            "über die Rate Deutschlands und seine gedämpfte Abweichung hinaus gewann, vor allem "
+            f"Menschen in Erstaufnahmeeinrichtungen, zieht {plan.base_year + 1} weiter und wird "
+            "mit der für alle gleichen Rate verteilt (zusammen "
+            f"{format_de(float(plan.leaving.sum()), 0)} Personen in "
+            f"{format_de(int((plan.leaving > 0).sum()), 0)} Kreisen)."
+        )
     if gemeinden and proj.within is not None:
         part = proj.within
         sizes = _size_classes()

@@ -6,7 +6,8 @@
 - Where the areas make up Germany, its observed births and deaths of a year are met (the
   engine scales the year's local rates by one factor).
 - Migration per year: Germany's net migration of the frame is shared out as one rate plus
-  each area's damped deviation (`migration.Plan`), so that the areas add up to it; in a year
+  each area's damped deviation (`migration.Plan`), so that the areas add up to it (after a
+  base in a year of exceptional arrivals, those in transit leave first); in a year
   with observed totals after the base (`Targets`, gaps filled by `observed.filled_totals`)
   an observed area's migration is what meets its total instead.
 """
@@ -123,8 +124,9 @@ def framed_level(
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
         dev = plan.lam_areas(year) * plan.deviation
-        rate = (frame.migration(variant, year) - (p * dev).sum()) / p.sum()
-        out = p * (rate + dev)
+        leaving = plan.transit(year)  # shared out with the rate for all
+        rate = (frame.migration(variant, year) - (p * dev).sum() + np.sum(leaving)) / p.sum()
+        out = p * (rate + dev) - leaving
         if year in targets.years:
             groups, totals = targets.years[year]
             nat = project(prev, schedules, _none, year - 1, year).totals()[-1]

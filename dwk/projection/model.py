@@ -286,7 +286,9 @@ def _project_gemeinden(
     own = gm.migration_deviation(ctx, keys, window, on)
     factor = part.factor(people) / kplan.persistence[2]
     within = np.where(gm.usable(ctx, keys, own, window), own - lasting, 0.0) * factor
-    plan = replace(kplan, deviation=kplan.deviation[rows] + lasting + within, mobility=None)
+    plan = replace(
+        kplan, deviation=kplan.deviation[rows] + lasting + within, mobility=None, leaving=None
+    )
     formed = formed_in(ctx, [batch]) if calibrate else {}
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}
     filled = ob.filled_totals(ctx, line)

@@ -314,6 +314,32 @@ def test_germanys_migration_of_the_frame_is_shared_out_by_rate_and_deviation():
     assert level.sum() == pytest.approx(310_000)
 
 
+def test_those_in_transit_at_a_base_after_exceptional_arrivals_leave_the_next_year():
+    """Three areas of 1,000 people with lasting deviations of +5, −5 and 0 per 1,000 (so λ = 1
+    and the one-year window), Germany's rate 0. In 2015 the first gains 40 more, the second
+    loses 10 more: 40 people in transit leave the first in 2016 (the second's loss is not
+    transit) and are shared out with the rate for all; in 2017 nobody leaves. Germany's net
+    migration of 2016 is the frame's observed 499,944 (data/projection_frame.toml)."""
+    from dwk.projection import engine
+    from dwk.projection.framed import framed_level
+
+    net = np.tile([[5.0], [-5.0], [0.0]], (1, 20))
+    net[0, -1], net[1, -1] = 45.0, -15.0  # 2015
+    plan = mg.plan(_history(net), 2015)
+    assert (plan.recent_years, plan.persistence[0]) == ([2014], pytest.approx(1.0))
+    assert plan.leaving == pytest.approx([40.0, 0.0, 0.0])
+    assert mg.plan(_history(net[:, :-1]), 2014).leaving is None  # 2014: no arrivals
+    prev = np.zeros((3, 2, engine.AGES))
+    prev[:, 0, 30] = 1000
+    level = framed_level(plan, lambda year: None, "main")
+    r = (499_944 - (5 - 5) + 40) / 3000
+    assert level(2016, prev) == pytest.approx(
+        [1000 * (r + 0.005) - 40, 1000 * (r - 0.005), 1000 * r]
+    )
+    assert level(2016, prev).sum() == pytest.approx(499_944)
+    assert level(2017, prev)[0] - level(2017, prev)[2] == pytest.approx(5.0)
+
+
 def test_kreis_base_2020_keeps_the_observed_totals(ctx):
     proj = fc.project_areas(ctx, ["05913", "11000", "03159"], 2020, 2022)
     assert proj.base_year == 2020
