@@ -301,7 +301,7 @@ def _project_gemeinden(
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
-        lam = partial(kplan.lam, since=until)
+        lam = partial(kplan.lam, since=window[-1])  # as λ was measured: from the window's end
         return gem.gemeinde_level(rates, rows, lasting, within, lam, schedules, targets)
 
     moved = _territory_moves(batch, keys, rows_of, filled, targets, changes) if calibrate else None

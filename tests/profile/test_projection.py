@@ -249,7 +249,8 @@ def test_persistence_depends_on_the_areas_mobility():
         assert lam[h] == pytest.approx((1 + alone[h]) / 2, rel=1e-9)
         assert slopes[h][0] == pytest.approx((alone[h] - 1) / 2, rel=1e-9)
     plan = mg.Plan(2015, [2012, 2013, 2014], 0.0, lam, [1998], np.zeros(100), slopes, mob)
-    assert plan.lam_areas(2020)[[0, 99]] == pytest.approx([1.0, alone[4]], rel=1e-9)
+    # 2019: five years after the window's last year
+    assert plan.lam_areas(2019)[[0, 99]] == pytest.approx([1.0, alone[4]], rel=1e-9)
 
 
 def _history(net: np.ndarray) -> mg.History:
