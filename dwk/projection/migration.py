@@ -28,18 +28,18 @@ Years that are not regular: 2011 (the Zensus correction lies between 31.12.2010 
 31.12.2011, so the residual measures the census, not moves), 2015 and 2022 (the exceptional
 arrivals of refugees, from Syria and the Ukraine).
 
-A base at the end of a year of such arrivals (`ARRIVALS`) counts people in reception
+A base at the end of a year of such arrivals (`ARRIVALS`: 2015) counts people in reception
 facilities (Erstaufnahme) who were allocated to the Kommunen by quota within months. What an
 area gained in that year beyond Germany's rate and its own damped deviation (`Plan.leaving`;
-only gains, as those in transit are) leaves it in the next year and is shared out with the rate
-for all. As of 2015: 141,417 people in 192 Kreise, the most in Trier (41 per 1,000), Schwerin
-(36), Osnabrück (22) and the Heidekreis (21). Kept in the base, the tenth of Kreise with the
-largest such gain came out 0.81 % too high in 2021 on average, then 0.25 % too low; the error
-of all Kreise in 2021 fell from 1.31 % to 1.26 %, their bias went from −0.32 % to −0.34 % (those
-Kreise had offset part of the others' shortfall; both before λ counted from the window's end). 2022 is not counted among such years: the
-arrivals from the Ukraine were protected without the asylum procedure (§ 24 AufenthG), not
-routed through its reception facilities, and no shipped table starts a Kreis projection at
-the end of 2022 to check it.
+only gains, as those in transit are) leaves it in the next year and is shared out with the
+rate for all. As of 2015: 141,417 people in 192 Kreise, the most in Trier (41 per 1,000),
+Schwerin (36), Osnabrück (22) and the Heidekreis (21). Kept in the base, the tenth of Kreise
+with the largest such gain came out 0.81 % too high in 2021 on average, then 0.25 % too low;
+the error of all Kreise in 2021 fell from 1.31 % to 1.26 %, their bias went from −0.32 % to
+−0.34 % (those Kreise had offset part of the others' shortfall; both with λ still counted from
+the base). 2022 is not among such years: the arrivals from the Ukraine were protected without
+the asylum procedure (§ 24 AufenthG), not routed through its reception facilities, and no
+shipped table starts a Kreis projection at the end of 2022 to check it.
 """
 
 from __future__ import annotations
@@ -196,9 +196,9 @@ class Plan:
         return bool(self.slopes) and len(self.slopes[0]) > 0
 
     def lam(self, year: int, since: int | None = None) -> float:
-        """λ of an average area in `year`, h counted from `since` (by default the last year of
-        the deviation's window, as λ(h) was measured: 2014 as of 2015, whose own year is not
-        regular; the base otherwise; see the module docstring)."""
+        """λ of an average area in `year`, h counted from `since`, by default from the last
+        year of the deviation's window, as λ(h) was measured (the base, unless its year is not
+        regular: 2014 as of 2015; see the module docstring)."""
         return self.persistence[self._h(year, since)]
 
     def lam_areas(self, year: int) -> np.ndarray | float:
