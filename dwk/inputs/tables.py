@@ -227,19 +227,21 @@ Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverz
 
 
 def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[tuple[int, float, str]]]:
-    """`open_cells` of an area table, once per context."""
-    return ctx.lookup(("open", table, variable), lambda: open_cells(ctx.store, table, variable))
+    """`open_cells` of an area table, once per context; none from a table the store does not
+    hold (a store as of an earlier year)."""
+
+    def build() -> dict[str, list[tuple[int, float, str]]]:
+        held = table in ctx.store.tables()
+        return open_cells(ctx.store, table, variable) if held else {}
+
+    return ctx.lookup(("open", table, variable), build)
 
 
 def area_on(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     """Each key's area in km² on 31.12.`year` from the first of `AREA_SOURCES` that has it
-    then (NaN where none does; a store without one of the tables, as of an earlier year, has
-    none from it)."""
+    then (NaN where none does)."""
     out = np.full(len(keys), np.nan)
-    held = set(ctx.store.tables())
     for table, variable, factor, _ in AREA_SOURCES:
-        if table not in held:
-            continue
         cells = area_cells(ctx, table, variable)
         for i, k in enumerate(keys):
             if np.isnan(out[i]):

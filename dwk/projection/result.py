@@ -79,10 +79,7 @@ def merged(proj: Projection, formed: dict[str, list[str]]) -> Projection:
     base = next(iter(proj.runs.values())).totals()[0]
     weighted = proj.plan.deviation * base
     deviation = np.array([weighted[idx].sum() / base[idx].sum() for idx in rows])
-    leaving = proj.plan.leaving
-    if leaving is not None:
-        leaving = np.array([leaving[idx].sum() for idx in rows])
-    plan = replace(proj.plan.take(first), deviation=deviation, leaving=leaving)
+    plan = replace(proj.plan.take(first), deviation=deviation)
     ends = {k: y for k, y in proj.ends.items() if k not in grouped}
     return replace(proj, keys=keys, runs=runs, plan=plan, levels=proj.levels.take(first), ends=ends)
 
@@ -101,12 +98,10 @@ def joined(parts: list[Projection]) -> Projection:
         for v, r in first.runs.items()
     }
     mobility = [p.plan.mobility for p in parts]
-    leaving = [p.plan.leaving for p in parts]
     plan = replace(
         first.plan,
         deviation=np.concatenate([p.plan.deviation for p in parts]),
         mobility=None if any(m is None for m in mobility) else np.concatenate(mobility),
-        leaving=None if any(x is None for x in leaving) else np.concatenate(leaving),
     )
     levels = asm.Levels(
         *(
