@@ -284,10 +284,7 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
         return [], 0
     t = ctx.observed_totals
     base, start = base_year(ctx), _trend_start(ctx)
-    src = ctx.age(ctx.table("age_groups"), base)
-    usable = [
-        k for k in inputs.full_gemeinden(ctx, src) if k in t.index and np.isfinite(t.at[k, start])
-    ]
+    usable = scored_gemeinden(ctx)
     proj = fc.project_gemeinden(ctx, usable, years[-1])
     p15 = t.reindex(usable)[base].to_numpy(float)
     p11 = t.reindex(usable)[start].to_numpy(float)
@@ -295,28 +292,38 @@ def gemeinde_scores(ctx: Context) -> tuple[list[Score], int]:
     for year in years:
         if year not in t.columns:
             continue
-        parts, observed = _compared(ctx, usable, year)
+        parts, observed = compared(ctx, usable, year)
         first = first or len(observed)
         forecasts = {v: r.totals()[r.years.index(year)] for v, r in proj.runs.items()}
         forecasts[CONSTANT] = p15
         forecasts[trend_label(ctx)] = _trend(p11, p15, start, base, year)
-        large = _summed(p15, parts) >= GEMEINDE_LARGE
+        large = summed(p15, parts) >= GEMEINDE_LARGE
         for measure, which in ((GEMEINDEN, slice(None)), (GEMEINDEN_LARGE, large)):
             for method, values in forecasts.items():
-                got = _summed(values, parts)[which]
+                got = summed(values, parts)[which]
                 out.append(_score("gemeinde", method, measure, year, got, observed[which]))
     return out, first
 
 
-def _summed(values: np.ndarray, parts: list[list[int]]) -> np.ndarray:
-    """Each compared area's sum of `values` over its rows (see `_compared`)."""
+def scored_gemeinden(ctx: Context) -> list[str]:
+    """The Gemeinden projected for the check: those with their full age structure at the base
+    and a figure at the trend's start."""
+    t, start = ctx.observed_totals, _trend_start(ctx)
+    src = ctx.age(ctx.table("age_groups"), base_year(ctx))
+    return [
+        k for k in inputs.full_gemeinden(ctx, src) if k in t.index and np.isfinite(t.at[k, start])
+    ]
+
+
+def summed(values: np.ndarray, parts: list[list[int]]) -> np.ndarray:
+    """Each compared area's sum of `values` over its rows (see `compared`)."""
     if not parts:
         return np.array([])
     starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
     return np.add.reduceat(values[np.concatenate(parts)], starts)
 
 
-def _compared(ctx: Context, usable: list[str], year: int) -> tuple[list[list[int]], np.ndarray]:
+def compared(ctx: Context, usable: list[str], year: int) -> tuple[list[list[int]], np.ndarray]:
     """What is compared on 31.12.`year`: the rows of `usable` that make up each compared area,
     and its observed total. A Gemeinde with its figure and territory of the base; a Gemeinde
     formed by a merger since (data/key_changes.toml, "Zusammenschluss"), or one that absorbed

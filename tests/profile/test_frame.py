@@ -197,10 +197,10 @@ def test_a_merged_gemeinde_is_backtested_as_the_sum_of_its_parts(ctx):
     """The backtest compares Unstrut-Hainich (formed 2019) with its six Gemeinden of 2015
     summed (before: not compared); Kindelbrück not in 2019, when Riethgen (joined 2023) still
     had its own figure, but in 2023."""
-    from dwk.projection.backtest import _compared
+    from dwk.projection.backtest import compared
 
     usable = batches.gemeinde_members(ctx, "16064") + batches.gemeinde_members(ctx, "16068")
-    parts, observed = _compared(ctx, usable, 2019)
+    parts, observed = compared(ctx, usable, 2019)
     six = ["16064001", "16064017", "16064018", "16064023", "16064047", "16064065"]
     summed = {tuple(usable[i] for i in p): v for p, v in zip(parts, observed, strict=True)}
     # AuszugGV4QAktuell.csv line 15433: "…,076,Unstrut-Hainich, 94.34, 5 181,…"
@@ -209,7 +209,7 @@ def test_a_merged_gemeinde_is_backtested_as_the_sum_of_its_parts(ctx):
     # (12411-01-01-5_00.csv); AuszugGV4QAktuell.csv line 15591: "…,043,Riethgen, 6.81,  235,…"
     kindelbrueck = ("16068029", "16068004", "16068012", "16068028", "16068043")
     assert not any(set(k) == set(kindelbrueck) for k in summed)
-    in_2023 = {tuple(usable[i] for i in p) for p in _compared(ctx, usable, 2023)[0]}
+    in_2023 = {tuple(usable[i] for i in p) for p in compared(ctx, usable, 2023)[0]}
     assert any(set(k) == set(kindelbrueck) for k in in_2023)
 
 
@@ -333,7 +333,7 @@ def test_a_gemeinde_that_absorbed_neighbours_is_projected_with_them(ctx, registr
     Gemeinden's age structures of 2015 together (before: its own, the others' people arriving as
     movers), meets its figures from then on, and the backtest and its track record compare it
     as their sum."""
-    from dwk.projection.backtest import _compared
+    from dwk.projection.backtest import compared
     from dwk.projection.track_record import track_record
 
     run = fc.project_areas(ctx, ["16062065"], None, 2030).runs["main"]
@@ -349,7 +349,7 @@ def test_a_gemeinde_that_absorbed_neighbours_is_projected_with_them(ctx, registr
     assert totals[at(2023)] == pytest.approx(gv_2023("16062065") * own, rel=0.001)
     four = ["16062065", "16062016", "16062018", "16062036"]
     usable = batches.gemeinde_members(ctx, "16062")
-    parts, observed = _compared(ctx, usable, 2019)
+    parts, observed = compared(ctx, usable, 2019)
     summed = {tuple(usable[i] for i in p): v for p, v in zip(parts, observed, strict=True)}
     assert summed[tuple(four)] == 7577 and ("16062065",) not in summed
     record = track_record(ctx, registry.get("16062065"))
