@@ -56,6 +56,23 @@ def _mobility(plan: mg.Plan) -> str:
     )
 
 
+def _exposure(ctx: Context, plan: mg.Plan) -> str:
+    """How the deviation moves with Germany's rate (`migration.exposure`)."""
+    day = ki.foreign_stichtag(ctx, plan.base_year)
+    if not plan.gamma or day is None:
+        return ""
+    g = plan.gamma
+    shown = ", ".join(f"γ({h}) = {format_de(g[h - 1], 2)}" for h in (1, 5) if h <= len(g))
+    return (
+        " Wo viele Ausländer leben, kommen mehr Zuwanderer aus dem Ausland hinzu: die "
+        "Abweichung bewegt sich daher mit der Rate Deutschlands, um γ(h) je "
+        "Standardabweichung mehr Anteil der Ausländer an den Beschäftigten am Wohnort "
+        f"(am {format_period(day)}) mal die Änderung dieser Rate gegenüber "
+        f"{_years(plan.recent_years)} ({shown}, ab {len(g)} Jahren {format_de(g[-1], 2)}; "
+        "gemessen wie λ(h))."
+    )
+
+
 def _pct(x: float) -> str:
     return format_de(x, 1)
 
@@ -202,7 +219,7 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         f"{_lams(plan)}. Der Zeitraum ist unter denen von {min(mg.WINDOWS)} bis "
         f"{max(mg.WINDOWS)} Jahren der, dessen Abweichungen die späteren Jahre in der "
         "Vergangenheit am besten vorhersagten."
-        f"{_mobility(plan)}",
+        f"{_mobility(plan)}{_exposure(ctx, plan)}",
     ]
     if plan.leaving is not None and plan.leaving.sum() > 0:  # all Kreise as of the base
         parts.append(
@@ -269,7 +286,8 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         f"Zuziehende wie 2015, {by_age} Innerhalb ihrer Altersgruppe sind die Zuziehenden "
         f"wie die Bevölkerung {'der Gemeinde' if gemeinden else 'Deutschlands'} im jeweiligen "
         f"Jahr verteilt.{_children(ctx)}{_adults(ctx)} Die Varianten unterscheiden sich nur "
-        "im Wanderungssaldo Deutschlands."
+        "im Wanderungssaldo Deutschlands (und damit, über die Abweichungen, in seiner "
+        "Verteilung)."
     )
     return " ".join(parts)
 
@@ -316,6 +334,8 @@ def _migration_tables(ctx: Context, proj: Projection) -> str:
     kreise = sorted({k[:5] for k in proj.keys})
     codes = [ctx.table("moves_kreis"), *_population_tables(ctx, kreise, None, last)]
     codes += [ctx.table("births"), ctx.table("deaths"), load_frame().source["publisher"]]
+    if proj.plan.gamma:
+        codes.append(ctx.table("employment_residence"))  # the Kreise's exposure
     if level_of(proj.keys[0]) == "kreis" and len(ki.kreis_bases(ctx)) > 1:
         codes.append(ctx.table("age_single_years"))  # Germany's balance by age
     if level_of(proj.keys[0]) == "gemeinde":

@@ -123,9 +123,10 @@ def framed_level(
 
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
-        dev = plan.lam_areas(year) * plan.deviation
+        national = frame.migration(variant, year)
+        dev = plan.deviation_in(year, national / p.sum())
         leaving = plan.transit(year)  # shared out with the rate for all
-        rate = (frame.migration(variant, year) - (p * dev).sum() + np.sum(leaving)) / p.sum()
+        rate = (national - (p * dev).sum() + np.sum(leaving)) / p.sum()
         out = p * (rate + dev) - leaving
         if year in targets.years:
             groups, totals = targets.years[year]

@@ -246,6 +246,59 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
     return out
 
 
+FOREIGN = "Ausländer(innen)"
+
+
+def foreign_share(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """Each Kreis's share of foreigners among the employees living there, on the newest
+    30.06. up to `year` (role `employment_residence`, 13111-02-02-4: 2015 with the shipped
+    tables), for `migration.exposure`; a Kreis formed since from its parts' sum, NaN without a
+    figure. Berlin and Hamburg are their Land's rows."""
+    old = kreis_keys(ctx, first_base(ctx))
+    counts = ctx.lookup(("foreign_employees", year), lambda: _foreign_employees(ctx, old, year))
+    index, asked = {k: i for i, k in enumerate(old)}, set(keys)
+    parts: dict[str, list[int]] = {}
+    for c in ctx.changes:
+        if c.level == "kreis":
+            parts[c.new] = [index[o] for o in c.old if o in index and o not in asked]
+    rows = [([index[k]] if k in index else []) + parts.get(k, []) for k in keys]
+    summed = np.array([counts[r].sum(axis=0) if r else (np.nan, np.nan) for r in rows])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return summed[:, 0] / summed[:, 1]
+
+
+def exposure(ctx: Context, keys: list[str], year: int) -> np.ndarray | None:
+    """The Kreise's `migration.exposure` from `foreign_share`; None where the store has no
+    figure (the projection then leaves the term out)."""
+    share = foreign_share(ctx, keys, year)
+    return mg.exposure(share) if np.isfinite(share).sum() > 1 else None
+
+
+def foreign_stichtag(ctx: Context, year: int) -> str | None:
+    """The Stichtag `foreign_share` takes for `year` (ISO date), None if there is none."""
+    table = ctx.table("employment_residence")
+    if table not in ctx.store.tables():
+        return None
+    periods = ctx.store.table(table)["period"].astype(str).unique()
+    return max((p for p in periods if int(p[:4]) <= year), default=None)
+
+
+def _foreign_employees(ctx: Context, keys: list[str], year: int) -> np.ndarray:
+    """(Kreise, 2): foreign and all employees at their residence (see `foreign_share`)."""
+    out = np.full((len(keys), 2), np.nan)
+    period = foreign_stichtag(ctx, year)
+    if period is None:
+        return out
+    t = ctx.store.table(ctx.table("employment_residence"))
+    t = t.loc[((t["sex"] == "total") & (t["period"].astype(str) == period)).to_numpy(dtype=bool)]
+    kind = t["variable"].astype(str).str.rsplit("| ", n=1).str[-1]
+    cells = {(k, v): x for k, v, x in zip(t["area_key"].astype(str), kind, t["value"], strict=True)}
+    for i, k in enumerate(keys):
+        at = k[:2] if k.endswith("000") and (k[:2], "Insgesamt") in cells else k
+        out[i] = cells.get((at, FOREIGN), np.nan), cells.get((at, "Insgesamt"), np.nan)
+    return out
+
+
 def first_history(ctx: Context) -> mg.History:
     """The residual migration of all Kreise of the first base up to it (once per context)."""
     first = first_base(ctx)
@@ -259,8 +312,9 @@ def first_plan(ctx: Context) -> mg.Plan:
     first = first_base(ctx)
 
     def build() -> mg.Plan:
-        pop = kreis_inputs(ctx, kreis_keys(ctx, first), first).population
-        return mg.plan(first_history(ctx), first, mg.mobility(pop))
+        keys = kreis_keys(ctx, first)
+        pop = kreis_inputs(ctx, keys, first).population
+        return mg.plan(first_history(ctx), first, mg.mobility(pop), exposure(ctx, keys, first))
 
     return ctx.lookup(("kreis_plan", first), build)
 

@@ -127,7 +127,8 @@ def project_kreise_2020(
         ki.sum_to(before.moves_out, succ, keys),
     )
     line, until = ob.met_until(ctx, "kreis", base, to, calibrate)
-    plan = mg.plan(ki.kreis_history_to(ctx, keys, until, line), until, mg.mobility(pop))
+    history = ki.kreis_history_to(ctx, keys, until, line)
+    plan = mg.plan(history, until, mg.mobility(pop), ki.exposure(ctx, keys, until))
     targets = ob.kreis_targets(ctx, keys, base, until, line)  # none without `calibrate`
     return _projected(ctx, keys, base, inp, plan, to, variants, targets=targets, line=line)
 
@@ -287,7 +288,11 @@ def _project_gemeinden(
     factor = part.factor(people) / kplan.persistence[2]
     within = np.where(gm.usable(ctx, keys, own, window), own - lasting, 0.0) * factor
     plan = replace(
-        kplan, deviation=kplan.deviation[rows] + lasting + within, mobility=None, leaving=None
+        kplan,
+        deviation=kplan.deviation[rows] + lasting + within,
+        mobility=None,
+        leaving=None,
+        exposure=None,
     )
     formed = formed_in(ctx, [batch]) if calibrate else {}
     rows_of = {new: [keys.index(o) for o in old] for new, old in formed.items()}

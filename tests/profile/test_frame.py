@@ -481,3 +481,24 @@ def test_a_run_changes_census_basis_only_where_the_two_lines_meet():
     met = _Lines(zensus2011=both, zensus2022=new)
     assert common_year(met, "zensus2022") == 2023
     assert newest_line(met) == "zensus2022"
+
+
+def test_foreign_share_of_employees_by_kreis_from_the_shipped_table(ctx):
+    """13111-02-02-4, 30.06.2015 (raw rows by hand): München 155,103 of 602,536; Hamburg from
+    its Land row, 81,727 of 684,985; on the Kreise of 2020 Göttingen (03159) as the sum of
+    Göttingen and Osterode am Harz, (5,349 + 861) / (89,303 + 25,507); Eisenach, still a Kreis
+    then (merged into the Wartburgkreis in 2021), on its own, 672 / 16,630."""
+    from dwk.projection import kreis_inputs as ki
+
+    share = ki.foreign_share(ctx, ["09162", "02000", "03152"], 2015)
+    keys15 = ki.kreis_keys(ctx, 2015)
+    every = ki.foreign_share(ctx, keys15, 2015)
+    got = every[[keys15.index(k) for k in ("09162", "02000")]]
+    assert got == pytest.approx([155103 / 602536, 81727 / 684985])
+    assert np.isfinite(every).all()
+    assert share[2] == pytest.approx(5349 / 89303)
+    keys20 = ki.kreis_keys(ctx, 2020)
+    later = ki.foreign_share(ctx, keys20, 2020)
+    assert later[keys20.index("03159")] == pytest.approx((5349 + 861) / (89303 + 25507))
+    assert later[keys20.index("16056")] == pytest.approx(672 / 16630)
+    assert later[keys20.index("16063")] == pytest.approx(781 / 53608)

@@ -221,11 +221,13 @@ def test_persistence_decays_with_the_horizon():
     start = np.full((50, len(years)), 1000.0)
     de = (np.zeros(len(years)), np.full(len(years), 1e6))
     flat = mg.History(years, np.tile(dev * 1000, len(years)), start, *de)
-    lam, _, origins = mg.persistence(flat, 2015)
+    fit = mg.persistence(flat, 2015)
+    lam, origins = fit.lam, fit.origins
+    assert fit.gamma == ()
     assert lam == pytest.approx((1.0,) * len(lam))
     assert 2011 not in origins and 2015 not in origins and origins[0] == 1998
     halving = np.hstack([dev * 1000 * 0.5 ** (j / 4) for j in range(len(years))])
-    lam, _, _ = mg.persistence(mg.History(years, halving, start, *de), 2015)
+    lam = mg.persistence(mg.History(years, halving, start, *de), 2015).lam
     assert lam[0] == pytest.approx(
         0.5 ** (1 / 4) / np.mean([0.5 ** (k / 4) for k in (-2, -1, 0)]), rel=0.05
     )
@@ -241,10 +243,11 @@ def test_persistence_depends_on_the_areas_mobility():
     start = np.full((100, len(years)), 1000.0)
     de = (np.zeros(len(years)), np.full(len(years), 1e6))
     halving = np.hstack([dev * 1000 * 0.5 ** (j / 4) for j in range(len(years))])
-    alone, _, _ = mg.persistence(mg.History(years, halving, start[:50], *de), 2015)
+    alone = mg.persistence(mg.History(years, halving, start[:50], *de), 2015).lam
     net = np.vstack([np.tile(dev * 1000, len(years)), halving])
     mob = np.repeat([[-1.0], [1.0]], 50, axis=0)
-    lam, slopes, _ = mg.persistence(mg.History(years, net, start, *de), 2015, mob)
+    fit = mg.persistence(mg.History(years, net, start, *de), 2015, mob)
+    lam, slopes = fit.lam, fit.slopes
     for h in (0, 4):
         assert lam[h] == pytest.approx((1 + alone[h]) / 2, rel=1e-9)
         assert slopes[h][0] == pytest.approx((alone[h] - 1) / 2, rel=1e-9)
@@ -294,7 +297,7 @@ def test_the_plan_takes_the_chosen_window():
     plan = mg.plan(h, 2015)
     assert plan.recent_years == [2014]
     assert plan.deviation == pytest.approx(h.deviation([2014]))
-    _, _, origins = mg.persistence(h, 2015, window=2)
+    origins = mg.persistence(h, 2015, window=2).origins
     assert origins[0] == 1997  # the second year with a year before it
 
 
@@ -364,10 +367,11 @@ UP_TO_2015 = (
     "genesapi-data/12613-01-01-4_00.csv", "genesapi-data/12711-01-03-5_00.csv",
     "genesapi-data/12711-04-02-4_00.csv", "eva2703-conddensreg/12612-0007_raw_age_birth.csv",
     "helmutqualtinger-sterbetafeln/12621-0001_2016-2018.csv",
+    "genesapi-data/13111-02-02-4_00.csv",  # employees at their residence, 30.06.2012–2015
 )  # fmt: skip
 
 
-@pytest.mark.slow  # builds a second store from 20 raw files and all its lookups: 30-60 s
+@pytest.mark.slow  # builds a second store from 13 raw files and all its lookups: 30-60 s
 def test_base_2015_uses_no_regional_data_after_2015(ctx, tmp_path):
     """Kreise and Gemeinden projected from 2015 with a store of only the files above give
     exactly what the full store gives: nothing after 2015 is read but national figures (the
@@ -427,3 +431,42 @@ def test_a_profile_without_a_projection_says_why(ctx, registry, store, catalogue
     profile = build_profile(mitte, store, registry, catalogue, profile_rules(catalogue), ctx)
     assert profile.outlook is None
     assert any(w.startswith("Keine Vorausberechnung") for w in profile.warnings)
+
+
+def test_deviations_move_with_germanys_rate_by_the_areas_exposure():
+    """Areas whose deviation is λ = 0.8 of the year before plus 0.3 · exposure · the change of
+    Germany's rate since then: the fit gives back λ(1) = 0.8 and γ(1) = 0.3 (exactly, as
+    nothing else moves them); the plan then adds γ · exposure · (rate − the window's rate)."""
+    years = list(range(1996, 2016))
+    rng = np.random.default_rng(5)
+    n = 120
+    exp = rng.normal(0, 1, size=n)
+    national = 0.002 + 0.004 * np.sin(np.arange(len(years)))  # Germany's rate, per person
+    dev = np.zeros((n, len(years)))
+    dev[:, 0] = rng.normal(0, 0.005, size=n)
+    for j in range(1, len(years)):
+        dev[:, j] = 0.8 * dev[:, j - 1] + 0.3 * exp * (national[j] - national[j - 1])
+    start = np.full((n, len(years)), 1000.0)
+    de_start = np.full(len(years), 1e6)
+    h = mg.History(years, (dev + national) * 1000, start, national * 1e6, de_start)
+    # horizon 1 only: 2011 and 2015 are not regular, so every origin o has o + 1 regular
+    # where the fit pairs them; deviations of h > 1 are not exact under this rule
+    regular = h.regular(2015)
+    pairs = [o for o in regular if o + 1 in regular]
+    fit = mg._fits(h, regular, regular, 1, None, exp)[0]
+    assert fit.coef == pytest.approx([0.8, 0.3], rel=1e-9)
+    assert fit.sse == pytest.approx(0.0, abs=1e-18)
+    assert len(pairs) >= mg.MIN_ORIGINS
+    plan = mg.Plan(2015, [2014], 0.004, (0.5, 0.4), [1997], np.array([0.01, -0.01]),
+                   gamma=(0.3, 0.2), exposure=np.array([2.0, -1.0]))  # fmt: skip
+    # 2016: h = 2 from the window's 2014: 0.4 · deviation + 0.2 · exposure · (0.001 − 0.004)
+    assert plan.deviation_in(2016, 0.001) == pytest.approx([0.004 - 0.0012, -0.004 + 0.0006])
+    assert plan.take([1]).deviation_in(2016, 0.001) == pytest.approx([-0.004 + 0.0006])
+    plain = mg.Plan(2015, [2014], 0.004, (0.5, 0.4), [1997], np.array([0.01, -0.01]))
+    assert plain.deviation_in(2016, 0.001) == pytest.approx([0.004, -0.004])
+
+
+def test_exposure_is_the_standardised_share_a_missing_one_the_mean():
+    e = mg.exposure(np.array([0.1, 0.2, np.nan, 0.3]))
+    z = np.array([0.1, 0.2, 0.2, 0.3])
+    assert e == pytest.approx((z - 0.2) / z.std())
