@@ -222,29 +222,39 @@ class KreisFrame:
     keys: list[str]  # the Kreise of 2015
     paths: dict[str, np.ndarray]  # variant -> (years 2015..to, Kreise) totals to add up to
     rates: dict[str, dict[int, np.ndarray]]  # variant -> year -> realised migration rate
+    plan: mg.Plan  # the migration plan of the Kreise's projection after the years it meets
 
 
 def _kreis_frame(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bool) -> KreisFrame:
     """The Kreise's totals 2015..`to` per variant that their Gemeinden add up to: the
     2015-based run, and from 2020 on (calibrated) the Kreis's current projection, the Kreis's
-    part of it where it merged into a larger one; and that run's migration rates."""
+    part of it where it merged into a larger one; and the migration rates and plan of the run
+    that made them: after the last year the current projection meets (2024), its own, so that
+    a Gemeinde's assumptions start from its Kreis's latest deviation, not from 2014's."""
 
     def build() -> KreisFrame:
         k15 = _kreise_2015(ctx, to, variants, calibrate)
         paths = {v: r.totals().copy() for v, r in k15.runs.items()}
+        rates = {v: r.migration_rates() for v, r in k15.runs.items()}
+        plan = k15.plan
         latest = ki.kreis_bases(ctx)[-1]
         if calibrate and to > latest:
             now = project_areas(ctx, ki.kreis_keys(ctx, latest), None, to, variants)
             succ = ki.successors(ctx.changes, k15.keys, now.keys)
             parts = {k: [i for i, s in enumerate(succ) if s == k] for k in succ}
+            cols = [now.keys.index(k) for k in succ]
+            after = now.calibrated_until or now.base_year
             for v, run in k15.runs.items():
                 at = run.years.index(now.base_year)
                 later, before = now.runs[v].totals(), run.totals()
                 for row, key in enumerate(succ):
                     share = before[at, row] / before[at, parts[key]].sum()
                     paths[v][at:, row] = later[:, now.keys.index(key)] * share
-        rates = {v: r.migration_rates() for v, r in k15.runs.items()}
-        return KreisFrame(k15.keys, paths, rates)
+                for year, rate in now.runs[v].migration_rates().items():
+                    if year > after:
+                        rates[v][year] = rate[cols]
+            plan = now.plan.take(cols)
+        return KreisFrame(k15.keys, paths, rates, plan)
 
     return ctx.lookup(("kreis_frame", to, variants, calibrate), build)
 
@@ -271,8 +281,8 @@ def _project_gemeinden(
         kreis.levels.take(rows),
         *asm.flows(ctx, keys),
     )
-    kplan = ki.first_plan(ctx)
     kf = _kreis_frame(ctx, to, variants, calibrate)
+    kplan = kf.plan  # the Kreise's, whose rates the Gemeinden take once nothing is met
     line, until = ob.met_until(ctx, "gemeinde", base, to, calibrate)
     counted = _counted_years(ctx)
     # the Gemeinden's migration beyond their Kreis's, measured over the years up to where the

@@ -502,3 +502,17 @@ def test_foreign_share_of_employees_by_kreis_from_the_shipped_table(ctx):
     assert later[keys20.index("03159")] == pytest.approx((5349 + 861) / (89303 + 25507))
     assert later[keys20.index("16056")] == pytest.approx(672 / 16630)
     assert later[keys20.index("16063")] == pytest.approx(781 / 53608)
+
+
+def test_a_calibrated_gemeinde_run_takes_its_kreiss_current_plan(ctx):
+    """After the last year its Kreis meets (2024), a Gemeinde of a run that meets the observed
+    totals takes the migration of its Kreis's current projection, whose deviation is of its
+    latest years, not the 2014 one of the Kreis run as of 2015."""
+    gemeinde = fc.project_areas(ctx, ["03454055"], None, 2030)
+    kreis = fc.project_areas(ctx, ["03454"], None, 2030)
+    as_of_2015 = fc.project_areas(ctx, ["03454055"], 2015, 2030)
+    assert kreis.calibrated_until == 2024
+    assert gemeinde.plan.recent_years == kreis.plan.recent_years
+    assert gemeinde.plan.recent_years[-1] == 2024
+    assert gemeinde.plan.persistence == kreis.plan.persistence
+    assert as_of_2015.plan.recent_years == [2014]
