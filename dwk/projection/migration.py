@@ -24,7 +24,6 @@ deaths), per year and area. Germany's own net migration is the national frame's 
   0.59 in the third with the fewest, 1998–2014). So λ(h) is measured with the two as
   interactions: λ_i(h) = a(h) + b(h) · z_i, z_i the area's standardised share of 18–29-year-olds
   and log population, a(h) the λ(h) of an average area, kept between 0 and 1.
-
 - How it moves with Germany's level (`exposure`): where many foreigners live, newcomers from
   abroad come more than elsewhere, so such an area's deviation rises and falls with Germany's
   net migration rate. The fit has a third term, γ(h) · e_i · (R(o + h) − R(o)): e_i the area's
@@ -43,15 +42,16 @@ arrivals of refugees, from Syria and the Ukraine).
 A base at the end of a year of such arrivals (`ARRIVALS`: 2015) counts people in reception
 facilities (Erstaufnahme) who were allocated to the Kommunen by quota within months. What an
 area gained in that year beyond Germany's rate and its own damped deviation (`Plan.leaving`;
-only gains, as those in transit are) leaves it in the next year and is shared out with the
-rate for all. As of 2015: 144,636 people in 190 Kreise, the most in Trier (43 per 1,000),
-Schwerin (41), the Heidekreis and the Saale-Holzland-Kreis (23 each). Kept in the base, the tenth of Kreise
-with the largest such gain came out 0.81 % too high in 2021 on average, then 0.25 % too low;
-the error of all Kreise in 2021 fell from 1.31 % to 1.26 %, their bias went from −0.32 % to
-−0.34 % (those Kreise had offset part of the others' shortfall; both with λ still counted from
-the base). 2022 is not among such years: the arrivals from the Ukraine were protected without
-the asylum procedure (§ 24 AufenthG), not routed through its reception facilities, and no
-shipped table starts a Kreis projection at the end of 2022 to check it.
+only gains, as those in transit are) leaves it in the next year and is shared out with the rate
+for all. As of 2015: 144,636 people in 190 Kreise, the most in Trier (43 per 1,000), Schwerin
+(41), the Heidekreis and the Saale-Holzland-Kreis (23 each). Kept in the base, the tenth of
+Kreise with the largest such gain came out 0.81 % too high in 2021 on average, then 0.25 % too
+low; the error of all Kreise in 2021 fell from 1.31 % to 1.26 %, their bias went from −0.32 %
+to −0.34 % (those Kreise had offset part of the others' shortfall; both with λ still counted
+from the base and before the term on Germany's level, which the expected gain includes). 2022
+is not among such years: the arrivals from the Ukraine were protected without the asylum
+procedure (§ 24 AufenthG), not routed through its reception facilities, and no shipped table
+starts a Kreis projection at the end of 2022 to check it.
 """
 
 from __future__ import annotations
