@@ -260,7 +260,9 @@ def foreign_share(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     parts: dict[str, list[int]] = {}
     for c in ctx.changes:
         if c.level == "kreis":
-            parts[c.new] = [index[o] for o in c.old if o in index and o not in asked]
+            parts.setdefault(c.new, []).extend(
+                index[o] for o in c.old if o in index and o not in asked
+            )
     rows = [([index[k]] if k in index else []) + parts.get(k, []) for k in keys]
     summed = np.array([counts[r].sum(axis=0) if r else (np.nan, np.nan) for r in rows])
     with np.errstate(invalid="ignore", divide="ignore"):
