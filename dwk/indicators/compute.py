@@ -159,11 +159,7 @@ def _first_value(
     key, and the Stichtag the tables give for it."""
     out, period = np.full(len(keys), np.nan), str(year)
     for table in roles.tables(role):
-        cells = ctx.lookup(
-            ("cells", table, variable),
-            lambda t=table: inputs.variable_cells(ctx.store, t, variable),
-        )
-        at = cells.get(year, {})
+        at = inputs.cells_of(ctx, table, variable).get(year, {})
         found = [at[k] for k in keys if k in at]
         got = np.array([at[k][1] if k in at else np.nan for k in keys], dtype=float)
         out = np.where(np.isnan(out), got, out)

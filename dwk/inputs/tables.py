@@ -176,6 +176,16 @@ def variable_cells(store: Store, table: str, variable: str) -> dict[int, dict[st
     return out
 
 
+def cells_of(ctx: Context, table: str, variable: str) -> dict[int, dict[str, Cell]]:
+    """`variable_cells`, once per context; none from a table the store does not hold."""
+
+    def build() -> dict[int, dict[str, Cell]]:
+        held = table in ctx.store.tables()
+        return variable_cells(ctx.store, table, variable) if held else {}
+
+    return ctx.lookup(("cells", table, variable), build)
+
+
 def years_by_key(store: Store, table: str, variable: str) -> dict[str, frozenset[int]]:
     """The years in which `table` has any cell of `variable` for a key (one bit per year and
     key instead of sorting every cell: most keys share a handful of year patterns)."""

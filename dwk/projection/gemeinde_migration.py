@@ -132,7 +132,9 @@ def migration_deviation(
     return within_deviation(ctx, keys, years, line) - natural
 
 
-def usable(ctx: Context, keys: list[str], deviation: np.ndarray, years: tuple[int, ...]):
+def usable(
+    ctx: Context, keys: list[str], deviation: np.ndarray, years: tuple[int, ...]
+) -> np.ndarray:
     """Where a Gemeinde's `deviation` over `years` tells of its moves: known, below `TRIM`
     (beyond it nearly always a boundary change, which the residual method reads as moves),
     not a Kreis of its own (`alone`), and its area the same at both ends of the years."""

@@ -17,6 +17,7 @@ from dwk.areas import KeyChange
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.dynamics import components
+from dwk.indicators.compute import EMPLOYEES
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
@@ -246,14 +247,14 @@ def sum_to(values: np.ndarray, succ: list[str], new_keys: list[str]) -> np.ndarr
     return out
 
 
-FOREIGN = "Ausländer(innen)"
+FOREIGN = "Sozialversicherungspfl. Beschäftigte (Wohnort) | Ausländer(innen)"
+"""The foreigners among the employees at their residence (the role of `EMPLOYEES`)."""
 
 
 def foreign_share(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     """Each Kreis's share of foreigners among the employees living there, on the newest
-    30.06. up to `year` (role `employment_residence`, 13111-02-02-4: 2015 with the shipped
-    tables), for `migration.exposure`; a Kreis formed since from its parts' sum, NaN without a
-    figure. Berlin and Hamburg are their Land's rows."""
+    30.06. up to `year` (`foreign_stichtag`), for `migration.exposure`; a Kreis formed since
+    from its parts' sum, NaN without a figure. Berlin and Hamburg are their Land's rows."""
     old = kreis_keys(ctx, first_base(ctx))
     counts = ctx.lookup(("foreign_employees", year), lambda: _foreign_employees(ctx, old, year))
     index, asked = {k: i for i, k in enumerate(old)}, set(keys)
@@ -278,26 +279,26 @@ def exposure(ctx: Context, keys: list[str], year: int) -> np.ndarray | None:
 
 def foreign_stichtag(ctx: Context, year: int) -> str | None:
     """The Stichtag `foreign_share` takes for `year` (ISO date), None if there is none."""
-    table = ctx.table("employment_residence")
-    if table not in ctx.store.tables():
-        return None
-    periods = ctx.store.table(table)["period"].astype(str).unique()
-    return max((p for p in periods if int(p[:4]) <= year), default=None)
+    cells = _employee_cells(ctx, FOREIGN)
+    at = max((y for y in cells if y <= year), default=None)
+    return None if at is None else min(cells[at].values())[2]
+
+
+def _employee_cells(ctx: Context, variable: str) -> dict[int, dict[str, inputs.Cell]]:
+    return inputs.cells_of(ctx, ctx.table(EMPLOYEES[0]), variable)
 
 
 def _foreign_employees(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     """(Kreise, 2): foreign and all employees at their residence (see `foreign_share`)."""
     out = np.full((len(keys), 2), np.nan)
-    period = foreign_stichtag(ctx, year)
-    if period is None:
+    foreign, every = _employee_cells(ctx, FOREIGN), _employee_cells(ctx, EMPLOYEES[1])
+    at = max((y for y in foreign if y <= year), default=None)
+    if at is None:
         return out
-    t = ctx.store.table(ctx.table("employment_residence"))
-    t = t.loc[((t["sex"] == "total") & (t["period"].astype(str) == period)).to_numpy(dtype=bool)]
-    kind = t["variable"].astype(str).str.rsplit("| ", n=1).str[-1]
-    cells = {(k, v): x for k, v, x in zip(t["area_key"].astype(str), kind, t["value"], strict=True)}
+    cells = [foreign[at], every.get(at, {})]
     for i, k in enumerate(keys):
-        at = k[:2] if k.endswith("000") and (k[:2], "Insgesamt") in cells else k
-        out[i] = cells.get((at, FOREIGN), np.nan), cells.get((at, "Insgesamt"), np.nan)
+        key = k[:2] if k.endswith("000") and k[:2] in cells[1] else k  # Berlin, Hamburg
+        out[i] = [c[key][1] if key in c else np.nan for c in cells]
     return out
 
 

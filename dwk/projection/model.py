@@ -249,7 +249,7 @@ def _kreis_frame(ctx: Context, to: int, variants: tuple[str, ...], calibrate: bo
                 later, before = now.runs[v].totals(), run.totals()
                 for row, key in enumerate(succ):
                     share = before[at, row] / before[at, parts[key]].sum()
-                    paths[v][at:, row] = later[:, now.keys.index(key)] * share
+                    paths[v][at:, row] = later[:, cols[row]] * share
                 for year, rate in now.runs[v].migration_rates().items():
                     if year > after:
                         rates[v][year] = rate[cols]

@@ -449,14 +449,11 @@ def test_deviations_move_with_germanys_rate_by_the_areas_exposure():
     start = np.full((n, len(years)), 1000.0)
     de_start = np.full(len(years), 1e6)
     h = mg.History(years, (dev + national) * 1000, start, national * 1e6, de_start)
-    # horizon 1 only: 2011 and 2015 are not regular, so every origin o has o + 1 regular
-    # where the fit pairs them; deviations of h > 1 are not exact under this rule
-    regular = h.regular(2015)
-    pairs = [o for o in regular if o + 1 in regular]
-    fit = mg._fits(h, regular, regular, 1, None, exp)[0]
-    assert fit.coef == pytest.approx([0.8, 0.3], rel=1e-9)
-    assert fit.sse == pytest.approx(0.0, abs=1e-18)
-    assert len(pairs) >= mg.MIN_ORIGINS
+    # horizon 1 is exact under this rule (the fit pairs o with o + 1 where both are regular;
+    # 2011 and 2015 are not); h > 1 are not
+    fit = mg.persistence(h, 2015, window=1, exp=exp)
+    assert (fit.lam[0], fit.gamma[0]) == pytest.approx((0.8, 0.3), rel=1e-9)
+    assert fit.slopes[0].size == 0
     plan = mg.Plan(2015, [2014], 0.004, (0.5, 0.4), [1997], np.array([0.01, -0.01]),
                    gamma=(0.3, 0.2), exposure=np.array([2.0, -1.0]))  # fmt: skip
     # 2016: h = 2 from the window's 2014: 0.4 · deviation + 0.2 · exposure · (0.001 − 0.004)
