@@ -162,3 +162,39 @@ def test_the_method_text_names_each_size_class_with_its_mean(ctx):
     for label in ("1.000–2.000", "2.000–5.000", "5.000–20.000", "20.000 und mehr +"):
         assert label in text
     assert "gemessen an allen Gemeinden, 2009–2010 gegen 2012–2014" in text
+
+
+def test_transit_is_shared_by_what_each_gemeinde_gained():
+    """Kreis A: 100 persons in transit (0.01 × 10,000), the Gemeinden gained 0, 20 and 60
+    beyond the expected: they leave 0, 25 and 75 instead of 10, 20 and 70. Kreis B has no
+    one in transit, Kreis C no Gemeinde that gained: all alike, nothing to add."""
+    kreis = np.array(["A", "A", "A", "B", "C", "C"])
+    people = np.array([1_000.0, 2_000.0, 7_000.0, 500.0, 300.0, 700.0])
+    rate = np.array([0.01, 0.01, 0.01, 0.0, 0.02, 0.02])
+    gained = np.array([0.0, 20.0, 60.0, 5.0, 0.0, 0.0])
+    got = gm.transit_shared(kreis, people, rate, gained)
+    assert got == pytest.approx([10.0, 20.0 - 25.0, 70.0 - 75.0, 0.0, 0.0, 0.0])
+
+
+def test_the_heidekreis_transit_leaves_from_osterheide(ctx):
+    """Osterheide, the gemeindefreie Bezirk with the reception centre Oerbke, grew from 617 to
+    3,564 people in 2015 (12411-01-01-5_00.csv line 2140). Of the Heidekreis's people in
+    transit at the end of 2015 (`Plan.leaving`) it loses more than four in five; the other 23
+    Gemeinden lose less than they would alike. The Gemeinde projection from 2015 has it lose
+    them in 2016 (spread alike, it kept 3,496)."""
+    from dwk.projection import kreis_inputs as ki
+    from dwk.projection import model as fc
+    from dwk.projection.batches import gemeinde_members
+
+    assert ctx.totals.at["03358501", 2014] == 617 and ctx.totals.at["03358501", 2015] == 3564
+    keys = gemeinde_members(ctx, "03358")
+    leaving = ki.first_plan(ctx).leaving[ki.kreis_keys(ctx, 2015).index("03358")]
+    people = ctx.totals.reindex(keys)[2015].to_numpy(dtype=float)
+    rate = np.full(len(keys), leaving / people.sum())
+    kept = gm.transit_kept(ctx, keys, 2015, people, rate, np.zeros(len(keys)))
+    assert kept.sum() == pytest.approx(0, abs=1e-6)
+    o = keys.index("03358501")
+    assert rate[o] * people[o] - kept[o] > 0.8 * leaving
+    assert len(keys) == 24 and (np.delete(kept, o) > 0).all()
+    run = fc.project_gemeinden(ctx, ["03358501"], 2016).runs["main"]
+    assert run.totals()[run.years.index(2016), 0] < 3564 - 0.8 * leaving
