@@ -132,17 +132,9 @@ def _context(geo: Geometry, key: str) -> tuple[str, Level, GeoArea | None]:
     return "", "land", None
 
 
-def area_map(
-    key: str,
-    *,
-    map_id: str | None = None,
-    title: str | None = None,
-    names: Mapping[str, str] | None = None,
-    max_height: float = 300.0,
-) -> str:
-    """The area `key` (Gemeinde, Kreis or Land; 8, 5 or 2 digits) highlighted among the
-    Gemeinden of its Kreis, the Kreise of its Land or the Länder; a kreisfreie Stadt or a
-    Stadtstaat is shown one level up, where it has neighbours."""
+def _setting(key: str, max_height: float) -> tuple:
+    """What an `area_map` of `key` draws: (geometry, the key's placement, its area, the
+    siblings' level, the outline drawn, the siblings, the projection)."""
     geo = load()
     place = geo.place(key, merged=True)
     if place is None and key[:5] not in geo.areas:
@@ -160,6 +152,36 @@ def area_map(
         max_height,
         22.0,
     )
+    return geo, place, target, level, outline, siblings, proj
+
+
+def area_focus(key: str, max_height: float = 300.0) -> float:
+    """Where the area lies across its `area_map`, as a share of the map's width (the centre
+    of its outline, or its point): a phone, which shows the map wider than the screen,
+    scrolls it there first. The middle where the map shows only the Kreis."""
+    geo, place, target, *_, proj = _setting(key, max_height)
+    if place and place.point:
+        x = place.point.x
+    elif target is not None:
+        x0, _, x1, _ = geo.extent([target])
+        x = (x0 + x1) / 2
+    else:
+        return 0.5
+    return proj.xy(x, 0.0)[0] / WIDTH
+
+
+def area_map(
+    key: str,
+    *,
+    map_id: str | None = None,
+    title: str | None = None,
+    names: Mapping[str, str] | None = None,
+    max_height: float = 300.0,
+) -> str:
+    """The area `key` (Gemeinde, Kreis or Land; 8, 5 or 2 digits) highlighted among the
+    Gemeinden of its Kreis, the Kreise of its Land or the Länder; a kreisfreie Stadt or a
+    Stadtstaat is shown one level up, where it has neighbours."""
+    geo, place, target, level, outline, siblings, proj = _setting(key, max_height)
     name = _name(key, geo, names)
     parent = _name(outline.key, geo, names) if outline else "Deutschland"
     k = _frame(map_id or f"karte-{key}", title or f"Lage: {name} {_in(parent)} {parent}", proj)

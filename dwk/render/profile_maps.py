@@ -8,7 +8,7 @@ from markupsafe import Markup
 from dwk.core.errors import UnknownAreaError
 from dwk.core.format import format_period
 from dwk.render.figures import figure
-from dwk.render.maps import area_map, choropleth
+from dwk.render.maps import area_focus, area_map, choropleth
 from dwk.report.build import Profile
 
 __all__ = ["GEOMETRY_ATTRIBUTION", "GEOMETRY_SOURCE", "profile_maps"]
@@ -31,6 +31,7 @@ def profile_maps(p: Profile) -> list[dict]:
             "caption": f"Lage von {p.area.name}",
             "source": GEOMETRY_SOURCE,
             "attribution": GEOMETRY_ATTRIBUTION,
+            "focus": area_focus(p.area.key),
         }
     )
     m = p.gemeinde_map
@@ -50,5 +51,6 @@ def profile_maps(p: Profile) -> list[dict]:
         )
         fig["source"] += f"; {GEOMETRY_SOURCE}"
         fig["attribution"] = "; ".join(a for a in (fig["attribution"], GEOMETRY_ATTRIBUTION) if a)
+        fig["focus"] = 0.5  # the Kreis is the whole map
         out.append(fig)
     return out

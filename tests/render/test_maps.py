@@ -91,6 +91,31 @@ def test_area_map_of_dueren_draws_the_15_gemeinden_of_its_kreis():
     assert ATTRIBUTION in svg and 'href="https://www.bkg.bund.de"' in svg
 
 
+def _x_extent(d: str) -> tuple[float, float]:
+    """The least and greatest x of path data as `Projection.path` writes it: rings of an
+    absolute "M x y" and relative "l dx dy …" moves."""
+    xs = []
+    for ring in re.findall(r"M([^l]+)l([^z]*)z", d):
+        x = float(ring[0].split()[0])
+        xs.append(x)
+        for dx in ring[1].split()[::2]:
+            x += float(dx)
+            xs.append(x)
+    return min(xs), max(xs)
+
+
+@pytest.mark.parametrize(("key", "drawn_as"), [("03454055", "03454055"), ("05913000", "05913000")])
+def test_the_focus_is_the_middle_of_the_area_drawn(key, drawn_as):
+    """Vrees among Emsland's Gemeinden, Dortmund (a kreisfreie Stadt) among NRW's Kreise: the
+    focus a phone scrolls the map to is the middle of the highlighted outline, as drawn in
+    the SVG (within the 0.5-pt grid the vertices snap to)."""
+    svg = maps.area_map(key)
+    x0, x1 = _x_extent(areas(svg)[drawn_as][2])
+    width = float(ET.fromstring(svg).attrib["viewBox"].split()[2])
+    assert maps.area_focus(key) * width == pytest.approx((x0 + x1) / 2, abs=0.5)
+    assert 0.6 < maps.area_focus("03454055") < 0.75  # Vrees lies in the east of the Emsland
+
+
 def test_kreis_within_its_land_and_stadtstaat_among_the_laender():
     nrw = areas(maps.area_map("05358"))
     assert len(nrw) == 53  # NRW's 53 Kreise and kreisfreie Städte (VG5000_KRS, AGS 05…)
