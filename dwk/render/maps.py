@@ -13,6 +13,7 @@ the map. Keys that have no outline of 01.01.2021 are drawn through `data/key_cha
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from dwk.core.errors import UnknownAreaError
 from dwk.render import svg
@@ -132,9 +133,19 @@ def _context(geo: Geometry, key: str) -> tuple[str, Level, GeoArea | None]:
     return "", "land", None
 
 
-def _setting(key: str, max_height: float) -> tuple:
-    """What an `area_map` of `key` draws: (geometry, the key's placement, its area, the
-    siblings' level, the outline drawn, the siblings, the projection)."""
+class _Setting(NamedTuple):
+    """What an `area_map` of a key draws."""
+
+    geo: Geometry
+    place: Placement | None  # the key's
+    target: GeoArea | None  # its outline of 2021, if it has one
+    level: Level  # the siblings'
+    outline: GeoArea | None  # the Kreis or Land drawn around them
+    siblings: list[GeoArea]
+    proj: Projection
+
+
+def _setting(key: str, max_height: float) -> _Setting:
     geo = load()
     place = geo.place(key, merged=True)
     if place is None and key[:5] not in geo.areas:
@@ -152,22 +163,22 @@ def _setting(key: str, max_height: float) -> tuple:
         max_height,
         22.0,
     )
-    return geo, place, target, level, outline, siblings, proj
+    return _Setting(geo, place, target, level, outline, siblings, proj)
 
 
 def area_focus(key: str, max_height: float = 300.0) -> float:
     """Where the area lies across its `area_map`, as a share of the map's width (the centre
     of its outline, or its point): a phone, which shows the map wider than the screen,
     scrolls it there first. The middle where the map shows only the Kreis."""
-    geo, place, target, *_, proj = _setting(key, max_height)
-    if place and place.point:
-        x = place.point.x
-    elif target is not None:
-        x0, _, x1, _ = geo.extent([target])
+    s = _setting(key, max_height)
+    if s.place and s.place.point:
+        x = s.place.point.x
+    elif s.target is not None:
+        x0, _, x1, _ = s.geo.extent([s.target])
         x = (x0 + x1) / 2
     else:
         return 0.5
-    return proj.xy(x, 0.0)[0] / WIDTH
+    return s.proj.xy(x, 0.0)[0] / WIDTH
 
 
 def area_map(
