@@ -178,12 +178,17 @@ def variable_cells(store: Store, table: str, variable: str) -> dict[int, dict[st
 
 def cells_of(ctx: Context, table: str, variable: str) -> dict[int, dict[str, Cell]]:
     """`variable_cells`, once per context; none from a table the store does not hold."""
+    return _once(ctx, "cells", variable_cells, table, variable)
 
-    def build() -> dict[int, dict[str, Cell]]:
-        held = table in ctx.store.tables()
-        return variable_cells(ctx.store, table, variable) if held else {}
 
-    return ctx.lookup(("cells", table, variable), build)
+def _once(ctx: Context, kind: str, read, table: str, variable: str) -> dict:
+    """`read(store, table, variable)` once per context, or {} where the store does not hold
+    the table (a store as of an earlier year)."""
+
+    def build() -> dict:
+        return read(ctx.store, table, variable) if table in ctx.store.tables() else {}
+
+    return ctx.lookup((kind, table, variable), build)
 
 
 def years_by_key(store: Store, table: str, variable: str) -> dict[str, frozenset[int]]:
@@ -238,13 +243,8 @@ Flächenerhebung keeps a Gemeinde's area secret (Sachsen 2015), the Gemeindeverz
 
 def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[tuple[int, float, str]]]:
     """`open_cells` of an area table, once per context; none from a table the store does not
-    hold (a store as of an earlier year)."""
-
-    def build() -> dict[str, list[tuple[int, float, str]]]:
-        held = table in ctx.store.tables()
-        return open_cells(ctx.store, table, variable) if held else {}
-
-    return ctx.lookup(("open", table, variable), build)
+    hold."""
+    return _once(ctx, "open", open_cells, table, variable)
 
 
 def area_on(ctx: Context, keys: list[str], year: int) -> np.ndarray:

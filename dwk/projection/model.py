@@ -314,17 +314,17 @@ def _project_gemeinden(
     changed = {new: {y for y, *_ in changes[new]} for new in formed}
     targets = gem.gemeinde_targets(filled, keys, base, until, rows_of, counted, changed)
 
+    lam = partial(kplan.lam, since=window[-1])  # as λ was measured: from the window's end
     transit = None
     if np.any(leaving := kplan.transit(base + 1)):
         # the Kreis's people in transit leave from the Gemeinden that took them in
         start = kf.paths[variants[0]][0]
-        expected = lasting + kplan.lam(base, since=window[-1]) * within
+        expected = lasting + lam(base) * within  # the Gemeinde's rate beyond its Kreis's
         kept = gm.transit_kept(ctx, keys, base, people, (leaving / start)[rows], expected)
         transit = (base + 1, kept)
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
-        lam = partial(kplan.lam, since=window[-1])  # as λ was measured: from the window's end
         return gem.gemeinde_level(rates, rows, lasting, within, lam, schedules, targets, transit)
 
     moved = _territory_moves(batch, keys, rows_of, filled, targets, changes) if calibrate else None

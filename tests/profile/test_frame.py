@@ -487,7 +487,8 @@ def test_foreign_share_of_employees_by_kreis_from_the_shipped_table(ctx):
     """13111-02-02-4, 30.06.2015 (raw rows by hand): München 155,103 of 602,536; Hamburg from
     its Land row, 81,727 of 684,985; on the Kreise of 2020 Göttingen (03159) as the sum of
     Göttingen and Osterode am Harz, (5,349 + 861) / (89,303 + 25,507); Eisenach, still a Kreis
-    then (merged into the Wartburgkreis in 2021), on its own, 672 / 16,630."""
+    then (merged into the Wartburgkreis in 2021), on its own, 672 / 16,630, and the
+    Wartburgkreis without it, 781 / 53,608 (line 522: "30.06.2015;16063;…;53608;…;781;…")."""
     from dwk.projection import kreis_inputs as ki
 
     share = ki.foreign_share(ctx, ["09162", "02000", "03152"], 2015)

@@ -178,8 +178,10 @@ def test_transit_is_shared_by_what_each_gemeinde_gained():
 
 def test_the_heidekreis_transit_leaves_from_osterheide(ctx):
     """Osterheide, the gemeindefreie Bezirk with the reception centre Oerbke, grew from 617 to
-    3,564 people in 2015 (12411-01-01-5_00.csv line 2140). Of the Heidekreis's people in
-    transit at the end of 2015 (`Plan.leaving`) it loses more than four in five; the other 23
+    3,564 people in 2015 (12411-01-01-5_00.csv line 2140). The Heidekreis's 24 Gemeinden
+    (lines 2114–2140: nine on their own, 14 in the Samtgemeinden Ahlden, Rethem and
+    Schwarmstedt, and Osterheide) add up to its 140,264 (line 2113). Of its people in transit
+    at the end of 2015 (`Plan.leaving`) Osterheide loses more than four in five; the other 23
     Gemeinden lose less than they would alike. The Gemeinde projection from 2015 has it lose
     them in 2016 (spread alike, it kept 3,496)."""
     from dwk.projection import kreis_inputs as ki
@@ -190,11 +192,12 @@ def test_the_heidekreis_transit_leaves_from_osterheide(ctx):
     keys = gemeinde_members(ctx, "03358")
     leaving = ki.first_plan(ctx).leaving[ki.kreis_keys(ctx, 2015).index("03358")]
     people = ctx.totals.reindex(keys)[2015].to_numpy(dtype=float)
+    assert len(keys) == 24 and people.sum() == 140_264
     rate = np.full(len(keys), leaving / people.sum())
     kept = gm.transit_kept(ctx, keys, 2015, people, rate, np.zeros(len(keys)))
     assert kept.sum() == pytest.approx(0, abs=1e-6)
     o = keys.index("03358501")
     assert rate[o] * people[o] - kept[o] > 0.8 * leaving
-    assert len(keys) == 24 and (np.delete(kept, o) > 0).all()
+    assert (np.delete(kept, o) > 0).all()
     run = fc.project_gemeinden(ctx, ["03358501"], 2016).runs["main"]
     assert run.totals()[run.years.index(2016), 0] < 3564 - 0.8 * leaving
