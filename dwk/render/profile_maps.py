@@ -51,6 +51,5 @@ def profile_maps(p: Profile) -> list[dict]:
         )
         fig["source"] += f"; {GEOMETRY_SOURCE}"
         fig["attribution"] = "; ".join(a for a in (fig["attribution"], GEOMETRY_ATTRIBUTION) if a)
-        fig["focus"] = 0.5  # the Kreis is the whole map
         out.append(fig)
     return out
