@@ -234,6 +234,23 @@ def test_persistence_decays_with_the_horizon():
     assert lam[0] > lam[4] > lam[-1]
 
 
+def test_persistence_ends_where_lambda_is_smallest():
+    """Deviations that fade and come back (a 24-year cycle, 1996–2019): the measured λ(h)
+    falls to about −1 at h = 12 and rises again on the last origins; the horizons beyond the
+    smallest are dropped, so its fit holds beyond (`Plan.lam`)."""
+    years = list(range(1996, 2020))
+    phase = np.random.default_rng(2).uniform(0, 2 * np.pi, size=(60, 1))
+    net = 5 * np.cos(2 * np.pi * np.arange(len(years)) / 24 + phase)
+    h = _history(net)
+    measured = [f.coef[0] for f in mg._fits(h, h.regular(2019), h.regular(2019), 1)]
+    low = int(np.argmin(measured))
+    assert 10 <= low <= 13 and measured[-1] > measured[low] + 0.1  # it rose again
+    lam = mg.persistence(h, 2019, window=1).lam
+    assert lam == pytest.approx(measured[: low + 1], rel=1e-12)
+    plan = mg.Plan(2019, [2019], 0.0, lam, [1996], np.zeros(60))
+    assert plan.lam(2019 + len(measured)) == pytest.approx(min(measured), rel=1e-12)
+
+
 def test_persistence_depends_on_the_areas_mobility():
     """Fifty areas keep their deviation, fifty with the same deviations lose it by half in four
     years; with mobility −1 and +1 the fit is exact in each half: λ of an average area is the
