@@ -100,7 +100,7 @@ def from_2019(ctx: Context) -> None:
     cls = gm.size_class(size)
     ok = np.abs(dev) < gm.TRIM
     means = np.array(gm.class_means(dev[ok], cls[ok]))[cls]
-    lam = ki.first_plan(ctx).persistence
+    lam = ki.first_plan(ctx).fit.lam
     fade = np.mean(lam[:4]) / lam[2]  # the years 2020–2023, h = 1…4
     centred = np.array(gm.within_persistence(ctx).factors)[cls]
     through_origin = _through_origin(ctx)[cls]

@@ -209,7 +209,7 @@ def run_backtest(ctx: Context, gemeinden: bool = True) -> Backtest:
         years,
         len(kreise_of(ctx, years[-1])[0]),
         tuple(ages),
-        proj.plan.persistence,
+        proj.plan.fit.lam,
         n,
         scores,
         errors,

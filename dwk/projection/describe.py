@@ -33,7 +33,7 @@ class Assumption:
 
 
 def _lams(plan: mg.Plan) -> str:
-    lam = plan.persistence
+    lam = plan.fit.lam
     shown = [h for h in (1, 5, 10) if h <= len(lam)]
     parts = [f"λ({h}) = {format_de(lam[h - 1], 2)}" for h in shown]
     average = "für einen durchschnittlichen Kreis " if plan.by_mobility else ""
@@ -44,10 +44,10 @@ def _mobility(plan: mg.Plan) -> str:
     """How λ differs between Kreise (`migration.mobility`)."""
     if not plan.by_mobility:
         return ""
-    h = min(5, len(plan.persistence))
+    h = min(5, len(plan.fit.lam))
     slopes = " bzw. ".join(
         f"{format_de(-b, 2)} je Standardabweichung mehr {what}"
-        for what, b in zip(mg.MOBILITY, plan.slopes[h - 1], strict=True)
+        for what, b in zip(mg.MOBILITY, plan.fit.slopes[h - 1], strict=True)
     )
     return (
         " Abweichungen von Kreisen mit vielen 18- bis 29-Jährigen und von großen Kreisen "
@@ -59,9 +59,9 @@ def _mobility(plan: mg.Plan) -> str:
 def _exposure(ctx: Context, plan: mg.Plan) -> str:
     """How the deviation moves with Germany's rate (`migration.exposure`)."""
     day = ki.foreign_stichtag(ctx, plan.base_year)
-    if not plan.gamma or day is None:
+    if not plan.fit.gamma or day is None:
         return ""
-    g = plan.gamma
+    g = plan.fit.gamma
     shown = ", ".join(f"γ({h}) = {format_de(g[h - 1], 2)}" for h in (1, 5) if h <= len(g))
     return (
         " Wo viele Ausländer leben, kommen mehr Zuwanderer aus dem Ausland hinzu: die "
@@ -215,7 +215,7 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         f"({_years(plan.recent_years)}; ohne {', '.join(str(y) for y in mg.IRREGULAR)}: "
         f"{'; '.join(mg.IRREGULAR.values())}), gedämpft mit λ(h), dem Anteil einer solchen "
         f"Abweichung {_over(plan.recent_years)}, der h Jahre später im Mittel noch bestand "
-        f"(gemessen an allen Kreisen, Ausgangsjahre ab {plan.persistence_origins[0]}): "
+        f"(gemessen an allen Kreisen, Ausgangsjahre ab {plan.fit.origins[0]}): "
         f"{_lams(plan)}. Der Zeitraum ist unter denen von {min(mg.WINDOWS)} bis "
         f"{max(mg.WINDOWS)} Jahren der, dessen Abweichungen die späteren Jahre in der "
         "Vergangenheit am besten vorhersagten."
@@ -334,7 +334,7 @@ def _migration_tables(ctx: Context, proj: Projection) -> str:
     kreise = sorted({k[:5] for k in proj.keys})
     codes = [ctx.table("moves_kreis"), *_population_tables(ctx, kreise, None, last)]
     codes += [ctx.table("births"), ctx.table("deaths"), load_frame().source["publisher"]]
-    if proj.plan.gamma:
+    if proj.plan.fit.gamma:
         codes.append(ctx.table("employment_residence"))  # the Kreise's exposure
     if level_of(proj.keys[0]) == "kreis" and len(ki.kreis_bases(ctx)) > 1:
         codes.append(ctx.table("age_single_years"))  # Germany's balance by age

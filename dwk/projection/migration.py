@@ -138,8 +138,8 @@ class Persistence:
     """What `persistence` measures, per h = 1, 2, … (the last holds beyond)."""
 
     lam: tuple[float, ...]  # λ(h) of an average area
-    slopes: tuple[np.ndarray, ...]  # b(h) on `mobility` (empty without it)
     origins: list[int]  # the origin years of λ(1)
+    slopes: tuple[np.ndarray, ...] = ()  # b(h) on `mobility` (empty without it)
     gamma: tuple[float, ...] = ()  # γ(h) on `exposure` (empty without it)
 
 
@@ -160,13 +160,13 @@ def persistence(
     used = [o for o in origins if o + 1 in regular]
     k = 0 if mob is None else mob.shape[1]
     if not fits:
-        return Persistence((1.0,), (np.zeros(k),), used, () if exp is None else (0.0,))
+        return Persistence((1.0,), used, (np.zeros(k),), () if exp is None else (0.0,))
     lam = tuple(float(f.coef[0]) for f in fits)
     slopes = tuple(f.coef[1 : 1 + k] for f in fits)
     # kept at 0 or above: where many foreigners live, more come from abroad, not fewer; a
     # negative γ is chance (the long horizons, measured on few origins)
     gamma = () if exp is None else tuple(max(float(f.coef[-1]), 0.0) for f in fits)
-    return Persistence(lam, slopes, used, gamma)
+    return Persistence(lam, used, slopes, gamma)
 
 
 def window(
@@ -235,42 +235,39 @@ class Plan:
     base_year: int
     recent_years: list[int]
     national_recent: float
-    persistence: tuple[float, ...]  # λ(h) of an average area, h = 1, 2, …; the last holds beyond
-    persistence_origins: list[int]
+    fit: Persistence  # λ(h), b(h), γ(h) as measured, h = 1, 2, …; the last holds beyond
     deviation: np.ndarray  # (areas,) recent deviation from Germany, per person and year
-    slopes: tuple[np.ndarray, ...] = ()  # b(h) on `mobility`, per h
     mobility: np.ndarray | None = None  # (areas, 2), see `mobility`; None: λ(h) for all
     leaving: np.ndarray | None = None  # (areas,) persons in transit at a base in `ARRIVALS`
-    gamma: tuple[float, ...] = ()  # γ(h) on `exposure`, per h
     exposure: np.ndarray | None = None  # (areas,), see `exposure`; None: no such term
 
     @property
     def by_mobility(self) -> bool:
         """Whether λ was measured with `mobility` (a Gemeinde's plan keeps the Kreise's λ
         without their mobility: it takes its Kreis's realised rate)."""
-        return bool(self.slopes) and len(self.slopes[0]) > 0
+        return bool(self.fit.slopes) and len(self.fit.slopes[0]) > 0
 
     def lam(self, year: int, since: int | None = None) -> float:
         """λ of an average area in `year`, h counted from `since`, by default from the last
         year of the deviation's window, as λ(h) was measured (the base, unless its year is not
         regular: 2014 as of 2015; see the module docstring)."""
-        return self.persistence[self._h(year, since)]
+        return self.fit.lam[self._h(year, since)]
 
     def lam_areas(self, year: int) -> np.ndarray | float:
         """λ of each area, by its mobility (the average one's without it)."""
         if self.mobility is None:
             return self.lam(year)
         h = self._h(year)
-        return np.clip(self.persistence[h] + self.mobility @ self.slopes[h], 0.0, 1.0)
+        return np.clip(self.fit.lam[h] + self.mobility @ self.fit.slopes[h], 0.0, 1.0)
 
     def deviation_in(self, year: int, national_rate: float) -> np.ndarray:
         """Each area's deviation from Germany's rate in `year`, when Germany's rate is
         `national_rate`: the damped recent one, plus γ(h) · exposure · the change of
         Germany's rate since the window (see the module docstring)."""
         out = self.lam_areas(year) * self.deviation
-        if self.exposure is None or not self.gamma:
+        if self.exposure is None or not self.fit.gamma:
             return out
-        g = self.gamma[self._h(year)]
+        g = self.fit.gamma[self._h(year)]
         return out + g * self.exposure * (national_rate - self.national_recent)
 
     def transit(self, year: int) -> np.ndarray | float:
@@ -289,7 +286,7 @@ class Plan:
 
     def _h(self, year: int, since: int | None = None) -> int:
         start = self.recent_years[-1] if since is None else since
-        return min(max(year - start, 1), len(self.persistence)) - 1
+        return min(max(year - start, 1), len(self.fit.lam)) - 1
 
 
 def plan(
@@ -306,10 +303,7 @@ def plan(
     fit = persistence(history, base_year, mob, length, exp)
     deviation = np.nan_to_num(history.deviation(recent))
     rate = history.de_rate(recent)
-    out = Plan(
-        base_year, recent, rate, fit.lam, fit.origins, deviation, fit.slopes, mob,
-        gamma=fit.gamma, exposure=exp,
-    )  # fmt: skip
+    out = Plan(base_year, recent, rate, fit, deviation, mob, exposure=exp)
     if base_year not in ARRIVALS or base_year not in history.years:
         return out
     # what the base year brought beyond Germany's rate and the area's damped deviation

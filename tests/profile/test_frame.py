@@ -515,5 +515,5 @@ def test_a_calibrated_gemeinde_run_takes_its_kreiss_current_plan(ctx):
     assert kreis.calibrated_until == 2024
     assert gemeinde.plan.recent_years == kreis.plan.recent_years
     assert gemeinde.plan.recent_years[-1] == 2024
-    assert gemeinde.plan.persistence == kreis.plan.persistence
+    assert gemeinde.plan.fit.lam == kreis.plan.fit.lam
     assert as_of_2015.plan.recent_years == [2014]

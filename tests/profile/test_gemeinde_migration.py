@@ -139,11 +139,12 @@ def test_lambda_counts_from_the_end_of_the_deviations_window():
     of 2015, whose own year is not regular, the window is 2014 and 2016 takes λ(2) (it took
     λ(1), one year too much persistence); a Gemeinde run that met observed totals up to 2023
     takes λ(1) in 2024, not λ(10)."""
-    from dwk.projection.migration import Plan
+    from dwk.projection.migration import Persistence, Plan
 
-    plan = Plan(2015, [2014], 0.0, (0.8, 0.6, 0.5), [2000], np.zeros(1))
+    fit = Persistence((0.8, 0.6, 0.5), [2000])
+    plan = Plan(2015, [2014], 0.0, fit, np.zeros(1))
     assert [plan.lam(y) for y in (2015, 2016, 2017, 2024)] == [0.8, 0.6, 0.5, 0.5]
-    assert Plan(2020, [2020], 0.0, (0.8, 0.6, 0.5), [2000], np.zeros(1)).lam(2021) == 0.8
+    assert Plan(2020, [2020], 0.0, fit, np.zeros(1)).lam(2021) == 0.8
     assert [plan.lam(y, since=2023) for y in (2024, 2025, 2030)] == [0.8, 0.6, 0.5]
 
 

@@ -3,6 +3,8 @@ computed by hand, and the properties its assumptions promise."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -247,7 +249,7 @@ def test_persistence_ends_where_lambda_is_smallest():
     assert 10 <= low <= 13 and measured[-1] > measured[low] + 0.1  # it rose again
     lam = mg.persistence(h, 2019, window=1).lam
     assert lam == pytest.approx(measured[: low + 1], rel=1e-12)
-    plan = mg.Plan(2019, [2019], 0.0, lam, [1996], np.zeros(60))
+    plan = mg.Plan(2019, [2019], 0.0, mg.Persistence(lam, [1996]), np.zeros(60))
     assert plan.lam(2019 + len(measured)) == pytest.approx(min(measured), rel=1e-12)
 
 
@@ -268,7 +270,7 @@ def test_persistence_depends_on_the_areas_mobility():
     for h in (0, 4):
         assert lam[h] == pytest.approx((1 + alone[h]) / 2, rel=1e-9)
         assert slopes[h][0] == pytest.approx((alone[h] - 1) / 2, rel=1e-9)
-    plan = mg.Plan(2015, [2012, 2013, 2014], 0.0, lam, [1998], np.zeros(100), slopes, mob)
+    plan = mg.Plan(2015, [2012, 2013, 2014], 0.0, fit, np.zeros(100), mob)
     # 2019: five years after the window's last year
     assert plan.lam_areas(2019)[[0, 99]] == pytest.approx([1.0, alone[4]], rel=1e-9)
 
@@ -326,7 +328,9 @@ def test_germanys_migration_of_the_frame_is_shared_out_by_rate_and_deviation():
     from dwk.projection import engine
     from dwk.projection.framed import framed_level
 
-    plan = mg.Plan(2015, [2012, 2013, 2014], 0.0, (0.5,), [2000], np.array([0.010, -0.002]))
+    plan = mg.Plan(
+        2015, [2012, 2013, 2014], 0.0, mg.Persistence((0.5,), [2000]), np.array([0.010, -0.002])
+    )
     prev = np.zeros((2, 2, engine.AGES))
     prev[0, 0, 30], prev[1, 0, 30] = 1000, 3000
     level = framed_level(plan, lambda year: None, "main")(2030, prev)
@@ -347,7 +351,7 @@ def test_those_in_transit_at_a_base_after_exceptional_arrivals_leave_the_next_ye
     net = np.tile([[5.0], [-5.0], [0.0]], (1, 20))
     net[0, -1], net[1, -1] = 45.0, -15.0  # 2015
     plan = mg.plan(_history(net), 2015)
-    assert (plan.recent_years, plan.persistence[0]) == ([2014], pytest.approx(1.0))
+    assert (plan.recent_years, plan.fit.lam[0]) == ([2014], pytest.approx(1.0))
     assert plan.leaving == pytest.approx([40.0, 0.0, 0.0])
     assert mg.plan(_history(net[:, :-1]), 2014).leaving is None  # 2014: no arrivals
     prev = np.zeros((3, 2, engine.AGES))
@@ -471,12 +475,14 @@ def test_deviations_move_with_germanys_rate_by_the_areas_exposure():
     fit = mg.persistence(h, 2015, window=1, exp=exp)
     assert (fit.lam[0], fit.gamma[0]) == pytest.approx((0.8, 0.3), rel=1e-9)
     assert fit.slopes[0].size == 0
-    plan = mg.Plan(2015, [2014], 0.004, (0.5, 0.4), [1997], np.array([0.01, -0.01]),
-                   gamma=(0.3, 0.2), exposure=np.array([2.0, -1.0]))  # fmt: skip
+    fit = mg.Persistence((0.5, 0.4), [1997], gamma=(0.3, 0.2))
+    plan = mg.Plan(
+        2015, [2014], 0.004, fit, np.array([0.01, -0.01]), exposure=np.array([2.0, -1.0])
+    )
     # 2016: h = 2 from the window's 2014: 0.4 · deviation + 0.2 · exposure · (0.001 − 0.004)
     assert plan.deviation_in(2016, 0.001) == pytest.approx([0.004 - 0.0012, -0.004 + 0.0006])
     assert plan.take([1]).deviation_in(2016, 0.001) == pytest.approx([-0.004 + 0.0006])
-    plain = mg.Plan(2015, [2014], 0.004, (0.5, 0.4), [1997], np.array([0.01, -0.01]))
+    plain = mg.Plan(2015, [2014], 0.004, replace(fit, gamma=()), np.array([0.01, -0.01]))
     assert plain.deviation_in(2016, 0.001) == pytest.approx([0.004, -0.004])
 
 
