@@ -10,7 +10,7 @@ an age structure), so a Kreis with a Gemeinde left out for a secret cell is not 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -135,19 +135,19 @@ def gemeinde_level(
     lam: Callable[[int], float],
     schedules: Callable[[int], Schedules],
     targets: fr.Targets = fr.NONE,
-    transit: tuple[int, np.ndarray] | None = None,
+    transit: Mapping[int, np.ndarray] | None = None,
 ) -> Callable[[int, np.ndarray], np.ndarray]:
     """Net migration of each Gemeinde: its Kreis's realised rate, plus the `lasting` deviation
     of its size class, plus `lam(year)` × its own departure from that, `within` (per
-    inhabitant and year; `gemeinde_migration`), plus in the year of `transit` its persons
-    (`gemeinde_migration.transit_kept`); in a year with an observed total, what meets it (a
+    inhabitant and year; `gemeinde_migration`), plus the persons `transit` gives for the
+    year (`gemeinde_migration.transit_kept`); in a year with an observed total, what meets it (a
     group of Gemeinden: together, shared by their size)."""
 
     def level(year: int, prev: np.ndarray) -> np.ndarray:
         p = prev.sum(axis=(1, 2))
         out = p * (kreis_rate[year][rows] + lasting + lam(year) * within)
-        if transit is not None and year == transit[0]:
-            out = out + transit[1]
+        if transit and year in transit:
+            out = out + transit[year]
         if year in targets.years:
             nat = project(prev, schedules, _none, year - 1, year).totals()[-1]
             groups, totals = targets.years[year]

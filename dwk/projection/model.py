@@ -315,13 +315,13 @@ def _project_gemeinden(
     targets = gem.gemeinde_targets(filled, keys, base, until, rows_of, counted, changed)
 
     lam = partial(kplan.lam, since=window[-1])  # as λ was measured: from the window's end
-    transit = None
+    transit = {}  # persons per year and Gemeinde who leave for being in transit at the base
     if np.any(leaving := kplan.transit(base + 1)):
         # the Kreis's people in transit leave from the Gemeinden that took them in
         start = kf.paths[variants[0]][0]
         expected = lasting + lam(base) * within  # the Gemeinde's rate beyond its Kreis's
         kept = gm.transit_kept(ctx, keys, base, people, (leaving / start)[rows], expected)
-        transit = (base + 1, kept)
+        transit = {base + 1: kept}
 
     def level(variant: str, schedules: Callable) -> Callable:
         rates = kf.rates[variant]
