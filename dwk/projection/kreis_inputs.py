@@ -254,7 +254,8 @@ FOREIGN = "Sozialversicherungspfl. Beschäftigte (Wohnort) | Ausländer(innen)"
 def foreign_share(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     """Each Kreis's share of foreigners among the employees living there, on the newest
     30.06. up to `year` (`foreign_stichtag`), for `migration.exposure`; a Kreis formed since
-    from its parts' sum, NaN without a figure. Berlin and Hamburg are their Land's rows."""
+    from its parts' sum, NaN without a figure. Berlin and Hamburg are their Land's rows, which
+    the readers give as 11000 and 02000 too (`CITY_STATES`)."""
     old = kreis_keys(ctx, first_base(ctx))
     counts = ctx.lookup(("foreign_employees", year), lambda: _foreign_employees(ctx, old, year))
     index, asked = {k: i for i, k in enumerate(old)}, set(keys)
@@ -297,8 +298,7 @@ def _foreign_employees(ctx: Context, keys: list[str], year: int) -> np.ndarray:
         return out
     cells = [foreign[at], every.get(at, {})]
     for i, k in enumerate(keys):
-        key = k[:2] if k.endswith("000") and k[:2] in cells[1] else k  # Berlin, Hamburg
-        out[i] = [c[key][1] if key in c else np.nan for c in cells]
+        out[i] = [c[k][1] if k in c else np.nan for c in cells]
     return out
 
 
