@@ -13,6 +13,7 @@ the map. Keys that have no outline of 01.01.2021 are drawn through `data/key_cha
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from dwk.core.errors import UnknownAreaError
@@ -141,10 +142,11 @@ class _Setting(NamedTuple):
     target: GeoArea | None  # its outline of 2021, if it has one
     level: Level  # the siblings'
     outline: GeoArea | None  # the Kreis or Land drawn around them
-    siblings: list[GeoArea]
+    siblings: tuple[GeoArea, ...]
     proj: Projection
 
 
+@lru_cache(maxsize=8)  # a profile asks for its map and then for its focus
 def _setting(key: str, max_height: float) -> _Setting:
     geo = load()
     place = geo.place(key, merged=True)
@@ -163,7 +165,7 @@ def _setting(key: str, max_height: float) -> _Setting:
         max_height,
         22.0,
     )
-    return _Setting(geo, place, target, level, outline, siblings, proj)
+    return _Setting(geo, place, target, level, outline, tuple(siblings), proj)
 
 
 def area_focus(key: str, max_height: float = 300.0) -> float:
