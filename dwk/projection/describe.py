@@ -283,13 +283,25 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         )
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
-        f"Zuziehende wie 2015, {by_age} Innerhalb ihrer Altersgruppe sind die Zuziehenden "
+        f"Zuziehende wie 2015{_without_transit(ctx)}, {by_age} Innerhalb ihrer Altersgruppe sind die Zuziehenden "
         f"wie die Bevölkerung {'der Gemeinde' if gemeinden else 'Deutschlands'} im jeweiligen "
         f"Jahr verteilt.{_children(ctx)}{_adults(ctx)} Die Varianten unterscheiden sich nur "
         "im Wanderungssaldo Deutschlands (und damit, über die Abweichungen, in seiner "
         "Verteilung)."
     )
     return " ".join(parts)
+
+
+def _without_transit(ctx: Context) -> str:
+    """The in-movers of 2015 leave out those in transit at its end (`asm.without_transit`)."""
+    leaving = ki.first_plan(ctx).leaving
+    if leaving is None or leaving.sum() <= 0:
+        return ""
+    return (
+        f" ohne die {format_de(float(leaving.sum()), 0)} Personen, die Ende 2015 nur auf der "
+        "Durchreise waren (vor allem in Erstaufnahmeeinrichtungen; mit dem Altersprofil des "
+        "Wanderungssaldos Deutschlands 2015)"
+    )
 
 
 def _adults(ctx: Context) -> str:

@@ -88,7 +88,7 @@ class Inputs:
     life_tables: dict[str, sc.LifeTable]
     fertility: sc.Fertility
     levels: asm.Levels
-    moves_in: np.ndarray  # (areas, 6 groups, 2) in 2015
+    moves_in: np.ndarray  # (areas, 6 groups, 2) in 2015, less those in transit at its end
     moves_out: np.ndarray
 
 
@@ -101,6 +101,10 @@ def _inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
     pop, table, period = asm.base_population(ctx, keys, year)
     last = asm.last_events(ctx)
     standard = life_tables(ctx, last), sc.fertility_for_in(ctx, last)
+    moves_in, moves_out = asm.flows(ctx, keys)
+    transit = first_transit(ctx, keys)
+    if transit.any():
+        moves_in = asm.without_transit(moves_in, transit, asm.border_profile(ctx))
     return Inputs(
         pop,
         table,
@@ -108,8 +112,19 @@ def _inputs(ctx: Context, keys: list[str], year: int) -> Inputs:
         life_tables(ctx, year),
         sc.fertility_for_in(ctx, year),
         asm.levels(ctx, keys, pop, *standard),
-        *asm.flows(ctx, keys),
+        moves_in,
+        moves_out,
     )
+
+
+def first_transit(ctx: Context, keys: list[str]) -> np.ndarray:
+    """The persons per Kreis of `keys` in transit at the end of the first base
+    (`migration.Plan.leaving` of its Kreise), 0 for any other key."""
+    leaving = first_plan(ctx).leaving
+    if leaving is None:
+        return np.zeros(len(keys))
+    of = dict(zip(kreis_keys(ctx, first_base(ctx)), leaving, strict=True))
+    return np.array([of.get(k, 0.0) for k in keys])
 
 
 def aged(pop: np.ndarray) -> np.ndarray:
@@ -316,7 +331,7 @@ def first_plan(ctx: Context) -> mg.Plan:
 
     def build() -> mg.Plan:
         keys = kreis_keys(ctx, first)
-        pop = kreis_inputs(ctx, keys, first).population
+        pop = asm.base_population(ctx, keys, first)[0]  # not `kreis_inputs`, which needs the plan
         return mg.plan(first_history(ctx), first, mg.mobility(pop), exposure(ctx, keys, first))
 
     return ctx.lookup(("kreis_plan", first), build)

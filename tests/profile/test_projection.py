@@ -365,6 +365,43 @@ def test_those_in_transit_at_a_base_after_exceptional_arrivals_leave_the_next_ye
     assert level(2017, prev)[0] - level(2017, prev)[2] == pytest.approx(5.0)
 
 
+def test_in_moves_leave_out_those_in_transit_like_the_arrivals():
+    """100 persons in transit in the first area, spread like the arrivals (the profile's
+    positive part: 0.5, 0.3, 0.2 of the first three cells; the lost 65+ count 0). A cell with
+    fewer in-movers than that keeps none; a secret cell (NaN) counts 0."""
+    profile = np.zeros((6, 2))
+    profile[0, 0], profile[1, 0], profile[1, 1], profile[5, 0] = 0.6, 0.36, 0.24, -0.2
+    moves_in = np.full((2, 6, 2), 40.0)
+    moves_in[0, 0, 0], moves_in[0, 1, 1], moves_in[0, 4, 1] = 500.0, 15.0, np.nan
+    got = asm.without_transit(moves_in, np.array([100.0, 0.0]), profile)
+    assert got[0, 0, 0] == pytest.approx(500 - 50)
+    assert got[0, 1, 0] == pytest.approx(40 - 30)
+    assert got[0, 1, 1] == 0.0  # 15 moved in, 20 of the transit's share
+    assert got[0, 5, 0] == 40.0 and got[0, 4, 1] == 0.0
+    assert got[1] == pytest.approx(moves_in[1])
+
+
+def test_trier_repeats_its_2015_in_moves_without_those_in_transit(ctx):
+    """Trier (07211) had the most people in transit at the end of 2015 (`Plan.leaving`).
+    12711-04-02-4_00.csv line 1264: 8,260 men of 18–24 moved in. Germany's balance (lines
+    10–16): 5,266,913 − 4,127,511 = 1,139,402, of it the 65+ −4,555 (78,064 − 81,605 men,
+    108,062 − 109,076 women), so the arrivals' profile sums to 1,143,957, and the men of 18–24
+    are 683,088 − 467,096 = 215,992 of them. The 65+ (line 1268: 206 men) keep theirs. The
+    method text names the persons left out."""
+    keys = ki.kreis_keys(ctx, 2015)
+    i = keys.index("07211")
+    leaving = ki.first_plan(ctx).leaving[i]
+    assert leaving > 4000
+    moves_in = ki.kreis_inputs(ctx, keys, 2015).moves_in[i]
+    assert moves_in[1, 0] == pytest.approx(8260 - leaving * 215_992 / 1_143_957)
+    assert moves_in[5, 0] == 206
+    assert 39_819 - moves_in.sum() == pytest.approx(leaving)
+    # the method text says so, with the sum the migration module names (144,636 in 190 Kreise)
+    proj = fc.project_areas(ctx, ["07211"], 2015, 2017, ("main",))
+    text = next(a.text for a in proj.assumptions if a.topic == "Wanderungen")
+    assert "Zuziehende wie 2015 ohne die 144.636 Personen, die Ende 2015 nur auf der " in text
+
+
 def test_kreis_base_2020_keeps_the_observed_totals(ctx):
     proj = fc.project_areas(ctx, ["05913", "11000", "03159"], 2020, 2022)
     assert proj.base_year == 2020
