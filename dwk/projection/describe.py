@@ -283,8 +283,8 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         )
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
-        f"Zuziehende wie 2015{_without_transit(ctx)}, {by_age} Innerhalb ihrer Altersgruppe sind die Zuziehenden "
-        f"wie die Bevölkerung {'der Gemeinde' if gemeinden else 'Deutschlands'} im jeweiligen "
+        f"Zuziehende wie 2015{_without_transit(ctx)}, {by_age} Innerhalb ihrer Altersgruppe "
+        f"sind die Zuziehenden wie die Bevölkerung {'der Gemeinde' if gemeinden else 'Deutschlands'} im jeweiligen "
         f"Jahr verteilt.{_children(ctx)}{_adults(ctx)} Die Varianten unterscheiden sich nur "
         "im Wanderungssaldo Deutschlands (und damit, über die Abweichungen, in seiner "
         "Verteilung)."
