@@ -281,10 +281,14 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
             "alle Kreise verteilt; was einem Kreis dann noch zu seinem Saldo fehlt (seine "
             "Abweichung), mit dem Altersprofil seiner Zuziehenden 2015."
         )
+    # a Gemeinde's own 2015 in-moves keep those in transit: what its level differs from its
+    # 2015 moves by comes with Germany's 2015 balance, the profile they would leave with
+    moved_in = "" if gemeinden else _without_transit(ctx)
+    whose = "der Gemeinde" if gemeinden else "Deutschlands"
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
-        f"Zuziehende wie 2015{_without_transit(ctx)}, {by_age} Innerhalb ihrer Altersgruppe "
-        f"sind die Zuziehenden wie die Bevölkerung {'der Gemeinde' if gemeinden else 'Deutschlands'} im jeweiligen "
+        f"Zuziehende wie 2015{moved_in}, {by_age} Innerhalb ihrer Altersgruppe sind die "
+        f"Zuziehenden wie die Bevölkerung {whose} im jeweiligen "
         f"Jahr verteilt.{_children(ctx)}{_adults(ctx)} Die Varianten unterscheiden sich nur "
         "im Wanderungssaldo Deutschlands (und damit, über die Abweichungen, in seiner "
         "Verteilung)."

@@ -327,9 +327,6 @@ def _project_gemeinden(
         rates = kf.rates[variant]
         return gem.gemeinde_level(rates, rows, lasting, within, lam, schedules, targets, transit)
 
-    if base + 1 in transit:  # those in transit are not among a usual year's in-movers
-        usual = asm.without_transit(inp.moves_in, transit[base + 1], asm.border_profile(ctx))
-        inp = replace(inp, moves_in=usual)
     moved = _territory_moves(batch, keys, rows_of, filled, targets, changes) if calibrate else None
     out = _projected(ctx, keys, base, inp, plan, to, variants, part, targets, level, line, moved)
     kreis_of = [batch if calibrate else k[:5] for k in keys]  # a part moved in: its batch's

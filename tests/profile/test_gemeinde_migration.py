@@ -163,6 +163,8 @@ def test_the_method_text_names_each_size_class_with_its_mean(ctx):
     for label in ("1.000–2.000", "2.000–5.000", "5.000–20.000", "20.000 und mehr +"):
         assert label in text
     assert "gemessen an allen Gemeinden, 2009–2010 gegen 2012–2014" in text
+    # their own 2015 in-moves keep those in transit (see `assumptions.without_transit`)
+    assert "Zuziehende wie 2015, die Differenz" in text and "Durchreise" not in text
 
 
 def test_transit_is_shared_by_what_each_gemeinde_gained():
