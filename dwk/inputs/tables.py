@@ -181,7 +181,9 @@ def cells_of(ctx: Context, table: str, variable: str) -> dict[int, dict[str, Cel
     return _once(ctx, "cells", variable_cells, table, variable)
 
 
-def _once(ctx: Context, kind: str, read, table: str, variable: str) -> dict:
+def _once(
+    ctx: Context, kind: str, read: Callable[[Store, str, str], dict], table: str, variable: str
+) -> dict:
     """`read(store, table, variable)` once per context, or {} where the store does not hold
     the table (a store as of an earlier year)."""
 

@@ -296,7 +296,7 @@ def exposure(ctx: Context, keys: list[str], year: int) -> np.ndarray | None:
 def foreign_stichtag(ctx: Context, year: int) -> str | None:
     """The Stichtag `foreign_share` takes for `year` (ISO date), None if there is none."""
     cells = _employee_cells(ctx, FOREIGN)
-    at = max((y for y in cells if y <= year), default=None)
+    at = _newest(cells, year)
     return None if at is None else min(cells[at].values())[2]
 
 
@@ -304,11 +304,16 @@ def _employee_cells(ctx: Context, variable: str) -> dict[int, dict[str, inputs.C
     return inputs.cells_of(ctx, ctx.table(EMPLOYEES[0]), variable)
 
 
+def _newest(cells: dict[int, dict[str, inputs.Cell]], year: int) -> int | None:
+    """The newest year of `cells` up to `year`."""
+    return max((y for y in cells if y <= year), default=None)
+
+
 def _foreign_employees(ctx: Context, keys: list[str], year: int) -> np.ndarray:
     """(Kreise, 2): foreign and all employees at their residence (see `foreign_share`)."""
     out = np.full((len(keys), 2), np.nan)
     foreign, every = _employee_cells(ctx, FOREIGN), _employee_cells(ctx, EMPLOYEES[1])
-    at = max((y for y in foreign if y <= year), default=None)
+    at = _newest(foreign, year)
     if at is None:
         return out
     cells = [foreign[at], every.get(at, {})]
