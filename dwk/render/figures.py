@@ -8,7 +8,14 @@ from markupsafe import Markup
 from dwk.render.chart_data import ChartData, titled
 from dwk.report.build import Profile
 
-__all__ = ["figure"]
+__all__ = ["figure", "source_line"]
+
+
+def source_line(p: Profile, tables: str, when: str) -> tuple[str, str]:
+    """("Tabelle …, <Stichtag>", the © lines those tables state, joined) for a caption."""
+    codes = [c.strip() for c in tables.split(",") if c.strip()]
+    rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
+    return f"Tabelle {', '.join(codes)}, {when}", "; ".join(rights)
 
 
 def figure(
@@ -22,13 +29,12 @@ def figure(
 ) -> dict:
     """A chart with its source line (the tables, their Stichtag and the © line each states) and
     its numbers (`data`: in the SVG's hover title and, by the build, as a CSV file)."""
-    codes = [c.strip() for c in tables.split(",") if c.strip()]
-    rights = dict.fromkeys(m.copyright for m in p.sources if m.code in codes and m.copyright)
+    source, attribution = source_line(p, tables, when)
     return {
         "id": name,
         "svg": Markup(titled(svg, data)),
         "caption": caption,
         "data": data,
-        "source": f"Tabelle {', '.join(codes)}, {when}",
-        "attribution": "; ".join(rights),
+        "source": source,
+        "attribution": attribution,
     }

@@ -13,7 +13,7 @@ from dwk.render import svg
 from dwk.render.charts import WIDTH
 from dwk.render.map_geometry import XY, GeoArea, Geometry
 
-__all__ = ["MapArea", "Projection", "bounds", "n1", "point_path", "short_num"]
+__all__ = ["MIN_STEP", "MapArea", "Projection", "bounds", "n1", "point_path", "short_num"]
 
 MIN_STEP = 0.5  # pt: the grid that vertices snap to (Germany: 1 pt)
 POINT_SIZE = 6.0

@@ -1,12 +1,14 @@
 """Inline SVG maps from the BKG VG5000 outlines: an area within its Kreis or Land, a Kreis's
 Gemeinden coloured by an indicator, and all Kreise for the national index.
 
-Pure functions: keys and plain numbers in, SVG text out (no pandas, no network). Python
+Pure functions: keys and plain numbers in, a `MapFigure` out (no pandas, no network). Python
 computes every coordinate (one decimal, areas in key order, so the same input gives the same
-bytes); the markup lives in ``templates/svg/*map*.svg.j2`` like the charts'. Every map is
-``<svg class="karte">`` with a ``<title>``, one ``<path data-ags="…">`` per area with a
-``<title>`` for hover, a legend and the BKG attribution, which dl-de/by-2-0 requires next to
-the map. Keys that have no outline of 01.01.2021 are drawn through `data/key_changes.toml`
+bytes); the markup lives in ``templates/svg/*map*.svg.j2`` like the charts'. The map itself is
+``<svg class="karte">`` with a ``<title>`` and one ``<path data-ags="…">`` per area with a
+``<title>`` for hover, and no other text: it shrinks to a phone's width, while its title,
+legend, notes and the BKG attribution (which dl-de/by-2-0 requires next to the map) come as
+text for the page to set (``templates/html/map_figure.html.j2``), where they wrap and stay
+readable. Keys that have no outline of 01.01.2021 are drawn through `data/key_changes.toml`
 (a new key for the same territory) or as a point at their Gemeindeverzeichnis centre.
 """
 
@@ -16,14 +18,26 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
+from markupsafe import Markup
+
 from dwk.core.errors import UnknownAreaError
 from dwk.render import svg
-from dwk.render.charts import NOTE_SIZE, PALETTE, WIDTH
+from dwk.render.charts import PALETTE, WIDTH
 from dwk.render.map_classes import NO_DATA, class_breaks, class_colours, class_labels, class_of
+from dwk.render.map_figure import LegendEntry, MapFigure
 from dwk.render.map_geometry import GeoArea, Geometry, Level, Placement, load
-from dwk.render.map_projection import MapArea, Projection, bounds, point_path
-from dwk.render.svg import Shape, Text, fmt_de, missing
-from dwk.render.text_metrics import wrap
+from dwk.render.map_projection import MIN_STEP, MapArea, Projection, bounds, point_path
+from dwk.render.svg import Shape, fmt_de, missing
+
+__all__ = [
+    "MAP_PALETTE",
+    "LegendEntry",
+    "MapFigure",
+    "area_map",
+    "choropleth",
+    "display_name",
+    "germany_kreise",
+]
 
 MAP_PALETTE = {
     "area": PALETTE["area"],
@@ -35,8 +49,9 @@ MAP_PALETTE = {
     "nodata": "#f2f2f2",
     "hatch": "#8c8c8c",
 }
-BKG_URL = "https://www.bkg.bund.de"
+
 _LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
+_MARGIN = 4.0  # pt around the areas drawn
 
 
 def display_name(area: GeoArea) -> str:
@@ -76,48 +91,45 @@ def _frame(map_id: str, title: str, proj: Projection) -> dict:
     return {
         "id": svg.id_prefix(map_id),
         "title": title,
-        "font": svg.FONT,
-        "w": WIDTH,
         "palette": MAP_PALETTE,
         "areas": [],
         "outlines": [],
         "overlays": [],
         "points": [],
         "notes": [],
-        "legend": svg.Legend(),
-        "legend_title": None,
-        "bkg_url": BKG_URL,
-        "map_h": proj.top + proj.h,
+        "x": proj.left - _MARGIN,
+        "w": proj.w + 2 * _MARGIN,
+        "h": proj.top + proj.h + _MARGIN,
     }
 
 
-def _finish(k: dict, entries: list, geo: Geometry, legend_title: str | None = None) -> dict:
-    """Legend, notes and attribution below the map; sets the height."""
-    y = k["map_h"] + 8
-    if legend_title:
-        k["legend_title"] = Text(8.0, y + 7.5, legend_title, size=7.5, bold=True)
-        y += 10
-    k["legend"] = svg.legend(entries, 8.0, y, WIDTH - 16, None, 7.5)
-    y += k["legend"].height + 4
-    notes = list(k["notes"])
-    k["notes"] = []
-    for line in notes:
-        for part in wrap(line, WIDTH - 16, NOTE_SIZE):
-            y += NOTE_SIZE + 2.5
-            k["notes"].append(Text(8.0, y, part, size=NOTE_SIZE, fill=PALETTE["muted_text"]))
+def _finish(
+    template: str,
+    k: dict,
+    entries: list[LegendEntry],
+    geo: Geometry,
+    legend_title: str | None = None,
+) -> MapFigure:
+    """The SVG of the areas, cut to them, and the text that goes with it."""
     source = geo.attribution
     if k["points"]:
         source += "; Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
-    y += NOTE_SIZE + 4
-    k["attribution"] = Text(
-        8.0, y, source, size=NOTE_SIZE, fill=PALETTE["muted_text"], cls="quelle"
+    return MapFigure(
+        k["id"],
+        k["title"],
+        Markup(svg.render(template, k=k)),  # rendered with autoescape from the SVG templates
+        legend_title,
+        tuple(entries),
+        tuple(k["notes"]),
+        source,
     )
-    k["h"] = y + 5
-    return k
 
 
-def _render(template: str, k: dict) -> str:
-    return svg.render(template, k=k)
+def _projection(
+    geo: Geometry, extent: tuple, max_height: float, step: float = MIN_STEP
+) -> Projection:
+    """At most the column's width and `max_height` high, with the margin around."""
+    return Projection(geo, extent, WIDTH - 2 * _MARGIN, max_height, _MARGIN, step)
 
 
 def _context(geo: Geometry, key: str) -> tuple[str, Level, GeoArea | None]:
@@ -146,7 +158,7 @@ class _Setting(NamedTuple):
     proj: Projection
 
 
-@lru_cache(maxsize=8)  # a profile asks for its map and then for its focus
+@lru_cache(maxsize=8)
 def _setting(key: str, max_height: float) -> _Setting:
     geo = load()
     place = geo.place(key, merged=True)
@@ -158,29 +170,8 @@ def _setting(key: str, max_height: float) -> _Setting:
     if target is not None and target.level != level:  # a kreisfreie Stadt among the Kreise
         siblings = [a for a in siblings if a.key != target.key[: len(a.key)]] + [target]
     pts = [(place.point.x, place.point.y)] if place and place.point else []
-    proj = Projection(
-        geo,
-        bounds(geo, siblings + ([outline] if outline else []), pts),
-        WIDTH - 16,
-        max_height,
-        22.0,
-    )
+    proj = _projection(geo, bounds(geo, siblings + ([outline] if outline else []), pts), max_height)
     return _Setting(geo, place, target, level, outline, tuple(siblings), proj)
-
-
-def area_focus(key: str, max_height: float = 300.0) -> float:
-    """Where the area lies across its `area_map`, as a share of the map's width (the centre
-    of its outline, or its point): a phone, which shows the map wider than the screen,
-    scrolls it there first. The middle where the map shows only the Kreis."""
-    s = _setting(key, max_height)
-    if s.place and s.place.point:
-        x = s.place.point.x
-    elif s.target is not None:
-        x0, _, x1, _ = s.geo.extent([s.target])
-        x = (x0 + x1) / 2
-    else:
-        return 0.5
-    return s.proj.xy(x, 0.0)[0] / WIDTH
 
 
 def area_map(
@@ -190,7 +181,7 @@ def area_map(
     title: str | None = None,
     names: Mapping[str, str] | None = None,
     max_height: float = 300.0,
-) -> str:
+) -> MapFigure:
     """The area `key` (Gemeinde, Kreis or Land; 8, 5 or 2 digits) highlighted among the
     Gemeinden of its Kreis, the Kreise of its Land or the Länder; a kreisfreie Stadt or a
     Stadtstaat is shown one level up, where it has neighbours."""
@@ -245,10 +236,10 @@ def area_map(
         )
     others = {"gemeinde": "übrige Gemeinden", "kreis": "übrige Kreise", "land": "übrige Länder"}
     entries = [
-        (name, svg.rect_swatch(MAP_PALETTE["area"], MAP_PALETTE["highlight"], 0.8)),
-        (others[level], svg.rect_swatch(MAP_PALETTE["context"], MAP_PALETTE["outline"], 0.5)),
+        LegendEntry(name, MAP_PALETTE["area"], MAP_PALETTE["highlight"], 0.8),
+        LegendEntry(others[level], MAP_PALETTE["context"], MAP_PALETTE["outline"], 0.5),
     ]
-    return _render("area_map.svg.j2", _finish(k, entries, geo))
+    return _finish("area_map.svg.j2", k, entries, geo)
 
 
 def _coloured(
@@ -263,7 +254,7 @@ def _coloured(
     names: Mapping[str, str] | None,
     prefix: str,
     level: Level,
-) -> list:
+) -> list[LegendEntry]:
     """Fill `shapes` by the class of their value; values for keys without a shape of their
     own go to their successor's outline or to a point. Returns the legend entries."""
     by_shape: dict[str, tuple[str, float | None]] = {
@@ -319,9 +310,11 @@ def _coloured(
         )
     used = {class_of(v, breaks, decimals) for v in present}
     entries = [
-        (
+        LegendEntry(
             f"{lb} ({sum(1 for v in present if class_of(v, breaks, decimals) == i)})",
-            svg.rect_swatch(c, MAP_PALETTE["outline"], 0.5),
+            c,
+            MAP_PALETTE["outline"],
+            0.5,
         )
         for i, (lb, c) in enumerate(zip(labels, colours, strict=True))
         if i in used or breaks
@@ -330,7 +323,13 @@ def _coloured(
     n_missing += sum(1 for key, _ in points if missing(values[key]))
     if n_missing or not present:
         entries.append(
-            (f"{NO_DATA} ({n_missing})", svg.rect_swatch(nodata, MAP_PALETTE["outline"], 0.5))
+            LegendEntry(
+                f"{NO_DATA} ({n_missing})",
+                MAP_PALETTE["nodata"],
+                MAP_PALETTE["outline"],
+                0.5,
+                MAP_PALETTE["hatch"],
+            )
         )
     return entries
 
@@ -347,7 +346,7 @@ def choropleth(
     title: str | None = None,
     names: Mapping[str, str] | None = None,
     max_height: float = 300.0,
-) -> str:
+) -> MapFigure:
     """The Gemeinden of Kreis `kreis_key` coloured by `values` (Gemeinde key → value; None or
     NaN = keine Daten) in up to `classes` quantile classes, with a German legend."""
     geo = load()
@@ -362,7 +361,7 @@ def choropleth(
         for key in values
         if key.startswith(kreis.key) and (p := geo.place(key)) and p.point
     ]
-    proj = Projection(geo, bounds(geo, [kreis], point_xy), WIDTH - 16, max_height, 22.0)
+    proj = _projection(geo, bounds(geo, [kreis], point_xy), max_height)
     name = _name(kreis_key, geo, names)
     k = _frame(
         map_id or f"karte-{kreis_key}-{indicator_label}",
@@ -373,7 +372,7 @@ def choropleth(
         geo, proj, k, shapes, values, decimals, unit, classes, names, kreis.key, "gemeinde"
     )
     k["outlines"].append(Shape(proj.path(kreis), "none", MAP_PALETTE["outline"], 0.9))
-    return _render("choropleth.svg.j2", _finish(k, entries, geo, indicator_label))
+    return _finish("choropleth.svg.j2", k, entries, geo, indicator_label)
 
 
 def germany_kreise(
@@ -388,13 +387,13 @@ def germany_kreise(
     title: str | None = None,
     names: Mapping[str, str] | None = None,
     max_height: float = 560.0,
-) -> str:
+) -> MapFigure:
     """All 401 Kreise of 01.01.2021 with the Länder borders; coloured by `values` (Kreis key →
     value) if given, else plain with the `highlight` keys (e.g. the members) in blue."""
     geo = load()
     kreise = geo.children("", "kreis")
     laender = geo.children("", "land")
-    proj = Projection(geo, bounds(geo, laender), WIDTH - 16, max_height, 22.0, 1.0)
+    proj = _projection(geo, bounds(geo, laender), max_height, 1.0)
     k = _frame(
         map_id,
         title
@@ -421,14 +420,11 @@ def germany_kreise(
                     _name(a.key, geo, names),
                 )
             )
-        entries = [("Kreise", svg.rect_swatch(MAP_PALETTE["plain"], MAP_PALETTE["outline"], 0.5))]
+        entries = [LegendEntry("Kreise", MAP_PALETTE["plain"], MAP_PALETTE["outline"], 0.5)]
         if marked:
             entries.insert(
                 0,
-                (
-                    "ausgewählte Kreise",
-                    svg.rect_swatch(MAP_PALETTE["area"], MAP_PALETTE["outline"], 0.5),
-                ),
+                LegendEntry("ausgewählte Kreise", MAP_PALETTE["area"], MAP_PALETTE["outline"], 0.5),
             )
     for a in kreise:
         if a.key in marked:  # a frame shows the chosen Kreise whatever their colour
@@ -436,7 +432,6 @@ def germany_kreise(
     k["outlines"].append(
         Shape("".join(proj.path(a) for a in laender), "none", MAP_PALETTE["outline"], 0.8)
     )
-    return _render(
-        "germany_kreise.svg.j2",
-        _finish(k, entries, geo, indicator_label if values is not None else None),
+    return _finish(
+        "germany_kreise.svg.j2", k, entries, geo, indicator_label if values is not None else None
     )

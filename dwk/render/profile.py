@@ -7,7 +7,6 @@ import math
 from functools import cache
 
 import jinja2
-from markupsafe import Markup
 
 from dwk.area_phrases import area_phrase, end_sentence
 from dwk.core import paths
@@ -21,7 +20,7 @@ from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.figures import figure
 from dwk.render.maps import germany_kreise
 from dwk.render.navigation import add_contents, soft_hyphens
-from dwk.render.profile_maps import GEOMETRY_ATTRIBUTION, profile_maps
+from dwk.render.profile_maps import GEOMETRY_ATTRIBUTION, GEOMETRY_SOURCE, profile_maps
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.rules_view import rule_rows
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
@@ -385,7 +384,14 @@ def render_national_index(
 ) -> str:
     """The index of a national run: its Länder (on the level's page, with a map of all Kreise,
     the `highlight` ones framed), its areas with their gaps, and the keys that changed."""
-    karte = Markup(germany_kreise(highlight=highlight, map_id="karte-deutschland")) if lands else ""
+    karte = None
+    if lands:
+        karte = {
+            "id": "karte-deutschland",
+            "map": germany_kreise(highlight=highlight, map_id="karte-deutschland"),
+            "caption": "Alle Kreise (Stand 01.01.2021); umrandet: Kreise der DWK-Mitglieder",
+            "source": GEOMETRY_SOURCE,
+        }
     return add_contents(
         environment(True)
         .get_template("national_index.html.j2")
@@ -396,6 +402,5 @@ def render_national_index(
             lands=lands,
             up=up,
             karte=karte,
-            geometry_attribution=GEOMETRY_ATTRIBUTION,
         )
     )

@@ -26,9 +26,9 @@ GV2019 = REPO / "data/raw/grundeinkommensbuero-gv/AuszugGV4QAktuell.csv"
 DUEREN = [f"05358{n:03d}" for n in range(4, 61, 4)]
 
 
-def areas(svg: str) -> dict[str, tuple[str, str, str]]:
+def areas(fig: maps.MapFigure) -> dict[str, tuple[str, str, str]]:
     """data-ags → (fill, hover title, path data) of every area and point."""
-    root = ET.fromstring(svg)
+    root = ET.fromstring(fig.svg)
     out = {}
     for p in root.iter("{http://www.w3.org/2000/svg}path"):
         if "data-ags" in p.attrib:
@@ -80,15 +80,22 @@ def test_shipped_file_is_read_from_the_package_not_from_shared():
 
 
 def test_area_map_of_dueren_draws_the_15_gemeinden_of_its_kreis():
-    svg = maps.area_map("05358008")
-    drawn = areas(svg)
+    fig = maps.area_map("05358008")
+    drawn = areas(fig)
     assert sorted(drawn) == DUEREN
     assert drawn["05358008"][0] == maps.MAP_PALETTE["area"]
     assert drawn["05358028"] == (maps.MAP_PALETTE["context"], "Kreuzau", drawn["05358028"][2])
-    root = ET.fromstring(svg)
-    assert root.attrib["class"] == "karte" and root.attrib["viewBox"].startswith("0 0 453.54 ")
-    assert root.find("s:title", NS).text == "Lage: Düren im Kreis Düren"
-    assert ATTRIBUTION in svg and 'href="https://www.bkg.bund.de"' in svg
+    root = ET.fromstring(fig.svg)
+    assert root.attrib["class"] == "karte"
+    assert fig.title == root.find("s:title", NS).text == "Lage: Düren im Kreis Düren"
+    # the text is the page's, so that the map can shrink to a phone's width
+    assert "<text" not in fig.svg
+    assert [(e.label, e.fill, e.stroke) for e in fig.legend] == [
+        ("Düren", maps.MAP_PALETTE["area"], maps.MAP_PALETTE["highlight"]),
+        ("übrige Gemeinden", maps.MAP_PALETTE["context"], maps.MAP_PALETTE["outline"]),
+    ]
+    assert fig.attribution == ATTRIBUTION and fig.link == "https://www.bkg.bund.de"
+    assert fig.notes == ()
 
 
 def _x_extent(d: str) -> tuple[float, float]:
@@ -104,19 +111,26 @@ def _x_extent(d: str) -> tuple[float, float]:
     return min(xs), max(xs)
 
 
-@pytest.mark.parametrize("key", ["03454055", "05913000"])
-def test_the_focus_is_the_middle_of_the_area_drawn(key):
-    """Vrees among Emsland's Gemeinden, Dortmund (a kreisfreie Stadt) among NRW's Kreise: the
-    focus a phone scrolls the map to is the middle of the highlighted outline, as drawn in
-    the SVG (within the 0.5-pt grid the vertices snap to)."""
-    svg = maps.area_map(key)
-    x0, x1 = _x_extent(areas(svg)[key][2])
-    width = float(ET.fromstring(svg).attrib["viewBox"].split()[2])
-    assert maps.area_focus(key) * width == pytest.approx((x0 + x1) / 2, abs=0.5)
+@pytest.mark.parametrize("key", ["03454055", "05913000", "14522275"])
+def test_the_view_is_cut_to_the_areas_drawn(key):
+    """Vrees in the tall Emsland, Dortmund among NRW's Kreise, Jahnatal (a point) in
+    Mittelsachsen: the view ends 4 pt beyond the leftmost and rightmost vertex, so that the
+    areas fill the width the page gives the map (within the 0.5-pt grid they snap to)."""
+    fig = maps.area_map(key)
+    ends = [_x_extent(d) for _, _, d in areas(fig).values() if re.search(r"l[^z]", d)]
+    x, _, w, h = (float(v) for v in ET.fromstring(fig.svg).attrib["viewBox"].split())
+    assert x + 4 == pytest.approx(min(e[0] for e in ends), abs=0.5)
+    assert x + w - 4 == pytest.approx(max(e[1] for e in ends), abs=0.5)
+    assert w < maps.WIDTH and h > 0
 
 
-def test_vrees_lies_in_the_east_of_the_emsland_map():
-    assert 0.6 < maps.area_focus("03454055") < 0.75
+def test_a_tall_kreis_is_drawn_narrower_than_a_wide_one():
+    """Emsland reaches further north–south than east–west, NRW the other way round: cut to
+    the areas, their views have those shapes (before, both were 453.54 pt wide, with white
+    beside Emsland)."""
+    ems = ET.fromstring(maps.area_map("03454055").svg).attrib["viewBox"].split()
+    nrw = ET.fromstring(maps.area_map("05913000").svg).attrib["viewBox"].split()
+    assert float(ems[2]) / float(ems[3]) < 1 < float(nrw[2]) / float(nrw[3])
 
 
 def test_kreis_within_its_land_and_stadtstaat_among_the_laender():
@@ -132,10 +146,10 @@ def test_choropleth_classes_from_the_gemeindeverzeichnis():
     # 60,63,05,3,58,0008,008,"Düren, Stadt", 85.00, 91 216, 45 165, 46 051, 1 073,52349,…
     # 60,63,05,3,58,0012,012,"Heimbach, Stadt", 64.96, 4 328, 2 193, 2 135,  67,52396,…
     assert values["05358008"] == 1073 and values["05358012"] == 67 and len(values) == 15
-    svg = maps.choropleth(
+    fig = maps.choropleth(
         "05358", values, "Bevölkerungsdichte", unit="Einwohner je km²", decimals=0
     )
-    drawn = areas(svg)
+    drawn = areas(fig)
     assert sorted(drawn) == DUEREN
     # Sorted: 67 99 113 123 154 160 194 206 222 261 312 338 361 418 1073; quintile limits at
     # positions 2.8, 5.6, 8.4, 11.2: 113+0.8·10=121, 160+0.6·34=180.4, 222+0.4·39=237.6,
@@ -144,13 +158,15 @@ def test_choropleth_classes_from_the_gemeindeverzeichnis():
     assert drawn["05358008"][:2] == ("#253494", "Düren: 1.073 Einwohner je km²")
     assert drawn["05358012"][:2] == ("#c7e9b4", "Heimbach: 67 Einwohner je km²")
     assert drawn["05358044"][0] == "#7fcdbb"  # Nideggen 154: 121 bis unter 180
-    for label in (
-        "unter 121 Einwohner je km² (3)",
-        "121 bis unter 180 Einwohner je km² (3)",
-        "343 und mehr Einwohner je km² (3)",
-    ):
-        assert f">{label}</text>" in svg
-    assert "keine Daten" not in svg
+    assert [(e.label, e.fill) for e in fig.legend] == [
+        ("unter 121 Einwohner je km² (3)", "#c7e9b4"),
+        ("121 bis unter 180 Einwohner je km² (3)", "#7fcdbb"),
+        ("180 bis unter 238 Einwohner je km² (3)", fig.legend[2].fill),
+        ("238 bis unter 343 Einwohner je km² (3)", fig.legend[3].fill),
+        ("343 und mehr Einwohner je km² (3)", "#253494"),
+    ]
+    assert fig.legend_title == "Bevölkerungsdichte"
+    assert fig.title == "Bevölkerungsdichte: Gemeinden im Kreis Düren"
     # two values make two classes, split halfway: 42,3 + (45,1 − 42,3) / 2 = 43,7
     assert map_classes.class_breaks([42.3, 45.1, None], 5, 1) == [43.7]
 
@@ -159,11 +175,18 @@ def test_missing_values_are_hatched_and_named():
     values: dict[str, float | None] = dict(density_dueren())
     values["05358056"] = None  # Titz
     values["05358060"] = math.nan  # Vettweiß
-    svg = maps.choropleth("05358", values, "Dichte", decimals=0, map_id="k1")
-    drawn = areas(svg)
+    fig = maps.choropleth("05358", values, "Dichte", decimals=0, map_id="k1")
+    drawn = areas(fig)
     assert drawn["05358056"][:2] == ("url(#k1-keine-daten)", "Titz: keine Daten")
     assert drawn["05358060"][0] == "url(#k1-keine-daten)"
-    assert '<pattern id="k1-keine-daten"' in svg and ">keine Daten (2)</text>" in svg
+    assert '<pattern id="k1-keine-daten"' in fig.svg
+    last = fig.legend[-1]
+    assert (last.label, last.fill, last.hatch) == (
+        "keine Daten (2)",
+        maps.MAP_PALETTE["nodata"],
+        maps.MAP_PALETTE["hatch"],
+    )
+    assert all(e.hatch is None for e in fig.legend[:-1])
 
 
 def test_keys_without_an_outline_of_2021():
@@ -173,21 +196,26 @@ def test_keys_without_an_outline_of_2021():
     assert old["13054037"][2] == new["13076050"][2]
     # Greußen 16065023 formed the Stadt Greußen 16065089 with two neighbours on 01.01.2021
     # (data/key_changes.toml, "Zusammenschluss"): that territory, highlighted and said so
-    svg = maps.area_map("16065023")
-    assert areas(svg)["16065023"][1] == "Greußen (Gebiet von 2021: Greußen, 16065089)"
-    notes = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
-    assert "seit dem 01.01.2021 Teil der damals gebildeten Gemeinde Greußen (16065089);" in notes
+    fig = maps.area_map("16065023")
+    assert areas(fig)["16065023"][1] == "Greußen (Gebiet von 2021: Greußen, 16065089)"
+    assert fig.notes == (
+        "Greußen ist seit dem 01.01.2021 Teil der damals gebildeten Gemeinde Greußen "
+        "(16065089); hervorgehoben ist dieses Gebiet.",
+    )
     # Schöneberg 12073505 was absorbed by Schwedt/Oder on 01.01.2021 ("Eingliederung"): that
     # territory, named as itself
-    svg = maps.area_map("12073505")
-    assert areas(svg)["12073505"][1] == "Schöneberg (Gebiet von 2021: Schwedt/Oder, 12073532)"
-    assert "Schöneberg ist seit dem 01.01.2021 Teil von Schwedt/Oder;" in svg
+    fig = maps.area_map("12073505")
+    assert areas(fig)["12073505"][1] == "Schöneberg (Gebiet von 2021: Schwedt/Oder, 12073532)"
+    assert fig.notes[0].startswith("Schöneberg ist seit dem 01.01.2021 Teil von Schwedt/Oder;")
     # Jahnatal 14522275, formed in 2023, has no outline of 2021: a point at its centre in the
     # Gemeindeverzeichnis of 31.12.2023 (31122023_Auszug_GV.xlsx)
-    svg = maps.area_map("14522275")
-    drawn = areas(svg)
+    fig = maps.area_map("14522275")
+    drawn = areas(fig)
     assert drawn["14522275"][1] == "Jahnatal (Lage laut GV 31.12.2023)"
-    assert drawn["14522275"][2].startswith("M") and "Destatis" in svg
+    assert drawn["14522275"][2].startswith("M")
+    assert fig.attribution == (
+        f"{ATTRIBUTION}; Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
+    )
     assert all(k.startswith("14522") for k in drawn)
     with pytest.raises(UnknownAreaError):
         maps.area_map("99999999")
@@ -245,9 +273,9 @@ def test_a_broken_geometry_file_names_file_line_and_column(tmp_path):
 
 
 def test_names_from_the_caller_are_escaped():
-    svg = maps.area_map("05358008", names={"05358008": 'Düren <b>"&"</b>'}, map_id="x&y")
-    assert areas(svg)["05358008"][1] == 'Düren <b>"&"</b>'  # parsed back from valid XML
-    assert "<b>" not in svg
+    fig = maps.area_map("05358008", names={"05358008": 'Düren <b>"&"</b>'}, map_id="x&y")
+    assert areas(fig)["05358008"][1] == 'Düren <b>"&"</b>'  # parsed back from valid XML
+    assert "<b>" not in fig.svg
 
 
 def test_old_keys_of_a_merger_point_at_the_merged_area_but_lend_it_no_value():
@@ -255,11 +283,11 @@ def test_old_keys_of_a_merger_point_at_the_merged_area_but_lend_it_no_value():
     old = maps.area_map("03152", names={"03152": "Landkreis Göttingen (bis 2016)"})
     new = areas(maps.area_map("03159"))
     assert areas(old)["03152"][2] == new["03159"][2]
-    assert (
-        "Landkreis Göttingen (bis 2016) ist seit dem 01.11.2016 Teil von Landkreis Göttingen" in old
+    assert old.notes[0].startswith(
+        "Landkreis Göttingen (bis 2016) ist seit dem 01.11.2016 Teil von Landkreis Göttingen"
     )
     # a value of one part cannot stand for the merged Kreis: 03159 stays "keine Daten"
-    svg = maps.germany_kreise({"03152": 1.0, "05358": 2.0, "03159": None}, "Wert", map_id="g")
-    drawn = areas(svg)
+    fig = maps.germany_kreise({"03152": 1.0, "05358": 2.0, "03159": None}, "Wert", map_id="g")
+    drawn = areas(fig)
     assert drawn["03159"][:2] == ("url(#g-keine-daten)", "Landkreis Göttingen: keine Daten")
-    assert "03152" not in drawn and "nicht gezeigt: 03152." in svg
+    assert "03152" not in drawn and fig.notes[-1].endswith("nicht gezeigt: 03152.")

@@ -1,0 +1,40 @@
+"""A map as a page sets it (`maps` draws it): the areas as SVG, which holds no text but their
+hover titles and so can shrink to a phone's width, and the title, legend, notes and
+attribution as text (``templates/html/map_figure.html.j2``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+__all__ = ["BKG_URL", "LegendEntry", "MapFigure"]
+
+BKG_URL = "https://www.bkg.bund.de"
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    """One class or kind of area: its swatch (fill, outline; `hatch` for "keine Daten")."""
+
+    label: str
+    fill: str
+    stroke: str
+    width: float
+    hatch: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MapFigure:
+    """A map as a page sets it: `svg` draws the areas and holds no text but their <title>s;
+    the rest is text below it (`attribution` is the map's, with the Gemeindeverzeichnis when
+    points are drawn from it; `link` is where BKG asks its Quellenvermerk to point)."""
+
+    id: str
+    title: str
+    svg: Markup
+    legend_title: str | None
+    legend: tuple[LegendEntry, ...]
+    notes: tuple[str, ...]
+    attribution: str
+    link: str = BKG_URL
