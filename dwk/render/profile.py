@@ -389,7 +389,8 @@ def render_national_index(
         karte = {
             "id": "karte-deutschland",
             "map": germany_kreise(highlight=highlight, map_id="karte-deutschland"),
-            "caption": "Alle Kreise (Stand 01.01.2021); umrandet: Kreise der DWK-Mitglieder",
+            "caption": "Alle Kreise (Stand 01.01.2021)"
+            + ("; umrandet: Kreise der DWK-Mitglieder" if highlight else ""),
             "source": GEOMETRY_SOURCE,
         }
     return add_contents(

@@ -182,3 +182,9 @@ def test_the_level_index_links_every_land(store, bremen):
     index = (root / "index.html").read_text("utf-8")
     assert 'href="04-bremen/index.html"' in index
     assert Path(root / "04-bremen" / "index.html").exists()
+    # the map of all Kreise, with its legend as text; Bremen has no DWK member, so none is
+    # framed and the caption does not say so (it did, whatever the run held)
+    figure = re.search(r'<figure id="abb-karte-deutschland".*?</figure>', index, re.S).group(0)
+    assert len(re.findall(r'data-ags="\d{5}"', figure)) == 401
+    assert re.findall(r"<li>.*?</svg>([^<]*)</li>", figure, re.S) == ["Kreise"]
+    assert "Alle Kreise (Stand 01.01.2021)." in figure and "umrandet" not in figure
