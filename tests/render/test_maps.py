@@ -187,6 +187,18 @@ def test_missing_values_are_hatched_and_named():
         maps.MAP_PALETTE["hatch"],
     )
     assert all(e.hatch is None for e in fig.legend[:-1])
+    # as the page sets it: the swatch hatched by a pattern of its own, the label after it
+    from dwk.render.profile import environment
+
+    html = (
+        environment(True)
+        .get_template("html/map_figure.html.j2")
+        .render(chart={"id": "karte-d", "caption": "Dichte", "source": "Tabelle X"}, map=fig)
+    )
+    swatch = re.findall(r"<li>(.*?)</li>", html, re.S)[-1]
+    assert '<pattern id="k1-feld-keine-daten"' in swatch
+    assert 'fill="url(#k1-feld-keine-daten)"' in swatch and swatch.endswith("</svg>keine Daten (2)")
+    assert html.count('id="k1-feld-keine-daten"') == 1
 
 
 def test_keys_without_an_outline_of_2021():
