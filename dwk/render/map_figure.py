@@ -27,8 +27,8 @@ class LegendEntry:
 @dataclass(frozen=True, slots=True)
 class MapFigure:
     """A map as a page sets it: `svg` draws the areas and holds no text but their <title>s;
-    the rest is text below it (`attribution` is the map's, with the Gemeindeverzeichnis when
-    points are drawn from it; `link` is where BKG asks its Quellenvermerk to point)."""
+    the rest is text below it (`attribution` is the outlines', linked to `link` as BKG's
+    Quellenvermerk asks; `points_source` the Gemeindeverzeichnis's when points come from it)."""
 
     id: str
     title: str
@@ -37,4 +37,5 @@ class MapFigure:
     legend: tuple[LegendEntry, ...]
     notes: tuple[str, ...]
     attribution: str
+    points_source: str | None = None
     link: str = BKG_URL

@@ -111,9 +111,7 @@ def _finish(
     legend_title: str | None = None,
 ) -> MapFigure:
     """The SVG of the areas, cut to them, and the text that goes with it."""
-    source = geo.attribution
-    if k["points"]:
-        source += "; Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
+    points = "Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
     return MapFigure(
         k["id"],
         k["title"],
@@ -121,7 +119,8 @@ def _finish(
         legend_title,
         tuple(entries),
         tuple(k["notes"]),
-        source,
+        geo.attribution,
+        points if k["points"] else None,
     )
 
 

@@ -95,7 +95,7 @@ def test_area_map_of_dueren_draws_the_15_gemeinden_of_its_kreis():
         ("übrige Gemeinden", maps.MAP_PALETTE["context"], maps.MAP_PALETTE["outline"]),
     ]
     assert fig.attribution == ATTRIBUTION and fig.link == "https://www.bkg.bund.de"
-    assert fig.notes == ()
+    assert fig.notes == () and fig.points_source is None
 
 
 def _x_extent(d: str) -> tuple[float, float]:
@@ -225,9 +225,8 @@ def test_keys_without_an_outline_of_2021():
     drawn = areas(fig)
     assert drawn["14522275"][1] == "Jahnatal (Lage laut GV 31.12.2023)"
     assert drawn["14522275"][2].startswith("M")
-    assert fig.attribution == (
-        f"{ATTRIBUTION}; Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
-    )
+    assert fig.attribution == ATTRIBUTION
+    assert fig.points_source == "Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
     assert all(k.startswith("14522") for k in drawn)
     with pytest.raises(UnknownAreaError):
         maps.area_map("99999999")
