@@ -57,11 +57,14 @@ class GeoPoint:
 @dataclass(frozen=True, slots=True)
 class Successor:
     """`sole`: a new key for the same territory, so the old key's values may colour it; else
-    a merger, whose parts can only point at the merged area."""
+    a merger, whose parts can only point at the merged area. `absorbed`: the successor kept
+    its key and took the old area in (Eingliederung), so its figures before are its own
+    territory's alone."""
 
     key: str
     date: str
     sole: bool
+    absorbed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,8 @@ def _successors(path: Path) -> dict[str, Successor]:
         old = [str(k) for k in change.get("old", [])]
         for key in old:
             same = len(old) == 1 and change.get("kind") == "neuer Schlüssel"  # same territory
-            out[key] = Successor(str(change["new"]), str(change.get("date", "")), same)
+            absorbed = change.get("kind") == "Eingliederung"
+            out[key] = Successor(str(change["new"]), str(change.get("date", "")), same, absorbed)
     return out
 
 

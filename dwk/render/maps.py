@@ -261,15 +261,24 @@ def _coloured(
     }
     points: list[tuple[str, Placement]] = []
     lost: list[str] = []
+    inside: list[str] = []  # parts of a merger whose merged outline has its own value
+    parts: dict[str, list[str]] = {}
+    for old, s in geo.successors.items():
+        if not s.sole:
+            parts.setdefault(s.key, []).append(old)
     for key in sorted(values):
         if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
             continue
-        place = geo.place(key)
+        place, s = geo.place(key), geo.successors.get(key)
         if place and place.area and place.via in by_shape and missing(by_shape[place.via][1]):
             by_shape[place.via] = (key, values[key])
+        elif s and not (s.sole or s.absorbed) and not missing(by_shape.get(s.key, (0, None))[1]):
+            inside.append(key)  # the merged area's value is theirs together
+        elif parts.get(key) and all(o in by_shape for o in parts[key]):
+            continue  # merged after 2021: its parts are drawn, each with its own value
         elif place and place.point:
             points.append((key, place))
-        else:
+        elif not missing(values[key]):  # without a value either, it did not exist then
             lost.append(key)
     present = [v for _, v in by_shape.values() if not missing(v)]
     present += [values[key] for key, _ in points if not missing(values[key])]
@@ -301,6 +310,11 @@ def _coloured(
         k["notes"].append(
             f"Punkte: {len(points)} Gemeinde(n) ohne Umriss von 2021, an ihrer Lage "
             "laut Gemeindeverzeichnis."
+        )
+    if inside:
+        k["notes"].append(
+            f"{len(inside)} Gemeinden, die sich bis 2021 zusammengeschlossen haben, zeigt der "
+            "Umriss ihres Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
         )
     if lost:
         more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dwk.area_phrases import area_phrase
-from dwk.areas import Area, Registry
+from dwk.areas import Area, Registry, formed_from
 from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
@@ -266,12 +266,15 @@ MAP_INDICATOR = "durchschnittsalter"
 def _gemeinde_map(
     ctx: Context, registry: Registry, area: Area, catalogue: list[IndicatorDef]
 ) -> GemeindeMap | None:
-    """The Kreis's Gemeinden by mean age, at each Gemeinde's newest age structure; None for a
-    Gemeinde, or a Kreis that is one Gemeinde (kreisfreie Stadt)."""
+    """The Kreis's Gemeinden by mean age, at each Gemeinde's newest age structure, those
+    formed by a merger since included (the map's outlines are of 2021); None for a Gemeinde,
+    or a Kreis that is one Gemeinde (kreisfreie Stadt)."""
     d = next((d for d in catalogue if d.id == MAP_INDICATOR), None)
     if area.level != "kreis" or d is None:
         return None
-    keys = sorted(k for k, lvl in registry.names if lvl == "gemeinde" and k.startswith(area.key))
+    keys = {k for k, lvl in registry.names if lvl == "gemeinde" and k.startswith(area.key)}
+    # Gemeinden formed by a merger since: their age structure is their parts' together
+    keys = sorted(keys | {k for k in formed_from(registry.changes) if k.startswith(area.key)})
     if len(keys) < 2:
         return None
     rows = compute(ctx, [d], keys)

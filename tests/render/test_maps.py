@@ -232,6 +232,26 @@ def test_keys_without_an_outline_of_2021():
         maps.area_map("99999999")
 
 
+def test_what_a_kreis_map_draws_of_gemeinden_merged_after_2021_or_long_gone():
+    """Jahnatal 14522275 was formed on 01.01.2023 from 14522450 and 14522620
+    (data/key_changes.toml), which have outlines of 2021 and are drawn with their own values:
+    Jahnatal is not drawn a second time as a point on top of them. A key without outline,
+    point or value (a Gemeinde that did not exist at the Stichtag) is not named; one with a
+    value is."""
+    values = {
+        "14522450": 45.0,
+        "14522620": 47.0,
+        "14522275": 46.0,
+        "14522998": None,
+        "14522999": 44.0,
+    }
+    fig = maps.choropleth("14522", values, "Alter", unit="Jahre", map_id="ms")
+    drawn = areas(fig)
+    assert "14522275" not in drawn and "14522998" not in drawn
+    assert drawn["14522450"][0] != drawn["14522620"][0]  # two classes: 45 and 47
+    assert fig.notes == ("Ohne Umriss von 2021 und ohne Lage nicht gezeigt: 14522999.",)
+
+
 def test_germany_kreise_and_determinism():
     one = maps.germany_kreise(highlight=["05358"])
     drawn = areas(one)

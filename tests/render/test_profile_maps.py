@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 
 
@@ -34,3 +36,39 @@ def test_dueren_gemeinden_coloured_by_mean_age(member_reports):
     assert "Durchschnittsalter" in gemeinden and "Tabelle 12411-02-03-5" in html
     # a Gemeinde profile (Vrees) has the location map only
     assert len(_maps((out / "vrees.html").read_text())) == 1
+
+
+def test_a_gemeinde_formed_since_2015_is_coloured_by_its_parts_together(
+    store, registry, catalogue, ctx
+):
+    """Greußen 16065089 was formed on 01.01.2021 from Greußen 16065023, Wolferschwenda
+    16065082 and Großenehrich 16065084 (data/key_changes.toml), which have no outline of
+    2021. The Kyffhäuserkreis's map said "keine Daten" for it and three more such Gemeinden,
+    and listed their 16 parts as not shown. Now it is coloured by their age structure
+    together, whose mean is near the parts' means weighted by their people
+    (data/raw/genesapi-data/12411-02-03-5_00.csv, lines 13776, 13808, 13809: totals 3,610,
+    136 and 2,430 on 31.12.2015)."""
+    from dwk.app.build import profile_rules
+    from dwk.render.profile_maps import profile_maps
+    from dwk.report.build import build_profile
+
+    area = registry.get("16065", "kreis")
+    p = build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
+    v = p.gemeinde_map.values
+    people = {"16065023": 3610, "16065082": 136, "16065084": 2430}
+    weighted = sum(v[k] * n for k, n in people.items()) / sum(people.values())
+    assert v["16065089"] == pytest.approx(weighted, abs=0.001)
+    for new in ("16065086", "16065087", "16065088"):
+        assert v[new] is not None, new
+    fig = profile_maps(p)[1]["map"]
+    assert re.search(r'data-ags="16065089"[^>]*><title>Greußen: 47,2 Jahre</title>', fig.svg)
+    assert fig.notes[0] == (
+        "16 Gemeinden, die sich bis 2021 zusammengeschlossen haben, zeigt der Umriss ihres "
+        "Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
+    )
+    # absorbed by a Gemeinde that kept its key (Eingliederung), whose value is its own
+    # territory's alone: still named as not shown
+    assert fig.notes[1] == (
+        "Ohne Umriss von 2021 und ohne Lage nicht gezeigt: 16065039, 16065057, 16065072."
+    )
+    assert not any(e.hatch for e in fig.legend)
