@@ -102,6 +102,7 @@ class Geometry:
             for key, (_lvl, name, x, y, source) in doc["points"].items()
         }
         self.successors = successors
+        self._parts: dict[str, tuple[str, ...]] | None = None
         self._levels: dict[Level, list[GeoArea]] = {}
         self._lo: np.ndarray | None = None
         self._hi: np.ndarray | None = None
@@ -139,6 +140,16 @@ class Geometry:
         if level not in self._levels:  # sorting all 11,000 areas for each map cost 40 ms
             self._levels[level] = [a for _, a in sorted(self.areas.items()) if a.level == level]
         return [a for a in self._levels[level] if a.key.startswith(parent)]
+
+    def parts(self, key: str) -> tuple[str, ...]:
+        """The old keys whose areas `key` took in or was formed from (not a mere new key)."""
+        if self._parts is None:
+            found: dict[str, list[str]] = {}
+            for old, s in self.successors.items():
+                if not s.sole:
+                    found.setdefault(s.key, []).append(old)
+            self._parts = {k: tuple(v) for k, v in found.items()}
+        return self._parts.get(key, ())
 
     def place(self, key: str, merged: bool = False) -> Placement | None:
         """The outline of `key`, else the outline of its one successor, else a point; with

@@ -262,10 +262,6 @@ def _coloured(
     points: list[tuple[str, Placement]] = []
     lost: list[str] = []
     inside: list[str] = []  # parts of a merger whose merged outline has its own value
-    parts: dict[str, list[str]] = {}
-    for old, s in geo.successors.items():
-        if not s.sole:
-            parts.setdefault(s.key, []).append(old)
     for key in sorted(values):
         if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
             continue
@@ -274,7 +270,7 @@ def _coloured(
             by_shape[place.via] = (key, values[key])
         elif s and not (s.sole or s.absorbed) and not missing(by_shape.get(s.key, (0, None))[1]):
             inside.append(key)  # the merged area's value is theirs together
-        elif parts.get(key) and all(o in by_shape for o in parts[key]):
+        elif (parts := geo.parts(key)) and all(o in by_shape for o in parts):
             continue  # merged after 2021: its parts are drawn, each with its own value
         elif place and place.point:
             points.append((key, place))
@@ -318,8 +314,9 @@ def _coloured(
         )
     if lost:
         more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""
+        named = [key if (n := _name(key, geo, names)) == key else f"{n} ({key})" for key in lost]
         k["notes"].append(
-            f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: {', '.join(lost[:12])}{more}."
+            f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: {', '.join(named[:12])}{more}."
         )
     used = {class_of(v, breaks, decimals) for v in present}
     entries = [

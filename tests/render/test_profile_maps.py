@@ -66,9 +66,11 @@ def test_a_gemeinde_formed_since_2015_is_coloured_by_its_parts_together(
         "16 Gemeinden, die sich bis 2021 zusammengeschlossen haben, zeigt der Umriss ihres "
         "Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
     )
-    # absorbed by a Gemeinde that kept its key (Eingliederung), whose value is its own
-    # territory's alone: still named as not shown
+    # taken in by a Gemeinde that kept its key (Eingliederung: Ichstedt and Ringleben by Bad
+    # Frankenhausen, Thüringenhausen by Ebeleben), whose value is its own territory's alone:
+    # still named as not shown, by name and key
     assert fig.notes[1] == (
-        "Ohne Umriss von 2021 und ohne Lage nicht gezeigt: 16065039, 16065057, 16065072."
+        "Ohne Umriss von 2021 und ohne Lage nicht gezeigt: Ichstedt (16065039), Ringleben "
+        "(16065057), Thüringenhausen (16065072)."
     )
     assert not any(e.hatch for e in fig.legend)
