@@ -254,8 +254,9 @@ def _coloured(
     prefix: str,
     level: Level,
 ) -> list[LegendEntry]:
-    """Fill `shapes` by the class of their value; values for keys without a shape of their
-    own go to their successor's outline or to a point. Returns the legend entries."""
+    """Fill `shapes` by the class of their value; a key without a shape of its own lends its
+    value to its new key's outline, is shown by the outline of the merger it joined where that
+    has a value, or goes to a point. Returns the legend entries."""
     by_shape: dict[str, tuple[str, float | None]] = {
         a.key: (a.key, values.get(a.key)) for a in shapes
     }
@@ -309,7 +310,8 @@ def _coloured(
         )
     if inside:
         k["notes"].append(
-            f"{len(inside)} Gemeinden, die sich bis 2021 zusammengeschlossen haben, zeigt der "
+            f"{len(inside)} {'Gemeinden' if level == 'gemeinde' else 'Kreise'}, die sich bis "
+            "2021 zusammengeschlossen haben, zeigt der "
             "Umriss ihres Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
         )
     if lost:

@@ -322,3 +322,10 @@ def test_old_keys_of_a_merger_point_at_the_merged_area_but_lend_it_no_value():
     drawn = areas(fig)
     assert drawn["03159"][:2] == ("url(#g-keine-daten)", "Landkreis Göttingen: keine Daten")
     assert "03152" not in drawn and fig.notes[-1].endswith("nicht gezeigt: 03152.")
+    # with a value of its own, the merged Kreis shows both parts, and a note says so
+    fig = maps.germany_kreise({"03152": 1.0, "03156": 2.0, "03159": 3.0}, "Wert", map_id="g")
+    assert areas(fig)["03159"][1] == "Landkreis Göttingen: 3,0"
+    assert fig.notes == (
+        "2 Kreise, die sich bis 2021 zusammengeschlossen haben, zeigt der Umriss ihres "
+        "Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets.",
+    )
