@@ -1,0 +1,161 @@
+"""How values become a map's fills: classes, the keys without an outline of their own (a new
+key, a merger, a point), and the legend; with the map's colours and its names for areas.
+`maps` assembles the maps from these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dwk.render.charts import PALETTE
+from dwk.render.map_classes import NO_DATA, class_breaks, class_colours, class_labels, class_of
+from dwk.render.map_figure import LegendEntry
+from dwk.render.map_geometry import GeoArea, Geometry, Level, Placement
+from dwk.render.map_projection import MapArea, Projection, point_path
+from dwk.render.svg import fmt_de, missing
+
+__all__ = ["MAP_PALETTE", "area_name", "colour_areas", "display_name"]
+
+MAP_PALETTE = {
+    "area": PALETTE["area"],
+    "context": "#d4d4d4",
+    "plain": "#dcdcdc",
+    "border": "#ffffff",
+    "outline": "#404040",
+    "highlight": "#1a1a1a",
+    "nodata": "#f2f2f2",
+    "hatch": "#8c8c8c",
+}
+
+_LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
+
+
+def display_name(area: GeoArea) -> str:
+    """The name as a reader knows it: "Kreis Düren", "Landkreis Emsland", "Düren"."""
+    if (
+        area.level == "kreis"
+        and area.bez in ("Kreis", "Landkreis")
+        and not area.name.endswith("kreis")
+    ):
+        return f"{area.bez} {area.name}"
+    return area.name
+
+
+def area_name(key: str, geo: Geometry, names: Mapping[str, str] | None) -> str:
+    """The caller's name for `key`, else its outline's, else its point's, else the key."""
+    if names and key in names:
+        return names[key]
+    place = geo.place(key)
+    if place and place.area is not None and place.via is None:
+        return display_name(place.area)
+    if place and place.point is not None:
+        return place.point.name.split(",")[0]
+    if key in geo.points:  # absorbed by a neighbour: drawn as its territory, named as itself
+        return geo.points[key].name.split(",")[0]
+    return key
+
+
+def colour_areas(
+    geo: Geometry,
+    proj: Projection,
+    k: dict,
+    shapes: list[GeoArea],
+    values: Mapping[str, float | None],
+    decimals: int,
+    unit: str,
+    n_classes: int,
+    names: Mapping[str, str] | None,
+    prefix: str,
+    level: Level,
+) -> list[LegendEntry]:
+    """Fill `shapes` by the class of their value; a key without a shape of its own lends its
+    value to its new key's outline, is shown by the outline of the merger it joined where that
+    has a value, or goes to a point. Returns the legend entries."""
+    by_shape: dict[str, tuple[str, float | None]] = {
+        a.key: (a.key, values.get(a.key)) for a in shapes
+    }
+    points: list[tuple[str, Placement]] = []
+    lost: list[str] = []
+    inside: list[str] = []  # parts of a merger whose merged outline has its own value
+    for key in sorted(values):
+        if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
+            continue
+        place, s = geo.place(key), geo.successors.get(key)
+        if place and place.area and place.via in by_shape and missing(by_shape[place.via][1]):
+            by_shape[place.via] = (key, values[key])
+        elif s and not (s.sole or s.absorbed) and not missing(by_shape.get(s.key, (0, None))[1]):
+            inside.append(key)  # the merged area's value is theirs together
+        elif (parts := geo.parts(key)) and all(o in by_shape for o in parts):
+            continue  # merged after 2021: its parts are drawn, each with its own value
+        elif place and place.point:
+            points.append((key, place))
+        elif not missing(values[key]):  # without a value either, it did not exist then
+            lost.append(key)
+    present = [v for _, v in by_shape.values() if not missing(v)]
+    present += [values[key] for key, _ in points if not missing(values[key])]
+    breaks = class_breaks(present, n_classes, decimals)
+    labels = class_labels(breaks, decimals, unit, present)
+    colours = class_colours(len(labels))
+    nodata = f"url(#{k['id']}-keine-daten)"
+
+    def fill_hover(key: str, v: float | None) -> tuple[str, str]:
+        text = NO_DATA if missing(v) else fmt_de(v, decimals, unit)
+        fill = nodata if missing(v) else colours[class_of(v, breaks, decimals)]
+        return fill, f"{area_name(key, geo, names)}: {text}"
+
+    for a in shapes:
+        key, v = by_shape[a.key]
+        fill, hover = fill_hover(key, v)
+        k["areas"].append(MapArea(key, proj.path(a), fill, hover))
+    for key, place in points:
+        fill, hover = fill_hover(key, values[key])
+        k["points"].append(
+            MapArea(
+                key,
+                point_path(proj, place.point.x, place.point.y),
+                fill,
+                f"{hover} (Lage laut {place.point.source})",
+            )
+        )
+    if points:
+        k["notes"].append(
+            f"Punkte: {len(points)} Gemeinde(n) ohne Umriss von 2021, an ihrer Lage "
+            "laut Gemeindeverzeichnis."
+        )
+    if inside:
+        k["notes"].append(
+            f"{len(inside)} {'Gemeinden' if level == 'gemeinde' else 'Kreise'}, die sich bis "
+            "2021 zusammengeschlossen haben, zeigt der "
+            "Umriss ihres Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
+        )
+    if lost:
+        more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""
+        named = [
+            key if (n := area_name(key, geo, names)) == key else f"{n} ({key})" for key in lost
+        ]
+        k["notes"].append(
+            f"Ohne Umriss von 2021 und ohne Lage nicht gezeigt: {', '.join(named[:12])}{more}."
+        )
+    used = {class_of(v, breaks, decimals) for v in present}
+    entries = [
+        LegendEntry(
+            f"{lb} ({sum(1 for v in present if class_of(v, breaks, decimals) == i)})",
+            c,
+            MAP_PALETTE["outline"],
+            0.5,
+        )
+        for i, (lb, c) in enumerate(zip(labels, colours, strict=True))
+        if i in used or breaks
+    ]
+    n_missing = sum(1 for _, v in by_shape.values() if missing(v))
+    n_missing += sum(1 for key, _ in points if missing(values[key]))
+    if n_missing or not present:
+        entries.append(
+            LegendEntry(
+                f"{NO_DATA} ({n_missing})",
+                MAP_PALETTE["nodata"],
+                MAP_PALETTE["outline"],
+                0.5,
+                MAP_PALETTE["hatch"],
+            )
+        )
+    return entries
