@@ -24,7 +24,10 @@ MAP_PALETTE = {
     "highlight": "#1a1a1a",
     "nodata": "#f2f2f2",
     "hatch": "#8c8c8c",
+    "free": "#e6e6e6",
 }
+FREE = "Gemeindefreies Gebiet"  # VG5000's BEZ of forests, lakes and training grounds
+FREE_LABEL = "gemeindefreies Gebiet ohne Angaben"
 
 _LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
 
@@ -102,9 +105,13 @@ def colour_areas(
         fill = nodata if missing(v) else colours[class_of(v, breaks, decimals)]
         return fill, f"{area_name(key, geo, names)}: {text}"
 
+    # a gemeindefreies Gebiet without figures is mostly uninhabited: not "keine Daten"
+    free = {a.key for a in shapes if a.bez == FREE and missing(by_shape[a.key][1])}
     for a in shapes:
         key, v = by_shape[a.key]
         fill, hover = fill_hover(key, v)
+        if a.key in free:
+            fill, hover = MAP_PALETTE["free"], f"{area_name(key, geo, names)}: {FREE_LABEL}"
         k["areas"].append(MapArea(key, proj.path(a), fill, hover))
     for key, place in points:
         fill, hover = fill_hover(key, values[key])
@@ -146,7 +153,13 @@ def colour_areas(
         for i, (lb, c) in enumerate(zip(labels, colours, strict=True))
         if i in used or breaks
     ]
-    n_missing = sum(1 for _, v in by_shape.values() if missing(v))
+    if free:
+        entries.append(
+            LegendEntry(
+                f"{FREE_LABEL} ({len(free)})", MAP_PALETTE["free"], MAP_PALETTE["outline"], 0.5
+            )
+        )
+    n_missing = sum(1 for _, v in by_shape.values() if missing(v)) - len(free)
     n_missing += sum(1 for key, _ in points if missing(values[key]))
     if n_missing or not present:
         entries.append(

@@ -232,6 +232,28 @@ def test_keys_without_an_outline_of_2021():
         maps.area_map("99999999")
 
 
+def test_a_gemeindefreies_gebiet_without_figures_is_not_missing_data():
+    """The Sachsenwald 01053105 (VG5000: BEZ "Gemeindefreies Gebiet", one of 133 areas of
+    Herzogtum Lauenburg 01053) has no population figures: it is drawn plain and named for
+    what it is, not hatched as "keine Daten" (as the Bavarian forests and lakes were on
+    their Kreise's maps); a Gemeinde without a value still is."""
+    keys = [a.key for a in map_geometry.load().children("01053", "gemeinde")]
+    assert len(keys) == 133
+    values = {k: 45.0 + i % 5 for i, k in enumerate(keys) if k != "01053105"}
+    values["01053001"] = None
+    fig = maps.choropleth("01053", values, "Alter", unit="Jahre", map_id="hl")
+    drawn = areas(fig)
+    assert drawn["01053105"][:2] == (
+        maps.MAP_PALETTE["free"],
+        "Sachsenwald (Forstgutsbez.): gemeindefreies Gebiet ohne Angaben",
+    )
+    assert drawn["01053001"][0] == "url(#hl-keine-daten)"
+    assert [e.label for e in fig.legend][-2:] == [
+        "gemeindefreies Gebiet ohne Angaben (1)",
+        "keine Daten (1)",
+    ]
+
+
 def test_what_a_kreis_map_draws_of_gemeinden_merged_after_2021_or_long_gone():
     """Jahnatal 14522275 was formed on 01.01.2023 from 14522450 and 14522620
     (data/key_changes.toml), which have outlines of 2021 and are drawn with their own values:
