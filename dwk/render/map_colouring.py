@@ -26,8 +26,8 @@ MAP_PALETTE = {
     "hatch": "#8c8c8c",
     "free": "#e6e6e6",
 }
-FREE = "Gemeindefreies Gebiet"  # VG5000's BEZ of forests, lakes and training grounds
-FREE_LABEL = "gemeindefreies Gebiet ohne Angaben"
+_FREE = "Gemeindefreies Gebiet"  # VG5000's BEZ of forests, lakes and training grounds
+_FREE_LABEL = "gemeindefreies Gebiet ohne Angaben"
 
 _LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
 
@@ -106,12 +106,12 @@ def colour_areas(
         return fill, f"{area_name(key, geo, names)}: {text}"
 
     # a gemeindefreies Gebiet without figures is mostly uninhabited: not "keine Daten"
-    free = {a.key for a in shapes if a.bez == FREE and missing(by_shape[a.key][1])}
+    free = {a.key for a in shapes if a.bez == _FREE and missing(by_shape[a.key][1])}
     for a in shapes:
         key, v = by_shape[a.key]
         fill, hover = fill_hover(key, v)
         if a.key in free:
-            fill, hover = MAP_PALETTE["free"], f"{area_name(key, geo, names)}: {FREE_LABEL}"
+            fill, hover = MAP_PALETTE["free"], f"{area_name(key, geo, names)}: {_FREE_LABEL}"
         k["areas"].append(MapArea(key, proj.path(a), fill, hover))
     for key, place in points:
         fill, hover = fill_hover(key, values[key])
@@ -156,7 +156,7 @@ def colour_areas(
     if free:
         entries.append(
             LegendEntry(
-                f"{FREE_LABEL} ({len(free)})", MAP_PALETTE["free"], MAP_PALETTE["outline"], 0.5
+                f"{_FREE_LABEL} ({len(free)})", MAP_PALETTE["free"], MAP_PALETTE["outline"], 0.5
             )
         )
     n_missing = sum(1 for _, v in by_shape.values() if missing(v)) - len(free)
