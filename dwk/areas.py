@@ -148,7 +148,7 @@ class Registry:
     def load(cls, store: Store, data: Path | None = None) -> Registry:
         data = data or paths.data_dir()
         members = _read_members(data / "areas.toml")
-        changes = _read_changes(data / "key_changes.toml")
+        changes = read_changes(data / "key_changes.toml")
         derived = DerivedCache(store)
         names = dict(derived.get(("area_names",), lambda: _names(store)))
         gv = derived.get(("gv_facts",), lambda: gv_facts(store))
@@ -395,7 +395,8 @@ def _survey(path: Path, lines: Lines, i: int, j: int, raw: dict) -> SurveySource
     )
 
 
-def _read_changes(path: Path) -> list[KeyChange]:
+def read_changes(path: Path) -> list[KeyChange]:
+    """`data/key_changes.toml` (or a file like it), checked: one `KeyChange` per entry."""
     raw, lines = load(path)
     sections(raw, ("change",), lines)
     out = []

@@ -20,11 +20,11 @@ from typing import Literal
 
 import numpy as np
 
+from dwk.areas import read_changes
 from dwk.core import paths
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import ConfigError
 from dwk.core.heap import long_lived
-from dwk.core.toml import load_toml
 
 Level = Literal["land", "kreis", "gemeinde"]
 GEO_FILE = Path("geo") / "vg5000-2021.json"
@@ -56,10 +56,10 @@ class GeoPoint:
 
 @dataclass(frozen=True, slots=True)
 class Successor:
-    """`sole`: a new key for the same territory, so the old key's values may colour it; else
-    a merger, whose parts can only point at the merged area. `absorbed`: the successor kept
-    its key and took the old area in (Eingliederung), so its figures before are its own
-    territory's alone."""
+    """`sole`: a new key for the same territory (`KeyChange.renamed`), so the old key's values
+    may colour it; else a merger, whose parts can only point at the merged area. `absorbed`:
+    the successor kept its key and took the old area in (Eingliederung), so its figures
+    before are its own territory's alone."""
 
     key: str
     date: str
@@ -167,17 +167,14 @@ class Geometry:
 
 
 def _successors(path: Path) -> dict[str, Successor]:
-    """Old key → its successor from `data/key_changes.toml`."""
-    out: dict[str, Successor] = {}
+    """Old key → its successor, from `data/key_changes.toml` as the registry reads it."""
     if not path.exists():
-        return out
-    for change in load_toml(path).get("change", []):
-        old = [str(k) for k in change.get("old", [])]
-        for key in old:
-            same = len(old) == 1 and change.get("kind") == "neuer Schlüssel"  # same territory
-            absorbed = change.get("kind") == "Eingliederung"
-            out[key] = Successor(str(change["new"]), str(change.get("date", "")), same, absorbed)
-    return out
+        return {}
+    return {
+        old: Successor(c.new, c.date, c.renamed, c.kind == "Eingliederung")
+        for c in read_changes(path)
+        for old in c.old
+    }
 
 
 def decode(doc: dict) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dwk.areas import _read_changes, _read_members
+from dwk.areas import _read_members, read_changes
 from dwk.core.errors import ConfigError
 from dwk.dynamics.life_phases import LifePhase, load_life_phases
 from dwk.indicators.catalogue import INDICATOR, IndicatorDef, load_catalogue
@@ -197,13 +197,13 @@ CHANGE_CASES = {
 def test_key_changes_file_errors_name_file_line_and_change(tmp_path, case):
     (old, new), line, message = CHANGE_CASES[case]
     path = _write(tmp_path, "key_changes.toml", CHANGES, old, new)
-    assert _error(_read_changes, path) == f"{path}:{line}: {message}"
+    assert _error(read_changes, path) == f"{path}:{line}: {message}"
 
 
 def test_a_toml_date_reads_as_the_same_text(tmp_path):
     """`date = 2011-09-04` (a TOML date) and `"2011-09-04"` give the same KeyChange."""
-    quoted = _read_changes(_write(tmp_path, "a.toml", CHANGES))
-    bare = _read_changes(_write(tmp_path, "b.toml", CHANGES, '"2011-09-04"', "2011-09-04"))
+    quoted = read_changes(_write(tmp_path, "a.toml", CHANGES))
+    bare = read_changes(_write(tmp_path, "b.toml", CHANGES, '"2011-09-04"', "2011-09-04"))
     assert quoted == bare and quoted[0].date == "2011-09-04"
 
 
