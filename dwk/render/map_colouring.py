@@ -83,9 +83,10 @@ def colour_areas(
         if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
             continue
         place, s = geo.place(key), geo.successors.get(key)
+        merger = s.key if s and not (s.sole or s.absorbed) else None  # the area it formed
         if place and place.area and place.via in by_shape and missing(by_shape[place.via][1]):
             by_shape[place.via] = (key, values[key])
-        elif s and not (s.sole or s.absorbed) and not missing(by_shape.get(s.key, (0, None))[1]):
+        elif merger in by_shape and not missing(by_shape[merger][1]):
             inside.append(key)  # the merged area's value is theirs together
         elif (parts := geo.parts(key)) and all(o in by_shape for o in parts):
             continue  # merged after 2021: its parts are drawn, each with its own value
@@ -100,19 +101,21 @@ def colour_areas(
     colours = class_colours(len(labels))
     nodata = f"url(#{k['id']}-keine-daten)"
 
-    def fill_hover(key: str, v: float | None) -> tuple[str, str]:
-        text = NO_DATA if missing(v) else fmt_de(v, decimals, unit)
-        fill = nodata if missing(v) else colours[class_of(v, breaks, decimals)]
-        return fill, f"{area_name(key, geo, names)}: {text}"
-
     # a gemeindefreies Gebiet without figures is mostly uninhabited: not "keine Daten"
     free = {a.key for a in shapes if a.bez == _FREE and missing(by_shape[a.key][1])}
+
+    def fill_hover(key: str, v: float | None) -> tuple[str, str]:
+        if key in free:
+            fill, text = MAP_PALETTE["free"], _FREE_LABEL
+        elif missing(v):
+            fill, text = nodata, NO_DATA
+        else:
+            fill, text = colours[class_of(v, breaks, decimals)], fmt_de(v, decimals, unit)
+        return fill, f"{area_name(key, geo, names)}: {text}"
+
     for a in shapes:
         key, v = by_shape[a.key]
-        fill, hover = fill_hover(key, v)
-        if a.key in free:
-            fill, hover = MAP_PALETTE["free"], f"{area_name(key, geo, names)}: {_FREE_LABEL}"
-        k["areas"].append(MapArea(key, proj.path(a), fill, hover))
+        k["areas"].append(MapArea(key, proj.path(a), *fill_hover(key, v)))
     for key, place in points:
         fill, hover = fill_hover(key, values[key])
         k["points"].append(
