@@ -295,7 +295,7 @@ def _project_gemeinden(
     people = pop.sum(axis=(1, 2))
     lasting = np.where(gm.alone(keys), 0.0, part.mean(people))
     own = gm.migration_deviation(ctx, keys, window, on)
-    factor = part.factor(people) / kplan.lam(kplan.recent_years[-1] + 3)  # λ(3)
+    factor = part.factor(people) / kplan.fit.lam[2]  # over λ(3), the lag it was measured at
     within = np.where(gm.usable(ctx, keys, own, window), own - lasting, 0.0) * factor
     plan = replace(
         kplan,
