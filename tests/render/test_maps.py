@@ -161,8 +161,8 @@ def test_choropleth_classes_from_the_gemeindeverzeichnis():
     assert [(e.label, e.fill) for e in fig.legend] == [
         ("unter 121 Einwohner je km² (3)", "#c7e9b4"),
         ("121 bis unter 180 Einwohner je km² (3)", "#7fcdbb"),
-        ("180 bis unter 238 Einwohner je km² (3)", fig.legend[2].fill),
-        ("238 bis unter 343 Einwohner je km² (3)", fig.legend[3].fill),
+        ("180 bis unter 238 Einwohner je km² (3)", "#41b6c4"),
+        ("238 bis unter 343 Einwohner je km² (3)", "#2c7fb8"),
         ("343 und mehr Einwohner je km² (3)", "#253494"),
     ]
     assert fig.legend_title == "Bevölkerungsdichte"

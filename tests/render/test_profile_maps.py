@@ -49,6 +49,7 @@ def test_a_gemeinde_formed_since_2015_is_coloured_by_its_parts_together(
     (data/raw/genesapi-data/12411-02-03-5_00.csv, lines 13776, 13808, 13809: totals 3,610,
     136 and 2,430 on 31.12.2015)."""
     from dwk.app.build import profile_rules
+    from dwk.core.format import format_de
     from dwk.render.profile_maps import profile_maps
     from dwk.report.build import build_profile
 
@@ -61,7 +62,8 @@ def test_a_gemeinde_formed_since_2015_is_coloured_by_its_parts_together(
     for new in ("16065086", "16065087", "16065088"):
         assert v[new] is not None, new
     fig = profile_maps(p)[1]["map"]
-    assert re.search(r'data-ags="16065089"[^>]*><title>Greußen: 47,2 Jahre</title>', fig.svg)
+    hover = f"Greußen: {format_de(weighted, 1)} Jahre"  # as the weighted parts round
+    assert re.search(rf'data-ags="16065089"[^>]*><title>{hover}</title>', fig.svg)
     assert fig.notes[0] == (
         "16 Gemeinden, die sich bis 2021 zusammengeschlossen haben, zeigt der Umriss ihres "
         "Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
