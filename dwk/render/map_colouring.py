@@ -4,6 +4,7 @@ key, a merger, a point), and the legend; with the map's colours and its names fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from dwk.render.charts import PALETTE
@@ -33,11 +34,14 @@ _LENGTH = {"land": 2, "kreis": 5, "gemeinde": 8}
 
 
 def display_name(area: GeoArea) -> str:
-    """The name as a reader knows it: "Kreis Düren", "Landkreis Emsland", "Düren"."""
+    """The name as a reader knows it: "Kreis Düren", "Landkreis Emsland", "Düren"; a name
+    that says its kind itself stays as it is ("Rhein-Kreis Neuss", "Hochtaunuskreis",
+    "Städteregion Aachen", "Regionalverband Saarbrücken")."""
+    words = re.split(r"[ -]", area.name.lower())
     if (
         area.level == "kreis"
         and area.bez in ("Kreis", "Landkreis")
-        and not area.name.endswith("kreis")
+        and not any(w.endswith(("kreis", "region", "verband")) for w in words)
     ):
         return f"{area.bez} {area.name}"
     return area.name

@@ -44,9 +44,12 @@ _MARGIN = 4.0  # pt around the areas drawn
 
 
 def _in(parent: str) -> str:
-    """ "im Kreis Düren", "im Kyffhäuserkreis", but "in Nordrhein-Westfalen"."""
-    first = parent.split()[0]
-    return "im" if first.endswith(("kreis", "Kreis", "verband", "region")) else "in"
+    """ "im Kreis Düren", "im Kyffhäuserkreis", "in der Region Hannover", but "in
+    Nordrhein-Westfalen"."""
+    first = parent.split()[0].lower()
+    if first.endswith("region"):  # Region, Städteregion
+        return "in der"
+    return "im" if first.endswith(("kreis", "verband")) else "in"
 
 
 # --- assembling a map -------------------------------------------------------------------------
@@ -151,7 +154,8 @@ def area_map(
     Stadtstaat is shown one level up, where it has neighbours."""
     geo, place, target, level, outline, siblings, proj = _setting(key, max_height)
     name = area_name(key, geo, names)
-    parent = area_name(outline.key, geo, names) if outline else "Deutschland"
+    # in a sentence "im Landkreis Emsland", not the table's "in Emsland, Landkreis"
+    parent = display_name(outline) if outline else "Deutschland"
     k = _frame(map_id or f"karte-{key}", title or f"Lage: {name} {_in(parent)} {parent}", proj)
     for a in sorted(siblings, key=lambda a: a.key):
         mine = target is not None and a.key == target.key
@@ -234,7 +238,7 @@ def choropleth(
         if key.startswith(kreis.key) and (p := geo.place(key)) and p.point
     ]
     proj = _projection(geo, bounds(geo, [kreis], point_xy), max_height)
-    name = area_name(kreis_key, geo, names)
+    name = display_name(kreis) if kreis.key == kreis_key else area_name(kreis_key, geo, names)
     k = _frame(
         map_id or f"karte-{kreis_key}-{indicator_label}",
         title or f"{indicator_label}: Gemeinden {_in(name)} {name}",

@@ -325,6 +325,33 @@ def test_a_broken_geometry_file_names_file_line_and_column(tmp_path):
     assert "Kartengrundlage beschädigt" in str(err.value)
 
 
+def test_titles_name_the_kreis_as_a_sentence_does_whatever_name_the_caller_gives():
+    """The profile passes the tables' names ("Emsland, Landkreis"); in the title's sentence
+    the Kreis is named as one says it, by VG5000's BEZ and GEN: "Landkreis" "Emsland", but
+    "Kreis" "Dithmarschen" (Schleswig-Holstein's Kreise are Kreise by law)."""
+    names = {"03454": "Emsland, Landkreis", "03454055": "Vrees", "01051": "Dithmarschen, Landkreis"}
+    assert maps.area_map("03454055", names=names).title == "Lage: Vrees im Landkreis Emsland"
+    fig = maps.choropleth("01051", {}, "Durchschnittsalter", names=names)
+    assert fig.title == "Durchschnittsalter: Gemeinden im Kreis Dithmarschen"
+
+
+@pytest.mark.parametrize(
+    ("kreis", "said"),
+    [
+        # VG5000 BEZ / GEN: Landkreis / Region Hannover, Kreis / Städteregion Aachen,
+        # Landkreis / Regionalverband Saarbrücken, Kreis / Rhein-Kreis Neuss
+        ("03241", "in der Region Hannover"),
+        ("05334", "in der Städteregion Aachen"),
+        ("10041", "im Regionalverband Saarbrücken"),
+        ("05162", "im Rhein-Kreis Neuss"),
+    ],
+)
+def test_a_kreis_whose_name_says_its_kind_gets_no_second_one(kreis, said):
+    """Before: "Landkreis Regionalverband Saarbrücken", "Kreis Rhein-Kreis Neuss", "im
+    Städteregion Aachen", "in Region Hannover"."""
+    assert maps.choropleth(kreis, {}, "D").title == f"D: Gemeinden {said}"
+
+
 def test_names_from_the_caller_are_escaped():
     fig = maps.area_map("05358008", names={"05358008": 'Düren <b>"&"</b>'}, map_id="x&y")
     assert areas(fig)["05358008"][1] == 'Düren <b>"&"</b>'  # parsed back from valid XML
