@@ -122,6 +122,7 @@ def colour_areas(
         k["areas"].append(MapArea(key, proj.path(a), *fill_hover(key, v)))
     for key, place in points:
         fill, hover = fill_hover(key, values[key])
+        k["point_sources"].add(place.point.source)
         k["points"].append(
             MapArea(
                 key,

@@ -28,7 +28,8 @@ class LegendEntry:
 class MapFigure:
     """A map as a page sets it: `svg` draws the areas and holds no text but their <title>s;
     the rest is text below it (`attribution` is the outlines', linked to `link` as BKG's
-    Quellenvermerk asks; `points_source` the Gemeindeverzeichnis's when points come from it)."""
+    Quellenvermerk asks; `point_stands` the Stichtage of the Gemeindeverzeichnisse whose
+    centres place the Gemeinden drawn as points, if any)."""
 
     id: str
     title: str
@@ -37,5 +38,13 @@ class MapFigure:
     legend: tuple[LegendEntry, ...]
     notes: tuple[str, ...]
     attribution: str
-    points_source: str | None = None
+    point_stands: tuple[str, ...] = ()
     link: str = BKG_URL
+
+    @property
+    def points_source(self) -> str | None:
+        """The points' source line, beside the attribution; None without points."""
+        if not self.point_stands:
+            return None
+        stands = ", ".join(self.point_stands)
+        return f"Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis {stands}"

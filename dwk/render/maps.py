@@ -64,11 +64,16 @@ def _frame(map_id: str, title: str, proj: Projection) -> dict:
         "outlines": [],
         "overlays": [],
         "points": [],
+        "point_sources": set(),
         "notes": [],
         "x": proj.left - _MARGIN,
         "w": proj.w + 2 * _MARGIN,
         "h": proj.top + proj.h + _MARGIN,
     }
+
+
+def _chronological(day: str) -> list[str]:
+    return day.split(".")[::-1]
 
 
 def _finish(
@@ -79,7 +84,7 @@ def _finish(
     legend_title: str | None = None,
 ) -> MapFigure:
     """The SVG of the areas, cut to them, and the text that goes with it."""
-    points = "Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
+    stands = sorted({s.removeprefix("GV ") for s in k["point_sources"]}, key=_chronological)
     return MapFigure(
         k["id"],
         k["title"],
@@ -88,7 +93,7 @@ def _finish(
         tuple(entries),
         tuple(k["notes"]),
         geo.attribution,
-        points if k["points"] else None,
+        tuple(stands),
     )
 
 
@@ -177,6 +182,7 @@ def area_map(
     if outline is not None:
         k["outlines"].append(Shape(proj.path(outline), "none", MAP_PALETTE["outline"], 0.9))
     if place and place.point:
+        k["point_sources"].add(place.point.source)
         k["points"].append(
             MapArea(
                 key,

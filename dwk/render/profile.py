@@ -20,7 +20,12 @@ from dwk.render.component_charts import components_svg, population_series_svg
 from dwk.render.figures import figure
 from dwk.render.maps import germany_kreise
 from dwk.render.navigation import add_contents, soft_hyphens
-from dwk.render.profile_maps import GEOMETRY_ATTRIBUTION, GEOMETRY_SOURCE, profile_maps
+from dwk.render.profile_maps import (
+    GEOMETRY_ATTRIBUTION,
+    GEOMETRY_SOURCE,
+    point_stands,
+    profile_maps,
+)
 from dwk.render.projection_charts import projection_fan_svg
 from dwk.render.rules_view import rule_rows
 from dwk.render.survey_view import field_label, share, survey_charts, uncertain
@@ -331,6 +336,7 @@ def _outlook_charts(p: Profile) -> list[dict]:
 
 def page_context(p: Profile, with_charts: bool) -> dict:
     quadrants = {q: [i for i in p.swot if i.quadrant == q] for q in (*QUADRANTS, NEED)}
+    maps = profile_maps(p) if with_charts else []
     return {
         "p": p,
         "area": p.area,
@@ -338,7 +344,8 @@ def page_context(p: Profile, with_charts: bool) -> dict:
         "quadrant_names": QUADRANTS,
         "need": NEED,
         "charts": _charts(p) if with_charts else [],
-        "maps": profile_maps(p) if with_charts else [],
+        "maps": maps,
+        "point_stands": point_stands(maps),
         "kurzprofil": False,
         "geometry_attribution": GEOMETRY_ATTRIBUTION,
         "outlook_charts": _outlook_charts(p) if with_charts else [],

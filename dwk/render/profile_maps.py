@@ -10,7 +10,7 @@ from dwk.render.figures import source_line
 from dwk.render.maps import area_map, choropleth
 from dwk.report.build import Profile
 
-__all__ = ["GEOMETRY_ATTRIBUTION", "GEOMETRY_SOURCE", "profile_maps"]
+__all__ = ["GEOMETRY_ATTRIBUTION", "GEOMETRY_SOURCE", "point_stands", "profile_maps"]
 
 GEOMETRY_SOURCE = "BKG, Verwaltungsgebiete 1:5 000 000 (VG5000), Stand 01.01.2021"
 GEOMETRY_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -55,3 +55,9 @@ def profile_maps(p: Profile) -> list[dict]:
             }
         )
     return out
+
+
+def point_stands(maps: list[dict]) -> tuple[str, ...]:
+    """The Stichtage of the Gemeindeverzeichnisse that place points on any of `maps`, for the
+    sources section, in the order the maps name them."""
+    return tuple(dict.fromkeys(s for m in maps for s in m["map"].point_stands))

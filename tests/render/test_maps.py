@@ -226,7 +226,10 @@ def test_keys_without_an_outline_of_2021():
     assert drawn["14522275"][1] == "Jahnatal (Lage laut GV 31.12.2023)"
     assert drawn["14522275"][2].startswith("M")
     assert fig.attribution == ATTRIBUTION
-    assert fig.points_source == "Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis"
+    assert fig.point_stands == ("31.12.2023",)
+    assert fig.points_source == (
+        "Punkte: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis 31.12.2023"
+    )
     assert all(k.startswith("14522") for k in drawn)
     with pytest.raises(UnknownAreaError):
         maps.area_map("99999999")

@@ -76,3 +76,29 @@ def test_a_gemeinde_formed_since_2015_is_coloured_by_its_parts_together(
         "(16065057), Thüringenhausen (16065072)."
     )
     assert not any(e.hatch for e in fig.legend)
+
+
+def test_a_point_on_a_map_names_its_gemeindeverzeichnis_in_the_sources(
+    store, registry, catalogue, ctx
+):
+    """Jahnatal 14522275 was formed in 2023 and has no VG5000 outline of 2021; its Lage map
+    places it at its centre in the Gemeindeverzeichnis of 31.12.2023, which the sources
+    section names beside the outlines, as it names every table the page uses. A Kreis
+    profile without points (Düren) does not."""
+    from dwk.app.build import profile_rules
+    from dwk.render.profile import render_html
+    from dwk.report.build import build_profile
+
+    def sources(key: str, level: str) -> str:
+        area = registry.get(key, level)
+        p = build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
+        return render_html(p).split('id="quellen"')[1]
+
+    jahnatal = sources("14522275", "gemeinde")
+    assert (
+        "<li><strong>Punkte in Karten</strong> (Gemeinden ohne Umriss von 2021): "
+        "Mittelpunktkoordinaten aus dem Gemeindeverzeichnis (GV-ISys), Stand 31.12.2023. "
+        "© Statistisches Bundesamt (Destatis)."
+    ) in jahnatal
+    assert ATTRIBUTION in jahnatal
+    assert "Punkte in Karten" not in sources("05358", "kreis")
