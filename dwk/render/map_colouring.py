@@ -61,6 +61,26 @@ def area_name(key: str, geo: Geometry, names: Mapping[str, str] | None) -> str:
     return key
 
 
+def _absorbed(
+    geo: Geometry,
+    by_shape: Mapping[str, tuple[str, float | None]],
+    values: Mapping[str, float | None],
+    taken_in: Mapping[frozenset[str], float],
+) -> dict[str, tuple[float, list[str]]]:
+    """Outline key → the value of its territory and the Gemeinden it took in, where those have
+    no outline of their own and `taken_in` has the value of it and them together."""
+    parts: dict[str, list[str]] = {}
+    for key in values:
+        s = geo.successors.get(key)
+        if key not in by_shape and s and s.absorbed and s.key in by_shape:
+            parts.setdefault(s.key, [s.key]).append(key)
+    return {
+        key: (taken_in[whole], keys[1:])
+        for key, keys in parts.items()
+        if (whole := frozenset(keys)) in taken_in
+    }
+
+
 def colour_areas(
     geo: Geometry,
     proj: Projection,
@@ -73,18 +93,31 @@ def colour_areas(
     names: Mapping[str, str] | None,
     prefix: str,
     level: Level,
+    taken_in: Mapping[frozenset[str], float] | None = None,
 ) -> list[LegendEntry]:
     """Fill `shapes` by the class of their value; a key without a shape of its own lends its
     value to its new key's outline, is shown by the outline of the merger it joined where that
-    has a value, or goes to a point. Returns the legend entries."""
+    has a value, or by the outline of the Gemeinde that took it in where `taken_in` has the
+    value of their territory together, or goes to a point. Returns the legend entries."""
     by_shape: dict[str, tuple[str, float | None]] = {
         a.key: (a.key, values.get(a.key)) for a in shapes
     }
+    absorbed = _absorbed(geo, by_shape, values, taken_in or {})
+    with_parts = {}  # the hover text's name of a territory with those taken in
+    for key, (v, parts) in absorbed.items():
+        by_shape[key] = (key, v)
+        taken = [area_name(o, geo, names) for o in sorted(parts)]
+        listed = " und ".join([", ".join(taken[:-1]), taken[-1]] if len(taken) > 1 else taken)
+        with_parts[key] = f"{area_name(key, geo, names)} (mit {listed})"
     points: list[tuple[str, Placement]] = []
     lost: list[str] = []
     inside: list[str] = []  # parts of a merger whose merged outline has its own value
+    within: list[str] = []  # taken in by a Gemeinde whose outline has their value together
     for key in sorted(values):
         if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
+            continue
+        if (s := geo.successors.get(key)) and s.absorbed and s.key in absorbed:
+            within.append(key)
             continue
         place, s = geo.place(key), geo.successors.get(key)
         merger = s.key if s and not (s.sole or s.absorbed) else None  # the area it formed
@@ -115,7 +148,7 @@ def colour_areas(
             fill, text = nodata, NO_DATA
         else:
             fill, text = colours[class_of(v, breaks, decimals)], fmt_de(v, decimals, unit)
-        return fill, f"{area_name(key, geo, names)}: {text}"
+        return fill, f"{with_parts.get(key) or area_name(key, geo, names)}: {text}"
 
     for a in shapes:
         key, v = by_shape[a.key]
@@ -141,6 +174,14 @@ def colour_areas(
             f"{len(inside)} {'Gemeinden' if level == 'gemeinde' else 'Kreise'}, die sich bis "
             "2021 zusammengeschlossen haben, zeigt der "
             "Umriss ihres Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
+        )
+    if within:
+        one = len(within) == 1
+        k["notes"].append(
+            f"{len(within)} {'Gemeinde, die' if one else 'Gemeinden, die'} bis 2021 "
+            f"eingegliedert {'wurde' if one else 'wurden'}, zeigt der Umriss der "
+            f"{'' if one else 'jeweils '}aufnehmenden Gemeinde, mit dem Wert des gemeinsamen "
+            "Gebiets."
         )
     if lost:
         more = f" und {len(lost) - 12} weitere" if len(lost) > 12 else ""

@@ -228,9 +228,11 @@ def choropleth(
     title: str | None = None,
     names: Mapping[str, str] | None = None,
     max_height: float = 300.0,
+    taken_in: Mapping[frozenset[str], float] | None = None,
 ) -> MapFigure:
     """The Gemeinden of Kreis `kreis_key` coloured by `values` (Gemeinde key → value; None or
-    NaN = keine Daten) in up to `classes` quantile classes, with a German legend."""
+    NaN = keine Daten) in up to `classes` quantile classes, with a German legend; `taken_in`:
+    the values of territories after an Eingliederung (`colour_areas`)."""
     geo = load()
     kreis = geo.areas.get(kreis_key)
     if kreis is None and (p := geo.place(kreis_key)) and p.area:
@@ -251,7 +253,18 @@ def choropleth(
         proj,
     )
     entries = colour_areas(
-        geo, proj, k, shapes, values, decimals, unit, classes, names, kreis.key, "gemeinde"
+        geo,
+        proj,
+        k,
+        shapes,
+        values,
+        decimals,
+        unit,
+        classes,
+        names,
+        kreis.key,
+        "gemeinde",
+        taken_in,
     )
     k["outlines"].append(Shape(proj.path(kreis), "none", MAP_PALETTE["outline"], 0.9))
     return _finish("choropleth.svg.j2", k, entries, geo, indicator_label)

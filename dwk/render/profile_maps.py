@@ -43,6 +43,7 @@ def profile_maps(p: Profile) -> list[dict]:
             decimals=d.decimals,
             map_id=f"{slug}-karte-{d.id}",
             names=p.map_names,
+            taken_in=m.taken_in,
         )
         source, rights = source_line(p, m.tables, format_period(m.period))
         out.append(

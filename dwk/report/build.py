@@ -80,12 +80,15 @@ class Pyramid:
 @dataclass(frozen=True)
 class GemeindeMap:
     """A Kreis's Gemeinden with one indicator, for the map of the Kreis: key → value (None
-    where a Gemeinde has none)."""
+    where a Gemeinde has none). `taken_in`: the value of a Gemeinde's territory after each
+    Eingliederung into it (the set of it and the Gemeinden it had taken in by then), for a
+    map drawn on later outlines."""
 
     indicator: IndicatorDef
     period: str
     values: dict[str, float | None]
     tables: str
+    taken_in: dict[frozenset[str], float] = field(default_factory=dict)
 
 
 @dataclass
@@ -283,7 +286,34 @@ def _gemeinde_map(
         values[k] = None if math.isnan(v) else float(v)
     periods = sorted(set(rows["period"]))
     tables = ", ".join(sorted({t for ts in rows["tables"] for t in ts.split(", ") if t}))
-    return GemeindeMap(d, periods[-1] if periods else "", values, tables)
+    people = {k: float(n) for k, n in zip(rows["area_key"], rows["n"], strict=True)}
+    taken_in = _taken_in(registry, area.key, values, people, periods)
+    return GemeindeMap(d, periods[-1] if periods else "", values, tables, taken_in)
+
+
+def _taken_in(
+    registry: Registry,
+    kreis_key: str,
+    values: dict[str, float | None],
+    people: dict[str, float],
+    periods: list[str],
+) -> dict[frozenset[str], float]:
+    """The mean age of each Gemeinde's territory after each Eingliederung into it, in date
+    order: the map's indicator is a mean, so the territory's is its parts' weighted by their
+    people, all of one Stichtag (else none is given)."""
+    out: dict[frozenset[str], float] = {}
+    if len(periods) != 1:
+        return out
+    territory: dict[str, list[str]] = {}
+    for c in sorted(registry.changes, key=lambda c: c.date):
+        if c.level != "gemeinde" or c.kind != "Eingliederung" or not c.new.startswith(kreis_key):
+            continue
+        parts = territory.setdefault(c.new, [c.new])
+        parts.extend(c.old)
+        if all(values.get(k) is not None and people.get(k, 0) > 0 for k in parts):
+            weight = sum(people[k] for k in parts)
+            out[frozenset(parts)] = sum(values[k] * people[k] for k in parts) / weight
+    return out
 
 
 def _map_names(registry: Registry, area: Area) -> dict[str, str]:

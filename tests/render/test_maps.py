@@ -277,6 +277,35 @@ def test_what_a_kreis_map_draws_of_gemeinden_merged_after_2021_or_long_gone():
     assert fig.notes == ("Ohne Umriss von 2021 und ohne Lage nicht gezeigt: 14522999.",)
 
 
+def test_a_territory_value_colours_an_outline_only_where_those_taken_in_have_none():
+    """Schwedt/Oder 12073532 took in Schöneberg 12073505 on 01.01.2021, which has no outline
+    of 2021, and three more Gemeinden on 19.04.2022, which have (data/key_changes.toml): its
+    outline of 2021 takes the value of it with Schöneberg, not of the later territory, and not
+    its own. Allendorf (Eder) 06635001 took in Bromskirchen 06635005 in 2023: both have
+    outlines of 2021 and keep their own values."""
+    later = ("12073032", "12073386", "12073603")
+    values = {"12073532": 45.0, "12073505": 50.0, **dict.fromkeys(later, 47.0)}
+    taken_in = {
+        frozenset({"12073532", "12073505"}): 46.0,
+        frozenset({"12073532", "12073505", *later}): 48.0,
+    }
+    fig = maps.choropleth(
+        "12073", values, "Alter", unit="Jahre", map_id="um", classes=3, taken_in=taken_in
+    )
+    drawn = areas(fig)
+    assert drawn["12073532"][1] == "Schwedt/Oder (mit Schöneberg): 46,0 Jahre"
+    assert "12073505" not in drawn
+    assert fig.notes == (
+        "1 Gemeinde, die bis 2021 eingegliedert wurde, zeigt der Umriss der aufnehmenden "
+        "Gemeinde, mit dem Wert des gemeinsamen Gebiets.",
+    )
+    values = {"06635001": 42.0, "06635005": 45.0}
+    fig = maps.choropleth("06635", values, "Alter", map_id="wa", taken_in={frozenset(values): 43.0})
+    drawn = areas(fig)
+    assert drawn["06635001"][1].endswith(": 42,0") and drawn["06635005"][1].endswith(": 45,0")
+    assert fig.notes == ()
+
+
 def test_germany_kreise_and_determinism():
     one = maps.germany_kreise(highlight=["05358"])
     drawn = areas(one)

@@ -68,14 +68,45 @@ def test_a_gemeinde_formed_since_2015_is_coloured_by_its_parts_together(
         "16 Gemeinden, die sich bis 2021 zusammengeschlossen haben, zeigt der Umriss ihres "
         "Zusammenschlusses, mit dem Wert ihres gemeinsamen Gebiets."
     )
-    # taken in by a Gemeinde that kept its key (Eingliederung: Ichstedt and Ringleben by Bad
-    # Frankenhausen, Thüringenhausen by Ebeleben), whose value is its own territory's alone:
-    # still named as not shown, by name and key
-    assert fig.notes[1] == (
-        "Ohne Umriss von 2021 und ohne Lage nicht gezeigt: Ichstedt (16065039), Ringleben "
-        "(16065057), Thüringenhausen (16065072)."
-    )
     assert not any(e.hatch for e in fig.legend)
+
+
+def test_a_gemeinde_that_took_others_in_is_coloured_by_its_territory_of_2021(
+    store, registry, catalogue, ctx
+):
+    """Bad Frankenhausen/Kyffhäuser 16065003 took in Ichstedt 16065039 and Ringleben
+    16065057, Ebeleben 16065014 took in Thüringenhausen 16065072 (Eingliederungen, kept keys;
+    data/key_changes.toml). The VG5000 outline of 2021 is their territory together, which the
+    map coloured by Bad Frankenhausen's own value of 2015 while naming the others as not
+    shown. Now the outline has the mean age of the whole territory, the parts' means weighted
+    by their people (data/raw/genesapi-data/12411-02-03-5_00.csv, lines 13762, 13785, 13794:
+    totals 8,792, 580 and 819 on 31.12.2015), and the hover text names them."""
+    from dwk.app.build import profile_rules
+    from dwk.core.format import format_de
+    from dwk.render.profile_maps import profile_maps
+    from dwk.report.build import build_profile
+
+    area = registry.get("16065", "kreis")
+    p = build_profile(area, store, registry, catalogue, profile_rules(catalogue), ctx)
+    v = p.gemeinde_map.values
+    people = {"16065003": 8792, "16065039": 580, "16065057": 819}
+    weighted = sum(v[k] * n for k, n in people.items()) / sum(people.values())
+    assert p.gemeinde_map.taken_in[frozenset(people)] == pytest.approx(weighted, abs=1e-9)
+    assert abs(weighted - v["16065003"]) > 0.05  # the own value alone would differ
+    fig = profile_maps(p)[1]["map"]
+    hover = (
+        "Bad Frankenhausen/Kyffhäuser, Stadt (mit Ichstedt und Ringleben): "
+        f"{format_de(weighted, 1)} Jahre"
+    )
+    assert re.search(rf'data-ags="16065003"[^>]*><title>{re.escape(hover)}</title>', fig.svg)
+    assert re.search(
+        r'data-ags="16065014"[^>]*><title>Ebeleben, Stadt \(mit Thüringenhausen\)', fig.svg
+    )
+    assert fig.notes[1] == (
+        "3 Gemeinden, die bis 2021 eingegliedert wurden, zeigt der Umriss der jeweils "
+        "aufnehmenden Gemeinde, mit dem Wert des gemeinsamen Gebiets."
+    )
+    assert not any("nicht gezeigt" in n for n in fig.notes)
 
 
 def test_a_point_on_a_map_names_its_gemeindeverzeichnis_in_the_sources(
