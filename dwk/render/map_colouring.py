@@ -116,10 +116,10 @@ def colour_areas(
     for key in sorted(values):
         if key in by_shape or not key.startswith(prefix) or len(key) != _LENGTH[level]:
             continue
-        if (s := geo.successors.get(key)) and s.absorbed and s.key in absorbed:
+        place, s = geo.place(key), geo.successors.get(key)
+        if s and s.absorbed and s.key in absorbed:
             within.append(key)
             continue
-        place, s = geo.place(key), geo.successors.get(key)
         merger = s.key if s and not (s.sole or s.absorbed) else None  # the area it formed
         if place and place.area and place.via in by_shape and missing(by_shape[place.via][1]):
             by_shape[place.via] = (key, values[key])
