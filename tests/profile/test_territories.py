@@ -271,3 +271,27 @@ def test_a_change_across_a_territory_change_is_flagged(ctx, catalogue):
     assert d.at["14523010", "flag"] == ""
     cell = Cell(12.34, "zensus,gebiet,unsicher", "2008/2023")
     assert _cell(cell) == "(12,3)†‡*"
+
+
+def test_an_eingliederung_whose_areas_are_secret_is_flagged_by_its_key_change(
+    ctx, catalogue, registry
+):
+    """Reichenbach im Vogtland 14523340 took in Mylau 14523250 on 01.01.2016 (data/
+    key_changes.toml). Sachsen's areas of 2015 are secret (33111-01-01-5: "."), so the areas
+    could not show it, and "+4.2 % since 2011" (19,454 on 31.12.2011, 12411-01-01-5_00.csv
+    line 12068; 20,273 on 31.12.2023, 31122023_Auszug_GV.xlsx) read as growth: the SWOT
+    said "Die Einwohnerzahl ist seit 2011 um 4,2 % gestiegen". With Mylau's 2,746 of 2011
+    (line 12059) the territory of today lost 8.7 %. Now the change is flagged "gebiet", and
+    the projection starts from both together (18,680 + 2,520 on 31.12.2015, lines 12068 and
+    12059)."""
+    from dwk.indicators.compute import compute
+
+    every = compute(ctx, catalogue, ["14523340"], anchor="14523340")
+    r = every.loc[every["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
+    assert r.at["14523340", "value"] == pytest.approx((20273 / 19454 - 1) * 100)
+    assert r.at["14523340", "flag"] == "gebiet"
+    assert registry.absorbed("14523340") == (("Mylau", "2016-01-01"),)
+    # on the Zensus 2022 basis, which moved Sachsen's Gemeinden by a few per cent: Reichenbach
+    # alone would be near 18,680
+    run = fc.project_areas(ctx, ["14523340"], None, 2030).runs["main"]
+    assert run.totals()[run.years.index(2015), 0] == pytest.approx(18680 + 2520, rel=0.03)
