@@ -31,7 +31,13 @@ def profile_record(p: Profile) -> dict:
     order += [i for i in rows if i not in order]
     record = {
         "schema": SCHEMA,
-        "area": {**_area(p.area), "type": p.area.type, "land": p.area.land, **_later(p.area)},
+        "area": {
+            **_area(p.area),
+            "type": p.area.type,
+            "land": p.area.land,
+            **_later(p.area),
+            **_absorbed(p),
+        },
         "headline_period": p.headline_period,
         "references": [_area(a) for a in p.references],
         "indicators": [_indicator(rows[i], p.references) for i in order],
@@ -88,6 +94,14 @@ def dumps(record: Any) -> str:
 
 def _area(a: Area) -> dict:
     return {"slug": a.slug, "key": a.key, "name": a.name, "level": a.level}
+
+
+def _absorbed(p: Profile) -> dict:
+    """The Gemeinden the area took in since 2015 and kept its key: its figures before are
+    without them."""
+    if not p.absorbed:
+        return {}
+    return {"absorbed": [{"name": name, "since": day} for name, day in p.absorbed]}
 
 
 def _later(a: Area) -> dict:

@@ -114,6 +114,9 @@ class Profile:
     map_names: dict[str, str] = field(default_factory=dict)
     """Names of the area's neighbours in the registry's spelling, for the map labels."""
     similar: PeerGroup | None = None  # the Vergleichsgruppe of similar areas
+    absorbed: tuple[tuple[str, str], ...] = ()
+    """(name, date) of each Gemeinde the area took in since 2015 and kept its key: its figures
+    before are without them (`Registry.absorbed`)."""
 
     @property
     def notes(self) -> list[str]:
@@ -255,6 +258,7 @@ def build_profile(
         gemeinde_map=_gemeinde_map(ctx, registry, area, catalogue),
         map_names=_map_names(registry, area),
         similar=similar,
+        absorbed=registry.absorbed(area.key) if area.level == "gemeinde" else (),
     )
 
 

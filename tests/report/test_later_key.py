@@ -86,3 +86,26 @@ def test_a_gemeinde_that_absorbed_neighbours_says_its_projection_counts_them(
         "06.07.2018); die beobachteten Zahlen vor der Eingliederung sind ohne."
     ) in md
     assert "als Summe mit den 3 seither eingegliederten Gemeinden" in md
+
+
+def test_a_gemeinde_that_absorbed_neighbours_says_so_beside_its_key(
+    store, registry, ctx, catalogue
+):
+    """Reichenbach im Vogtland took in Mylau on 01.01.2016 (data/key_changes.toml): its
+    official figures before are without Mylau, which the lead says beside the key, as a
+    Gemeinde formed by a merger says that its figures before are its parts' sum; the JSON
+    names it too. Vrees took in nobody and says nothing of the kind."""
+    from dwk.app.build import profile_rules
+
+    rules = profile_rules(catalogue)
+    p = build_profile(registry.resolve("14523340"), store, registry, catalogue, rules, ctx)
+    lead = (
+        "amtlicher Schlüssel 14523340 (eingegliedert: Mylau am 01.01.2016; Zahlen davor ohne sie)"
+    )
+    assert lead in render_markdown(p) and lead in render_html(p)
+    assert json.loads(render_json(p))["area"]["absorbed"] == [
+        {"name": "Mylau", "since": "2016-01-01"}
+    ]
+    vrees = build_profile(registry.resolve("vrees"), store, registry, catalogue, rules, ctx)
+    assert "eingegliedert:" not in render_markdown(vrees)
+    assert "absorbed" not in json.loads(render_json(vrees))["area"]
