@@ -104,13 +104,18 @@ def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str,
     }
 
 
+def eingliederungen(changes: list[KeyChange]) -> list[KeyChange]:
+    """Every Gemeinde's absorption of others with its key kept (kind "Eingliederung"), in the
+    order of data/key_changes.toml."""
+    return [c for c in changes if c.level == "gemeinde" and c.kind == "Eingliederung"]
+
+
 def absorbed_into(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden it absorbed since 2015 and kept its key (kind "Eingliederung"),
-    over all its entries: its figures from then on are of their territory together with its."""
+    """Key → the Gemeinden it absorbed since 2015 and kept its key (`eingliederungen`), over
+    all its entries: its figures from then on are of their territory together with its."""
     out: dict[str, tuple[str, ...]] = {}
-    for c in changes:
-        if c.level == "gemeinde" and c.kind == "Eingliederung":
-            out[c.new] = (*out.get(c.new, ()), *c.old)
+    for c in eingliederungen(changes):
+        out[c.new] = (*out.get(c.new, ()), *c.old)
     return out
 
 
@@ -232,8 +237,8 @@ class Registry:
         ("Eingliederung"), in the order of data/key_changes.toml."""
         return tuple(
             (self.names.get((old, "gemeinde"), old).split(",")[0], c.date)
-            for c in self.changes
-            if c.level == "gemeinde" and c.kind == "Eingliederung" and c.new == key
+            for c in eingliederungen(self.changes)
+            if c.new == key
             for old in c.old
         )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.areas import eingliederungen
 from dwk.core.types import level_of
 from dwk.indicators.result import FLAG_TERRITORY, FLAG_ZENSUS, Result
 from dwk.inputs import tables as inputs
@@ -177,13 +178,22 @@ def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
     if level_of(key) != "gemeinde":
         return False
     lo, hi = sorted((start, end))
-    if any(
-        c.kind == "Eingliederung" and c.new == key and lo < int(c.date[:4]) <= hi
-        for c in ctx.changes
-        if c.level == "gemeinde"
-    ):
+    if any(lo < year <= hi for year in _absorbing_years(ctx).get(key, ())):
         return True
     return any(year <= end for year, *_ in inputs.territory_changes(ctx, key, start))
+
+
+def _absorbing_years(ctx: Context) -> dict[str, tuple[int, ...]]:
+    """Key → the years in which it took in Gemeinden (`areas.eingliederungen`), once per
+    context: `territory_moved` is asked per Gemeinde and indicator."""
+
+    def build() -> dict[str, tuple[int, ...]]:
+        out: dict[str, tuple[int, ...]] = {}
+        for c in eingliederungen(ctx.changes):
+            out[c.new] = (*out.get(c.new, ()), int(c.date[:4]))
+        return out
+
+    return ctx.memo(("absorbing_years",), build)
 
 
 def mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dwk.area_phrases import area_phrase
-from dwk.areas import Area, Registry, formed_from
+from dwk.areas import Area, Registry, eingliederungen, formed_from
 from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
@@ -309,8 +309,8 @@ def _taken_in(
     if len(periods) != 1:
         return out
     territory: dict[str, list[str]] = {}
-    for c in sorted(registry.changes, key=lambda c: c.date):
-        if c.level != "gemeinde" or c.kind != "Eingliederung" or not c.new.startswith(kreis_key):
+    for c in sorted(eingliederungen(registry.changes), key=lambda c: c.date):
+        if not c.new.startswith(kreis_key):
             continue
         parts = territory.setdefault(c.new, [c.new])
         parts.extend(c.old)
