@@ -233,12 +233,13 @@ class Registry:
         return [a for a in self.members if a.slug != area.slug]
 
     def absorbed(self, key: str) -> tuple[tuple[str, str], ...]:
-        """(name, date) of each Gemeinde `key` absorbed since 2015 and kept its key
-        ("Eingliederung"), in the order of data/key_changes.toml."""
+        """(name, date) of each area `key` absorbed and kept its key ("Eingliederung"): the
+        Gemeinden since 2015, Eisenach into the Wartburgkreis in 2021; in the order of
+        data/key_changes.toml."""
         return tuple(
-            (self.names.get((old, "gemeinde"), old).split(",")[0], c.date)
-            for c in eingliederungen(self.changes)
-            if c.new == key
+            (self.names.get((old, c.level), old).split(",")[0], c.date)
+            for c in self.changes
+            if c.kind == "Eingliederung" and c.new == key
             for old in c.old
         )
 

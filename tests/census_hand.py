@@ -35,6 +35,11 @@ def gv_2023(key: str) -> float:
     return _gv_2023()[key][0]
 
 
+def gv_2023_kreis(kreis: str) -> float:
+    """The sum of a Kreis's Gemeinden in the Gemeindeverzeichnis of 31.12.2023."""
+    return sum(people for k, (people, _) in _gv_2023().items() if k.startswith(kreis))
+
+
 def kreis_ratio(kreis: str) -> float:
     """The Kreis's 12411-0015 figure of 31.12.2023 over the sum of its Gemeinden of the
     Gemeindeverzeichnis of 31.12.2023, each times its census factor (where its area of 2019

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dwk import roles
+from dwk.inputs import gebietsstand
 from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.sources.tables.cells import HIDDEN
@@ -161,10 +162,10 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
     """
     keys, years = list(dict.fromkeys(keys)), component_years(ctx)
     births_t, deaths_t, mean_t = (table_of(ctx, r) for r in COMPONENT_ROLES)
-    births = yearly(ctx, births_t).reindex(index=keys, columns=years)
-    deaths = yearly(ctx, deaths_t).reindex(index=keys, columns=years)
-    mean = yearly(ctx, mean_t).reindex(index=keys, columns=years)
-    residual, _ = residual_migration(ctx, keys, years)
+    births = yearly_aktuell(ctx, births_t).reindex(index=keys, columns=years)
+    deaths = yearly_aktuell(ctx, deaths_t).reindex(index=keys, columns=years)
+    mean = yearly_aktuell(ctx, mean_t).reindex(index=keys, columns=years)
+    residual, _ = residual_migration(ctx, keys, years, aktuell=True)
     table = _table_migration(ctx, keys).reindex(columns=years)
     migration = table.where(table.notna(), residual)
     estimated = table.isna() & residual.notna()
@@ -188,14 +189,18 @@ def components(ctx: Context, keys: list[str]) -> dict[str, Components]:
 
 
 def residual_migration(
-    ctx: Context, keys: list[str], years: list[int]
+    ctx: Context, keys: list[str], years: list[int], *, aktuell: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Net migration by the residual method, (P_t − P_{t−1}) − (births_t − deaths_t), and the
     population at the start of each year (P_{t−1}), area × year; NaN in a census year, where
-    the difference would be the census correction."""
-    births = yearly(ctx, table_of(ctx, "births")).reindex(index=keys, columns=years)
-    deaths = yearly(ctx, table_of(ctx, "deaths")).reindex(index=keys, columns=years)
-    pop = ctx.totals.reindex(index=keys, columns=[years[0] - 1, *years]).astype(float)
+    the difference would be the census correction. `aktuell`: on the territory of today, as a
+    profile shows it (`inputs.gebietsstand`: the Wartburgkreis's people of Eisenach, taken in
+    2021, are no migration); the projection reads the figures as published."""
+    on = yearly_aktuell if aktuell else yearly
+    births = on(ctx, table_of(ctx, "births")).reindex(index=keys, columns=years)
+    deaths = on(ctx, table_of(ctx, "deaths")).reindex(index=keys, columns=years)
+    totals = gebietsstand.population(ctx, "zensus2011") if aktuell else ctx.totals
+    pop = totals.reindex(index=keys, columns=[years[0] - 1, *years]).astype(float)
     residual = pop.diff(axis=1)[years] - (births - deaths)
     for census in load_censuses():
         if census.year in residual.columns:
@@ -264,6 +269,13 @@ def yearly(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
     return ctx.lookup(("yearly", table, sex), lambda: _yearly(ctx, table, sex))
 
 
+def yearly_aktuell(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
+    """`yearly` on the territory of today (`inputs.gebietsstand`)."""
+    wide = yearly(ctx, table, sex)
+    name = ("yearly_gebietsstand", table, sex, ctx.gebietsstand)
+    return ctx.memo(name, lambda: gebietsstand.frame(ctx, wide))
+
+
 def _yearly(ctx: Context, table: str, sex: str) -> pd.DataFrame:
     f = ctx.store.table(table)
     f = f.loc[(f["sex"] == sex) & (f["age"] == "total")]
@@ -304,9 +316,14 @@ def _continued(wide: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 
 def _table_migration(ctx: Context, keys: list[str]) -> pd.DataFrame:
-    """Zuzüge − Fortzüge über die Kreisgrenzen by area × year, where a table gives them."""
+    """Zuzüge − Fortzüge über die Kreisgrenzen by area × year, where a table gives them, on
+    the territory of today (`inputs.gebietsstand`: the balance of two areas is their sum's)."""
     cube = moves(ctx, table_of(ctx, "moves_kreis"))
-    net = cube.get(keys, "in", ("total",), "total") - cube.get(keys, "out", ("total",), "total")
+
+    def balance(ks: list[str]) -> np.ndarray:
+        return cube.get(ks, "in", ("total",), "total") - cube.get(ks, "out", ("total",), "total")
+
+    net = gebietsstand.summed(ctx, keys, gebietsstand.day_of(cube.year), balance)
     return pd.DataFrame({cube.year: net[:, 0]} if cube.year else {}, index=keys)
 
 

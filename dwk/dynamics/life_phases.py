@@ -23,8 +23,9 @@ from dwk.dynamics.components import (
     moves,
     table_of,
     windows,
-    yearly,
+    yearly_aktuell,
 )
+from dwk.inputs import gebietsstand
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.sources.tables.labels import band_bounds
@@ -154,11 +155,21 @@ def _phases(
         phases = []
     flows = moves(ctx, flow_table) if phases else None
     year = flows.year if flows is not None else 0
-    ages = ctx.age(age_table, year) if phases else None
+    # on the territory of today (`inputs.gebietsstand`): the moves between an absorber and
+    # those it took in count as moves in and out, so only their balance is the territory's
+    ages = gebietsstand.age_data(ctx, ctx.age(age_table, year)) if phases else None
     n, cols = len(keys), {c: [] for c in LIFE_PHASE_COLUMNS}
     for p in phases:
         # counts are whole numbers: any order of summing gives the same value
-        moves_in, moves_out = (flows.get(keys, d, p.bands, "total").sum(axis=1) for d in DIRECTIONS)
+        moves_in, moves_out = (
+            gebietsstand.summed(
+                ctx,
+                keys,
+                gebietsstand.day_of(year),
+                lambda ks, d=d, bands=p.bands: flows.get(ks, d, bands, "total"),
+            ).sum(axis=1)
+            for d in DIRECTIONS
+        )
         population = _population(ages, keys, p.bands)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = (moves_in - moves_out) / population * 1000
@@ -235,8 +246,8 @@ def general_fertility_rate(ctx: Context, keys: list[str]) -> dict[str, GFR]:
     shown = windows(component_years(ctx))
     keys, (first, last) = list(dict.fromkeys(keys)), shown[-1] if shown else (0, 0)
     births_table, ages_table = table_of(ctx, "births"), table_of(ctx, "age_single_years")
-    births = yearly(ctx, births_table).reindex(index=keys, columns=range(first, last + 1))
-    ages = ctx.age(ages_table, last)
+    births = yearly_aktuell(ctx, births_table).reindex(index=keys, columns=range(first, last + 1))
+    ages = gebietsstand.age_data(ctx, ctx.age(ages_table, last))
     women = ages.between(15, 50, "female") if ages else None
     out = {}
     for k in keys:

@@ -15,6 +15,7 @@ import pandas as pd
 from dwk.areas import renames
 from dwk.core.types import level_of
 from dwk.dynamics.components import as_strings
+from dwk.inputs import gebietsstand
 from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
@@ -77,7 +78,8 @@ def population_series(ctx: Context, key: str) -> PopulationSeries:
     values, tables = [], set()
     for y in years:
         pop = ctx.population(line_of_year(y))
-        v = pop.values.at[key, y] if key in pop.values.index and y in pop.values.columns else None
+        t = gebietsstand.population(ctx, line_of_year(y))
+        v = t.at[key, y] if key in t.index and y in t.columns else None
         values.append(math.nan if v is None or pd.isna(v) else float(v))
         t = pop.tables.at[key, y] if key in pop.tables.index and y in pop.tables.columns else None
         if isinstance(t, str):
@@ -127,8 +129,11 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
     if found is None:
         return None
     table, direct, levels, gemeinde = found
-    if key in direct:
-        value = direct[key]
+    if key in direct:  # an absorber's count on its territory of today (`inputs.gebietsstand`)
+        parts = [direct.get(p) for p in gebietsstand.parts_on(ctx, census.date).get(key, (key,))]
+        if any(v is None for v in parts):
+            return None
+        value = float(sum(parts))
     elif level_of(key) in ("de", "gemeinde") or level_of(key) in levels:
         return None
     else:

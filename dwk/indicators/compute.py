@@ -33,6 +33,7 @@ from dwk.indicators.result import (
     Result,
 )
 from dwk.inputs import age_estimation as est
+from dwk.inputs import gebietsstand
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
@@ -45,17 +46,18 @@ AgeFn = Callable[[Context, inputs.AgeData, np.ndarray], tuple[np.ndarray, np.nda
 
 def _age_sources(ctx: Context, year: int) -> dict[str, inputs.AgeData]:
     """Each key's best age table at `year`: single years where they exist, else groups (from
-    whole tables, so once per context)."""
+    whole tables, so once per context), on the context's Gebietsstand."""
 
     def build() -> dict[str, inputs.AgeData]:
         found: dict[str, inputs.AgeData] = {}
         for table, years in ctx.age_tables().items():
             data = ctx.age(table, year) if year in years else None
+            data = gebietsstand.age_data(ctx, data)
             for k in data.row if data is not None else ():
                 found.setdefault(k, data)
         return found
 
-    return ctx.lookup(("age_sources", year), build)
+    return ctx.lookup(("age_sources", year, ctx.gebietsstand), build)
 
 
 def age_source(ctx: Context, key: str, year: int) -> inputs.AgeData | None:
@@ -124,7 +126,7 @@ def _area(ctx: Context, keys: list[str], year: int) -> Result:
     period = np.full(len(keys), "", dtype=object)
     used = set()
     for table, variable, factor, not_after in inputs.AREA_SOURCES:
-        cells = inputs.area_cells(ctx, table, variable)
+        cells = gebietsstand.area_cells(ctx, table, variable)
         for i, k in enumerate(keys):
             if not np.isnan(value[i]) or k not in cells:
                 continue
@@ -153,13 +155,14 @@ def _density(ctx: Context, keys: list[str], year: int) -> Result:
 
 
 def _first_value(
-    ctx: Context, role: str, variable: str, keys: list[str], year: int
+    ctx: Context, role: str, variable: str, keys: list[str], year: int, *, count: bool = True
 ) -> tuple[np.ndarray, str]:
     """All-ages, both-sexes `variable` at `year` from the first table of `role` that has the
-    key, and the Stichtag the tables give for it."""
+    key, and the Stichtag the tables give for it, on the context's Gebietsstand (`count`:
+    a number of people or events, which adds up over areas; a rate does not)."""
     out, period = np.full(len(keys), np.nan), str(year)
     for table in roles.tables(role):
-        at = inputs.cells_of(ctx, table, variable).get(year, {})
+        at = gebietsstand.cells_of(ctx, table, variable, count=count).get(year, {})
         found = [at[k] for k in keys if k in at]
         got = np.array([at[k][1] if k in at else np.nan for k in keys], dtype=float)
         out = np.where(np.isnan(out), got, out)
@@ -245,7 +248,7 @@ DEATHS = "deaths", "Gestorbene"
 
 
 def _unemployment_rate(ctx: Context, keys: list[str], year: int) -> Result:
-    v, period = _first_value(ctx, *UNEMPLOYMENT_RATE, keys, year)
+    v, period = _first_value(ctx, *UNEMPLOYMENT_RATE, keys, year, count=False)
     return Result(v, np.full(len(keys), np.inf), period, roles.tables(UNEMPLOYMENT_RATE[0])[0])
 
 

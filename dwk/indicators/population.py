@@ -10,6 +10,7 @@ import numpy as np
 from dwk.areas import eingliederungen
 from dwk.core.types import level_of
 from dwk.indicators.result import FLAG_TERRITORY, FLAG_ZENSUS, Result
+from dwk.inputs import gebietsstand
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
@@ -29,13 +30,14 @@ __all__ = [
 
 def population_years(ctx: Context, key: str) -> list[int]:
     """Stichtage with a population figure for `key`, on any census line."""
-    return ctx.lookup(("population_years",), lambda: _years_by_key(ctx)).get(key, [])
+    name = ("population_years", ctx.gebietsstand)
+    return ctx.lookup(name, lambda: _years_by_key(ctx)).get(key, [])
 
 
 def _years_by_key(ctx: Context) -> dict[str, list[int]]:
     by_key: dict[str, set[int]] = {}
     for line in LINES:
-        t = ctx.population(line).values
+        t = gebietsstand.population(ctx, line)
         years = np.array([int(y) for y in t.columns])
         for k, row in zip(
             t.index.to_numpy(dtype=object).tolist(), t.notna().to_numpy(), strict=True
@@ -46,7 +48,8 @@ def _years_by_key(ctx: Context) -> dict[str, list[int]]:
 
 @dataclass
 class Totals:
-    """One census line as arrays, asked by row and column without `reindex`. `tables` holds
+    """One census line as arrays on the context's Gebietsstand (`inputs.gebietsstand`), asked
+    by row and column without `reindex`. `tables` holds
     the index in `names` of each value's table (-1: none): as an array of strings and NaNs it
     took 50 ms to load from the derived cache."""
 
@@ -61,7 +64,7 @@ class Totals:
     def of(cls, ctx: Context, line: Line = "zensus2011") -> Totals:
         def build() -> Totals:
             pop = ctx.population(line)
-            t = pop.values
+            t = gebietsstand.population(ctx, line)
             nan_row = np.full((1, len(t.columns)), np.nan)
             values = np.vstack([t.to_numpy(dtype=float), nan_row])
             which = pop.tables.reindex(index=t.index, columns=t.columns).to_numpy(dtype=object)
@@ -75,7 +78,7 @@ class Totals:
             col = {int(y): j for j, y in enumerate(t.columns)}
             return cls(line, values, codes, names, row, col)
 
-        return ctx.lookup(("totals_array", line), build)
+        return ctx.lookup(("totals_array", line, ctx.gebietsstand), build)
 
     def rows(self, keys: list[str]) -> np.ndarray:
         missing = len(self.values) - 1
@@ -171,16 +174,21 @@ def change(ctx: Context, keys: list[str], year: int, span: int | None, since: in
 
 
 def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
-    """Whether a Gemeinde's territory changed between 31.12. of `start` and of `end`: by its
-    areas, or by an Eingliederung into it that data/key_changes.toml lists. The areas alone
-    miss some: Sachsen keeps its Gemeinden's areas of 2015 and 2016 secret, so Reichenbach im
-    Vogtland's "+4.2 % since 2011" (Mylau taken in on 01.01.2016) was not flagged."""
+    """Whether a Gemeinde's figures of 31.12. of `start` and of `end` are of different
+    territories: by its areas (Unstruttal took parts of three Gemeinden in 2023) on the
+    context's Gebietsstand (`inputs.gebietsstand`). On the Gebietsstand `jeweilig` also across
+    an Eingliederung into it that data/key_changes.toml lists: the areas alone miss some,
+    since Sachsen keeps its Gemeinden's areas of 2015 and 2016 secret (Reichenbach im
+    Vogtland took in Mylau on 01.01.2016)."""
     if level_of(key) != "gemeinde":
         return False
     lo, hi = sorted((start, end))
-    if any(lo < year <= hi for year in _absorbing_years(ctx).get(key, ())):
+    if ctx.gebietsstand == "jeweilig" and any(
+        lo < year <= hi for year in _absorbing_years(ctx).get(key, ())
+    ):
         return True
-    return any(year <= end for year, *_ in inputs.territory_changes(ctx, key, start))
+    moved = inputs.territory_changes(ctx, key, start, gebietsstand.area_cells)
+    return any(year <= end for year, *_ in moved)
 
 
 def _absorbing_years(ctx: Context) -> dict[str, tuple[int, ...]]:

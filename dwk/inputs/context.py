@@ -5,14 +5,18 @@ One cache with two kinds of entry, both named by a tuple:
   answer depends on which areas were asked first. It is also kept on disk next to the store
   (`dwk.derived`), so that the next run does not rebuild it.
 - `memo(name, build)`: a result for the areas of one request (a Kreis's Gemeinden, one
-  outlook), kept in memory for this context only.
+  outlook), or a cheap view of a whole-table value (the figures on the territory of today,
+  `inputs.gebietsstand`), kept in memory for this context only.
+
+A context reads the figures on one Gebietsstand; `jeweilig()` gives its sibling on the other,
+which shares the cache (names that differ between the two carry the Gebietsstand).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -21,6 +25,7 @@ from dwk import roles
 from dwk.areas import KeyChange, formed_from
 from dwk.derived import DerivedCache, Name
 from dwk.inputs import tables as inputs
+from dwk.inputs.gebietsstand import Gebietsstand
 from dwk.inputs.population import Line, PopulationLine, population_line
 from dwk.inputs.single_years import SingleYears, life_table_standard
 from dwk.store import Store
@@ -36,6 +41,8 @@ class Context:
     changes: list[KeyChange]
     persist: bool = True
     """Keep whole-table lookups on disk next to the store (see `dwk.derived`)."""
+    gebietsstand: Gebietsstand = "aktuell"
+    """The territory the indicators and series read figures of (`inputs.gebietsstand`)."""
     single_years: SingleYears = field(init=False)
     batches: OrderedDict[tuple, Any] = field(default_factory=OrderedDict, repr=False)
     """Gemeinde projections by (Kreis, target, variants), the most recent few (see
@@ -68,6 +75,13 @@ class Context:
         if ck not in self._cache:
             self._cache[ck] = build()
         return self._cache[ck]
+
+    def jeweilig(self) -> Context:
+        """This context on the Gebietsstand of each Stichtag (`inputs.gebietsstand`), sharing
+        its cache: the Kreis map's outlines are of 2021, not of today."""
+        if self.gebietsstand == "jeweilig":
+            return self
+        return self.memo(("jeweilig",), lambda: replace(self, gebietsstand="jeweilig"))
 
     def table(self, role: str) -> str:
         """The preferred table of `role` the store holds (`roles.first`)."""

@@ -44,7 +44,7 @@ class SingleYears:
         self._single_years = single_years or (lambda: _years_of(store, self._single_table))
         self._life: dict[str, np.ndarray] = {}
         self._standard_years: dict[int, int | None] = {}
-        self._cache: dict[tuple[str, int, str, str], np.ndarray | None] = {}
+        self._cache: dict[tuple[str, int, str, str, bool], np.ndarray | None] = {}
 
     def life(self, sex: str) -> np.ndarray:
         if sex not in self._life:
@@ -52,7 +52,7 @@ class SingleYears:
         return self._life[sex]
 
     def of(self, src: inputs.AgeData, key: str, sex: str) -> np.ndarray | None:
-        ck = (src.table, int(src.period[:4]), key, sex)
+        ck = _ck(src, key, sex)
         if ck not in self._cache:
             self._cache[ck] = self._compute(src, key, sex)
         return self._cache[ck]
@@ -61,7 +61,7 @@ class SingleYears:
         """Fill the cache for many keys of one table at once, with what `of` would give for
         each: the areas sharing a standard are split together (`est.split_many`)."""
         year = int(src.period[:4])
-        todo = [k for k in dict.fromkeys(keys) if (src.table, year, k, sex) not in self._cache]
+        todo = [k for k in dict.fromkeys(keys) if _ck(src, k, sex) not in self._cache]
         single = self._standard_table(year)
         if todo and not _single(src) and single is not None:
             needed = {s for k in todo for s in (k[:5], k[:2], "DG") if s in single.row}
@@ -87,7 +87,7 @@ class SingleYears:
                 split = est.split_many(counts[members], src.bands, self.of(single, std_key, sex))
             for i, row in zip(members, split, strict=True):
                 if row is not None:
-                    self._cache[(src.table, year, todo[i], sex)] = row
+                    self._cache[_ck(src, todo[i], sex)] = row
         for key in todo:
             self.of(src, key, sex)  # the rest, one by one
 
@@ -122,6 +122,12 @@ class SingleYears:
         if std_key is None:
             return None
         return est.split_to_single_years(counts, src.bands, self.of(single, std_key, sex))
+
+
+def _ck(src: inputs.AgeData, key: str, sex: str) -> tuple[str, int, str, str, bool]:
+    """The cache key of a key's single years: an absorber's row on the territory of today
+    (`AgeData.summed`) is not its row as published, which the projection reads."""
+    return (src.table, int(src.period[:4]), key, sex, key in src.summed)
 
 
 def _single(src: inputs.AgeData) -> bool:

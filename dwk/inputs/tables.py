@@ -38,6 +38,9 @@ class AgeData:
     bands: list[tuple[int, int | None]]
     counts: dict[str, np.ndarray]  # sex -> (areas, bands); NaN where a cell is secret
     row: dict[str, int]
+    summed: frozenset[str] = frozenset()
+    """Keys whose row is the sum of several Gemeinden's: their territory of today
+    (`inputs.gebietsstand`)."""
     _sums: dict = field(default_factory=dict, repr=False, compare=False)
     """`between` and `total` per arguments: each indicator asks them once per area."""
 
@@ -276,21 +279,30 @@ def same_territory(ctx: Context, keys: list[str], year: int, later: int) -> np.n
         return ~(np.abs(after / before - 1) > TERRITORY_TOLERANCE)
 
 
-def known_areas(ctx: Context, key: str, since: int) -> dict[int, float]:
+AreaCells = Callable[["Context", str, str], dict[str, list[tuple[int, float, str]]]]
+
+
+def known_areas(
+    ctx: Context, key: str, since: int, read: AreaCells = area_cells
+) -> dict[int, float]:
     """Year → `key`'s area in km² on 31.12. of every year from `since` on that a source of
-    `AREA_SOURCES` gives (the first that has it), in order."""
+    `AREA_SOURCES` gives (the first that has it), in order; `read` gives a table's areas
+    (`gebietsstand.area_cells`: on the territory of today)."""
     known: dict[int, float] = {}
     for table, variable, factor, _ in AREA_SOURCES:
-        for year, value, _ in area_cells(ctx, table, variable).get(key, []):
+        for year, value, _ in read(ctx, table, variable).get(key, []):
             if year >= since:
                 known.setdefault(year, value * factor)
     return dict(sorted(known.items()))
 
 
-def territory_changes(ctx: Context, key: str, since: int) -> list[tuple[int, float, float]]:
+def territory_changes(
+    ctx: Context, key: str, since: int, read: AreaCells = area_cells
+) -> list[tuple[int, float, float]]:
     """(year, area before, area then) wherever `key`'s area changed by more than
-    `TERRITORY_TOLERANCE` between two Stichtage with a known area from `since` on."""
-    known = known_areas(ctx, key, since)
+    `TERRITORY_TOLERANCE` between two Stichtage with a known area from `since` on (`read`:
+    as for `known_areas`)."""
+    known = known_areas(ctx, key, since, read)
     years = list(known)
     return [
         (later, known[year], known[later])

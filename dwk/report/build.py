@@ -116,7 +116,7 @@ class Profile:
     similar: PeerGroup | None = None  # the Vergleichsgruppe of similar areas
     absorbed: tuple[tuple[str, str], ...] = ()
     """(name, date) of each Gemeinde the area took in since 2015 and kept its key: its figures
-    before are without them (`Registry.absorbed`)."""
+    before count them too (`Registry.absorbed`, `inputs.gebietsstand`)."""
 
     @property
     def notes(self) -> list[str]:
@@ -258,7 +258,7 @@ def build_profile(
         gemeinde_map=_gemeinde_map(ctx, registry, area, catalogue),
         map_names=_map_names(registry, area),
         similar=similar,
-        absorbed=registry.absorbed(area.key) if area.level == "gemeinde" else (),
+        absorbed=registry.absorbed(area.key),
     )
 
 
@@ -284,7 +284,7 @@ def _gemeinde_map(
     keys = sorted(keys | {k for k in formed_from(registry.changes) if k.startswith(area.key)})
     if len(keys) < 2:
         return None
-    rows = compute(ctx, [d], keys)
+    rows = compute(ctx.jeweilig(), [d], keys)  # the outlines are of 2021, not of today
     values = dict.fromkeys(keys)
     for k, v in zip(rows["area_key"], rows["value"], strict=True):
         values[k] = None if math.isnan(v) else float(v)

@@ -87,6 +87,8 @@ class AgeOnly:
     """What `compute` asks of a context for age-based indicators: the age table at a year, and
     a place for the lookups it builds from it."""
 
+    gebietsstand = "jeweilig"  # no key changes: every figure is of its Stichtag's territory
+
     def __init__(self, data: inputs.AgeData) -> None:
         self.data = data
         self.lookups: dict = {}

@@ -11,7 +11,13 @@ from dwk.projection import batches, engine
 from dwk.projection import model as fc
 from dwk.projection import observed as ob
 from dwk.projection.engine import Schedules
-from tests.census_hand import census_factor, gv_2023, kreis_factor, kreis_ratio
+from tests.census_hand import (
+    census_factor,
+    gv_2023,
+    gv_2023_kreis,
+    kreis_factor,
+    kreis_ratio,
+)
 
 
 def test_a_gemeinde_keeps_its_territory_until_the_stichtag_that_shows_the_change(ctx):
@@ -251,29 +257,52 @@ def test_a_change_across_a_territory_change_is_flagged(ctx, catalogue):
     """Unstruttal had 3,254 people on 31.12.2011 (12411-01-01-5_00.csv line 13752) and 6,129
     on 31.12.2023 (31122023_Auszug_GV.xlsx), after taking parts of Anrode and Dünwald and all
     of Menteroda: +88.4 % compares different territories, so it is flagged "gebiet" and no rule
-    reads it (before: "Die Einwohnerzahl ist seit 2011 um 88,4 % gestiegen"). Grabow, whose
-    figures before 2016 are without Steesow (47.68 km² on 31.12.2015, 72.27 km² in 2019), too;
-    Adorf, whose territory stayed, not; likewise the density. The mark: ‡, after the census's †."""
+    reads it (before: "Die Einwohnerzahl ist seit 2011 um 88,4 % gestiegen"). Adorf, whose
+    territory stayed, not; likewise the density. The mark: ‡, after the census's †."""
     from dwk.indicators.compute import compute
     from dwk.render.profile import _cell
     from dwk.report.build import Cell
 
-    every = compute(ctx, catalogue, ["16064071", "13076050", "14523010"], anchor="16064071")
+    every = compute(ctx, catalogue, ["16064071", "14523010"], anchor="16064071")
     r = every.loc[every["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
     assert r.at["16064071", "value"] == pytest.approx((6129 / 3254 - 1) * 100)
-    assert r.at["16064071", "flag"] == r.at["13076050", "flag"] == "gebiet"
+    assert r.at["16064071", "flag"] == "gebiet"
     assert r.at["14523010", "flag"] == ""
     # the density of 2023 over the area of 2015 (33111-01-01-5: Unstruttal 4458 ha): 6129 /
     # 44.58 km², of two territories, flagged too
     d = every.loc[every["id"] == "bevoelkerungsdichte"].set_index("area_key")
     assert d.at["16064071", "value"] == pytest.approx(6129 / 44.58)
-    assert d.at["16064071", "flag"] == d.at["13076050", "flag"] == "gebiet"
+    assert d.at["16064071", "flag"] == "gebiet"
     assert d.at["14523010", "flag"] == ""
     cell = Cell(12.34, "zensus,gebiet,unsicher", "2008/2023")
     assert _cell(cell) == "(12,3)†‡*"
 
 
-def test_an_eingliederung_whose_areas_are_secret_is_flagged_by_its_key_change(
+def test_a_gemeinde_that_took_others_in_is_shown_on_its_territory_of_today(ctx, catalogue):
+    """Grabow took in Steesow on 01.01.2016 (data/key_changes.toml). Its figures before are
+    with Steesow, as a merged Gemeinde's are its parts' sum (before: "−3.5 % since 2011" and a
+    density of 117 over its area of 2015 without Steesow, both flagged "gebiet" and read by no
+    rule). On the Gebietsstand of each Stichtag, which the Kreis map reads, they are as
+    published."""
+    from dwk.indicators.compute import compute
+
+    def figures(c):
+        every = compute(c, catalogue, ["13076050"], anchor="13076050").set_index("id")
+        return every.loc["bevoelkerungsentwicklung_seit_2011"], every.loc["bevoelkerungsdichte"]
+
+    change, density = figures(ctx)
+    # 12411-01-01-5_00.csv, 31.12.2011: Grabow 5773 (line 11743), Steesow 192 (line 11820)
+    assert change["value"] == pytest.approx((gv_2023("13076050") / (5773 + 192) - 1) * 100)
+    assert change["value"] == pytest.approx(-6.57, abs=0.01) and change["flag"] == ""
+    # 33111-01-01-5, 31.12.2015: Grabow 4768 ha (line 11745), Steesow 2440 ha (line 11822)
+    assert density["value"] == pytest.approx(gv_2023("13076050") / ((4768 + 2440) / 100))
+    assert density["flag"] == ""
+    change, density = figures(ctx.jeweilig())
+    assert change["value"] == pytest.approx((gv_2023("13076050") / 5773 - 1) * 100)
+    assert change["flag"] == density["flag"] == "gebiet"
+
+
+def test_an_absorbers_figures_count_those_it_took_in_even_where_areas_are_secret(
     ctx, catalogue, registry
 ):
     """Reichenbach im Vogtland 14523340 took in Mylau 14523250 on 01.01.2016 (data/
@@ -281,17 +310,62 @@ def test_an_eingliederung_whose_areas_are_secret_is_flagged_by_its_key_change(
     could not show it, and "+4.2 % since 2011" (19,454 on 31.12.2011, 12411-01-01-5_00.csv
     line 12068; 20,273 on 31.12.2023, 31122023_Auszug_GV.xlsx) read as growth: the SWOT
     said "Die Einwohnerzahl ist seit 2011 um 4,2 % gestiegen". With Mylau's 2,746 of 2011
-    (line 12059) the territory of today lost 8.7 %. Now the change is flagged "gebiet", and
-    the projection starts from both together (18,680 + 2,520 on 31.12.2015, lines 12068 and
-    12059)."""
+    (line 12059) the territory of today lost 8.7 %, which the profile now says.
+
+    The Bundesagentur für Arbeit publishes on its later Gebietsstand: Reichenbach's 7,848
+    employees of 30.06.2015 include Mylau's, whose line is "-" (13111-02-02-5_00.csv lines
+    12071, 12062). Over Reichenbach's own people aged 15–64 that was 71.7 per 100, above every
+    similar Gemeinde and a "Stärke"; over both its 62.7."""
     from dwk.indicators.compute import compute
 
-    every = compute(ctx, catalogue, ["14523340"], anchor="14523340")
-    r = every.loc[every["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
-    assert r.at["14523340", "value"] == pytest.approx((20273 / 19454 - 1) * 100)
-    assert r.at["14523340", "flag"] == "gebiet"
+    every = compute(ctx, catalogue, ["14523340"], anchor="14523340").set_index("id")
+    change = every.loc["bevoelkerungsentwicklung_seit_2011"]
+    assert change["value"] == pytest.approx((20273 / (19454 + 2746) - 1) * 100)
+    assert change["flag"] == ""
+    # 12411-02-03-5_00.csv, 31.12.2015, the 11 groups from 15 to 64 (lines 12070, 12061):
+    # Reichenbach 466 251 563 994 957 883 945 1319 1569 1503 1494 (10,944),
+    # Mylau 85 42 66 134 120 137 138 238 230 184 194 (1,568)
+    assert every.at["beschaeftigte_je_100", "value"] == pytest.approx(7848 / (10944 + 1568) * 100)
+    # 65 and older: Reichenbach 2620 + 3159, Mylau 360 + 324, over those aged 20 to 64
+    old, working = 2620 + 3159 + 360 + 324, 10944 - 466 - 251 + 1568 - 85 - 42
+    assert every.at["altenquotient", "value"] == pytest.approx(old / working * 100)
+    own = compute(ctx.jeweilig(), catalogue, ["14523340"], anchor="14523340").set_index("id")
+    assert own.at["bevoelkerungsentwicklung_seit_2011", "value"] == pytest.approx(
+        (20273 / 19454 - 1) * 100
+    )
+    assert own.at["bevoelkerungsentwicklung_seit_2011", "flag"] == "gebiet"
     assert registry.absorbed("14523340") == (("Mylau", "2016-01-01"),)
     # on the Zensus 2022 basis, which moved Sachsen's Gemeinden by a few per cent: Reichenbach
     # alone would be near 18,680
     run = fc.project_areas(ctx, ["14523340"], None, 2030).runs["main"]
     assert run.totals()[run.years.index(2015), 0] == pytest.approx(18680 + 2520, rel=0.03)
+
+
+def test_a_kreis_that_took_in_a_kreisfreie_stadt_is_shown_with_it(ctx, catalogue, registry):
+    """The Wartburgkreis took in Eisenach on 01.07.2021. Its figures before are with Eisenach
+    now, its outlook too (before: "Die Einwohnerzahl ist seit 2011 um 24,3 % gestiegen" as a
+    Chance, and a projection of 115,840 people in 2020 falling to 114,220 in 2025, while
+    154,957 lived there in 2024)."""
+    from dwk.indicators.compute import compute
+    from dwk.projection.outlook import outlook_for
+
+    every = compute(ctx, catalogue, ["16063"], anchor="16063").set_index("id")
+    change = every.loc["bevoelkerungsentwicklung_seit_2011"]
+    # 12411-01-01-4_00.csv, 31.12.2011: Wartburgkreis 128105 (line 520), Eisenach 41708 (517);
+    # 31.12.2023 on the Zensus 2011 basis: the Gemeindeverzeichnis's Gemeinden of 16063
+    assert change["value"] == pytest.approx((gv_2023_kreis("16063") / (128105 + 41708) - 1) * 100)
+    assert change["value"] == pytest.approx(-6.2, abs=0.05) and change["flag"] == ""
+    own = compute(ctx.jeweilig(), catalogue, ["16063"], anchor="16063").set_index("id")
+    assert own.at["bevoelkerungsentwicklung_seit_2011", "value"] == pytest.approx(
+        (gv_2023_kreis("16063") / 128105 - 1) * 100
+    )
+    assert registry.absorbed("16063") == (("Eisenach", "2021-07-01"),)
+    outlook = outlook_for(ctx, registry.get("16063"))
+    total = outlook.rows[0].values
+    # 12411-0015_kreise_2020-2024.csv line 466: 156334 on 31.12.2023 (Zensus 2022 basis)
+    run = fc.project_areas(ctx, ["16063", "16056"], None, 2040).runs["main"]
+    both = run.totals().sum(axis=1)
+    assert outlook.shown[:2] == [2020, 2025]
+    assert total[0] == pytest.approx(both[run.years.index(2020)], abs=1)
+    assert total[1] == pytest.approx(both[run.years.index(2025)], abs=1)
+    assert both[run.years.index(2023)] == pytest.approx(156334, rel=0.0005)

@@ -83,7 +83,7 @@ def test_a_gemeinde_that_absorbed_neighbours_says_its_projection_counts_them(
     assert (
         "Gebiet von heute, auch 2015: mit Harzungen (eingegliedert am 06.07.2018), "
         "Herrmannsacker (eingegliedert am 06.07.2018), Neustadt/Harz (eingegliedert am "
-        "06.07.2018); die beobachteten Zahlen vor der Eingliederung sind ohne."
+        "06.07.2018), wie alle Zahlen dieses Profils."
     ) in md
     assert "als Summe mit den 3 seither eingegliederten Gemeinden" in md
 
@@ -92,15 +92,16 @@ def test_a_gemeinde_that_absorbed_neighbours_says_so_beside_its_key(
     store, registry, ctx, catalogue
 ):
     """Reichenbach im Vogtland took in Mylau on 01.01.2016 (data/key_changes.toml): its
-    official figures before are without Mylau, which the lead says beside the key, as a
-    Gemeinde formed by a merger says that its figures before are its parts' sum; the JSON
-    names it too. Vrees took in nobody and says nothing of the kind."""
+    figures before count Mylau too (`inputs.gebietsstand`), which the lead says beside the
+    key, as a Gemeinde formed by a merger says that its figures before are its parts' sum;
+    the JSON names it too. Vrees took in nobody and says nothing of the kind."""
     from dwk.app.build import profile_rules
 
     rules = profile_rules(catalogue)
     p = build_profile(registry.resolve("14523340"), store, registry, catalogue, rules, ctx)
     lead = (
-        "amtlicher Schlüssel 14523340 (eingegliedert: Mylau am 01.01.2016; Zahlen davor ohne sie)"
+        "amtlicher Schlüssel 14523340 (eingegliedert: Mylau am 01.01.2016; Zahlen davor mit ihr "
+        "zusammengerechnet)"
     )
     assert lead in render_markdown(p) and lead in render_html(p)
     assert json.loads(render_json(p))["area"]["absorbed"] == [

@@ -1,0 +1,224 @@
+"""Figures on the territory of today (Gebietsstand aktuell).
+
+An area that took others in and kept its key (an Eingliederung of data/key_changes.toml)
+counts, at every Stichtag before that, together with them: the Landesämter publish their series
+on the current Gebietsstand, and dwk continues a Gemeinde formed by a merger back as the sum of
+its parts (`inputs.population`). Reichenbach im Vogtland took in Mylau on 01.01.2016: its own
+figures said "+4.2 % since 2011", its territory of today lost 8.7 %; the Wartburgkreis, which
+took in Eisenach on 01.07.2021, "+24.3 %".
+
+What a profile shows (indicators, series, components, age structure, life phases) is on the
+Gebietsstand aktuell. The projection reads the figures as published and sums an absorber's
+parts itself (`areas.territories`); the Kreis map colours outlines of 2021 and reads the
+figures on the Gebietsstand of each Stichtag (`Context.jeweilig`). In a context on that
+Gebietsstand every function here returns its input unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from dwk.areas import KeyChange
+from dwk.inputs import tables as inputs
+from dwk.inputs.population import Line
+from dwk.inputs.tables import AgeData, Cell
+
+if TYPE_CHECKING:
+    from dwk.inputs.context import Context
+
+__all__ = [
+    "GEBIETSSTAENDE",
+    "Gebietsstand",
+    "age_data",
+    "area_cells",
+    "cells_of",
+    "day_of",
+    "frame",
+    "parts_on",
+    "population",
+    "summed",
+]
+
+Gebietsstand = Literal["aktuell", "jeweilig"]
+"""`aktuell`: every figure of the territory of today; `jeweilig`: of the territory of its
+Stichtag, as the tables publish it."""
+GEBIETSSTAENDE: tuple[Gebietsstand, ...] = get_args(Gebietsstand)
+
+AreaCell = tuple[int, float, str]
+"""(year, value, period) of an area table (`inputs.open_cells`)."""
+
+
+def day_of(year: int, period: str = "") -> str:
+    """The day a figure of `year` refers to: its period where that is a day (30.06. for the
+    employees), else 31.12."""
+    return period if len(period) == 10 and period[4] == "-" else f"{year}-12-31"
+
+
+def parts_on(ctx: Context, day: str) -> dict[str, tuple[str, ...]]:
+    """Key → the Gemeinden of `day` (ISO date) whose territory it has today, itself first, for
+    each Gemeinde that took others in after `day`, following chains (one absorbed Gemeinde had
+    taken in another before). Empty on the Gebietsstand `jeweilig`."""
+    if ctx.gebietsstand == "jeweilig":
+        return {}
+
+    def build() -> dict[str, tuple[str, ...]]:
+        direct: dict[str, list[str]] = {}
+        for c in _eingliederungen(ctx):
+            if day < c.date:
+                direct.setdefault(c.new, []).extend(c.old)
+
+        def expand(key: str) -> list[str]:
+            return [key, *(p for old in direct.get(key, ()) for p in expand(old))]
+
+        return {key: tuple(expand(key)) for key in direct}
+
+    return ctx.memo(("gebietsstand", day), build)
+
+
+def _absorbers(ctx: Context) -> frozenset[str]:
+    """Every key `parts_on` can name, on any day."""
+    if ctx.gebietsstand == "jeweilig":
+        return frozenset()
+    return ctx.memo(("absorbers",), lambda: frozenset(c.new for c in _eingliederungen(ctx)))
+
+
+def _eingliederungen(ctx: Context) -> list[KeyChange]:
+    """Every Eingliederung of data/key_changes.toml: of Gemeinden (`areas.eingliederungen`)
+    and of Kreise (Eisenach into the Wartburgkreis on 01.07.2021)."""
+    return [c for c in ctx.changes if c.kind == "Eingliederung"]
+
+
+def summed(
+    ctx: Context, keys: list[str], day: str, get: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
+    """`get(keys)` (one row per key, NaN for a key it does not know) with each key's row the
+    sum of its parts' rows on `day` (`parts_on`): NaN where a part has none."""
+    parts = parts_on(ctx, day)
+    if not any(k in parts for k in keys):
+        return get(keys)
+    flat = [p for k in keys for p in parts.get(k, (k,))]
+    group = np.repeat(np.arange(len(keys)), [len(parts.get(k, (k,))) for k in keys])
+    values = np.asarray(get(flat), dtype=float)
+    out = np.zeros((len(keys), *values.shape[1:]))
+    np.add.at(out, group, values)
+    return out
+
+
+def frame(ctx: Context, wide: pd.DataFrame) -> pd.DataFrame:
+    """An area × year frame of 31.12. figures on the Gebietsstand aktuell."""
+    if not _absorbers(ctx) & set(wide.index):
+        return wide
+    out = wide.copy()
+    for y in wide.columns:
+        for key, parts in parts_on(ctx, day_of(int(y))).items():
+            if key in wide.index:
+                col = wide[y].reindex(list(parts))
+                out.at[key, y] = col.sum() if col.notna().all() else np.nan
+    return out
+
+
+def population(ctx: Context, line: Line) -> pd.DataFrame:
+    """Population on 31.12. of one census line (`Context.population`), area × year, on the
+    context's Gebietsstand."""
+    values = ctx.population(line).values
+    if not _absorbers(ctx):
+        return values
+    return ctx.memo(("population_aktuell", line), lambda: frame(ctx, values))
+
+
+def age_data(ctx: Context, data: AgeData | None) -> AgeData | None:
+    """`data` with each absorber's counts the sum of its parts' on the Stichtag (`_combined`;
+    NaN where a part is secret)."""
+    if data is None:
+        return None
+    parts = parts_on(ctx, data.period)
+    mine = [k for k in parts if k in data.row]
+    if not mine:
+        return data
+    counts = {}
+    for sex, c in data.counts.items():
+        c = c.copy()
+        for key in mine:
+            others = [c[data.row[p]] if p in data.row else None for p in parts[key][1:]]
+            c[data.row[key]] = _combined(c[data.row[key]], others)
+        counts[sex] = c
+    return replace(data, counts=counts, summed=data.summed | set(mine), _sums={})
+
+
+def _combined(own, others: list):
+    """The figure of the territory of today from the absorber's own and those of the Gemeinden
+    it took in (None: not in the table). A table with none of them on a Stichtag before the
+    Eingliederung publishes on a later Gebietsstand, its figure for the absorber is already
+    theirs together (the Bundesagentur für Arbeit's employees of 30.06.2015: Mylau "-",
+    Reichenbach 7,848): it is taken as it is. One with only some of them is no one territory:
+    NaN."""
+    if all(o is None for o in others):
+        return own
+    if any(o is None for o in others):
+        return own * np.nan
+    return own + sum(others)
+
+
+def cells_of(
+    ctx: Context, table: str, variable: str, *, count: bool = True
+) -> dict[int, dict[str, Cell]]:
+    """`inputs.cells_of` with an absorber's value that of its territory of today (`_combined`);
+    of a rate (`count` False: the Arbeitslosenquote), which does not add up, none where the
+    table has those it took in."""
+    by_year = inputs.cells_of(ctx, table, variable)
+    absorbers = _absorbers(ctx)
+    if not absorbers:
+        return by_year
+    name = ("cells_aktuell", table, variable, count)
+    return ctx.memo(name, lambda: _cells(ctx, by_year, absorbers, count))
+
+
+def _cells(
+    ctx: Context, by_year: dict[int, dict[str, Cell]], absorbers: frozenset[str], count: bool
+) -> dict[int, dict[str, Cell]]:
+    out = {}
+    for year, at in by_year.items():
+        changed = {}
+        for key in absorbers & at.keys():
+            row, value, period = at[key]
+            parts = parts_on(ctx, day_of(year, period)).get(key)
+            if parts is not None:
+                others = [at[p][1] if p in at else None for p in parts[1:]]
+                if not count:  # a rate of its own territory is no rate of the territory
+                    others = [None if o is None else np.nan for o in others]
+                changed[key] = (row, float(_combined(value, others)), period)
+        out[year] = {**at, **changed} if changed else at
+    return out
+
+
+def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[AreaCell]]:
+    """`inputs.area_cells` with an absorber's area that of its territory of today
+    (`_combined`); a year in which only some of its parts have one is left out."""
+    by_key = inputs.area_cells(ctx, table, variable)
+    absorbers = _absorbers(ctx)
+    if not absorbers:
+        return by_key
+    return ctx.memo(("areas_aktuell", table, variable), lambda: _areas(ctx, by_key, absorbers))
+
+
+def _areas(
+    ctx: Context, by_key: dict[str, list[AreaCell]], absorbers: frozenset[str]
+) -> dict[str, list[AreaCell]]:
+    out = dict(by_key)
+    for key in sorted(absorbers & by_key.keys()):
+        rows = by_key[key]
+        kept = []
+        for year, value, period in rows:
+            parts = parts_on(ctx, day_of(year, period)).get(key, (key,))
+            found = [[v for y, v, _ in by_key.get(p, ()) if y == year] for p in parts[1:]]
+            area = _combined(value, [f[-1] if f else None for f in found])
+            if not np.isnan(area):
+                kept.append((year, float(area), period))
+        if kept != rows:
+            out[key] = kept
+    return out
