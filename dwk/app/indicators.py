@@ -5,26 +5,41 @@ from __future__ import annotations
 
 import csv
 import math
-from typing import TextIO
+from typing import TextIO, get_args
 
 from dwk.areas import Area, Registry
 from dwk.core.errors import DwkError
 from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import compute
 from dwk.inputs.context import Context
+from dwk.inputs.gebietsstand import Gebietsstand
 from dwk.render.output import write_result
 from dwk.store import Store
 
 LEVELS = ("kreis", "gemeinde", "land")
+GEBIETSSTAENDE: tuple[Gebietsstand, ...] = get_args(Gebietsstand)
 FIELDS = ("area", "name", "level", "id", "value", "unit", "period", "basis", "flag", "tables")
 
 
 def indicator_records(
-    store: Store, registry: Registry, queries: list[str], level: str | None, year: int | None
+    store: Store,
+    registry: Registry,
+    queries: list[str],
+    level: str | None,
+    year: int | None,
+    gebietsstand: str = "aktuell",
 ) -> list[dict]:
+    """`gebietsstand`: "aktuell", every figure of the area's territory of today, as a profile
+    shows it; "jeweilig", of its territory on the Stichtag, as the tables publish it
+    (`inputs.gebietsstand`)."""
     if level is not None and level not in LEVELS:
         raise DwkError(f"unbekannte Ebene {level!r} (möglich: {', '.join(LEVELS)})")
+    if gebietsstand not in GEBIETSSTAENDE:
+        raise DwkError(
+            f"unbekannter Gebietsstand {gebietsstand!r} (möglich: {', '.join(GEBIETSSTAENDE)})"
+        )
     ctx = Context(store, registry.changes)
+    ctx = ctx.jeweilig() if gebietsstand == "jeweilig" else ctx
     if level:
         areas = _existing(ctx, registry.at_level(level), year)
     else:

@@ -321,6 +321,12 @@ def indicators(
     ] = None,
     year: Annotated[int | None, typer.Option(help="Jahr (sonst der letzte Stichtag)")] = None,
     fmt: Annotated[str, format_option("table", "json", "csv")] = "table",
+    gebietsstand: Annotated[
+        str,
+        typer.Option(
+            help="aktuell: Gebiet von heute (wie im Profil) | jeweilig: Gebiet des Stichtags"
+        ),
+    ] = "aktuell",
 ) -> None:
     """Indikatoren ausgeben, für Gebiete oder für alle Gebiete einer Ebene.
 
@@ -331,7 +337,7 @@ def indicators(
     store, registry = _open()
     if level is None and not area:
         raise DwkError("AREA… oder --level angeben")
-    records = indicator_records(store, registry, area or [], level, year)
+    records = indicator_records(store, registry, area or [], level, year, gebietsstand)
     write_records(records, fmt, sys.stdout)
 
 

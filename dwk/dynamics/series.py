@@ -73,15 +73,16 @@ def line_of_year(year: int) -> Line:
 
 def population_series(ctx: Context, key: str) -> PopulationSeries:
     """Population on 31.12. over the years of the area's level (see `series_years`), each year
-    on the census line it belongs to, and the census counts as separate points."""
+    on the census line it belongs to, and the census counts as separate points, all of the
+    area's territory of today (`inputs.gebietsstand`)."""
     years = series_years(ctx, level_of(key) or "")
     values, tables = [], set()
     for y in years:
-        pop = ctx.population(line_of_year(y))
-        t = gebietsstand.population(ctx, line_of_year(y))
-        v = t.at[key, y] if key in t.index and y in t.columns else None
+        which = ctx.population(line_of_year(y)).tables
+        today = gebietsstand.population(ctx, line_of_year(y))
+        v = today.at[key, y] if key in today.index and y in today.columns else None
         values.append(math.nan if v is None or pd.isna(v) else float(v))
-        t = pop.tables.at[key, y] if key in pop.tables.index and y in pop.tables.columns else None
+        t = which.at[key, y] if key in which.index and y in which.columns else None
         if isinstance(t, str):
             tables.add(t)
     census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]

@@ -49,9 +49,9 @@ def _years_by_key(ctx: Context) -> dict[str, list[int]]:
 @dataclass
 class Totals:
     """One census line as arrays on the context's Gebietsstand (`inputs.gebietsstand`), asked
-    by row and column without `reindex`. `tables` holds
-    the index in `names` of each value's table (-1: none): as an array of strings and NaNs it
-    took 50 ms to load from the derived cache."""
+    by row and column without `reindex`. `tables` holds the index in `names` of each value's
+    table (-1: none): as an array of strings and NaNs it took 50 ms to load from the derived
+    cache."""
 
     line: str
     values: np.ndarray

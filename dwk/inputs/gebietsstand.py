@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from dwk.inputs.context import Context
 
 __all__ = [
-    "GEBIETSSTAENDE",
     "Gebietsstand",
     "age_data",
     "area_cells",
@@ -47,8 +46,8 @@ __all__ = [
 Gebietsstand = Literal["aktuell", "jeweilig"]
 """`aktuell`: every figure of the territory of today; `jeweilig`: of the territory of its
 Stichtag, as the tables publish it."""
-GEBIETSSTAENDE: tuple[Gebietsstand, ...] = get_args(Gebietsstand)
 
+T = TypeVar("T", float, np.ndarray)
 AreaCell = tuple[int, float, str]
 """(year, value, period) of an area table (`inputs.open_cells`)."""
 
@@ -60,9 +59,9 @@ def day_of(year: int, period: str = "") -> str:
 
 
 def parts_on(ctx: Context, day: str) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden of `day` (ISO date) whose territory it has today, itself first, for
-    each Gemeinde that took others in after `day`, following chains (one absorbed Gemeinde had
-    taken in another before). Empty on the Gebietsstand `jeweilig`."""
+    """Key → the areas of `day` (ISO date) whose territory it has today, itself first, for each
+    area that took others in after `day`, following chains (one absorbed Gemeinde had taken
+    in another before). Empty on the Gebietsstand `jeweilig`."""
     if ctx.gebietsstand == "jeweilig":
         return {}
 
@@ -110,7 +109,8 @@ def summed(
 
 
 def frame(ctx: Context, wide: pd.DataFrame) -> pd.DataFrame:
-    """An area × year frame of 31.12. figures on the Gebietsstand aktuell."""
+    """An area × year frame of 31.12. figures on the context's Gebietsstand: NaN where a part
+    has no figure (the population tables publish each Stichtag's territory)."""
     if not _absorbers(ctx) & set(wide.index):
         return wide
     out = wide.copy()
@@ -141,16 +141,16 @@ def age_data(ctx: Context, data: AgeData | None) -> AgeData | None:
     if not mine:
         return data
     counts = {}
-    for sex, c in data.counts.items():
-        c = c.copy()
-        for key in mine:
-            others = [c[data.row[p]] if p in data.row else None for p in parts[key][1:]]
-            c[data.row[key]] = _combined(c[data.row[key]], others)
+    for sex, published in data.counts.items():
+        c = published.copy()
+        for key in mine:  # from the published rows: a part can be an absorber itself
+            others = [published[data.row[p]] if p in data.row else None for p in parts[key][1:]]
+            c[data.row[key]] = _combined(published[data.row[key]], others)
         counts[sex] = c
     return replace(data, counts=counts, summed=data.summed | set(mine), _sums={})
 
 
-def _combined(own, others: list):
+def _combined(own: T, others: list[T | None]) -> T:
     """The figure of the territory of today from the absorber's own and those of the Gemeinden
     it took in (None: not in the table). A table with none of them on a Stichtag before the
     Eingliederung publishes on a later Gebietsstand, its figure for the absorber is already

@@ -101,6 +101,28 @@ def test_indicators_json(cache_dir, store):
     assert records["bevoelkerung"]["value"] == 1916
 
 
+def test_indicators_on_either_gebietsstand(cache_dir, store):
+    """Reichenbach im Vogtland took in Mylau on 01.01.2016: on the territory of today (the
+    default, as in a profile) it lost 8.7 % since 2011, on that of each Stichtag its own
+    figures grew 4.2 %, of two territories (12411-01-01-5_00.csv lines 12068 and 12059:
+    19,454 and 2,746 on 31.12.2011; the Gemeindeverzeichnis of 31.12.2023: 20,273)."""
+
+    def change(*extra: str) -> dict:
+        r = dwk("indicators", "14523340", "--format", "json", *extra, env_cache=cache_dir)
+        assert r.returncode == 0, r.stderr
+        return next(x for x in json.loads(r.stdout) if x["id"].endswith("seit_2011"))
+
+    today = change()
+    assert today["value"] == pytest.approx((20273 / (19454 + 2746) - 1) * 100, abs=1e-6)
+    assert today["flag"] == ""
+    own = change("--gebietsstand", "jeweilig")
+    assert own["value"] == pytest.approx((20273 / 19454 - 1) * 100, abs=1e-6)
+    assert own["flag"] == "gebiet"
+    r = dwk("indicators", "14523340", "--gebietsstand", "heute", env_cache=cache_dir)
+    assert r.returncode == 2
+    assert r.stderr == "Fehler: unbekannter Gebietsstand 'heute' (möglich: aktuell, jeweilig)\n"
+
+
 def test_bad_import_exits_2_and_changes_nothing(cache_dir, store, tmp_path):
     manifest = next(Path(cache_dir).glob("store-v*/manifest.json"))
     before = manifest.read_bytes()
