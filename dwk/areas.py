@@ -6,6 +6,7 @@ the shipped tables name, their parents and reference areas, and the key history 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -216,6 +217,22 @@ class Registry:
             )
         listed = ", ".join(f"{a.key} {a.name}" for a in hits[:6])
         raise UnknownAreaError(f"{q!r} ist mehrdeutig: {listed} — bitte den Schlüssel angeben")
+
+    def names_under(self, prefix: str, level: str) -> dict[str, str]:
+        """Key → name of the areas of `level` whose key starts with `prefix`, by key (a map's
+        labels: filtering all 14,000 names cost 7 % of a national run)."""
+        keys, names = self._sorted_names.get(level, ([], []))
+        lo, hi = bisect_left(keys, prefix), bisect_left(keys, prefix + "\uffff")
+        return dict(zip(keys[lo:hi], names[lo:hi], strict=True))
+
+    @cached_property
+    def _sorted_names(self) -> dict[str, tuple[list[str], list[str]]]:
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for (key, level), name in sorted(self.names.items()):
+            keys, names = out.setdefault(level, ([], []))
+            keys.append(key)
+            names.append(name)
+        return out
 
     def at_level(self, level: str) -> list[Area]:
         keys = sorted(k for (k, lvl) in self.names if lvl == level)

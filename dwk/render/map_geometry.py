@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
@@ -103,7 +104,7 @@ class Geometry:
         }
         self.successors = successors
         self._parts: dict[str, tuple[str, ...]] | None = None
-        self._levels: dict[Level, list[GeoArea]] = {}
+        self._levels: dict[Level, tuple[list[str], list[GeoArea]]] = {}
         self._lo: np.ndarray | None = None
         self._hi: np.ndarray | None = None
 
@@ -138,8 +139,10 @@ class Geometry:
     def children(self, parent: str, level: Level) -> list[GeoArea]:
         """The areas of `level` whose key starts with `parent` ("" for all), sorted by key."""
         if level not in self._levels:  # sorting all 11,000 areas for each map cost 40 ms
-            self._levels[level] = [a for _, a in sorted(self.areas.items()) if a.level == level]
-        return [a for a in self._levels[level] if a.key.startswith(parent)]
+            found = [a for _, a in sorted(self.areas.items()) if a.level == level]
+            self._levels[level] = ([a.key for a in found], found)
+        keys, found = self._levels[level]  # and filtering them 5 % of a national run
+        return found[bisect_left(keys, parent) : bisect_left(keys, parent + "\uffff")]
 
     def parts(self, key: str) -> tuple[str, ...]:
         """The old keys whose areas `key` took in or was formed from (not a mere new key)."""

@@ -323,12 +323,11 @@ def _taken_in(
 def _map_names(registry: Registry, area: Area) -> dict[str, str]:
     """The names of the areas a map of `area` shows: its Kreis's Gemeinden, its Land's Kreise."""
 
-    def shown(key: str, level: str) -> bool:
-        if level == "gemeinde":
-            return key.startswith(area.key[:5])
-        return level in ("kreis", "land") and key.startswith(area.key[:2])
-
-    return {k: n for (k, lvl), n in registry.names.items() if shown(k, lvl)}
+    return {
+        **registry.names_under(area.key[:5], "gemeinde"),
+        **registry.names_under(area.key[:2], "kreis"),
+        **registry.names_under(area.key[:2], "land"),
+    }
 
 
 def _surveys(area: Area, ctx: Context) -> list[SurveyResult]:
