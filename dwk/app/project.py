@@ -21,6 +21,7 @@ from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
 from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
 from dwk.projection.migration import VARIANTS
 from dwk.projection.result import Projection, subset
+from dwk.projection.today import project_today
 from dwk.render.output import write_result
 from dwk.store import Store
 
@@ -50,7 +51,10 @@ def projection_for(
     else:
         keys = list(dict.fromkeys(registry.resolve(q).key for q in queries))
     # NoProjection is a DwkError: the CLI prints it as one line with exit code 2
-    proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
+    if level is None and base_year is None:  # each area asked for on its territory of today
+        proj = project_today(ctx, keys, to, tuple(variants or VARIANTS))
+    else:
+        proj = fc.project_areas(ctx, keys, base_year, to, tuple(variants or VARIANTS))
     names = {k: registry.get(k).name for k in keys}
     return proj, names
 

@@ -16,7 +16,8 @@ Gebietsstand every function here returns its input unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -109,8 +110,9 @@ def summed(
 
 
 def frame(ctx: Context, wide: pd.DataFrame) -> pd.DataFrame:
-    """An area × year frame of 31.12. figures on the context's Gebietsstand: NaN where a part
-    has no figure (the population tables publish each Stichtag's territory)."""
+    """An area × year frame of figures of 31.12. or of the year (births, deaths) on the
+    context's Gebietsstand: NaN where a part has no figure (these tables publish the territory
+    of each year)."""
     if not _absorbers(ctx) & set(wide.index):
         return wide
     out = wide.copy()
@@ -166,7 +168,7 @@ def _combined(own: T, others: list[T | None]) -> T:
 
 def cells_of(
     ctx: Context, table: str, variable: str, *, count: bool = True
-) -> dict[int, dict[str, Cell]]:
+) -> dict[int, Mapping[str, Cell]]:
     """`inputs.cells_of` with an absorber's value that of its territory of today (`_combined`);
     of a rate (`count` False: the Arbeitslosenquote), which does not add up, none where the
     table has those it took in."""
@@ -180,7 +182,7 @@ def cells_of(
 
 def _cells(
     ctx: Context, by_year: dict[int, dict[str, Cell]], absorbers: frozenset[str], count: bool
-) -> dict[int, dict[str, Cell]]:
+) -> dict[int, Mapping[str, Cell]]:
     out = {}
     for year, at in by_year.items():
         changed = {}
@@ -192,7 +194,7 @@ def _cells(
                 if not count:  # a rate of its own territory is no rate of the territory
                     others = [None if o is None else np.nan for o in others]
                 changed[key] = (row, float(_combined(value, others)), period)
-        out[year] = {**at, **changed} if changed else at
+        out[year] = ChainMap(changed, at) if changed else at  # no copy of the year's cells
     return out
 
 

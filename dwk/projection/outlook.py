@@ -13,7 +13,6 @@ import numpy as np
 from dwk.areas import Area
 from dwk.core import paths
 from dwk.core.toml_records import Field, Schema, check, load, records, sections
-from dwk.core.types import level_of
 from dwk.indicators.observation import Observation
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
@@ -24,7 +23,7 @@ from dwk.projection.describe import Assumption, area_levels, basis_name
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
 from dwk.projection.published import Comparison, compare, for_area, load_published
-from dwk.projection.result import Projection, merged
+from dwk.projection.today import project_today
 from dwk.projection.track_record import TrackRecord, track_record
 
 TARGET = 2040
@@ -177,33 +176,14 @@ def _published(
         if len(inside) >= 2 or far <= years[-1]:
             out.append(compare(r, years, totals, VARIANT_LABELS["main"], observed))
             continue
-        longer = _project_today(ctx, area.key, far)
+        longer = project_today(ctx, [area.key], far)
         more = {VARIANT_LABELS[v]: longer.runs[v].totals()[:, 0].tolist() for v in VARIANTS}
         out.append(compare(r, longer.years, more, VARIANT_LABELS["main"], observed))
     return out
 
 
-def _project_today(ctx: Context, key: str, to: int) -> Projection:
-    """`project_areas` of one area without a base year, on its territory of today: a Kreis that
-    took in another since the base (Eisenach into the Wartburgkreis on 01.07.2021), which the
-    run projects apart until then, as their sum, as a Gemeinde is (`batches.formed_in`)."""
-    proj = fc.project_areas(ctx, [key], None, to)
-    if level_of(key) != "kreis":
-        return proj
-    day = f"{proj.base_year}-12-31"
-    parts = [
-        old
-        for c in ctx.changes
-        if c.level == "kreis" and c.kind == "Eingliederung" and c.new == key and day < c.date
-        for old in c.old
-    ]
-    if not parts:
-        return proj
-    return merged(fc.project_areas(ctx, [key, *parts], None, to), {key: [key, *parts]})
-
-
 def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
-    proj = _project_today(ctx, area.key, target)
+    proj = project_today(ctx, [area.key], target)
     runs = proj.runs
     years = proj.years
     shown = [y for y in years if (y - years[0]) % STEP == 0 or y == years[-1]]

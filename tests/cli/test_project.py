@@ -478,3 +478,23 @@ def test_level_gemeinde_totals_is_one_file_of_every_gemeinde(cache_dir, store):
     assert len(rows) == (len(areas) - len(ended)) * 3 * 6 + len(ended) * 3 * 4
     alone = _csv("vrees", "--to", "2020", "--totals", cache_dir=cache_dir)
     assert [r for r in rows if r["area"] == "03454055"] == alone  # same batch, same numbers
+
+
+def test_a_kreis_asked_for_is_projected_on_its_territory_of_today(cache_dir, store):
+    """The Wartburgkreis took in Eisenach on 01.07.2021. `dwk project wartburgkreis` gives
+    their sum from 2020 on, as its profile does (before: 115,843 people in 2020 and fewer
+    after, while 12411-0015_kreise_2020-2024.csv line 466 counts 156,334 in 2023 and 154,957
+    in 2024); asked for with Eisenach, and with `--level kreis`, the two stay apart."""
+    rows = _csv(
+        "wartburgkreis", "--to", "2025", "--variant", "main", "--totals", cache_dir=cache_dir
+    )
+    today = {int(r["year"]): float(r["value"]) for r in rows}
+    assert {r["area"] for r in rows} == {"16063"}
+    assert today[2023] == pytest.approx(156334, rel=0.0005)
+    assert today[2024] == pytest.approx(154957, rel=0.0005)
+    rows = _csv(
+        "16063", "16056", "--to", "2025", "--variant", "main", "--totals", cache_dir=cache_dir
+    )
+    apart = {(r["area"], int(r["year"])): float(r["value"]) for r in rows}
+    assert apart[("16063", 2020)] < 120000
+    assert apart[("16063", 2020)] + apart[("16056", 2020)] == pytest.approx(today[2020], abs=1)

@@ -1,0 +1,44 @@
+"""A projection on the territory of today: a Kreis that took in another after the base
+(Eisenach into the Wartburgkreis on 01.07.2021) is projected apart from it until then, since
+each meets its own observed figures; asked for by itself, in a profile's outlook or by
+`dwk project wartburgkreis`, it is their sum, as a Gemeinde that took in neighbours is
+(`batches.formed_in`). `dwk project --level kreis` keeps the Kreise of the base apart, so
+that they add up to Germany."""
+
+from __future__ import annotations
+
+from dwk.core.types import level_of
+from dwk.inputs.context import Context
+from dwk.projection import migration as mg
+from dwk.projection.model import project_areas
+from dwk.projection.result import Projection, merged
+
+__all__ = ["project_today", "taken_in"]
+
+
+def taken_in(ctx: Context, key: str, base: int) -> list[str]:
+    """The Kreise `key` took in after 31.12.`base` (data/key_changes.toml, "Eingliederung")."""
+    if level_of(key) != "kreis":
+        return []
+    day = f"{base}-12-31"
+    return [
+        old
+        for c in ctx.changes
+        if c.level == "kreis" and c.kind == "Eingliederung" and c.new == key and day < c.date
+        for old in c.old
+    ]
+
+
+def project_today(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
+    """`project_areas` of `keys` without a base year, each on its territory of today; one
+    asked for with a Kreis it took in keeps them apart."""
+    proj = project_areas(ctx, keys, None, to, variants)
+    groups = {
+        k: [k, *parts]
+        for k in keys
+        if (parts := taken_in(ctx, k, proj.base_year)) and not set(parts) & set(keys)
+    }
+    if not groups:
+        return proj
+    every = list(dict.fromkeys([*keys, *(p for g in groups.values() for p in g)]))
+    return merged(project_areas(ctx, every, None, to, variants), groups)
