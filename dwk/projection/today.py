@@ -13,10 +13,10 @@ from dwk.projection import migration as mg
 from dwk.projection.model import project_areas
 from dwk.projection.result import Projection, merged
 
-__all__ = ["project_today", "taken_in"]
+__all__ = ["project_today"]
 
 
-def taken_in(ctx: Context, key: str, base: int) -> list[str]:
+def _taken_in(ctx: Context, key: str, base: int) -> list[str]:
     """The Kreise `key` took in after 31.12.`base` (data/key_changes.toml, "Eingliederung")."""
     if level_of(key) != "kreis":
         return []
@@ -36,7 +36,7 @@ def project_today(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) 
     groups = {
         k: [k, *parts]
         for k in keys
-        if (parts := taken_in(ctx, k, proj.base_year)) and not set(parts) & set(keys)
+        if (parts := _taken_in(ctx, k, proj.base_year)) and not set(parts) & set(keys)
     }
     if not groups:
         return proj
