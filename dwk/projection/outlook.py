@@ -23,7 +23,7 @@ from dwk.projection.describe import Assumption, area_levels, basis_name
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
 from dwk.projection.published import Comparison, compare, for_area, load_published
-from dwk.projection.today import project_today
+from dwk.projection.today import basis_factor, project_today
 from dwk.projection.track_record import TrackRecord, track_record
 
 TARGET = 2040
@@ -212,7 +212,7 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         _published(ctx, area, for_area(published, area.key), years, totals, proj.line),
         track_record(ctx, area),
         proj.line,
-        float(ob.basis_factor(ctx, [area.key], proj.line)[0]),
+        basis_factor(ctx, area.key, proj.base_year, proj.line),
         territory=tuple(batches.projected_territory_changes(ctx, area.key))
         if area.level == "gemeinde"
         else (),

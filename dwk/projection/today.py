@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dwk.core.types import level_of
 from dwk.inputs.context import Context
+from dwk.inputs.population import Line
 from dwk.projection import migration as mg
+from dwk.projection import observed as ob
 from dwk.projection.model import project_areas
 from dwk.projection.result import Projection, merged
 
-__all__ = ["project_today"]
+__all__ = ["basis_factor", "project_today", "taken_in"]
 
 
-def _taken_in(ctx: Context, key: str, base: int) -> list[str]:
+def taken_in(ctx: Context, key: str, base: int) -> list[str]:
     """The Kreise `key` took in after 31.12.`base` (data/key_changes.toml, "Eingliederung")."""
     if level_of(key) != "kreis":
         return []
@@ -36,9 +38,22 @@ def project_today(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) 
     groups = {
         k: [k, *parts]
         for k in keys
-        if (parts := _taken_in(ctx, k, proj.base_year)) and not set(parts) & set(keys)
+        if (parts := taken_in(ctx, k, proj.base_year)) and not set(parts) & set(keys)
     }
     if not groups:
         return proj
     every = list(dict.fromkeys([*keys, *(p for g in groups.values() for p in g)]))
     return merged(project_areas(ctx, every, None, to, variants), groups)
+
+
+def basis_factor(ctx: Context, key: str, base: int, line: Line) -> float:
+    """The factor that carries the area's figures up to the base over to the run's census
+    `line` (`observed.basis_factor`); for a Kreis with the Kreise it took in, their factors
+    weighted by their people at the base, as each of them was carried over (the
+    Wartburgkreis's own 0.98, Eisenach's 0.94)."""
+    keys = [key, *taken_in(ctx, key, base)]
+    factors = ob.basis_factor(ctx, keys, line)
+    if len(keys) == 1:
+        return float(factors[0])
+    people = ob.observed(ctx, keys, base, ob.FIRST_LINE)
+    return float((factors * people).sum() / people.sum())

@@ -369,3 +369,7 @@ def test_a_kreis_that_took_in_a_kreisfreie_stadt_is_shown_with_it(ctx, catalogue
     assert total[0] == pytest.approx(both[run.years.index(2020)], abs=1)
     assert total[1] == pytest.approx(both[run.years.index(2025)], abs=1)
     assert both[run.years.index(2023)] == pytest.approx(156334, rel=0.0005)
+    # the observed line before the base meets it: untergeekDE-scrape-covid19/12411-0015.csv,
+    # 31.12.2020, line 468 (Wartburgkreis 117967) and line 465 (Eisenach 41970), each carried
+    # over with its own factor (before: the Kreis's alone, 1.1 % above the base)
+    assert outlook.basis_factor * (117967 + 41970) == pytest.approx(total[0], rel=1e-6)
