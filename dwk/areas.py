@@ -105,10 +105,11 @@ def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str,
     }
 
 
-def eingliederungen(changes: list[KeyChange]) -> list[KeyChange]:
-    """Every Gemeinde's absorption of others with its key kept (kind "Eingliederung"), in the
+def eingliederungen(changes: list[KeyChange], level: str | None = "gemeinde") -> list[KeyChange]:
+    """Every absorption of others by an area that kept its key (kind "Eingliederung") of
+    `level` (None: Gemeinden and Kreise, Eisenach into the Wartburgkreis in 2021), in the
     order of data/key_changes.toml."""
-    return [c for c in changes if c.level == "gemeinde" and c.kind == "Eingliederung"]
+    return [c for c in changes if c.kind == "Eingliederung" and (level is None or c.level == level)]
 
 
 def absorbed_into(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
@@ -255,8 +256,8 @@ class Registry:
         data/key_changes.toml."""
         return tuple(
             (self.names.get((old, c.level), old).split(",")[0], c.date)
-            for c in self.changes
-            if c.kind == "Eingliederung" and c.new == key
+            for c in eingliederungen(self.changes, level=None)
+            if c.new == key
             for old in c.old
         )
 

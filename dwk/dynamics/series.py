@@ -131,10 +131,9 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
         return None
     table, direct, levels, gemeinde = found
     if key in direct:  # an absorber's count on its territory of today (`inputs.gebietsstand`)
-        parts = [direct.get(p) for p in gebietsstand.parts_on(ctx, census.date).get(key, (key,))]
-        if any(v is None for v in parts):
+        value = gebietsstand.combined(ctx, key, census.date, direct.get)
+        if value is None or math.isnan(value):
             return None
-        value = float(sum(parts))
     elif level_of(key) in ("de", "gemeinde") or level_of(key) in levels:
         return None
     else:

@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from dwk.areas import KeyChange
+from dwk.areas import eingliederungen
 from dwk.inputs import tables as inputs
 from dwk.inputs.population import Line
 from dwk.inputs.tables import AgeData, Cell
@@ -37,6 +38,7 @@ __all__ = [
     "age_data",
     "area_cells",
     "cells_of",
+    "combined",
     "day_of",
     "frame",
     "parts_on",
@@ -68,7 +70,7 @@ def parts_on(ctx: Context, day: str) -> dict[str, tuple[str, ...]]:
 
     def build() -> dict[str, tuple[str, ...]]:
         direct: dict[str, list[str]] = {}
-        for c in _eingliederungen(ctx):
+        for c in eingliederungen(ctx.changes, level=None):
             if day < c.date:
                 direct.setdefault(c.new, []).extend(c.old)
 
@@ -84,13 +86,8 @@ def _absorbers(ctx: Context) -> frozenset[str]:
     """Every key `parts_on` can name, on any day."""
     if ctx.gebietsstand == "jeweilig":
         return frozenset()
-    return ctx.memo(("absorbers",), lambda: frozenset(c.new for c in _eingliederungen(ctx)))
-
-
-def _eingliederungen(ctx: Context) -> list[KeyChange]:
-    """Every Eingliederung of data/key_changes.toml: of Gemeinden (`areas.eingliederungen`)
-    and of Kreise (Eisenach into the Wartburgkreis on 01.07.2021)."""
-    return [c for c in ctx.changes if c.kind == "Eingliederung"]
+    changes = eingliederungen(ctx.changes, level=None)
+    return ctx.memo(("absorbers",), lambda: frozenset(c.new for c in changes))
 
 
 def summed(
@@ -152,6 +149,18 @@ def age_data(ctx: Context, data: AgeData | None) -> AgeData | None:
     return replace(data, counts=counts, summed=data.summed | set(mine), _sums={})
 
 
+def combined(
+    ctx: Context, key: str, day: str, value_of: Callable[[str], float | None]
+) -> float | None:
+    """`key`'s figure on `day` for its territory of today, from `value_of(k)`, each area's
+    figure in one table (None: the table does not have it; `_combined`)."""
+    own = value_of(key)
+    parts = parts_on(ctx, day).get(key)
+    if own is None or parts is None:
+        return own
+    return _combined(own, [value_of(p) for p in parts[1:]])
+
+
 def _combined(own: T, others: list[T | None]) -> T:
     """The figure of the territory of today from the absorber's own and those of the Gemeinden
     it took in (None: not in the table). A table with none of them on a Stichtag before the
@@ -187,13 +196,9 @@ def _cells(
     for year, at in by_year.items():
         changed = {}
         for key in absorbers & at.keys():
-            row, value, period = at[key]
-            parts = parts_on(ctx, day_of(year, period)).get(key)
-            if parts is not None:
-                others = [at[p][1] if p in at else None for p in parts[1:]]
-                if not count:  # a rate of its own territory is no rate of the territory
-                    others = [None if o is None else np.nan for o in others]
-                changed[key] = (row, float(_combined(value, others)), period)
+            row, _, period = at[key]
+            value = combined(ctx, key, day_of(year, period), partial(_cell, at, key, count))
+            changed[key] = (row, float(value), period)
         out[year] = ChainMap(changed, at) if changed else at  # no copy of the year's cells
     return out
 
@@ -213,14 +218,29 @@ def _areas(
 ) -> dict[str, list[AreaCell]]:
     out = dict(by_key)
     for key in sorted(absorbers & by_key.keys()):
-        rows = by_key[key]
         kept = []
-        for year, value, period in rows:
-            parts = parts_on(ctx, day_of(year, period)).get(key, (key,))
-            found = [[v for y, v, _ in by_key.get(p, ()) if y == year] for p in parts[1:]]
-            area = _combined(value, [f[-1] if f else None for f in found])
+        for year, own, period in by_key[key]:
+            of = partial(_area, by_key, key, year, own)
+            area = combined(ctx, key, day_of(year, period), of)
             if not np.isnan(area):
                 kept.append((year, float(area), period))
-        if kept != rows:
-            out[key] = kept
+        out[key] = kept
     return out
+
+
+def _cell(at: Mapping[str, Cell], key: str, count: bool, k: str) -> float | None:
+    """Area `k`'s value among a year's cells, for `key`'s territory: a rate of another area
+    does not add up (NaN)."""
+    if k not in at:
+        return None
+    return at[k][1] if count or k == key else np.nan
+
+
+def _area(
+    by_key: dict[str, list[AreaCell]], key: str, year: int, own: float, k: str
+) -> float | None:
+    """Area `k`'s area in `year` (`key`'s own: the row being read)."""
+    if k == key:
+        return own
+    found = [v for y, v, _ in by_key.get(k, ()) if y == year]
+    return found[-1] if found else None

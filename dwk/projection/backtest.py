@@ -18,9 +18,10 @@ alike (before: the Wartburgkreis's projection read as 4.4 % too high in 2019, no
 
 Gemeinden are checked against every Gemeindeverzeichnis after the base (31.12.2019 and
 31.12.2023 with the shipped files): every Gemeinde with its full age structure at the base and
-the same key and territory then: a Gemeinde whose area differs by more than `inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from
-the Flächenerhebung at the base and the Gemeindeverzeichnis later) is not compared, because
-its projection and the count are of different territories (an unknown area counts as
+the same key and territory then: a Gemeinde whose area differs by more than
+`inputs.TERRITORY_TOLERANCE` (it absorbed a neighbour or gave up a part; areas from the
+Flächenerhebung at the base and the Gemeindeverzeichnis later) is not compared, because its
+projection and the count are of different territories (an unknown area counts as
 unchanged). A Gemeinde formed by a merger since (data/key_changes.toml, "Zusammenschluss") is
 compared as the sum of the Gemeinden it was formed from. The years named here are those of
 the shipped tables; the code takes them from the store and data/censuses.toml.

@@ -23,7 +23,7 @@ from dwk.projection.describe import Assumption, area_levels, basis_name
 from dwk.projection.engine import output_bands
 from dwk.projection.migration import VARIANT_LABELS, VARIANTS
 from dwk.projection.published import Comparison, compare, for_area, load_published
-from dwk.projection.today import basis_factor, project_today
+from dwk.projection.today import basis_factor, project_today, taken_in
 from dwk.projection.track_record import TrackRecord, track_record
 
 TARGET = 2040
@@ -73,8 +73,8 @@ class Outlook:
     census_basis: Line = ob.FIRST_LINE  # the run's census line (`observed`)
     basis_factor: float = 1.0  # the area's figures on it over those on the first line
     absorbed: tuple[tuple[str, str], ...] = ()
-    """(name, date) of the Gemeinden it absorbed since the base, which its projection counts
-    from the base on (`Registry.absorbed`)."""
+    """(name, date) of the areas it absorbed since the base, which its projection counts from
+    the base on (`Registry.absorbed`; a Kreis: `today.project_today`)."""
     territory: tuple[tuple[int, float, float], ...] = ()
     """(year, area before, area then) where the territory it is projected for changed after
     the base (`batches.projected_territory_changes`): its changes from the base compare
@@ -170,7 +170,8 @@ def _published(
     out = []
     for r in records:
         earlier = [y for y in r.years if y < years[0]]
-        observed = {y: float(ob.observed(ctx, [area.key], y, line)[0]) for y in earlier}
+        keys = [area.key, *taken_in(ctx, area.key, years[0])]  # its territory of today
+        observed = {y: float(ob.observed(ctx, keys, y, line).sum()) for y in earlier}
         inside = [y for y in r.years if y in years or y in observed]
         far = max(y for y in r.years if y <= fc.MAX_TARGET)
         if len(inside) >= 2 or far <= years[-1]:

@@ -7,7 +7,7 @@ that they add up to Germany."""
 
 from __future__ import annotations
 
-from dwk.core.types import level_of
+from dwk.areas import eingliederungen
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
 from dwk.projection import migration as mg
@@ -20,13 +20,11 @@ __all__ = ["basis_factor", "project_today", "taken_in"]
 
 def taken_in(ctx: Context, key: str, base: int) -> list[str]:
     """The Kreise `key` took in after 31.12.`base` (data/key_changes.toml, "Eingliederung")."""
-    if level_of(key) != "kreis":
-        return []
     day = f"{base}-12-31"
     return [
         old
-        for c in ctx.changes
-        if c.level == "kreis" and c.kind == "Eingliederung" and c.new == key and day < c.date
+        for c in eingliederungen(ctx.changes, level="kreis")
+        if c.new == key and day < c.date
         for old in c.old
     ]
 

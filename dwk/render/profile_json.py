@@ -97,8 +97,8 @@ def _area(a: Area) -> dict:
 
 
 def _absorbed(p: Profile) -> dict:
-    """The Gemeinden the area took in since 2015 and kept its key: its figures before count
-    them too (the territory of today, `inputs.gebietsstand`)."""
+    """The areas the area took in and kept its key (`Profile.absorbed`): its figures before
+    count them too (the territory of today, `inputs.gebietsstand`)."""
     if not p.absorbed:
         return {}
     return {"absorbed": [{"name": name, "since": day} for name, day in p.absorbed]}

@@ -115,8 +115,9 @@ class Profile:
     """Names of the area's neighbours in the registry's spelling, for the map labels."""
     similar: PeerGroup | None = None  # the Vergleichsgruppe of similar areas
     absorbed: tuple[tuple[str, str], ...] = ()
-    """(name, date) of each Gemeinde the area took in since 2015 and kept its key: its figures
-    before count them too (`Registry.absorbed`, `inputs.gebietsstand`)."""
+    """(name, date) of each area it took in and kept its key (Gemeinden since 2015, Eisenach
+    into the Wartburgkreis): its figures before count them too (`Registry.absorbed`,
+    `inputs.gebietsstand`)."""
 
     @property
     def notes(self) -> list[str]:
@@ -197,9 +198,10 @@ def build_profile(
         ]
 
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
+    absorbed = registry.absorbed(area.key)
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
-        if outlook is not None and (absorbed := registry.absorbed(area.key)):
+        if outlook is not None and absorbed:
             outlook = replace(outlook, absorbed=absorbed)
     except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
@@ -258,7 +260,7 @@ def build_profile(
         gemeinde_map=_gemeinde_map(ctx, registry, area, catalogue),
         map_names=_map_names(registry, area),
         similar=similar,
-        absorbed=registry.absorbed(area.key),
+        absorbed=absorbed,
     )
 
 

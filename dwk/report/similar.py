@@ -15,10 +15,9 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from dwk.area_kinds import gv_codes
 from dwk.areas import Area, Registry
@@ -30,6 +29,9 @@ from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import compute
 from dwk.indicators.result import FLAG_TERRITORY, FLAG_UNCERTAIN
 from dwk.inputs.context import Context
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LEVEL_PLURAL = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte"}
 SOURCE_GV = "Gemeindeverzeichnis (Grad der Verstädterung)"
@@ -179,13 +181,9 @@ def peer_group(
     group = (area.level, own.size, own.urbanisation, own.period, "" if widened else own.region)
     # keyed by the area's own Stichtage too: the values are read at the asking area's periods,
     # so a profile is the same whether built alone or after others of its group
-    values = ctx.lookup(
-        ("peer-values", *group, tuple(d.id for d in defs), periods),
-        lambda: compute(ctx, defs, [area.key, *keys], anchor=area.key),
-    )
-    by_id = ctx.memo(
-        ("peer-arrays", *group, tuple(d.id for d in defs), periods), lambda: _by_id(values)
-    )
+    name = ("peer-values", *group, tuple(d.id for d in defs), periods)
+    values = ctx.lookup(name, lambda: compute(ctx, defs, [area.key, *keys], anchor=area.key))
+    by_id = ctx.memo(name, lambda: _by_id(values))  # memo and lookup names do not meet
     stats, own_period, peers = {}, {}, frozenset(keys)
     for d in defs:
         if d.id not in by_id:
