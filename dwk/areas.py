@@ -52,7 +52,7 @@ class Area:
     description: str = ""
     surveys: tuple[SurveySource, ...] = ()
     later_key: KeyChange | None = None  # the key it has had since (`KeyChange.renamed`)
-    formed: KeyChange | None = None  # the merger that formed it after 2015 (`formed_from`)
+    formed: KeyChange | None = None  # the merger that formed it, since 2012 (`formed_from`)
 
     @property
     def is_member(self) -> bool:
@@ -112,21 +112,25 @@ def eingliederungen(changes: list[KeyChange], level: str | None = "gemeinde") ->
     return [c for c in changes if c.kind == "Eingliederung" and (level is None or c.level == level)]
 
 
-def absorbed_into(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden it absorbed since 2015 and kept its key (`eingliederungen`), over
-    all its entries: its figures from then on are of their territory together with its."""
+def absorbed_into(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ...]]:
+    """Key → the Gemeinden it absorbed after 31.12.`after` and kept its key
+    (`eingliederungen`), over all its entries: its figures from then on are of their territory
+    together with its."""
     out: dict[str, tuple[str, ...]] = {}
     for c in eingliederungen(changes):
-        out[c.new] = (*out.get(c.new, ()), *c.old)
+        if int(c.date[:4]) > after:
+            out[c.new] = (*out.get(c.new, ()), *c.old)
     return out
 
 
-def territories(changes: list[KeyChange]) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden of 2015 whose territory it has since: those it was formed from
-    (`formed_from`), or itself first and those it absorbed (`absorbed_into`). Its later
-    figures are of their territory together."""
-    out = dict(formed_from(changes))
-    out |= {key: (key, *old) for key, old in absorbed_into(changes).items()}
+def territories(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ...]]:
+    """Key → the Gemeinden of 31.12.`after` (a projection's base) whose territory it has since:
+    those it was formed from (`formed_from`), or itself first and those it absorbed
+    (`absorbed_into`). Its later figures are of their territory together. A change dated in
+    the year `after` itself already shows on that Stichtag (Rötha took in Espenhain on
+    01.08.2015), so it does not count."""
+    out = dict(formed_from(changes, after))
+    out |= {key: (key, *old) for key, old in absorbed_into(changes, after).items()}
     return out
 
 
@@ -252,17 +256,18 @@ class Registry:
 
     def absorbed(self, key: str) -> tuple[tuple[str, str], ...]:
         """(name, date) of each area `key` absorbed and kept its key ("Eingliederung"): the
-        Gemeinden since 2015, Eisenach into the Wartburgkreis in 2021; in the order of
-        data/key_changes.toml."""
+        Gemeinden since 2012, Eisenach into the Wartburgkreis in 2021; by date."""
         return tuple(
             (self.names.get((old, c.level), old).split(",")[0], c.date)
-            for c in eingliederungen(self.changes, level=None)
+            for c in sorted(eingliederungen(self.changes, level=None), key=lambda c: c.date)
             if c.new == key
             for old in c.old
         )
 
     def predecessors(self, key: str) -> KeyChange | None:
-        return next((c for c in self.changes if c.new == key), None)
+        """The change that made `key` (a merger or a new key), if any; an Eingliederung into
+        it is none (Harztor was formed in 2012 and took in three more in 2019)."""
+        return next((c for c in self.changes if c.new == key and c.continues_back), None)
 
     def _official(self, key: str, level: str, name: str) -> Area:
         later = self._renamed_to.get((key, level))

@@ -354,7 +354,7 @@ def compared(ctx: Context, usable: list[str], year: int) -> tuple[list[list[int]
     single = np.isfinite(observed) & inputs.same_territory(ctx, usable, base, year)
     compared = {int(i): ([int(i)], observed[i]) for i in np.flatnonzero(single)}
     where = {k: i for i, k in enumerate(usable)}
-    for n, (new, old) in enumerate(territories(ctx.changes).items()):
+    for n, (new, old) in enumerate(territories(ctx.changes, base).items()):
         if all(o in where for o in old) and of_parts(ctx, new, old, year):
             compared.pop(where.get(new, -1), None)  # it absorbed the others: not alone
             compared[len(usable) + n] = ([where[o] for o in old], t.at[new, year])

@@ -108,7 +108,7 @@ def _groups(ctx: Context) -> dict[str, tuple[str, tuple[str, ...]]]:
 
     def build() -> dict[str, tuple[str, tuple[str, ...]]]:
         out = {}
-        for new, old in territories(ctx.changes).items():
+        for new, old in territories(ctx.changes, gemeinde_base(ctx)).items():
             home = _home(ctx, new, old)
             kept = new in old  # an absorbing Gemeinde is its own first part
             if (new in gemeinde_members(ctx, home)) == kept and all(

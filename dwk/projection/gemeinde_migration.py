@@ -5,7 +5,7 @@ A Gemeinde's net migration rate is its Kreis's plus a within-Kreis deviation, in
 - **The mean deviation of Gemeinden of its size**, which lasts. Small Gemeinden have lost
   people to the larger ones of their Kreis year after year, beyond what their age structure
   explains (per 1,000 inhabitants and year, below 1,000 inhabitants: −2.4 in 2009–2010, −3.6
-  in 2012–2014, −2.4 in 2020–2023 without 2022; 20,000 and more: +0.9, +1.1, +0.3;
+  in 2012–2014, −2.4 in 2020–2023 without 2022; 20,000 and more: +0.9, +1.0, +0.3;
   `within_kreis`). The class keeps its mean deviation of the window the projection starts
   from.
 - **Its own departure from that mean**, which persists far less than a Kreis's deviation from
@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dwk.areas import eingliederungen
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
@@ -144,8 +145,11 @@ def usable(
 ) -> np.ndarray:
     """Where a Gemeinde's `deviation` over `years` tells of its moves: known, below `TRIM`
     (beyond it nearly always a boundary change, which the residual method reads as moves),
-    not a Kreis of its own (`alone`), and its area the same at both ends of the years."""
+    not a Kreis of its own (`alone`), its area the same at both ends of the years, and no
+    Gemeinde taken in during them (data/key_changes.toml; the areas are known from 2015)."""
     ok = np.isfinite(deviation) & (np.abs(deviation) < TRIM) & ~alone(keys)
+    took = {c.new for c in eingliederungen(ctx.changes) if years[0] <= int(c.date[:4]) <= years[-1]}
+    ok &= ~np.isin(keys, sorted(took))
     return ok & inputs.same_territory(ctx, keys, years[0] - 1, years[-1])
 
 

@@ -123,7 +123,7 @@ def _gemeinde(ctx: Context, key: str) -> TrackRecord | None:
     if key not in t.index:
         return None
     base = bt.base_year(ctx)
-    parts = territories(ctx.changes).get(key)
+    parts = territories(ctx.changes, base).get(key)
     seen = [int(y) for y in t.columns if y > base and np.isfinite(t.at[key, y])]
     if parts:
         later = [y for y in seen if bt.of_parts(ctx, key, parts, y)]

@@ -115,7 +115,7 @@ class Profile:
     """Names of the area's neighbours in the registry's spelling, for the map labels."""
     similar: PeerGroup | None = None  # the Vergleichsgruppe of similar areas
     absorbed: tuple[tuple[str, str], ...] = ()
-    """(name, date) of each area it took in and kept its key (Gemeinden since 2015, Eisenach
+    """(name, date) of each area it took in and kept its key (Gemeinden since 2012, Eisenach
     into the Wartburgkreis): its figures before count them too (`Registry.absorbed`,
     `inputs.gebietsstand`)."""
 
@@ -201,8 +201,9 @@ def build_profile(
     absorbed = registry.absorbed(area.key)
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
-        if outlook is not None and absorbed:
-            outlook = replace(outlook, absorbed=absorbed)
+        since = tuple(a for a in absorbed if outlook and int(a[1][:4]) > outlook.base_year)
+        if outlook is not None and since:  # the base's own figure counts those taken in before
+            outlook = replace(outlook, absorbed=since)
     except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
     if outlook is not None:
@@ -291,6 +292,9 @@ def _gemeinde_map(
     for k, v in zip(rows["area_key"], rows["value"], strict=True):
         values[k] = None if math.isnan(v) else float(v)
     periods = sorted(set(rows["period"]))
+    # a Gemeinde merged away by then (2012–2015) had no figure and has no outline of its own
+    gone = {o for c in registry.changes if periods and c.date <= periods[-1] for o in c.old}
+    values = {k: v for k, v in values.items() if v is not None or k not in gone}
     tables = ", ".join(sorted({t for ts in rows["tables"] for t in ts.split(", ") if t}))
     people = {k: float(n) for k, n in zip(rows["area_key"], rows["n"], strict=True)}
     taken_in = _taken_in(registry, area.key, values, people, periods)
@@ -312,8 +316,8 @@ def _taken_in(
         return out
     territory: dict[str, list[str]] = {}
     for c in sorted(eingliederungen(registry.changes), key=lambda c: c.date):
-        if not c.new.startswith(kreis_key):
-            continue
+        if not c.new.startswith(kreis_key) or c.date <= periods[0]:
+            continue  # taken in by the Stichtag: the Gemeinde's own figure is of both
         parts = territory.setdefault(c.new, [c.new])
         parts.extend(c.old)
         if all(values.get(k) is not None and people.get(k, 0) > 0 for k in parts):

@@ -378,11 +378,13 @@ def test_a_gemeinde_that_absorbed_neighbours_is_projected_with_them(ctx, registr
     assert summed[tuple(four)] == 7577 and ("16062065",) not in summed
     record = track_record(ctx, registry.get("16062065"))
     assert record.parts == tuple(four) and [y.year for y in record.years] == [2019, 2023]
-    # Harztor itself was formed in 2012: its series is not continued before that with the
-    # three it absorbed later (it was: 214 + 379 + 1123 = 1,716 people on 31.12.2011,
-    # 12411-01-01-5_00.csv, and "+350 % since 2011" in the comparisons)
+    # Harztor itself was formed on 01.01.2012 from Ilfeld and Niedersachswerfen: its series
+    # before is theirs (12411-01-01-5_00.csv lines 13620, 13628: 2959 + 3174 on 31.12.2011),
+    # not continued with the three it absorbed later (it was: 214 + 379 + 1123 = 1,716 people
+    # on 31.12.2011, and "+350 % since 2011" in the comparisons)
     values = ctx.population().values
-    assert np.isnan(values.at["16062065", 2011]) and values.at["16062065", 2012] == 6081
+    assert values.at["16062065", 2011] == 2959 + 3174 and values.at["16062065", 2012] == 6081
+    assert registry.predecessors("16062065").date == "2012-01-01"
 
 
 def test_a_kreis_with_merged_gemeinden_is_their_sum(ctx):
