@@ -8,18 +8,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, get_args
 
 from dwk import roles
 from dwk.area_kinds import GvFacts, gv_facts
 from dwk.core import paths
 from dwk.core.errors import UnknownAreaError
 from dwk.core.toml_records import Field, Lines, Schema, check, load, records, sections
-from dwk.core.types import LEVELS, Level, level_of
+from dwk.core.types import Level, level_of
 from dwk.derived import DerivedCache
+from dwk.key_changes import KeyChange, eingliederungen, formed_from, read_changes, renames
 from dwk.store import Store
 
 # Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
@@ -57,81 +56,6 @@ class Area:
     @property
     def is_member(self) -> bool:
         return self.member is not None
-
-
-ChangeKind = Literal["neuer Schlüssel", "Zusammenschluss", "Eingliederung"]
-CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
-
-
-@dataclass(frozen=True)
-class KeyChange:
-    new: str
-    old: tuple[str, ...]
-    level: str
-    date: str
-    kind: ChangeKind
-    note: str
-    source: str
-
-    @property
-    def renamed(self) -> bool:
-        """A new key for one old area with the same territory: its series are one."""
-        return self.kind == "neuer Schlüssel" and len(self.old) == 1
-
-    @property
-    def continues_back(self) -> bool:
-        """Whether the new key's years before the change are its old keys' sum: not where it
-        absorbed them and kept its key, since its own territory is not among `old` (Harztor,
-        formed in 2012, had no figure of its own in 2011, not that of the three it took later)."""
-        return self.kind != "Eingliederung"
-
-
-def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
-    """(old key, new key) of every area whose key changed with its territory unchanged
-    (`KeyChange.renamed`): one area, whose series, counts and projection go under either."""
-    return [(c.old[0], c.new) for c in changes if c.renamed]
-
-
-def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str, tuple[str, ...]]:
-    """New key → the Gemeinden whose territory it is, of every Gemeinde formed by a merger
-    (kind "Zusammenschluss"; with `after`, formed after 31.12. of that year): the tables up to
-    2015 have those, the later ones only it."""
-    return {
-        c.new: c.old
-        for c in changes
-        if c.level == "gemeinde"
-        and c.kind == "Zusammenschluss"
-        and (after is None or int(c.date[:4]) > after)
-    }
-
-
-def eingliederungen(changes: list[KeyChange], level: str | None = "gemeinde") -> list[KeyChange]:
-    """Every absorption of others by an area that kept its key (kind "Eingliederung") of
-    `level` (None: Gemeinden and Kreise, Eisenach into the Wartburgkreis in 2021), in the
-    order of data/key_changes.toml."""
-    return [c for c in changes if c.kind == "Eingliederung" and (level is None or c.level == level)]
-
-
-def absorbed_into(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden it absorbed after 31.12.`after` and kept its key
-    (`eingliederungen`), over all its entries: its figures from then on are of their territory
-    together with its."""
-    out: dict[str, tuple[str, ...]] = {}
-    for c in eingliederungen(changes):
-        if int(c.date[:4]) > after:
-            out[c.new] = (*out.get(c.new, ()), *c.old)
-    return out
-
-
-def territories(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden of 31.12.`after` (a projection's base) whose territory it has since:
-    those it was formed from (`formed_from`), or itself first and those it absorbed
-    (`absorbed_into`). Its later figures are of their territory together. A change dated in
-    the year `after` itself already shows on that Stichtag (Rötha took in Espenhain on
-    01.08.2015), so it does not count."""
-    out = dict(formed_from(changes, after))
-    out |= {key: (key, *old) for key, old in absorbed_into(changes, after).items()}
-    return out
 
 
 def _names(store: Store) -> dict[tuple[str, str], str]:
@@ -365,15 +289,6 @@ SURVEY: Schema = {
     "verbatims": Field(bool),
     "min_cell": Field(int),
 }
-CHANGE: Schema = {
-    "new": Field(str, required=True, nonempty=True),
-    "old": Field(list, required=True, of=str, nonempty=True),
-    "level": Field(str, required=True, choices=LEVELS),
-    "date": Field(date, required=True),
-    "kind": Field(str, required=True, choices=CHANGE_KINDS),
-    "note": Field(str),
-    "source": Field(str),
-}
 
 
 def _read_members(path: Path) -> list[Area]:
@@ -422,24 +337,3 @@ def _survey(path: Path, lines: Lines, i: int, j: int, raw: dict) -> SurveySource
         fields.get("verbatims", False),
         min_cell,
     )
-
-
-def read_changes(path: Path) -> list[KeyChange]:
-    """`data/key_changes.toml` (or a file like it), checked: one `KeyChange` per entry."""
-    raw, lines = load(path)
-    sections(raw, ("change",), lines)
-    out = []
-    for i, entry in enumerate(records(raw, "change", lines)):
-        fields = check(entry, CHANGE, lines, ("change", i), f"Schlüsseländerung Nr. {i + 1}")
-        out.append(
-            KeyChange(
-                new=fields["new"],
-                old=tuple(fields["old"]),
-                level=fields["level"],
-                date=fields["date"].isoformat(),
-                kind=fields["kind"],
-                note=fields.get("note", ""),
-                source=fields.get("source", ""),
-            )
-        )
-    return out

@@ -488,7 +488,7 @@ def test_area_files(store, tmp_path, name):
 
 
 def test_a_key_change_of_an_unknown_kind(store, tmp_path):
-    """`kind` is one of the three the code tells apart (`areas.ChangeKind`): a fourth would
+    """`kind` is one of the four the code tells apart (`key_changes.ChangeKind`): a fifth would
     be read as no change of territory or as one, silently."""
     from dwk.areas import Registry
 
@@ -498,7 +498,7 @@ def test_a_key_change_of_an_unknown_kind(store, tmp_path):
         Registry.load(store, tmp_path)
     message = (
         "Schlüsseländerung Nr. 1: kind 'Umbenennung' ist nicht erlaubt "
-        "(möglich: neuer Schlüssel, Zusammenschluss, Eingliederung)"
+        "(möglich: neuer Schlüssel, Zusammenschluss, Eingliederung, Teileingliederung)"
     )
     _config_error(err.value, Path(path), ":8", message)
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dwk import roles
-from dwk.areas import Area, Registry, formed_from, slugify
+from dwk.areas import Area, Registry, slugify
 from dwk.core.errors import DwkError
 from dwk.core.format import format_period
+from dwk.key_changes import formed_from
 from dwk.sources.tables.gv import CODE as GEMEINDEVERZEICHNIS
 from dwk.store import Store
 
@@ -139,6 +140,8 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             where = ""
             if change and change.kind == "Eingliederung":
                 where = f"; seit {format_period(change.date)} Teil von {change.new}"
+            elif change and change.kind == "Teileingliederung":
+                where = f"; seit {format_period(change.date)} auf Nachbargemeinden aufgeteilt"
             elif change:
                 where = f"; neuer Schlüssel {change.new} ({change.date})"
             note = (

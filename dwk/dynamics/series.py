@@ -12,13 +12,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dwk.areas import renames
 from dwk.core.types import level_of
 from dwk.dynamics.components import as_strings
 from dwk.inputs import gebietsstand
 from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
+from dwk.key_changes import renames
 from dwk.sources.tables.cells import HIDDEN
 
 # --- population series and census counts ----------------------------------------------------

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.areas import eingliederungen
 from dwk.core.types import level_of
 from dwk.indicators.result import FLAG_TERRITORY, FLAG_ZENSUS, Result
 from dwk.inputs import gebietsstand
@@ -15,6 +14,7 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
+from dwk.key_changes import eingliederungen, part_takers
 
 __all__ = [
     "Totals",
@@ -179,7 +179,8 @@ def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
     context's Gebietsstand (`inputs.gebietsstand`). On the Gebietsstand `jeweilig` also across
     an Eingliederung into it that data/key_changes.toml lists: the areas alone miss some,
     since Sachsen keeps its Gemeinden's areas of 2015 and 2016 secret (Reichenbach im
-    Vogtland took in Mylau on 01.01.2016)."""
+    Vogtland took in Mylau on 01.01.2016). On both across a Teileingliederung (Waldheim took
+    part of Ziegra-Knobelsdorf on 01.01.2013, before the first shipped areas)."""
     if level_of(key) != "gemeinde":
         return False
     lo, hi = sorted((start, end))
@@ -187,12 +188,15 @@ def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
         lo < year <= hi for year in _absorbing_years(ctx).get(key, ())
     ):
         return True
+    parts = ctx.memo(("part_takers",), lambda: part_takers(ctx.changes))
+    if any(lo < year <= hi for year in parts.get(key, ())):
+        return True  # a part of a split Gemeinde, which no table counts on its own
     moved = inputs.territory_changes(ctx, key, start, gebietsstand.area_cells)
     return any(year <= end for year, *_ in moved)
 
 
 def _absorbing_years(ctx: Context) -> dict[str, tuple[int, ...]]:
-    """Key → the years in which it took in Gemeinden (`areas.eingliederungen`), once per
+    """Key → the years in which it took in Gemeinden (`key_changes.eingliederungen`), once per
     context: `territory_moved` is asked per Gemeinde and indicator."""
 
     def build() -> dict[str, tuple[int, ...]]:

@@ -22,12 +22,12 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from dwk import roles
-from dwk.areas import KeyChange, formed_from
 from dwk.derived import DerivedCache, Name
 from dwk.inputs import tables as inputs
 from dwk.inputs.gebietsstand import Gebietsstand
 from dwk.inputs.population import Line, PopulationLine, population_line
 from dwk.inputs.single_years import SingleYears, life_table_standard
+from dwk.key_changes import KeyChange, formed_from
 from dwk.store import Store
 
 __all__ = ["Context"]

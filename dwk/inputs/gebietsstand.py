@@ -9,7 +9,7 @@ took in Eisenach on 01.07.2021, "+24.3 %".
 
 What a profile shows (indicators, series, components, age structure, life phases) is on the
 Gebietsstand aktuell. The projection reads the figures as published and sums an absorber's
-parts itself (`areas.territories`); the Kreis map colours outlines of 2021 and reads the
+parts itself (`key_changes.territories`); the Kreis map colours outlines of 2021 and reads the
 figures on the Gebietsstand of each Stichtag (`Context.jeweilig`). In a context on that
 Gebietsstand every function here returns its input unchanged.
 """
@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
-from dwk.areas import eingliederungen
 from dwk.inputs import tables as inputs
 from dwk.inputs.population import Line
 from dwk.inputs.tables import AgeData, Cell
+from dwk.key_changes import eingliederungen
 
 if TYPE_CHECKING:
     from dwk.inputs.context import Context

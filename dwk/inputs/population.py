@@ -24,7 +24,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dwk.areas import KeyChange, renames
+from dwk.key_changes import KeyChange, renames
 from dwk.roles import tables
 from dwk.store import Store
 

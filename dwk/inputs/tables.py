@@ -110,7 +110,7 @@ def age_data(store: Store, table: str, year: int) -> AgeData | None:
 
 def with_merged(data: AgeData | None, formed: dict[str, tuple[str, ...]]) -> AgeData | None:
     """`data` with a row for each Gemeinde formed by a merger after its Stichtag (`formed`:
-    new key → old keys, `areas.formed_from`): the sum of the Gemeinden it was formed from, as
+    new key → old keys, `key_changes.formed_from`): the sum of the Gemeinden it was formed from, as
     a series is continued back over a key change (counts only; NaN where a cell is secret).
     Its age structure of the base is theirs together."""
     if data is None:

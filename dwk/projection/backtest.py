@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dwk import roles
-from dwk.areas import territories
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
+from dwk.key_changes import territories
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import model as fc
 from dwk.projection import observed as ob

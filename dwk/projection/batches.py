@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dwk.areas import formed_from, territories
 from dwk.core.errors import NoProjection
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
+from dwk.key_changes import formed_from, territories
 from dwk.projection import gemeinden as gem
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import observed as ob
@@ -102,7 +102,7 @@ def formed_in(ctx: Context, keys: list[str]) -> dict[str, list[str]]:
 
 def _groups(ctx: Context) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Every Gemeinde whose territory since the base is that of several Gemeinden of the base
-    (`areas.territories`: formed by a merger since, or having absorbed neighbours and kept its
+    (`key_changes.territories`: formed by a merger since, or having absorbed neighbours and kept its
     key, itself first), projected as their sum where they all have an age structure: its key
     → the Kreis of the base whose batch projects it (`_home`) and those Gemeinden."""
 

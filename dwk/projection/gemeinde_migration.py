@@ -41,11 +41,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.areas import eingliederungen
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
+from dwk.key_changes import eingliederungen
 from dwk.projection import assumptions as asm
 from dwk.projection import kreis_inputs as ki
 from dwk.projection.observed import filled_totals

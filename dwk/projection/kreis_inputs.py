@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.areas import KeyChange
 from dwk.core.errors import NoProjection
 from dwk.core.types import level_of
 from dwk.dynamics import components
@@ -22,6 +21,7 @@ from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
+from dwk.key_changes import KeyChange
 from dwk.projection import assumptions as asm
 from dwk.projection import child_moves
 from dwk.projection import migration as mg

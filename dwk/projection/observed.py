@@ -32,13 +32,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dwk.areas import KeyChange, renames
 from dwk.core.types import level_of
 from dwk.dynamics.series import census_counts
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
+from dwk.key_changes import KeyChange, renames
 from dwk.projection.framed import Targets
 from dwk.projection.stichtage import (
     CITY,

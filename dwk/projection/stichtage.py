@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dwk.areas import KeyChange
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import carried_forward
+from dwk.key_changes import KeyChange
 
 __all__ = [
     "CITY",

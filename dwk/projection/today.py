@@ -7,9 +7,9 @@ that they add up to Germany."""
 
 from __future__ import annotations
 
-from dwk.areas import eingliederungen
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
+from dwk.key_changes import eingliederungen
 from dwk.projection import migration as mg
 from dwk.projection import observed as ob
 from dwk.projection.model import project_areas

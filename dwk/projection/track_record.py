@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dwk.areas import Area, territories
+from dwk.areas import Area
 from dwk.core.errors import NoProjection
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
+from dwk.key_changes import territories
 from dwk.projection import backtest as bt
 from dwk.projection import model as fc
 

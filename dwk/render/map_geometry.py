@@ -21,11 +21,11 @@ from typing import Literal
 
 import numpy as np
 
-from dwk.areas import read_changes
 from dwk.core import paths
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import ConfigError
 from dwk.core.heap import long_lived
+from dwk.key_changes import read_changes
 
 Level = Literal["land", "kreis", "gemeinde"]
 GEO_FILE = Path("geo") / "vg5000-2021.json"
@@ -176,6 +176,7 @@ def _successors(path: Path) -> dict[str, Successor]:
     return {
         old: Successor(c.new, c.date, c.renamed, c.kind == "Eingliederung")
         for c in read_changes(path)
+        if c.kind != "Teileingliederung"  # split between several: none is its successor
         for old in c.old
     }
 

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dwk.area_phrases import area_phrase
-from dwk.areas import Area, Registry, eingliederungen, formed_from
+from dwk.areas import Area, Registry
 from dwk.core.errors import NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import age_source, age_years, compute, shared_year
 from dwk.inputs.context import Context
+from dwk.key_changes import eingliederungen, formed_from
 from dwk.projection.outlook import Outlook, outlook_for
 from dwk.report.similar import PeerGroup, peer_group
 from dwk.sources.tables.meta import TableMeta

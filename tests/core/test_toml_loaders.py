@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from dwk.areas import _read_members, read_changes
+from dwk.areas import _read_members
 from dwk.core.errors import ConfigError
 from dwk.dynamics.life_phases import LifePhase, load_life_phases
 from dwk.indicators.catalogue import INDICATOR, IndicatorDef, load_catalogue
 from dwk.inputs.censuses import load_censuses
+from dwk.key_changes import read_changes
 from dwk.projection.outlook import GROUP, OutlookGroup, load_groups
 from dwk.roles import load_roles
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dwk.areas import KeyChange
 from dwk.inputs import gebietsstand
 from dwk.inputs.tables import AgeData
+from dwk.key_changes import KeyChange
 
 
 class Changes:

@@ -46,7 +46,8 @@ def test_the_listed_changes_of_2012_to_2015_agree_with_the_table():
     none on 31.12. of its year (a change dated 31.12. already shows then); a kept key has a
     figure at both ends, a new one only after; and the figures before add up to the one after
     within 3 % or 40 people (a year of births, deaths and moves lies between), but for one."""
-    pop, changes = _population(), _changes_2012_2015()
+    pop, every = _population(), _changes_2012_2015()
+    changes = [c for c in every if c["kind"] != "Teileingliederung"]
     assert len(changes) == 118
     by_year: dict[tuple[str, int], list[dict]] = {}
     for c in changes:
@@ -67,6 +68,24 @@ def test_the_listed_changes_of_2012_to_2015_agree_with_the_table():
     assert outside == [("13075055", 1829 + 355 + 229, 2335)]
     gone = [o for c in changes for o in c["old"]]
     assert len(gone) == len(set(gone))
+    # a Gemeinde split between its neighbours: gone as above, its receivers there at both
+    # ends, and together with it they add up to the receivers after, by the same rule
+    split: dict[tuple[str, int], list[str]] = {}
+    for c in every:
+        if c["kind"] == "Teileingliederung":
+            split.setdefault((c["old"][0], int(str(c["date"])[:4])), []).append(c["new"])
+    assert split == {
+        ("16076091", 2012): ["16076022", "16076087"],
+        ("14522610", 2013): [
+            "14522080",
+            "14522570",
+        ],
+    }
+    for (old, year), receivers in split.items():
+        assert pop[(old, year - 1)] and pop[(old, year)] is None and old not in gone
+        before = pop[(old, year - 1)] + sum(pop[(r, year - 1)] for r in receivers)
+        after = sum(pop[(r, year)] for r in receivers)
+        assert abs(after - before) <= 0.03 * before
 
 
 def test_a_gemeinde_that_took_others_in_before_2015_counts_them_since_2011(
@@ -125,3 +144,19 @@ def test_an_outlook_names_only_what_was_taken_in_after_its_base(ctx, store, regi
     assert profile.absorbed == (("Neukyhna", "2013-01-01"), ("Zwochau", "2013-01-01"))
     assert profile.outlook is not None and profile.outlook.base_year == 2015
     assert profile.outlook.absorbed == ()
+
+
+def test_a_gemeinde_that_took_part_of_a_split_one_is_flagged_across_it(ctx, catalogue):
+    """Waldheim took part of Ziegra-Knobelsdorf on 01.01.2013, Döbeln the rest: no table has
+    the parts' figures, so "seit 2011" (8,261 on 31.12.2011, 12411-01-01-5_00.csv line 12027)
+    compares different territories and is flagged, on either Gebietsstand; it read +11.5 %,
+    unflagged, and the rule on growth would read it."""
+    from dwk.indicators.compute import compute
+
+    for c in (ctx, ctx.jeweilig()):
+        every = compute(c, catalogue, ["14522570"], anchor="14522570").set_index("id")
+        change = every.loc["bevoelkerungsentwicklung_seit_2011"]
+        assert change["value"] == pytest.approx((gv_2023("14522570") / 8261 - 1) * 100)
+        assert change["flag"] == "gebiet"
+        # the change over the last five years lies after it
+        assert every.at["bevoelkerungsentwicklung_5j", "flag"] == ""
