@@ -190,7 +190,7 @@ class Registry:
 
     def predecessors(self, key: str) -> KeyChange | None:
         """The change that made `key` (a merger or a new key), if any; an Eingliederung into
-        it is none (Harztor was formed in 2012 and took in three more in 2019)."""
+        it is none (Harztor was formed in 2012 and took in three more in 2018)."""
         return next((c for c in self.changes if c.new == key and c.continues_back), None)
 
     def _official(self, key: str, level: str, name: str) -> Area:

@@ -202,9 +202,9 @@ def build_profile(
     absorbed = registry.absorbed(area.key)
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
-        since = tuple(a for a in absorbed if outlook and int(a[1][:4]) > outlook.base_year)
-        if outlook is not None and since:  # the base's own figure counts those taken in before
-            outlook = replace(outlook, absorbed=since)
+        if outlook is not None:  # the base's own figure counts those taken in before it
+            since = tuple(a for a in absorbed if int(a[1][:4]) > outlook.base_year)
+            outlook = replace(outlook, absorbed=since) if since else outlook
     except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
     if outlook is not None:
