@@ -183,7 +183,7 @@ class Registry:
         Gemeinden since 2012, Eisenach into the Wartburgkreis in 2021; by date."""
         return tuple(
             (self.names.get((old, c.level), old).split(",")[0], c.date)
-            for c in sorted(eingliederungen(self.changes, level=None), key=lambda c: c.date)
+            for c in eingliederungen(self.changes, level=None)
             if c.new == key
             for old in c.old
         )

@@ -64,17 +64,17 @@ def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str,
 
 def eingliederungen(changes: list[KeyChange], level: str | None = "gemeinde") -> list[KeyChange]:
     """Every absorption of others by an area that kept its key (kind "Eingliederung") of
-    `level` (None: Gemeinden and Kreise, Eisenach into the Wartburgkreis in 2021), in the
-    order of data/key_changes.toml."""
-    return [c for c in changes if c.kind == "Eingliederung" and (level is None or c.level == level)]
+    `level` (None: Gemeinden and Kreise, Eisenach into the Wartburgkreis in 2021), by date."""
+    found = [c for c in changes if c.kind == "Eingliederung" and level in (None, c.level)]
+    return sorted(found, key=lambda c: c.date)
 
 
-def part_takers(changes: list[KeyChange]) -> dict[str, tuple[int, ...]]:
-    """Key → the years in which it took a part of a Gemeinde split between several
-    ("Teileingliederung")."""
+def change_years(changes: list[KeyChange], kind: ChangeKind) -> dict[str, tuple[int, ...]]:
+    """Gemeinde key → the years in which it took others in (`kind` "Eingliederung") or a part
+    of one split between several ("Teileingliederung")."""
     out: dict[str, tuple[int, ...]] = {}
     for c in changes:
-        if c.kind == "Teileingliederung":
+        if c.kind == kind and c.level == "gemeinde":
             out[c.new] = (*out.get(c.new, ()), int(c.date[:4]))
     return out
 

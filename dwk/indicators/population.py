@@ -14,7 +14,7 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
-from dwk.key_changes import eingliederungen, part_takers
+from dwk.key_changes import ChangeKind, change_years
 
 __all__ = [
     "Totals",
@@ -184,28 +184,16 @@ def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
     if level_of(key) != "gemeinde":
         return False
     lo, hi = sorted((start, end))
-    if ctx.gebietsstand == "jeweilig" and any(
-        lo < year <= hi for year in _absorbing_years(ctx).get(key, ())
-    ):
+
+    def across(kind: ChangeKind) -> bool:
+        years = ctx.memo(("change_years", kind), lambda: change_years(ctx.changes, kind))
+        return any(lo < year <= hi for year in years.get(key, ()))
+
+    # a part of a split Gemeinde: no table counts it on its own, on either Gebietsstand
+    if across("Teileingliederung") or (ctx.gebietsstand == "jeweilig" and across("Eingliederung")):
         return True
-    parts = ctx.memo(("part_takers",), lambda: part_takers(ctx.changes))
-    if any(lo < year <= hi for year in parts.get(key, ())):
-        return True  # a part of a split Gemeinde, which no table counts on its own
     moved = inputs.territory_changes(ctx, key, start, gebietsstand.area_cells)
     return any(year <= end for year, *_ in moved)
-
-
-def _absorbing_years(ctx: Context) -> dict[str, tuple[int, ...]]:
-    """Key → the years in which it took in Gemeinden (`key_changes.eingliederungen`), once per
-    context: `territory_moved` is asked per Gemeinde and indicator."""
-
-    def build() -> dict[str, tuple[int, ...]]:
-        out: dict[str, tuple[int, ...]] = {}
-        for c in eingliederungen(ctx.changes):
-            out[c.new] = (*out.get(c.new, ()), int(c.date[:4]))
-        return out
-
-    return ctx.memo(("absorbing_years",), build)
 
 
 def mean_population(ctx: Context, keys: list[str], year: int) -> np.ndarray:

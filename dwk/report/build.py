@@ -316,7 +316,7 @@ def _taken_in(
     if len(periods) != 1:
         return out
     territory: dict[str, list[str]] = {}
-    for c in sorted(eingliederungen(registry.changes), key=lambda c: c.date):
+    for c in eingliederungen(registry.changes):
         if not c.new.startswith(kreis_key) or c.date <= periods[0]:
             continue  # taken in by the Stichtag: the Gemeinde's own figure is of both
         parts = territory.setdefault(c.new, [c.new])
