@@ -86,6 +86,12 @@ def test_a_gemeinde_that_absorbed_neighbours_says_its_projection_counts_them(
         "06.07.2018), wie alle Zahlen dieses Profils."
     ) in md
     assert "als Summe mit den 3 seither eingegliederten Gemeinden" in md
+    # formed from Ilfeld and Niedersachswerfen on 01.01.2012 (data/key_changes.toml): one
+    # parenthesis says both
+    assert (
+        "amtlicher Schlüssel 16062065 (gebildet am 01.01.2012 aus 2 Gemeinden; Zahlen davor: "
+        "ihre Summe; eingegliedert: Harzungen am 06.07.2018, "
+    ) in md
 
 
 def test_a_gemeinde_that_absorbed_neighbours_says_so_beside_its_key(
