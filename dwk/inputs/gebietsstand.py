@@ -86,8 +86,9 @@ def _absorbers(ctx: Context) -> frozenset[str]:
     """Every key `parts_on` can name, on any day."""
     if ctx.gebietsstand == "jeweilig":
         return frozenset()
-    changes = eingliederungen(ctx.changes, level=None)
-    return ctx.memo(("absorbers",), lambda: frozenset(c.new for c in changes))
+    return ctx.memo(
+        ("absorbers",), lambda: frozenset(c.new for c in eingliederungen(ctx.changes, level=None))
+    )
 
 
 def summed(
@@ -112,13 +113,17 @@ def frame(ctx: Context, wide: pd.DataFrame) -> pd.DataFrame:
     of each year)."""
     if not _absorbers(ctx) & set(wide.index):
         return wide
-    out = wide.copy()
-    for y in wide.columns:
+    row = {key: i for i, key in enumerate(wide.index)}
+    published = wide.to_numpy(dtype=float)
+    out = published.copy()
+    for j, y in enumerate(wide.columns):
         for key, parts in parts_on(ctx, day_of(int(y))).items():
-            if key in wide.index:
-                col = wide[y].reindex(list(parts))
-                out.at[key, y] = col.sum() if col.notna().all() else np.nan
-    return out
+            if key in row:
+                rows = [row.get(p) for p in parts]
+                cells = published[[r for r in rows if r is not None], j]
+                whole = None not in rows and not np.isnan(cells).any()
+                out[row[key], j] = cells.sum() if whole else np.nan
+    return pd.DataFrame(out, index=wide.index, columns=wide.columns)
 
 
 def population(ctx: Context, line: Line) -> pd.DataFrame:
