@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -113,7 +114,22 @@ CHANGE: Schema = {
 
 
 def read_changes(path: Path) -> list[KeyChange]:
-    """`data/key_changes.toml` (or a file like it), checked: one `KeyChange` per entry."""
+    """`data/key_changes.toml` (or a file like it), checked: one `KeyChange` per entry. Read
+    once per process and version of the file: the registry and the maps both need it, and
+    parsing it takes about 45 ms."""
+    try:
+        st = path.stat()
+    except OSError:
+        return _read_changes(path)  # says in German what is wrong with it
+    return list(_read_once(path.resolve(), st.st_mtime_ns, st.st_size))
+
+
+@cache
+def _read_once(path: Path, _mtime_ns: int, _size: int) -> tuple[KeyChange, ...]:
+    return tuple(_read_changes(path))
+
+
+def _read_changes(path: Path) -> list[KeyChange]:
     raw, lines = load(path)
     sections(raw, ("change",), lines)
     out = []

@@ -117,7 +117,9 @@ def _groups(ctx: Context) -> dict[str, tuple[str, tuple[str, ...]]]:
                 out[new] = (home, old)
         return out
 
-    return ctx.memo(("gemeinde_groups",), build)
+    # from whole tables, on disk: a profile would otherwise read the age structure of the
+    # Kreise of every such Gemeinde to find its own (0.15 s)
+    return ctx.lookup(("gemeinde_groups",), build)
 
 
 def _home(ctx: Context, new: str, old: tuple[str, ...]) -> str:
