@@ -7,9 +7,10 @@ total extrapolated by the number of Gemeinden), indicators for every area of Ger
 CPU time per profile, peak memory of the process tree (sampled from /proc every 50 ms), and
 the ratio against the naive way: one `dwk profile build KEY` process per area, timed for a
 sample of areas and extrapolated. Every run writes to a temporary folder; the store must be
-built already (run any dwk command once).
+built already (run any dwk command once). With `--cold` the Gemeinden are built as the first run
+after a change of dwk's code: what dwk derives from the tables is removed before and derived again.
 
-Run: .venv/bin/python benchmarks/national.py [--jobs 2] [--sample-land KEY]
+Run: .venv/bin/python benchmarks/national.py [--jobs 2] [--sample-land KEY] [--cold]
 """
 
 from __future__ import annotations
@@ -113,10 +114,27 @@ def gemeinden_in_germany() -> int:
     return len(coverage(store, Registry.load(store), "gemeinde").areas)
 
 
+def forget_derived() -> None:
+    """Remove what dwk derived from the store's tables (`dwk.derived`), so that the next run
+    derives it again, as the first run after a change of dwk's code or of the store does."""
+    import shutil
+
+    from dwk.derived import DerivedCache
+    from dwk.store import Store
+
+    for folder in DerivedCache(Store.open()).root.parent.glob("derived-*"):
+        shutil.rmtree(folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sample-land", metavar="KEY", help="only this Land's Gemeinden")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the derived cache before the Gemeinden, as the first run after a change",
+    )
     opts = parser.parse_args()
     jobs = str(opts.jobs)
     rows: list[tuple[str, str]] = []
@@ -165,10 +183,13 @@ def main() -> None:
             )
         )
         gemeinden_args = ["profile", "build", "--level", "gemeinde", "--jobs", jobs]
+        cold = ", erster Lauf nach einer Änderung" if opts.cold else ""
+        if opts.cold:
+            forget_derived()
         if opts.sample_land:
             sample = run([*gemeinden_args, "--land", opts.sample_land, "--out", str(out / "nat")])
             n = profiles_in(out / "nat" / "gemeinden")
-            line(f"Gemeinden des Landes {opts.sample_land} ({n}, Stichprobe)", sample, n)
+            line(f"Gemeinden des Landes {opts.sample_land} ({n}, Stichprobe{cold})", sample, n)
             total = gemeinden_in_germany()
             rows.append(
                 (
@@ -179,7 +200,7 @@ def main() -> None:
         else:
             gemeinden = run([*gemeinden_args, "--out", str(out / "nat")])
             n = profiles_in(out / "nat" / "gemeinden")
-            line(f"alle Gemeinden ({n}, `--level gemeinde --jobs {jobs}`)", gemeinden, n)
+            line(f"alle Gemeinden ({n}, `--level gemeinde --jobs {jobs}`{cold})", gemeinden, n)
     seconds, n_keys = indicators_for_germany()
     rows.append(
         (f"Indikatoren für alle {n_keys} Gebiete Deutschlands (ein Aufruf)", f"{seconds:.2f} s")
