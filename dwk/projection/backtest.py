@@ -39,12 +39,12 @@ from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
+from dwk.inputs.transfers import transfers
 from dwk.key_changes import territories
 from dwk.projection import kreis_inputs as ki
 from dwk.projection import model as fc
 from dwk.projection import observed as ob
 from dwk.projection.result import Projection
-from dwk.projection.transfers import transfers
 from dwk.sources.tables.gv import CODE as GV_CODE
 
 CHECK_GROUPS: list[tuple[str, int, int | None]] = [("unter 6", 0, 6), ("unter 18", 0, 18),

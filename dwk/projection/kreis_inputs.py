@@ -21,6 +21,7 @@ from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
+from dwk.inputs.transfers import transfers
 from dwk.key_changes import KeyChange
 from dwk.projection import assumptions as asm
 from dwk.projection import child_moves
@@ -29,7 +30,6 @@ from dwk.projection.engine import SEXES, Migration, Schedules, project
 from dwk.projection.frame import load_frame
 from dwk.projection.framed import framed_level, yearly_schedules
 from dwk.projection.observed import FIRST_LINE, basis_factor, kreis_targets, observed, rebased
-from dwk.projection.transfers import transfers
 
 
 def kreis_bases(ctx: Context) -> tuple[int, ...]:

@@ -25,6 +25,7 @@ from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
+from dwk.inputs.stichtage import gemeinde_stichtage
 from dwk.projection import assumptions as asm
 from dwk.projection import framed as fr
 from dwk.projection import gemeinde_migration as gm
@@ -45,7 +46,6 @@ from dwk.projection.batches import (
 from dwk.projection.describe import describe
 from dwk.projection.engine import project
 from dwk.projection.result import Projection, joined, merged, subset
-from dwk.projection.stichtage import gemeinde_stichtage
 
 MAX_TARGET = 2060
 """Beyond this the assumptions (constant rates, a migration level) say nothing useful."""

@@ -38,14 +38,14 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
-from dwk.key_changes import KeyChange, renames
-from dwk.projection.framed import Targets
-from dwk.projection.stichtage import (
+from dwk.inputs.stichtage import (
     CITY,
     first_line_filled,
     merged_cities,
     renamed_totals,
 )
+from dwk.key_changes import KeyChange, renames
+from dwk.projection.framed import Targets
 
 __all__ = [
     "FIRST_LINE",

@@ -72,7 +72,7 @@ def test_backtest_constant_forecast_matches_the_raw_files(kreis_backtest, store,
     people who came or went with territory from another Kreis since (six Thuringian Kreise in
     2019, `transfers`, checked by hand in tests/profile/test_territories.py) are taken off."""
     from dwk.inputs.context import Context
-    from dwk.projection.transfers import transfers
+    from dwk.inputs.transfers import transfers
 
     backtest = kreis_backtest
     moved = transfers(Context(store, registry.changes))

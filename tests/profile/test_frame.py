@@ -193,8 +193,8 @@ def test_a_kreis_is_backtested_on_its_territory_of_the_base(ctx, registry):
     the people who went with the territory (`transfers`, the two Kreise's estimate) are added
     back to what was observed (before: +4.4 % too high in 2019, now about +1 %), and its age
     groups scaled alike."""
+    from dwk.inputs.transfers import transfers
     from dwk.projection.track_record import track_record
-    from dwk.projection.transfers import transfers
 
     moved = transfers(ctx)[("16063", 2019)]
     assert moved == pytest.approx(-transfers(ctx)[("16066", 2019)]) and -4500 < moved < -3500

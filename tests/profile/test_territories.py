@@ -185,8 +185,8 @@ def test_people_who_changed_kreis_with_their_village_are_no_movers(ctx):
     (Eichsfeld +8.8 % from 2023, Unstrut-Hainich-Kreis −25.1 %). The transfer is estimated from
     the Gemeindeverzeichnisse (the mean of the two Kreise's estimates) and taken out of their
     migration history."""
+    from dwk.inputs.transfers import transfers
     from dwk.projection import kreis_inputs as ki
-    from dwk.projection.transfers import transfers
 
     moved = transfers(ctx)
     by_hand = (_moved_by_hand("16061") - _moved_by_hand("16064")) / 2

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from dwk.inputs import stichtage as st
 from dwk.inputs import tables as inputs
 from dwk.inputs.context import Context
-from dwk.projection import stichtage as st
 
 __all__ = ["KREIS_AREA", "transfers"]
 
