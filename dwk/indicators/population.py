@@ -14,6 +14,7 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
+from dwk.inputs.transfers import transfers
 from dwk.key_changes import ChangeKind, change_years
 
 __all__ = [
@@ -180,10 +181,16 @@ def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
     an Eingliederung into it that data/key_changes.toml lists: the areas alone miss some,
     since Sachsen keeps its Gemeinden's areas of 2015 and 2016 secret (Reichenbach im
     Vogtland took in Mylau on 01.01.2016). On both across a Teileingliederung (Waldheim took
-    part of Ziegra-Knobelsdorf on 01.01.2013, before the first shipped areas)."""
+    part of Ziegra-Knobelsdorf on 01.01.2013, before the first shipped areas). A Kreis's
+    across a transfer of Gemeinden or villages from one Kreis to another (`inputs.transfers`:
+    Kaltennordheim's part of the Wartburgkreis, about 4,000 people, joined
+    Schmalkalden-Meiningen on 01.01.2019), which its area alone does not show: the Kreis
+    areas end in 2018, and the part was 3 % of either."""
+    lo, hi = sorted((start, end))
+    if level_of(key) == "kreis":
+        return any(k == key and lo < year <= hi for k, year in transfers(ctx))
     if level_of(key) != "gemeinde":
         return False
-    lo, hi = sorted((start, end))
 
     def across(kind: ChangeKind) -> bool:
         years = ctx.memo(("change_years", kind), lambda: change_years(ctx.changes, kind))

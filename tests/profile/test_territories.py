@@ -278,6 +278,31 @@ def test_a_change_across_a_territory_change_is_flagged(ctx, catalogue):
     assert _cell(cell) == "(12,3)†‡*"
 
 
+def test_a_kreis_change_across_villages_that_moved_between_kreise_is_flagged(ctx, catalogue):
+    """On 01.01.2019 Kaltennordheim's part of the Wartburgkreis, about 4,000 people, joined
+    Schmalkalden-Meiningen (`inputs.transfers`). Its 127,042 of 31.12.2011 (12411-01-01-4_00.csv
+    line 523) and its Gemeinden's sum of 31.12.2023 are of different territories: "−3.0 %
+    since 2011" has those 3 % in it, so it is flagged "gebiet" and no rule reads it (before:
+    unflagged; the Kreis areas, 11111-01-01-4, end in 2018 and could not show it). So are the
+    Wartburgkreis's and, for Dingelstädt's villages (01.01.2023), the Eichsfeld's and the
+    Unstrut-Hainich-Kreis's; Dithmarschen's and Erfurt's, whose territory stayed, not."""
+    from dwk.indicators.compute import compute
+    from dwk.indicators.population import territory_moved
+
+    keys = ["16066", "16063", "16061", "16064", "01051", "16051"]
+    every = compute(ctx, catalogue, keys, anchor="16066")
+    r = every.loc[every["id"] == "bevoelkerungsentwicklung_seit_2011"].set_index("area_key")
+    assert r.at["16066", "value"] == pytest.approx((gv_2023_kreis("16066") / 127042 - 1) * 100)
+    assert r.loc[keys, "flag"].tolist() == ["gebiet"] * 4 + ["", ""]
+    d = every.loc[every["id"] == "bevoelkerungsdichte"].set_index("area_key")
+    assert d.at["16066", "flag"] == "gebiet" and d.at["01051", "flag"] == ""
+    # a comparison on one side of the move is of one territory
+    assert not territory_moved(ctx, "16066", 2011, 2018)
+    assert territory_moved(ctx, "16066", 2018, 2019)
+    assert not territory_moved(ctx, "16064", 2011, 2022)
+    assert territory_moved(ctx, "16064", 2022, 2023)
+
+
 def test_a_gemeinde_that_took_others_in_is_shown_on_its_territory_of_today(ctx, catalogue):
     """Grabow took in Steesow on 01.01.2016 (data/key_changes.toml). Its figures before are
     with Steesow, as a merged Gemeinde's are its parts' sum (before: "−3.5 % since 2011" and a
@@ -354,7 +379,8 @@ def test_a_kreis_that_took_in_a_kreisfreie_stadt_is_shown_with_it(ctx, catalogue
     # 12411-01-01-4_00.csv, 31.12.2011: Wartburgkreis 128105 (line 520), Eisenach 41708 (517);
     # 31.12.2023 on the Zensus 2011 basis: the Gemeindeverzeichnis's Gemeinden of 16063
     assert change["value"] == pytest.approx((gv_2023_kreis("16063") / (128105 + 41708) - 1) * 100)
-    assert change["flag"] == ""
+    # flagged all the same: Kaltennordheim's part left for Schmalkalden-Meiningen in 2019
+    assert change["flag"] == "gebiet"
     own = compute(ctx.jeweilig(), catalogue, ["16063"], anchor="16063").set_index("id")
     assert own.at["bevoelkerungsentwicklung_seit_2011", "value"] == pytest.approx(
         (gv_2023_kreis("16063") / 128105 - 1) * 100
