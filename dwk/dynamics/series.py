@@ -18,7 +18,8 @@ from dwk.inputs import gebietsstand
 from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
-from dwk.key_changes import renames
+from dwk.inputs.transfers import transfers
+from dwk.key_changes import change_years, renames
 from dwk.sources.tables.cells import HIDDEN
 
 # --- population series and census counts ----------------------------------------------------
@@ -40,6 +41,18 @@ class CensusPoint:
 
 
 @dataclass(frozen=True)
+class TerritoryStep:
+    """A change of the area's territory inside its series, which steps there without anyone
+    moving: people who came or went with villages of another Kreis (`inputs.transfers`:
+    Schmalkalden-Meiningen +3 % on 01.01.2019), or a part of a Gemeinde split between several
+    (kind "Teileingliederung" in data/key_changes.toml: Waldheim 2013). `year`: the first
+    Stichtag on the new territory."""
+
+    year: int
+    people: float | None = None  # gained with the territory (negative: lost); None: unknown
+
+
+@dataclass(frozen=True)
 class PopulationSeries:
     key: str
     years: list[int]
@@ -48,6 +61,7 @@ class PopulationSeries:
     tables: tuple[str, ...]
     breaks: tuple[tuple[int, str], ...] = ()
     """(first year on the new basis, census label) of each census inside the series."""
+    territory: tuple[TerritoryStep, ...] = ()
 
     @property
     def break_year(self) -> int | None:
@@ -89,7 +103,20 @@ def population_series(ctx: Context, key: str) -> PopulationSeries:
     breaks = tuple(
         (c.year, c.label) for c in load_censuses() if years and years[0] < c.year <= years[-1]
     )
-    return PopulationSeries(key, years, values, census, tuple(sorted(tables)), breaks)
+    steps = _territory_steps(ctx, key, years)
+    return PopulationSeries(key, years, values, census, tuple(sorted(tables)), breaks, steps)
+
+
+def _territory_steps(ctx: Context, key: str, years: list[int]) -> tuple[TerritoryStep, ...]:
+    """The area's `TerritoryStep`s inside `years` (an absorber's series is of its territory of
+    today and has none)."""
+    if not years:
+        return ()
+    if level_of(key) == "kreis":
+        moved = sorted((y, v) for (k, y), v in transfers(ctx).items() if k == key)
+        return tuple(TerritoryStep(y, v) for y, v in moved if years[0] < y <= years[-1])
+    took = change_years(ctx.changes, "Teileingliederung").get(key, ())
+    return tuple(TerritoryStep(y) for y in sorted(set(took)) if years[0] < y <= years[-1])
 
 
 def series_years(ctx: Context, level: str) -> list[int]:

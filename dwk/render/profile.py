@@ -176,6 +176,23 @@ def _charts(p: Profile) -> list[dict]:
     return out
 
 
+def _territory_step(step) -> str:
+    """A `dynamics.series.TerritoryStep` for the series chart's caption: the step is no one
+    moving."""
+    if step.people is None:
+        return f"{step.year} Gebietsänderung: Teil einer aufgeteilten Gemeinde hinzugekommen"
+    people = format_de(round(abs(step.people), -2), 0)
+    if step.people > 0:
+        return (
+            f"{step.year} Gebietsänderung: rund {people} Einwohner mit ihren Orten aus einem "
+            "anderen Kreis hinzugekommen, nicht zugezogen"
+        )
+    return (
+        f"{step.year} Gebietsänderung: rund {people} Einwohner mit ihren Orten an einen "
+        "anderen Kreis abgegeben, nicht fortgezogen"
+    )
+
+
 def _dynamics_charts(p: Profile) -> list[dict]:
     d, slug, out = p.dynamics, p.area.slug, []
     own = d.series[0][1]
@@ -206,6 +223,7 @@ def _dynamics_charts(p: Profile) -> list[dict]:
         caption = "Fortschreibung; Zensuszählungen als eigene Punkte in der Farbe ihres Gebiets" + (
             f", {breaks} Bruch durch den Zensus" if breaks else ""
         )
+        caption += "".join(f"; {_territory_step(s)}" for s in own.territory)
         rows = [[str(y), *(vals[i] for _, vals in series)] for i, y in enumerate(own.years)]
         for label in dict.fromkeys(c[0] for c in census):
             by_series = {j: v for name, _, v, j in census if name == label}

@@ -99,6 +99,11 @@ def _series(p: Profile) -> list[dict]:
             "tables": p.dynamics.series_tables,
             "census_break_year": s.break_year,
             "census_break_years": [y for y, _ in s.breaks],
+            # the territory changed without anyone moving (`dynamics.series.TerritoryStep`)
+            "territory_steps": [
+                {"year": t.year, "people": None if t.people is None else round(t.people)}
+                for t in s.territory
+            ],
             "values": [
                 {"year": int(y), "value": _num(v)} for y, v in zip(s.years, s.values, strict=True)
             ],

@@ -303,6 +303,44 @@ def test_a_kreis_change_across_villages_that_moved_between_kreise_is_flagged(ctx
     assert territory_moved(ctx, "16064", 2022, 2023)
 
 
+def test_a_series_says_where_it_steps_with_its_territory(ctx, store, registry, catalogue):
+    """Schmalkalden-Meiningen's series climbs from 31.12.2018 to 31.12.2019 although its people
+    fell every other year: the villages of the Wartburgkreis it took in (`inputs.transfers`).
+    The chart's caption and the JSON say so, with the people the transfer estimate gives; the
+    Wartburgkreis's loss likewise; Waldheim's part of Ziegra-Knobelsdorf (2013) without a
+    number, since no table counts the part; Dithmarschen's series has no step."""
+    import json
+
+    from dwk.app.build import profile_rules
+    from dwk.dynamics.series import population_series
+    from dwk.inputs.transfers import transfers
+    from dwk.render.profile import render_html
+    from dwk.render.profile_json import render_json
+    from dwk.report.build import build_profile
+
+    sm = population_series(ctx, "16066")
+    moved = transfers(ctx)[("16066", 2019)]
+    assert [(t.year, t.people) for t in sm.territory] == [(2019, moved)]
+    at = dict(zip(sm.years, sm.values, strict=True))
+    assert at[2019] - at[2018] > 0 > at[2018] - at[2017]  # a rise after years of decline
+    assert at[2019] - at[2018] - moved < 0  # without the villages it fell here too
+    assert [(t.year, t.people) for t in population_series(ctx, "16063").territory] == [
+        (2019, -moved)
+    ]
+    assert [(t.year, t.people) for t in population_series(ctx, "14522570").territory] == [
+        (2013, None)
+    ]
+    assert population_series(ctx, "01051").territory == ()
+    p = build_profile(registry.resolve("16066"), store, registry, catalogue,
+                      profile_rules(catalogue), ctx)  # fmt: skip
+    assert (
+        "2019 Gebietsänderung: rund 4.000 Einwohner mit ihren Orten aus einem anderen Kreis "
+        "hinzugekommen, nicht zugezogen" in render_html(p)
+    )
+    [own, *_] = json.loads(render_json(p))["population_series"]
+    assert own["territory_steps"] == [{"year": 2019, "people": round(moved)}]
+
+
 def test_a_gemeinde_that_took_others_in_is_shown_on_its_territory_of_today(ctx, catalogue):
     """Grabow took in Steesow on 01.01.2016 (data/key_changes.toml). Its figures before are
     with Steesow, as a merged Gemeinde's are its parts' sum (before: "−3.5 % since 2011" and a
