@@ -269,12 +269,17 @@ def legend(
     widths = [swatch + 5 + text_width(label, size) + 12 for label, _ in entries]
     rows: list[list[int]] = [[]]
     col_w: list[float] = []
-    if ncols:  # column by column, as matplotlib fills a legend with several columns
+    while ncols:  # column by column, as matplotlib fills a legend with several columns
         n_rows = math.ceil(len(entries) / ncols)
         cols = [list(range(c * n_rows, min((c + 1) * n_rows, len(entries)))) for c in range(ncols)]
         cols = [col for col in cols if col]
         col_w = [max(widths[i] for i in col) for col in cols]
         rows = [[col[r] for col in cols if r < len(col)] for r in range(n_rows)] or [[]]
+        if ncols == 1 or sum(col_w) - 12 <= width:
+            break
+        # fewer columns where they do not fit ("Schmalkalden-Meiningen, Kreis" pushed
+        # "Zensus 2011, 2022: Brüche in der Reihe" past the chart's edge)
+        ncols -= 1
     else:
         used = 0.0
         for i, w in enumerate(widths):

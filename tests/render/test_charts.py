@@ -480,3 +480,26 @@ def test_small_pyramids_contents_and_gaps():
     ]
     assert [d.count("M") for d in men] == [3, 3, 3, 2]
     assert len(_by_class(svg, "reference")) == 8
+
+
+def test_a_legend_takes_fewer_columns_where_its_labels_do_not_fit():
+    """Three columns where they fit; where the area's name is long ("Schmalkalden-Meiningen,
+    Kreis"), two, so that the last label ends inside the chart (it was cut at "Brüche in
+    de"). The width is the charts' frame's."""
+    swatch = svgmod.line_swatch("#000", 1.0, None, None, 0)
+
+    def placed(first: str) -> svgmod.Legend:
+        labels = [first, "Thüringen", "Deutschland", "Zensus 2011 (09.05.2011)",
+                  "Zensus 2022 (15.05.2022)", "Zensus 2011, 2022: Brüche in der Reihe"]  # fmt: skip
+        return svgmod.legend([(lb, swatch) for lb in labels], 8.0, 19.0, svgmod.WIDTH - 16, 3)
+
+    def right_edge(lg: svgmod.Legend) -> float:
+        return max(i.x + svgmod.text_width(i.label, lg.size) for i in lg.items)
+
+    short, long = placed("Dithmarschen"), placed("Schmalkalden-Meiningen, Kreis")
+    assert len({i.x for i in short.items}) == 3 and right_edge(short) <= svgmod.WIDTH - 8
+    assert len({i.x for i in long.items}) == 2 and right_edge(long) <= svgmod.WIDTH - 8
+    assert long.height > short.height  # three rows instead of two
+    # three columns would have ended past the edge
+    widths = [svgmod.SWATCH_W + 5 + svgmod.text_width(i.label, 7.5) + 12 for i in long.items]
+    assert max(widths[0:2]) + max(widths[2:4]) + max(widths[4:6]) - 12 > svgmod.WIDTH - 16
