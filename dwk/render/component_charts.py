@@ -7,6 +7,8 @@ neither reads as growth or loss; estimated migration looks different from counte
 
 from __future__ import annotations
 
+import math
+
 from dwk.render import svg
 from dwk.render.charts import (
     AREA_LINE,
@@ -106,7 +108,12 @@ def population_series_svg(
         AREA_LINE if j == 0 else REF_LINES[(j - 1) % len(REF_LINES)] for j in range(len(series))
     ]
     entries = [(label, _line_entry(st)) for (label, _), st in zip(series, styles, strict=True)]
-    names = list(dict.fromkeys(p[0] for p in census_points))
+    # by date, so that a census has the same marker in every profile (a Gemeinde with no
+    # count of 2011 of its own had given the Zensus 2022 the diamond of the 2011 one)
+    first: dict[str, float] = {}
+    for p in census_points:
+        first[p[0]] = min(first.get(p[0], math.inf), float(p[1]))
+    names = sorted(first, key=first.__getitem__)
     census = CENSUS_STYLE
     for i, name in enumerate(names):
         if name not in [label for label, _ in series]:

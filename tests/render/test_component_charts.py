@@ -209,3 +209,24 @@ def test_components_chart_is_deterministic():
 def test_components_chart_rejects_wrong_lengths():
     with pytest.raises(ValueError, match="estimated has 2 values"):
         _components(estimated=[True, False])
+
+
+def test_each_census_keeps_its_marker_whichever_series_has_it_first():
+    """The area's own series may have no count of 2011 (a Gemeinde's series starts in 2008, the
+    Zensus 2011 table lists Kreise): the legend still lists the censuses by date, so the Zensus
+    2011 has the first marker (the diamond) in every profile (Grabow's had the star)."""
+    points = [("Zensus 2022", 2021.37, 97.0, 0), ("Zensus 2011", 2010.35, 98.6, 1),
+              ("Zensus 2022", 2021.37, 97.8, 1)]  # fmt: skip
+    svg = population_series_svg(
+        "grabow-entwicklung", "Bevölkerungsentwicklung", YEARS,
+        [("Grabow", [100.0] * 8), ("Ludwigslust-Parchim", [100.0] * 8)],
+        points, breaks=ZENSUS_2011, base_year=2008,
+    )  # fmt: skip
+
+    def place(chart: str, label: str) -> tuple[float, float]:
+        """(column, row) of a legend entry: filled column by column."""
+        [t] = [t for t in ET.fromstring(chart).iter(f"{SVG_NS}text") if t.text == label]
+        return float(t.get("x")), float(t.get("y"))
+
+    assert place(svg, "Zensus 2011") < place(svg, "Zensus 2022")
+    assert place(_series(), "Zensus 2011") < place(_series(), "Zensus 2022")
