@@ -200,8 +200,8 @@ def _run(chunks, jobs, formats, review_dir, opened):
     reads from whole tables (the derived cache) where this store and code have not yet, and
     the workers after it read that. All workers deriving it at once, the first run after a
     change of dwk's code, had done the work twice and kept what deriving left behind (all
-    Gemeinden: 2.0 GB; Schleswig-Holstein's 1.7 GB, now 1.0 GB as in any later run). With the
-    cache there, the first chunk costs one more worker's start."""
+    Gemeinden: 1.8–2.0 GB, now 1.45 GB; Schleswig-Holstein's 1.6–1.7 GB, now 1.0 GB as in any
+    later run). With the cache there, the first chunk costs one more worker's start."""
     if jobs <= 1 or len(chunks) <= 1:
         builder = ReportBuilder(*opened, formats, review_dir)
         for chunk in chunks:

@@ -115,7 +115,8 @@ def _territory_steps(ctx: Context, key: str, years: list[int]) -> tuple[Territor
     if level_of(key) == "kreis":
         moved = sorted((y, v) for (k, y), v in transfers(ctx).items() if k == key)
         return tuple(TerritoryStep(y, v) for y, v in moved if years[0] < y <= years[-1])
-    took = change_years(ctx.changes, "Teileingliederung").get(key, ())
+    kind = "Teileingliederung"
+    took = ctx.memo(("change_years", kind), lambda: change_years(ctx.changes, kind)).get(key, ())
     return tuple(TerritoryStep(y) for y in sorted(set(took)) if years[0] < y <= years[-1])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -40,6 +41,9 @@ from dwk.render.swot_view import (
 from dwk.render.template_cache import bytecode_cache
 from dwk.report.build import Cell, Profile
 from dwk.swot.engine import NEED, QUADRANTS
+
+if TYPE_CHECKING:
+    from dwk.dynamics.series import TerritoryStep
 
 FLAG_MARKS = {"zensus": "†", "gebiet": "‡", "unsicher": "*", ".": ""}
 """The mark of each flag (`indicators.result`); a value with several carries them all."""
@@ -176,7 +180,7 @@ def _charts(p: Profile) -> list[dict]:
     return out
 
 
-def _territory_step(step) -> str:
+def _territory_step(step: TerritoryStep) -> str:
     """A `dynamics.series.TerritoryStep` for the series chart's caption: the step is no one
     moving."""
     if step.people is None:
