@@ -19,7 +19,7 @@ from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
 from dwk.inputs.transfers import transfers
-from dwk.key_changes import change_years, renames
+from dwk.key_changes import renames
 from dwk.sources.tables.cells import HIDDEN
 
 # --- population series and census counts ----------------------------------------------------
@@ -115,8 +115,7 @@ def _territory_steps(ctx: Context, key: str, years: list[int]) -> tuple[Territor
     if level_of(key) == "kreis":
         moved = sorted((y, v) for (k, y), v in transfers(ctx).items() if k == key)
         return tuple(TerritoryStep(y, v) for y, v in moved if years[0] < y <= years[-1])
-    kind = "Teileingliederung"
-    took = ctx.memo(("change_years", kind), lambda: change_years(ctx.changes, kind)).get(key, ())
+    took = ctx.change_years("Teileingliederung").get(key, ())
     return tuple(TerritoryStep(y) for y in sorted(set(took)) if years[0] < y <= years[-1])
 
 

@@ -15,7 +15,7 @@ from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
 from dwk.inputs.transfers import transfers
-from dwk.key_changes import ChangeKind, change_years
+from dwk.key_changes import ChangeKind
 
 __all__ = [
     "Totals",
@@ -193,8 +193,7 @@ def territory_moved(ctx: Context, key: str, start: int, end: int) -> bool:
         return False
 
     def across(kind: ChangeKind) -> bool:
-        years = ctx.memo(("change_years", kind), lambda: change_years(ctx.changes, kind))
-        return any(lo < year <= hi for year in years.get(key, ()))
+        return any(lo < year <= hi for year in ctx.change_years(kind).get(key, ()))
 
     # a part of a split Gemeinde: no table counts it on its own, on either Gebietsstand
     if across("Teileingliederung") or (ctx.gebietsstand == "jeweilig" and across("Eingliederung")):

@@ -27,7 +27,7 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.gebietsstand import Gebietsstand
 from dwk.inputs.population import Line, PopulationLine, population_line
 from dwk.inputs.single_years import SingleYears, life_table_standard
-from dwk.key_changes import KeyChange, formed_from
+from dwk.key_changes import ChangeKind, KeyChange, change_years, formed_from
 from dwk.store import Store
 
 __all__ = ["Context"]
@@ -82,6 +82,11 @@ class Context:
         if self.gebietsstand == "jeweilig":
             return self
         return self.memo(("jeweilig",), lambda: replace(self, gebietsstand="jeweilig"))
+
+    def change_years(self, kind: ChangeKind) -> dict[str, tuple[int, ...]]:
+        """`key_changes.change_years` of this context's changes, once: the indicators ask it
+        per Gemeinde and indicator, the series per profile."""
+        return self.memo(("change_years", kind), lambda: change_years(self.changes, kind))
 
     def table(self, role: str) -> str:
         """The preferred table of `role` the store holds (`roles.first`)."""

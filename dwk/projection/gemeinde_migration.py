@@ -45,7 +45,6 @@ from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
-from dwk.key_changes import change_years
 from dwk.projection import assumptions as asm
 from dwk.projection import kreis_inputs as ki
 from dwk.projection.observed import filled_totals
@@ -148,7 +147,7 @@ def usable(
     not a Kreis of its own (`alone`), its area the same at both ends of the years, and no
     Gemeinde taken in during them (data/key_changes.toml; the areas are known from 2015)."""
     ok = np.isfinite(deviation) & (np.abs(deviation) < TRIM) & ~alone(keys)
-    took = change_years(ctx.changes, "Eingliederung")
+    took = ctx.change_years("Eingliederung")
     ok &= [not any(years[0] <= y <= years[-1] for y in took.get(k, ())) for k in keys]
     return ok & inputs.same_territory(ctx, keys, years[0] - 1, years[-1])
 
