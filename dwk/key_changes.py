@@ -80,12 +80,14 @@ def change_years(changes: list[KeyChange], kind: ChangeKind) -> dict[str, tuple[
     return out
 
 
-def absorbed_into(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ...]]:
-    """Key → the Gemeinden it absorbed after 31.12.`after` and kept its key
+def absorbed_into(
+    changes: list[KeyChange], after: int, level: str = "gemeinde"
+) -> dict[str, tuple[str, ...]]:
+    """Key → the areas of `level` it absorbed after 31.12.`after` and kept its key
     (`eingliederungen`), over all its entries: its figures from then on are of their territory
     together with its."""
     out: dict[str, tuple[str, ...]] = {}
-    for c in eingliederungen(changes):
+    for c in eingliederungen(changes, level):
         if int(c.date[:4]) > after:
             out[c.new] = (*out.get(c.new, ()), *c.old)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dwk.inputs.context import Context
 from dwk.inputs.population import Line
-from dwk.key_changes import eingliederungen
+from dwk.key_changes import absorbed_into
 from dwk.projection import migration as mg
 from dwk.projection import observed as ob
 from dwk.projection.model import project_areas
@@ -20,13 +20,7 @@ __all__ = ["basis_factor", "project_today", "taken_in"]
 
 def taken_in(ctx: Context, key: str, base: int) -> list[str]:
     """The Kreise `key` took in after 31.12.`base` (data/key_changes.toml, "Eingliederung")."""
-    day = f"{base}-12-31"
-    return [
-        old
-        for c in eingliederungen(ctx.changes, level="kreis")
-        if c.new == key and day < c.date
-        for old in c.old
-    ]
+    return list(absorbed_into(ctx.changes, base, "kreis").get(key, ()))
 
 
 def project_today(ctx: Context, keys: list[str], to: int, variants=mg.VARIANTS) -> Projection:
