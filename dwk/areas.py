@@ -6,7 +6,6 @@ the shipped tables name, their parents and reference areas, and the key history 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +15,7 @@ from dwk.area_kinds import GvFacts, gv_facts
 from dwk.core import paths
 from dwk.core.errors import UnknownAreaError
 from dwk.core.toml_records import Field, Lines, Schema, check, load, records, sections
-from dwk.core.types import Level, level_of
+from dwk.core.types import Level, level_of, under
 from dwk.derived import DerivedCache
 from dwk.key_changes import KeyChange, eingliederungen, formed_from, read_changes, renames
 from dwk.store import Store
@@ -151,8 +150,8 @@ class Registry:
         """Key → name of the areas of `level` whose key starts with `prefix`, by key (a map's
         labels: filtering all 14,000 names cost 7 % of a national run)."""
         keys, names = self._sorted_names.get(level, ([], []))
-        lo, hi = bisect_left(keys, prefix), bisect_left(keys, prefix + "\uffff")
-        return dict(zip(keys[lo:hi], names[lo:hi], strict=True))
+        found = under(keys, prefix)
+        return dict(zip(keys[found], names[found], strict=True))
 
     @cached_property
     def _sorted_names(self) -> dict[str, tuple[list[str], list[str]]]:

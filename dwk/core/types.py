@@ -3,6 +3,7 @@ census bases. A level follows from the length of a dwk key (see `dwk.sources.tab
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Literal, get_args
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "ProfileFormat",
     "Quadrant",
     "level_of",
+    "under",
 ]
 
 Level = Literal["de", "land", "rb", "kreis", "verband", "gemeinde"]
@@ -43,3 +45,9 @@ def level_of(key: str) -> Level | None:
     if key == "DG":
         return "de"
     return _LEVEL_OF_LENGTH.get(len(key))
+
+
+def under(keys: list[str], prefix: str) -> slice:
+    """The positions in `keys` (sorted) of the keys that start with `prefix`: a Kreis's
+    Gemeinden, a Land's Kreise, found by bisection instead of filtering all 14,000."""
+    return slice(bisect_left(keys, prefix), bisect_left(keys, prefix + "\uffff"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
@@ -25,6 +24,7 @@ from dwk.core import paths
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import ConfigError
 from dwk.core.heap import long_lived
+from dwk.core.types import under
 from dwk.key_changes import read_changes
 
 Level = Literal["land", "kreis", "gemeinde"]
@@ -142,7 +142,7 @@ class Geometry:
             found = [a for _, a in sorted(self.areas.items()) if a.level == level]
             self._levels[level] = ([a.key for a in found], found)
         keys, found = self._levels[level]  # and filtering them 5 % of a national run
-        return found[bisect_left(keys, parent) : bisect_left(keys, parent + "\uffff")]
+        return found[under(keys, parent)]
 
     def parts(self, key: str) -> tuple[str, ...]:
         """The old keys whose areas `key` took in or was formed from (not a mere new key)."""
