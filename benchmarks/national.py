@@ -115,15 +115,15 @@ def gemeinden_in_germany() -> int:
 
 
 def forget_derived() -> None:
-    """Remove what dwk derived from the store's tables (`dwk.derived`), so that the next run
-    derives it again, as the first run after a change of dwk's code or of the store does."""
+    """Remove what dwk derived from the store's tables (`dwk.derived`: the folder of this store
+    and code), so that the next run derives it again, as the first run after a change of dwk's
+    code or of the store does."""
     import shutil
 
     from dwk.derived import DerivedCache
     from dwk.store import Store
 
-    for folder in DerivedCache(Store.open()).root.parent.glob("derived-*"):
-        shutil.rmtree(folder)
+    shutil.rmtree(DerivedCache(Store.open()).root, ignore_errors=True)
 
 
 def main() -> None:
