@@ -79,8 +79,15 @@ _USAGE = (
     (r"No such command '([^']+)'\.?", r"unbekannter Befehl \1"),
     (r"Option '([^']+)' requires an argument\.?", r"Option \1 braucht einen Wert"),
     (r"Got unexpected extra argument.*\((.*)\)\.?", r"überzählige Angabe \1"),
-    (r"Invalid value for '([^']+)': .*integer.*", r"Wert für \1 muss eine ganze Zahl sein"),
-    (r"Invalid value for '([^']+)': .*number.*", r"Wert für \1 muss eine Zahl sein"),
+    (
+        r"Invalid value for '([^']+)': .*\b(integer|int)\b.*",
+        r"Wert für \1 muss eine ganze Zahl sein",
+    ),
+    (r"Invalid value for '([^']+)': .*\b(number|float)\b.*", r"Wert für \1 muss eine Zahl sein"),
+    (
+        r"Invalid value for '([^']+)': (\S+) is not in the range x?(.+?)\.?$",
+        r"Wert für \1 muss \3 sein, nicht \2",
+    ),
     (r"Invalid value for '([^']+)': (.*)", r"ungültiger Wert für \1: \2"),
 )
 

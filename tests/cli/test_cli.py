@@ -191,6 +191,14 @@ def test_help_does_not_import_pandas():
             ("indicators", "--year", "abc"),
             "Fehler: Wert für --year muss eine ganze Zahl sein (Hilfe: dwk indicators --help)",
         ),
+        (
+            ("profile", "diff", "a", "b", "--threshold", "x"),
+            "Fehler: Wert für --threshold muss eine Zahl sein (Hilfe: dwk profile diff --help)",
+        ),
+        (
+            ("export", "meeting", "--pdf-timeout", "0"),
+            "Fehler: Wert für --pdf-timeout muss >=1 sein, nicht 0.0 (Hilfe: dwk export meeting --help)",
+        ),
         (("nosuch",), "Fehler: unbekannter Befehl nosuch (Hilfe: dwk --help)"),
         (
             ("profile", "diff", "a", "b", "c"),
