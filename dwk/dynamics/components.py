@@ -271,9 +271,8 @@ def yearly(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
 
 def yearly_aktuell(ctx: Context, table: str, sex: str = "total") -> pd.DataFrame:
     """`yearly` on the territory of today (`inputs.gebietsstand`)."""
-    wide = yearly(ctx, table, sex)
     name = ("yearly_gebietsstand", table, sex, ctx.gebietsstand)
-    return ctx.memo(name, lambda: gebietsstand.frame(ctx, wide))
+    return ctx.lookup(name, lambda: gebietsstand.frame(ctx, yearly(ctx, table, sex)))
 
 
 def _yearly(ctx: Context, table: str, sex: str) -> pd.DataFrame:

@@ -129,10 +129,10 @@ def frame(ctx: Context, wide: pd.DataFrame) -> pd.DataFrame:
 def population(ctx: Context, line: Line) -> pd.DataFrame:
     """Population on 31.12. of one census line (`Context.population`), area × year, on the
     context's Gebietsstand."""
-    values = ctx.population(line).values
     if not _absorbers(ctx):
-        return values
-    return ctx.memo(("population_aktuell", line), lambda: frame(ctx, values))
+        return ctx.population(line).values
+    # a whole-table value (about 15 ms to build): kept in the derived cache, not per request
+    return ctx.lookup(("population_aktuell", line), lambda: frame(ctx, ctx.population(line).values))
 
 
 def age_data(ctx: Context, data: AgeData | None) -> AgeData | None:

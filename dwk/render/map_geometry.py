@@ -9,9 +9,7 @@ Kreis or of Germany a plane is good enough, so a map only scales and flips them.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import pickle
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
@@ -21,9 +19,9 @@ from typing import Literal
 import numpy as np
 
 from dwk.core import paths
-from dwk.core.atomic import write_bytes
 from dwk.core.errors import ConfigError
 from dwk.core.heap import long_lived
+from dwk.core.parse_cache import parsed_once
 from dwk.core.types import under
 from dwk.key_changes import read_changes
 
@@ -197,26 +195,17 @@ def decode(doc: dict) -> dict:
 
 
 def _read(path: Path) -> dict:
-    """The decoded file, from a pickle in the cache folder keyed by the file's sha256 (5 ms
-    instead of 50 ms for the JSON's half a million small lists), else parsed and kept."""
+    """The decoded file, kept parsed in the cache folder (`parsed_once`: 5 ms instead of 50 ms
+    for the JSON's half a million small lists)."""
     data = path.read_bytes()
-    kept = paths.cache_dir() / "geo" / f"{hashlib.sha256(data).hexdigest()[:24]}.pkl"
-    try:
-        with kept.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-        pass
-    doc = json.loads(data.decode("utf-8"))
-    if doc.get("format") != "dwk-geo 1":
-        raise ConfigError("Kartengrundlage hat ein unbekanntes Format", file=path)
-    doc = decode(doc)
-    try:
-        for old in kept.parent.glob("*.pkl"):
-            old.unlink(missing_ok=True)
-        write_bytes(kept, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only cache only costs time
-    return doc
+
+    def parse() -> dict:
+        doc = json.loads(data.decode("utf-8"))
+        if doc.get("format") != "dwk-geo 1":
+            raise ConfigError("Kartengrundlage hat ein unbekanntes Format", file=path)
+        return decode(doc)
+
+    return parsed_once(data, "geo", __file__, parse)
 
 
 @cache
