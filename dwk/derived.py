@@ -18,13 +18,10 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import TypeVar
 
-import dwk
-from dwk.core import paths
 from dwk.core.atomic import write_bytes
+from dwk.core.code_stamp import code_stamp
 from dwk.core.heap import long_lived
 from dwk.store import Store
 
@@ -33,19 +30,6 @@ __all__ = ["DerivedCache", "Name"]
 T = TypeVar("T")
 Name = tuple[str | int, ...]
 _PREFIX = "derived-"
-
-
-@cache
-def _code_stamp() -> str:
-    """dwk's version and the size and mtime of every module and shipped TOML file (key changes,
-    life phases …): an edited one is another dwk. Once per process (the stat of 150 files)."""
-    package = Path(dwk.__file__).resolve().parent
-    parts = [dwk.__version__]
-    files = [*package.rglob("*.py"), *paths.data_dir().glob("*.toml")]
-    for path in sorted(files):
-        st = path.stat()
-        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts)
 
 
 class DerivedCache:
@@ -57,7 +41,7 @@ class DerivedCache:
         digest = hashlib.sha256()
         for origin, entry in sorted(store.entries.items()):
             digest.update(f"{origin}\t{entry.sha256}\t{entry.parquet}\n".encode())
-        digest.update(_code_stamp().encode())
+        digest.update(code_stamp().encode())
         self.root = store.root.parent / f"{_PREFIX}{digest.hexdigest()[:20]}"
         self._cleaned = False
 

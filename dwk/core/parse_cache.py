@@ -1,10 +1,9 @@
 """Shipped files that are slow to parse, kept parsed as pickles in the cache folder.
 
-A file is kept under the sha256 of its bytes and of the parsing module (its size and
-modification time, and dwk's version): an edited file or another parser is parsed anew. Only
-a parse that succeeded is kept, so a broken file still raises its error every time. The
-pickles are dwk's own results in the user's own cache folder, never anything read from
-outside.
+A file is kept under the sha256 of its bytes and of dwk's code (`code_stamp`): an edited
+file or another dwk parses anew. Only a parse that succeeded is kept, so a broken file still
+raises its error every time. The pickles are dwk's own results in the user's own cache
+folder, never anything read from outside.
 """
 
 from __future__ import annotations
@@ -12,25 +11,23 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
-import dwk
 from dwk.core import paths
 from dwk.core.atomic import write_bytes
+from dwk.core.code_stamp import code_stamp
 
 __all__ = ["parsed_once"]
 
 T = TypeVar("T")
 
 
-def parsed_once(data: bytes, folder: str, parser: str, parse: Callable[[], T]) -> T:
-    """`parse()`, or what it returned for the same `data` and the same parsing module (the file
-    `parser`, usually the caller's `__file__`), from `paths.cache_dir() / folder`. Other files
-    in that folder are removed when a new one is kept: one version of each shipped file."""
-    st = Path(parser).stat()
+def parsed_once(data: bytes, folder: str, parse: Callable[[], T]) -> T:
+    """`parse()`, or what it returned for the same `data` and the same dwk, from
+    `paths.cache_dir() / folder`. Other files in that folder are removed when a new one is
+    kept: one version of each shipped file."""
     digest = hashlib.sha256(data)
-    digest.update(f"{dwk.__version__}:{st.st_size}:{st.st_mtime_ns}".encode())
+    digest.update(code_stamp().encode())
     kept = paths.cache_dir() / folder / f"{digest.hexdigest()[:24]}.pkl"
     try:
         with kept.open("rb") as fh:

@@ -205,7 +205,7 @@ def _read(path: Path) -> dict:
             raise ConfigError("Kartengrundlage hat ein unbekanntes Format", file=path)
         return decode(doc)
 
-    return parsed_once(data, "geo", __file__, parse)
+    return parsed_once(data, "geo", parse)
 
 
 @cache

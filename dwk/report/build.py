@@ -298,11 +298,11 @@ def _gemeinde_map(
     values = {k: v for k, v in values.items() if v is not None or k not in gone}
     tables = ", ".join(sorted({t for ts in rows["tables"] for t in ts.split(", ") if t}))
     people = {k: float(n) for k, n in zip(rows["area_key"], rows["n"], strict=True)}
-    taken_in = _taken_in(registry, area.key, values, people, periods)
-    return GemeindeMap(d, periods[-1] if periods else "", values, tables, taken_in)
+    merged = _merged_means(registry, area.key, values, people, periods)
+    return GemeindeMap(d, periods[-1] if periods else "", values, tables, merged)
 
 
-def _taken_in(
+def _merged_means(
     registry: Registry,
     kreis_key: str,
     values: dict[str, float | None],
