@@ -27,9 +27,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Assumption:
+    """One topic of the method text; a long one in `paragraphs`, each a step of the reasoning,
+    so that a reader can follow it in the profile (the migration's runs to six)."""
+
     topic: str
-    text: str
+    paragraphs: tuple[str, ...]
     tables: str
+
+    @property
+    def text(self) -> str:
+        """The paragraphs as one line (the command line's output)."""
+        return " ".join(self.paragraphs)
 
 
 def _lams(plan: mg.Plan) -> str:
@@ -94,42 +102,52 @@ def describe(
     return [
         Assumption(
             "Basis",
-            f"Bevölkerung am {format_period(proj.base_period)} nach Geschlecht und Alter; "
-            f"{split}.{_carried_over(ctx, proj)}",
+            (
+                f"Bevölkerung am {format_period(proj.base_period)} nach Geschlecht und Alter; "
+                f"{split}.{_carried_over(ctx, proj)}",
+            ),
             ", ".join(dict.fromkeys([proj.base_table, *_line_tables(ctx, proj)])),
         ),
         Assumption(
             "Sterblichkeit",
-            f"Sterbetafel Deutschland {period} (Lebenserwartung bei Geburt: Männer "
-            f"{format_de(tables['male'].e0, 1)}, Frauen {format_de(tables['female'].e0, 1)} Jahre); "
-            "alle Sterberaten Jahr für Jahr mit einem Faktor so verändert, dass die "
-            "Lebenserwartung der späteren Sterbetafeln und danach der Annahme L2 der "
-            f"{src['in_text']} folgt (Männer {format_de(main.e0_male, 1)}, Frauen "
-            f"{format_de(main.e0_female, 1)} Jahre im Jahr {main.e0_year}); "
-            "örtliches Niveau durch indirekte Standardisierung: Gestorbene "
-            f"{_years(list(asm.level_years(ctx)))} je erwartete Gestorbene mit den Raten der Tafel, "
-            "relativ zu Deutschland, je Geschlecht. Unter "
-            f"{asm.MIN_EVENTS} Ereignissen gilt das Niveau Deutschlands.",
+            (
+                f"Sterbetafel Deutschland {period} (Lebenserwartung bei Geburt: Männer "
+                f"{format_de(tables['male'].e0, 1)}, Frauen "
+                f"{format_de(tables['female'].e0, 1)} Jahre); alle Sterberaten Jahr für Jahr mit "
+                "einem Faktor so verändert, dass die Lebenserwartung der späteren Sterbetafeln "
+                f"und danach der Annahme L2 der {src['in_text']} folgt (Männer "
+                f"{format_de(main.e0_male, 1)}, Frauen {format_de(main.e0_female, 1)} Jahre im "
+                f"Jahr {main.e0_year}).",
+                "Örtliches Niveau durch indirekte Standardisierung: Gestorbene "
+                f"{_years(list(asm.level_years(ctx)))} je erwartete Gestorbene mit den Raten der "
+                f"Tafel, relativ zu Deutschland, je Geschlecht. Unter {asm.MIN_EVENTS} "
+                "Ereignissen gilt das Niveau Deutschlands.",
+            ),
             f"{ctx.table('life_table')}, {ctx.table('deaths')}, {ctx.table('mean_population')}",
         ),
         Assumption(
             "Geburten",
-            f"Altersspezifische Geburtenziffern Deutschlands {fert.year} (zusammengefasste "
-            f"Geburtenziffer {format_de(fert.tfr, 2)}), Jahr für Jahr auf die beobachtete "
-            f"Geburtenziffer Deutschlands bis {max(frame.fertility_observed)} und danach linear "
-            f"auf {format_de(main.fertility, 2)} Kinder je Frau im Jahr {main.fertility_year} "
-            f"(Annahme G2 der {src['in_text']}) umgerechnet; örtliches Niveau durch indirekte "
-            f"Standardisierung der Lebendgeborenen {_years(list(asm.level_years(ctx)))}; "
-            f"Jungenanteil {_pct(fert.share_male * 100)} %.",
+            (
+                f"Altersspezifische Geburtenziffern Deutschlands {fert.year} (zusammengefasste "
+                f"Geburtenziffer {format_de(fert.tfr, 2)}), Jahr für Jahr auf die beobachtete "
+                f"Geburtenziffer Deutschlands bis {max(frame.fertility_observed)} und danach "
+                f"linear auf {format_de(main.fertility, 2)} Kinder je Frau im Jahr "
+                f"{main.fertility_year} (Annahme G2 der {src['in_text']}) umgerechnet; "
+                f"Jungenanteil {_pct(fert.share_male * 100)} %.",
+                "Örtliches Niveau durch indirekte Standardisierung der Lebendgeborenen "
+                f"{_years(list(asm.level_years(ctx)))}.",
+            ),
             f"{ctx.table('births_by_age')}, {ctx.table('age_single_years')}, "
             f"{ctx.table('births')}, {src['publisher']}",
         ),
         Assumption("Wanderungen", _migration_text(ctx, proj), _migration_tables(ctx, proj)),
         Assumption(
             "Nationaler Rahmen",
-            f"{src['publisher']}: {src['title']}, veröffentlicht am "
-            f"{format_period(src['published'])}, {src['url']}; {src['licence']}. Beobachtete Werte: "
-            f"{src['observed']}.",
+            (
+                f"{src['publisher']}: {src['title']}, veröffentlicht am "
+                f"{format_period(src['published'])}, {src['url']}; {src['licence']}.",
+                f"Beobachtete Werte: {src['observed']}.",
+            ),
             src["publisher"],
         ),
     ]
@@ -197,7 +215,9 @@ def _over(ys: list[int]) -> str:
     return "eines Jahres" if len(ys) == 1 else f"über {len(ys)} Jahre"
 
 
-def _migration_text(ctx: Context, proj: Projection) -> str:
+def _migration_text(ctx: Context, proj: Projection) -> tuple[str, ...]:
+    """The migration assumption in paragraphs: Germany's level, the area's deviation, the
+    arrivals of 2015, a Gemeinde's own part, how the balances are measured, ages and sexes."""
     plan, gemeinden = proj.plan, level_of(proj.keys[0]) == "gemeinde"
     frame = load_frame()
     last = max(frame.migration_observed)
@@ -218,8 +238,8 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
         f"(gemessen an allen Kreisen, Ausgangsjahre ab {plan.fit.origins[0]}): "
         f"{_lams(plan)}. Der Zeitraum ist unter denen von {min(mg.WINDOWS)} bis "
         f"{max(mg.WINDOWS)} Jahren der, dessen Abweichungen die späteren Jahre in der "
-        "Vergangenheit am besten vorhersagten."
-        f"{_mobility(plan)}{_exposure(ctx, plan)}",
+        "Vergangenheit am besten vorhersagten.",
+        *(t.strip() for t in (_mobility(plan), _exposure(ctx, plan)) if t),
     ]
     if plan.leaving is not None and plan.leaving.sum() > 0:  # all Kreise as of the base
         parts.append(
@@ -253,10 +273,11 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
             "Jahren Einwohner an die größeren ihres Kreises."
         )
     residual = "Salden nach der Residualmethode (Veränderung minus natürlicher Saldo)"
-    parts.append(residual + (", nach 2015 geschätzt." if proj.base_year > 2015 else "."))
+    residual += ", nach 2015 geschätzt." if proj.base_year > 2015 else "."
+    parts.append(residual)
     if proj.calibrated_until:
-        parts.append(
-            f"Bis {proj.calibrated_until} trifft die Vorausberechnung die beobachteten "
+        parts[-1] += (
+            f" Bis {proj.calibrated_until} trifft die Vorausberechnung die beobachteten "
             f"Einwohnerzahlen ({basis_name(proj.line)}; fehlende Jahre dazwischen "
             "geometrisch interpoliert"
             + (
@@ -288,12 +309,15 @@ def _migration_text(ctx: Context, proj: Projection) -> str:
     parts.append(
         "Nach Alter und Geschlecht: Fortziehende mit den Fortzugsraten 2015 ihrer Altersgruppe, "
         f"Zuziehende wie 2015{moved_in}, {by_age} Innerhalb ihrer Altersgruppe sind die "
-        f"Zuziehenden wie die Bevölkerung {whose} im jeweiligen "
-        f"Jahr verteilt.{_children(ctx)}{_adults(ctx)} Die Varianten unterscheiden sich nur "
-        "im Wanderungssaldo Deutschlands (und damit, über die Abweichungen, in seiner "
-        "Verteilung)."
+        f"Zuziehenden wie die Bevölkerung {whose} im jeweiligen Jahr verteilt."
     )
-    return " ".join(parts)
+    if ages := f"{_children(ctx)}{_adults(ctx)}".strip():
+        parts.append(ages)
+    parts.append(
+        "Die Varianten unterscheiden sich nur im Wanderungssaldo Deutschlands (und damit, über "
+        "die Abweichungen, in seiner Verteilung)."
+    )
+    return tuple(parts)
 
 
 def _without_transit(ctx: Context) -> str:
