@@ -97,8 +97,9 @@ def data_import(
 def data_status(
     fmt: Annotated[str, format_option("table", "json")] = "table",
 ) -> None:
-    """Was der Datenbestand je Rolle enthält (neuester Stichtag, Zensusbasis) und welche Zahlen
-    der Mitglieder älter sind als der neueste Stand ihrer Ebene.
+    """Was der Datenbestand je Rolle enthält und welche Zahlen der Mitglieder veraltet sind.
+
+    Je Rolle der neueste Stichtag und die Zensusbasis, je Mitglied die veralteten Zahlen.
 
     Example: dwk data status
     """

@@ -209,3 +209,24 @@ def test_help_does_not_import_pandas():
 def test_usage_errors_are_one_german_line(cache_dir, args, message):
     r = dwk(*args, env_cache=cache_dir)
     assert r.returncode == 2 and r.stderr == message + "\n"
+
+
+def test_command_help_paragraphs_are_one_line_each():
+    """The help keeps a docstring's line breaks within a paragraph: `dwk data --help` listed
+    `status` as "… und welche Zahlen" with the rest on a line of its own. Every command's
+    paragraphs are one source line (the "Example:" lines are meant as lines)."""
+    import typer.main
+
+    from dwk.cli.commands import app
+
+    def commands(group):
+        for name, command in getattr(group, "commands", {}).items():
+            yield name, command
+            yield from commands(command)
+
+    found = list(commands(typer.main.get_command(app)))
+    assert {"build", "status", "meeting", "review", "summarize"} <= {n for n, _ in found}
+    for name, command in found:
+        for paragraph in (command.help or "").strip().split("\n\n"):
+            lines = [x.strip() for x in paragraph.strip().splitlines()]
+            assert len(lines) == 1 or all(x.startswith("Example:") for x in lines), name
