@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Assumption:
     """One topic of the method text; a long one in `paragraphs`, each a step of the reasoning,
-    so that a reader can follow it in the profile (the migration's runs to six)."""
+    so that a reader can follow it in the profile (the migration runs to about ten)."""
 
     topic: str
     paragraphs: tuple[str, ...]
