@@ -235,13 +235,17 @@ class Store:
         return lambda: pd.read_parquet(self.root / entry.parquet, columns=[*_CELL, "value", "line"])
 
     def _add(self, origin: str, path: Path, sha: str, meta: TableMeta, frame: pd.DataFrame) -> None:
-        name = f"parquet/{meta.code}-{sha[:16]}.parquet"
         data = _tidy(frame).to_parquet(index=False, compression="zstd")
+        # named by what it holds: a copy of a shipped file, imported, is the same input but
+        # another table (its cells name their own file), and under the input's hash the two
+        # overwrote each other's Parquet file and were rebuilt as damaged at every start
+        digest = sha256(data)
+        name = f"parquet/{meta.code}-{digest[:16]}.parquet"
         write_bytes(self.root / name, data)
         st = path.stat()
         old = self.entries.get(origin)
         self.entries[origin] = Entry(
-            origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict(), sha256(data)
+            origin, sha, st.st_size, st.st_mtime_ns, name, meta.to_dict(), digest
         )
         write_bytes(
             self.root / sidecar_name(origin),

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dwk.core import paths
@@ -123,6 +124,26 @@ def test_damaged_import_whose_file_changed_is_dropped_with_a_notice(cache, tmp_p
         "(dwk data import)\n"
     )
     assert_whole(cache, n)  # without the dropped one, with genesis_latin1.csv
+
+
+def test_a_copy_of_a_shipped_file_imported_keeps_both_intact(cache, tmp_path):
+    """Both are read with their own file name in every cell, so their Parquet files differ.
+    Before, both were named by the input's hash, one overwrote the other, and every later run
+    rebuilt both as damaged, with two notices (found importing a copy of 11111-01-01-4)."""
+    copy = tmp_path / "12411-01-01-4-nochmal.csv"
+    copy.write_bytes((RAW / SMALL.removeprefix("raw:")).read_bytes())
+    n = len(Store(root(cache)).entries)
+    r = dwk("data", "import", copy, cache=cache)
+    assert r.returncode == 0, r.stderr
+    for _ in range(2):
+        r = dwk("areas", cache=cache)
+        assert (r.returncode, r.stderr) == (0, "")
+    store = assert_whole(cache, n + 1)
+    ours, shipped = store.entries["import:" + str(copy.resolve())], store.entries[SMALL]
+    assert ours.sha256 == shipped.sha256 and ours.parquet != shipped.parquet
+    for entry, name in ((ours, copy.name), (shipped, "12411-01-01-4.csv")):
+        cells = pd.read_parquet(root(cache) / entry.parquet, columns=["source"])
+        assert set(cells["source"]) == {name}
 
 
 def test_raw_file_hash_decides_freshness(tmp_path):
