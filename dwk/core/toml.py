@@ -21,18 +21,40 @@ _MESSAGES = (
     (r"Invalid statement", "ungültige Zeile"),
     (r"Unterminated string", "Text nicht abgeschlossen"),
     (r"Unclosed inline table", "Tabelle { … } nicht geschlossen"),
+    (r"Unclosed array", "Liste [ … ] nicht geschlossen"),
     (r"Cannot overwrite a value", "Schlüssel doppelt"),
     (r"Cannot declare (.+) twice", r"Tabelle \1 doppelt"),
+    (r"Duplicate inline table key (.+)", r"Schlüssel \1 doppelt in { … }"),
+    (r"Cannot (?:mutate immutable|redefine) namespace (.+)", r"Tabelle \1 schon festgelegt"),
+    (r"Illegal character '\\n'", "Zeilenende in einem Text (Anführungszeichen nicht geschlossen?)"),
+    (r"(?:Illegal|Found invalid) character (.+)", r"unzulässiges Zeichen \1"),
+    (r"Invalid initial character for a key part", "Schlüssel beginnt mit unzulässigem Zeichen"),
+    (r"Invalid date or datetime", "ungültiges Datum"),
+    (r"Invalid hex value", "ungültiger Hexadezimalwert"),
+    (r"Unescaped '\\' in a string", r"'\\' im Text (als '\\\\' schreiben)"),
+    (r"Escaped character is not a Unicode scalar value", "Escape-Sequenz ist kein Unicode-Zeichen"),
     (r"Expected (.+)", r"\1 erwartet"),
 )
 
 
 def _german(message: str) -> str:
-    """tomllib's messages in the language of dwk's other errors."""
+    """tomllib's messages in the language of dwk's other errors; a table's key as the file
+    writes it (`a.b`, where tomllib shows the tuple `('a', 'b')`)."""
+    message = re.sub(r"\(('[^']*',(?: '[^']*',?)*)\)", _dotted, message)
     for pattern, german in _MESSAGES:
         if re.fullmatch(pattern, message):
             return re.sub(pattern, german, message)
     return message
+
+
+def _dotted(m: re.Match[str]) -> str:
+    return ".".join(re.findall(r"'([^']*)'", m[1]))
+
+
+def _end(path: Path) -> tuple[int, int]:
+    """Line and column just after the last character: where tomllib says "end of document"."""
+    lines = path.read_bytes().decode("utf-8", "replace").split("\n")
+    return len(lines), len(lines[-1]) + 1
 
 
 def load_toml(path: Path) -> dict:
@@ -45,6 +67,8 @@ def load_toml(path: Path) -> dict:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         if line is None and (m := _POSITION.search(str(exc))):
             line, col = int(m[1]), int(m[2])
+        if line is None and "(at end of document)" in str(exc):
+            line, col = _end(path)
         message = _POSITION.sub("", str(exc)).replace("(at end of document)", "").strip()
         raise ConfigError(
             f"TOML-Syntaxfehler: {_german(message)}", file=path, line=line, column=col
