@@ -202,3 +202,26 @@ def test_workbook_without_a_gv_sheet(tmp_path):
     wb.save(tmp_path / "liste.xlsx")
     with pytest.raises(InputError, match="XLSX ohne Gemeindeverzeichnis-Blatt .*Blätter: Tabelle1"):
         read_file(tmp_path / "liste.xlsx")
+
+
+def test_a_damaged_workbook_is_one_german_line(tmp_path):
+    """A Zip archive without a workbook, and the published file with a sheet cut off: before,
+    "nicht lesbar (KeyError)" and a traceback (ParseError: unclosed token)."""
+    import zipfile
+
+    empty = tmp_path / "leer.xlsx"
+    with zipfile.ZipFile(empty, "w") as z:
+        z.writestr("notiz.txt", "kein Excel")
+    with pytest.raises(InputError) as err:
+        read_file(empty)
+    assert str(err.value) == f"{empty}: keine XLSX-Datei (Zip-Archiv ohne Excel-Arbeitsmappe)"
+    cut = tmp_path / "abgeschnitten.xlsx"
+    with zipfile.ZipFile(XLSX) as src, zipfile.ZipFile(cut, "w") as z:
+        for name in src.namelist():
+            part = src.read(name)
+            z.writestr(
+                name, part[: len(part) // 3] if name.startswith("xl/worksheets/sheet") else part
+            )
+    with pytest.raises(InputError) as err:
+        read_file(cut)
+    assert str(err.value) == f"{cut}: XLSX-Datei beschädigt: Blatt Inhalt nicht lesbar"

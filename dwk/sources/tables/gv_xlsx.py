@@ -93,10 +93,23 @@ def read_gv_xlsx(path: Path, data: bytes) -> tuple[TableMeta, pd.DataFrame]:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise InputError(f"XLSX-Datei nicht lesbar ({type(exc).__name__})", file=path) from None
-    try:
-        sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    except KeyError:  # a Zip archive without a workbook's parts (xl/workbook.xml …)
+        raise InputError(
+            "keine XLSX-Datei (Zip-Archiv ohne Excel-Arbeitsmappe)", file=path
+        ) from None
+    except Exception:  # openpyxl raises many kinds for a broken workbook
+        raise InputError(
+            "XLSX-Datei beschädigt: Excel-Arbeitsmappe nicht lesbar", file=path
+        ) from None
+    sheets: dict[str, list[tuple]] = {}
+    try:  # read_only: a sheet's XML is parsed only here, row by row
+        for ws in wb.worksheets:
+            try:
+                sheets[ws.title] = list(ws.iter_rows(values_only=True))
+            except Exception:  # a cut-off or damaged sheet: XML errors of several kinds
+                raise InputError(
+                    f"XLSX-Datei beschädigt: Blatt {ws.title} nicht lesbar", file=path
+                ) from None
     finally:
         wb.close()
     found = [
