@@ -13,6 +13,7 @@ from dwk.indicators.catalogue import load_catalogue
 from dwk.indicators.compute import compute
 from dwk.inputs.context import Context
 from dwk.inputs.gebietsstand import Gebietsstand
+from dwk.inputs.population import Line
 from dwk.render.output import write_result
 from dwk.store import Store
 
@@ -47,6 +48,13 @@ def indicator_records(
     catalogue = load_catalogue()
     keys = [a.key for a in areas]
     values = compute(ctx, catalogue, keys, year=year)
+    if year is not None and values.empty:  # before, an empty table and exit code 0
+        wide = [ctx.population(line).values for line in get_args(Line)]
+        years = [y for w in wide for y in w.columns if w[y].notna().any()]
+        raise DwkError(
+            f"keine Werte für {year}: die Einwohnerzahlen im Datenbestand reichen von "
+            f"{min(years)} bis {max(years)} (dwk data status)"
+        )
     units = {d.id: d.unit for d in catalogue}
     order = {d.id: i for i, d in enumerate(catalogue)}
     by_key = {a.key: a for a in areas}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dwk.core.errors import ConfigError
 from dwk.core.limits import check_size
+from dwk.core.oserror import reason
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
@@ -79,4 +80,4 @@ def load_toml(path: Path) -> dict:
             file=path,
         ) from None
     except OSError as exc:
-        raise ConfigError(f"nicht lesbar: {exc.strerror}", file=path) from None
+        raise ConfigError(f"nicht lesbar: {reason(exc)}", file=path) from None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dwk.core.errors import InputError
 from dwk.core.limits import Kind, read_limited
+from dwk.core.oserror import reason
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
@@ -29,7 +30,7 @@ def read_bytes(path: Path, kind: Kind = "table") -> bytes:
     try:
         return read_limited(path, kind)
     except OSError as exc:
-        raise InputError(f"Datei nicht lesbar: {exc.strerror}", file=path) from None
+        raise InputError(f"Datei nicht lesbar: {reason(exc)}", file=path) from None
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:

@@ -199,6 +199,11 @@ def test_help_does_not_import_pandas():
             ("export", "meeting", "--pdf-timeout", "0"),
             "Fehler: Wert für --pdf-timeout muss >=1 sein, nicht 0.0 (Hilfe: dwk export meeting --help)",
         ),
+        (  # 12411-01-01-4_00.csv starts on 31.12.1995, 12411-0015 ends on 31.12.2024
+            ("indicators", "adorf", "--year", "1990"),
+            "Fehler: keine Werte für 1990: die Einwohnerzahlen im Datenbestand reichen von 1995 "
+            "bis 2024 (dwk data status)",
+        ),
         (("nosuch",), "Fehler: unbekannter Befehl nosuch (Hilfe: dwk --help)"),
         (
             ("profile", "diff", "a", "b", "c"),

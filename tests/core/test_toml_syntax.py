@@ -32,3 +32,11 @@ def test_syntax_errors_are_german_with_line_and_column(tmp_path, text, line, col
     with pytest.raises(ConfigError) as err:
         load_toml(path)
     assert str(err.value) == f"{path}:{line}:{column}: TOML-Syntaxfehler: {message}"
+
+
+def test_a_missing_file_is_german_too(tmp_path):
+    """The system's own text ("No such file or directory") reached the user before."""
+    path = tmp_path / "codebuch.toml"
+    with pytest.raises(ConfigError) as err:
+        load_toml(path)
+    assert str(err.value) == f"{path}: nicht lesbar: Datei oder Verzeichnis fehlt (ENOENT)"

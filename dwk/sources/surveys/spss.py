@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dwk.core.errors import DwkError, InputError
 from dwk.core.limits import check_size
+from dwk.core.oserror import reason
 from dwk.sources.surveys.raw import SOSCI_IDENTIFYING, RawSurvey, is_identifying, looks_like_sosci
 
 MISSING = "fehlend (SPSS)"
@@ -121,7 +122,7 @@ def _check_magic(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(4)
     except OSError as exc:
-        raise InputError(f"Datei nicht lesbar: {exc.strerror}", file=path) from None
+        raise InputError(f"Datei nicht lesbar: {reason(exc)}", file=path) from None
     if not head:
         raise InputError("Datei ist leer", file=path)
     if head not in _MAGIC:
