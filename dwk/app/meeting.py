@@ -20,7 +20,7 @@ from dwk.areas import Registry
 from dwk.core.atomic import make_dirs, write_bytes, write_text
 from dwk.core.errors import DwkError
 from dwk.core.oserror import output_error
-from dwk.core.swap import abandon, heal_bundle, swap_bundle, temp_path
+from dwk.core.swap import abandon, check_target, heal_bundle, swap_bundle, temp_path
 from dwk.indicators.catalogue import load_catalogue
 from dwk.inputs.context import Context
 from dwk.render.chart_data import FOLDER as DATA_FOLDER
@@ -67,6 +67,7 @@ def export_meeting(
     out = out.resolve()
     make_dirs(out.parent)
     heal_bundle(out)  # finish or undo what a killed export left
+    check_target(out, as_zip)  # before the minute of building: nothing of the user's is replaced
     work = temp_path(out.parent, out.name, "tmp")
     try:
         work.mkdir()

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dwk.core.atomic import dir_mode, file_mode, make_dirs, write_bytes
+from dwk.core.errors import DwkError
 from dwk.core.oserror import output_error
 
 BUILD_ID = "build-id.txt"
@@ -250,7 +251,7 @@ def _finish(work: Path, out: Path, zip_tmp: Path, journal: Path, new_id: str) ->
         _remove(zip_tmp)
     elif zip_tmp.exists():
         os.replace(zip_tmp, archive)
-    elif archive.exists() and _zip_id(archive, out.name) != new_id:
+    elif archive.exists() and _zip_id(archive, out.name) not in (None, new_id):
         archive.unlink()  # an earlier build's zip must not stay beside the new folder
     journal.unlink(missing_ok=True)
     _remove(work)
@@ -273,6 +274,31 @@ def abandon(work: Path, out: Path) -> None:
             _remove(work)
     except OSError:
         pass  # the error being raised says more; the next run's heal_bundle tries again
+
+
+def check_target(out: Path, make_zip: bool) -> None:
+    """A bundle replaces `out` as a whole, and `out.zip` with `make_zip`: refuse a file, a
+    folder that is neither empty nor an earlier bundle (with its `build-id.txt`), and a zip
+    that is not an earlier bundle's, so that nothing of the user's is removed."""
+    if out.exists() or out.is_symlink():
+        if not out.is_dir() or out.is_symlink():
+            raise DwkError(
+                "ist kein Ordner; bitte einen neuen oder leeren Ordner angeben", file=out
+            )
+        if read_build_id(out) is None and any(out.iterdir()):
+            raise DwkError(
+                "enthält schon Dateien und ist kein früheres Paket von dwk (keine "
+                f"{BUILD_ID}); das Paket ersetzt den ganzen Ordner: bitte einen neuen oder "
+                "leeren Ordner angeben",
+                file=out,
+            )
+    archive = out.with_suffix(".zip")
+    if make_zip and archive.exists() and _zip_id(archive, out.name) is None:
+        raise DwkError(
+            f"ist kein früheres Paket von dwk (kein {out.name}/{BUILD_ID} darin) und würde "
+            "ersetzt: bitte einen anderen Ordnernamen angeben",
+            file=archive,
+        )
 
 
 def heal_bundle(out: Path) -> None:

@@ -173,12 +173,17 @@ def test_cli_batch_with_a_full_disk_half_way_exits_1(store, tmp_path, monkeypatc
 
 
 def test_export_into_a_read_only_folder_keeps_the_bundle(store, registry, tmp_path, monkeypatch):
+    import zipfile
+
     from dwk.app.meeting import export_meeting
 
     out = tmp_path / "treffen"
     out.mkdir()
     (out / "index.html").write_text("voriges Paket", "utf-8")
-    out.with_suffix(".zip").write_bytes(b"voriges zip")
+    (out / "build-id.txt").write_text("voriges\n", "ascii")  # an earlier bundle, as exported
+    with zipfile.ZipFile(out.with_suffix(".zip"), "w") as z:
+        z.writestr("treffen/build-id.txt", "voriges\n")
+    before = out.with_suffix(".zip").read_bytes()
     read_only(monkeypatch, tmp_path, errno.EACCES)
     with pytest.raises(DwkError) as info:
         export_meeting(store, registry, out, as_zip=True)
@@ -186,4 +191,4 @@ def test_export_into_a_read_only_folder_keeps_the_bundle(store, registry, tmp_pa
     assert str(info.value).startswith(f"{out}: kann nicht geschrieben werden: keine Berechtigung")
     assert sorted(os.listdir(tmp_path)) == ["treffen", "treffen.zip"]
     assert (out / "index.html").read_text("utf-8") == "voriges Paket"
-    assert out.with_suffix(".zip").read_bytes() == b"voriges zip"
+    assert out.with_suffix(".zip").read_bytes() == before
