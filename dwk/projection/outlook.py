@@ -79,6 +79,10 @@ class Outlook:
     """(year, area before, area then) where the territory it is projected for changed after
     the base (`batches.projected_territory_changes`): its changes from the base compare
     different territories, so no rule reads them."""
+    met_until: int | None = None
+    """The last year whose observed total the run meets (`Projection.calibrated_until`;
+    between observed years interpolated): up to it the totals are the observed ones, not
+    assumptions, and the chart draws them so."""
 
     @property
     def basis_name(self) -> str:
@@ -217,5 +221,6 @@ def _outlook(ctx: Context, area: Area, target: int) -> Outlook:
         territory=tuple(batches.projected_territory_changes(ctx, area.key))
         if area.level == "gemeinde"
         else (),
+        met_until=proj.calibrated_until,
     )
     return out

@@ -298,12 +298,17 @@ def _outlook_charts(p: Profile) -> list[dict]:
         high,
         labels,
         note,
+        o.met_until,
     )
     when = f"Basis 31.12.{o.base_year}"
+    met = o.met_until or o.base_year  # up to it the variants meet the observed totals
     data = ChartData(
-        ["Jahr (31.12.)", f"Fortschreibung{note}", *labels],
-        [[str(y), v, None, None, None] for y, v in history]
-        + [[str(y), None, main[i], low[i], high[i]] for i, y in enumerate(o.years)],
+        ["Jahr (31.12.)", f"Fortschreibung{note}", *labels, "an Beobachtung angeglichen"],
+        [[str(y), v, None, None, None, None] for y, v in history]
+        + [
+            [str(y), None, main[i], low[i], high[i], "ja" if y <= met else "nein"]
+            for i, y in enumerate(o.years)
+        ],
         0,
     )
     out = [

@@ -119,6 +119,9 @@ def _projection(p: Profile) -> dict | None:
     return {
         "basis": f"{o.base_year}-12-31",
         "census_basis": o.census_basis,
+        # up to this year the values are the observed totals (interpolated between observed
+        # years), not assumptions
+        "observed_until": int(o.met_until or o.base_year),
         # where the territory it is projected for changed after the base: its changes from
         # the base compare different territories, and no SWOT rule reads them
         "territory_changes": [

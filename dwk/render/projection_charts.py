@@ -21,22 +21,30 @@ def projection_fan_svg(
     high: list[float],
     labels: tuple[str, str, str],
     observed_note: str = "",
+    met_until: int | None = None,
 ) -> str:
     """Observed population as a grey line (pass only years on the projection's census basis,
     or carried over to it and say so in `observed_note`), then the main variant with the band
     between the low and the high variant; the base year is marked, so no one reads the fan as
-    data."""
+    data. Up to `met_until` the run meets the observed totals: that stretch is drawn grey and
+    dashed, as observed (interpolated between observed years), not in the main variant's blue,
+    which begins where the assumptions do."""
     edge, area = PALETTE["edge"], PALETTE["area"]
+    met = met_until if met_until is not None and met_until > years[0] else None
+    met_dash = svg.dash((3, 2), 1.6)
     entries = []
     if observed:
         label = f"beobachtet ab {observed[0][0]}{observed_note}"
         entries.append((label, svg.line_swatch(edge, 1.6, None, "o", 2.5)))
+    if met is not None:
+        label = f"bis {met} an die beobachteten Einwohnerzahlen angeglichen"
+        entries.append((label, svg.line_swatch(edge, 1.6, met_dash)))
     entries += [
         (labels[0], svg.line_swatch(area, 2.2)),
         (BAND_LABEL, svg.rect_swatch(area, opacity=BAND_OPACITY)),
     ]
     # a long label flows onto a second row instead of running out of the chart
-    ncols = None if observed_note else min(len(entries), 4)
+    ncols = None if observed_note or met is not None else min(len(entries), 4)
     c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=ncols)
     values = [float(v) for v in (*main, *low, *high, *(v for _, v in observed)) if not missing(v)]
     xs_all = [float(y) for y in years] + [float(x) for x, _ in observed]
@@ -77,7 +85,14 @@ def projection_fan_svg(
             lines.append(Shape(svg.path(*pts), "none", edge, 1.6, cls="observed"))
             d = " ".join(svg.marker("o", x, y, 2.5) for p in pts for x, y in p)
             lines.append(Shape(d, edge, cls="marker observed"))
-    main_pts = runs(xs, [None if missing(v) else sy(float(v)) for v in main])
+    main_ys = [None if missing(v) else sy(float(v)) for v in main]
+    if met is not None:
+        cut = years.index(met) + 1 if met in years else len(years)
+        met_pts = runs(xs[:cut], main_ys[:cut])
+        if met_pts:
+            lines.append(Shape(svg.path(*met_pts), "none", edge, 1.6, met_dash, cls="met"))
+        xs, main_ys = xs[cut - 1 :], main_ys[cut - 1 :]  # the assumptions from the last met year
+    main_pts = runs(xs, main_ys)
     if main_pts:
         lines.append(Shape(svg.path(*main_pts), "none", area, 2.2, cls="main"))
     xb = sx(years[0])

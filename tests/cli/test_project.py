@@ -437,6 +437,24 @@ def test_the_projection_chart_shows_the_past_on_the_projections_basis(member_rep
     assert projected == pytest.approx(observed["2020"], abs=1)
 
 
+def test_the_years_the_projection_meets_are_drawn_as_observed(member_reports):
+    """Dortmund's run (base 2020) meets the observed totals up to 31.12.2024, the last year of
+    12411-0015: those years are drawn grey and dashed, not in the main variant's blue (before,
+    the 2022 rise read as projected), and the data and the JSON say up to which year."""
+    out, _ = member_reports
+    html = (out / "dortmund.html").read_text("utf-8")
+    assert "bis 2024 an die beobachteten Einwohnerzahlen angeglichen" in html
+    assert 'class="dwk-met"' in html  # the dashed stretch itself
+    text = (out / "dortmund-daten/vorausberechnung.csv").read_text("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][-1] == "an Beobachtung angeglichen"
+    met = {r[0]: r[-1] for r in rows[1:] if r[2]}
+    assert [y for y, v in met.items() if v == "ja"] == ["2020", "2021", "2022", "2023", "2024"]
+    assert met["2025"] == "nein"
+    record = json.loads((out / "dortmund.json").read_text("utf-8"))
+    assert record["projection"]["observed_until"] == 2024
+
+
 @pytest.mark.slow
 def test_level_gemeinde_totals_is_one_file_of_every_gemeinde(cache_dir, store):
     rows = _csv("--level", "gemeinde", "--to", "2020", "--totals", cache_dir=cache_dir)
