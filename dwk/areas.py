@@ -51,6 +51,10 @@ class Area:
     surveys: tuple[SurveySource, ...] = ()
     later_key: KeyChange | None = None  # the key it has had since (`KeyChange.renamed`)
     formed: KeyChange | None = None  # the merger that formed it, since 2012 (`formed_from`)
+    eingegliedert: tuple[str, str, str] | None = None
+    """(date, key, name) of the area it was taken into since, which kept its own key (Mylau
+    into Reichenbach im Vogtland in 2016, the Kreis Eisenach into the Wartburgkreis in 2021):
+    its figures end there."""
 
     @property
     def is_member(self) -> bool:
@@ -197,12 +201,24 @@ class Registry:
         now = later.new if later else key  # what it is today (Eisenach: no longer kreisfrei)
         kind = self.gv.kinds.get(now, self.gv.kinds.get(key)) if level == "gemeinde" else None
         area = _official_area(key, level, name, kind)
+        if into := self._taken_into.get((key, level)):
+            taker = self.names.get((into.new, level), into.new)
+            area = replace(area, eingegliedert=(into.date, into.new, taker))
         if level == "gemeinde" and key in self._formed:
             return replace(area, formed=self.predecessors(key))
         if later is None:
             return area
         # compared with the Kreis it lies in since (Göttingen's Gemeinden: 03159)
         return replace(area, later_key=later, kreis=later.new[:5])
+
+    @cached_property
+    def _taken_into(self) -> dict[tuple[str, str], KeyChange]:
+        return {
+            (old, c.level): c
+            for c in eingliederungen(self.changes, level=None)
+            for old in c.old
+            if old != c.new
+        }
 
     @cached_property
     def _formed(self) -> dict[str, tuple[str, ...]]:

@@ -106,7 +106,11 @@ def _absorbed(p: Profile) -> dict:
 
 def _later(a: Area) -> dict:
     """The key an area has had since, where its key changed with its territory unchanged, or
-    the Gemeinden it was formed from by a merger (its figures before are their sum)."""
+    the Gemeinden it was formed from by a merger (its figures before are their sum), or the
+    area it was taken into (its figures end there)."""
+    if a.eingegliedert is not None:
+        day, key, name = a.eingegliedert
+        return {"eingegliedert": {"into": key, "name": name, "since": day}}
     if a.formed is not None:
         return {"formed": {"since": a.formed.date, "from": list(a.formed.old)}}
     if a.later_key is None:

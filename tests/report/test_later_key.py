@@ -116,3 +116,27 @@ def test_a_gemeinde_that_absorbed_neighbours_says_so_beside_its_key(
     vrees = build_profile(registry.resolve("vrees"), store, registry, catalogue, rules, ctx)
     assert "eingegliedert:" not in render_markdown(vrees)
     assert "absorbed" not in json.loads(render_json(vrees))["area"]
+
+
+def test_an_area_taken_into_another_says_so(store, registry, ctx, catalogue):
+    """Mylau (data/key_changes.toml: into Reichenbach im Vogtland, 14523340, on 01.01.2016) and
+    the Kreis Eisenach (into the Wartburgkreis, 16063, on 01.07.2021): their profiles ended
+    without a word of where they went."""
+    from dwk.render.profile_json import _later
+
+    mylau, eisenach = registry.get("14523250"), registry.get("16056")
+    assert mylau.eingegliedert == ("2016-01-01", "14523340", "Reichenbach im Vogtland, Stadt")
+    assert eisenach.eingegliedert == ("2021-07-01", "16063", "Wartburgkreis")
+    assert _later(eisenach) == {
+        "eingegliedert": {"into": "16063", "name": "Wartburgkreis", "since": "2021-07-01"}
+    }
+    assert registry.get("14523340").eingegliedert is None  # the one that took Mylau in
+    from dwk.app.build import profile_rules
+
+    p = build_profile(mylau, store, registry, catalogue, profile_rules(catalogue), ctx)
+    lead = (
+        "amtlicher Schlüssel 14523250 (am 01.01.2016 eingegliedert in: Reichenbach im Vogtland, "
+        "Stadt, 14523340; Zahlen bis dahin) · Stand der Bevölkerungszahlen 31.12.2015"
+    )
+    assert lead in render_markdown(p) and lead in render_html(p)
+    assert registry.get("16056000").eingegliedert is None  # Eisenach's Gemeinde: a new key
