@@ -17,7 +17,14 @@ from dwk.core.errors import UnknownAreaError
 from dwk.core.toml_records import Field, Lines, Schema, check, load, records, sections
 from dwk.core.types import Level, level_of, under
 from dwk.derived import DerivedCache
-from dwk.key_changes import KeyChange, eingliederungen, formed_from, read_changes, renames
+from dwk.key_changes import (
+    KeyChange,
+    eingliederungen,
+    formed_from,
+    read_changes,
+    renames,
+    taken_into,
+)
 from dwk.store import Store
 
 # Population tables that name every area: Kreise 1995–2015, Gemeinden 2008–2015, Kreise 2016–2020
@@ -213,12 +220,7 @@ class Registry:
 
     @cached_property
     def _taken_into(self) -> dict[tuple[str, str], KeyChange]:
-        return {
-            (old, c.level): c
-            for c in eingliederungen(self.changes, level=None)
-            for old in c.old
-            if old != c.new
-        }
+        return taken_into(self.changes)
 
     @cached_property
     def _formed(self) -> dict[str, tuple[str, ...]]:

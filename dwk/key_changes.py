@@ -94,6 +94,17 @@ def absorbed_into(
     return out
 
 
+def taken_into(changes: list[KeyChange]) -> dict[tuple[str, str], KeyChange]:
+    """(key, level) → the Eingliederung that took it into an area that kept its own key
+    (`eingliederungen`; the other way round from `absorbed_into`): its figures end there."""
+    return {
+        (old, c.level): c
+        for c in eingliederungen(changes, level=None)
+        for old in c.old
+        if old != c.new
+    }
+
+
 def territories(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ...]]:
     """Key → the Gemeinden of 31.12.`after` (a projection's base) whose territory it has since:
     those it was formed from (`formed_from`), or itself first and those it absorbed

@@ -80,10 +80,10 @@ _USAGE = (
     (r"Option '([^']+)' requires an argument\.?", r"Option \1 braucht einen Wert"),
     (r"Got unexpected extra argument.*\((.*)\)\.?", r"überzählige Angabe \1"),
     (
-        r"Invalid value for '([^']+)': .*\b(integer|int)\b.*",
+        r"Invalid value for '([^']+)': .*\b(?:integer|int)\b.*",
         r"Wert für \1 muss eine ganze Zahl sein",
     ),
-    (r"Invalid value for '([^']+)': .*\b(number|float)\b.*", r"Wert für \1 muss eine Zahl sein"),
+    (r"Invalid value for '([^']+)': .*\b(?:number|float)\b.*", r"Wert für \1 muss eine Zahl sein"),
     (
         r"Invalid value for '([^']+)': (\S+) is not in the range x?(.+?)\.?$",
         r"Wert für \1 muss \3 sein, nicht \2",

@@ -280,8 +280,8 @@ def check_target(out: Path, make_zip: bool) -> None:
     """A bundle replaces `out` as a whole, and `out.zip` with `make_zip`: refuse a file, a
     folder that is neither empty nor an earlier bundle (with its `build-id.txt`), and a zip
     that is not an earlier bundle's, so that nothing of the user's is removed."""
-    if out.exists() or out.is_symlink():
-        if not out.is_dir() or out.is_symlink():
+    if out.exists():  # `out` is resolved (`export_meeting`): no link to look behind
+        if not out.is_dir():
             raise DwkError(
                 "ist kein Ordner; bitte einen neuen oder leeren Ordner angeben", file=out
             )

@@ -59,7 +59,7 @@ def _mobility(plan: mg.Plan) -> str:
         for what, b in zip(mg.MOBILITY, plan.fit.slopes[h - 1], strict=True)
     )
     return (
-        " Abweichungen von Kreisen mit vielen 18- bis 29-Jährigen und von großen Kreisen "
+        "Abweichungen von Kreisen mit vielen 18- bis 29-Jährigen und von großen Kreisen "
         f"verblassten schneller, das λ(h) jedes Kreises hängt daher von beidem ab: λ({h}) ist um "
         f"{slopes} kleiner."
     )
@@ -73,7 +73,7 @@ def _exposure(ctx: Context, plan: mg.Plan) -> str:
     g = plan.fit.gamma
     shown = ", ".join(f"γ({h}) = {format_de(g[h - 1], 2)}" for h in (1, 5) if h <= len(g))
     return (
-        " Wo viele Ausländer leben, kommen mehr Zuwanderer aus dem Ausland hinzu: die "
+        "Wo viele Ausländer leben, kommen mehr Zuwanderer aus dem Ausland hinzu: die "
         "Abweichung bewegt sich daher mit der Rate Deutschlands, um γ(h) je "
         "Standardabweichung mehr Anteil der Ausländer an den Beschäftigten am Wohnort "
         f"(am {format_period(day)}) mal die Änderung dieser Rate gegenüber "
@@ -238,7 +238,7 @@ def _migration_text(ctx: Context, proj: Projection) -> tuple[str, ...]:
         f"{_lams(plan)}. Der Zeitraum ist unter denen von {min(mg.WINDOWS)} bis "
         f"{max(mg.WINDOWS)} Jahren der, dessen Abweichungen die späteren Jahre in der "
         "Vergangenheit am besten vorhersagten.",
-        *(t.strip() for t in (_mobility(plan), _exposure(ctx, plan)) if t),
+        *(t for t in (_mobility(plan), _exposure(ctx, plan)) if t),  # each its own paragraph
     ]
     if plan.leaving is not None and plan.leaving.sum() > 0:  # all Kreise as of the base
         parts.append(
