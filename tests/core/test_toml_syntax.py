@@ -8,6 +8,11 @@ import pytest
 from dwk.core.errors import ConfigError
 from dwk.core.toml import load_toml
 
+# Positions counted by hand, 1-based, where tomllib's parser stands when it gives up: on the
+# character it cannot take ("[[item]": the lone "]" is column 7; 'reviewer = "A. M' has 16
+# characters, the line break is 17; "\x01" follows 9), after the value or escape it has read
+# ("a = 2" ends at 5, so 6; 'pfad = "C:\d' is 12 characters with the escape, so 13), and for an
+# unclosed list at the end of the document: the empty line after the last line break.
 CASES = [
     ('[[item]\nid = "a"\n', 1, 7, "']]' fehlt am Ende der [[…]]-Zeile"),
     ("[item\n", 1, 6, "']' fehlt am Ende der Tabellenzeile"),
