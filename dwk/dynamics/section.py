@@ -104,7 +104,10 @@ class Dynamics:
 
 def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
     compare = [r for r in refs if r.level in ("kreis", "land", "de")]
-    series = [(a.name, census_series.population_series(ctx, a.key)) for a in [area, *compare]]
+    own = census_series.population_series(ctx, area.key)
+    on = dict(zip(own.years, own.lines, strict=True))  # the references on the area's basis
+    series = [(area.name, own)]
+    series += [(a.name, census_series.population_series(ctx, a.key, on)) for a in compare]
     kreis_like = area.level == "kreis"
     comps = comp.components(ctx, [area.key, *(r.key for r in compare)]) if kreis_like else {}
     phase_areas = [area, *compare]

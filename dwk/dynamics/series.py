@@ -62,11 +62,25 @@ class PopulationSeries:
     breaks: tuple[tuple[int, str], ...] = ()
     """(first year on the new basis, census label) of each census inside the series."""
     territory: tuple[TerritoryStep, ...] = ()
+    lines: tuple[Line, ...] = ()
+    """The census line each of `years` is read from (`series_lines`)."""
 
     @property
     def break_year(self) -> int | None:
         """The first break inside the series."""
         return self.breaks[0][0] if self.breaks else None
+
+    @property
+    def behind(self) -> tuple[tuple[int, str], ...]:
+        """(year, census label) of each figure still on an older basis than the newest census
+        before it: a Gemeinde's 31.12.2023 from the Gemeindeverzeichnis, on the Zensus 2011
+        basis although the Kreise are on the 2022 one by then."""
+        labels = {c.basis: c.label for c in load_censuses()}
+        return tuple(
+            (y, labels.get(line, line))
+            for y, line, v in zip(self.years, self.lines, self.values, strict=False)
+            if line != line_of_year(y) and v == v
+        )
 
     def line_start(self, year: int) -> int:
         """The first year of the census basis `year` is on (the latest break up to it)."""
@@ -85,26 +99,47 @@ def line_of_year(year: int) -> Line:
     return started[-1] if started else LINES[0]  # type: ignore[return-value]
 
 
-def population_series(ctx: Context, key: str) -> PopulationSeries:
-    """Population on 31.12. over the years of the area's level (see `series_years`), each year
-    on the census line it belongs to, and the census counts as separate points, all of the
-    area's territory of today (`inputs.gebietsstand`)."""
-    years = series_years(ctx, level_of(key) or "")
+def population_series(
+    ctx: Context, key: str, lines: dict[int, Line] | None = None
+) -> PopulationSeries:
+    """Population on 31.12. over the years of the area's level, each year on its census line
+    (`series_lines`), and the census counts as separate points, all of the area's territory
+    of today (`inputs.gebietsstand`). `lines`: years and lines of another area's series,
+    so that a Kreis beside its Gemeinde is drawn on the Gemeinde's basis, never on a newer
+    one the Gemeinde does not have."""
+    lines = series_lines(ctx, level_of(key) or "") if lines is None else lines
+    years = sorted(lines)
     values, tables = [], set()
     for y in years:
-        which = ctx.population(line_of_year(y)).tables
-        today = gebietsstand.population(ctx, line_of_year(y))
+        which = ctx.population(lines[y]).tables
+        today = gebietsstand.population(ctx, lines[y])
         v = today.at[key, y] if key in today.index and y in today.columns else None
         values.append(math.nan if v is None or pd.isna(v) else float(v))
         t = which.at[key, y] if key in which.index and y in which.columns else None
         if isinstance(t, str):
             tables.add(t)
     census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]
-    breaks = tuple(
-        (c.year, c.label) for c in load_censuses() if years and years[0] < c.year <= years[-1]
-    )
     steps = _territory_steps(ctx, key, years)
-    return PopulationSeries(key, years, values, census, tuple(sorted(tables)), breaks, steps)
+    on = tuple(lines[y] for y in years)
+    return PopulationSeries(
+        key, years, values, census, tuple(sorted(tables)), _breaks(years, on), steps, on
+    )
+
+
+def _breaks(years: list[int], lines: tuple[Line, ...]) -> tuple[tuple[int, str], ...]:
+    """Each census inside the series, at the first year on its basis: the 2011 one re-based
+    its own line from 2011 on, the 2022 one is a break only where the series reaches the
+    2022-based line."""
+    out = []
+    for c in load_censuses():
+        if c.basis not in LINES:
+            continue
+        rank = LINES.index(c.basis)  # type: ignore[arg-type]
+        on = [y for y, line in zip(years, lines, strict=True) if LINES.index(line) >= rank]
+        first = next((y for y in on if y >= c.year), None)
+        if first is not None and years[0] < first:
+            out.append((first, c.label))
+    return tuple(out)
 
 
 def _territory_steps(ctx: Context, key: str, years: list[int]) -> tuple[TerritoryStep, ...]:
@@ -119,15 +154,18 @@ def _territory_steps(ctx: Context, key: str, years: list[int]) -> tuple[Territor
     return tuple(TerritoryStep(y) for y in sorted(set(took)) if years[0] < y <= years[-1])
 
 
-def series_years(ctx: Context, level: str) -> list[int]:
-    """The years of a level's series: from the first Stichtag at which the level is covered
-    (at least half of its areas have a figure; a few Gemeinden stand in the Kreis tables
-    from earlier years on), for as long as every following year is covered. A Stichtag after
-    a gap is no part of the series (the Gemeinden's annual table ends in one year; the
-    Gemeindeverzeichnis editions after it are single Stichtage years apart)."""
+def series_lines(ctx: Context, level: str) -> dict[int, Line]:
+    """The years of a level's series and the census line each is read from: from the first
+    Stichtag at which the level is covered (at least half of its areas have a figure; a few
+    Gemeinden stand in the Kreis tables from earlier years on) to the last. A year is on the
+    line of its census (`line_of_year`) where that covers the level, else on the newest
+    line that does, else on the year before's (a year without figures); never back to an
+    older line. So the Gemeinden's annual table, which ends in 2015, runs on to the
+    Gemeindeverzeichnis editions of 2019 and 2023, both on the Zensus 2011 basis, with the
+    years between them empty."""
 
-    def build() -> list[int]:
-        count: dict[int, int] = {}
+    def build() -> dict[int, Line]:
+        count: dict[tuple[Line, int], int] = {}
         keys: set[str] = set()
         for line in LINES:
             t = ctx.population(line).values
@@ -136,17 +174,22 @@ def series_years(ctx: Context, level: str) -> list[int]:
                 continue
             keys |= {str(k) for k in t.index[rows]}
             for y, n in t.loc[rows].notna().sum(axis=0).items():
-                if line_of_year(int(y)) == line:
-                    count[int(y)] = count.get(int(y), 0) + int(n)
-        covered = {y for y, n in count.items() if n and 2 * n >= len(keys)}
+                count[line, int(y)] = count.get((line, int(y)), 0) + int(n)
+        covered = {(line, y) for (line, y), n in count.items() if n and 2 * n >= len(keys)}
         if not covered:
-            return []
-        first = last = min(covered)
-        while last + 1 in covered:
-            last += 1
-        return list(range(first, last + 1))
+            return {}
+        years = sorted({y for _, y in covered})
+        out: dict[int, Line] = {}
+        previous = LINES[0]
+        for y in range(years[0], years[-1] + 1):
+            on = [line for line in LINES if (line, y) in covered]
+            line = line_of_year(y) if (line_of_year(y), y) in covered else (on or [previous])[-1]
+            if LINES.index(line) < LINES.index(previous):
+                break
+            out[y] = previous = line
+        return out
 
-    return ctx.lookup(("series_years", level), build)
+    return ctx.lookup(("series_lines", level), build)
 
 
 def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:

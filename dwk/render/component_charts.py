@@ -30,6 +30,8 @@ MIGRATION_LABEL = "Wanderungssaldo"
 NATURAL_LABEL = "Natürlicher Saldo"
 MISSING_LABEL = "k. A."
 CENSUS_MARKERS = ("D", "*", "P", "X")
+GAP_LABEL = "verbunden über Jahre ohne Werte"
+GAP_WIDTH, GAP_DASH = 0.9, svg.dash((1, 3), 0.9)
 CENSUS_STYLE = {"fill": "#ffffff", "stroke": PALETTE["reference_outline"], "width": 1.3,
                 "size": 6.0}  # fmt: skip
 ESTIMATED_FILL = "#6f8fb8"  # 3.3:1 on white, lighter than the area blue
@@ -142,6 +144,14 @@ def population_series_svg(
                 svg.line_swatch(PALETTE["edge"], 0.9, svg.dash((1, 2), 0.9), None, 0),
             )
         )
+    cuts = [0, *(years.index(y) for y, _ in inside), len(years)]
+    # per series: its runs (index space) and the gaps between runs on one basis
+    spans = [
+        [runs(years[a:b], vals[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+        for _, vals in series
+    ]
+    if any(len(seg) > 1 for segs in spans for seg in segs):
+        entries.append((GAP_LABEL, svg.line_swatch(PALETTE["area"], GAP_WIDTH, GAP_DASH)))
     c, y0 = frame(chart_id, title, 3.3 * 72, entries, ncols=3)
     values = [float(v) for _, vals in series for v in vals if not missing(v)]
     values += [float(p[2]) for p in census_points if not missing(p[2])] + [100.0]
@@ -165,13 +175,19 @@ def population_series_svg(
         None,
         f"Index, {base} = 100",
     )
+    pieces = []
+    for segs in spans:
+        scaled = [[[(sx(x), sy(v)) for x, v in run] for run in seg] for seg in segs]
+        gaps = [[a[-1], b[0]] for seg in scaled for a, b in zip(seg, seg[1:], strict=False)]
+        pieces.append(([run for seg in scaled for run in seg], gaps))
     lines: list[Shape] = []
     markers: list[Shape] = []
-    cuts = [0, *(years.index(y) for y, _ in inside), len(years)]
-    for j, ((_, vals), st) in enumerate(zip(series, styles, strict=True)):
-        xs = [sx(y) for y in years]
-        ys = [None if missing(v) else sy(float(v)) for v in vals]
-        parts = [p for a, b in zip(cuts, cuts[1:], strict=False) for p in runs(xs[a:b], ys[a:b])]
+    for j, (parts, gaps) in enumerate(pieces):
+        st = styles[j]
+        if gaps:
+            lines.append(
+                Shape(svg.path(*gaps), "none", st["stroke"], GAP_WIDTH, GAP_DASH, cls=f"gap s{j}")
+            )
         if parts:
             lines.append(
                 Shape(

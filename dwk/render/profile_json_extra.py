@@ -104,8 +104,10 @@ def _series(p: Profile) -> list[dict]:
                 {"year": t.year, "people": None if t.people is None else round(t.people)}
                 for t in s.territory
             ],
+            # the census basis each figure is on (a Gemeinde's 2023 still on the 2011 one)
             "values": [
-                {"year": int(y), "value": _num(v)} for y, v in zip(s.years, s.values, strict=True)
+                {"year": int(y), "value": _num(v), "basis": line}
+                for y, v, line in zip(s.years, s.values, s.lines, strict=True)
             ],
         }
         for name, s in p.dynamics.series

@@ -236,14 +236,43 @@ def test_kreis_series_continues_on_the_zensus_2022_basis(ctx, key):
 def test_population_series_of_a_gemeinde(ctx):
     # gd/12411-01-01-5_00.csv line 2392: "03454409055;        Vrees;1767;983;784;1695;..."
     s = population_series(ctx, "03454055")
-    # the Gemeindeverzeichnis editions of 31.12.2019 and 2023 are single Stichtage after a
-    # gap, no part of the series
-    assert s.years == list(range(2008, 2016))
+    # the annual table ends in 2015; the series runs on to the Gemeindeverzeichnis editions,
+    # with the years between them empty: AuszugGV4QAktuell.csv line 2517 ("…,055,Vrees,
+    # 37.55, 1 777,…", 31.12.2019) and 31122023_Auszug_GV.xlsx row 2514 (Vrees, 1916)
+    assert s.years == list(range(2008, 2024))
+    assert [(y, v) for y, v in zip(s.years, s.values, strict=True) if v == v][-4:] == [
+        (2014, 1695),
+        (2015, 1767),
+        (2019, 1777),
+        (2023, 1916),
+    ]
+    # both editions are on the Zensus 2011 basis (their sidecars), so the series has no 2022
+    # break; 2023 is said to be behind the Zensus 2022
+    assert set(s.lines) == {"zensus2011"}
     assert s.breaks == ((2011, "Zensus 2011"),)
-    assert s.values[-1] == 1767 and s.values[-2] == 1695
+    assert s.behind == ((2023, "Zensus 2011"),)
+    assert "GV-ISys" in s.tables
     # gd/12111-01-01-5_00.csv line 2394 ("03454409055;        Vrees;1645;..."),
     # hdigital-zensus2022/1000A-0000_de.csv line 1913 ("034545409055;Vrees;...;1951;e")
     assert [(p.date, p.value) for p in s.census] == [("2011-05-09", 1645), ("2022-05-15", 1951)]
+
+
+def test_a_kreis_beside_its_gemeinde_is_on_the_gemeindes_basis(ctx):
+    """The Emsland in Vrees's chart: 2011-based to 2023 (the Gemeindeverzeichnis sum of
+    31.12.2023, not the 2022-based 12411-0015 value), nothing for 2022, no 2022 break."""
+    own = population_series(ctx, "03454055")
+    s = population_series(ctx, "03454", dict(zip(own.years, own.lines, strict=True)))
+    assert s.years == own.years and s.breaks == ((2011, "Zensus 2011"),)
+    # 12411-0015_kreise_2020-2024.csv line 61: "03454;Emsland, Landkreis;328930;e;331397;e;
+    # 331711;e;334203;e;334539;e" (2020 and 2021 on the 2011 basis)
+    assert s.values[s.years.index(2020) : s.years.index(2022)] == [328930, 331397]
+    assert math.isnan(s.values[s.years.index(2022)])
+    # 31122023_Auszug_GV.xlsx: the Kreis row (2436) has no population; its 60 Gemeinden
+    # (Satzart 60, Land 03, RB 4, Kreis 54), summed with openpyxl: 340280
+    assert s.values[s.years.index(2023)] == 340280
+    # on its own, the Emsland's series is 2022-based from 2022 on (334203 in 2023)
+    alone = population_series(ctx, "03454")
+    assert alone.values[alone.years.index(2023)] == 334203
 
 
 def test_life_phase_vrees_by_hand(ctx):

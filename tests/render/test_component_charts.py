@@ -122,6 +122,33 @@ def test_series_chart_breaks_the_line_at_each_census():
     assert BREAK_LABEL not in _texts(svg)
 
 
+def test_series_chart_joins_stichtage_apart_by_a_thin_dotted_line():
+    """A Gemeinde's annual table ends in 2015, its Gemeindeverzeichnis figures follow in 2019
+    and 2023: each single point is a marker, joined to the one before by a thin dotted line
+    in the series' colour (the years between have no value, and no zero), named once in the
+    legend; a series without gaps has no such line, and none jumps over a census break."""
+    years = list(range(2008, 2024))
+    area = [100.0 - i for i in range(8)] + [None] * 3 + [88.0] + [None] * 3 + [85.0]
+    kreis = [100.0 - 0.5 * i for i in range(14)] + [None, 92.0]
+    kreis[2] = None  # 2010: the gap 2009 → 2011 spans the break and is not joined
+    svg = population_series_svg(
+        "x", "t", years, [("A", area), ("K", kreis)], [], [(2011, "Zensus 2011")], 2008
+    )
+    a_gap, k_gap = (
+        [g for g in _by_class(svg, "gap") if f"dwk-s{j}" in g.get("class")] for j in (0, 1)
+    )
+    # area: 2015 → 2019 → 2023, two pieces; Kreis: 2021 → 2023 only
+    assert (_subpaths(a_gap[0].get("d")), _subpaths(k_gap[0].get("d"))) == (2, 1)
+    assert a_gap[0].get("stroke") == AREA and a_gap[0].get("stroke-dasharray")
+    assert float(a_gap[0].get("stroke-width")) < float(_area_line(svg).get("stroke-width"))
+    assert _texts(svg).count("verbunden über Jahre ohne Werte") == 1
+    # the area's markers: 8 annual values and the two single Stichtage
+    (marks,) = [el for el in _by_class(svg, "marker") if "dwk-s0" in el.get("class").split()]
+    assert marks.get("d").count("M") == 10
+    plain = _series()
+    assert not _by_class(plain, "gap") and "verbunden über Jahre ohne Werte" not in _texts(plain)
+
+
 def test_break_label():
     assert break_label(["Zensus 2011"]) == BREAK_LABEL
     assert break_label(["Zensus 2011", "Zensus 2022"]) == "Zensus 2011, 2022: Brüche in der Reihe"

@@ -38,6 +38,16 @@ def test_population_series(adorf):
     assert own["name"] == "Adorf/Vogtl." and own["unit"] == "Personen"
     values = {v["year"]: v["value"] for v in own["values"]}
     assert (values[2008], values[2011], values[2015]) == (5474, 5302, 5078)
+    # then the Gemeindeverzeichnis: AuszugGV4QAktuell.csv line 14334 ("… 42.97, 4 844, …",
+    # 31.12.2019), 31122023_Auszug_GV.xlsx row 14317 (4694, 31.12.2023), both 2011-based
+    assert (values[2019], values[2023], values[2017]) == (4844, 4694, None)
+    basis = {v["year"]: v["basis"] for v in own["values"]}
+    assert basis[2023] == basis[2008] == "zensus2011" and own["census_break_years"] == [2011]
+    # the Vogtlandkreis beside it on the same basis: 12411-0015 line 410 for 2021 (221376),
+    # none for 2022, and for 2023 the sum of its 37 Gemeinden in 31122023_Auszug_GV.xlsx
+    # (221953, openpyxl), not the 2022-based 221088 of 12411-0015
+    kreis = {v["year"]: v["value"] for v in adorf["population_series"][1]["values"]}
+    assert kreis[2021] == 221376 and kreis[2022] is None and kreis[2023] == 221953
     assert [s["name"] for s in adorf["population_series"][1:]] == [
         "Vogtlandkreis",
         "Sachsen",
