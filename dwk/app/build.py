@@ -174,6 +174,8 @@ def build_reports(
     """Reports for `areas` into `out_dir`; a SWOT review file `<review_dir>/<slug>.toml`
     (default `data/reviews/`) is applied where one exists. `index_up`: (label, href) links from
     the index of several reports to the pages above it (the meeting bundle's)."""
+    if len(areas) > 1:
+        _check_index(out_dir / "index.html")
     builder = ReportBuilder(store, registry, formats, review_dir)
     heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
@@ -212,6 +214,30 @@ def build_reports(
         )
         result.written.append(target)
     return result
+
+
+# how an index of dwk's begins: the generator line, or before it (up to December 2026) the title
+_OURS = (
+    b'<meta name="generator" content="dwk">',
+    b"<title>Kommunalprofile der Demografiewerkstatt Kommunen</title>",
+)
+
+
+def _check_index(index: Path) -> None:
+    """Refuse, before the minutes of building, an `index.html` in the output folder that dwk
+    did not write (a web site's own start page): the list of profiles would replace it."""
+    if not index.exists() and not index.is_symlink():
+        return
+    try:
+        head = index.read_bytes()[:2048] if index.is_file() else b""
+    except OSError:
+        head = b""
+    if not any(mark in head for mark in _OURS):
+        raise DwkError(
+            "stammt nicht von dwk und würde durch die Liste der Profile ersetzt: bitte einen "
+            "anderen Ordner mit --out angeben oder die Datei verschieben",
+            file=index,
+        )
 
 
 def _target(out_dir: Path, name: str) -> Path:

@@ -92,6 +92,34 @@ def test_builds_are_byte_identical(built, cache_dir, tmp_path):
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
 
 
+def test_a_start_page_of_ones_own_is_not_replaced_by_the_list_of_profiles(
+    built, cache_dir, store, tmp_path
+):
+    """Several profiles write `index.html`; one the user wrote is refused before building,
+    with exit 2, one line and nothing changed. dwk's own (a generator line, or before it the
+    title) is replaced as before, and a single profile writes no index at all."""
+    from dwk.app.build import _check_index
+
+    own = tmp_path / "index.html"
+    own.write_text("<html><head><title>Unser Ortsportal</title></head></html>", "utf-8")
+    r = dwk("profile", "build", "adorf", "riesa", "--out", str(tmp_path), env_cache=cache_dir)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert f"{own}: stammt nicht von dwk" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+    assert own.read_text("utf-8").startswith("<html><head><title>Unser Ortsportal")
+    r = dwk("profile", "build", "adorf", "--out", str(tmp_path), env_cache=cache_dir)
+    assert r.returncode == 0 and (tmp_path / "adorf.html").exists()
+    _check_index(built / "index.html")  # the --all run's
+    older = tmp_path / "older.html"
+    older.write_text(
+        '<!DOCTYPE html>\n<html lang="de">\n<head><meta charset="utf-8">\n'
+        "<title>Kommunalprofile der Demografiewerkstatt Kommunen</title>",
+        "utf-8",
+    )
+    _check_index(older)
+    _check_index(tmp_path / "none.html")
+
+
 def test_indicators_json(cache_dir, store):
     r = dwk("indicators", "vrees", "--format", "json", env_cache=cache_dir)
     assert r.returncode == 0, r.stderr
