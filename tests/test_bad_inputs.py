@@ -798,7 +798,7 @@ def test_broken_review_changes_no_file_and_no_earlier_report(import_cache, tmp_p
         "md",
         cache=import_cache,
     )
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.splitlines()[-1] == f"fehlgeschlagen: adorf: {path}{where}: {message}"
     assert earlier.read_text("utf-8") == "Profil eines früheren Laufs\n"
     assert sorted(p.name for p in out.iterdir()) == ["adorf.md"]

@@ -197,7 +197,7 @@ def profile_build(
     if result.failed:
         for slug, reason in result.failed:
             typer.echo(f"fehlgeschlagen: {slug}: {reason}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1 if len(targets) > 1 else 2)  # one area: its input, not a batch
 
 
 def _national(

@@ -376,7 +376,7 @@ def test_cli_broken_review_file(store, cache_dir, tmp_path):
         "md,html",
         env_cache=cache_dir,
     )
-    assert r.returncode == 1
+    assert r.returncode == 2  # one area, bad input; a batch with a failed area exits 1
     assert r.stderr.strip().count("\n") == 0
     assert r.stderr.startswith(f"fehlgeschlagen: adorf: {path}:11: ")
     assert not (tmp_path / "out" / "adorf.html").exists()
