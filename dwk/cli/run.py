@@ -10,7 +10,7 @@ import sys
 import typer
 
 from dwk.cli.commands import _DEBUG, app
-from dwk.core.errors import DwkError
+from dwk.core.errors import DwkError, translated
 
 
 def main() -> None:
@@ -94,10 +94,4 @@ _USAGE = (
 
 def _german(message: str) -> str:
     """Click's usage messages in the CLI's language, on one line."""
-    import re
-
-    message = " ".join(message.split())
-    for pattern, replacement in _USAGE:
-        if re.fullmatch(pattern, message):
-            return re.sub(pattern, replacement, message)
-    return message
+    return translated(" ".join(message.split()), _USAGE)

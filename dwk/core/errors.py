@@ -60,3 +60,14 @@ class NoProjection(DwkError):
     level the projection does not serve, a base or target year out of range. A profile shows
     the reason instead of the section; `dwk project` prints it with exit code 2. A `KeyError`
     or `LookupError` from a bug is not this and keeps its traceback."""
+
+
+def translated(message: str, table: tuple[tuple[str, str], ...]) -> str:
+    """`message` by the first (pattern, replacement) of `table` it matches whole: a library's
+    English message (tomllib's, click's) in dwk's German; unchanged if none matches."""
+    import re
+
+    for pattern, replacement in table:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message

@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from dwk.core.errors import ConfigError
+from dwk.core.errors import ConfigError, translated
 from dwk.core.limits import check_size
 from dwk.core.oserror import reason
 
@@ -41,11 +41,7 @@ _MESSAGES = (
 def _german(message: str) -> str:
     """tomllib's messages in the language of dwk's other errors; a table's key as the file
     writes it (`a.b`, where tomllib shows the tuple `('a', 'b')`)."""
-    message = re.sub(r"\(('[^']*',(?: '[^']*',?)*)\)", _dotted, message)
-    for pattern, german in _MESSAGES:
-        if re.fullmatch(pattern, message):
-            return re.sub(pattern, german, message)
-    return message
+    return translated(re.sub(r"\(('[^']*',(?: '[^']*',?)*)\)", _dotted, message), _MESSAGES)
 
 
 def _dotted(m: re.Match[str]) -> str:
