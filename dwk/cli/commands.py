@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from dwk.cli.german import GermanCommand, GermanGroup
 from dwk.cli.options import format_option
 from dwk.cli.progress import progress
 from dwk.core.errors import DwkError
@@ -18,20 +19,29 @@ app = typer.Typer(
     help="Kommunalprofile (demografische Profile mit SWOT) aus amtlichen Tabellen.",
     no_args_is_help=True,
     add_completion=False,
+    cls=GermanGroup,
 )
-data_app = typer.Typer(
-    help="Amtliche Tabellen in den Datenbestand übernehmen.", no_args_is_help=True
-)
-profile_app = typer.Typer(help="Kommunalprofile bauen.", no_args_is_help=True)
-survey_app = typer.Typer(help="Örtliche Befragungen auswerten.", no_args_is_help=True)
-swot_app = typer.Typer(help="Die SWOT prüfen: Review-Dateien je Gebiet.", no_args_is_help=True)
-export_app = typer.Typer(help="Exporte für die Austauschtreffen.", no_args_is_help=True)
+
+
+def _group(text: str) -> typer.Typer:
+    return typer.Typer(help=text, no_args_is_help=True, cls=GermanGroup)
+
+
+data_app = _group("Amtliche Tabellen in den Datenbestand übernehmen.")
+profile_app = _group("Kommunalprofile bauen.")
+survey_app = _group("Örtliche Befragungen auswerten.")
+swot_app = _group("Die SWOT prüfen: Review-Dateien je Gebiet.")
+export_app = _group("Exporte für die Austauschtreffen.")
 app.add_typer(data_app, name="data")
 app.add_typer(swot_app, name="swot")
 app.add_typer(export_app, name="export")
 app.add_typer(profile_app, name="profile")
 app.add_typer(survey_app, name="survey")
 _DEBUG = {"on": False}
+# the areas a command is asked for, by slug, key or name
+Areas = Annotated[
+    list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name", metavar="[GEBIET]...")
+]
 
 
 @app.callback()
@@ -49,11 +59,11 @@ def _open():
     return store, Registry.load(store)
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def areas() -> None:
     """Die bekannten Gebiete: die DWK-Mitglieder, dann Zahl der Kreise und Gemeinden.
 
-    Example: dwk areas
+    Beispiel: dwk areas
     """
     _, registry = _open()
     for a in registry.members:
@@ -65,9 +75,12 @@ def areas() -> None:
     )
 
 
-@data_app.command("import")
+@data_app.command("import", cls=GermanCommand)
 def data_import(
-    files: Annotated[list[Path], typer.Argument(help="GENESIS-CSV, Flatfile oder GV (CSV, XLSX)")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="GENESIS-CSV, Flatfile oder GV (CSV, XLSX)", metavar="DATEI..."),
+    ],
     table: Annotated[
         str | None,
         typer.Option(
@@ -77,7 +90,7 @@ def data_import(
 ) -> None:
     """Tabellen lesen und in den Datenbestand übernehmen; eine fehlerhafte Datei ändert nichts.
 
-    Example: dwk data import 12411-01-01-4.csv; dwk data import kreise.csv --table 12411-0015
+    Beispiel: dwk data import 12411-01-01-4.csv; dwk data import kreise.csv --table 12411-0015
     """
     from dwk.sources.tables.basis import summary
     from dwk.store import Store
@@ -93,7 +106,7 @@ def data_import(
             typer.echo(f"  {line}")
 
 
-@data_app.command("status")
+@data_app.command("status", cls=GermanCommand)
 def data_status(
     fmt: Annotated[str, format_option("table", "json")] = "table",
 ) -> None:
@@ -101,7 +114,7 @@ def data_status(
 
     Je Rolle der neueste Stichtag und die Zensusbasis, je Mitglied die veralteten Zahlen.
 
-    Example: dwk data status
+    Beispiel: dwk data status
     """
     from dwk.app.data_status import data_status as status
     from dwk.app.data_status import write_status
@@ -110,9 +123,11 @@ def data_status(
     write_status(status(store, registry), fmt, sys.stdout)
 
 
-@data_app.command("fetch")
+@data_app.command("fetch", cls=GermanCommand)
 def data_fetch(
-    tables: Annotated[list[str], typer.Argument(help="Tabellencodes, z. B. 12411-0015")],
+    tables: Annotated[
+        list[str], typer.Argument(help="Tabellencodes, z. B. 12411-0015", metavar="TABELLE...")
+    ],
     source: Annotated[Source, typer.Option("--source", help="Datenbank")] = Source.genesis,
     from_year: Annotated[int | None, typer.Option("--from", help="Erstes Jahr.")] = None,
     to_year: Annotated[int | None, typer.Option("--to", help="Letztes Jahr.")] = None,
@@ -127,7 +142,7 @@ def data_fetch(
 
     Zugangsdaten aus DWK_GENESIS_TOKEN oder DWK_GENESIS_USER und DWK_GENESIS_PASSWORD.
 
-    Example: dwk data fetch 12411-0015 --from 2020 --to 2024
+    Beispiel: dwk data fetch 12411-0015 --from 2020 --to 2024
     """
     from dwk.fetch.run import fetch_tables
 
@@ -144,9 +159,9 @@ def data_fetch(
             typer.echo(f"  Hinweis: Tabelle {got.meta.code} auch aus {', '.join(got.also_from)}")
 
 
-@profile_app.command("build")
+@profile_app.command("build", cls=GermanCommand)
 def profile_build(
-    area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
+    area: Areas = None,
     all_members: Annotated[bool, typer.Option("--all", help="Alle DWK-Mitglieder.")] = False,
     out: Annotated[Path, typer.Option("--out", help="Ausgabeverzeichnis.")] = Path("out"),
     fmt: Annotated[str, typer.Option("--format", help="md,html,json")] = "md,html,json",
@@ -168,8 +183,8 @@ def profile_build(
 ) -> None:
     """Kommunalprofile als Markdown, HTML und JSON schreiben (für mehrere Gebiete mit index.html).
 
-    Example: dwk profile build adorf grabow --out out
-    Example: dwk profile build --level kreis --jobs 2
+    Beispiel: dwk profile build adorf grabow --out out
+    Beispiel: dwk profile build --level kreis --jobs 2
     """
     if level is not None or land is not None or jobs is not None:
         if level is None:
@@ -244,10 +259,10 @@ def _summary(rows: list[tuple[str, str, str]]) -> None:
     Console(stderr=True, width=120, soft_wrap=True).print(table)
 
 
-@profile_app.command("diff")
+@profile_app.command("diff", cls=GermanCommand)
 def profile_diff(
-    old: Annotated[Path, typer.Argument(help="Verzeichnis eines früheren Builds")],
-    new: Annotated[Path, typer.Argument(help="Verzeichnis des neuen Builds")],
+    old: Annotated[Path, typer.Argument(help="Verzeichnis eines früheren Builds", metavar="ALT")],
+    new: Annotated[Path, typer.Argument(help="Verzeichnis des neuen Builds", metavar="NEU")],
     threshold: Annotated[
         float, typer.Option(help="Kleinste Änderung eines Werts, in seiner Einheit")
     ] = 0.0,
@@ -257,7 +272,7 @@ def profile_diff(
 ) -> None:
     """Was sich zwischen zwei Builds geändert hat: Indikatorwerte und SWOT-Aussagen.
 
-    Example: dwk profile diff out-2025 out
+    Beispiel: dwk profile diff out-2025 out
     """
     from dwk.app.diff import diff_builds, write_diff
 
@@ -268,16 +283,16 @@ def profile_diff(
         typer.echo(str(path), err=True)
 
 
-@swot_app.command("review")
+@swot_app.command("review", cls=GermanCommand)
 def swot_review(
-    area: Annotated[str, typer.Argument(help="Slug, Schlüssel oder Name")],
+    area: Annotated[str, typer.Argument(help="Slug, Schlüssel oder Name", metavar="GEBIET")],
     file: Annotated[
         Path | None, typer.Option("--file", help="Review-Datei (sonst data/reviews/<slug>.toml)")
     ] = None,
 ) -> None:
     """Die SWOT-Kandidaten in die Review-Datei schreiben oder sie dort auf den neuen Stand bringen.
 
-    Example: dwk swot review adorf
+    Beispiel: dwk swot review adorf
     """
     from dwk.app.review import update_review
 
@@ -287,7 +302,7 @@ def swot_review(
         typer.echo(line)
 
 
-@export_app.command("meeting")
+@export_app.command("meeting", cls=GermanCommand)
 def export_meeting(
     out: Annotated[Path, typer.Option("--out", help="Ausgabeverzeichnis")] = Path("out/treffen"),
     as_zip: Annotated[bool, typer.Option("--zip", help="Zusätzlich als ZIP-Archiv")] = False,
@@ -302,7 +317,7 @@ def export_meeting(
 ) -> None:
     """Das Paket für das Austauschtreffen: alle Profile, der Vergleich, Tabellen, Review-Stand.
 
-    Example: dwk export meeting --out out/treffen --zip
+    Beispiel: dwk export meeting --out out/treffen --zip
     """
     from dwk.app.meeting import export_meeting as run
 
@@ -314,9 +329,9 @@ def export_meeting(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def indicators(
-    area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
+    area: Areas = None,
     level: Annotated[
         str | None, typer.Option(help="kreis | gemeinde | land: alle Gebiete der Ebene")
     ] = None,
@@ -331,7 +346,7 @@ def indicators(
 ) -> None:
     """Indikatoren ausgeben, für Gebiete oder für alle Gebiete einer Ebene.
 
-    Example: dwk indicators --level kreis --year 2015 --format json
+    Beispiel: dwk indicators --level kreis --year 2015 --format json
     """
     from dwk.app.indicators import indicator_records, write_records
 
@@ -342,9 +357,9 @@ def indicators(
     write_records(records, fmt, sys.stdout)
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def project(
-    area: Annotated[list[str] | None, typer.Argument(help="Slug, Schlüssel oder Name")] = None,
+    area: Areas = None,
     level: Annotated[
         str | None, typer.Option(help="kreis | gemeinde: alle Kreise bzw. Gemeinden")
     ] = None,
@@ -375,7 +390,7 @@ def project(
 ) -> None:
     """Bevölkerungsvorausberechnung nach Alter und Geschlecht (Kohorten-Komponenten-Methode).
 
-    Example: dwk project dortmund --to 2040 --format csv
+    Beispiel: dwk project dortmund --to 2040 --format csv
     """
     from dwk.app import project as pe
 
@@ -396,10 +411,11 @@ def project(
     )
 
 
-@survey_app.command("summarize")
+@survey_app.command("summarize", cls=GermanCommand)
 def survey_summarize(
     file: Annotated[
-        Path, typer.Argument(help="Export: LimeSurvey-CSV, SoSci-Datei oder SPSS .sav")
+        Path,
+        typer.Argument(help="Export: LimeSurvey-CSV, SoSci-Datei oder SPSS .sav", metavar="DATEI"),
     ],
     codebook: Annotated[Path, typer.Option(help="Codebuch (TOML)")],
     area: Annotated[str, typer.Option(help="Gebiet, dessen Bevölkerung die Gewichtung vorgibt")],
@@ -416,7 +432,7 @@ def survey_summarize(
 ) -> None:
     """Eine Befragung auswerten: je Aussage Verteilung, Zustimmung mit Intervall, Gruppen.
 
-    Example: dwk survey summarize data/surveys/adorf-buergerbefragung.csv --codebook data/surveys/buergerbefragung.toml --area adorf
+    Beispiel: dwk survey summarize data/surveys/adorf-buergerbefragung.csv --codebook data/surveys/buergerbefragung.toml --area adorf
     """
     from dwk.app.survey import summarize_file, write_summary
 

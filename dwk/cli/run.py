@@ -45,7 +45,9 @@ def main() -> None:
             ctx = getattr(exc, "ctx", None)
             path = " ".join(["dwk", *ctx.command_path.split()[1:]]) if ctx is not None else ""
             where = f" (Hilfe: {path} --help)" if ctx is not None else ""
-            typer.echo(f"Fehler: {_german(exc.format_message())}{where}", err=True)
+            message = _german(exc.format_message())
+            if message:  # none after a group called bare: its help is shown, as asked for
+                typer.echo(f"Fehler: {message}{where}", err=True)
             sys.exit(2)
         raise
 

@@ -244,10 +244,37 @@ def test_usage_errors_are_one_german_line(cache_dir, args, message):
     assert r.returncode == 2 and r.stderr == message + "\n"
 
 
+def test_help_is_german_throughout(cache_dir):
+    """typer's and click's words around dwk's texts are German too: usage line, panels,
+    defaults, the help option; a group called bare shows its help with exit 2 (a usage
+    error) and no empty "Fehler:" line after it."""
+    r = dwk("profile", "build", "--help", env_cache=cache_dir)
+    assert r.returncode == 0
+    out = " ".join(r.stdout.split())
+    for german in (
+        "Aufruf: ",  # the program's name after it is "-c" here
+        " profile build [OPTIONEN] [GEBIET]...",
+        "Argumente",
+        "Optionen",
+        "Ausgabeverzeichnis. [Standard: out]",
+        "--help Diese Hilfe zeigen und beenden.",
+        "Beispiel: dwk profile build adorf grabow --out out",
+    ):
+        assert german in out
+    for english in ("Usage", "Options", "Arguments", "default", "Show this", "Example"):
+        assert english not in out
+    r = dwk("swot", "review", "--help", env_cache=cache_dir)
+    assert "[Pflicht]" in r.stdout and "[required]" not in r.stdout
+    r = dwk("data", env_cache=cache_dir)
+    assert r.returncode == 2 and r.stderr == ""
+    assert " data [OPTIONEN] BEFEHL [ARGUMENTE]..." in r.stdout
+    assert "Befehle" in r.stdout and "Commands" not in r.stdout
+
+
 def test_command_help_paragraphs_are_one_line_each():
     """The help keeps a docstring's line breaks within a paragraph: `dwk data --help` listed
     `status` as "… und welche Zahlen" with the rest on a line of its own. Every command's
-    paragraphs are one source line (the "Example:" lines are meant as lines)."""
+    paragraphs are one source line (the "Beispiel:" lines are meant as lines)."""
     import typer.main
 
     from dwk.cli.commands import app
@@ -262,4 +289,4 @@ def test_command_help_paragraphs_are_one_line_each():
     for name, command in found:
         for paragraph in (command.help or "").strip().split("\n\n"):
             lines = [x.strip() for x in paragraph.strip().splitlines()]
-            assert len(lines) == 1 or all(x.startswith("Example:") for x in lines), name
+            assert len(lines) == 1 or all(x.startswith("Beispiel:") for x in lines), name
