@@ -7,7 +7,8 @@ command pays nothing for it."""
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 from typer.core import TyperCommand, TyperGroup
 
 __all__ = ["GermanCommand", "GermanGroup"]
@@ -35,19 +36,20 @@ def _german_words() -> None:
 
 
 class _German:
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+    # ctx, formatter, option: click's, which typer vendors (typer._click) and dwk does not import
+    def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_OPTION
         return option
 
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]
         for english, german in _USAGE_WORDS:
             pieces = pieces.replace(english, german)
         formatter.write_usage(ctx.command_path, pieces, prefix=USAGE)
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_help(self, ctx: Any, formatter: Any) -> None:
         _german_words()
         return super().format_help(ctx, formatter)  # type: ignore[misc]
 
