@@ -35,6 +35,7 @@ from dwk.swot.review_file import default_review_dir
 from dwk.swot.rules import SwotRule, load_rules
 
 FORMATS: tuple[ProfileFormat, ...] = get_args(ProfileFormat)
+DEFAULT_FORMATS: tuple[ProfileFormat, ...] = ("md", "html", "json")
 
 
 @dataclass
@@ -91,7 +92,8 @@ def headline_population(profile: Profile) -> float | None:
 def check_formats(formats: tuple[str, ...]) -> None:
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise DwkError(f"unbekanntes Format {', '.join(bad)} (möglich: {', '.join(FORMATS)})")
+        what = f"unbekanntes Format {', '.join(bad)}" if bad else "kein Format angegeben"
+        raise DwkError(f"{what} (möglich: {', '.join(FORMATS)})")
 
 
 def profile_gaps(profile: Profile) -> list[str]:
@@ -116,7 +118,7 @@ class ReportBuilder:
         self,
         store: Store,
         registry: Registry,
-        formats: tuple[str, ...] = FORMATS,
+        formats: tuple[str, ...] = DEFAULT_FORMATS,
         review_dir: Path | None = None,
     ) -> None:
         check_formats(formats)
@@ -144,20 +146,36 @@ class ReportBuilder:
         files = {}
         if "md" in self.formats:
             files[f"{area.slug}.md"] = render_markdown(profile)
-        page = page_context(profile, True) if "html" in self.formats else None  # charts once
+        html = None
+        if {"html", "pdf"} & set(self.formats):
+            page = page_context(profile, True)  # the charts, once
+            html = render_html(profile, page)
         if "html" in self.formats:
-            files[f"{area.slug}.html"] = render_html(profile, page)
+            files[f"{area.slug}.html"] = html
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
         if "html" in self.formats:  # the charts' numbers, linked from the HTML
             for name, text in chart_csvs(profile, page).items():
                 files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
-        targets = [_target(out_dir, name) for name in files]
-        commit_files(out_dir, area.slug, {n: t.encode("utf-8") for n, t in files.items()})
+        data = {n: t.encode("utf-8") for n, t in files.items()}
+        if "pdf" in self.formats and html is not None:
+            data[f"{area.slug}.pdf"] = _pdf(html, f"{area.slug}.pdf")
+        targets = [_target(out_dir, name) for name in data]
+        commit_files(out_dir, area.slug, data)
         built = Built(
             targets, len(profile.notes), profile_gaps(profile), headline_population(profile)
         )
         return built, profile
+
+
+def _pdf(html: str, name: str) -> bytes:
+    """The report as the meeting bundle prints it, in a worker within its time budget."""
+    from dwk.render.pdf_pool import DEFAULT_BUDGET, render_pdfs
+
+    (result,) = render_pdfs([html], DEFAULT_BUDGET)
+    if result.pdf is None:
+        raise DwkError(f"{name}: {result.error}")
+    return result.pdf
 
 
 def build_reports(
@@ -165,7 +183,7 @@ def build_reports(
     registry: Registry,
     areas: list[Area],
     out_dir: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     progress: Callable[[Area], None] | None = None,
     review_dir: Path | None = None,
     keep_profiles: bool = False,

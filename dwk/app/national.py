@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from dwk.app.build import FORMATS, ReportBuilder, check_formats
+from dwk.app.build import DEFAULT_FORMATS, ReportBuilder, check_formats
 from dwk.app.coverage import Coverage, KeyNote, coverage
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
@@ -89,7 +89,7 @@ def build_national(
     *,
     land: str | None = None,
     jobs: int = 1,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     review_dir: Path | None = None,
     started: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
@@ -97,6 +97,10 @@ def build_national(
     """Profiles of every area of `level` into `out/<kreise|gemeinden>/`; `started(total)` and
     `progress(done)` drive a progress bar."""
     check_formats(formats)
+    if "pdf" in formats:  # seconds a profile: some hours for every Kreis, days for the Gemeinden
+        raise DwkError(
+            "PDF nicht mit --level; einzelne Gebiete: dwk profile build GEBIET --format pdf"
+        )
     cov = coverage(store, registry, level, land)
     root = out / LEVEL_FOLDERS[level]
     chunks = _chunks(cov, root)

@@ -164,7 +164,7 @@ def profile_build(
     area: Areas = None,
     all_members: Annotated[bool, typer.Option("--all", help="Alle DWK-Mitglieder.")] = False,
     out: Annotated[Path, typer.Option("--out", help="Ausgabeverzeichnis.")] = Path("out"),
-    fmt: Annotated[str, typer.Option("--format", help="md,html,json")] = "md,html,json",
+    fmt: Annotated[str, typer.Option("--format", help="md,html,json,pdf")] = "md,html,json",
     reviews: Annotated[
         Path | None,
         typer.Option("--reviews", help="Verzeichnis der SWOT-Reviews (sonst data/reviews)"),

@@ -33,7 +33,8 @@ OutputFormat = Literal["table", "csv", "json"]
 Quadrant = Literal["Stärke", "Schwäche", "Chance", "Risiko"]
 """The four SWOT quadrants; a need for action (`Handlungsbedarf`) stands beside them."""
 
-ProfileFormat = Literal["md", "html", "json"]
+ProfileFormat = Literal["md", "html", "json", "pdf"]
+"""What `dwk profile build` writes; PDF only when asked for (WeasyPrint, seconds a profile)."""
 
 _LEVEL_OF_LENGTH: dict[int, Level] = {2: "land", 3: "rb", 5: "kreis", 7: "verband", 8: "gemeinde"}
 
