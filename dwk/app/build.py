@@ -127,6 +127,7 @@ class ReportBuilder:
         self.catalogue = load_catalogue()
         self.rules = profile_rules(self.catalogue)
         self.ctx = Context(store, registry.changes)
+        self.index_link = True  # the page links "index.html": false where there is none
 
     def profile(self, area: Area) -> Profile:
         review = self.review_dir / f"{area.slug}.toml"
@@ -146,20 +147,18 @@ class ReportBuilder:
         files = {}
         if "md" in self.formats:
             files[f"{area.slug}.md"] = render_markdown(profile)
-        html = None
         if {"html", "pdf"} & set(self.formats):
             page = page_context(profile, True)  # the charts, once
-            html = render_html(profile, page)
         if "html" in self.formats:
-            files[f"{area.slug}.html"] = html
+            files[f"{area.slug}.html"] = render_html(profile, page, self.index_link)
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
         if "html" in self.formats:  # the charts' numbers, linked from the HTML
             for name, text in chart_csvs(profile, page).items():
                 files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
         data = {n: t.encode("utf-8") for n, t in files.items()}
-        if "pdf" in self.formats and html is not None:
-            data[f"{area.slug}.pdf"] = _pdf(html, f"{area.slug}.pdf")
+        if "pdf" in self.formats:  # on its own: no link to a list of profiles
+            data[f"{area.slug}.pdf"] = _pdf(render_html(profile, page, False), f"{area.slug}.pdf")
         targets = [_target(out_dir, name) for name in data]
         commit_files(out_dir, area.slug, data)
         built = Built(
@@ -195,6 +194,7 @@ def build_reports(
     if len(areas) > 1:
         _check_index(out_dir / "index.html")
     builder = ReportBuilder(store, registry, formats, review_dir)
+    builder.index_link = len(areas) > 1 or (out_dir / "index.html").exists()
     heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
     done: list[Area] = []

@@ -387,10 +387,12 @@ def page_context(p: Profile, with_charts: bool) -> dict:
     }
 
 
-def render_html(p: Profile, context: dict | None = None) -> str:
-    """The HTML page; `context`: `page_context(p, True)` where the caller has it already."""
+def render_html(p: Profile, context: dict | None = None, index: bool = True) -> str:
+    """The HTML page; `context`: `page_context(p, True)` where the caller has it already;
+    `index`: link the list of profiles beside it (a profile built alone has none)."""
     context = context or page_context(p, True)
-    return add_contents(environment(True).get_template("profile.html.j2").render(**context))
+    page = environment(True).get_template("profile.html.j2").render(**context, index=index)
+    return add_contents(page)
 
 
 def chart_csvs(p: Profile, context: dict | None = None) -> dict[str, str]:

@@ -120,6 +120,23 @@ def test_a_start_page_of_ones_own_is_not_replaced_by_the_list_of_profiles(
     _check_index(tmp_path / "none.html")
 
 
+def test_a_profile_links_the_list_of_profiles_only_where_there_is_one(
+    built, cache_dir, store, tmp_path
+):
+    """Several profiles get `index.html` and link it; one built alone into an empty folder
+    has no list to go back to, and its page no dead link."""
+    assert '<a href="index.html">Übersicht aller Profile</a>' in (built / "adorf.html").read_text(
+        "utf-8"
+    )
+    r = dwk(
+        "profile", "build", "adorf", "--format", "html", "--out", str(tmp_path), env_cache=cache_dir
+    )
+    assert r.returncode == 0, r.stderr
+    alone = (tmp_path / "adorf.html").read_text("utf-8")
+    assert "Übersicht aller Profile" not in alone and 'href="index.html"' not in alone
+    assert not (tmp_path / "index.html").exists()
+
+
 def test_indicators_json(cache_dir, store):
     r = dwk("indicators", "vrees", "--format", "json", env_cache=cache_dir)
     assert r.returncode == 0, r.stderr
