@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,8 @@ def test_a_land_is_built_in_worker_processes_with_its_index(bremen):
 
 def test_a_profile_of_the_national_run_is_the_profile_built_alone(bremen, cache_dir, tmp_path):
     root, _ = bremen
+    # beside the Land's list, as in the national run, so that the page links it there too
+    shutil.copy(root / "04-bremen" / "index.html", tmp_path / "index.html")
     r = dwk("profile", "build", "04012000", "--out", str(tmp_path), env_cache=cache_dir)
     assert r.returncode == 0, r.stderr
     for f in ("md", "html", "json"):
