@@ -119,6 +119,8 @@ def population_series(
         if isinstance(t, str):
             tables.add(t)
     census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]
+    # a count after the series' last Stichtag (an area merged away before it) is of no use
+    census = [p for p in census if not years or p.position < years[-1] + 1]
     steps = _territory_steps(ctx, key, years)
     on = tuple(lines[y] for y in years)
     return PopulationSeries(

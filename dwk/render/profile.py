@@ -228,8 +228,9 @@ def _dynamics_charts(p: Profile) -> list[dict]:
             f", {breaks} Bruch durch den Zensus" if breaks else ""
         )
         caption += "".join(f"; {_territory_step(s)}" for s in own.territory)
-        for label in dict.fromkeys(b for _, b in own.behind):
-            when_ = " und ".join(str(y) for y, b in own.behind if b == label)
+        behind = sorted({x for _, s in d.series for x in s.behind})
+        for label in dict.fromkeys(b for _, b in behind):
+            when_ = " und ".join(str(y) for y, b in behind if b == label)
             caption += f"; {when_} alle Gebiete noch auf Basis {label}, wie die Jahre davor"
         rows = [[str(y), *(vals[i] for _, vals in series)] for i, y in enumerate(own.years)]
         for label in dict.fromkeys(c[0] for c in census):

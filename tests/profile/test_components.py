@@ -275,6 +275,23 @@ def test_a_kreis_beside_its_gemeinde_is_on_the_gemeindes_basis(ctx):
     assert alone.values[alone.years.index(2023)] == 334203
 
 
+def test_an_area_merged_away_is_charted_until_its_last_figure(ctx, registry):
+    """Mylau joined Reichenbach on 01.01.2016 (data/key_changes.toml): its chart ends with its
+    last Stichtag, 31.12.2015, and so do its references; no census after it is drawn (before,
+    the Kreis ran on to 2023 and the Zensus 2022 counts stretched the axis to 2022)."""
+    from dwk.dynamics.section import dynamics_for
+
+    mylau = registry.resolve("14523250")
+    d = dynamics_for(ctx, mylau, registry.references(mylau))
+    names = ["Mylau, Stadt", "Vogtlandkreis", "Sachsen", "Deutschland"]
+    assert [name for name, _ in d.series] == names
+    for _, s in d.series:
+        assert (s.years[0], s.years[-1]) == (2008, 2015)
+        assert [c.date for c in s.census] == ["2011-05-09"]
+    # gd/12411-01-01-5_00.csv line 12059: "14523250;        Mylau, Stadt;2520;…" (31.12.2015)
+    assert d.series[0][1].values[-1] == 2520
+
+
 def test_life_phase_vrees_by_hand(ctx):
     # gd/12711-01-03-5_00.csv line 2396, Vrees, Zuzüge then Fortzüge über die Gemeindegrenzen
     # (unter 18, 18–25, 25–30, 30–50, 50–65, 65+): in 25;39;32;87;31;1, out 10;19;24;71;24;5
