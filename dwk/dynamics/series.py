@@ -206,6 +206,11 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
         value = gebietsstand.combined(ctx, key, census.date, direct.get)
         if value is None or math.isnan(value):
             return None
+    elif parts := _formed_of(ctx, key, census.date):  # merged since: its parts' counts
+        counts = [gebietsstand.combined(ctx, k, census.date, direct.get) for k in parts]
+        if any(c is None or math.isnan(c) for c in counts):
+            return None
+        value = float(sum(counts))  # type: ignore[arg-type]
     elif level_of(key) in ("de", "gemeinde") or level_of(key) in levels:
         return None
     else:
@@ -215,6 +220,21 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
             return None
         value = float(np.nansum(gvalues[lo:hi]))
     return CensusPoint(census.date, value, table, census.label)
+
+
+def _formed_of(ctx: Context, key: str, day: str) -> tuple[str, ...]:
+    """The Gemeinden of `day` (ISO) that a Gemeinde formed by mergers after it is made of,
+    through a chain of them (Jahnatal, 2023, of Ostrau and Zschaitz-Ottewig); () for others."""
+    merged = {
+        c.new: c.old
+        for c in ctx.changes
+        if c.level == "gemeinde" and c.kind == "Zusammenschluss" and c.date > day
+    }
+
+    def parts(k: str) -> list[str]:
+        return [p for old in merged[k] for p in (parts(old) if old in merged else [old])]
+
+    return tuple(parts(key)) if key in merged else ()
 
 
 def census_counts(ctx: Context, census: Census) -> dict[str, float]:

@@ -292,6 +292,24 @@ def test_an_area_merged_away_is_charted_until_its_last_figure(ctx, registry):
     assert d.series[0][1].values[-1] == 2520
 
 
+def test_a_gemeinde_formed_since_a_census_has_its_parts_count(ctx):
+    """Jahnatal was formed on 01.01.2023 of Ostrau and Zschaitz-Ottewig (data/key_changes.toml):
+    neither census table has its key, its parts' counts are its territory's (before, its
+    chart and lead had no census at all). Aue-Bad Schlema (2019) likewise for 2011 only."""
+    s = population_series(ctx, "14522275")
+    # gd/12111-01-01-5_00.csv lines 12018 and 12034: "14522450;        Ostrau;3925;…",
+    # "14522620;        Zschaitz-Ottewig;1367;…"; hdigital-zensus2022/1000A-0000_de.csv
+    # lines 9629–9630: "…;Ostrau;Personen;Anzahl;3427;e", "…;Zschaitz-Ottewig;…;1288;e"
+    assert [(p.date, p.value, p.table) for p in s.census] == [
+        ("2011-05-09", 3925 + 1367, "12111-01-01-5"),
+        ("2022-05-15", 3427 + 1288, "1000A-0000"),
+    ]
+    # gd/12111-01-01-5_00.csv lines 11901 and 11903: Aue 16981, Bad Schlema 5057; its own
+    # key in 1000A-0000_de.csv line 9527: "145210035035;Aue-Bad Schlema, Stadt;…;19278;e"
+    aue = {p.date: p.value for p in population_series(ctx, "14521035").census}
+    assert aue == {"2011-05-09": 16981 + 5057, "2022-05-15": 19278}
+
+
 def test_life_phase_vrees_by_hand(ctx):
     # gd/12711-01-03-5_00.csv line 2396, Vrees, Zuzüge then Fortzüge über die Gemeindegrenzen
     # (unter 18, 18–25, 25–30, 30–50, 50–65, 65+): in 25;39;32;87;31;1, out 10;19;24;71;24;5
