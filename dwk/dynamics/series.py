@@ -195,9 +195,9 @@ def series_lines(ctx: Context, level: str) -> dict[int, Line]:
 
 
 def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
-    """The area's count: its own cell, or for a level the table does not give (the Zensus
-    2022 table has Gemeinden and Germany only) the sum of the Gemeinden whose key starts
-    with its key (Gebietsstand of the census day)."""
+    """The area's count: its own cell (of a Gemeinde formed by mergers since, its parts'), or
+    for a level the table does not give (the Zensus 2022 table has Gemeinden and Germany only)
+    the sum of the Gemeinden whose key starts with its key (Gebietsstand of the census day)."""
     found = _census_cells(ctx, census)
     if found is None:
         return None
@@ -206,7 +206,8 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
         value = gebietsstand.combined(ctx, key, census.date, direct.get)
         if value is None or math.isnan(value):
             return None
-    elif parts := _formed_of(ctx, key, census.date):  # merged since: its parts' counts
+    elif level_of(key) == "gemeinde" and (parts := _formed_of(ctx, key, census.date)):
+        # merged since the census: its parts' counts
         counts = [gebietsstand.combined(ctx, k, census.date, direct.get) for k in parts]
         if any(c is None or math.isnan(c) for c in counts):
             return None
@@ -225,11 +226,14 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
 def _formed_of(ctx: Context, key: str, day: str) -> tuple[str, ...]:
     """The Gemeinden of `day` (ISO) that a Gemeinde formed by mergers after it is made of,
     through a chain of them (Jahnatal, 2023, of Ostrau and Zschaitz-Ottewig); () for others."""
-    merged = {
-        c.new: c.old
-        for c in ctx.changes
-        if c.level == "gemeinde" and c.kind == "Zusammenschluss" and c.date > day
-    }
+    merged = ctx.memo(
+        ("formed_after", day),
+        lambda: {
+            c.new: c.old
+            for c in ctx.changes
+            if c.level == "gemeinde" and c.kind == "Zusammenschluss" and c.date > day
+        },
+    )
 
     def parts(k: str) -> list[str]:
         return [p for old in merged[k] for p in (parts(old) if old in merged else [old])]
