@@ -202,13 +202,18 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
     if found is None:
         return None
     table, direct, levels, gemeinde = found
-    if key in direct:  # an absorber's count on its territory of today (`inputs.gebietsstand`)
-        value = gebietsstand.combined(ctx, key, census.date, direct.get)
+    was = ctx.memo(("renamed_from",), lambda: {new: old for old, new in renames(ctx.changes)})
+
+    def count(k: str) -> float | None:  # under a key given since, the count of the old one
+        return direct[k] if k in direct else direct.get(was.get(k, ""))
+
+    if count(key) is not None:  # an absorber's on its territory of today (`inputs.gebietsstand`)
+        value = gebietsstand.combined(ctx, key, census.date, count)
         if value is None or math.isnan(value):
             return None
     elif level_of(key) == "gemeinde" and (parts := _formed_of(ctx, key, census.date)):
         # merged since the census: its parts' counts
-        counts = [gebietsstand.combined(ctx, k, census.date, direct.get) for k in parts]
+        counts = [gebietsstand.combined(ctx, k, census.date, count) for k in parts]
         if any(c is None or math.isnan(c) for c in counts):
             return None
         value = float(sum(counts))  # type: ignore[arg-type]

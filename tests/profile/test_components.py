@@ -310,6 +310,18 @@ def test_a_gemeinde_formed_since_a_census_has_its_parts_count(ctx):
     assert aue == {"2011-05-09": 16981 + 5057, "2022-05-15": 19278}
 
 
+def test_grabow_is_counted_with_steesow_under_their_keys_before_2011(ctx):
+    """Grabow (a member) took in Steesow in 2016; both got new keys with Mecklenburg-
+    Vorpommern's Kreis reform on 04.09.2011 (data/key_changes.toml). Their figures before it
+    and the Zensus 2011 stand under the old keys, so Grabow's territory of today had no
+    figure for 2008–2010 and no 2011 count until Steesow's new key was listed too."""
+    s = population_series(ctx, "13076050")
+    # gd/12411-01-01-5_00.csv, 31.12.2008: Grabow (13054037, line 10406) 5963, Steesow (line
+    # 10449) 203; gd/12111-01-01-5_00.csv lines 10408 and 10451: 5807 and 193
+    assert s.values[s.years.index(2008)] == 5963 + 203
+    assert [(p.date, p.value) for p in s.census][0] == ("2011-05-09", 5807 + 193)
+
+
 def test_life_phase_vrees_by_hand(ctx):
     # gd/12711-01-03-5_00.csv line 2396, Vrees, Zuzüge then Fortzüge über die Gemeindegrenzen
     # (unter 18, 18–25, 25–30, 30–50, 50–65, 65+): in 25;39;32;87;31;1, out 10;19;24;71;24;5
