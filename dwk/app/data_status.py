@@ -9,6 +9,7 @@ from typing import TextIO
 
 from dwk.areas import Registry
 from dwk.core.format import format_basis, format_period
+from dwk.key_changes import renames
 from dwk.render.output import write_result
 from dwk.roles import Role, load_roles
 from dwk.store import Store
@@ -42,6 +43,8 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
     present = set(store.tables())
     roles, members = [], []
     wanted = {a.key for a in registry.members}
+    # a member whose key changed (Grabow, 2011) has its earlier figures under the old one
+    was = {old: new for old, new in renames(registry.changes) if new in wanted}
     for role in load_roles().roles.values():
         by_level: dict[str, tuple[str, str]] = {}
         by_key: dict[str, str] = {}
@@ -56,9 +59,9 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
             for level, period in f.groupby("level")["period"].max().items():
                 if period > by_level.get(level, ("", ""))[0]:
                     by_level[level] = (period, table)
-            for key, period in (
-                f.loc[f["area_key"].isin(wanted)].groupby("area_key")["period"].max().items()
-            ):
+            mine = f.loc[f["area_key"].isin(wanted | set(was))]
+            for key, period in mine.groupby("area_key")["period"].max().items():
+                key = was.get(key, key)
                 by_key[key] = max(period, by_key.get(key, ""))
         if by_level:
             newest, table = max(by_level.values())

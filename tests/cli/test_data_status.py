@@ -32,6 +32,10 @@ def test_status_json(cache_dir, store):
     members = {(m["slug"], m["role"]): m for m in body["members"]}
     assert members[("dortmund", "population")]["current"] is True
     assert members[("adorf", "population")]["newest"] == "2023-12-31"
+    # Grabow's Zensus 2011 count stands under its key before 04.09.2011, 13054037
+    # (gd/12111-01-01-5_00.csv line 10408), as the profile reads it: no longer "fehlt"
+    assert members[("grabow", "census_2011")]["newest"] == "2011-05-09"
+    assert members[("grabow", "census_2011")]["current"] is True
 
 
 def test_status_refuses_csv(cache_dir, store):
