@@ -51,16 +51,16 @@ def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
     return [(c.old[0], c.new) for c in changes if c.renamed]
 
 
-def formed_from(changes: list[KeyChange], after: int | None = None) -> dict[str, tuple[str, ...]]:
+def formed_from(changes: list[KeyChange], after: str | None = None) -> dict[str, tuple[str, ...]]:
     """New key → the Gemeinden whose territory it is, of every Gemeinde formed by a merger
-    (kind "Zusammenschluss"; with `after`, formed after 31.12. of that year): the tables up to
-    2015 have those, the later ones only it."""
+    (kind "Zusammenschluss"; with `after`, an ISO day, formed after it): the tables up to 2015
+    have those, the later ones only it."""
     return {
         c.new: c.old
         for c in changes
         if c.level == "gemeinde"
         and c.kind == "Zusammenschluss"
-        and (after is None or int(c.date[:4]) > after)
+        and (after is None or c.date > after)
     }
 
 
@@ -111,7 +111,7 @@ def territories(changes: list[KeyChange], after: int) -> dict[str, tuple[str, ..
     (`absorbed_into`). Its later figures are of their territory together. A change dated in
     the year `after` itself already shows on that Stichtag (Rötha took in Espenhain on
     01.08.2015), so it does not count."""
-    out = dict(formed_from(changes, after))
+    out = dict(formed_from(changes, f"{after}-12-31"))
     out |= {key: (key, *old) for key, old in absorbed_into(changes, after).items()}
     return out
 

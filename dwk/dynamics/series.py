@@ -19,7 +19,7 @@ from dwk.inputs.censuses import Census, load_censuses
 from dwk.inputs.context import Context
 from dwk.inputs.population import LINES, Line
 from dwk.inputs.transfers import transfers
-from dwk.key_changes import renames
+from dwk.key_changes import formed_from, renames
 from dwk.sources.tables.cells import HIDDEN
 
 # --- population series and census counts ----------------------------------------------------
@@ -202,18 +202,13 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
     if found is None:
         return None
     table, direct, levels, gemeinde = found
-    was = ctx.memo(("renamed_from",), lambda: {new: old for old, new in renames(ctx.changes)})
-
-    def count(k: str) -> float | None:  # under a key given since, the count of the old one
-        return direct[k] if k in direct else direct.get(was.get(k, ""))
-
-    if count(key) is not None:  # an absorber's on its territory of today (`inputs.gebietsstand`)
-        value = gebietsstand.combined(ctx, key, census.date, count)
+    if key in direct:  # an absorber's count on its territory of today (`inputs.gebietsstand`)
+        value = gebietsstand.combined(ctx, key, census.date, direct.get)
         if value is None or math.isnan(value):
             return None
     elif level_of(key) == "gemeinde" and (parts := _formed_of(ctx, key, census.date)):
         # merged since the census: its parts' counts
-        counts = [gebietsstand.combined(ctx, k, census.date, count) for k in parts]
+        counts = [gebietsstand.combined(ctx, k, census.date, direct.get) for k in parts]
         if any(c is None or math.isnan(c) for c in counts):
             return None
         value = float(sum(counts))  # type: ignore[arg-type]
@@ -231,14 +226,7 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
 def _formed_of(ctx: Context, key: str, day: str) -> tuple[str, ...]:
     """The Gemeinden of `day` (ISO) that a Gemeinde formed by mergers after it is made of,
     through a chain of them (Jahnatal, 2023, of Ostrau and Zschaitz-Ottewig); () for others."""
-    merged = ctx.memo(
-        ("formed_after", day),
-        lambda: {
-            c.new: c.old
-            for c in ctx.changes
-            if c.level == "gemeinde" and c.kind == "Zusammenschluss" and c.date > day
-        },
-    )
+    merged = ctx.memo(("formed_after", day), lambda: formed_from(ctx.changes, after=day))
 
     def parts(k: str) -> list[str]:
         return [p for old in merged[k] for p in (parts(old) if old in merged else [old])]
@@ -275,9 +263,11 @@ def _census_cells(ctx: Context, census: Census) -> tuple | None:
         g = (f["level"].astype(str) == "gemeinde").to_numpy()
         order = np.argsort(keys[g], kind="stable")
         direct = dict(zip(keys.tolist(), values.tolist(), strict=True))
-        for old, new in renames(ctx.changes):  # the count of a new key is the old one's too
-            if new in direct:
+        for old, new in renames(ctx.changes):  # one area under either key, one count (Grabow
+            if new in direct:  # and Steesow, renamed on 04.09.2011, counted under the old)
                 direct.setdefault(old, direct[new])
+            elif old in direct:
+                direct[new] = direct[old]
         levels = frozenset(str(v) for v in f["level"].astype(str).unique())
         return table, direct, levels, (keys[g][order], values[g][order])
 

@@ -114,7 +114,7 @@ class Context:
 
         def build() -> inputs.AgeData | None:
             data = inputs.age_data(self.store, table, year)
-            return inputs.with_merged(data, formed_from(self.changes, after=year))
+            return inputs.with_merged(data, formed_from(self.changes, after=f"{year}-12-31"))
 
         return self.lookup(("age", table, year), build)
 

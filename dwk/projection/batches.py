@@ -50,7 +50,7 @@ def check_base(ctx: Context, keys: list[str]) -> None:
     src = ctx.age(table, base)
     if src is None:
         raise NoProjection(f"{table} hat keinen Stichtag 31.12.{base}")
-    formed = formed_from(ctx.changes, after=base)
+    formed = formed_from(ctx.changes, after=f"{base}-12-31")
     for key in (k for k in keys if k in formed):
         parts = formed[key]
         raise NoProjection(
