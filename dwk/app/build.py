@@ -120,14 +120,16 @@ class ReportBuilder:
         registry: Registry,
         formats: tuple[str, ...] = DEFAULT_FORMATS,
         review_dir: Path | None = None,
+        index_link: bool = True,
     ) -> None:
+        """`index_link`: each page links the `index.html` beside it; false where none is."""
         check_formats(formats)
         self.store, self.registry, self.formats = store, registry, formats
+        self.index_link = index_link
         self.review_dir = review_dir or default_review_dir()
         self.catalogue = load_catalogue()
         self.rules = profile_rules(self.catalogue)
         self.ctx = Context(store, registry.changes)
-        self.index_link = True  # the page links "index.html": false where there is none
 
     def profile(self, area: Area) -> Profile:
         review = self.review_dir / f"{area.slug}.toml"
@@ -193,8 +195,8 @@ def build_reports(
     the index of several reports to the pages above it (the meeting bundle's)."""
     if len(areas) > 1:
         _check_index(out_dir / "index.html")
-    builder = ReportBuilder(store, registry, formats, review_dir)
-    builder.index_link = len(areas) > 1 or (out_dir / "index.html").exists()
+    index = len(areas) > 1 or (out_dir / "index.html").exists()
+    builder = ReportBuilder(store, registry, formats, review_dir, index_link=index)
     heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
     done: list[Area] = []

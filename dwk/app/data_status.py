@@ -44,7 +44,7 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
     roles, members = [], []
     wanted = {a.key for a in registry.members}
     # a member whose key changed (Grabow, 2011) has its earlier figures under the old one
-    was = {old: new for old, new in renames(registry.changes) if new in wanted}
+    renamed = {old: new for old, new in renames(registry.changes) if new in wanted}
     for role in load_roles().roles.values():
         by_level: dict[str, tuple[str, str]] = {}
         by_key: dict[str, str] = {}
@@ -59,9 +59,9 @@ def data_status(store: Store, registry: Registry) -> tuple[list[RoleStatus], lis
             for level, period in f.groupby("level")["period"].max().items():
                 if period > by_level.get(level, ("", ""))[0]:
                     by_level[level] = (period, table)
-            mine = f.loc[f["area_key"].isin(wanted | set(was))]
+            mine = f.loc[f["area_key"].isin(wanted | set(renamed))]
             for key, period in mine.groupby("area_key")["period"].max().items():
-                key = was.get(key, key)
+                key = renamed.get(key, key)
                 by_key[key] = max(period, by_key.get(key, ""))
         if by_level:
             newest, table = max(by_level.values())

@@ -184,8 +184,9 @@ def series_lines(ctx: Context, level: str) -> dict[int, Line]:
         out: dict[int, Line] = {}
         previous = LINES[0]
         for y in range(years[0], years[-1] + 1):
-            on = [line for line in LINES if (line, y) in covered]
-            line = line_of_year(y) if (line_of_year(y), y) in covered else (on or [previous])[-1]
+            line = line_of_year(y)
+            if (line, y) not in covered:  # the newest that covers it, else the year before's
+                line = next((n for n in reversed(LINES) if (n, y) in covered), previous)
             if LINES.index(line) < LINES.index(previous):
                 break
             out[y] = previous = line

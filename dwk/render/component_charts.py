@@ -145,7 +145,7 @@ def population_series_svg(
             )
         )
     cuts = [0, *(years.index(y) for y, _ in inside), len(years)]
-    # per series: its runs (index space) and the gaps between runs on one basis
+    # per series and census basis: its runs of (year, value); a gap lies between two runs
     spans = [
         [runs(years[a:b], vals[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
         for _, vals in series

@@ -230,8 +230,8 @@ def _dynamics_charts(p: Profile) -> list[dict]:
         caption += "".join(f"; {_territory_step(s)}" for s in own.territory)
         behind = sorted({x for _, s in d.series for x in s.behind})
         for label in dict.fromkeys(b for _, b in behind):
-            when_ = " und ".join(str(y) for y, b in behind if b == label)
-            caption += f"; {when_} alle Gebiete noch auf Basis {label}, wie die Jahre davor"
+            late = " und ".join(str(y) for y, b in behind if b == label)
+            caption += f"; {late} alle Gebiete noch auf Basis {label}, wie die Jahre davor"
         rows = [[str(y), *(vals[i] for _, vals in series)] for i, y in enumerate(own.years)]
         for label in dict.fromkeys(c[0] for c in census):
             by_series = {j: v for name, _, v, j in census if name == label}
