@@ -155,7 +155,7 @@ class ReportBuilder:
             files[f"{area.slug}.html"] = render_html(profile, page, self.index_link)
         if "json" in self.formats:
             files[f"{area.slug}.json"] = render_json(profile)
-        if "html" in self.formats:  # the charts' numbers, linked from the HTML
+        if {"html", "pdf"} & set(self.formats):  # the charts' numbers, which both link
             for name, text in chart_csvs(profile, page).items():
                 files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
         data = {n: t.encode("utf-8") for n, t in files.items()}

@@ -17,7 +17,9 @@ def test_a_single_profile_as_pdf(cache_dir, store, tmp_path):
         "profile", "build", "vrees", "--format", "pdf", "--out", str(tmp_path), env_cache=cache_dir
     )
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["vrees.pdf"]  # only what was asked
+    # the PDF and the charts' numbers its "Daten als CSV" links point to, nothing else
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vrees-daten", "vrees.pdf"]
+    assert (tmp_path / "vrees-daten" / "entwicklung.csv").is_file()
     pdf = (tmp_path / "vrees.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     pages = page_texts(pdf)  # poppler-utils, which .ci/run installs
