@@ -148,6 +148,7 @@ class Registry:
             if (k, "gemeinde") not in self.names
             and self.gv.names.get(k, "").split(",")[0].strip().casefold() == folded
         ]
+        hits = _current(hits)
         if len(hits) == 1:
             return hits[0]
         if not hits:
@@ -238,6 +239,20 @@ class Registry:
             (old,) = change.old
             return old if (old, level) in self.names else None
         return None
+
+
+def _current(hits: list[Area]) -> list[Area]:
+    """The areas a name means: not an old key renamed to another of them (Parchim is
+    13060056 until 2011 and 13076108 since, one area), nor a member's official entry beside
+    the member."""
+    keys = {(a.key, a.level) for a in hits}
+    members = {(a.key, a.level) for a in hits if a.is_member}
+    return [
+        a
+        for a in hits
+        if not (a.later_key and a.later_key.renamed and (a.later_key.new, a.level) in keys)
+        and (a.is_member or (a.key, a.level) not in members)
+    ]
 
 
 def _default_references(area: Area) -> list[str]:

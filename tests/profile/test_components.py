@@ -322,6 +322,29 @@ def test_grabow_is_counted_with_steesow_under_their_keys_before_2011(ctx):
     assert [(p.date, p.value) for p in s.census][0] == ("2011-05-09", 5807 + 193)
 
 
+def test_mecklenburg_vorpommerns_gemeinden_run_on_under_their_keys_before_2011(ctx, registry):
+    """Every Gemeinde of the Land got a new key on 04.09.2011; data/key_changes.toml lists
+    those of unchanged territory (scripts/mv_keys_2011.py), so a Gemeinde's series reaches back
+    to 2008 and has its Zensus 2011 count, and its name means one area."""
+    s = population_series(ctx, "13076108")
+    # Parchim, on its territory of today with Damm (taken in 2014), both renamed in 2011:
+    # gd/12411-01-01-5_00.csv lines 10908 and 10871 (old keys): 2010 18425 + 505, 2008
+    # 18831 + 531; lines 11801 and 11722 (new keys): 2011 17336 + 506; gd/12111-01-01-5_00.csv
+    # lines 10910 and 10873: 17452 + 504
+    assert s.values[s.years.index(2008)] == 18831 + 531
+    assert s.values[s.years.index(2010)] == 18425 + 505
+    assert s.values[s.years.index(2011)] == 17336 + 506
+    assert [(p.date, p.value) for p in s.census][0] == ("2011-05-09", 17452 + 504)
+    assert registry.resolve("Parchim").key == "13076108"  # not also 13060056
+    # Upahl took in Hanshagen before the census (12411-01-01-5 lines 10744 and 10697: 726 and
+    # 386 in 2010; 12111-01-01-5 line 10746: Upahl 1066), so its years before differ in
+    # territory and are not joined to it
+    upahl = population_series(ctx, "13074079")
+    assert all(v != v for y, v in zip(upahl.years, upahl.values, strict=True) if y < 2011)
+    assert not any(p.date == "2011-05-09" for p in upahl.census)
+    assert not [c for c in ctx.changes if c.new == "13074079" and c.date == "2011-09-04"]
+
+
 def test_life_phase_vrees_by_hand(ctx):
     # gd/12711-01-03-5_00.csv line 2396, Vrees, Zuzüge then Fortzüge über die Gemeindegrenzen
     # (unter 18, 18–25, 25–30, 30–50, 50–65, 65+): in 25;39;32;87;31;1, out 10;19;24;71;24;5
