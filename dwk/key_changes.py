@@ -51,16 +51,16 @@ def renames(changes: list[KeyChange]) -> list[tuple[str, str]]:
     return [(c.old[0], c.new) for c in changes if c.renamed]
 
 
-def formed_from(changes: list[KeyChange], after: str | None = None) -> dict[str, tuple[str, ...]]:
-    """New key → the Gemeinden whose territory it is, of every Gemeinde formed by a merger
+def formed_from(
+    changes: list[KeyChange], after: str | None = None, level: str = "gemeinde"
+) -> dict[str, tuple[str, ...]]:
+    """New key → the areas whose territory it is, of every area of `level` formed by a merger
     (kind "Zusammenschluss"; with `after`, an ISO day, formed after it): the tables up to 2015
     have those, the later ones only it."""
     return {
         c.new: c.old
         for c in changes
-        if c.level == "gemeinde"
-        and c.kind == "Zusammenschluss"
-        and (after is None or c.date > after)
+        if c.level == level and c.kind == "Zusammenschluss" and (after is None or c.date > after)
     }
 
 

@@ -207,8 +207,9 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
         value = gebietsstand.combined(ctx, key, census.date, direct.get)
         if value is None or math.isnan(value):
             return None
-    elif level_of(key) == "gemeinde" and (parts := _formed_of(ctx, key, census.date)):
-        # merged since the census: its parts' counts
+    elif parts := _formed_of(ctx, key, census.date):
+        # merged since the census (a Gemeinde, or Ludwigslust-Parchim and Göttingen): its
+        # parts' counts
         counts = [gebietsstand.combined(ctx, k, census.date, direct.get) for k in parts]
         if any(c is None or math.isnan(c) for c in counts):
             return None
@@ -225,9 +226,12 @@ def _census_point(ctx: Context, census: Census, key: str) -> CensusPoint | None:
 
 
 def _formed_of(ctx: Context, key: str, day: str) -> tuple[str, ...]:
-    """The Gemeinden of `day` (ISO) that a Gemeinde formed by mergers after it is made of,
-    through a chain of them (Jahnatal, 2023, of Ostrau and Zschaitz-Ottewig); () for others."""
-    merged = ctx.memo(("formed_after", day), lambda: formed_from(ctx.changes, after=day))
+    """The areas of `day` (ISO) that an area formed by mergers after it is made of, through a
+    chain of them (Jahnatal, 2023, of Ostrau and Zschaitz-Ottewig); () for others."""
+    level = level_of(key)
+    merged = ctx.memo(
+        ("formed_after", day, level), lambda: formed_from(ctx.changes, after=day, level=level)
+    )
 
     def parts(k: str) -> list[str]:
         return [p for old in merged[k] for p in (parts(old) if old in merged else [old])]

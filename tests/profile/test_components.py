@@ -322,6 +322,16 @@ def test_grabow_is_counted_with_steesow_under_their_keys_before_2011(ctx):
     assert [(p.date, p.value) for p in s.census][0] == ("2011-05-09", 5807 + 193)
 
 
+def test_a_kreis_formed_by_a_merger_after_the_census_has_its_parts_count(ctx):
+    """Ludwigslust-Parchim (04.09.2011) and Göttingen (2016) are not in the Zensus 2011 table;
+    their count is that of the Kreise they were formed of (data/key_changes.toml)."""
+    # gd/12111-01-01-5_00.csv lines 10384 and 10862: Landkreis Ludwigslust 120926, Landkreis
+    # Parchim 93446; lines 1206 and 1313: Göttingen 248037, Osterode am Harz 76785
+    for key, count in (("13076", 120926 + 93446), ("03159", 248037 + 76785)):
+        census = population_series(ctx, key).census
+        assert [(p.date, p.value) for p in census][0] == ("2011-05-09", count)
+
+
 def test_mecklenburg_vorpommerns_gemeinden_run_on_under_their_keys_before_2011(ctx, registry):
     """Every Gemeinde of the Land got a new key on 04.09.2011; data/key_changes.toml lists
     those of unchanged territory (scripts/mv_keys_2011.py), so a Gemeinde's series reaches back
