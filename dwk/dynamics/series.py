@@ -92,6 +92,17 @@ class PopulationSeries:
         return [v / base * 100 for v in self.values], [c.value / base * 100 for c in self.census]
 
 
+def index_base(series: list[PopulationSeries]) -> int | None:
+    """The first year of the first series (the area's) in which it and every other series with
+    a figure have one: the base of a chart that indexes them all. Mecklenburg-Vorpommern's
+    Gemeinden run from 2008 under their keys before 2011, but the Kreise formed in 2011 of
+    parts of others only from 2011."""
+    own, *others = series
+    shown = [own, *(s for s in others if any(v == v for v in s.values))]
+    figures = [{y for y, v in zip(s.years, s.values, strict=True) if v == v} for s in shown]
+    return next((y for y in own.years if all(y in f for f in figures)), None)
+
+
 def line_of_year(year: int) -> Line:
     """The population line a Stichtag of `year` is shown on: the newest census whose series
     has begun by then (figures before the first census are on the first line)."""

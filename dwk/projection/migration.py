@@ -48,7 +48,7 @@ A base at the end of a year of such arrivals (`ARRIVALS`: 2015) counts people in
 facilities (Erstaufnahme) who were allocated to the Kommunen by quota within months. What an
 area gained in that year beyond Germany's rate and its own damped deviation (`Plan.leaving`;
 only gains, as those in transit are) leaves it in the next year and is shared out with the rate
-for all. As of 2015: 144,636 people in 190 Kreise, the most in Trier (43 per 1,000), Schwerin
+for all. As of 2015: 144,694 people in 190 Kreise, the most in Trier (43 per 1,000), Schwerin
 (41), the Heidekreis and the Saale-Holzland-Kreis (23 each). Kept in the base, the tenth of
 Kreise with the largest such gain came out 0.81 % too high in 2021 on average, then 0.25 % too
 low; the error of all Kreise in 2021 fell from 1.31 % to 1.26 %, their bias went from −0.32 %

@@ -12,6 +12,7 @@ import jinja2
 from dwk.area_phrases import area_phrase, end_sentence
 from dwk.core import paths
 from dwk.core.format import format_basis, format_de, format_period
+from dwk.dynamics.series import index_base
 from dwk.inputs.censuses import load_censuses
 from dwk.projection.assumptions import MIN_EVENTS
 from dwk.projection.outlook import MIN_GROUP
@@ -200,7 +201,7 @@ def _territory_step(step: TerritoryStep) -> str:
 def _dynamics_charts(p: Profile) -> list[dict]:
     d, slug, out = p.dynamics, p.area.slug, []
     own = d.series[0][1]
-    base = next((y for y, v in zip(own.years, own.values, strict=True) if v == v), None)
+    base = index_base([s for _, s in d.series])
     if base is not None:
         series, census = [], []
         for j, (name, s) in enumerate(d.series):

@@ -4,6 +4,7 @@ from the raw tables (file and line quoted; `gd/` is data/raw/genesapi-data/)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -22,7 +23,7 @@ from dwk.dynamics.life_phases import (
     life_phase_note,
     load_life_phases,
 )
-from dwk.dynamics.series import population_series
+from dwk.dynamics.series import index_base, population_series
 from dwk.inputs.censuses import by_basis
 
 # gd/12411-01-01-4_00.csv line 15, Dithmarschen 01051, Insgesamt on 31.12.:
@@ -330,6 +331,29 @@ def test_a_kreis_formed_by_a_merger_after_the_census_has_its_parts_count(ctx):
     for key, count in (("13076", 120926 + 93446), ("03159", 248037 + 76785)):
         census = population_series(ctx, key).census
         assert [(p.date, p.value) for p in census][0] == ("2011-05-09", count)
+    # the Landkreis Rostock, of Bad Doberan and Güstrow: gd/12411-01-01-5_00.csv lines 10182
+    # and 10319, 31.12.2010: 117197 + 98992; gd/12111-01-01-5_00.csv lines 10184 and 10321:
+    # 115654 + 96905
+    rostock = population_series(ctx, "13072")
+    assert rostock.values[rostock.years.index(2010)] == 117197 + 98992
+    assert rostock.census[0].value == 115654 + 96905
+
+
+def test_a_chart_is_indexed_on_the_first_year_that_all_its_lines_have(ctx):
+    """Alt Schwerin's figures run from 2008 under its key before 2011, those of its Kreis,
+    Mecklenburgische Seenplatte, formed in 2011 of parts of others, from 2011: its chart is
+    indexed on 2011, Parchim's (its Kreis formed of whole Kreise) on 2008."""
+    land = population_series(ctx, "13")
+    alt_schwerin = population_series(ctx, "13071001")
+    assert alt_schwerin.values[0] == alt_schwerin.values[0]  # 2008 has a figure
+    seenplatte = population_series(ctx, "13071")
+    assert index_base([alt_schwerin, seenplatte, land]) == 2011
+    assert index_base([alt_schwerin, land]) == 2008
+    parchim = [population_series(ctx, k) for k in ("13076108", "13076")]
+    assert index_base([*parchim, land]) == 2008
+    empty = replace(seenplatte, values=[math.nan] * len(seenplatte.values))
+    assert index_base([alt_schwerin, empty, land]) == 2008  # a line without figures is none
+    assert index_base([empty, land]) is None
 
 
 def test_mecklenburg_vorpommerns_gemeinden_run_on_under_their_keys_before_2011(ctx, registry):
