@@ -8,17 +8,19 @@ unique names went to; a name like Neuenkirchen occurs four times in the Land) wh
 31.12.2011 lies within `TOLERANCE` of the Zensus 2011 count under the old key, if there is
 exactly one (12111-01-01-5, 09.05.2011: the year's count is carried on from it, so only seven
 months of births, deaths and moves lie between; a Gemeinde that took in another in 2011 lies
-far off). The census table has the two Steinhagens' counts swapped (13053083 2536, 13057083
-729; 12411-01-01-5 has 778 and 2623 in 2010), so neither is paired. A Gemeinde that took in
-another before the census (Upahl took in Hanshagen: 726 in 2010, 1066 in the census) passes
-that test, so no pair is made where a Gemeinde that ends in 2011 could have gone: one whose
-count rose, from 2010 to the census or from the census to 31.12.2011, by at least half of
-such a Gemeinde's within the same new Kreis. The count of 2010 is no test: the census moved small Gemeinden by up to a fifth
-(Putgarten on Rügen 267 → 220). Those it cannot pair (merged in 2011, renamed) it names and
-leaves out: nothing is guessed.
+far off). The count of 2010 is no test: the census moved small Gemeinden by up to a fifth
+(Putgarten on Rügen 267 → 218).
 
-It rewrites the block between the markers at the end of data/key_changes.toml, so the entries
-can be made again from the raw file and checked against it.
+- The census table has the two Steinhagens' counts swapped (13053083 2536, 13057083 729;
+  12411-01-01-5 has 778 and 2623 in 2010), so neither is paired.
+- A Gemeinde that took in another before the census passes that test (Upahl took in Hanshagen:
+  726 in 2010, 1066 in the census). So no pair is made where a Gemeinde without a new key of its
+  name could have gone: one in the same new Kreis whose count rose, from 2010 to the census or
+  from the census to 31.12.2011, by at least half of that Gemeinde's.
+
+Those it cannot pair it names and leaves out: nothing is guessed. It rewrites the block between
+the markers at the end of data/key_changes.toml, so the entries can be made again from the raw
+files and checked against them (tests/inputs/test_key_changes_2011.py).
 
 Run: .venv/bin/python scripts/mv_keys_2011.py
 """
@@ -126,7 +128,13 @@ def pairs() -> tuple[list[tuple[str, str, str, int, int]], list[str]]:
     return out, left
 
 
-def _not_taking_in(out, old, counted, kreise, by_name):
+def _not_taking_in(
+    out: list[tuple[str, str, str, int, int]],
+    old: dict[str, tuple[str, int]],
+    counted: dict[str, int],
+    kreise: dict[str, set[str]],
+    by_name: dict[str, list[str]],
+) -> tuple[list[tuple[str, str, str, int, int]], list[str]]:
     """The pairs without those that may have taken in a Gemeinde that ends in 2011 (see the
     module docstring), and a line for each of those."""
     ended = [
