@@ -148,7 +148,7 @@ class Registry:
             if (k, "gemeinde") not in self.names
             and self.gv.names.get(k, "").split(",")[0].strip().casefold() == folded
         ]
-        hits = _current(hits)
+        hits = self._current(hits)
         if len(hits) == 1:
             return hits[0]
         if not hits:
@@ -219,6 +219,24 @@ class Registry:
         # compared with the Kreis it lies in since (Göttingen's Gemeinden: 03159)
         return replace(area, later_key=later, kreis=later.new[:5])
 
+    def _current(self, hits: list[Area]) -> list[Area]:
+        """The areas a name means: not an old key continued by another of them (Parchim is
+        13060056 until 2011 and 13076108 since; the Landkreis Göttingen 03152 until 2016, then
+        with Osterode 03159), nor a member's official entry beside the member."""
+        keys = {(a.key, a.level) for a in hits}
+        members = {(a.key, a.level) for a in hits if a.is_member}
+        return [
+            a
+            for a in hits
+            if (self._continued_by.get((a.key, a.level)), a.level) not in keys
+            and (a.is_member or (a.key, a.level) not in members)
+        ]
+
+    @cached_property
+    def _continued_by(self) -> dict[tuple[str, str], str]:
+        """(old key, level) → the key that continues its series (`KeyChange.continues_back`)."""
+        return {(o, c.level): c.new for c in self.changes if c.continues_back for o in c.old}
+
     @cached_property
     def _taken_into(self) -> dict[tuple[str, str], KeyChange]:
         return taken_into(self.changes)
@@ -239,20 +257,6 @@ class Registry:
             (old,) = change.old
             return old if (old, level) in self.names else None
         return None
-
-
-def _current(hits: list[Area]) -> list[Area]:
-    """The areas a name means: not an old key renamed to another of them (Parchim is
-    13060056 until 2011 and 13076108 since, one area), nor a member's official entry beside
-    the member."""
-    keys = {(a.key, a.level) for a in hits}
-    members = {(a.key, a.level) for a in hits if a.is_member}
-    return [
-        a
-        for a in hits
-        if not (a.later_key and a.later_key.renamed and (a.later_key.new, a.level) in keys)
-        and (a.is_member or (a.key, a.level) not in members)
-    ]
 
 
 def _default_references(area: Area) -> list[str]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
+import pytest
+
 from dwk.core import paths
+from dwk.core.errors import UnknownAreaError
 
 GV = paths.raw_dir() / "grundeinkommensbuero-gv" / "AuszugGV4QAktuell.csv"
 
@@ -57,3 +60,16 @@ def test_urbanisation_is_kept(registry):
         if r["verstaedterungschluessel"]
     }
     assert len(registry.gv.urbanisation) == len(newer | older) == 11009
+
+
+def test_a_name_means_the_area_of_today_not_also_its_earlier_key(registry):
+    """data/key_changes.toml: Parchim is 13060056 until 2011 and 13076108 since; the Landkreis
+    Göttingen (03152) is 03159 with Osterode since 2016; both keys are named in the tables.
+    A member and its official entry are one area."""
+    assert registry.resolve("Parchim").key == "13076108"
+    with pytest.raises(UnknownAreaError) as göttingen:
+        registry.resolve("Göttingen")  # the Stadt and the Landkreis, not the Landkreis of 2015
+    assert str(göttingen.value).count("Göttingen,") == 2 and "03152 " not in str(göttingen.value)
+    with pytest.raises(UnknownAreaError) as grabow:
+        registry.resolve("Grabow")  # the member in Mecklenburg-Vorpommern, one in Sachsen-Anhalt
+    assert "13076050 Grabow, 15086060 Grabow —" in str(grabow.value)
