@@ -68,10 +68,10 @@ def areas() -> None:
     _, registry = _open()
     for a in registry.members:
         typer.echo(f"{a.slug:<14} {a.key:<9} {a.type:<17} {a.name}")
-    kreise = sum(1 for _, lvl in registry.names if lvl == "kreis")
-    gemeinden = sum(1 for _, lvl in registry.names if lvl == "gemeinde")
+    kreise, gemeinden = (sum(lvl == x for _, lvl in registry.names) for x in ("kreis", "gemeinde"))
     typer.echo(
-        f"außerdem {kreise} Kreise und {gemeinden} Gemeinden per Schlüssel, z. B. dwk profile build 01051011"
+        f"außerdem {kreise} Kreis- und {gemeinden} Gemeindeschlüssel der Tabellen, auch früherer "
+        "Gebietsstände, z. B. dwk profile build 01051011"
     )
 
 
