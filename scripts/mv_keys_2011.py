@@ -13,10 +13,11 @@ far off). The count of 2010 is no test: the census moved small Gemeinden by up t
 
 - The census table has the two Steinhagens' counts swapped (13053083 2536, 13057083 729;
   12411-01-01-5 has 778 and 2623 in 2010), so neither is paired.
-- A Gemeinde that took in another before the census passes that test (Upahl took in Hanshagen:
-  726 in 2010, 1066 in the census). So no pair is made where a Gemeinde without a new key of its
-  name could have gone: one in the same new Kreis whose count rose, from 2010 to the census or
-  from the census to 31.12.2011, by at least half of that Gemeinde's.
+- A Gemeinde that took in another before the census passes that test (Upahl took in Hanshagen
+  on 01.01.2011, Wikipedia (de), Artikel „Upahl“: 726 in 2010, 1066 in the census). So no pair
+  is made where a Gemeinde without a new key of its name could have gone: one in the same new
+  Kreis whose count rose, from 2010 to the census or from the census to 31.12.2011, by at
+  least half of that Gemeinde's.
 
 Those it cannot pair it names and leaves out: nothing is guessed. It rewrites the block between
 the markers at the end of data/key_changes.toml, so the entries can be made again from the raw

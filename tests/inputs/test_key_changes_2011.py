@@ -33,5 +33,6 @@ def test_the_listed_new_keys_are_the_scripts_pairs():
     assert ("13054037", "13076050") in listed and ("13054098", "13076127") in listed
     not_paired = {line.split()[0] for line in left}
     # the census table has the two Steinhagens' counts swapped (13053083: 2536, 12411: 778);
-    # Upahl took in Hanshagen (726 → 1066); Crivitz and Plau am See took in Wessin and Karow
+    # Upahl took in Hanshagen (726 → 1066); Crivitz (4672 → 5058) and Plau am See (5648 →
+    # 6167) grew by about as much as Wessin (442) or Karow (717), which end in 2011
     assert {"13053083", "13057083", "13058100", "13060010", "13060061"} <= not_paired
