@@ -141,7 +141,7 @@ def read_changes(path: Path) -> list[KeyChange]:
 @cache
 def _read_once(path: Path, _mtime_ns: int, _size: int) -> tuple[KeyChange, ...]:
     """Parsed once per process, and kept parsed in the cache folder (`parsed_once`): checking
-    its 300 entries takes 20 ms of each command's start, the pickle 2 ms."""
+    its 1,079 entries takes 145 ms of each command's start, the pickle 2 ms."""
     data = path.read_bytes()
     return parsed_once(data, "key_changes", lambda: tuple(_read_changes(path)))
 
