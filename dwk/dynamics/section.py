@@ -104,12 +104,8 @@ class Dynamics:
 
 def dynamics_for(ctx: Context, area: Area, refs: list[Area]) -> Dynamics:
     compare = [r for r in refs if r.level in ("kreis", "land", "de")]
-    own = census_series.population_series(ctx, area.key)
+    own = census_series.population_series(ctx, area.key)  # ends with it if merged away
     on = dict(zip(own.years, own.lines, strict=True))  # the references on the area's basis
-    last = max((y for y, v in zip(own.years, own.values, strict=True) if v == v), default=None)
-    if last is not None and last < own.years[-1]:  # merged away: the chart ends with it
-        on = {y: line for y, line in on.items() if y <= last}
-        own = census_series.population_series(ctx, area.key, on)
     series = [(area.name, own)]
     series += [(a.name, census_series.population_series(ctx, a.key, on)) for a in compare]
     kreis_like = area.level == "kreis"

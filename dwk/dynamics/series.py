@@ -115,9 +115,11 @@ def population_series(
 ) -> PopulationSeries:
     """Population on 31.12. over the years of the area's level, each year on its census line
     (`series_lines`), and the census counts as separate points, all of the area's territory
-    of today (`inputs.gebietsstand`). `lines`: years and lines of another area's series,
-    so that a Kreis beside its Gemeinde is drawn on the Gemeinde's basis, never on a newer
-    one the Gemeinde does not have."""
+    of today (`inputs.gebietsstand`). Without `lines` it ends with the area's last figure (an
+    area merged away, Mylau 2016). `lines`: years and lines of another area's series, so
+    that a Kreis beside its Gemeinde is drawn on the Gemeinde's basis, never on a newer one
+    the Gemeinde does not have, and ends with it."""
+    own = lines is None
     lines = series_lines(ctx, level_of(key) or "") if lines is None else lines
     years = sorted(lines)
     values, tables = [], set()
@@ -129,6 +131,8 @@ def population_series(
         t = which.at[key, y] if key in which.index and y in which.columns else None
         if isinstance(t, str):
             tables.add(t)
+    if own and (last := max((i for i, v in enumerate(values) if v == v), default=None)) is not None:
+        years, values = years[: last + 1], values[: last + 1]
     census = [p for c in load_censuses() if (p := _census_point(ctx, c, key)) is not None]
     # a count after the series' last Stichtag (an area merged away before it) is of no use
     census = [p for p in census if not years or p.position < years[-1] + 1]
