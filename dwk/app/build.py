@@ -249,8 +249,9 @@ def _check_index(index: Path) -> None:
     if not index.exists() and not index.is_symlink():
         return
     try:
-        head = index.read_bytes()[:2048] if index.is_file() else b""
-    except OSError:
+        with index.open("rb") as f:  # its head only: a national list runs to megabytes
+            head = f.read(2048)
+    except OSError:  # a folder or a dangling link: not dwk's either
         head = b""
     if not any(mark in head for mark in _OURS):
         raise DwkError(
