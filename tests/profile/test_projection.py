@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from dwk.core.format import format_de
 from dwk.inputs import schedules as sc
 from dwk.inputs import tables as inputs
 from dwk.projection import assumptions as asm
@@ -396,10 +397,11 @@ def test_trier_repeats_its_2015_in_moves_without_those_in_transit(ctx):
     assert moves_in[1, 0] == pytest.approx(8260 - leaving * 215_992 / 1_143_957)
     assert moves_in[5, 0] == 206
     assert 39_819 - moves_in.sum() == pytest.approx(leaving)
-    # the method text says so, with the sum the migration module names (144,694 in 190 Kreise)
+    # the method text says so, with the plan's sum over all Kreise (not a number copied here)
     proj = fc.project_areas(ctx, ["07211"], 2015, 2017, ("main",))
     text = next(a.text for a in proj.assumptions if a.topic == "Wanderungen")
-    assert "Zuziehende wie 2015 ohne die 144.694 Personen, die Ende 2015 nur auf der " in text
+    everyone = format_de(round(ki.first_plan(ctx).leaving.sum()), 0)
+    assert f"Zuziehende wie 2015 ohne die {everyone} Personen, die Ende 2015 nur auf der " in text
 
 
 def test_kreis_base_2020_keeps_the_observed_totals(ctx):
