@@ -205,7 +205,7 @@ def test_files_read_on_several_processes_fail_as_one_by_one(tmp_path, monkeypatc
     for parallel in (False, True):
         if parallel:
             monkeypatch.setattr(read_many, "PARALLEL_BYTES", 0)
-            monkeypatch.setattr(read_many, "jobs", lambda: 2)
+            monkeypatch.setattr(read_many, "usable_cores", lambda: 2)
         with pytest.raises(InputError) as err:
             Store.open(raw_dir=raw, cache=tmp_path / f"cache-{parallel}")
         errors.append((str(err.value), err.value.line, err.value.column))

@@ -3,13 +3,14 @@ stopping the others. Everything is rendered in memory first and then written ato
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
+from dwk.core.cores import usable_cores
 from dwk.core.errors import DwkError
 from dwk.core.oserror import OutputError
 from dwk.core.swap import commit_files, heal
@@ -19,6 +20,7 @@ from dwk.indicators.catalogue import IndicatorDef, load_catalogue
 from dwk.inputs.context import Context
 from dwk.projection.outlook import load_groups
 from dwk.render.chart_data import FOLDER as DATA_FOLDER
+from dwk.render.pdf_pool import PdfPool, PdfResult, render_pdfs
 from dwk.render.profile import (
     chart_csvs,
     page_context,
@@ -145,6 +147,13 @@ class ReportBuilder:
 
     def write(self, area: Area, out_dir: Path) -> tuple[Built, Profile]:
         """Render everything in memory first, then swap the area's files in together."""
+        draft = self.draft(area)
+        if draft.print_page is not None:
+            draft.add_pdf(render_pdfs([draft.print_page])[0])
+        return self.commit(draft, out_dir), draft.profile
+
+    def draft(self, area: Area) -> Draft:
+        """The area's files in memory, and the page to print where a PDF is asked for."""
         profile = self.profile(area)
         files = {}
         if "md" in self.formats:
@@ -159,24 +168,39 @@ class ReportBuilder:
             for name, text in chart_csvs(profile, page).items():
                 files[f"{area.slug}{DATA_FOLDER}/{name}"] = text
         data = {n: t.encode("utf-8") for n, t in files.items()}
-        if "pdf" in self.formats:  # on its own: no link to a list of profiles
-            data[f"{area.slug}.pdf"] = _pdf(render_html(profile, page, False), f"{area.slug}.pdf")
-        targets = [_target(out_dir, name) for name in data]
-        commit_files(out_dir, area.slug, data)
-        built = Built(
+        # on its own: no link to a list of profiles
+        printed = render_html(profile, page, False) if "pdf" in self.formats else None
+        return Draft(profile, data, printed)
+
+    def commit(self, draft: Draft, out_dir: Path) -> Built:
+        """The draft's files swapped in together; none of them where its PDF failed."""
+        slug = draft.profile.area.slug
+        if draft.print_page is not None:
+            raise DwkError(f"{slug}.pdf: {draft.pdf_error or 'nicht gedruckt'}")
+        targets = [_target(out_dir, name) for name in draft.data]
+        commit_files(out_dir, slug, draft.data)
+        profile = draft.profile
+        return Built(
             targets, len(profile.notes), profile_gaps(profile), headline_population(profile)
         )
-        return built, profile
 
 
-def _pdf(html: str, name: str) -> bytes:
-    """The report as the meeting bundle prints it, in a worker within its time budget."""
-    from dwk.render.pdf_pool import DEFAULT_BUDGET, render_pdfs
+@dataclass
+class Draft:
+    """One area's report files, rendered but not yet written; `print_page` is the HTML its PDF
+    is printed from, until `add_pdf` has put the PDF among the files."""
 
-    (result,) = render_pdfs([html], DEFAULT_BUDGET)
-    if result.pdf is None:
-        raise DwkError(f"{name}: {result.error}")
-    return result.pdf
+    profile: Profile
+    data: dict[str, bytes]
+    print_page: str | None
+    pdf_error: str | None = None
+
+    def add_pdf(self, printed: PdfResult) -> None:
+        if printed.pdf is None:
+            self.pdf_error = printed.error
+        else:
+            self.data[f"{self.profile.area.slug}.pdf"] = printed.pdf
+            self.print_page = None
 
 
 def build_reports(
@@ -200,23 +224,30 @@ def build_reports(
     heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
     done: list[Area] = []
-    for i, area in enumerate(areas):
-        try:
-            built, profile = builder.write(area, out_dir)
-            result.written += built.files
-            done.append(area)
-            result.notes[area.slug] = built.notes
-            if keep_profiles:
-                result.profiles.append(profile)
-        except OutputError as exc:  # the output folder, not the area: the rest would fail too
-            if not done:
-                raise
-            result.failed += [(a.slug, str(exc)) for a in areas[i:]]
-            break
-        except DwkError as exc:
-            result.failed.append((area.slug, str(exc)))
-        if progress:
-            progress(area)
+    printer = PdfPool(min(len(areas), usable_cores())) if "pdf" in formats else None
+    try:
+        for i, (area, draft) in enumerate(_drafts(builder, areas, printer)):
+            try:
+                if isinstance(draft, DwkError):
+                    raise draft
+                built = builder.commit(draft, out_dir)
+                result.written += built.files
+                done.append(area)
+                result.notes[area.slug] = built.notes
+                if keep_profiles:
+                    result.profiles.append(draft.profile)
+            except OutputError as exc:  # the output folder, not the area: the rest would fail too
+                if not done:
+                    raise
+                result.failed += [(a.slug, str(exc)) for a in areas[i:]]
+                break
+            except DwkError as exc:
+                result.failed.append((area.slug, str(exc)))
+            if progress:
+                progress(area)
+    finally:
+        if printer:
+            printer.close()
     if len(areas) > 1 and done:
         entries = [
             {
@@ -234,6 +265,27 @@ def build_reports(
         )
         result.written.append(target)
     return result
+
+
+def _drafts(
+    builder: ReportBuilder, areas: list[Area], printer: PdfPool | None
+) -> Iterator[tuple[Area, Draft | DwkError]]:
+    """Each area's draft, or why it has none, in order. With a printer, as many areas as it
+    has workers are drafted first and printed at once (a profile's PDF takes 5–15 s)."""
+    size = printer.size if printer else 1
+    for start in range(0, len(areas), size):
+        batch: list[tuple[Area, Draft | DwkError]] = []
+        for area in areas[start : start + size]:
+            try:
+                batch.append((area, builder.draft(area)))
+            except DwkError as exc:
+                batch.append((area, exc))
+        if printer:
+            drafts = [d for _, d in batch if isinstance(d, Draft)]
+            printed = printer.render([d.print_page or "" for d in drafts])
+            for draft, pdf in zip(drafts, printed, strict=True):
+                draft.add_pdf(pdf)
+        yield from batch
 
 
 # how an index of dwk's begins: the generator line, or before it (up to December 2026) the title

@@ -26,6 +26,7 @@ from dwk.app.build import DEFAULT_FORMATS, ReportBuilder, check_formats
 from dwk.app.coverage import Coverage, KeyNote, coverage
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
+from dwk.core.cores import usable_cores
 from dwk.core.errors import DwkError
 from dwk.core.lifeline import die_with_parent
 from dwk.core.swap import heal
@@ -88,15 +89,16 @@ def build_national(
     out: Path,
     *,
     land: str | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     review_dir: Path | None = None,
     started: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> NationalResult:
     """Profiles of every area of `level` into `out/<kreise|gemeinden>/`; `started(total)` and
-    `progress(done)` drive a progress bar."""
+    `progress(done)` drive a progress bar; `jobs=None`: one worker per usable core."""
     check_formats(formats)
+    jobs = jobs or usable_cores()
     if "pdf" in formats:  # seconds a profile: some hours for every Kreis, days for the Gemeinden
         raise DwkError(
             "PDF nicht mit --level; einzelne Gebiete: dwk profile build GEBIET --format pdf"
@@ -229,10 +231,6 @@ def _in_pool(chunks, workers, formats, review_dir):
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             raise
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _entry(o: Outcome, formats: tuple[str, ...], page: str) -> dict:

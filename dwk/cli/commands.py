@@ -218,7 +218,7 @@ def profile_build(
 def _national(
     level: str, land: str | None, jobs: int | None, out: Path, fmt: str, reviews: Path | None
 ) -> None:
-    from dwk.app.national import build_national, default_jobs
+    from dwk.app.national import build_national
 
     store, registry = _open()
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
@@ -230,7 +230,7 @@ def _national(
             level,
             out,
             land=land,
-            jobs=jobs or default_jobs(),
+            jobs=jobs,  # None: one per core
             formats=formats,
             review_dir=reviews,
             started=lambda total: bar.update(task, total=total),
@@ -267,7 +267,7 @@ def profile_diff(
         float, typer.Option(help="Kleinste Änderung eines Werts, in seiner Einheit")
     ] = 0.0,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Wohin diff.md und diff.html (sonst NEW)")
+        Path | None, typer.Option("--out", help="Wohin diff.md und diff.html (sonst NEU)")
     ] = None,
 ) -> None:
     """Was sich zwischen zwei Builds geändert hat: Indikatorwerte und SWOT-Aussagen.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 
+from dwk.core.cores import usable_cores
 from dwk.core.errors import DwkError
 from dwk.core.lifeline import die_with_parent
 
@@ -85,12 +86,38 @@ def render_pdfs(
     pages: list[str], budget: float = DEFAULT_BUDGET, workers: int = 0
 ) -> list[PdfResult]:
     """Each page's PDF, in order; a page over `budget` seconds or failing gets an error."""
-    results = [PdfResult() for _ in pages]
-    todo = list(range(len(pages)))[::-1]
-    count = max(1, min(len(pages), workers or os.cpu_count() or 1))
-    pool: list[_Worker] = []
-    try:
-        pool = [_Worker() for _ in range(count)]
+    with PdfPool(min(len(pages), workers or usable_cores())) as pool:
+        return pool.render(pages, budget)
+
+
+class PdfPool:
+    """Up to `size` workers that stay loaded between calls of `render`: a batch of profiles
+    renders its PDFs a few at a time, while the others wait in memory, and pays WeasyPrint's
+    start (1–2 s) once per worker, not once per profile."""
+
+    def __init__(self, size: int = 0) -> None:
+        self.size = max(1, size or usable_cores())
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> PdfPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for w in self._workers:
+            w.stop()
+        self._workers = []
+
+    def render(self, pages: list[str], budget: float = DEFAULT_BUDGET) -> list[PdfResult]:
+        """Each page's PDF, in order; a page over `budget` seconds or failing gets an error
+        (and its worker is replaced)."""
+        results = [PdfResult() for _ in pages]
+        todo = list(range(len(pages)))[::-1]
+        pool = self._workers
+        while len(pool) < min(self.size, len(pages)):
+            pool.append(_Worker())
         for w in pool:
             if todo:
                 i = todo.pop()
@@ -137,7 +164,4 @@ def render_pdfs(
                 if todo:
                     j = todo.pop()
                     w.give(j, pages[j], budget)
-    finally:
-        for w in pool:
-            w.stop()
-    return results
+        return results

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dwk.core.cores import usable_cores
 from dwk.core.lifeline import die_with_parent
 from dwk.sources.tables.meta import TableMeta
 from dwk.sources.validate import read_table
@@ -20,15 +21,11 @@ __all__ = ["read_tables"]
 PARALLEL_BYTES = 8_000_000  # less is read faster than processes start (about a second each)
 
 
-def jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def read_tables(files: list[tuple[Path, bytes]]) -> Iterator[tuple[TableMeta, pd.DataFrame]]:
     """`read_table` of each file, in their order: in this process for a few small files, else
     on one spawned process per core. Results and errors are the same either way (the readers
     depend on nothing but the bytes); an error is raised when its file's turn comes."""
-    workers = min(jobs(), len(files))
+    workers = min(usable_cores(), len(files))
     if workers < 2 or sum(len(data) for _, data in files) < PARALLEL_BYTES:
         for path, data in files:
             yield read_table(path, data)

@@ -98,3 +98,42 @@ def test_the_meeting_lists_a_pdf_over_budget_as_failed(store, registry, tmp_path
     assert len(list((folder / "profile").glob("*.pdf"))) == 18  # nine profiles, nine Kurzprofile
     index = (folder / "index.html").read_text("utf-8")
     assert 'href="vergleich.pdf"' not in index and 'href="profile/adorf.pdf"' in index
+
+
+def test_a_batch_prints_with_one_worker_per_core_and_a_failed_pdf_fails_its_area_alone(
+    store, registry, tmp_path, monkeypatch
+):
+    """`dwk profile build A B C D --format pdf`: the areas are printed a core's worth at a
+    time by workers that stay loaded (one per core, not one per area). Grabow's page is HUGE
+    here and over its budget: Grabow is listed as failed, and none of its files is written,
+    since an area's files are swapped in together; the others are built."""
+    pytest.importorskip("weasyprint")
+    from dwk.app import build
+    from dwk.core.cores import usable_cores
+    from dwk.render import pdf_pool
+
+    real_render, real_worker, started = pdf_pool.PdfPool.render, pdf_pool._Worker, []
+
+    def render(self, pages, budget=pdf_pool.DEFAULT_BUDGET):
+        pages = [HUGE if "Kommunalprofil Grabow" in p else SMALL for p in pages]
+        return real_render(self, pages, 8)
+
+    def worker():
+        started.append(1)
+        return real_worker()
+
+    monkeypatch.setattr(pdf_pool.PdfPool, "render", render)
+    monkeypatch.setattr(pdf_pool, "_Worker", worker)
+    areas = [registry.resolve(q) for q in ("adorf", "vrees", "riesa", "grabow")]
+    out = tmp_path / "out"
+    result = build.build_reports(store, registry, areas, out, ("html", "pdf"))
+    assert result.failed == [
+        ("grabow", "grabow.pdf: PDF-Ausgabe nach 8 s abgebrochen (Zeitlimit je Dokument)")
+    ]
+    assert len(started) == min(usable_cores(), 4)  # Grabow's worker, killed, is not replaced
+    small = (out / "adorf.pdf").read_bytes()
+    assert small.startswith(b"%PDF-")
+    assert (out / "vrees.pdf").read_bytes() == (out / "riesa.pdf").read_bytes() == small
+    assert not any(p.name.startswith("grabow") for p in out.iterdir())
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="riesa.pdf"' in index and "grabow" not in index
