@@ -7,9 +7,11 @@ shipped tables); Kreise at the end of the older series (31.12.2015), whose key h
 are listed with their successor. Gemeinden are those of the Gemeinde table at its latest
 Stichtag (31.12.2015 with the shipped tables). The Gemeindeverzeichnis and the Zensus 2022 only
 add area and the census count, so a Gemeinde whose key is not in the newest
-Gemeindeverzeichnis any more is still profiled and listed as gone; one that is new since has no
-series to profile and is listed as well, as are the uninhabited gemeindefreie Gebiete the
-Gemeindeverzeichnis lists beside the Gemeinden.
+Gemeindeverzeichnis any more is still profiled and listed as gone. One formed since by a merger
+that `data/key_changes.toml` lists is profiled too, its figures before the merger those of its
+parts together, as `dwk profile build` profiles it: a run of a Land's Gemeinden has every
+Gemeinde of today. Other new keys have no series to profile and are listed, as are the
+uninhabited gemeindefreie Gebiete the Gemeindeverzeichnis lists beside the Gemeinden.
 """
 
 from __future__ import annotations
@@ -142,8 +144,12 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 where = f"; seit {format_period(change.date)} Teil von {change.new}"
             elif change and change.kind == "Teileingliederung":
                 where = f"; seit {format_period(change.date)} auf Nachbargemeinden aufgeteilt"
+            elif change and change.kind == "Zusammenschluss":
+                where = (
+                    f"; seit {format_period(change.date)} Teil von {change.new} (Zusammenschluss)"
+                )
             elif change:
-                where = f"; neuer Schlüssel {change.new} ({change.date})"
+                where = f"; neuer Schlüssel {change.new} seit {format_period(change.date)}"
             note = (
                 f"Schlüssel im Gemeindeverzeichnis {stand} nicht mehr vorhanden "
                 f"(Gebietsänderung){where}; Profil mit Daten bis 31.12.{year}, "
@@ -154,6 +160,7 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}
     formed = formed_from(registry.changes)
+    formed_keys: list[str] = []
     for key in sorted(listed - set(keys)):
         if (change := renamed.get(key)) and change.old[0] in keys:
             note = (
@@ -161,12 +168,15 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 "(Gebiet unverändert, data/key_changes.toml): "
                 f"Profil und Vorausberechnung unter {change.old[0]}"
             )
-        elif (parts := formed.get(key)) and len({p[:5] for p in parts}) == 1:
+        elif parts := formed.get(key):  # a Gemeinde of today: profiled, its past theirs
+            formed_keys.append(key)
             note = (
                 f"Schlüssel neu seit {format_period(registry.predecessors(key).date)}, gebildet aus "
-                f"{len(parts)} Gemeinden (data/key_changes.toml): Vorausberechnung als ihre "
-                "Summe, Profil mit dwk profile build (Altersstruktur 2015: ihre Summe)"
+                f"{len(parts)} Gemeinden (data/key_changes.toml): Profil und Vorausberechnung "
+                "mit ihren Zahlen zusammen bis dahin (Altersstruktur 2015: ihre Summe)"
             )
+            notes.append(KeyNote(key, names[key], key[:2], True, note))
+            continue
         else:
             why = (
                 f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
@@ -175,4 +185,4 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             )
             note = f"{why}: keine Fortschreibung in den Tabellen, kein Profil"
         notes.append(KeyNote(key, names[key], key[:2], False, note))
-    return keys, sorted(notes, key=lambda n: n.key)
+    return sorted(keys + formed_keys), sorted(notes, key=lambda n: n.key)

@@ -71,22 +71,23 @@ def test_kreise_are_those_of_the_newest_stichtag_and_the_merged_ones_are_listed(
     assert len(cov.lands) == 16 and cov.land_folder("01") == "01-schleswig-holstein"
 
 
-def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
+def test_gemeinden_are_those_of_2015_and_of_today_and_changed_keys_are_listed(store, registry):
     cov = coverage(store, registry, "gemeinde")
     keys = {a.key for a in cov.areas}
-    assert len(cov.areas) == len(keys) == 11149  # 12411-01-01-5_00.csv, Gemeinden on 31.12.2015
+    notes = {n.key: n for n in cov.key_notes}
+    formed = {k for k, n in notes.items() if "gebildet aus" in n.note}
+    table = keys - formed  # the Gemeinden of 12411-01-01-5_00.csv on 31.12.2015
+    assert len(cov.areas) == len(keys) == 11202 and len(table) == 11149
     present = _raw_plain_gemeinden()
-    assert len(present) == 8053 and present <= keys
-    gone = [n for n in cov.key_notes if n.profiled]
+    assert len(present) == 8053 and present <= table
+    gone = [n for n in cov.key_notes if n.profiled and n.key not in formed]
     new = [n for n in cov.key_notes if not n.profiled]
     # Gemeinden of 2015 whose key is not in the newest Gemeindeverzeichnis (mergers)
     listed = _raw_gemeindeverzeichnis()
-    assert {n.key for n in gone} == keys - listed.keys() and len(gone) == 464
-    assert {n.key for n in new} == listed.keys() - keys and len(new) == 296
+    assert {n.key for n in gone} == table - listed.keys() and len(gone) == 464
+    assert {n.key for n in new} | formed == listed.keys() - table and len(new) == 243
     empty = {n.key for n in new if "ohne Einwohner (gemeindefreies Gebiet)" in n.note}
-    assert empty == {k for k in listed.keys() - keys if listed[k] == 0} and len(empty) == 204
-    # 39 of the new keys are Gemeinden whose key changed with their Kreis (Göttingen 2016,
-    # Eisenach 2021; data/key_changes.toml): profiled under the key of their age structure
+    assert empty == {k for k in listed.keys() - table if listed[k] == 0} and len(empty) == 204
     renamed = {n.key: n.note for n in new if "Gebiet unverändert" in n.note}
     assert len(renamed) == 39 and all(k[:5] in ("03159", "16063") for k in renamed)
     assert renamed["03159016"].startswith("Schlüssel neu seit 01.11.2016 für 03152012")
@@ -95,6 +96,13 @@ def test_gemeinden_are_those_of_2015_and_gone_keys_are_listed(store, registry):
     assert "mit den Zahlen des neuen" in goettingen.note
     brebel = next(n for n in gone if n.key == "01059014")
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
+    # the rest of the Gemeindeverzeichnis's new keys: the Gemeinden formed since 2015 by a
+    # merger, each profiled (Unstrut-Hainich of six Gemeinden on 01.01.2019; Kaltennordheim
+    # of seven, one of them from the Wartburgkreis), as are the Gemeinden they were formed of
+    assert formed == listed.keys() - table - set(renamed) - empty and len(formed) == 53
+    assert all(notes[k].profiled for k in formed) and {"16064076", "16066095"} <= formed
+    assert notes["16064076"].note.startswith("Schlüssel neu seit 01.01.2019, gebildet aus 6")
+    assert "seit 01.01.2019 Teil von 16064076 (Zusammenschluss)" in notes["16064001"].note
     saar = coverage(store, registry, "gemeinde", land="10")
     # the Saarland's 52 Gemeinden did not change between 2015 and 2023 (beside them the
     # Gemeindeverzeichnis lists one uninhabited gemeindefreies Gebiet)
