@@ -92,8 +92,8 @@ def render_pdfs(
 
 class PdfPool:
     """Up to `size` workers that stay loaded between calls of `render`: a batch of profiles
-    renders its PDFs a few at a time, while the others wait in memory, and pays WeasyPrint's
-    start (1–2 s) once per worker, not once per profile."""
+    is printed `size` at a time, so that only that many rendered reports are held in memory,
+    and pays WeasyPrint's start (1–2 s) once per worker, not once per profile."""
 
     def __init__(self, size: int = 0) -> None:
         self.size = max(1, size or usable_cores())
