@@ -175,8 +175,12 @@ class Registry:
         return out
 
     def at_level(self, level: str) -> list[Area]:
-        keys = sorted(k for (k, lvl) in self.names if lvl == level)
-        return [self.get(k, level) for k in keys]
+        """Every area of `level` the tables name, and the Gemeinden formed by a merger since,
+        which only the Gemeindeverzeichnis names."""
+        keys = {k for (k, lvl) in self.names if lvl == level}
+        if level == "gemeinde":
+            keys |= {k for k in self._formed if k in self.gv.names}
+        return [self.get(k, level) for k in sorted(keys)]
 
     def references(self, area: Area) -> list[Area]:
         """Kreis (for a Gemeinde), Land and Germany, in that order; members' own lists win."""

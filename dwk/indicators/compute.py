@@ -37,6 +37,7 @@ from dwk.inputs import gebietsstand
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
+from dwk.key_changes import formed_from
 
 # --- age structure ------------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ def _density(ctx: Context, keys: list[str], year: int) -> Result:
         ],
         dtype=object,
     )
-    tables = f"{pop.tables}, {area.tables}"
+    tables = ", ".join(dict.fromkeys(t for r in (pop, area) for t in r.tables.split(", ") if t))
     return Result(pop.value / area.value, pop.n, pop.period, tables, flag)
 
 
@@ -180,6 +181,11 @@ def _years_table(ctx: Context, sources: tuple[tuple[str, str], ...]) -> dict[str
         for table, variable in sources:
             for key, ys in inputs.years_by_key(ctx.store, table, variable).items():
                 found[key] = found[key] | ys if key in found else ys
+        for key, parts in formed_from(ctx.changes).items():  # theirs together (gebietsstand)
+            if all(p in found for p in parts):
+                found[key] = found.get(key, frozenset()) | frozenset.intersection(
+                    *(found[p] for p in parts)
+                )
         lists: dict[frozenset[int], list[int]] = {}
         out = {}
         for key, ys in found.items():

@@ -28,7 +28,7 @@ import pandas as pd
 from dwk.inputs import tables as inputs
 from dwk.inputs.population import Line
 from dwk.inputs.tables import AgeData, Cell
-from dwk.key_changes import eingliederungen
+from dwk.key_changes import eingliederungen, formed_from
 
 if TYPE_CHECKING:
     from dwk.inputs.context import Context
@@ -80,6 +80,13 @@ def parts_on(ctx: Context, day: str) -> dict[str, tuple[str, ...]]:
         return {key: tuple(expand(key)) for key in direct}
 
     return ctx.memo(("gebietsstand", day), build)
+
+
+def _formed(ctx: Context) -> dict[str, tuple[str, ...]]:
+    """Gemeinde formed by a merger → the Gemeinden it was formed of: its figures before are
+    theirs together, on either Gebietsstand, since its territory is theirs (as its population
+    and age structure, `inputs.with_merged`)."""
+    return ctx.memo(("formed",), lambda: formed_from(ctx.changes))
 
 
 def _absorbers(ctx: Context) -> frozenset[str]:
@@ -187,24 +194,33 @@ def cells_of(
     of a rate (`count` False: the Arbeitslosenquote), which does not add up, none where the
     table has those it took in."""
     by_year = inputs.cells_of(ctx, table, variable)
-    absorbers = _absorbers(ctx)
-    if not absorbers:
+    absorbers, formed = _absorbers(ctx), _formed(ctx) if count else {}
+    if not absorbers and not formed:
         return by_year
     name = ("cells_aktuell", table, variable, count)
-    return ctx.memo(name, lambda: _cells(ctx, by_year, absorbers, count))
+    return ctx.memo(name, lambda: _cells(ctx, by_year, absorbers, count, formed))
 
 
 def _cells(
-    ctx: Context, by_year: dict[int, dict[str, Cell]], absorbers: frozenset[str], count: bool
+    ctx: Context,
+    by_year: dict[int, dict[str, Cell]],
+    absorbers: frozenset[str],
+    count: bool,
+    formed: dict[str, tuple[str, ...]],
 ) -> dict[int, Mapping[str, Cell]]:
     out = {}
     for year, at in by_year.items():
-        changed = {}
+        changed: dict[str, Cell] = {}
         for key in absorbers & at.keys():
             row, _, period = at[key]
             value = combined(ctx, key, day_of(year, period), partial(_cell, at, key, count))
             changed[key] = (row, float(value), period)
-        out[year] = ChainMap(changed, at) if changed else at  # no copy of the year's cells
+        cells = ChainMap(changed, at)
+        for key, parts in formed.items():  # a count of a merged Gemeinde: its parts' sum
+            if key not in at and all(p in at for p in parts):
+                of = [cells[p] for p in parts]
+                changed[key] = (min(c[0] for c in of), float(sum(c[1] for c in of)), of[0][2])
+        out[year] = cells if changed else at  # no copy of the year's cells
     return out
 
 
@@ -212,14 +228,18 @@ def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[AreaCe
     """`inputs.area_cells` with an absorber's area that of its territory of today
     (`_combined`); a year in which only some of its parts have one is left out."""
     by_key = inputs.area_cells(ctx, table, variable)
-    absorbers = _absorbers(ctx)
-    if not absorbers:
+    absorbers, formed = _absorbers(ctx), _formed(ctx)
+    if not absorbers and not formed:
         return by_key
-    return ctx.memo(("areas_aktuell", table, variable), lambda: _areas(ctx, by_key, absorbers))
+    name = ("areas_aktuell", table, variable)
+    return ctx.memo(name, lambda: _areas(ctx, by_key, absorbers, formed))
 
 
 def _areas(
-    ctx: Context, by_key: dict[str, list[AreaCell]], absorbers: frozenset[str]
+    ctx: Context,
+    by_key: dict[str, list[AreaCell]],
+    absorbers: frozenset[str],
+    formed: dict[str, tuple[str, ...]],
 ) -> dict[str, list[AreaCell]]:
     out = dict(by_key)
     for key in sorted(absorbers & by_key.keys()):
@@ -230,6 +250,13 @@ def _areas(
             if not np.isnan(area):
                 kept.append((year, float(area), period))
         out[key] = kept
+    for key, parts in formed.items():  # a merged Gemeinde's area: its parts' together
+        of = [{year: (v, period) for year, v, period in out.get(p, ())} for p in parts]
+        own = {year for year, _, _ in out.get(key, ())}
+        years = set.intersection(*(set(d) for d in of)) - own
+        added = [(y, float(sum(d[y][0] for d in of)), of[0][y][1]) for y in years]
+        if added := [c for c in added if not np.isnan(c[1])]:
+            out[key] = sorted([*out.get(key, ()), *added])
     return out
 
 

@@ -439,3 +439,40 @@ def test_a_kreis_that_took_in_a_kreisfreie_stadt_is_shown_with_it(ctx, catalogue
     # 31.12.2020, line 468 (Wartburgkreis 117967) and line 465 (Eisenach 41970), each carried
     # over with its own factor (before: the Kreis's alone, 1.1 % above the base)
     assert outlook.basis_factor * (117967 + 41970) == pytest.approx(total[0], rel=1e-6)
+
+
+def test_a_merged_gemeinde_has_its_parts_figures_together_before_the_merger(ctx, registry):
+    """Unstrut-Hainich (16064076), formed on 01.01.2019 of six Gemeinden (data/key_changes.toml),
+    has its area, employees, unemployed and moves of 2015–2016 as theirs together, as its
+    population and age structure; before, its profile showed "–" for each, also for its Kreis,
+    Land and Germany, since its own key had no Stichtag to compare them on."""
+    from dwk.indicators.catalogue import load_catalogue
+    from dwk.indicators.compute import compute
+
+    wanted = {"flaeche", "wanderungssaldo_je_1000", "beschaeftigte_je_100", "arbeitslose_je_100"}
+    defs = [d for d in load_catalogue() if d.id in wanted]
+    r = compute(ctx, defs, ["16064076", "16064", "16", "DG"], anchor="16064076")
+    v = {
+        (k, i): (x, p) for k, i, x, p in r[["area_key", "id", "value", "period"]].itertuples(False)
+    }
+    # 33111-01-01-5_00.csv lines 13710, 13718, 13719, 13723, 13739, 13751 (Altengottern,
+    # Flarchheim, Großengottern, Heroldishausen, Mülverstedt, Weberstedt), Bodenfläche in ha
+    assert v[("16064076", "flaeche")] == (pytest.approx((1833 + 1186 + 1934 + 321 + 2324 + 1836) / 100), "2015-12-31")  # fmt: skip
+    assert v[("16064", "flaeche")][1] == "2015-12-31"  # the Kreis on the same Stichtag
+    # 12711-01-03-5_00.csv, the same six: Zuzüge insgesamt 45, 17, 184, 3, 32, 18; Fortzüge
+    # insgesamt 50, 6, 153, 3, 32, 18; 12411-01-01-5_00.csv: 31.12.2015 1000 + 418 + 2232 +
+    # 197 + 686 + 584, 31.12.2014 1013 + 411 + 2201 + 201 + 687 + 588
+    mean = ((1000 + 418 + 2232 + 197 + 686 + 584) + (1013 + 411 + 2201 + 201 + 687 + 588)) / 2
+    saldo = (45 + 17 + 184 + 3 + 32 + 18) - (50 + 6 + 153 + 3 + 32 + 18)
+    assert v[("16064076", "wanderungssaldo_je_1000")] == (pytest.approx(saldo / mean * 1000), "2015")  # fmt: skip
+    # 13111-02-02-5_00.csv, the same six, Insgesamt on 30.06.2015: 475, 191, 901, 82, 301,
+    # 244; per 100 aged 15–64 on 31.12.2015, 12411-02-03-5_00.csv, the groups 15–18 … 60–65 of
+    # the same six: 677, 277, 1420, 125, 457, 359 (`awk -F';' '{for(i=7;i<=17;i++) s+=$i}'`)
+    employed = 475 + 191 + 901 + 82 + 301 + 244
+    working_age = 677 + 277 + 1420 + 125 + 457 + 359
+    assert v[("16064076", "beschaeftigte_je_100")] == (pytest.approx(employed / working_age * 100), "2015-06-30")  # fmt: skip
+    # 13211-01-03-5_00.csv (Jahresdurchschnitt 2016), Arbeitslose insgesamt: 37, 14, 115, 4,
+    # 21, 12, per 100 aged 15–64 at the end of the year before
+    unemployed = 37 + 14 + 115 + 4 + 21 + 12
+    assert v[("16064076", "arbeitslose_je_100")] == (pytest.approx(unemployed / working_age * 100), "2016")  # fmt: skip
+    assert "16064076" in {a.key for a in registry.at_level("gemeinde")}  # dwk indicators --level
