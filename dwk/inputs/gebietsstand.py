@@ -11,7 +11,9 @@ What a profile shows (indicators, series, components, age structure, life phases
 Gebietsstand aktuell. The projection reads the figures as published and sums an absorber's
 parts itself (`key_changes.territories`); the Kreis map colours outlines of 2021 and reads the
 figures on the Gebietsstand of each Stichtag (`Context.jeweilig`). In a context on that
-Gebietsstand every function here returns its input unchanged.
+Gebietsstand every function here returns its input unchanged, but for the Gemeinden formed by a
+merger: their figures before it are their parts' together on either, as their territory is
+theirs.
 """
 
 from __future__ import annotations
@@ -192,7 +194,8 @@ def cells_of(
 ) -> dict[int, Mapping[str, Cell]]:
     """`inputs.cells_of` with an absorber's value that of its territory of today (`_combined`);
     of a rate (`count` False: the Arbeitslosenquote), which does not add up, none where the
-    table has those it took in."""
+    table has those it took in. A Gemeinde formed by a merger has, where the table has all its
+    parts and not it, a count that is theirs together (`_formed`)."""
     by_year = inputs.cells_of(ctx, table, variable)
     absorbers, formed = _absorbers(ctx), _formed(ctx) if count else {}
     if not absorbers and not formed:
@@ -226,7 +229,8 @@ def _cells(
 
 def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[AreaCell]]:
     """`inputs.area_cells` with an absorber's area that of its territory of today
-    (`_combined`); a year in which only some of its parts have one is left out."""
+    (`_combined`); a year in which only some of its parts have one is left out. A Gemeinde
+    formed by a merger has its parts' area together in the years all of them have one."""
     by_key = inputs.area_cells(ctx, table, variable)
     absorbers, formed = _absorbers(ctx), _formed(ctx)
     if not absorbers and not formed:
