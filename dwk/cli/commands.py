@@ -68,10 +68,10 @@ def areas() -> None:
     _, registry = _open()
     for a in registry.members:
         typer.echo(f"{a.slug:<14} {a.key:<9} {a.type:<17} {a.name}")
-    kreise, gemeinden = (sum(lvl == x for _, lvl in registry.names) for x in ("kreis", "gemeinde"))
+    kreise, gemeinden = (len(registry.at_level(level)) for level in ("kreis", "gemeinde"))
     typer.echo(
-        f"außerdem {kreise} Kreis- und {gemeinden} Gemeindeschlüssel der Tabellen, auch früherer "
-        "Gebietsstände, z. B. dwk profile build 01051011"
+        f"außerdem {kreise} Kreis- und {gemeinden} Gemeindeschlüssel der Tabellen und des "
+        "Gemeindeverzeichnisses, auch früherer Gebietsstände, z. B. dwk profile build 01051011"
     )
 
 
