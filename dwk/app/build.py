@@ -105,7 +105,8 @@ def profile_gaps(profile: Profile) -> list[str]:
     if profile.pyramid is None:
         gaps.append("keine Altersstruktur")
     if profile.area.level in ("kreis", "gemeinde") and profile.outlook is None:
-        gaps.append("keine Vorausberechnung")
+        if not profile.projected_elsewhere:  # merged since: its neighbour's has its people
+            gaps.append("keine Vorausberechnung")
     missing = sum(1 for r in profile.key_figures if r.own.missing)
     if missing:
         gaps.append(f"{missing} von {len(profile.key_figures)} Kennzahlen ohne Wert")

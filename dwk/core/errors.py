@@ -62,6 +62,11 @@ class NoProjection(DwkError):
     or `LookupError` from a bug is not this and keeps its traceback."""
 
 
+class MergedAway(NoProjection):
+    """A Gemeinde merged into a neighbour since the base: its people are projected with the
+    neighbour, so its profile lacks no projection of its own (no gap in a national run)."""
+
+
 def translated(message: str, table: tuple[tuple[str, str], ...]) -> str:
     """`message` by the first (pattern, replacement) of `table` it matches whole: a library's
     English message (tomllib's, click's) in dwk's German; unchanged if none matches."""

@@ -20,7 +20,7 @@ from functools import partial
 
 import numpy as np
 
-from dwk.core.errors import NoProjection
+from dwk.core.errors import MergedAway, NoProjection
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs.context import Context
@@ -161,7 +161,7 @@ def project_gemeinden(
     check_base(ctx, [k for k in keys if k not in formed])
     gone = sorted(set(keys) & merged_gemeinden(ctx)) if calibrate and not dissolved else []
     if gone:
-        raise NoProjection(
+        raise MergedAway(
             f"Gemeinde {gone[0]} ist nach {gemeinde_base(ctx)} in einer anderen aufgegangen "
             "(keine eigene Einwohnerzahl mehr im Gemeindeverzeichnis); eine Vorausberechnung "
             f"vom Stand 31.12.{gemeinde_base(ctx)} gibt "

@@ -14,7 +14,7 @@ import numpy as np
 
 from dwk.area_phrases import area_phrase
 from dwk.areas import Area, Registry
-from dwk.core.errors import NoProjection
+from dwk.core.errors import MergedAway, NoProjection
 from dwk.dynamics.section import Dynamics, dynamics_for
 from dwk.indicators.catalogue import IndicatorDef
 from dwk.indicators.compute import age_source, age_years, compute, shared_year
@@ -119,6 +119,8 @@ class Profile:
     """(name, date) of each area it took in and kept its key (Gemeinden since 2012, Eisenach
     into the Wartburgkreis): its figures before count them too (`Registry.absorbed`,
     `inputs.gebietsstand`)."""
+    projected_elsewhere: bool = False
+    """No outlook of its own because it was merged into a neighbour, which has its people."""
 
     @property
     def notes(self) -> list[str]:
@@ -200,6 +202,7 @@ def build_profile(
 
     subject = _subject(area, refs, shown, cells, tables, peer_rows)
     absorbed = registry.absorbed(area.key)
+    projected_elsewhere = False
     try:
         outlook, no_outlook = outlook_for(ctx, area), []
         if outlook is not None:  # the base's own figure counts those taken in before it
@@ -207,6 +210,7 @@ def build_profile(
             outlook = replace(outlook, absorbed=since) if since else outlook
     except NoProjection as exc:
         outlook, no_outlook = None, [f"Keine Vorausberechnung: {exc.args[0]}"]
+        projected_elsewhere = isinstance(exc, MergedAway)
     if outlook is not None:
         subject.observations.update(outlook.observations())
     outcomes = evaluate([r for r in rules if r.indicator in subject.observations], subject)
@@ -263,6 +267,7 @@ def build_profile(
         map_names=_map_names(registry, area),
         similar=similar,
         absorbed=absorbed,
+        projected_elsewhere=projected_elsewhere,
     )
 
 
