@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from dwk.areas import Area, Registry
 from dwk.core.atomic import write_text
@@ -20,7 +20,6 @@ from dwk.indicators.catalogue import IndicatorDef, load_catalogue
 from dwk.inputs.context import Context
 from dwk.projection.outlook import load_groups
 from dwk.render.chart_data import FOLDER as DATA_FOLDER
-from dwk.render.pdf_pool import PdfPool, PdfResult, render_pdfs
 from dwk.render.profile import (
     chart_csvs,
     page_context,
@@ -35,6 +34,9 @@ from dwk.swot import survey as survey_rules
 from dwk.swot.engine import KINDS
 from dwk.swot.review_file import default_review_dir
 from dwk.swot.rules import SwotRule, load_rules
+
+if TYPE_CHECKING:  # multiprocessing and the pool only where a PDF is asked for
+    from dwk.render.pdf_pool import PdfPool, PdfResult
 
 FORMATS: tuple[ProfileFormat, ...] = get_args(ProfileFormat)
 DEFAULT_FORMATS: tuple[ProfileFormat, ...] = ("md", "html", "json")
@@ -150,6 +152,8 @@ class ReportBuilder:
         """Render everything in memory first, then swap the area's files in together."""
         draft = self.draft(area)
         if draft.print_page is not None:
+            from dwk.render.pdf_pool import render_pdfs
+
             draft.add_pdf(render_pdfs([draft.print_page])[0])
         return self.commit(draft, out_dir), draft.profile
 
@@ -225,7 +229,11 @@ def build_reports(
     heal(out_dir)  # a killed batch's areas: all new or all old again
     result = BatchResult()
     done: list[Area] = []
-    printer = PdfPool(min(len(areas), usable_cores())) if "pdf" in formats else None
+    printer = None
+    if "pdf" in formats:
+        from dwk.render.pdf_pool import PdfPool
+
+        printer = PdfPool(min(len(areas), usable_cores()))
     try:
         for i, (area, draft) in enumerate(_drafts(builder, areas, printer)):
             try:
