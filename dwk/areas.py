@@ -175,12 +175,15 @@ class Registry:
         return out
 
     def at_level(self, level: str) -> list[Area]:
-        """Every area of `level` the tables name, and the Gemeinden formed by a merger since,
-        which only the Gemeindeverzeichnis names."""
+        return [self.get(k, level) for k in self.keys_at(level)]
+
+    def keys_at(self, level: str) -> list[str]:
+        """Every key of `level` the tables name, and the Gemeinden formed by a merger since,
+        which only the Gemeindeverzeichnis names, sorted."""
         keys = {k for (k, lvl) in self.names if lvl == level}
         if level == "gemeinde":
             keys |= {k for k in self._formed if k in self.gv.names}
-        return [self.get(k, level) for k in sorted(keys)]
+        return sorted(keys)
 
     def references(self, area: Area) -> list[Area]:
         """Kreis (for a Gemeinde), Land and Germany, in that order; members' own lists win."""

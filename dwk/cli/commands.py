@@ -68,7 +68,7 @@ def areas() -> None:
     _, registry = _open()
     for a in registry.members:
         typer.echo(f"{a.slug:<14} {a.key:<9} {a.type:<17} {a.name}")
-    kreise, gemeinden = (len(registry.at_level(level)) for level in ("kreis", "gemeinde"))
+    kreise, gemeinden = (len(registry.keys_at(level)) for level in ("kreis", "gemeinde"))
     typer.echo(
         f"außerdem {kreise} Kreis- und {gemeinden} Gemeindeschlüssel der Tabellen und des "
         "Gemeindeverzeichnisses, auch früherer Gebietsstände, z. B. dwk profile build 01051011"
