@@ -160,8 +160,9 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}
     formed = formed_from(registry.changes)
-    formed_keys: list[str] = []
+    formed_keys: list[str] = []  # Gemeinden of today that the table of 2015 does not have
     for key in sorted(listed - set(keys)):
+        profiled = False
         if (change := renamed.get(key)) and change.old[0] in keys:
             note = (
                 f"Schlüssel neu seit {format_period(change.date)} für {change.old[0]} "
@@ -170,13 +171,12 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
             )
         elif parts := formed.get(key):  # a Gemeinde of today: profiled, its past theirs
             formed_keys.append(key)
+            profiled = True
             note = (
                 f"Schlüssel neu seit {format_period(registry.predecessors(key).date)}, gebildet aus "
                 f"{len(parts)} Gemeinden (data/key_changes.toml): Profil und Vorausberechnung "
                 "mit ihren Zahlen zusammen bis dahin (Altersstruktur 2015: ihre Summe)"
             )
-            notes.append(KeyNote(key, names[key], key[:2], True, note))
-            continue
         else:
             why = (
                 f"Schlüssel neu nach 31.12.{year} (Gebietsänderung)"
@@ -184,5 +184,5 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 else f"im Gemeindeverzeichnis {stand} ohne Einwohner (gemeindefreies Gebiet)"
             )
             note = f"{why}: keine Fortschreibung in den Tabellen, kein Profil"
-        notes.append(KeyNote(key, names[key], key[:2], False, note))
+        notes.append(KeyNote(key, names[key], key[:2], profiled, note))
     return sorted(keys + formed_keys), sorted(notes, key=lambda n: n.key)
