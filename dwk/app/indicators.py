@@ -103,13 +103,26 @@ def write_records(records: list[dict], fmt: str, stream: TextIO) -> None:
 
 
 def _table(records: list[dict], stream: TextIO) -> None:
+    """For reading: the indicator's label, its value at the catalogue's decimals and German
+    dates; the ids and full values are in the CSV and JSON."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
-    from dwk.core.format import format_de
+    from dwk.core.format import format_de, format_period
 
-    table = Table("Gebiet", "Indikator", "Wert", "Einheit", "Stichtag", "Kennz.")
+    defs = {d.id: d for d in load_catalogue()}
+    table = Table(
+        "Gebiet", "Indikator", Column("Wert", justify="right"), "Einheit", "Stichtag", "Kennz."
+    )
     for r in records:
-        value = format_de(r["value"], 1) if r["value"] is not None else "–"
-        table.add_row(f"{r['area']} {r['name']}", r["id"], value, r["unit"], r["period"], r["flag"])
+        d = defs[r["id"]]
+        value = format_de(r["value"], d.decimals)
+        table.add_row(
+            f"{r['area']} {r['name']}",
+            d.label,
+            value,
+            r["unit"],
+            format_period(r["period"]),
+            r["flag"],
+        )
     Console(file=stream, width=140).print(table)

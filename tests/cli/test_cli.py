@@ -146,6 +146,22 @@ def test_indicators_json(cache_dir, store):
     assert records["bevoelkerung"]["value"] == 1916
 
 
+def test_indicators_table_reads_as_the_profile(cache_dir, store):
+    """The terminal table gives the label, the catalogue's decimals and German dates, where it
+    printed the id, every value with one decimal ("1.916,0") and ISO dates."""
+    r = dwk("indicators", "vrees", env_cache=cache_dir)
+    assert r.returncode == 0, r.stderr
+    rows = {
+        cells[2]: cells[3:6]
+        for line in r.stdout.splitlines()
+        if len(cells := [c.strip() for c in line.split("│")]) == 8
+    }
+    # 31122023_Auszug_GV.xlsx row 2514: Vrees; 37.55 km²; 1916 people on 31.12.2023
+    assert rows["Bevölkerung"] == ["1.916", "Personen", "31.12.2023"]
+    assert rows["Bevölkerungsdichte"] == [f"{1916 / 37.55:.0f}", "Ew./km²", "31.12.2023"]
+    assert "bevoelkerung" not in r.stdout
+
+
 def test_indicators_on_either_gebietsstand(cache_dir, store):
     """Reichenbach im Vogtland took in Mylau on 01.01.2016: on the territory of today (the
     default, as in a profile) it lost 8.7 % since 2011, on that of each Stichtag its own
