@@ -5,7 +5,8 @@ The tables come from the roles `kreise` and `gemeinden` (`data/roles.toml`), the
 from the store. Kreise are those at the newest Stichtag of these tables (31.12.2024 with the
 shipped tables); Kreise at the end of the older series (31.12.2015), whose key has gone since,
 are listed with their successor. Gemeinden are those of the Gemeinde table at its latest
-Stichtag (31.12.2015 with the shipped tables). The Gemeindeverzeichnis and the Zensus 2022 only
+Stichtag (31.12.2015 with the shipped tables), less those it lists with no inhabitant in any
+year (gemeindefreie Gebiete), which are listed. The Gemeindeverzeichnis and the Zensus 2022 only
 add area and the census count, so a Gemeinde whose key is not in the newest
 Gemeindeverzeichnis any more is still profiled and listed as gone. One formed since by a merger
 that `data/key_changes.toml` lists is profiled too, its figures before the merger those of its
@@ -118,8 +119,22 @@ def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]
     return now, sorted(notes, key=lambda n: n.key)
 
 
+def _uninhabited(store: Store, keys: list[str]) -> set[str]:
+    """Those of `keys` that no table of the role `gemeinden` gives an inhabitant in any year:
+    the forest districts and the gemeindefreie Gebiete that 12411-01-01-5 lists with 0 (each
+    Bavarian Kreis's as one key, `…444`). A profile of them would have no figure to show."""
+    inhabited: set[str] = set()
+    for table in roles.held("gemeinden", store):
+        f = store.table(table)
+        f = f.loc[(f["level"] == "gemeinde") & (f["sex"] == "total") & (f["value"] > 0)]
+        inhabited |= {str(k) for k in f["area_key"].unique()}
+    return set(keys) - inhabited
+
+
 def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]:
     keys, year = _series_ends(store, "gemeinden", "gemeinde")[-1]
+    empty = _uninhabited(store, keys)
+    keys = [k for k in keys if k not in empty]
     gv = store.table(GEMEINDEVERZEICHNIS)
     edition = str(gv["period"].astype(str).max())  # the newest Gemeindeverzeichnis
     gv = gv.loc[gv["period"].astype(str) == edition]
@@ -137,6 +152,12 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 f"Schlüssel im Gemeindeverzeichnis {stand} nicht mehr vorhanden; neuer "
                 f"Schlüssel {change.new} seit {format_period(change.date)}, Gebiet "
                 "unverändert: Profil unter diesem Schlüssel mit den Zahlen des neuen"
+            )
+        elif not change and (city := f"{key[:2]}000000") in listed:  # Berlin's Bezirke
+            note = (
+                f"Bezirk: das Gemeindeverzeichnis {stand} führt {city} ({names[city]}) als "
+                f"eine Gemeinde; Profil mit Daten bis 31.12.{year}, ohne Fläche des "
+                "Gemeindeverzeichnisses und Zensus 2022"
             )
         else:
             where = ""
@@ -156,12 +177,23 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 f"ohne Fläche des Gemeindeverzeichnisses und Zensus 2022"
             )
         notes.append(KeyNote(key, registry.names[(key, "gemeinde")], key[:2], True, note))
+    notes += [
+        KeyNote(
+            key,
+            registry.names[(key, "gemeinde")],
+            key[:2],
+            False,
+            "in der Gemeindetabelle in jedem Jahr ohne Einwohner (gemeindefreies Gebiet): "
+            "kein Profil",
+        )
+        for key in sorted(empty)
+    ]
     people = gv.loc[(gv["variable"] == "Bevölkerung") & (gv["sex"] == "total")]
     inhabited = {str(k) for k, v in zip(people["area_key"], people["value"], strict=True) if v > 0}
     renamed = {c.new: c for c in registry.changes if c.level == "gemeinde" and c.renamed}
     formed = formed_from(registry.changes)
     formed_keys: list[str] = []  # Gemeinden of today that the table of 2015 does not have
-    for key in sorted(listed - set(keys)):
+    for key in sorted(listed - set(keys) - empty):
         profiled = False
         if (change := renamed.get(key)) and change.old[0] in keys:
             note = (

@@ -29,7 +29,7 @@ def _raw_kreise_2024() -> set[str]:
 
 
 def _raw_plain_gemeinden() -> set[str]:
-    """Gemeinden that 12411-01-01-5_00.csv names by a plain 8-digit key with a population on
+    """Gemeinden that 12411-01-01-5_00.csv names by a plain 8-digit key with inhabitants on
     31.12.2015 (third column). Samtgemeinden share the 8-digit form but are Gemeindeverbände;
     Gemeinden written with a 12-digit regional key are not read here."""
     with (RAW / "genesapi-data" / "12411-01-01-5_00.csv").open(encoding="utf-8") as fh:
@@ -38,7 +38,16 @@ def _raw_plain_gemeinden() -> set[str]:
             for r in csv.reader(fh, delimiter=";")
             if r and re.fullmatch(r"\d{8}", r[0]) and "Samtgemeinde" not in r[1]
         ]
-    return {r[0] for r in rows if r[2].isdigit()}
+    return {r[0] for r in rows if r[2].isdigit() and int(r[2]) > 0}
+
+
+def _raw_uninhabited() -> set[str]:
+    """Keys that 12411-01-01-5_00.csv lists on 31.12.2015 with 0 inhabitants, and with 0 or "-"
+    in every other column: line 7536, '09172444;        Gem.fr. Geb. Berchtesgadener
+    Land;0;0;…;0'; line 236, Sachsenwald, '0;0;0;-;…;-;0;…'."""
+    with (RAW / "genesapi-data" / "12411-01-01-5_00.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh, delimiter=";") if r and re.fullmatch(r"\d{8}", r[0])]
+    return {r[0] for r in rows if r[2] == "0" and {c.strip() for c in r[2:]} <= {"0", "-"}}
 
 
 def _raw_gemeindeverzeichnis() -> dict[str, int]:
@@ -76,18 +85,27 @@ def test_gemeinden_are_those_of_2015_and_of_today_and_changed_keys_are_listed(st
     keys = {a.key for a in cov.areas}
     notes = {n.key: n for n in cov.key_notes}
     formed = {k for k, n in notes.items() if "gebildet aus" in n.note}
-    table = keys - formed  # the Gemeinden of 12411-01-01-5_00.csv on 31.12.2015
-    assert len(cov.areas) == len(keys) == 11202 and len(table) == 11149
+    table = keys - formed  # the inhabited Gemeinden of 12411-01-01-5_00.csv on 31.12.2015
+    assert len(cov.areas) == len(keys) == 11157 and len(table) == 11104
     present = _raw_plain_gemeinden()
-    assert len(present) == 8053 and present <= table
+    assert len(present) == 8008 and present <= table
+    # the table's keys without an inhabitant in any year are listed, not profiled: an empty
+    # profile read "Am  lebten … – Menschen" (the 43 gemeindefreie Gebiete of Bavaria's
+    # Kreise, one key each, Sachsenwald and Buchholz, forest districts of Schleswig-Holstein)
+    empty_table = {k for k, n in notes.items() if "in jedem Jahr ohne Einwohner" in n.note}
+    assert empty_table == _raw_uninhabited() and len(empty_table) == 45
+    assert not empty_table & keys and not any(notes[k].profiled for k in empty_table)
+    assert sum(k.endswith("444") for k in empty_table) == 43
     gone = [n for n in cov.key_notes if n.profiled and n.key not in formed]
-    new = [n for n in cov.key_notes if not n.profiled]
+    new = [n for n in cov.key_notes if not n.profiled and n.key not in empty_table]
     # Gemeinden of 2015 whose key is not in the newest Gemeindeverzeichnis (mergers)
     listed = _raw_gemeindeverzeichnis()
-    assert {n.key for n in gone} == table - listed.keys() and len(gone) == 464
-    assert {n.key for n in new} | formed == listed.keys() - table and len(new) == 243
+    assert {n.key for n in gone} == table - listed.keys() and len(gone) == 421
+    assert {n.key for n in new} | formed == listed.keys() - table - empty_table
+    assert len(new) == 243
     empty = {n.key for n in new if "ohne Einwohner (gemeindefreies Gebiet)" in n.note}
-    assert empty == {k for k in listed.keys() - table if listed[k] == 0} and len(empty) == 204
+    gv_empty = {k for k in listed.keys() - table - empty_table if listed[k] == 0}
+    assert empty == gv_empty and len(empty) == 204
     # 39 of the new keys are Gemeinden whose key changed with their Kreis (Göttingen 2016,
     # Eisenach 2021; data/key_changes.toml): profiled under the key of their age structure
     renamed = {n.key: n.note for n in new if "Gebiet unverändert" in n.note}
@@ -98,10 +116,15 @@ def test_gemeinden_are_those_of_2015_and_of_today_and_changed_keys_are_listed(st
     assert "mit den Zahlen des neuen" in goettingen.note
     brebel = next(n for n in gone if n.key == "01059014")
     assert brebel.name == "Brebel" and "nicht mehr vorhanden" in brebel.note
+    # Berlin's twelve Bezirke, Gemeinden in the table of 2015, are no territorial change
+    mitte = notes["11001000"].note
+    assert mitte.startswith("Bezirk: das Gemeindeverzeichnis 31.12.2023 führt 11000000 (Berlin")
+    assert "Gebietsänderung" not in mitte and "11000000" in keys
     # the rest of the Gemeindeverzeichnis's new keys: the Gemeinden formed since 2015 by a
     # merger, each profiled (Unstrut-Hainich of six Gemeinden on 01.01.2019; Kaltennordheim
     # of seven, one of them from the Wartburgkreis), as are the Gemeinden they were formed of
-    assert formed == listed.keys() - table - set(renamed) - empty and len(formed) == 53
+    assert formed == listed.keys() - table - empty_table - set(renamed) - empty
+    assert len(formed) == 53
     assert all(notes[k].profiled for k in formed) and {"16064076", "16066095"} <= formed
     assert notes["16064076"].note.startswith("Schlüssel neu seit 01.01.2019, gebildet aus 6")
     assert "seit 01.01.2019 Teil von 16064076 (Zusammenschluss)" in notes["16064001"].note
