@@ -146,19 +146,6 @@ def test_indicators_json(cache_dir, store):
     assert records["bevoelkerung"]["value"] == 1916
 
 
-def test_an_area_without_inhabitants_says_so_in_its_lead(cache_dir, store, tmp_path):
-    """12411-01-01-5_00.csv line 7536 gives 09172444 (Gem.fr. Geb. Berchtesgadener Land) 0
-    inhabitants in every year; its profile's lead read "Am  lebten in der Gemeinde … **–**
-    Menschen"."""
-    r = dwk("profile", "build", "09172444", "--format", "md,html", "--out", str(tmp_path),
-            env_cache=cache_dir)  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    line = "Für Gem.fr. Geb. Berchtesgadener Land weisen die Tabellen keine Einwohnerzahl aus."
-    md = next(tmp_path.glob("09172444-*.md")).read_text("utf-8")
-    html = next(tmp_path.glob("09172444-*.html")).read_text("utf-8")
-    assert line in md and line in html and "lebten" not in md + html
-
-
 def test_indicators_table_reads_as_the_profile(cache_dir, store):
     """The terminal table gives the label, the catalogue's decimals and German dates, where it
     printed the id, every value with one decimal ("1.916,0") and ISO dates."""

@@ -155,3 +155,12 @@ def test_hinweise_group_thousands(build):
     assert "147.582 Zellen weggelassen" in notes
     assert not re.search(r"(?<![\d.-])\d{4,} (Zellen|Zeilen)", notes)
     assert counted(147582, "Zelle", "Zellen") == "147.582 Zellen"
+
+
+def test_an_area_without_inhabitants_says_so_in_its_lead(build):
+    """12411-01-01-5_00.csv line 7536 gives 09172444 (Gem.fr. Geb. Berchtesgadener Land) 0
+    inhabitants in every year; its lead read "Am  lebten in der Gemeinde … **–** Menschen"."""
+    p = build("09172444")
+    md, html = render_markdown(p), render_html(p)
+    line = "Für Gem.fr. Geb. Berchtesgadener Land weisen die Tabellen keine Einwohnerzahl aus."
+    assert line in md and line in html and "lebten" not in md + html
