@@ -117,6 +117,9 @@ def test_reports_name_the_area_with_its_article_and_one_full_stop(build):
     adorf_md, adorf_html = render_markdown(build("adorf")), render_html(build("adorf"))
     assert "lebten in der Stadt Adorf/Vogtl. **4.694** Menschen" in adorf_md
     assert "Vogtl.." not in adorf_md and "Vogtl.." not in adorf_html
+    # the census sentence follows after a space in both (1000A-0000_de.csv: Adorf 4,686)
+    census = "Basis Zensus 2011). Der Zensus 2022 zählte am 15.05.2022 4.686 Menschen"
+    assert census in adorf_md and census in adorf_html
     from dwk.area_phrases import end_sentence
 
     assert end_sentence("Adorf/Vogtl.") == "Adorf/Vogtl." and end_sentence("Riesa") == "Riesa."
