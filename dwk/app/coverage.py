@@ -95,7 +95,11 @@ def _kreise(store: Store, registry: Registry) -> tuple[list[str], list[KeyNote]]
     notes = []
     for key in sorted(set(before) - set(now)):
         change = successor.get(key)
-        where = f"aufgegangen in {change.new} ({change.date}, {change.kind})" if change else ""
+        where = (
+            f"aufgegangen in {change.new} ({format_period(change.date)}, {change.kind})"
+            if change
+            else ""
+        )
         notes.append(
             KeyNote(
                 key,

@@ -74,8 +74,8 @@ def test_kreise_are_those_of_the_newest_stichtag_and_the_merged_ones_are_listed(
     ]
     notes = {n.key: n for n in cov.key_notes}
     assert sorted(notes) == ["03152", "03156", "03159", "16056"]
-    assert "aufgegangen in 16063 (2021-07-01" in notes["16056"].note  # Eisenach
-    assert not notes["03152"].profiled and "aufgegangen in 03159 (2016-11-01" in notes["03152"].note
+    assert "aufgegangen in 16063 (01.07.2021" in notes["16056"].note  # Eisenach
+    assert not notes["03152"].profiled and "aufgegangen in 03159 (01.11.2016" in notes["03152"].note
     assert notes["03159"].profiled and "03159" in {a.key for a in cov.areas}
     assert len(cov.lands) == 16 and cov.land_folder("01") == "01-schleswig-holstein"
 
