@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["format_basis", "format_de", "format_period", "round_half_up"]
+__all__ = ["format_basis", "format_de", "format_kreise", "format_period", "round_half_up"]
 
 
 def round_half_up(value: float, decimals: int = 0) -> Decimal:
@@ -52,3 +52,9 @@ _BASES = {
 def format_basis(basis: str) -> str:
     """`zensus2022` → `Basis Zensus 2022`: the census a population figure rests on."""
     return _BASES.get(basis, basis)
+
+
+def format_kreise(keys: list[str]) -> str:
+    """`["11001"]` → `Kreis 11001`, more → `Kreise 11001, 11002`: keys in a German sentence,
+    not a Python list."""
+    return f"{'Kreis' if len(keys) == 1 else 'Kreise'} {', '.join(keys)}"

@@ -35,6 +35,7 @@ import numpy as np
 
 from dwk import roles
 from dwk.core.errors import NoProjection
+from dwk.core.format import format_kreise
 from dwk.core.types import level_of
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import load_censuses
@@ -170,7 +171,10 @@ def kreise_of(ctx: Context, year: int) -> tuple[list[str], list[str]]:
     gone = [k for k in of2020 if k not in there]
     unknown = [k for k in gone if ob.merged_into(ctx, k) not in there]
     if unknown:
-        raise NoProjection(f"Kreise {unknown} fehlen am 31.12.{year}, ohne bekannten Nachfolger")
+        raise NoProjection(
+            f"{format_kreise(unknown)} ohne Einwohnerzahl am 31.12.{year} und ohne bekannten "
+            "Nachfolger"
+        )
     succ = ki.successors(ctx.changes, ki.kreis_keys(ctx, base_year(ctx)), of2020)
     return there, [ob.merged_into(ctx, k) or k if k in gone else k for k in succ]
 

@@ -21,6 +21,7 @@ from functools import partial
 import numpy as np
 
 from dwk.core.errors import MergedAway, NoProjection
+from dwk.core.format import format_kreise
 from dwk.core.types import level_of
 from dwk.inputs import schedules as sc
 from dwk.inputs.context import Context
@@ -156,7 +157,10 @@ def project_gemeinden(
     missing = sorted(set(batch.values()) - set(kreise))
     if missing:
         table = ctx.table("age_single_years")
-        raise NoProjection(f"Kreise {missing} fehlen in {table} {gemeinde_base(ctx)}")
+        base = gemeinde_base(ctx)
+        raise NoProjection(
+            f"Keine Altersstruktur in {table} am 31.12.{base} für {format_kreise(missing)}"
+        )
     formed = formed_in(ctx, keys) if calibrate else {}
     check_base(ctx, [k for k in keys if k not in formed])
     gone = sorted(set(keys) & merged_gemeinden(ctx)) if calibrate and not dissolved else []
@@ -424,7 +428,7 @@ def project_areas(
     every = ki.kreis_keys(ctx, base)
     unknown = [k for k in kreise if k not in every]
     if unknown:
-        raise NoProjection(f"Kreise {unknown} gibt es am 31.12.{base} nicht")
+        raise NoProjection(f"Am 31.12.{base} gibt es {format_kreise(unknown)} nicht")
     calibrate = base_year is None
     every_kreis = ctx.lookup(
         ("kreise_projected", base, to, tuple(variants), calibrate),

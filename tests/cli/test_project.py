@@ -407,6 +407,17 @@ def test_project_bad_input_exits_2(cache_dir, store, args):
     assert r.stderr.startswith("Fehler:") and "Traceback" not in r.stderr
 
 
+def test_a_berlin_bezirk_has_no_projection_said_in_a_sentence(cache_dir, store):
+    """12411-01-01-5 gives Berlin's Bezirke as Gemeinden (11001000 Berlin-Mitte); 12411-04-02-4
+    has Berlin as one Kreis (11000), so there is no age structure for "Kreis 11001". The
+    message printed the Python list "Kreise ['11001'] fehlen in …"."""
+    r = dwk("project", "11001000", env_cache=cache_dir)
+    assert r.returncode == 2
+    assert r.stderr == (
+        "Fehler: Keine Altersstruktur in 12411-04-02-4 am 31.12.2015 für Kreis 11001\n"
+    )
+
+
 def test_every_member_profile_shows_the_projection(member_reports, registry):
     out, _ = member_reports
     for area in registry.members:
