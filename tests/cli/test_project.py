@@ -409,8 +409,9 @@ def test_project_bad_input_exits_2(cache_dir, store, args):
 
 def test_a_berlin_bezirk_has_no_projection_said_in_a_sentence(cache_dir, store):
     """12411-01-01-5 gives Berlin's Bezirke as Gemeinden (11001000 Berlin-Mitte); 12411-04-02-4
-    has Berlin as one Kreis (11000), so there is no age structure for "Kreis 11001". The
-    message printed the Python list "Kreise ['11001'] fehlen in …"."""
+    has Berlin as one area ('31.12.2015;11;  Berlin;unter 1 Jahr;37867;…', line 29288), so
+    there is no age structure for "Kreis 11001". The message printed the Python list
+    "Kreise ['11001'] fehlen in …"."""
     r = dwk("project", "11001000", env_cache=cache_dir)
     assert r.returncode == 2
     assert r.stderr == (
