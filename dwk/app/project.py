@@ -18,6 +18,7 @@ from dwk.projection import model as fc
 from dwk.projection.backtest import CHECK_GROUPS, TOTAL, Backtest
 from dwk.projection.describe import area_levels, basis_name
 from dwk.projection.engine import OUTPUT_TOP, SEXES, output_bands
+from dwk.projection.frame import load_frame
 from dwk.projection.kreis_inputs import kreis_bases, kreis_keys
 from dwk.projection.migration import VARIANTS
 from dwk.projection.result import Projection, subset
@@ -392,8 +393,16 @@ def _backtest_table(bt: Backtest, out: TextIO) -> None:
     kreise = f"{counts[bt.years[0]]} Kreise" + "".join(
         f" ({' und '.join(map(str, ys))}: {n})" for n, ys in other.items()
     )
+    alike = {m: tuple(bt.score("kreis", m, TOTAL, y).mape for y in bt.years) for m in VARIANTS}
+    until = max(load_frame().migration_observed)
+    note = (  # three equal rows look like a fault without it
+        f"Die Varianten gleichen sich bis {until}: bis dahin folgt die Wanderung Deutschlands "
+        "der beobachteten (data/projection_frame.toml), erst danach ihren Annahmen."
+    )
     for stat, label in STATS.items():
         table = Table(title=f"Rückrechnung: {kreise} ab 31.12.{bt.base}, {label}")
+        if stat == "mape" and len(set(alike.values())) == 1 and max(bt.years) <= until:
+            table.caption = note
         table.add_column("Verfahren", no_wrap=True)
         for y in bt.years:
             table.add_column(f"{y} ({y - bt.base} J.)", justify="right")

@@ -237,6 +237,23 @@ def test_backtest_csv_has_bias_columns(backtest_in_process, kreis_backtest):
     assert len(rows) == len(kreis_backtest["scores"]) and {r["level"] for r in rows} == {"kreis"}
 
 
+def test_backtest_table_says_why_the_variants_agree(backtest_in_process, kreis_backtest):
+    """Up to 2023 the three variants score alike, since Germany's migration is the observed one
+    until 2024 (data/projection_frame.toml's last [[observed]] year); the table says so under
+    its first panel instead of leaving three equal rows to look like a fault."""
+    from dwk.app.project import write_backtest
+
+    for year in (2016, 2021, 2023):
+        variants = ("main", "low-migration", "high-migration")
+        mapes = {_score(kreis_backtest, v, "insgesamt", year)["mape"] for v in variants}
+        assert len(mapes) == 1
+    out = io.StringIO()
+    write_backtest(backtest_in_process, "table", out)
+    text = " ".join(out.getvalue().split())
+    assert "Die Varianten gleichen sich bis 2024: bis dahin folgt die Wanderung" in text
+    assert text.count("Die Varianten gleichen sich") == 1
+
+
 @pytest.mark.slow
 def test_backtest_csv_of_the_cli_has_kreise_and_gemeinden(cache_dir, store):
     rows = _csv("--backtest", cache_dir=cache_dir)
