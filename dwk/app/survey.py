@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from dwk.areas import Registry
-from dwk.core.format import format_de
+from dwk.core.format import format_de, format_period
 from dwk.inputs.context import Context
 from dwk.render.output import write_result
 from dwk.store import Store
@@ -176,7 +176,8 @@ def _table(r: SurveyResult, out: TextIO) -> None:
     if r.weighting:
         by = " und ".join(FIELD_LABELS[f] for f in r.weighted_by)
         out.write(
-            f"gewichtet nach {by} (Tabelle {r.population.table}, {r.population.period}): "
+            f"gewichtet nach {by} (Tabelle {r.population.table}, "
+            f"{format_period(r.population.period)}): "
             f"Designeffekt {format_de(r.weighting.design_effect, 2)}, "
             f"effektive Fallzahl {format_de(r.weighting.effective_n, 1)}\n"
         )

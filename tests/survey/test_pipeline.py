@@ -241,3 +241,18 @@ def test_full_answer_export_is_mapped_through_the_labels(tmp_path):
     assert item.stats.counts == (2, 9, 22, 18)
     assert item.stats.top2 == pytest.approx(100 * 40 / 51)
     assert item.stats.missing == {"nicht beantwortet": 45}
+
+
+def test_the_terminal_summary_names_the_weighting_table_with_a_german_date(store, registry):
+    """The weights come from the age groups of 12411-02-03-5 on 31.12.2015, the newest Stichtag
+    of Gemeinde ages in data/raw; the line printed it as "2015-12-31"."""
+    import io
+
+    from dwk.app.survey import summarize_file, write_summary
+
+    result = summarize_file(store, registry, ADORF, CODEBOOK, "adorf", min_cell=10,
+                            include_incomplete=False, verbatims=False)  # fmt: skip
+    out = io.StringIO()
+    write_summary(result, "table", out)
+    line = "gewichtet nach Altersgruppe und Geschlecht (Tabelle 12411-02-03-5, 31.12.2015): "
+    assert line in out.getvalue() and "2015-12-31" not in out.getvalue()
