@@ -216,6 +216,8 @@ _HEADER = """\
 
 
 def _value(v: object) -> str:
+    if isinstance(v, list):  # on the evidence's one line, where tomli_w breaks it
+        return "[" + ", ".join(_value(x) for x in v) + "]"
     return tomli_w.dumps({"v": v})[4:].rstrip("\n")
 
 
@@ -237,6 +239,8 @@ def _evidence(evidence: dict) -> dict:
             out[k] = int(v)
         elif isinstance(v, Real):
             out[k] = round(float(v), 3)
+        elif isinstance(v, list | tuple):  # the rules of a merged item: a TOML array
+            out[k] = [str(x) for x in v]
         elif v is not None:
             out[k] = str(v)
     return out

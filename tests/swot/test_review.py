@@ -158,6 +158,12 @@ def test_first_run_writes_every_candidate(store, registry, adorf, candidates, ru
     assert not any("mark" in e for e in items.values())
     assert items[ACCEPTED]["text"] == candidates[ACCEPTED].text
     assert items[ACCEPTED]["evidence"]["tables"] == candidates[ACCEPTED].evidence["tables"]
+    # a merged item's rules: a TOML array on the evidence's one line; it was the string
+    # "['alter-land', 'alter-kreis', …]"
+    merged = list(candidates[ACCEPTED].evidence["rules"])
+    assert len(merged) > 1 and items[ACCEPTED]["evidence"]["rules"] == merged
+    assert "['" not in path.read_text("utf-8")
+    assert 'rules = ["' + '", "'.join(merged) + '"] }' in path.read_text("utf-8")
     lines = update.lines()
     assert str(path) in lines[0] and f"{len(candidates)} Kandidaten" in lines[1]
     assert f"ungeprüft {len(candidates)}" in lines[2]
