@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +29,7 @@ from dwk.core import paths
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import DwkError
 from dwk.sources.tables import sidecar
-from dwk.sources.tables.meta import TableMeta
+from dwk.sources.tables.meta import TableMeta, stand_date
 from dwk.sources.text import read_bytes
 from dwk.store_heal import (
     Other,
@@ -287,9 +286,19 @@ class Store:
             for e in self._entries_for(code)
         ]
 
+    def sources(self, codes: list[str]) -> list[TableMeta]:
+        """The metadata of every file that gives one of `codes`, identical lines once: a report
+        draws on all of them (12411-0015's Kreise of 2016–2020 and of 2020–2024 come from two
+        files), so it carries each one's source line, not only the latest's."""
+        out: dict[tuple[str, ...], TableMeta] = {}
+        for code in codes:
+            for m in self.metas(code):
+                out.setdefault((m.code, m.title, m.stand, m.copyright, m.licence), m)
+        return list(out.values())
+
     def _entries_for(self, code: str) -> list[Entry]:
         found = [e for e in self.entries.values() if e.table == code]
-        return sorted(found, key=lambda e: (_stand_date(e.meta["stand"]), e.origin))
+        return sorted(found, key=lambda e: (stand_date(e.meta["stand"]), e.origin))
 
     def forget(self) -> None:
         """Drop the tables read so far (they are read again when asked for)."""
@@ -331,13 +340,6 @@ def _union(frames: list[pd.DataFrame]) -> pd.DataFrame:
     aligned = [f.astype({c: pd.CategoricalDtype(cats[c]) for c in categorical}) for f in frames]
     merged = pd.concat(aligned, ignore_index=True)
     return merged.drop_duplicates(subset=_CELL, keep="last").reset_index(drop=True)
-
-
-def _stand_date(stand: str) -> datetime:
-    try:
-        return datetime.strptime(stand, "%d.%m.%Y")
-    except ValueError:
-        return datetime.min
 
 
 def _read_table(

@@ -32,7 +32,7 @@ import pandas as pd
 
 from dwk.core.atomic import write_bytes
 from dwk.core.errors import InputError
-from dwk.sources.tables.meta import TableMeta
+from dwk.sources.tables.meta import TableMeta, stand_date
 
 CELL = ["area_key", "level", "period", "variable", "sex", "age"]
 ENTRY_FIELDS = ("origin", "sha256", "size", "mtime_ns", "parquet", "meta", "parquet_sha256")
@@ -210,11 +210,7 @@ def _differing(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _later(a: str, b: str) -> bool:
-    def key(stand: str) -> tuple[str, str, str]:
-        d, m, y = (stand.split(".") + ["", "", ""])[:3]
-        return y, m, d
-
-    return key(a) > key(b)
+    return stand_date(a) > stand_date(b)  # as the store orders the files of a table
 
 
 def _n(value: float) -> str:

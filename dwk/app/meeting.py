@@ -100,7 +100,7 @@ def _build(
     if not profiles:
         raise DwkError("kein Profil gebaut: " + "; ".join(f"{s}: {w}" for s, w in result.failed))
     comparison = compare(Context(store, registry.changes), registry, load_catalogue(), profiles)
-    sources = [m for code in comparison.tables for m in store.metas(code)[-1:]]
+    sources = store.sources(comparison.tables)
     reviewed = any(p.review is not None for p in profiles)
     write_text(work / "vergleich.html", render_comparison(comparison, sources, reviewed))
     pages = [work / PROFILES / f"{p.area.slug}.html" for p in profiles] + [work / "vergleich.html"]

@@ -235,7 +235,7 @@ def build_profile(
             *weighted_by,
         ]
     )
-    sources = [m for code in used for m in store.metas(code)[-1:]]
+    sources = store.sources(used)
     warnings = (
         no_outlook
         + [f"{s.codebook.title}: {w}" for s in surveys for w in s.warnings]

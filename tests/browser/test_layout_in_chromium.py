@@ -45,7 +45,7 @@ def site(member_reports, store, registry, tmp_path_factory):
 
     out, profiles = member_reports
     comparison = compare(Context(store, registry.changes), registry, load_catalogue(), profiles)
-    sources = [m for code in comparison.tables for m in store.metas(code)[-1:]]
+    sources = store.sources(comparison.tables)
     (out / f"{COMPARISON}.html").write_text(
         render_comparison(comparison, sources, profile_dir=""), encoding="utf-8"
     )

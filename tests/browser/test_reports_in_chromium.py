@@ -119,7 +119,7 @@ def pages(browser, screenshot_dir, store, registry, member_reports, pytestconfig
     started = time.perf_counter()
     out, profiles = member_reports
     comparison = compare(Context(store, registry.changes), registry, load_catalogue(), profiles)
-    sources = [m for code in comparison.tables for m in store.metas(code)[-1:]]
+    sources = store.sources(comparison.tables)
     reviewed = any(p.review is not None for p in profiles)
     (out / f"{COMPARISON}.html").write_text(
         render_comparison(comparison, sources, reviewed), encoding="utf-8"

@@ -218,7 +218,7 @@ def comparison_print(member_reports, store, registry):
 
     _, profiles = member_reports
     c = compare(Context(store, registry.changes), registry, load_catalogue(), profiles)
-    html = render_comparison(c, [m for code in c.tables for m in store.metas(code)[-1:]])
+    html = render_comparison(c, store.sources(c.tables))
     pdf = html_to_pdf(html)
     out = subprocess.run(
         [_poppler("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True

@@ -114,3 +114,28 @@ def test_no_stichtag_of_the_shipped_vintage_leaks_in(name):
     # the shipped files are of 31.12.2015 (or earlier), © 2017, Stand 10.10.2017
     assert min(f["period"]) > "2015-12-31"
     assert meta.copyright.endswith("2025") and meta.stand == "20.06.2025"
+
+
+def test_a_report_carries_the_source_line_of_every_file_of_a_table(store):
+    """Dithmarschen's profile shows its population of 31.12.2024 from
+    cartogram-12411-0015/12411-0015_kreise_2020-2024.csv (no Stand; its sidecar: "© Statistisches
+    Bundesamt (Destatis)") and that of 2019 from untergeekDE-scrape-covid19/12411-0015.csv
+    ("© Statistisches Bundesamt (Destatis), 2021", "Stand: 26.08.2021 / 18:48:04"); its area of
+    31.12.2023 from 31122023_Auszug_GV.xlsx (SOURCES.md: "Erscheinungsmonat Oktober 2024").
+    Only the file with the latest Stand was credited, and "Oktober 2024" counted as no Stand:
+    the Gemeindeverzeichnis of 2019 was named for figures of 2023."""
+    from dwk.sources.tables.meta import stand_date
+
+    lines = [(m.code, m.stand, m.copyright) for m in store.sources(["12411-0015", "GV-ISys"])]
+    assert lines == [
+        ("12411-0015", "", "© Statistisches Bundesamt (Destatis)"),
+        ("12411-0015", "26.08.2021", "© Statistisches Bundesamt (Destatis), 2021"),
+        (
+            "GV-ISys",
+            "31.12.2019",
+            "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys",
+        ),
+        ("GV-ISys", "Oktober 2024", "© Statistisches Bundesamt (Destatis), 2024"),
+    ]
+    assert stand_date("Oktober 2024") > stand_date("31.12.2019") > stand_date("")
+    assert stand_date("März 2020").month == 3 and stand_date("Oktober").year == 1

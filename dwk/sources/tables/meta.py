@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 DL_DE_BY = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
 _STAND = re.compile(r"Stand:\s*(\d{2}\.\d{2}\.\d{4})")
+_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+           "Oktober", "November", "Dezember")  # fmt: skip
+
+
+def stand_date(stand: str) -> datetime:
+    """A file's Stand as a date, to order the files that give one table: `10.10.2017`, or
+    `Oktober 2024` as the Gemeindeverzeichnis states it (its first day); none stated: the
+    earliest, so that a file with a Stand wins where cells overlap."""
+    try:
+        return datetime.strptime(stand, "%d.%m.%Y")
+    except ValueError:
+        pass
+    month, _, year = stand.partition(" ")
+    if month in _MONTHS and year.isdigit():
+        return datetime(int(year), _MONTHS.index(month) + 1, 1)
+    return datetime.min
 
 
 @dataclass
