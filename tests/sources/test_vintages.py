@@ -119,11 +119,11 @@ def test_no_stichtag_of_the_shipped_vintage_leaks_in(name):
 def test_a_report_carries_the_source_line_of_every_file_of_a_table(store):
     """Dithmarschen's profile shows its population of 31.12.2024 from
     cartogram-12411-0015/12411-0015_kreise_2020-2024.csv (no Stand; its sidecar: "© Statistisches
-    Bundesamt (Destatis)") and that of 2019 from untergeekDE-scrape-covid19/12411-0015.csv
-    ("© Statistisches Bundesamt (Destatis), 2021", "Stand: 26.08.2021 / 18:48:04"); its area of
-    31.12.2023 from 31122023_Auszug_GV.xlsx (SOURCES.md: "Erscheinungsmonat Oktober 2024").
-    Only the file with the latest Stand was credited, and "Oktober 2024" counted as no Stand:
-    the Gemeindeverzeichnis of 2019 was named for figures of 2023."""
+    Bundesamt (Destatis)"), that of 2018 from untergeekDE-scrape-covid19/12411-0015.csv
+    ("© Statistisches Bundesamt (Destatis), 2021", "Stand: 26.08.2021 / 18:48:04") and that of
+    2023 from the sums of 31122023_Auszug_GV.xlsx (SOURCES.md: "Erscheinungsmonat Oktober
+    2024"). Only the file with the latest Stand was credited, and "Oktober 2024" counted as no
+    Stand: the Gemeindeverzeichnis of 2019 was named for figures of 2023."""
     from dwk.sources.tables.meta import stand_date
 
     lines = [(m.code, m.stand, m.copyright) for m in store.sources(["12411-0015", "GV-ISys"])]
