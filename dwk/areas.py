@@ -286,6 +286,8 @@ def area_type(name: str, level: str) -> str:
     if level == "land":
         return "Land"
     lowered = name.casefold()
+    if level == "gemeinde" and lowered.startswith("berlin-"):  # the table of 2015's Bezirke
+        return "Bezirk"
     for marker, kind in (
         ("kreisfreie stadt", "kreisfreie Stadt"),
         ("regionalverband", "Regionalverband"),

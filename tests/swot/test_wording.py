@@ -167,3 +167,13 @@ def test_an_area_without_inhabitants_says_so_in_its_lead(build):
     md, html = render_markdown(p), render_html(p)
     line = "Für Gem.fr. Geb. Berchtesgadener Land weisen die Tabellen keine Einwohnerzahl aus."
     assert line in md and line in html and "lebten" not in md + html
+
+
+def test_a_berlin_bezirk_is_named_a_bezirk(build):
+    """12411-01-01-5_00.csv gives Berlin's Bezirke at the Gemeinde level, up to 2013 (line 9728:
+    '11001;        Berlin-Mitte;.;.;.;.;.;.;337593;…'); the Gemeindeverzeichnis has Berlin as one
+    Gemeinde. The profile read "in der Gemeinde Berlin-Mitte"."""
+    p = build("11001000")
+    md = render_markdown(p)
+    assert p.area.type == "Bezirk" and "lebten im Bezirk Berlin-Mitte **" in md
+    assert "Gemeinde Berlin-Mitte" not in md
