@@ -6,6 +6,7 @@ the shipped tables name, their parents and reference areas, and the key history 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -215,6 +216,8 @@ class Registry:
         later = self._renamed_to.get((key, level))
         now = later.new if later else key  # what it is today (Eisenach: no longer kreisfrei)
         kind = self.gv.kinds.get(now, self.gv.kinds.get(key)) if level == "gemeinde" else None
+        if level == "gemeinde" and kind is None and bezirk_of(key, self.gv.names):
+            kind = "Bezirk"
         area = _official_area(key, level, name, kind)
         if into := self._taken_into.get((key, level)):
             taker = self.names.get((into.new, level), into.new)
@@ -286,8 +289,6 @@ def area_type(name: str, level: str) -> str:
     if level == "land":
         return "Land"
     lowered = name.casefold()
-    if level == "gemeinde" and lowered.startswith("berlin-"):  # the table of 2015's Bezirke
-        return "Bezirk"
     for marker, kind in (
         ("kreisfreie stadt", "kreisfreie Stadt"),
         ("regionalverband", "Regionalverband"),
@@ -299,6 +300,14 @@ def area_type(name: str, level: str) -> str:
         if marker in lowered:
             return kind
     return "Gemeinde"
+
+
+def bezirk_of(key: str, gemeinden: Container[str]) -> str | None:
+    """The city a Gemeinde key of the tables is a Bezirk of, where the Gemeindeverzeichnis
+    (`gemeinden`, its keys) lists the city as one Gemeinde and not the key: Berlin-Mitte,
+    11001000, of Berlin, 11000000, as the Gemeinde table of 2015 gives Berlin's Bezirke."""
+    city = f"{key[:2]}000000"
+    return city if key != city and key not in gemeinden and city in gemeinden else None
 
 
 def _official_area(key: str, level: str, name: str, kind: str | None = None) -> Area:

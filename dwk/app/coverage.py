@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dwk import roles
-from dwk.areas import Area, Registry, slugify
+from dwk.areas import Area, Registry, bezirk_of, slugify
 from dwk.core.errors import DwkError
 from dwk.core.format import format_period
 from dwk.key_changes import formed_from
@@ -157,10 +157,10 @@ def _gemeinden(store: Store, registry: Registry) -> tuple[list[str], list[KeyNot
                 f"Schlüssel {change.new} seit {format_period(change.date)}, Gebiet "
                 "unverändert: Profil unter diesem Schlüssel mit den Zahlen des neuen"
             )
-        elif not change and (city := f"{key[:2]}000000") in listed:  # Berlin's Bezirke
+        elif not change and (city := bezirk_of(key, listed)):  # Berlin's Bezirke
             note = (
                 f"Bezirk: das Gemeindeverzeichnis {stand} führt {city} ({names[city]}) als "
-                f"eine Gemeinde; Profil mit Daten bis 31.12.{year}, ohne Fläche des "
+                "eine Gemeinde; Profil mit den Zahlen der Gemeindetabelle, ohne Fläche des "
                 "Gemeindeverzeichnisses und Zensus 2022"
             )
         else:
