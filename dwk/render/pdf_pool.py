@@ -111,8 +111,8 @@ class PdfPool:
         self._workers = []
 
     def render(self, pages: list[str], budget: float = DEFAULT_BUDGET) -> list[PdfResult]:
-        """Each page's PDF, in order; a page over `budget` seconds or failing gets an error
-        (and its worker is replaced)."""
+        """Each page's PDF, in order; a page over `budget` seconds or failing gets an error,
+        and its worker is stopped (a new one starts if pages are left, else at the next call)."""
         results = [PdfResult() for _ in pages]
         todo = list(range(len(pages)))[::-1]
         pool = self._workers
