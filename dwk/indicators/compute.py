@@ -37,7 +37,6 @@ from dwk.inputs import gebietsstand
 from dwk.inputs import tables as inputs
 from dwk.inputs.censuses import by_basis
 from dwk.inputs.context import Context
-from dwk.key_changes import formed_from
 
 # --- age structure ------------------------------------------------------------------------
 
@@ -181,7 +180,8 @@ def _years_table(ctx: Context, sources: tuple[tuple[str, str], ...]) -> dict[str
         for table, variable in sources:
             for key, ys in inputs.years_by_key(ctx.store, table, variable).items():
                 found[key] = found[key] | ys if key in found else ys
-        for key, parts in formed_from(ctx.changes).items():  # theirs together (gebietsstand)
+        # a Gemeinde formed by a merger: the years all its parts have, as its cells
+        for key, parts in gebietsstand.formed_gemeinden(ctx).items():
             if all(p in found for p in parts):
                 found[key] = found.get(key, frozenset()) | frozenset.intersection(
                     *(found[p] for p in parts)

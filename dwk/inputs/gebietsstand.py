@@ -42,6 +42,7 @@ __all__ = [
     "cells_of",
     "combined",
     "day_of",
+    "formed_gemeinden",
     "frame",
     "parts_on",
     "population",
@@ -84,7 +85,7 @@ def parts_on(ctx: Context, day: str) -> dict[str, tuple[str, ...]]:
     return ctx.memo(("gebietsstand", day), build)
 
 
-def _formed(ctx: Context) -> dict[str, tuple[str, ...]]:
+def formed_gemeinden(ctx: Context) -> dict[str, tuple[str, ...]]:
     """Gemeinde formed by a merger → the Gemeinden it was formed of: its figures before are
     theirs together, on either Gebietsstand, since its territory is theirs (as its population
     and age structure, `inputs.with_merged`)."""
@@ -195,9 +196,9 @@ def cells_of(
     """`inputs.cells_of` with an absorber's value that of its territory of today (`_combined`);
     of a rate (`count` False: the Arbeitslosenquote), which does not add up, none where the
     table has those it took in. A Gemeinde formed by a merger has, where the table has all its
-    parts and not it, a count that is theirs together (`_formed`)."""
+    parts and not it, a count that is theirs together (`formed_gemeinden`)."""
     by_year = inputs.cells_of(ctx, table, variable)
-    absorbers, formed = _absorbers(ctx), _formed(ctx) if count else {}
+    absorbers, formed = _absorbers(ctx), formed_gemeinden(ctx) if count else {}
     if not absorbers and not formed:
         return by_year
     name = ("cells_aktuell", table, variable, count)
@@ -232,7 +233,7 @@ def area_cells(ctx: Context, table: str, variable: str) -> dict[str, list[AreaCe
     (`_combined`); a year in which only some of its parts have one is left out. A Gemeinde
     formed by a merger has its parts' area together in the years all of them have one."""
     by_key = inputs.area_cells(ctx, table, variable)
-    absorbers, formed = _absorbers(ctx), _formed(ctx)
+    absorbers, formed = _absorbers(ctx), formed_gemeinden(ctx)
     if not absorbers and not formed:
         return by_key
     name = ("areas_aktuell", table, variable)
